@@ -1,0 +1,74 @@
+// Environment parsing shared by every service: validated once at start-up, and a bad or missing
+// value stops the process with a message naming the variable.
+import { z } from "zod";
+
+/** Thrown when the environment does not satisfy a service's schema; lists every bad variable. */
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses `env` against `shape` and returns the typed configuration, or throws a ConfigError that
+ * names each variable at fault.
+ */
+export function parseConfig<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<Shape>> {
+  // Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const result = z.object(shape).safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      variable: issue.path.map(String).join(".") || "(environment)",
+      message: issue.message,
+    })),
+  );
+}
+
+/**
+ * For a service's entry point: parse, or print which variables are wrong and exit with status 78
+ * (EX_CONFIG), before anything else starts.
+ */
+export function loadConfigOrExit<Shape extends z.ZodRawShape>(
+  serviceName: string,
+  shape: Shape,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<Shape>> {
+  try {
+    return parseConfig(shape, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${serviceName}: ${error.message}\nSee .env.example for every variable.\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+/** Reusable field schemas, so every service spells the shared variables the same way. */
+export const env = {
+  databaseUrl: () =>
+    z
+      .string()
+      .url("must be a postgresql:// URL")
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgresql:// URL"),
+  redisUrl: () =>
+    z
+      .string()
+      .url("must be a redis:// URL")
+      .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// URL"),
+  port: (defaultPort: number) => z.coerce.number().int().min(0).max(65535).default(defaultPort),
+  logLevel: () =>
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  nodeEnv: () => z.enum(["development", "test", "production"]).default("development"),
+  /** A duration in milliseconds, given as a whole number. */
+  millis: (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs),
+};

@@ -1,0 +1,46 @@
+// Structured JSON logging (pino) with a correlation id carried through async work, so one
+// request's or one stream entry's lines can be found together.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import pino, { type Logger, type LoggerOptions } from "pino";
+
+export type { Logger } from "pino";
+
+const correlationStore = new AsyncLocalStorage<{ correlationId: string }>();
+
+/** The header a client or an upstream service uses to pass its correlation id along. */
+export const CORRELATION_HEADER = "x-correlation-id";
+
+export interface CreateLoggerOptions {
+  service: string;
+  level?: LoggerOptions["level"];
+  /** Where lines go; stdout when omitted. Tests pass a stream to read what was logged. */
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger({ service, level = "info", destination }: CreateLoggerOptions): Logger {
+  const options: LoggerOptions = {
+    level,
+    base: { service, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // Every line logged inside withCorrelationId() carries the id without callers passing it.
+    mixin: () => {
+      const context = correlationStore.getStore();
+      return context ? { correlationId: context.correlationId } : {};
+    },
+    redact: {
+      paths: ["password", "pin", "*.password", "*.pin", "token", "*.token", "authorization", "*.authorization"],
+      censor: "[redacted]",
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** Runs `work` with `correlationId` (or a new one) attached to every log line it writes. */
+export function withCorrelationId<T>(correlationId: string | undefined, work: () => T): T {
+  return correlationStore.run({ correlationId: correlationId || randomUUID() }, work);
+}
+
+export function currentCorrelationId(): string | undefined {
+  return correlationStore.getStore()?.correlationId;
+}
