@@ -1,3 +1,4 @@
 export * from "./config.ts";
 export * from "./logger.ts";
 export * from "./ops-endpoints.ts";
+export * from "./password-hash.ts";
