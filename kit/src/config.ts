@@ -6,9 +6,7 @@ import { z } from "zod";
 export class ConfigError extends Error {
   readonly code = "CONFIG_INVALID";
   constructor(readonly problems: readonly { variable: string; message: string }[]) {
-    super(
-      `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`,
-    );
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`);
     this.name = "ConfigError";
   }
 }
@@ -66,8 +64,7 @@ export const env = {
       .url("must be a redis:// URL")
       .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// URL"),
   port: (defaultPort: number) => z.coerce.number().int().min(0).max(65535).default(defaultPort),
-  logLevel: () =>
-    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  logLevel: () => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   nodeEnv: () => z.enum(["development", "test", "production"]).default("development"),
   /** A duration in milliseconds, given as a whole number. */
   millis: (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs),

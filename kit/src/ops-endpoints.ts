@@ -24,10 +24,7 @@ export function createMetricsRegistry(service: string): Registry {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-export async function runHealthChecks(
-  service: string,
-  checks: Record<string, HealthCheck>,
-): Promise<HealthReport> {
+export async function runHealthChecks(service: string, checks: Record<string, HealthCheck>): Promise<HealthReport> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {

@@ -1,9 +1,16 @@
 // Password and PIN hashing with scrypt from node:crypto (no native addon to build). The stored
 // form names its parameters, so they can be raised later without invalidating existing hashes.
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
+
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+  keyLength: number;
+}
 
 /** scrypt cost parameters (OWASP minimum for scrypt: N=2^17, r=8, p=1). */
-export const PASSWORD_HASH_DEFAULTS = {
+export const PASSWORD_HASH_DEFAULTS: Readonly<ScryptParams> = {
   /** CPU/memory cost. @default 131072 */
   N: 131_072,
   /** Block size. @default 8 */
@@ -12,18 +19,25 @@ export const PASSWORD_HASH_DEFAULTS = {
   p: 1,
   /** Derived key length in bytes. @default 32 */
   keyLength: 32,
-} as const;
+};
 
 function derive(secret: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(secret.normalize("NFKC"), salt, keyLength, { ...options, maxmem: 256 * options.N! * options.r! }, (error, key) =>
-      error ? reject(error) : resolve(key),
+    scrypt(
+      secret.normalize("NFKC"),
+      salt,
+      keyLength,
+      { ...options, maxmem: 256 * options.N! * options.r! },
+      (error, key) => (error ? reject(error) : resolve(key)),
     );
   });
 }
 
 /** Returns `scrypt$N$r$p$<salt b64>$<key b64>`. */
-export async function hashSecret(secret: string, params = PASSWORD_HASH_DEFAULTS): Promise<string> {
+export async function hashSecret(
+  secret: string,
+  params: Readonly<ScryptParams> = PASSWORD_HASH_DEFAULTS,
+): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(secret, salt, params.keyLength, { N: params.N, r: params.r, p: params.p });
   return ["scrypt", params.N, params.r, params.p, salt.toString("base64"), key.toString("base64")].join("$");

@@ -22,7 +22,14 @@ describe("the database", () => {
       data: { lineId: line.id, code: "EQ-T", name: "Bagger T", kind: "bagger", targetSpeedPerMinute: 40 },
     });
     const user = await db.prisma.user.create({
-      data: { employeeId: "T1", username: "t1", firstName: "T", lastName: "One", roles: ["OPERATOR"], passwordHash: "x" },
+      data: {
+        employeeId: "T1",
+        username: "t1",
+        firstName: "T",
+        lastName: "One",
+        roles: ["OPERATOR"],
+        passwordHash: "x",
+      },
     });
     lineId = line.id;
     equipmentId = equipment.id;
@@ -34,7 +41,10 @@ describe("the database", () => {
   });
 
   /** Runs `statement` and returns the PostgreSQL error it raised (failing the test if none). */
-  async function refusal(statement: string, values: unknown[] = []): Promise<{ code: string; constraint?: string; message: string }> {
+  async function refusal(
+    statement: string,
+    values: unknown[] = [],
+  ): Promise<{ code: string; constraint?: string; message: string }> {
     const error = await sql.query(statement, values).then(
       () => null,
       (e: unknown) => e as { code: string; constraint?: string; message: string },
@@ -53,12 +63,17 @@ describe("the database", () => {
   });
 
   it("refuses a second open downtime event for one equipment, and allows it once the first is closed", async () => {
-    const first = await db.prisma.downtimeEvent.create({ data: { equipmentId, lineId, startedAt: new Date("2026-11-27T08:00:00Z") } });
+    const first = await db.prisma.downtimeEvent.create({
+      data: { equipmentId, lineId, startedAt: new Date("2026-11-27T08:00:00Z") },
+    });
     const error = await refusal(openDowntime, [equipmentId, lineId, "2026-11-27T08:05:00Z", null]);
     expect(error.code).toBe("23505");
     expect(error.constraint).toBe("downtime_event_one_open_per_equipment");
 
-    await db.prisma.downtimeEvent.update({ where: { id: first.id }, data: { endedAt: new Date("2026-11-27T08:04:00Z") } });
+    await db.prisma.downtimeEvent.update({
+      where: { id: first.id },
+      data: { endedAt: new Date("2026-11-27T08:04:00Z") },
+    });
     await expect(sql.query(openDowntime, [equipmentId, lineId, "2026-11-27T08:05:00Z", null])).resolves.toBeDefined();
   });
 
@@ -110,7 +125,11 @@ describe("the database", () => {
 
   it("keeps a signed checklist and its responses unchangeable", async () => {
     const template = await db.prisma.checklistTemplate.create({
-      data: { name: "Pre-start T", equipmentId, items: { create: [{ position: 0, label: "Guards closed", type: "CHECKBOX" }] } },
+      data: {
+        name: "Pre-start T",
+        equipmentId,
+        items: { create: [{ position: 0, label: "Guards closed", type: "CHECKBOX" }] },
+      },
       include: { items: true },
     });
     const completion = await db.prisma.checklistCompletion.create({
@@ -123,17 +142,30 @@ describe("the database", () => {
     });
     await db.prisma.checklistCompletion.update({
       where: { id: completion.id },
-      data: { status: "SIGNED", signerId: userId, signedAt: new Date(), signatureMeaning: "Performed", contentHash: "sha256:abc" },
+      data: {
+        status: "SIGNED",
+        signerId: userId,
+        signedAt: new Date(),
+        signatureMeaning: "Performed",
+        contentHash: "sha256:abc",
+      },
     });
 
-    const error = await refusal(`UPDATE checklist_completion SET "signatureMeaning" = 'Reviewed' WHERE id = $1`, [completion.id]);
+    const error = await refusal(`UPDATE checklist_completion SET "signatureMeaning" = 'Reviewed' WHERE id = $1`, [
+      completion.id,
+    ]);
     expect(error.message).toContain("is signed and cannot be changed");
-    const responseError = await refusal(`UPDATE checklist_response SET "valueBoolean" = false WHERE "completionId" = $1`, [completion.id]);
+    const responseError = await refusal(
+      `UPDATE checklist_response SET "valueBoolean" = false WHERE "completionId" = $1`,
+      [completion.id],
+    );
     expect(responseError.message).toContain("its responses cannot be changed");
   });
 
   it("keeps the audit log append-only", async () => {
-    await sql.query(`INSERT INTO audit_log (action, "entityType", "entityId") VALUES ('user.create', 'User', $1)`, [userId]);
+    await sql.query(`INSERT INTO audit_log (action, "entityType", "entityId") VALUES ('user.create', 'User', $1)`, [
+      userId,
+    ]);
     const error = await refusal(`DELETE FROM audit_log WHERE "entityId" = $1`, [userId]);
     expect(error.message).toContain("audit_log is append-only");
   });

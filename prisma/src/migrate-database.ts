@@ -44,7 +44,13 @@ export function runPrismaCli(args: readonly string[], databaseUrl: string): Prom
     child.on("error", reject);
     child.on("close", (code) => {
       if (code === 0) resolve(output);
-      else reject(Object.assign(new Error(`prisma ${args.join(" ")} exited with ${code}:\n${output}`), { exitCode: code, output }));
+      else
+        reject(
+          Object.assign(new Error(`prisma ${args.join(" ")} exited with ${code}:\n${output}`), {
+            exitCode: code,
+            output,
+          }),
+        );
     });
   });
 }

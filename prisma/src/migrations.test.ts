@@ -27,9 +27,11 @@ describe("migrations", () => {
     const client = new pg.Client({ connectionString: empty.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-        "SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name",
-      );
+      const { rows } = await client.query<{
+        migration_name: string;
+        finished_at: Date | null;
+        rolled_back_at: Date | null;
+      }>("SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name");
       expect(rows.map((r) => r.migration_name)).toEqual(committedMigrations);
       expect(rows.every((r) => r.finished_at !== null && r.rolled_back_at === null)).toBe(true);
     } finally {
@@ -56,7 +58,9 @@ describe("migrations", () => {
     const client = new pg.Client({ connectionString: databaseServerUrl });
     await client.connect();
     try {
-      const { rows } = await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'");
+      const { rows } = await client.query(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'",
+      );
       expect(rows).toEqual([]);
     } finally {
       await client.end();

@@ -27,7 +27,10 @@ export function localToUtc(year: number, month: number, day: number, minuteOfDay
 }
 
 /** The local calendar date (and ISO weekday, 1 = Monday) of `instant` in `timeZone`. */
-export function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number; isoWeekday: number } {
+export function localDate(
+  instant: Date,
+  timeZone: string,
+): { year: number; month: number; day: number; isoWeekday: number } {
   const shifted = new Date(instant.getTime() + zoneOffsetMinutes(instant, timeZone) * 60_000);
   const weekday = shifted.getUTCDay();
   return {
@@ -39,7 +42,10 @@ export function localDate(instant: Date, timeZone: string): { year: number; mont
 }
 
 /** The local dates of the Monday-to-Sunday week containing `instant`. */
-export function localWeekDates(instant: Date, timeZone: string): { year: number; month: number; day: number; isoWeekday: number }[] {
+export function localWeekDates(
+  instant: Date,
+  timeZone: string,
+): { year: number; month: number; day: number; isoWeekday: number }[] {
   const today = localDate(instant, timeZone);
   const monday = Date.UTC(today.year, today.month - 1, today.day - (today.isoWeekday - 1));
   return Array.from({ length: 7 }, (_, i) => {

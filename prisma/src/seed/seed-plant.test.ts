@@ -1,7 +1,7 @@
-import pg from "pg";
-import { ROLES } from "@ms5/schema";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { verifySecret } from "@ms5/kit";
+import { ROLES } from "@ms5/schema";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { DEMO_PASSWORD } from "./demo-plant.ts";
 import { seedPlant } from "./seed-plant.ts";
@@ -52,18 +52,28 @@ describe("the demo plant seed", () => {
     });
     expect(bagger.line.code).toBe("bagging-1");
     expect(bagger.isConstraint).toBe(true);
-    expect((bagger.plc?.connectionOptions as { model: string }).model).toMatch(/CompactLogix/);
-    expect((bagger.tagMap?.tags as { faultWords: { type: string; length: number } }).faultWords).toMatchObject({ type: "DINT", length: 2 });
+    expect((bagger.plc!.connectionOptions as { model: string }).model).toMatch(/CompactLogix/);
+    expect((bagger.tagMap!.tags as { faultWords: { type: string; length: number } }).faultWords).toMatchObject({
+      type: "DINT",
+      length: 2,
+    });
     expect(bagger.faults.at(-1)?.bitIndex).toBe(63);
     expect(bagger.faults.every((f) => f.suggestedReasonCodeId !== null)).toBe(true);
-    const loader = await db.prisma.equipment.findUniqueOrThrow({ where: { code: "LOADER-1" }, include: { line: true } });
+    const loader = await db.prisma.equipment.findUniqueOrThrow({
+      where: { code: "LOADER-1" },
+      include: { line: true },
+    });
     expect(loader.name).toBe("Basket Loader 1");
     expect(loader.line.code).toBe("loading-1");
   });
 
   it("has one demo user per role, each able to sign in with the documented password", async () => {
     const users = await db.prisma.user.findMany();
-    for (const role of ROLES) expect(users.some((u) => u.roles.includes(role)), role).toBe(true);
+    for (const role of ROLES)
+      expect(
+        users.some((u) => u.roles.includes(role)),
+        role,
+      ).toBe(true);
     const operator = users.find((u) => u.username === "operator")!;
     expect(await verifySecret(DEMO_PASSWORD, operator.passwordHash)).toBe(true);
     expect(await verifySecret("1234", operator.pinHash!)).toBe(true);

@@ -8,6 +8,7 @@ import {
   CHECKLISTS,
   DEFECT_TREE,
   DEMO_PASSWORD,
+  type DefectNode,
   ESCALATION_RULES,
   FAULT_CATALOGS,
   LINES,
@@ -16,14 +17,13 @@ import {
   QUALITY_TEMPLATES,
   REASON_TREE,
   REPORT_TEMPLATES,
+  type ReasonNode,
   SCHEDULED_DAYS,
   SHIFT_PATTERN,
   SITE,
   TAG_MAPS,
   USERS,
   WORK_ORDERS_PER_LINE_PER_DAY,
-  type DefectNode,
-  type ReasonNode,
 } from "./demo-plant.ts";
 import { localToUtc, localWeekDates } from "./local-time.ts";
 
@@ -34,7 +34,10 @@ export interface SeedOptions {
   fastHashing?: boolean;
 }
 
-export async function seedPlant(prisma: PrismaClient, { now = new Date(), fastHashing = false }: SeedOptions = {}): Promise<void> {
+export async function seedPlant(
+  prisma: PrismaClient,
+  { now = new Date(), fastHashing = false }: SeedOptions = {},
+): Promise<void> {
   const site = await prisma.site.upsert({
     where: { code: SITE.code },
     create: { ...SITE },
@@ -219,7 +222,9 @@ export async function seedPlant(prisma: PrismaClient, { now = new Date(), fastHa
             channels: [...level.channels],
             recipients: {
               create: level.recipients.map((r) =>
-                r.kind === "ROLE" ? { kind: "ROLE" as const, role: r.role } : { kind: "USER" as const, userId: userIds.get(r.username)! },
+                r.kind === "ROLE"
+                  ? { kind: "ROLE" as const, role: r.role }
+                  : { kind: "USER" as const, userId: userIds.get(r.username)! },
               ),
             },
           })),
@@ -276,7 +281,12 @@ export async function seedPlant(prisma: PrismaClient, { now = new Date(), fastHa
   });
 }
 
-async function seedReasonTree(prisma: PrismaClient, nodes: readonly ReasonNode[], parentId: string | null, ids = new Map<string, string>()) {
+async function seedReasonTree(
+  prisma: PrismaClient,
+  nodes: readonly ReasonNode[],
+  parentId: string | null,
+  ids = new Map<string, string>(),
+) {
   for (const [index, [code, name, category, sixBigLoss, children]] of nodes.entries()) {
     const row = await prisma.reasonCode.upsert({
       where: { code },
@@ -291,7 +301,11 @@ async function seedReasonTree(prisma: PrismaClient, nodes: readonly ReasonNode[]
 
 async function seedDefectTree(prisma: PrismaClient, nodes: readonly DefectNode[], parentId: string | null) {
   for (const [code, name, severity, children] of nodes) {
-    const row = await prisma.defectCode.upsert({ where: { code }, create: { code, name, severity, parentId }, update: {} });
+    const row = await prisma.defectCode.upsert({
+      where: { code },
+      create: { code, name, severity, parentId },
+      update: {},
+    });
     if (children) await seedDefectTree(prisma, children, row.id);
   }
 }
@@ -320,7 +334,13 @@ async function seedShifts(prisma: PrismaClient, siteId: string, now: Date): Prom
         create: { shiftId: shiftRow.id, startsAt, endsAt },
         update: {},
       });
-      instances.push({ id: row.id, shiftName: shift.name, startsAt, endsAt, productiveMinutes: shift.durationMinutes - shift.plannedBreakMinutes });
+      instances.push({
+        id: row.id,
+        shiftName: shift.name,
+        startsAt,
+        endsAt,
+        productiveMinutes: shift.durationMinutes - shift.plannedBreakMinutes,
+      });
     }
   }
   return instances.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
@@ -341,7 +361,13 @@ async function seedSchedules(
     const constraint = line.equipment.find((e) => e.isConstraint)!;
     const schedule = await prisma.productionSchedule.upsert({
       where: { lineId_periodStart: { lineId, periodStart: weekStart } },
-      create: { lineId, name: `${line.name}, week of ${weekLabel}`, periodStart: weekStart, periodEnd: weekEnd, status: "RELEASED" },
+      create: {
+        lineId,
+        name: `${line.name}, week of ${weekLabel}`,
+        periodStart: weekStart,
+        periodEnd: weekEnd,
+        status: "RELEASED",
+      },
       update: {},
     });
 
@@ -356,7 +382,10 @@ async function seedSchedules(
         const plannedStart = new Date(dayStart.getTime() + slot * slotMs);
         const plannedEnd = new Date(plannedStart.getTime() + slotMs);
         // Plan at 80 % of the constraint's nameplate speed over the slot, less breaks.
-        const plannedQuantity = Math.max(1, Math.floor(constraint.targetSpeedPerMinute * (slotMs / 60_000) * (450 / 480) * 0.8));
+        const plannedQuantity = Math.max(
+          1,
+          Math.floor(constraint.targetSpeedPerMinute * (slotMs / 60_000) * (450 / 480) * 0.8),
+        );
         const number = `WO-${line.code.toUpperCase()}-${day.year}${String(day.month).padStart(2, "0")}${String(day.day).padStart(2, "0")}-${slot + 1}`;
         await prisma.workOrder.upsert({
           where: { number },

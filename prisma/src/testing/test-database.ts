@@ -68,7 +68,11 @@ export async function createTestDatabase(options: {
 }): Promise<TestDatabase> {
   const name = `${testDatabasePrefix(options.runId)}${process.env.VITEST_POOL_ID ?? "0"}_${randomBytes(4).toString("hex")}`;
   await onServer(options.serverUrl, (client) =>
-    client.query(options.templateDatabase ? `CREATE DATABASE "${name}" TEMPLATE "${options.templateDatabase}"` : `CREATE DATABASE "${name}"`),
+    client.query(
+      options.templateDatabase
+        ? `CREATE DATABASE "${name}" TEMPLATE "${options.templateDatabase}"`
+        : `CREATE DATABASE "${name}"`,
+    ),
   );
   const url = databaseUrlOn(options.serverUrl, name);
   const prisma = createPrismaClient({ databaseUrl: url, poolMax: 4 });
