@@ -1,2 +1,3 @@
 export * from "./error-codes.ts";
 export * from "./permissions.ts";
+export * from "./streams.ts";

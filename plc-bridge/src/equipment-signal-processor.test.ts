@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import type { TagValue } from "./driver/plc-driver.ts";
+import { EquipmentSignalProcessor } from "./equipment-signal-processor.ts";
+import { parsePlantConfig } from "./plant-config.ts";
+
+const plant = parsePlantConfig({
+  plcs: [
+    {
+      name: "PLC-BAG1",
+      host: "127.0.0.1",
+      equipment: [
+        {
+          code: "BAGGER-1",
+          line: "bagging-1",
+          tagPrefix: "Program:Bagger1",
+          tags: {
+            running: { tag: "Running", type: "BOOL", scanMs: 100 },
+            stateCode: { tag: "StateCode", type: "DINT", scanMs: 100 },
+            faultWords: { tag: "Faults", type: "DINT", length: 2, scanMs: 100 },
+            firstOutFault: { tag: "FirstOutFault", type: "DINT", scanMs: 100 },
+            goodCount: { tag: "GoodCount", type: "DINT", scanMs: 500 },
+            rejectCount: { tag: "RejectCount", type: "DINT", scanMs: 500 },
+            speed: { tag: "Speed", type: "REAL", scanMs: 500, deadband: 0.5 },
+            energyKwh: { tag: "EnergyKWh", type: "REAL", scanMs: 1000, deadband: 0.1 },
+            jawTemperature: { tag: "JawTempC", type: "REAL", scanMs: 1000, deadband: 1 },
+          },
+          faultCatalog: [{ bitIndex: 4, faultCode: "BG-004", text: "Sealing jaw jam" }],
+        },
+      ],
+    },
+  ],
+});
+
+const tags = (values: Record<string, TagValue>) =>
+  new Map(Object.entries(values).map(([tag, value]) => [`Program:Bagger1.${tag}`, value] as [string, TagValue]));
+
+describe("the equipment signal processor", () => {
+  it("turns a stop with a fault into a first-out fault edge and a DOWN state carrying the catalog code", () => {
+    const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
+    processor.process(tags({ Running: true, StateCode: 1, Faults: [0, 0], FirstOutFault: -1 }), 1_000);
+    const entries = processor.process(tags({ Running: false, StateCode: 3, Faults: [1 << 4, 1 << 9], FirstOutFault: 4 }), 1_100);
+    expect(entries.map((e) => [e.type, e.fields])).toEqual([
+      ["fault", { edge: "rising", bitIndex: "4", faultCode: "BG-004", faultText: "Sealing jaw jam", firstOut: "true" }],
+      ["fault", { edge: "rising", bitIndex: "41", faultCode: "UNKNOWN-41", faultText: "Fault bit 41 (not in the fault catalog)", firstOut: "false" }],
+      ["state", { state: "DOWN", previousState: "RUNNING", stateCode: "3", firstOutFaultBit: "4", firstOutFaultCode: "BG-004" }],
+    ]);
+    expect(entries.every((e) => e.equipment === "BAGGER-1" && e.line === "bagging-1" && e.ts === 1_100)).toBe(true);
+  });
+
+  it("publishes counter increments only when parts were made, with the PLC totals", () => {
+    const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
+    expect(processor.process(tags({ GoodCount: 100, RejectCount: 3 }), 0)).toEqual([]);
+    expect(processor.process(tags({ GoodCount: 100, RejectCount: 3 }), 500)).toEqual([]);
+    const [counts] = processor.process(tags({ GoodCount: 120, RejectCount: 4 }), 1_000);
+    expect(counts?.fields).toEqual({ goodDelta: "20", rejectDelta: "1", goodTotal: "120", rejectTotal: "4" });
+  });
+
+  it("keeps counting through a comms loss: parts made while the PLC was unreachable are not lost", () => {
+    const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
+    processor.process(tags({ Running: true, StateCode: 1, Faults: [0, 0], GoodCount: 10, RejectCount: 0 }), 0);
+    const lost = processor.commsLost(5_000);
+    expect(lost.map((e) => e.fields.state)).toEqual(["COMMS_LOST"]);
+    const back = processor.process(tags({ Running: true, StateCode: 1, Faults: [0, 0], GoodCount: 70, RejectCount: 0 }), 9_000);
+    expect(back.map((e) => e.type)).toEqual(["state", "counts"]);
+    expect(back[0]!.fields).toMatchObject({ state: "RUNNING", previousState: "COMMS_LOST" });
+    expect(back[1]!.fields.goodDelta).toBe("60");
+  });
+
+  it("publishes speed and free-form tags on deadband, and energy with its increment", () => {
+    const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
+    const first = processor.process(tags({ Speed: 39.8, JawTempC: 175.2, EnergyKWh: 1000 }), 0);
+    expect(first.map((e) => [e.type, e.fields.signal ?? e.fields.meterKwh])).toEqual([
+      ["sample", "speed"],
+      ["sample", "jawTemperature"],
+      ["energy", "1000"],
+    ]);
+    expect(processor.process(tags({ Speed: 40.0, JawTempC: 175.5, EnergyKWh: 1000.05 }), 500)).toEqual([]);
+    const later = processor.process(tags({ Speed: 41.0, EnergyKWh: 1000.25 }), 1_000);
+    expect(later.map((e) => e.fields)).toEqual([
+      { signal: "speed", value: "41", reason: "change" },
+      { meterKwh: "1000.25", deltaKwh: "0.25" },
+    ]);
+  });
+});

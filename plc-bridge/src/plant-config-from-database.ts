@@ -1,0 +1,40 @@
+// Builds the bridge's plant configuration from the plant model: PLCs, their equipment, each
+// equipment's tag map and fault catalog.
+import type { PrismaClient } from "@ms5/db";
+import { type PlantConfig, parsePlantConfig } from "./plant-config.ts";
+
+export async function loadPlantConfigFromDatabase(prisma: PrismaClient): Promise<PlantConfig> {
+  const plcs = await prisma.plc.findMany({
+    orderBy: { name: "asc" },
+    include: {
+      equipment: {
+        where: { active: true, tagMapId: { not: null } },
+        orderBy: { code: "asc" },
+        include: { line: true, tagMap: true, faults: { where: { active: true }, orderBy: { bitIndex: "asc" } } },
+      },
+    },
+  });
+  return parsePlantConfig({
+    plcs: plcs
+      .filter((plc) => plc.equipment.length > 0)
+      .map((plc) => {
+        const options = (plc.connectionOptions ?? {}) as { timeoutMs?: number; connected?: boolean };
+        return {
+          name: plc.name,
+          driver: plc.driver,
+          host: plc.host,
+          port: plc.port,
+          slot: plc.slot,
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+          ...(options.connected !== undefined ? { connected: options.connected } : {}),
+          equipment: plc.equipment.map((eq) => ({
+            code: eq.code,
+            line: eq.line.code,
+            tagPrefix: eq.plcTagPrefix ?? "",
+            tags: eq.tagMap!.tags,
+            faultCatalog: eq.faults.map((f) => ({ bitIndex: f.bitIndex, faultCode: f.faultCode, text: f.text })),
+          })),
+        };
+      }),
+  });
+}

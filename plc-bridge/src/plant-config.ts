@@ -1,0 +1,74 @@
+// What the bridge reads: PLCs, the equipment each serves, and per equipment its tag map (canonical
+// signals and free-form tags, each with a scan rate) and fault catalog. Comes from a JSON file or
+// from the database (plant-config-from-database.ts); validated here either way.
+import { z } from "zod";
+
+export const TAG_TYPES = ["BOOL", "SINT", "INT", "DINT", "LINT", "REAL", "LREAL"] as const;
+
+/** Signals with a meaning to the bridge; any other key of a tag map is a free-form sample. */
+export const CANONICAL_SIGNALS = [
+  "running",
+  "stateCode",
+  "speed",
+  "goodCount",
+  "rejectCount",
+  "faultWords",
+  "firstOutFault",
+  "energyKwh",
+] as const;
+export type CanonicalSignal = (typeof CANONICAL_SIGNALS)[number];
+
+const tagBinding = z.object({
+  tag: z.string().min(1),
+  type: z.enum(TAG_TYPES),
+  /** Array elements (fault words: DINT[2] = 64 bits). */
+  length: z.number().int().positive().max(1000).optional(),
+  /** How often this tag is read. */
+  scanMs: z.number().int().min(100, "scan rate is at least 100 ms").max(10_000, "scan rate is at most 10 s"),
+  deadband: z.number().nonnegative().optional(),
+  heartbeatMs: z.number().int().positive().optional(),
+});
+export type TagBinding = z.infer<typeof tagBinding>;
+
+const faultCatalogEntry = z.object({
+  bitIndex: z.number().int().min(0),
+  faultCode: z.string().min(1),
+  text: z.string(),
+});
+
+const equipmentConfig = z.object({
+  code: z.string().min(1),
+  line: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "line code must be lower-case letters, digits and dashes"),
+  /** Program scope or prefix of this equipment's tags, e.g. "Program:Bagger1"; empty for controller scope. */
+  tagPrefix: z.string().default(""),
+  tags: z.record(z.string(), tagBinding),
+  faultCatalog: z.array(faultCatalogEntry).default([]),
+});
+export type EquipmentConfig = z.infer<typeof equipmentConfig>;
+
+const plcConfig = z.object({
+  name: z.string().min(1),
+  driver: z.enum(["LOGIX"]).default("LOGIX"),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65_535).default(44_818),
+  slot: z.number().int().min(0).default(0),
+  timeoutMs: z.number().int().positive().default(2_000),
+  connected: z.boolean().default(true),
+  equipment: z.array(equipmentConfig).min(1),
+});
+export type PlcConfig = z.infer<typeof plcConfig>;
+
+export const plantConfigSchema = z.object({ plcs: z.array(plcConfig) });
+export type PlantConfig = z.infer<typeof plantConfigSchema>;
+
+export function parsePlantConfig(input: unknown): PlantConfig {
+  const result = plantConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+  throw new Error(`Invalid plant configuration:\n${problems}`);
+}
+
+/** The PLC tag a binding reads, with the equipment's program scope or prefix. */
+export function fullTagName(equipment: Pick<EquipmentConfig, "tagPrefix">, binding: Pick<TagBinding, "tag">): string {
+  return equipment.tagPrefix ? `${equipment.tagPrefix}.${binding.tag}` : binding.tag;
+}

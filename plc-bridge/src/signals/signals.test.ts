@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { AnalogDeadband } from "./analog-deadband.ts";
+import { CounterDelta } from "./counter-delta.ts";
+import { EquipmentStateTracker } from "./equipment-state.ts";
+import { FaultWordEdges } from "./fault-word-edges.ts";
+
+describe("counter deltas", () => {
+  it("count the increment between reads, the first read only setting the base", () => {
+    const counter = new CounterDelta();
+    expect(counter.next(1000)).toBe(0);
+    expect(counter.next(1040)).toBe(40);
+    expect(counter.next(1040)).toBe(0);
+  });
+
+  it("count across a DINT rollover from 2^31-1 to -2^31", () => {
+    const counter = new CounterDelta();
+    counter.next(2_147_483_640);
+    expect(counter.next(-2_147_483_640)).toBe(16);
+  });
+
+  it("treat a counter reset by the PLC as counting from zero, not as four billion parts", () => {
+    const counter = new CounterDelta();
+    counter.next(987_654);
+    expect(counter.next(12)).toBe(12);
+  });
+});
+
+describe("analog deadband", () => {
+  it("publishes changes beyond the deadband and a heartbeat when the value holds still", () => {
+    const speed = new AnalogDeadband({ deadband: 0.5, heartbeatMs: 10_000 });
+    expect(speed.offer(40, 0)).toEqual({ publish: true, reason: "change" });
+    expect(speed.offer(40.3, 1_000)).toEqual({ publish: false });
+    expect(speed.offer(40.6, 2_000)).toEqual({ publish: true, reason: "change" });
+    expect(speed.offer(40.6, 11_999)).toEqual({ publish: false });
+    expect(speed.offer(40.6, 12_000)).toEqual({ publish: true, reason: "heartbeat" });
+  });
+});
+
+describe("fault word edges", () => {
+  it("report rising and falling bits across both words of a DINT[2] with their bit index", () => {
+    const faults = new FaultWordEdges();
+    expect(faults.next([0, 0])).toEqual([]);
+    expect(faults.next([0b10000, 1 << 31])).toEqual([
+      { bitIndex: 4, edge: "rising" },
+      { bitIndex: 63, edge: "rising" },
+    ]);
+    expect(faults.activeBits()).toEqual([4, 63]);
+    expect(faults.next([0, 1 << 31])).toEqual([{ bitIndex: 4, edge: "falling" }]);
+  });
+});
+
+describe("equipment state", () => {
+  it("follows the PLC state code and captures the first-out fault as the equipment stops", () => {
+    const state = new EquipmentStateTracker();
+    expect(state.next({ running: true, stateCode: 1, firstOutBit: -1, activeFaultBits: [] })).toMatchObject({ state: "RUNNING" });
+    expect(state.next({ running: true, stateCode: 1, firstOutBit: -1, activeFaultBits: [] })).toBeUndefined();
+    expect(state.next({ running: false, stateCode: 3, firstOutBit: 4, activeFaultBits: [2, 4] })).toEqual({
+      state: "DOWN",
+      previousState: "RUNNING",
+      stateCode: 3,
+      firstOutBit: 4,
+    });
+  });
+
+  it("falls back to the Running bit and active faults for a PLC without a state code", () => {
+    const state = new EquipmentStateTracker();
+    expect(state.next({ running: true, stateCode: undefined, firstOutBit: undefined, activeFaultBits: [] })?.state).toBe("RUNNING");
+    expect(state.next({ running: false, stateCode: undefined, firstOutBit: undefined, activeFaultBits: [7] })).toMatchObject({
+      state: "DOWN",
+      firstOutBit: 7,
+    });
+  });
+
+  it("reports comms loss once, as its own state", () => {
+    const state = new EquipmentStateTracker();
+    state.next({ running: false, stateCode: 2, firstOutBit: -1, activeFaultBits: [] });
+    expect(state.commsLost()).toMatchObject({ state: "COMMS_LOST", previousState: "IDLE" });
+    expect(state.commsLost()).toBeUndefined();
+  });
+});

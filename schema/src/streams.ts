@@ -1,0 +1,123 @@
+// Redis stream contracts between the PLC bridge and the subgraphs: keys, entry types and fields.
+// PROTOCOL.md beside this folder explains them; a change here is a change of the wire format, so
+// it bumps STREAM_SCHEMA_VERSION.
+
+/** Written into every entry as field `v`. Consumers refuse entries of a version they do not know. */
+export const STREAM_SCHEMA_VERSION = "1";
+
+/** The kinds of stream per line. */
+export const STREAM_KINDS = ["telemetry", "faults"] as const;
+export type StreamKind = (typeof STREAM_KINDS)[number];
+
+/**
+ * `ms5:{<lineCode>}:<kind>`. The braces are a Redis Cluster hash tag: every stream of a line lands
+ * on the same shard, so one consumer can read a line's streams with one XREADGROUP.
+ */
+export function streamKey(lineCode: string, kind: StreamKind, prefix = "ms5:"): string {
+  return `${prefix}{${lineCode}}:${kind}`;
+}
+
+/** The dead-letter stream of a consumer group: entries that kept failing, with their error. */
+export function deadLetterStreamKey(consumerGroup: string, prefix = "ms5:"): string {
+  return `${prefix}dead-letter:${consumerGroup}`;
+}
+
+/**
+ * Equipment states. COMMS_LOST means the bridge cannot read the PLC: the equipment's real state is
+ * unknown, and it is never counted as downtime.
+ */
+export const EQUIPMENT_STATES = ["RUNNING", "IDLE", "DOWN", "PLANNED_STOP", "CHANGEOVER", "COMMS_LOST"] as const;
+export type EquipmentState = (typeof EQUIPMENT_STATES)[number];
+
+/** The PLC's `StateCode` tag convention (PackML-like) and the state each code means. */
+export const PLC_STATE_CODES: Readonly<Record<number, EquipmentState>> = {
+  1: "RUNNING",
+  2: "IDLE",
+  3: "DOWN",
+  4: "PLANNED_STOP",
+  5: "CHANGEOVER",
+};
+
+/** Fields every entry carries. All Redis stream values are strings. */
+export interface StreamEntryHeader {
+  /** STREAM_SCHEMA_VERSION */
+  v: string;
+  type: StreamEntryType;
+  /** PLC name (as in the `plc` table). */
+  plc: string;
+  /** Per-PLC sequence number: increases by exactly 1 for every entry the bridge publishes for that PLC. */
+  seq: string;
+  /** Equipment code. */
+  equipment: string;
+  /** Line code (also in the key). */
+  line: string;
+  /** When the PLC value was read: epoch milliseconds. */
+  ts: string;
+}
+
+export const STREAM_ENTRY_TYPES = ["state", "counts", "sample", "energy", "fault"] as const;
+export type StreamEntryType = (typeof STREAM_ENTRY_TYPES)[number];
+
+/** telemetry: the equipment changed state (or the bridge lost / regained the PLC). */
+export interface StateEntry extends StreamEntryHeader {
+  type: "state";
+  state: EquipmentState;
+  /** The PLC's raw StateCode; empty for COMMS_LOST. */
+  stateCode: string;
+  /** Fault code of the first-out fault latched when the equipment stopped; empty if none. */
+  firstOutFaultCode: string;
+  /** Bit index of that fault; empty if none. */
+  firstOutFaultBit: string;
+  /** State before this one. */
+  previousState: EquipmentState | "";
+}
+
+/** telemetry: counter increments since the previous counts entry (rollover of the DINT handled). */
+export interface CountsEntry extends StreamEntryHeader {
+  type: "counts";
+  goodDelta: string;
+  rejectDelta: string;
+  /** The PLC counters as read, for audit and for re-basing after a bridge restart. */
+  goodTotal: string;
+  rejectTotal: string;
+}
+
+/** telemetry: an analog value that moved beyond its deadband, or its periodic heartbeat. */
+export interface SampleEntry extends StreamEntryHeader {
+  type: "sample";
+  /** Canonical signal (`speed`) or a free-form tag's name. */
+  signal: string;
+  value: string;
+  /** "change" or "heartbeat". */
+  reason: "change" | "heartbeat";
+}
+
+/** telemetry: the equipment's energy meter (running total and increment). */
+export interface EnergyEntry extends StreamEntryHeader {
+  type: "energy";
+  meterKwh: string;
+  deltaKwh: string;
+}
+
+/** faults: a fault bit rose or fell. */
+export interface FaultEntry extends StreamEntryHeader {
+  type: "fault";
+  edge: "rising" | "falling";
+  bitIndex: string;
+  /** From the fault catalog; `UNKNOWN-<bit>` for a bit the catalog does not know. */
+  faultCode: string;
+  faultText: string;
+  /** "true" when this is the first-out fault of a stop. */
+  firstOut: "true" | "false";
+}
+
+export type StreamEntry = StateEntry | CountsEntry | SampleEntry | EnergyEntry | FaultEntry;
+
+/** Which stream an entry type goes to. */
+export const STREAM_OF_ENTRY: Readonly<Record<StreamEntryType, StreamKind>> = {
+  state: "telemetry",
+  counts: "telemetry",
+  sample: "telemetry",
+  energy: "telemetry",
+  fault: "faults",
+};
