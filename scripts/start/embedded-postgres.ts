@@ -45,7 +45,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     await fs.mkdir(options.dataDir, { recursive: true });
     db = await PGlite.create(options.dataDir);
-    const server = new PGLiteSocketServer({ db, host: HOST, port: options.port, maxConnections: options.maxConnections });
+    const server = new PGLiteSocketServer({
+      db,
+      host: HOST,
+      port: options.port,
+      maxConnections: options.maxConnections,
+    });
     try {
       await server.start();
     } catch (error) {
