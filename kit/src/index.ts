@@ -2,3 +2,4 @@ export * from "./config.ts";
 export * from "./logger.ts";
 export * from "./ops-endpoints.ts";
 export * from "./password-hash.ts";
+export * from "./redis-server-process.ts";

@@ -74,12 +74,23 @@ describe("the disk buffer", () => {
     const reopened = new DiskBuffer({ dir, fsync: false });
     expect(reopened.peek(100).entries.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     reopened.append(entries(11, 1));
-    expect(reopened.peek(100).entries.map((e) => e.seq).at(-1)).toBe(11);
+    expect(
+      reopened
+        .peek(100)
+        .entries.map((e) => e.seq)
+        .at(-1),
+    ).toBe(11);
   });
 
   it("drops the oldest segments beyond its size bound and counts what it dropped", () => {
     const drops: number[] = [];
-    const buffer = new DiskBuffer({ dir: freshDir(), fsync: false, segmentBytes: 1_000, maxBytes: 3_000, onDrop: (n) => drops.push(n) });
+    const buffer = new DiskBuffer({
+      dir: freshDir(),
+      fsync: false,
+      segmentBytes: 1_000,
+      maxBytes: 3_000,
+      onDrop: (n) => drops.push(n),
+    });
     buffer.append(entries(1, 100));
     expect(buffer.bytes).toBeLessThanOrEqual(3_000 + 1_000);
     expect(buffer.dropped).toBeGreaterThan(0);
@@ -92,7 +103,13 @@ describe("the disk buffer", () => {
 
   it("drops data older than its age bound", () => {
     let now = Date.now();
-    const buffer = new DiskBuffer({ dir: freshDir(), fsync: false, segmentBytes: 500, maxAgeMs: 60_000, now: () => now });
+    const buffer = new DiskBuffer({
+      dir: freshDir(),
+      fsync: false,
+      segmentBytes: 500,
+      maxAgeMs: 60_000,
+      now: () => now,
+    });
     buffer.append(entries(1, 20));
     // A segment's age is its file's modification time: ten minutes on, it is past the bound.
     now = Date.now() + 10 * 60_000;

@@ -3,7 +3,21 @@
 // is framed with its length and a CRC32, so a write torn by SIGKILL or power loss is found and cut
 // off on restart instead of being replayed as garbage. Bounded by size and age; what is dropped is
 // counted.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 
@@ -144,7 +158,11 @@ export class DiskBuffer {
         const payload = data.subarray(cursor.offset + HEADER_BYTES, cursor.offset + HEADER_BYTES + length);
         const record = JSON.parse(payload.toString()) as { k: string; p: string; s: number; f: Record<string, string> };
         entries.push({ key: record.k, plc: record.p, seq: record.s, fields: record.f });
-        cursor = { segment: cursor.segment, offset: cursor.offset + HEADER_BYTES + length, recordsBefore: cursor.recordsBefore + 1 };
+        cursor = {
+          segment: cursor.segment,
+          offset: cursor.offset + HEADER_BYTES + length,
+          recordsBefore: cursor.recordsBefore + 1,
+        };
       }
     }
     return { entries, next: cursor };
@@ -159,7 +177,9 @@ export class DiskBuffer {
     if (current && cursor.offset >= current.bytes && current !== this.segments.at(-1)) {
       this.deleteSegment(current);
       const next = this.segments[0];
-      this.head = next ? { segment: next.index, offset: 0, recordsBefore: 0 } : { segment: cursor.segment, offset: 0, recordsBefore: 0 };
+      this.head = next
+        ? { segment: next.index, offset: 0, recordsBefore: 0 }
+        : { segment: cursor.segment, offset: 0, recordsBefore: 0 };
     }
     this.writeHead();
   }
@@ -171,7 +191,11 @@ export class DiskBuffer {
 
   private segmentData(segment: Segment): Buffer {
     if (!this.headCache || this.headCache.segment !== segment.index || this.headCache.bytes !== segment.bytes) {
-      this.headCache = { segment: segment.index, bytes: segment.bytes, data: readFileSync(segment.file).subarray(0, segment.bytes) };
+      this.headCache = {
+        segment: segment.index,
+        bytes: segment.bytes,
+        data: readFileSync(segment.file).subarray(0, segment.bytes),
+      };
     }
     return this.headCache.data;
   }
@@ -258,7 +282,9 @@ export class DiskBuffer {
     const headSegment = this.segments.find((s) => s.index === this.head.segment);
     if (!headSegment) {
       const first = this.segments[0];
-      this.head = first ? { segment: first.index, offset: 0, recordsBefore: 0 } : { segment: this.head.segment, offset: 0, recordsBefore: 0 };
+      this.head = first
+        ? { segment: first.index, offset: 0, recordsBefore: 0 }
+        : { segment: this.head.segment, offset: 0, recordsBefore: 0 };
     } else if (this.head.offset > headSegment.bytes) {
       this.head = { ...this.head, offset: headSegment.bytes, recordsBefore: headSegment.records };
     }

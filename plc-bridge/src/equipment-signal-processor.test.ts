@@ -38,11 +38,26 @@ describe("the equipment signal processor", () => {
   it("turns a stop with a fault into a first-out fault edge and a DOWN state carrying the catalog code", () => {
     const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
     processor.process(tags({ Running: true, StateCode: 1, Faults: [0, 0], FirstOutFault: -1 }), 1_000);
-    const entries = processor.process(tags({ Running: false, StateCode: 3, Faults: [1 << 4, 1 << 9], FirstOutFault: 4 }), 1_100);
+    const entries = processor.process(
+      tags({ Running: false, StateCode: 3, Faults: [1 << 4, 1 << 9], FirstOutFault: 4 }),
+      1_100,
+    );
     expect(entries.map((e) => [e.type, e.fields])).toEqual([
       ["fault", { edge: "rising", bitIndex: "4", faultCode: "BG-004", faultText: "Sealing jaw jam", firstOut: "true" }],
-      ["fault", { edge: "rising", bitIndex: "41", faultCode: "UNKNOWN-41", faultText: "Fault bit 41 (not in the fault catalog)", firstOut: "false" }],
-      ["state", { state: "DOWN", previousState: "RUNNING", stateCode: "3", firstOutFaultBit: "4", firstOutFaultCode: "BG-004" }],
+      [
+        "fault",
+        {
+          edge: "rising",
+          bitIndex: "41",
+          faultCode: "UNKNOWN-41",
+          faultText: "Fault bit 41 (not in the fault catalog)",
+          firstOut: "false",
+        },
+      ],
+      [
+        "state",
+        { state: "DOWN", previousState: "RUNNING", stateCode: "3", firstOutFaultBit: "4", firstOutFaultCode: "BG-004" },
+      ],
     ]);
     expect(entries.every((e) => e.equipment === "BAGGER-1" && e.line === "bagging-1" && e.ts === 1_100)).toBe(true);
   });
@@ -60,7 +75,10 @@ describe("the equipment signal processor", () => {
     processor.process(tags({ Running: true, StateCode: 1, Faults: [0, 0], GoodCount: 10, RejectCount: 0 }), 0);
     const lost = processor.commsLost(5_000);
     expect(lost.map((e) => e.fields.state)).toEqual(["COMMS_LOST"]);
-    const back = processor.process(tags({ Running: true, StateCode: 1, Faults: [0, 0], GoodCount: 70, RejectCount: 0 }), 9_000);
+    const back = processor.process(
+      tags({ Running: true, StateCode: 1, Faults: [0, 0], GoodCount: 70, RejectCount: 0 }),
+      9_000,
+    );
     expect(back.map((e) => e.type)).toEqual(["state", "counts"]);
     expect(back[0]!.fields).toMatchObject({ state: "RUNNING", previousState: "COMMS_LOST" });
     expect(back[1]!.fields.goodDelta).toBe("60");

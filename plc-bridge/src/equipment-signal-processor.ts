@@ -39,7 +39,9 @@ export class EquipmentSignalProcessor {
 
   constructor(readonly config: EquipmentConfig) {
     this.catalog = new Map(config.faultCatalog.map((f) => [f.bitIndex, f]));
-    this.signalOfTag = new Map(Object.entries(config.tags).map(([signal, binding]) => [fullTagName(config, binding), signal]));
+    this.signalOfTag = new Map(
+      Object.entries(config.tags).map(([signal, binding]) => [fullTagName(config, binding), signal]),
+    );
     for (const [signal, binding] of Object.entries(config.tags)) {
       if (signal === "speed" || !isCanonical(signal)) {
         this.samples.set(
@@ -52,7 +54,10 @@ export class EquipmentSignalProcessor {
       }
     }
     const energyBinding: TagBinding | undefined = config.tags.energyKwh;
-    this.energy = new AnalogDeadband({ deadband: energyBinding?.deadband ?? 0.01, heartbeatMs: energyBinding?.heartbeatMs ?? 60_000 });
+    this.energy = new AnalogDeadband({
+      deadband: energyBinding?.deadband ?? 0.01,
+      heartbeatMs: energyBinding?.heartbeatMs ?? 60_000,
+    });
   }
 
   get currentState(): EquipmentState | undefined {
@@ -73,7 +78,9 @@ export class EquipmentSignalProcessor {
     if (bySignal.has("stateCode")) this.stateCode = toNumber(bySignal.get("stateCode")!);
     if (bySignal.has("firstOutFault")) this.firstOutBit = toNumber(bySignal.get("firstOutFault")!);
 
-    const faultEdges = bySignal.has("faultWords") ? this.faultEdges.next(toNumberArray(bySignal.get("faultWords")!)) : [];
+    const faultEdges = bySignal.has("faultWords")
+      ? this.faultEdges.next(toNumberArray(bySignal.get("faultWords")!))
+      : [];
     const stateSignalsRead = bySignal.has("running") || bySignal.has("stateCode") || bySignal.has("faultWords");
     const transition = stateSignalsRead
       ? this.state.next({
@@ -119,7 +126,8 @@ export class EquipmentSignalProcessor {
       if (!bySignal.has(signal)) continue;
       const value = toNumber(bySignal.get(signal)!);
       const decision = deadband.offer(value, ts);
-      if (decision.publish) entries.push(this.entry("sample", ts, { signal, value: String(value), reason: decision.reason }));
+      if (decision.publish)
+        entries.push(this.entry("sample", ts, { signal, value: String(value), reason: decision.reason }));
     }
 
     if (bySignal.has("energyKwh")) {

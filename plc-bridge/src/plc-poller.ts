@@ -42,7 +42,14 @@ interface ScanGroup {
 
 export class PlcPoller {
   readonly processors: EquipmentSignalProcessor[];
-  readonly stats: PollerStats = { reads: 0, tagsRead: 0, failedReads: 0, tagErrors: new Map(), lastGoodReadAt: undefined, commsLost: false };
+  readonly stats: PollerStats = {
+    reads: 0,
+    tagsRead: 0,
+    failedReads: 0,
+    tagErrors: new Map(),
+    lastGoodReadAt: undefined,
+    commsLost: false,
+  };
   private readonly groups: ScanGroup[];
   private readonly commsLostAfterMs: number;
   private readonly now: () => number;
@@ -106,7 +113,8 @@ export class PlcPoller {
     } catch (error) {
       this.stats.failedReads++;
       this.options.onRead?.({ ok: false, tags: group.tags.length, ms: performance.now() - started });
-      if (this.stats.failedReads % 100 === 1) this.options.logger.warn({ err: error, plc: this.options.plc.name }, "PLC read failed");
+      if (this.stats.failedReads % 100 === 1)
+        this.options.logger.warn({ err: error, plc: this.options.plc.name }, "PLC read failed");
       this.checkComms();
       return;
     }
@@ -126,7 +134,10 @@ export class PlcPoller {
         this.stats.tagErrors.delete(result.name);
       } else if (!this.stats.tagErrors.has(result.name)) {
         this.stats.tagErrors.set(result.name, result.error);
-        this.options.logger.warn({ plc: this.options.plc.name, tag: result.name, error: result.error }, "PLC refused a tag");
+        this.options.logger.warn(
+          { plc: this.options.plc.name, tag: result.name, error: result.error },
+          "PLC refused a tag",
+        );
       }
     }
     const entries: UnsequencedEntry[] = [];
@@ -139,7 +150,10 @@ export class PlcPoller {
     const lastGood = this.stats.lastGoodReadAt ?? this.startedAt;
     if (this.now() - lastGood < this.commsLostAfterMs) return;
     this.stats.commsLost = true;
-    this.options.logger.warn({ plc: this.options.plc.name, lastGoodReadAt: this.stats.lastGoodReadAt }, "PLC comms lost");
+    this.options.logger.warn(
+      { plc: this.options.plc.name, lastGoodReadAt: this.stats.lastGoodReadAt },
+      "PLC comms lost",
+    );
     const at = this.now();
     const entries = this.processors.flatMap((p) => p.commsLost(at));
     this.options.publish(this.options.plc.name, entries);

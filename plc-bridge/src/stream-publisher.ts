@@ -179,7 +179,10 @@ export class StreamPublisher {
     } catch (error) {
       // Some XADDs may have landed: find out before the next send.
       this.needsReconcile = true;
-      logger.warn({ err: error, entries: entries.length, fromBuffer }, "redis did not take the batch; buffering on disk");
+      logger.warn(
+        { err: error, entries: entries.length, fromBuffer },
+        "redis did not take the batch; buffering on disk",
+      );
       this.options.onSend?.({ entries: entries.length, ok: false, ms: performance.now() - started, fromBuffer });
       return false;
     }
@@ -194,7 +197,8 @@ export class StreamPublisher {
       for (const { message } of recent) {
         const plc = message.plc;
         const seq = Number(message.seq);
-        if (plc && Number.isFinite(seq) && seq > (delivered.get(`${key}|${plc}`) ?? 0)) delivered.set(`${key}|${plc}`, seq);
+        if (plc && Number.isFinite(seq) && seq > (delivered.get(`${key}|${plc}`) ?? 0))
+          delivered.set(`${key}|${plc}`, seq);
       }
     }
     return entries.filter((e) => e.seq > (delivered.get(`${e.key}|${e.plc}`) ?? 0));
@@ -202,7 +206,10 @@ export class StreamPublisher {
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis took longer than ${this.sendTimeoutMs} ms`)), this.sendTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`redis took longer than ${this.sendTimeoutMs} ms`)),
+        this.sendTimeoutMs,
+      );
       promise.then(
         (value) => {
           clearTimeout(timer);

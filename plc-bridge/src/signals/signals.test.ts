@@ -52,7 +52,9 @@ describe("fault word edges", () => {
 describe("equipment state", () => {
   it("follows the PLC state code and captures the first-out fault as the equipment stops", () => {
     const state = new EquipmentStateTracker();
-    expect(state.next({ running: true, stateCode: 1, firstOutBit: -1, activeFaultBits: [] })).toMatchObject({ state: "RUNNING" });
+    expect(state.next({ running: true, stateCode: 1, firstOutBit: -1, activeFaultBits: [] })).toMatchObject({
+      state: "RUNNING",
+    });
     expect(state.next({ running: true, stateCode: 1, firstOutBit: -1, activeFaultBits: [] })).toBeUndefined();
     expect(state.next({ running: false, stateCode: 3, firstOutBit: 4, activeFaultBits: [2, 4] })).toEqual({
       state: "DOWN",
@@ -64,8 +66,12 @@ describe("equipment state", () => {
 
   it("falls back to the Running bit and active faults for a PLC without a state code", () => {
     const state = new EquipmentStateTracker();
-    expect(state.next({ running: true, stateCode: undefined, firstOutBit: undefined, activeFaultBits: [] })?.state).toBe("RUNNING");
-    expect(state.next({ running: false, stateCode: undefined, firstOutBit: undefined, activeFaultBits: [7] })).toMatchObject({
+    expect(
+      state.next({ running: true, stateCode: undefined, firstOutBit: undefined, activeFaultBits: [] })?.state,
+    ).toBe("RUNNING");
+    expect(
+      state.next({ running: false, stateCode: undefined, firstOutBit: undefined, activeFaultBits: [7] }),
+    ).toMatchObject({
       state: "DOWN",
       firstOutBit: 7,
     });
