@@ -2,6 +2,7 @@
 // migrates and seeds, runs the platform's services, and on Ctrl-C stops exactly what it started.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { urlWithoutPassword } from "@ms5/kit";
 import { type EmbeddedPostgres, EmbeddedPostgresError, startEmbeddedPostgres } from "./start/embedded-postgres.ts";
 import { RedisUnavailableError, type ResolvedRedis, resolveRedis } from "./start/local-redis.ts";
 import { floorServices, repoRoot, type Supervisor, superviseServices } from "./start/services.ts";
@@ -73,17 +74,6 @@ function portFromEnv(name: string, fallback: number): number {
     throw new StartAborted(`${name}=${raw} is not a TCP port (1-65535).`);
   }
   return port;
-}
-
-/** For the summary: a URL the user set may carry a password. */
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
 
 interface RunningStep {
@@ -240,8 +230,8 @@ async function main(): Promise<void> {
   const summary = [
     "",
     "MS5.0 Floor is up.",
-    `  DATABASE_URL=${withoutPassword(databaseUrl)}   (${embeddedPostgres ? "embedded PGlite, data in .data/pglite" : "from DATABASE_URL"})`,
-    `  REDIS_URL=${withoutPassword(redis.url)}   (${redisOrigin[redis.origin]})`,
+    `  DATABASE_URL=${urlWithoutPassword(databaseUrl)}   (${embeddedPostgres ? "embedded PGlite, data in .data/pglite" : "from DATABASE_URL"})`,
+    `  REDIS_URL=${urlWithoutPassword(redis.url)}   (${redisOrigin[redis.origin]})`,
     supervisor.serviceNames.length > 0
       ? `  services: ${supervisor.serviceNames.join(", ")}`
       : "  services: none yet; the database and Redis stay up for you",

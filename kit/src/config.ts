@@ -69,3 +69,14 @@ export const env = {
   /** A duration in milliseconds, given as a whole number. */
   millis: (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs),
 };
+
+/** A URL fit for logs and summaries: its password, if any, replaced by ***. */
+export function urlWithoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

@@ -2,4 +2,5 @@ export * from "./config.ts";
 export * from "./logger.ts";
 export * from "./ops-endpoints.ts";
 export * from "./password-hash.ts";
+export * from "./redis-client.ts";
 export * from "./redis-server-process.ts";

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createLogger, startRedisServer } from "@ms5/kit";
+import { createLogger, createRedisClient, startRedisServer } from "@ms5/kit";
 import { freePort, testRedisPrefix } from "@ms5/kit/testing";
-import { createClient } from "redis";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { DiskBuffer } from "./disk-buffer.ts";
 import type { UnsequencedEntry } from "./equipment-signal-processor.ts";
@@ -22,12 +21,7 @@ function tempDir(): string {
 }
 
 async function connect(url: string) {
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: { reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 500) },
-  });
-  client.on("error", () => {});
+  const client = createRedisClient({ url, failFastWhenDisconnected: true, maxReconnectDelayMs: 500 });
   await client.connect();
   cleanups.push(() => client.destroy());
   return client;
@@ -43,24 +37,32 @@ function sample(line: string, equipment: string, value: number): UnsequencedEntr
   };
 }
 
+/** A publisher over a fresh disk buffer in a temporary folder. */
+function newPublisher(redis: Awaited<ReturnType<typeof connect>>, options: { dir?: string; maxLen?: number } = {}) {
+  const dir = options.dir ?? tempDir();
+  return new StreamPublisher({
+    redis,
+    buffer: new DiskBuffer({ dir, fsync: false }),
+    stateDir: dir,
+    logger,
+    keyPrefix: prefix,
+    ...(options.maxLen ? { maxLen: options.maxLen } : {}),
+  });
+}
+
+let prefix = "";
+
 async function readAll(client: Awaited<ReturnType<typeof connect>>, key: string) {
-  return (await client.xRange(key, "-", "+")).map((e) => e.message);
+  return ((await client.xRange(key, "-", "+")) ?? []).map((e) => e.message);
 }
 
 describe("the stream publisher", () => {
   const { runId, redisUrl } = inject("testRun");
-  const prefix = testRedisPrefix(runId);
+  prefix = testRedisPrefix(runId);
 
   it("appends sequence-numbered, versioned entries to one stream per line and kind", async () => {
     const redis = await connect(redisUrl);
-    const dir = tempDir();
-    const publisher = new StreamPublisher({
-      redis,
-      buffer: new DiskBuffer({ dir, fsync: false }),
-      stateDir: dir,
-      logger,
-      keyPrefix: prefix,
-    });
+    const publisher = newPublisher(redis);
     publisher.publish("PLC-A", [sample("line-a", "EQ-1", 1), sample("line-a", "EQ-1", 2)]);
     publisher.publish("PLC-A", [
       {
@@ -102,22 +104,10 @@ describe("the stream publisher", () => {
   it("continues each PLC's sequence after a restart", async () => {
     const redis = await connect(redisUrl);
     const dir = tempDir();
-    const first = new StreamPublisher({
-      redis,
-      buffer: new DiskBuffer({ dir, fsync: false }),
-      stateDir: dir,
-      logger,
-      keyPrefix: prefix,
-    });
+    const first = newPublisher(redis, { dir });
     first.publish("PLC-R", [sample("line-r", "EQ", 1), sample("line-r", "EQ", 2)]);
     await first.stop();
-    const second = new StreamPublisher({
-      redis,
-      buffer: new DiskBuffer({ dir, fsync: false }),
-      stateDir: dir,
-      logger,
-      keyPrefix: prefix,
-    });
+    const second = newPublisher(redis, { dir });
     second.publish("PLC-R", [sample("line-r", "EQ", 3)]);
     await second.drain();
     expect((await readAll(redis, `${prefix}{line-r}:telemetry`)).map((m) => m.seq)).toEqual(["1", "2", "3"]);
@@ -125,15 +115,7 @@ describe("the stream publisher", () => {
 
   it("trims each stream to about its MAXLEN", async () => {
     const redis = await connect(redisUrl);
-    const dir = tempDir();
-    const publisher = new StreamPublisher({
-      redis,
-      buffer: new DiskBuffer({ dir, fsync: false }),
-      stateDir: dir,
-      logger,
-      keyPrefix: prefix,
-      maxLen: 1_000,
-    });
+    const publisher = newPublisher(redis, { maxLen: 1_000 });
     for (let i = 0; i < 20; i++)
       publisher.publish(
         "PLC-T",

@@ -5,13 +5,10 @@
 // PLC's entries got (XREVRANGE) and skips those, so a replay does not duplicate them.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Logger } from "@ms5/kit";
+import type { Logger, RedisClient } from "@ms5/kit";
 import { STREAM_OF_ENTRY, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
-import type { createClient } from "redis";
 import type { BufferedEntry, DiskBuffer } from "./disk-buffer.ts";
 import type { UnsequencedEntry } from "./equipment-signal-processor.ts";
-
-type RedisClient = ReturnType<typeof createClient>;
 
 export interface StreamPublisherOptions {
   redis: RedisClient;
@@ -194,7 +191,7 @@ export class StreamPublisher {
     const delivered = new Map<string, number>();
     for (const key of keys) {
       const recent = await this.options.redis.xRevRange(key, "+", "-", { COUNT: this.reconcileWindow });
-      for (const { message } of recent) {
+      for (const { message } of recent ?? []) {
         const plc = message.plc;
         const seq = Number(message.seq);
         if (plc && Number.isFinite(seq) && seq > (delivered.get(`${key}|${plc}`) ?? 0))

@@ -6,6 +6,7 @@ import {
   RedisUnavailableError,
   redisPingFailure,
   startRedisServer,
+  urlWithoutPassword,
 } from "@ms5/kit";
 
 export { RedisUnavailableError, startRedisServer };
@@ -38,7 +39,7 @@ export async function resolveRedis(options: RedisResolutionOptions): Promise<Res
     const failure = await redisPingFailure(configuredUrl, options.pingTimeoutMs);
     if (failure !== undefined) {
       throw new RedisUnavailableError(
-        `REDIS_URL is set to ${redactPassword(configuredUrl)}, but that Redis did not answer PING within ` +
+        `REDIS_URL is set to ${urlWithoutPassword(configuredUrl)}, but that Redis did not answer PING within ` +
           `${options.pingTimeoutMs} ms (${failure}). Start that Redis, fix REDIS_URL, or unset REDIS_URL ` +
           "to let `pnpm start` find or start a local one.",
       );
@@ -58,14 +59,4 @@ export async function resolveRedis(options: RedisResolutionOptions): Promise<Res
   }
   const server = await startRedisServer(options.spawn);
   return { ...server, origin: "spawned" };
-}
-
-function redactPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }

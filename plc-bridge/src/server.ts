@@ -1,0 +1,56 @@
+// plc-bridge entry point: read the environment and the plant configuration, start the bridge and
+// its /health and /metrics, stop cleanly on SIGTERM/SIGINT.
+import { readFileSync } from "node:fs";
+import { createPrismaClient } from "@ms5/db";
+import { createLogger, createOpsEndpoints, startOpsServer } from "@ms5/kit";
+import { createBridge } from "./bridge.ts";
+import { loadBridgeEnv } from "./bridge-config.ts";
+import { type PlantConfig, parsePlantConfig } from "./plant-config.ts";
+import { loadPlantConfigFromDatabase } from "./plant-config-from-database.ts";
+
+const env = loadBridgeEnv();
+const logger = createLogger({ service: "plc-bridge", level: env.LOG_LEVEL });
+
+async function loadPlant(): Promise<PlantConfig> {
+  if (env.BRIDGE_PLANT_CONFIG) return parsePlantConfig(JSON.parse(readFileSync(env.BRIDGE_PLANT_CONFIG, "utf8")));
+  if (!env.DATABASE_URL)
+    throw new Error("Set BRIDGE_PLANT_CONFIG (a JSON file) or DATABASE_URL to say which PLCs to read.");
+  const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolMax: 1 });
+  try {
+    return await loadPlantConfigFromDatabase(prisma);
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+const bridge = createBridge({
+  plant: await loadPlant(),
+  redisUrl: env.REDIS_URL,
+  bufferDir: env.BRIDGE_BUFFER_DIR,
+  logger,
+  keyPrefix: env.STREAM_KEY_PREFIX,
+  streamMaxLen: env.STREAM_MAXLEN,
+  bufferMaxBytes: env.BRIDGE_BUFFER_MAX_MB * 1024 * 1024,
+  bufferMaxAgeMs: env.BRIDGE_BUFFER_MAX_AGE_HOURS * 3_600_000,
+  commsLostAfterMs: env.BRIDGE_COMMS_LOST_MS,
+  redisSendTimeoutMs: env.BRIDGE_REDIS_SEND_TIMEOUT_MS,
+});
+const ops = await startOpsServer(
+  createOpsEndpoints({ service: "plc-bridge", registry: bridge.registry, checks: bridge.healthChecks() }),
+  env.BRIDGE_OPS_PORT,
+);
+await bridge.start();
+logger.info({ opsPort: ops.port }, "plc-bridge ready: /health and /metrics");
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    void bridge
+      .stop()
+      .then(() => ops.close())
+      .then(() => process.exit(0));
+  });
+}
