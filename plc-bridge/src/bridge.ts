@@ -73,19 +73,21 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
   });
 
-  const connections = options.plant.plcs.map(
-    (plc) =>
-      new PlcConnection(
-        createPlcDriver(plc.driver, {
-          host: plc.host,
-          port: plc.port,
-          slot: plc.slot,
-          timeoutMs: plc.timeoutMs,
-          connected: plc.connected,
-        }),
-        { name: plc.name, logger },
-      ),
-  );
+  const connections = options.plant.plcs.map((plc) => {
+    const connection = new PlcConnection(
+      createPlcDriver(plc.driver, {
+        host: plc.host,
+        port: plc.port,
+        slot: plc.slot,
+        timeoutMs: plc.timeoutMs,
+        connected: plc.connected,
+      }),
+    );
+    connection.on("state", (state, previous) =>
+      logger.info({ plc: plc.name, state, previous }, "PLC connection state"),
+    );
+    return connection;
+  });
   const pollers = options.plant.plcs.map(
     (plc, i) =>
       new PlcPoller({
@@ -104,7 +106,7 @@ export function createBridge(options: BridgeOptions): Bridge {
             metrics.readSeconds.observe({ plc: plc.name }, ms / 1000);
           }
           metrics.plcConnected.set({ plc: plc.name }, connections[i]!.state === "connected" ? 1 : 0);
-          metrics.reconnects.set({ plc: plc.name }, connections[i]!.stats.reconnects);
+          metrics.reconnects.set({ plc: plc.name }, connections[i]!.counters.reconnects);
         },
       }),
   );
@@ -131,8 +133,8 @@ export function createBridge(options: BridgeOptions): Bridge {
               connected: connection.state === "connected",
               lastGoodReadAt: stats.lastGoodReadAt ? new Date(stats.lastGoodReadAt).toISOString() : null,
               failedReads: stats.failedReads,
-              reconnects: connection.stats.reconnects,
-              lastError: connection.stats.lastError ?? null,
+              reconnects: connection.counters.reconnects,
+              lastError: connection.counters.lastError ?? null,
               tagErrors: Object.fromEntries(stats.tagErrors),
             },
           };

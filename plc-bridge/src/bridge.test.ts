@@ -1,0 +1,225 @@
+// The bridge end to end: a Logix emulator speaking EtherNet/IP on loopback, the real driver, the
+// bridge's pollers and publisher, and the run's Redis.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createLogger, createRedisClient } from "@ms5/kit";
+import { testRedisPrefix } from "@ms5/kit/testing";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { type RunningLogixEmulator, startLogixEmulator } from "../emulator/index.ts";
+import { type Bridge, createBridge } from "./bridge.ts";
+import { parsePlantConfig } from "./plant-config.ts";
+
+const logger = createLogger({ service: "plc-bridge-test", level: "silent" });
+const BAGGER = "Program:Bagger1";
+
+function plantFor(port: number) {
+  return parsePlantConfig({
+    plcs: [
+      {
+        name: "PLC-BAG1",
+        host: "127.0.0.1",
+        port,
+        timeoutMs: 500,
+        equipment: [
+          {
+            code: "BAGGER-1",
+            line: "bagging-1",
+            tagPrefix: BAGGER,
+            tags: {
+              running: { tag: "Running", type: "BOOL", scanMs: 100 },
+              stateCode: { tag: "StateCode", type: "DINT", scanMs: 100 },
+              faultWords: { tag: "Faults", type: "DINT", length: 2, scanMs: 100 },
+              firstOutFault: { tag: "FirstOutFault", type: "DINT", scanMs: 100 },
+              goodCount: { tag: "GoodCount", type: "DINT", scanMs: 200 },
+              rejectCount: { tag: "RejectCount", type: "DINT", scanMs: 200 },
+              speed: { tag: "Speed", type: "REAL", scanMs: 200, deadband: 0.5, heartbeatMs: 1_000 },
+              energyKwh: { tag: "EnergyKWh", type: "REAL", scanMs: 500, deadband: 0.0001 },
+              idleReason: { tag: "Diag_SINT", type: "SINT", scanMs: 500 },
+              recipe: { tag: "Diag_INT", type: "INT", scanMs: 500 },
+              lifetimeUnits: { tag: "Diag_LINT", type: "LINT", scanMs: 500 },
+              runningHours: { tag: "Diag_LREAL", type: "LREAL", scanMs: 500 },
+            },
+            faultCatalog: [
+              { bitIndex: 4, faultCode: "BG-004", text: "Sealing jaw jam" },
+              { bitIndex: 40, faultCode: "BG-040", text: "Heater contactor failed" },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
+
+describe("the bridge against an emulated CompactLogix", () => {
+  const { runId, redisUrl } = inject("testRun");
+  const prefix = `${testRedisPrefix(runId)}bridge:`;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function startPlant(options: { port?: number } = {}) {
+    const emulator = await startLogixEmulator({
+      port: options.port ?? 0,
+      seed: 7,
+      equipment: [
+        { tagPrefix: BAGGER, targetSpeedPerMinute: 40, faultWords: 2, faultBits: [4, 40], autonomous: false },
+      ],
+    });
+    return emulator;
+  }
+
+  async function startBridge(emulator: RunningLogixEmulator, keyPrefix: string): Promise<Bridge> {
+    const bufferDir = mkdtempSync(path.join(tmpdir(), "ms5-bridge-"));
+    const bridge = createBridge({
+      plant: plantFor(emulator.port),
+      redisUrl,
+      bufferDir,
+      logger,
+      keyPrefix,
+      commsLostAfterMs: 800,
+    });
+    await bridge.start();
+    cleanups.push(async () => {
+      await bridge.stop();
+      rmSync(bufferDir, { recursive: true, force: true });
+    });
+    return bridge;
+  }
+
+  async function reader() {
+    const redis = createRedisClient({ url: redisUrl });
+    await redis.connect();
+    cleanups.push(() => redis.destroy());
+    return {
+      async entries(key: string) {
+        return ((await redis.xRange(key, "-", "+")) ?? []).map((e) => e.message);
+      },
+    };
+  }
+
+  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it("publishes state, counts and samples of every tag type, with gap-free sequence numbers across streams", async () => {
+    const emulator = await startPlant();
+    cleanups.push(() => emulator.stop());
+    const keyPrefix = `${prefix}a:`;
+    await startBridge(emulator, keyPrefix);
+    const redis = await reader();
+    const telemetryKey = `${keyPrefix}{bagging-1}:telemetry`;
+
+    const telemetry = await waitFor("counts and every sample", async () => {
+      const entries = await redis.entries(telemetryKey);
+      const signals = new Set(entries.filter((e) => e.type === "sample").map((e) => e.signal));
+      const complete = ["speed", "idleReason", "recipe", "lifetimeUnits", "runningHours"].every((s) => signals.has(s));
+      return complete && entries.some((e) => e.type === "counts") ? entries : undefined;
+    });
+
+    const state = telemetry.find((e) => e.type === "state")!;
+    expect(state).toMatchObject({
+      v: "1",
+      plc: "PLC-BAG1",
+      equipment: "BAGGER-1",
+      line: "bagging-1",
+      state: "RUNNING",
+      previousState: "",
+      stateCode: "1",
+    });
+    const speed = telemetry.find((e) => e.type === "sample" && e.signal === "speed")!;
+    expect(Number(speed.value)).toBeGreaterThan(30);
+    expect(Number(speed.value)).toBeLessThan(50);
+    const counts = telemetry.filter((e) => e.type === "counts");
+    const goodTotal = Number(counts.at(-1)!.goodTotal);
+    expect(goodTotal).toBeGreaterThan(0);
+    expect(counts.every((c) => Number(c.goodDelta) >= 0 && Number(c.rejectDelta) >= 0)).toBe(true);
+    const lifetime = telemetry.find((e) => e.type === "sample" && e.signal === "lifetimeUnits")!;
+    expect(Number.isInteger(Number(lifetime.value))).toBe(true);
+
+    const seqs = telemetry.map((e) => Number(e.seq));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs[0]).toBe(1);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+  });
+
+  it("turns a forced fault into a first-out fault entry with the catalog code and a DOWN state", async () => {
+    const emulator = await startPlant();
+    cleanups.push(() => emulator.stop());
+    const keyPrefix = `${prefix}b:`;
+    await startBridge(emulator, keyPrefix);
+    const redis = await reader();
+    await waitFor("running", async () =>
+      (await redis.entries(`${keyPrefix}{bagging-1}:telemetry`)).some((e) => e.state === "RUNNING") ? true : undefined,
+    );
+
+    emulator.control.forceFault(BAGGER, 4);
+    setTimeout(() => emulator.control.forceFault(BAGGER, 40), 300);
+
+    const faults = await waitFor("both faults", async () => {
+      const entries = await redis.entries(`${keyPrefix}{bagging-1}:faults`);
+      return entries.length >= 2 ? entries : undefined;
+    });
+    expect(faults.map((f) => [f.edge, f.bitIndex, f.faultCode, f.firstOut])).toEqual([
+      ["rising", "4", "BG-004", "true"],
+      ["rising", "40", "BG-040", "false"],
+    ]);
+    const down = (await redis.entries(`${keyPrefix}{bagging-1}:telemetry`)).find((e) => e.state === "DOWN");
+    expect(down).toMatchObject({ previousState: "RUNNING", firstOutFaultBit: "4", firstOutFaultCode: "BG-004" });
+
+    emulator.control.clearFaults(BAGGER);
+    const cleared = await waitFor("falling edges", async () => {
+      const entries = (await redis.entries(`${keyPrefix}{bagging-1}:faults`)).filter((f) => f.edge === "falling");
+      return entries.length >= 2 ? entries : undefined;
+    });
+    expect(cleared.map((f) => f.faultCode).sort()).toEqual(["BG-004", "BG-040"]);
+  });
+
+  it("publishes COMMS_LOST when the PLC disappears and resumes when it returns, counting the parts made meanwhile", async () => {
+    let emulator = await startPlant();
+    const port = emulator.port;
+    const keyPrefix = `${prefix}c:`;
+    const bridge = await startBridge(emulator, keyPrefix);
+    const redis = await reader();
+    const key = `${keyPrefix}{bagging-1}:telemetry`;
+    await waitFor("counts", async () =>
+      (await redis.entries(key)).some((e) => e.type === "counts") ? true : undefined,
+    );
+
+    const countedBefore = Number(emulator.control.getTag(`${BAGGER}.GoodCount`));
+    await emulator.stop();
+    const lost = await waitFor(
+      "COMMS_LOST",
+      async () => (await redis.entries(key)).find((e) => e.state === "COMMS_LOST"),
+      3_000,
+    );
+    expect(lost).toMatchObject({ previousState: "RUNNING", stateCode: "" });
+    expect(bridge.pollers[0]!.stats.commsLost).toBe(true);
+
+    // The controller comes back on the same address with its counter moved on by 500 parts.
+    emulator = await startPlant({ port });
+    cleanups.push(() => emulator.stop());
+    emulator.control.setTag(`${BAGGER}.GoodCount`, countedBefore + 500);
+    const back = await waitFor(
+      "RUNNING again",
+      async () => (await redis.entries(key)).find((e) => e.state === "RUNNING" && e.previousState === "COMMS_LOST"),
+      10_000,
+    );
+    expect(back).toBeDefined();
+    const firstCounts = await waitFor("counts after the return", async () => {
+      const all = await redis.entries(key);
+      return all.slice(all.findIndex((e) => e.state === "COMMS_LOST")).find((e) => e.type === "counts");
+    });
+    expect(Number(firstCounts.goodDelta)).toBeGreaterThanOrEqual(500);
+    const entries = await redis.entries(key);
+    const seqs = entries.map((e) => Number(e.seq));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+  });
+});
