@@ -1,0 +1,41 @@
+// Public surface of the Logix emulator: start one, drive it, and the raw client and CIP codec tests
+// use to talk to it byte by byte.
+export {
+  type CipReply,
+  decodeMultipleServiceReply,
+  decodeReply,
+  decodeTagBrowse,
+  encodeForwardClose,
+  encodeForwardOpen,
+  encodeGetAttributeAll,
+  encodeLogicalPath,
+  encodeMultipleServicePacket,
+  encodeReadTag,
+  encodeReadTagFragmented,
+  encodeRequest,
+  encodeTagBrowse,
+  encodeTagPath,
+  encodeUnconnectedSend,
+  encodeWriteTag,
+} from "./cip-client-messages.ts";
+export type { EmulatorStats, LogixEmulatorControl, ReplyMode } from "./control-api.ts";
+export { replyModes } from "./control-api.ts";
+export { lineTagTypes } from "./controller-simulation.ts";
+export {
+  type ControllerIdentity,
+  type LogixEmulatorDefaults,
+  logixEmulatorDefaults,
+  type SimulationTunables,
+} from "./emulator-defaults.ts";
+export {
+  type EmulatedEquipment,
+  EquipmentState,
+  type EquipmentStateName,
+  equipmentTagName,
+  equipmentTagTypes,
+  type SettableEquipmentState,
+} from "./equipment-simulation.ts";
+export { type LogixEmulatorOptions, type RunningLogixEmulator, startLogixEmulator } from "./logix-emulator.ts";
+export { CipStatus, CipTypeCode } from "./protocol-constants.ts";
+export { RawEnipClient } from "./raw-enip-client.ts";
+export type { TagValue } from "./tag-database.ts";

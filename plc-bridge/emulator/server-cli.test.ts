@@ -1,0 +1,95 @@
+// The CLI entry as an operator runs it: emulators from EMULATED_PLCS, JSON logs, clean stop on SIGTERM,
+// and a named complaint when the variable is missing or wrong.
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { encodeReadTag } from "./cip-client-messages.ts";
+import { RawEnipClient } from "./raw-enip-client.ts";
+
+const serverEntry = fileURLToPath(new URL("./server.ts", import.meta.url));
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+function startCli(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ["--import", "tsx", serverEntry], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout!.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on("data", (chunk) => {
+    output += chunk;
+  });
+  return { child, output: () => output };
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code));
+  });
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("emulator/server.ts", () => {
+  it("starts one emulator per EMULATED_PLCS entry, serves reads, and exits 0 on SIGTERM", async () => {
+    const plcs = [
+      {
+        name: "line-1",
+        port: 0,
+        seed: 1,
+        timeScale: 60,
+        equipment: [{ tagPrefix: "Program:Bagger1", targetSpeedPerMinute: 100, faultWords: 1, faultBits: [1] }],
+      },
+      {
+        name: "line-2",
+        port: 0,
+        seed: 2,
+        equipment: [{ tagPrefix: "", targetSpeedPerMinute: 50, faultWords: 2, faultBits: [40], autonomous: false }],
+      },
+    ];
+    const { child, output } = startCli({ EMULATED_PLCS: JSON.stringify(plcs), LOG_LEVEL: "info" });
+    const ports = await waitFor(() => {
+      const lines = output()
+        .split("\n")
+        .filter((line) => line.includes("emulated Logix controller listening"));
+      return lines.length === 2 ? lines.map((line) => (JSON.parse(line) as { port: number }).port) : undefined;
+    });
+    for (const port of ports) {
+      const client = await RawEnipClient.connect("127.0.0.1", port);
+      await client.registerSession();
+      expect((await client.sendRRData(encodeReadTag("Line_Heartbeat"))).status).toBe(0);
+      await client.close();
+    }
+    child.kill("SIGTERM");
+    expect(await exitCode(child)).toBe(0);
+    expect(output()).toContain("stopping emulated controllers");
+  });
+
+  it("names EMULATED_PLCS and exits 78 when it is missing", async () => {
+    const { child, output } = startCli({ EMULATED_PLCS: "" });
+    expect(await exitCode(child)).toBe(78);
+    expect(output()).toContain("EMULATED_PLCS");
+  });
+
+  it("names EMULATED_PLCS and exits 78 when it is not valid JSON", async () => {
+    const { child, output } = startCli({ EMULATED_PLCS: "[{name:" });
+    expect(await exitCode(child)).toBe(78);
+    expect(output()).toMatch(/EMULATED_PLCS.*not valid JSON/);
+  });
+});

@@ -1,0 +1,75 @@
+// CLI entry: starts one emulated Logix controller per entry of EMULATED_PLCS (JSON) and stops them
+// cleanly on SIGTERM/SIGINT. `pnpm --filter @ms5/plc-bridge emulator`.
+import { createLogger, env, loadConfigOrExit } from "@ms5/kit";
+import { z } from "zod";
+import { type RunningLogixEmulator, startLogixEmulator } from "./logix-emulator.ts";
+
+const equipmentSchema = z.object({
+  tagPrefix: z.string(),
+  targetSpeedPerMinute: z.number().nonnegative(),
+  faultWords: z.union([z.literal(1), z.literal(2)]),
+  faultBits: z.array(z.number().int().min(0).max(63)),
+  autonomous: z.boolean().optional(),
+  extraTags: z.number().int().min(0).max(500).optional(),
+});
+
+const plcSchema = z.object({
+  name: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  host: z.string().optional(),
+  seed: z.number().int().optional(),
+  timeScale: z.number().positive().optional(),
+  equipment: z.array(equipmentSchema).min(1),
+});
+
+const config = loadConfigOrExit("plc-emulator", {
+  EMULATED_PLCS: z
+    .string({ error: "required: a JSON list of {name, port, seed, timeScale, equipment[]}" })
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: "is not valid JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(plcSchema).min(1)),
+  LOG_LEVEL: env.logLevel(),
+});
+
+const logger = createLogger({ service: "plc-emulator", level: config.LOG_LEVEL });
+const running: RunningLogixEmulator[] = [];
+
+try {
+  for (const plc of config.EMULATED_PLCS) {
+    const plcLogger = logger.child({ plc: plc.name });
+    const emulator = await startLogixEmulator({
+      host: plc.host,
+      port: plc.port,
+      seed: plc.seed,
+      timeScale: plc.timeScale,
+      equipment: plc.equipment,
+      logger: plcLogger,
+    });
+    running.push(emulator);
+    plcLogger.info(
+      { host: emulator.host, port: emulator.port, equipment: plc.equipment.map((e) => e.tagPrefix) },
+      "emulated Logix controller listening",
+    );
+  }
+} catch (error) {
+  logger.fatal({ err: error }, "could not start the emulated controllers");
+  await Promise.all(running.map((emulator) => emulator.stop()));
+  process.exit(1);
+}
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "stopping emulated controllers");
+  await Promise.all(running.map((emulator) => emulator.stop()));
+  process.exit(0);
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
