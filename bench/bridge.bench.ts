@@ -42,14 +42,30 @@ async function measureTagReads(): Promise<{ tagsPerSecond: number; batch: number
   }));
   const emulator = await startLogixEmulator({ equipment });
   const types: Record<string, TagSpec["type"]> = {
-    Running: "BOOL", StateCode: "DINT", Speed: "REAL", GoodCount: "DINT", RejectCount: "DINT", FirstOutFault: "DINT",
-    EnergyKWh: "REAL", JawTempC: "REAL", Diag_SINT: "SINT", Diag_INT: "INT", Diag_LINT: "LINT", Diag_LREAL: "LREAL",
+    Running: "BOOL",
+    StateCode: "DINT",
+    Speed: "REAL",
+    GoodCount: "DINT",
+    RejectCount: "DINT",
+    FirstOutFault: "DINT",
+    EnergyKWh: "REAL",
+    JawTempC: "REAL",
+    Diag_SINT: "SINT",
+    Diag_INT: "INT",
+    Diag_LINT: "LINT",
+    Diag_LREAL: "LREAL",
   };
   const tags: TagSpec[] = equipment.flatMap((eq) => [
     ...Object.entries(types).map(([tag, type]) => ({ name: `${eq.tagPrefix}.${tag}`, type })),
     { name: `${eq.tagPrefix}.Faults`, type: "DINT" as const, length: 2 },
   ]);
-  const driver = createPlcDriver("LOGIX", { host: "127.0.0.1", port: emulator.port, slot: 0, timeoutMs: 2_000, connected: true });
+  const driver = createPlcDriver("LOGIX", {
+    host: "127.0.0.1",
+    port: emulator.port,
+    slot: 0,
+    timeoutMs: 2_000,
+    connected: true,
+  });
   await driver.connect();
   let read = 0;
   const until = performance.now() + BENCH.readSeconds * 1000;
@@ -68,7 +84,21 @@ function redisBenchmarkXadd(port: number): number {
   const fields = Array.from({ length: 10 }, (_, i) => [`f${i}`, `value-${i}`]).flat();
   const output = execFileSync(
     "redis-benchmark",
-    ["-h", "127.0.0.1", "-p", String(port), "-n", String(BENCH.xaddEntries), "-P", "16", "-q", "XADD", "bench:redis-benchmark", "*", ...fields],
+    [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-n",
+      String(BENCH.xaddEntries),
+      "-P",
+      "16",
+      "-q",
+      "XADD",
+      "bench:redis-benchmark",
+      "*",
+      ...fields,
+    ],
     { encoding: "utf8" },
   );
   const match = /([\d.]+) requests per second/.exec(output);
@@ -80,7 +110,13 @@ async function bridgeXadd(url: string): Promise<number> {
   const redis = createRedisClient({ url, failFastWhenDisconnected: true });
   await redis.connect();
   const dir = path.join(workDir, "xadd-buffer");
-  const publisher = new StreamPublisher({ redis, buffer: new DiskBuffer({ dir, fsync: false }), stateDir: dir, logger, keyPrefix: "bench:" });
+  const publisher = new StreamPublisher({
+    redis,
+    buffer: new DiskBuffer({ dir, fsync: false }),
+    stateDir: dir,
+    logger,
+    keyPrefix: "bench:",
+  });
   const entry = (i: number): UnsequencedEntry => ({
     type: "sample",
     line: "bench-line",
@@ -90,7 +126,10 @@ async function bridgeXadd(url: string): Promise<number> {
   });
   const started = performance.now();
   for (let i = 0; i < BENCH.xaddEntries; i += 1_000) {
-    publisher.publish("PLC-BENCH", Array.from({ length: 1_000 }, (_, j) => entry(i + j)));
+    publisher.publish(
+      "PLC-BENCH",
+      Array.from({ length: 1_000 }, (_, j) => entry(i + j)),
+    );
     // Let the publisher's pipeline drain as the bridge's pollers would: between reads.
     if (publisher.queued > 20_000) await publisher.drain();
   }
@@ -107,11 +146,15 @@ function procCpuMs(pid: number): number {
 }
 
 function procRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"))!;
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
-async function measurePlantLoad(redisUrl: string): Promise<{ cpuMsPer1kTags: number; rssMb: number; tagsPerSecond: number }> {
+async function measurePlantLoad(
+  redisUrl: string,
+): Promise<{ cpuMsPer1kTags: number; rssMb: number; tagsPerSecond: number }> {
   const emulators: RunningLogixEmulator[] = [];
   const extraTags = BENCH.tagsPerEquipment - 13;
   const plcs = [];
@@ -148,7 +191,10 @@ async function measurePlantLoad(redisUrl: string): Promise<{ cpuMsPer1kTags: num
           lifetimeUnits: { tag: "Diag_LINT", type: "LINT", scanMs: 1000 },
           runningHours: { tag: "Diag_LREAL", type: "LREAL", scanMs: 1000, deadband: 0.01 },
           ...Object.fromEntries(
-            Array.from({ length: extraTags }, (_, t) => [`analog${t}`, { tag: `Extra_${t}`, type: "REAL", scanMs: 1000, deadband: 0.1 }]),
+            Array.from({ length: extraTags }, (_, t) => [
+              `analog${t}`,
+              { tag: `Extra_${t}`, type: "REAL", scanMs: 1000, deadband: 0.1 },
+            ]),
           ),
         },
       })),
@@ -156,18 +202,22 @@ async function measurePlantLoad(redisUrl: string): Promise<{ cpuMsPer1kTags: num
   }
   const plantFile = path.join(workDir, "plant.json");
   writeFileSync(plantFile, JSON.stringify({ plcs }));
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "../plc-bridge/src/server.ts")], {
-    env: {
-      ...process.env,
-      BRIDGE_PLANT_CONFIG: plantFile,
-      BRIDGE_BUFFER_DIR: path.join(workDir, "plant-buffer"),
-      BRIDGE_OPS_PORT: String(await freePort()),
-      REDIS_URL: redisUrl,
-      STREAM_KEY_PREFIX: "bench-plant:",
-      LOG_LEVEL: "warn",
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.resolve(import.meta.dirname, "../plc-bridge/src/server.ts")],
+    {
+      env: {
+        ...process.env,
+        BRIDGE_PLANT_CONFIG: plantFile,
+        BRIDGE_BUFFER_DIR: path.join(workDir, "plant-buffer"),
+        BRIDGE_OPS_PORT: String(await freePort()),
+        REDIS_URL: redisUrl,
+        STREAM_KEY_PREFIX: "bench-plant:",
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
     },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  );
   try {
     await sleep(BENCH.warmupSeconds * 1000);
     const pid = child.pid!;
@@ -187,7 +237,12 @@ async function measurePlantLoad(redisUrl: string): Promise<{ cpuMsPer1kTags: num
 }
 
 const redisDir = path.join(workDir, "redis");
-const redisServer = await startRedisServer({ port: await freePort(), dataDir: redisDir, readyTimeoutMs: 10_000, stopGraceMs: 5_000 });
+const redisServer = await startRedisServer({
+  port: await freePort(),
+  dataDir: redisDir,
+  readyTimeoutMs: 10_000,
+  stopGraceMs: 5_000,
+});
 try {
   const reads = await measureTagReads();
   console.log(`tag reads: ${Math.round(reads.tagsPerSecond)} tags/s (batches of ${reads.batch} over one connection)`);
@@ -196,17 +251,27 @@ try {
   const bridge = await bridgeXadd(redisServer.url);
   console.log(`XADD: bridge ${Math.round(bridge)}/s, redis-benchmark -P16 ${Math.round(redisBenchmark)}/s`);
   const plant = await measurePlantLoad(redisServer.url);
-  console.log(`plant: ${plant.tagsPerSecond} tags/s, ${plant.cpuMsPer1kTags.toFixed(1)} ms CPU per 1k tags/s, RSS ${plant.rssMb.toFixed(0)} MB`);
+  console.log(
+    `plant: ${plant.tagsPerSecond} tags/s, ${plant.cpuMsPer1kTags.toFixed(1)} ms CPU per 1k tags/s, RSS ${plant.rssMb.toFixed(0)} MB`,
+  );
 
   const file = writeBenchResult("bridge", "PLC bridge: reads, publishing, cost at plant load", {
-    tags_per_s: { value: Math.round(reads.tagsPerSecond), unit: "tags/s", target: ">= 6000 (headroom to 60000 on loopback)" },
+    tags_per_s: {
+      value: Math.round(reads.tagsPerSecond),
+      unit: "tags/s",
+      target: ">= 6000 (headroom to 60000 on loopback)",
+    },
     xadd_ratio: {
       value: Number((bridge / redisBenchmark).toFixed(3)),
       unit: "ratio",
       target: ">= 0.25",
       baseline: Math.round(redisBenchmark),
     },
-    cpu_ms_per_1k_tags: { value: Number(plant.cpuMsPer1kTags.toFixed(2)), unit: "ms CPU per second per 1000 tags/s", target: "report" },
+    cpu_ms_per_1k_tags: {
+      value: Number(plant.cpuMsPer1kTags.toFixed(2)),
+      unit: "ms CPU per second per 1000 tags/s",
+      target: "report",
+    },
     rss_mb: { value: Math.round(plant.rssMb), unit: "MB", target: "report" },
   });
   console.log(`wrote ${file}`);

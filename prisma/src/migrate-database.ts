@@ -30,7 +30,8 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
  * Lines after which the Prisma CLI has nothing left to do but wait: its schema engine keeps a 10 s
  * timer alive after finishing, which would add 10 s to every migrate.
  */
-const PRISMA_DONE = /All migrations have been successfully applied|No pending migrations to apply|No difference detected/;
+const PRISMA_DONE =
+  /All migrations have been successfully applied|No pending migrations to apply|No difference detected/;
 
 /** Runs the Prisma CLI with `args` against `databaseUrl`; resolves with its output, rejects on failure. */
 export function runPrismaCli(args: readonly string[], databaseUrl: string): Promise<string> {

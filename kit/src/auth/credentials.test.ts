@@ -1,7 +1,7 @@
 // Password and PIN sign-in on the real database: who gets in, who does not, and the lockout.
 import type { TestDatabase } from "@ms5/db/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashSecret, PASSWORD_HASH_DEFAULTS, verifySecret } from "../password-hash.ts";
+import { PASSWORD_HASH_DEFAULTS, verifySecret } from "../password-hash.ts";
 import { createTestUser, openTestDatabase, refusal } from "./auth-test-fixtures.ts";
 import { authenticatePassword, authenticatePin, UNKNOWN_USER_HASH } from "./credentials.ts";
 
