@@ -1,7 +1,9 @@
 // CLI entry: starts one emulated Logix controller per entry of EMULATED_PLCS (JSON) and stops them
 // cleanly on SIGTERM/SIGINT. `pnpm --filter @ms5/plc-bridge emulator`.
+import { createPrismaClient } from "@ms5/db";
 import { createLogger, env, loadConfigOrExit } from "@ms5/kit";
 import { z } from "zod";
+import { emulatedPlantFromDatabase } from "./emulated-plant-from-database.ts";
 import { type RunningLogixEmulator, startLogixEmulator } from "./logix-emulator.ts";
 
 const equipmentSchema = z.object({
@@ -24,7 +26,7 @@ const plcSchema = z.object({
 
 const config = loadConfigOrExit("plc-emulator", {
   EMULATED_PLCS: z
-    .string({ error: "required: a JSON list of {name, port, seed, timeScale, equipment[]}" })
+    .string()
     .transform((text, context) => {
       try {
         return JSON.parse(text) as unknown;
@@ -33,15 +35,34 @@ const config = loadConfigOrExit("plc-emulator", {
         return z.NEVER;
       }
     })
-    .pipe(z.array(plcSchema).min(1)),
+    .pipe(z.array(plcSchema).min(1))
+    .optional(),
+  /** Without EMULATED_PLCS: emulate every Logix PLC of the plant model in this database. */
+  DATABASE_URL: env.databaseUrl().optional(),
   LOG_LEVEL: env.logLevel(),
 });
+
+async function plcsToEmulate(): Promise<z.infer<typeof plcSchema>[]> {
+  if (config.EMULATED_PLCS) return config.EMULATED_PLCS;
+  if (!config.DATABASE_URL) {
+    process.stderr.write(
+      "plc-emulator: set EMULATED_PLCS (a JSON list of {name, port, seed, timeScale, equipment[]}) or DATABASE_URL.\n",
+    );
+    process.exit(78);
+  }
+  const prisma = createPrismaClient({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
+  try {
+    return await emulatedPlantFromDatabase(prisma);
+  } finally {
+    await prisma.$disconnect();
+  }
+}
 
 const logger = createLogger({ service: "plc-emulator", level: config.LOG_LEVEL });
 const running: RunningLogixEmulator[] = [];
 
 try {
-  for (const plc of config.EMULATED_PLCS) {
+  for (const plc of await plcsToEmulate()) {
     const plcLogger = logger.child({ plc: plc.name });
     const emulator = await startLogixEmulator({
       host: plc.host,

@@ -10,6 +10,8 @@ import { fullTagName, type PlcConfig } from "./plant-config.ts";
 /** What the poller needs of a PLC connection (PlcConnection provides it). */
 export interface TagReader {
   readTags(tags: readonly TagSpec[]): Promise<TagReadResult[]>;
+  /** While not "connected" the poller skips its reads (they would fail at once) and only watches the comms timeout. */
+  readonly state?: string;
 }
 
 export interface PollerStats {
@@ -106,6 +108,10 @@ export class PlcPoller {
   }
 
   private async readGroup(group: ScanGroup): Promise<void> {
+    if (this.options.reader.state !== undefined && this.options.reader.state !== "connected") {
+      this.checkComms();
+      return;
+    }
     const started = performance.now();
     let results: TagReadResult[];
     try {

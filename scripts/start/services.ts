@@ -22,7 +22,22 @@ export const repoRoot = path.resolve(import.meta.dirname, "../..");
  * service is one entry, e.g.
  * `{ name: "gateway", command: "pnpm", args: ["--filter", "@ms5/gateway", "start"], cwd: repoRoot }`.
  */
-export const floorServices: readonly ServiceDefinition[] = [];
+export const floorServices: readonly ServiceDefinition[] = [
+  {
+    // Stands in for the plant's PLCs: one emulated Logix controller per PLC of the plant model,
+    // speaking EtherNet/IP on the model's ports on 127.0.0.1.
+    name: "plc-emulators",
+    command: process.execPath,
+    args: ["--import", "tsx", "plc-bridge/emulator/server.ts"],
+    cwd: repoRoot,
+  },
+  {
+    name: "plc-bridge",
+    command: process.execPath,
+    args: ["--import", "tsx", "plc-bridge/src/server.ts"],
+    cwd: repoRoot,
+  },
+];
 
 export interface SupervisorOptions {
   /** Variables every service gets on top of the parent's environment (DATABASE_URL, REDIS_URL, ...). */

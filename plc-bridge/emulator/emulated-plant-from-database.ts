@@ -1,0 +1,45 @@
+// The emulated plant for `pnpm start`: one emulated controller per PLC of the plant model, each
+// with the equipment the model puts on it, so the demo's bridge reads exactly what a real plant's
+// bridge would (same addresses, tag prefixes, fault catalog bits).
+import type { PrismaClient } from "@ms5/db";
+import type { EmulatedEquipment } from "./equipment-simulation.ts";
+
+export interface EmulatedPlc {
+  name: string;
+  host: string;
+  port: number;
+  seed: number;
+  equipment: EmulatedEquipment[];
+}
+
+export async function emulatedPlantFromDatabase(prisma: PrismaClient): Promise<EmulatedPlc[]> {
+  const plcs = await prisma.plc.findMany({
+    where: { driver: "LOGIX" },
+    orderBy: { name: "asc" },
+    include: {
+      equipment: {
+        where: { active: true, tagMapId: { not: null } },
+        orderBy: { code: "asc" },
+        include: { tagMap: true, faults: { where: { active: true }, select: { bitIndex: true } } },
+      },
+    },
+  });
+  return plcs
+    .filter((plc) => plc.equipment.length > 0)
+    .map((plc, index) => ({
+      name: plc.name,
+      // The emulators stand in for PLCs on this machine, whatever address the model gives.
+      host: "127.0.0.1",
+      port: plc.port,
+      seed: index + 1,
+      equipment: plc.equipment.map((eq) => {
+        const faultWords = (eq.tagMap!.tags as { faultWords?: { length?: number } }).faultWords?.length === 2 ? 2 : 1;
+        return {
+          tagPrefix: eq.plcTagPrefix ?? "",
+          targetSpeedPerMinute: eq.targetSpeedPerMinute,
+          faultWords,
+          faultBits: eq.faults.map((f) => f.bitIndex).filter((bit) => bit < faultWords * 32),
+        };
+      }),
+    }));
+}
