@@ -1,12 +1,10 @@
 // plc-bridge entry point: read the environment and the plant configuration, start the bridge and
 // its /health and /metrics, stop cleanly on SIGTERM/SIGINT.
 import { readFileSync } from "node:fs";
-import { createPrismaClient } from "@ms5/db";
 import { createLogger, createOpsEndpoints, startOpsServer } from "@ms5/kit";
 import { createBridge } from "./bridge.ts";
 import { loadBridgeEnv } from "./bridge-config.ts";
 import { type PlantConfig, parsePlantConfig } from "./plant-config.ts";
-import { loadPlantConfigFromDatabase } from "./plant-config-from-database.ts";
 
 const env = loadBridgeEnv();
 const logger = createLogger({ service: "plc-bridge", level: env.LOG_LEVEL });
@@ -15,6 +13,9 @@ async function loadPlant(): Promise<PlantConfig> {
   if (env.BRIDGE_PLANT_CONFIG) return parsePlantConfig(JSON.parse(readFileSync(env.BRIDGE_PLANT_CONFIG, "utf8")));
   if (!env.DATABASE_URL)
     throw new Error("Set BRIDGE_PLANT_CONFIG (a JSON file) or DATABASE_URL to say which PLCs to read.");
+  // Loaded only here: the Prisma client (and its query compiler) is not needed for a file config.
+  const { createPrismaClient } = await import("@ms5/db");
+  const { loadPlantConfigFromDatabase } = await import("./plant-config-from-database.ts");
   const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolMax: 1 });
   try {
     return await loadPlantConfigFromDatabase(prisma);
