@@ -113,7 +113,7 @@ describe("the bridge against an emulated CompactLogix", () => {
     const emulator = await startPlant();
     cleanups.push(() => emulator.stop());
     const keyPrefix = `${prefix}a:`;
-    await startBridge(emulator, keyPrefix);
+    const bridge = await startBridge(emulator, keyPrefix);
     const redis = await reader();
     const telemetryKey = `${keyPrefix}{bagging-1}:telemetry`;
 
@@ -143,6 +143,14 @@ describe("the bridge against an emulated CompactLogix", () => {
     expect(counts.every((c) => Number(c.goodDelta) >= 0 && Number(c.rejectDelta) >= 0)).toBe(true);
     const lifetime = telemetry.find((e) => e.type === "sample" && e.signal === "lifetimeUnits")!;
     expect(Number.isInteger(Number(lifetime.value))).toBe(true);
+
+    const metrics = await bridge.registry.metrics();
+    expect(metrics).toMatch(/ms5_bridge_tags_read_total\{[^}]*plc="PLC-BAG1"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/ms5_bridge_read_duration_seconds_count\{[^}]*plc="PLC-BAG1"[^}]*\} [1-9]/);
+    expect(metrics).toContain("ms5_bridge_buffer_entries");
+    const health = bridge.healthChecks();
+    expect(await health["plc:PLC-BAG1"]!()).toMatchObject({ ok: true, detail: { connected: true, reconnects: 0 } });
+    expect(await health.redis!()).toMatchObject({ ok: true, detail: { bufferedEntries: 0, droppedEntries: 0 } });
 
     const seqs = telemetry.map((e) => Number(e.seq));
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
