@@ -68,6 +68,16 @@ export const env = {
   nodeEnv: () => z.enum(["development", "test", "production"]).default("development"),
   /** A duration in milliseconds, given as a whole number. */
   millis: (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs),
+  /** A size in bytes, given as a whole number. */
+  bytes: (defaultBytes: number) => z.coerce.number().int().positive().default(defaultBytes),
+  /**
+   * A shared secret (required): long enough that guessing is hopeless, so a short placeholder left
+   * in a deployment stops the process instead of protecting nothing.
+   */
+  secret: (minLength = 32) =>
+    z
+      .string({ error: "is required" })
+      .min(minLength, `must be at least ${minLength} characters (e.g. \`openssl rand -base64 48\`)`),
 };
 
 /** A URL fit for logs and summaries: its password, if any, replaced by ***. */
