@@ -1,6 +1,9 @@
 // Builds CIP requests and parses CIP replies the way a client does, written independently of the
-// server side so tests can check the emulator byte by byte without trusting its own code.
-import { CIP_REPLY_FLAG, CipClass, CipService, PathSegment } from "./protocol-constants.ts";
+// server side so tests can check the emulator byte by byte without trusting its own code. Paths and
+// Multiple Service Packet data are laid out by the same code the bridge's driver sends with.
+import { CIP_REPLY_FLAG, CipClass, CipService } from "../src/cip/cip-codes.ts";
+import { elementSegment, encodeLogicalPath, PathSegment, symbolicSegment } from "../src/cip/cip-epath.ts";
+import { encodeMultipleServiceData } from "../src/cip/multiple-service-data.ts";
 
 export interface CipReply {
   service: number;
@@ -15,39 +18,9 @@ export function encodeTagPath(tagName: string): Buffer {
   for (const piece of tagName.split(".")) {
     const match = /^([^[\]]+)(?:\[(\d+)\])?$/.exec(piece);
     if (!match) throw new Error(`cannot encode tag path "${tagName}"`);
-    const name = Buffer.from(match[1]!, "latin1");
-    const segment = Buffer.alloc(2 + name.length + (name.length & 1));
-    segment[0] = PathSegment.Symbolic;
-    segment[1] = name.length;
-    name.copy(segment, 2);
-    parts.push(segment);
-    if (match[2] !== undefined) parts.push(encodeElementSegment(Number(match[2])));
+    parts.push(symbolicSegment(match[1]!));
+    if (match[2] !== undefined) parts.push(elementSegment(Number(match[2])));
   }
-  return Buffer.concat(parts);
-}
-
-function encodeElementSegment(index: number): Buffer {
-  if (index < 0x100) return Buffer.from([PathSegment.Element8, index]);
-  if (index < 0x10000) {
-    const segment = Buffer.from([PathSegment.Element16, 0, 0, 0]);
-    segment.writeUInt16LE(index, 2);
-    return segment;
-  }
-  const segment = Buffer.from([PathSegment.Element32, 0, 0, 0, 0, 0]);
-  segment.writeUInt32LE(index, 2);
-  return segment;
-}
-
-/** Class/instance path with 8-bit segments (16-bit padded instance when needed). */
-export function encodeLogicalPath(classId: number, instanceId: number, attributeId?: number): Buffer {
-  const parts = [Buffer.from([PathSegment.Class8, classId])];
-  if (instanceId < 0x100) parts.push(Buffer.from([PathSegment.Instance8, instanceId]));
-  else {
-    const segment = Buffer.from([PathSegment.Instance16, 0, 0, 0]);
-    segment.writeUInt16LE(instanceId, 2);
-    parts.push(segment);
-  }
-  if (attributeId !== undefined) parts.push(Buffer.from([PathSegment.Attribute8, attributeId]));
   return Buffer.concat(parts);
 }
 
@@ -77,17 +50,10 @@ export function encodeWriteTag(tagName: string, typeCode: number, elements: numb
 }
 
 export function encodeMultipleServicePacket(requests: readonly Buffer[]): Buffer {
-  const header = Buffer.alloc(2 + requests.length * 2);
-  header.writeUInt16LE(requests.length, 0);
-  let offset = header.length;
-  requests.forEach((request, i) => {
-    header.writeUInt16LE(offset, 2 + i * 2);
-    offset += request.length;
-  });
   return encodeRequest(
     CipService.MultipleServicePacket,
     encodeLogicalPath(CipClass.MessageRouter, 1),
-    Buffer.concat([header, ...requests]),
+    encodeMultipleServiceData(requests),
   );
 }
 

@@ -1,16 +1,12 @@
 // CIP service dispatch for the emulated Logix controller: connection manager (Unconnected Send,
 // Forward Open/Close), Identity, Multiple Service Packet, tag browse and the tag read/write services.
 // Replies are written straight into the connection's ByteWriter; resolved tag paths are cached.
+import { CIP_REPLY_FLAG, CipClass, CipExtendedStatus, CipService, CipStatus } from "../src/cip/cip-codes.ts";
+import { STRUCTURE_TYPE_CODE } from "../src/cip/cip-data-types.ts";
+import { PathSegment } from "../src/cip/cip-epath.ts";
 import type { ByteWriter } from "./byte-writer.ts";
 import type { ControllerIdentity } from "./emulator-defaults.ts";
-import {
-  CIP_REPLY_FLAG,
-  CipClass,
-  CipExtendedStatus,
-  CipService,
-  CipStatus,
-  PathSegment,
-} from "./protocol-constants.ts";
+import { IdentityAttribute, writeIdentityAttribute, writeIdentityAttributes } from "./identity-attributes.ts";
 import type { LogixTag, TagDatabase } from "./tag-database.ts";
 
 /** A class 3 connection opened by Forward Open on one TCP session. */
@@ -88,7 +84,7 @@ export class CipRouter {
     const firstSegment = request[pathStart]!;
     if (firstSegment === PathSegment.Symbolic) {
       if (service === CipService.GetInstanceAttributeList) {
-        return this.browseProgram(request, service, pathStart, pathEnd, end, out, limit);
+        return this.browseProgram(request, pathStart, pathEnd, end, out, limit);
       }
       return this.tagService(request, service, pathStart, pathEnd, end, out, limit);
     }
@@ -311,38 +307,19 @@ export class CipRouter {
   // ---- identity ----------------------------------------------------------------------------------
 
   private identityAll(out: ByteWriter): number {
-    const id = this.options.identity;
     this.replyHeader(out, CipService.GetAttributeAll, CipStatus.Success);
-    out.u16(id.vendorId);
-    out.u16(id.deviceType);
-    out.u16(id.productCode);
-    out.u8(id.revision.major);
-    out.u8(id.revision.minor);
-    out.u16(id.status);
-    out.u32(id.serialNumber);
-    out.u8(id.productName.length);
-    out.ascii(id.productName);
+    writeIdentityAttributes(out, this.options.identity);
     return CipStatus.Success;
   }
 
   private identitySingle(out: ByteWriter): number {
-    const id = this.options.identity;
     const service = CipService.GetAttributeSingle;
     const attribute = this.attributeId;
-    if (attribute < 1 || attribute > 7) return this.fail(out, service, CipStatus.AttributeNotSupported);
-    this.replyHeader(out, service, CipStatus.Success);
-    if (attribute === 1) out.u16(id.vendorId);
-    else if (attribute === 2) out.u16(id.deviceType);
-    else if (attribute === 3) out.u16(id.productCode);
-    else if (attribute === 4) {
-      out.u8(id.revision.major);
-      out.u8(id.revision.minor);
-    } else if (attribute === 5) out.u16(id.status);
-    else if (attribute === 6) out.u32(id.serialNumber);
-    else {
-      out.u8(id.productName.length);
-      out.ascii(id.productName);
+    if (attribute < IdentityAttribute.VendorId || attribute > IdentityAttribute.ProductName) {
+      return this.fail(out, service, CipStatus.AttributeNotSupported);
     }
+    this.replyHeader(out, service, CipStatus.Success);
+    writeIdentityAttribute(out, this.options.identity, attribute);
     return CipStatus.Success;
   }
 
@@ -351,13 +328,13 @@ export class CipRouter {
   /** Browse of a program scope: path is the symbolic "Program:Name" then Symbol class and instance. */
   private browseProgram(
     request: Buffer,
-    service: number,
     pathStart: number,
     pathEnd: number,
     end: number,
     out: ByteWriter,
     limit: number,
   ): number {
+    const service = CipService.GetInstanceAttributeList;
     const length = request[pathStart + 1]!;
     const nameEnd = pathStart + 2 + length;
     const logicalStart = nameEnd + (length & 1);
@@ -455,9 +432,9 @@ export class CipRouter {
     if (typeof resolved === "number") return this.fail(out, service, resolved);
     switch (service) {
       case CipService.ReadTag:
-        return this.readTag(request, resolved, pathEnd, end, out, limit);
+        return this.readTag(request, resolved, pathEnd, end, out, limit, false);
       case CipService.ReadTagFragmented:
-        return this.readTagFragmented(request, resolved, pathEnd, end, out, limit);
+        return this.readTag(request, resolved, pathEnd, end, out, limit, true);
       case CipService.WriteTag:
         return this.writeTag(request, resolved, pathEnd, end, out, false);
       case CipService.WriteTagFragmented:
@@ -467,6 +444,10 @@ export class CipRouter {
     }
   }
 
+  /**
+   * Read Tag (count) and Read Tag Fragmented (count, byte offset): the type code, then as many whole
+   * elements as the carrier takes; 0x06 says more follow, fetched with Read Tag Fragmented.
+   */
   private readTag(
     request: Buffer,
     { tag, index }: ResolvedTagPath,
@@ -474,39 +455,19 @@ export class CipRouter {
     end: number,
     out: ByteWriter,
     limit: number,
+    fragmented: boolean,
   ): number {
-    const service = CipService.ReadTag;
-    const count = end - dataStart >= 2 ? request.readUInt16LE(dataStart) : 1;
-    if (count === 0) return this.fail(out, service, CipStatus.InvalidParameter);
-    if (index + count > tag.elementCount) {
-      return this.fail(out, service, CipStatus.GeneralError, CipExtendedStatus.ElementsBeyondEnd);
+    const service = fragmented ? CipService.ReadTagFragmented : CipService.ReadTag;
+    let count: number;
+    let offset = 0;
+    if (fragmented) {
+      if (end - dataStart < 6) return this.fail(out, service, CipStatus.NotEnoughData);
+      count = request.readUInt16LE(dataStart);
+      offset = request.readUInt32LE(dataStart + 2);
+    } else {
+      count = end - dataStart >= 2 ? request.readUInt16LE(dataStart) : 1;
+      if (count === 0) return this.fail(out, service, CipStatus.InvalidParameter);
     }
-    const size = tag.type.size;
-    const total = count * size;
-    const room = limit - REPLY_HEADER - 2;
-    // Too big for the connection: send what fits; the client continues with Read Tag Fragmented.
-    const sent = total <= room ? total : Math.max(0, Math.floor(room / size) * size);
-    const status = sent === total ? CipStatus.Success : CipStatus.PartialTransfer;
-    this.replyHeader(out, service, status);
-    out.u16(tag.type.code);
-    const from = index * size;
-    out.bytes(tag.data, from, from + sent);
-    this.counters.tagsRead++;
-    return status;
-  }
-
-  private readTagFragmented(
-    request: Buffer,
-    { tag, index }: ResolvedTagPath,
-    dataStart: number,
-    end: number,
-    out: ByteWriter,
-    limit: number,
-  ): number {
-    const service = CipService.ReadTagFragmented;
-    if (end - dataStart < 6) return this.fail(out, service, CipStatus.NotEnoughData);
-    const count = request.readUInt16LE(dataStart);
-    const offset = request.readUInt32LE(dataStart + 2);
     const size = tag.type.size;
     const total = count * size;
     if (count === 0 || index + count > tag.elementCount || offset > total) {
@@ -520,7 +481,8 @@ export class CipRouter {
     out.u16(tag.type.code);
     const from = index * size + offset;
     out.bytes(tag.data, from, from + sent);
-    if (status === CipStatus.Success) this.counters.tagsRead++;
+    // A Read Tag counts when answered; a fragmented read counts once, with its last fragment.
+    if (!fragmented || status === CipStatus.Success) this.counters.tagsRead++;
     return status;
   }
 
@@ -537,7 +499,7 @@ export class CipRouter {
     if (end - dataStart < 4) return this.fail(out, service, CipStatus.NotEnoughData);
     const typeCode = request.readUInt16LE(dataStart);
     let p = dataStart + 2;
-    if (typeCode === 0x02a0) p += 2; // structure handle; no structures here, so a mismatch below
+    if (typeCode === STRUCTURE_TYPE_CODE) p += 2; // structure handle; no structures here, so a mismatch below
     if (end - p < (fragmented ? 6 : 2)) return this.fail(out, service, CipStatus.NotEnoughData);
     const count = request.readUInt16LE(p);
     p += 2;
@@ -652,14 +614,8 @@ export class CipRouter {
 
   // ---- reply framing -----------------------------------------------------------------------------
 
-  private replyHeader(out: ByteWriter, service: number, status: number): void {
-    out.u8(service | CIP_REPLY_FLAG);
-    out.u8(0);
-    out.u8(status);
-    out.u8(0);
-  }
-
-  private fail(out: ByteWriter, service: number, status: number, extendedStatus?: number): number {
+  /** Reply header: service with the reply flag, reserved, status, and the extended status if any. */
+  private replyHeader(out: ByteWriter, service: number, status: number, extendedStatus?: number): void {
     out.u8(service | CIP_REPLY_FLAG);
     out.u8(0);
     out.u8(status);
@@ -668,6 +624,10 @@ export class CipRouter {
       out.u8(1);
       out.u16(extendedStatus);
     }
+  }
+
+  private fail(out: ByteWriter, service: number, status: number, extendedStatus?: number): number {
+    this.replyHeader(out, service, status, extendedStatus);
     return status;
   }
 }

@@ -180,3 +180,15 @@ export function beginReplyFrame(
 export function finishReplyFrame(writer: ByteWriter, frameStart: number): void {
   writer.setU16(frameStart + HeaderOffset.length, writer.position - frameStart - ENCAPSULATION_HEADER_LENGTH);
 }
+
+/** Starts a Common Packet Format item whose length is not known yet; returns where its data starts. */
+export function beginCpfItem(writer: ByteWriter, typeId: number): number {
+  writer.u16(typeId);
+  writer.u16(0);
+  return writer.position;
+}
+
+/** Writes the item's length now that its data is complete. */
+export function finishCpfItem(writer: ByteWriter, dataStart: number): void {
+  writer.setU16(dataStart - 2, writer.position - dataStart);
+}

@@ -1,5 +1,9 @@
 // Public surface of the Logix emulator: start one, drive it, and the raw client and CIP codec tests
 // use to talk to it byte by byte.
+
+export { CipStatus } from "../src/cip/cip-codes.ts";
+export { CipTypeCode } from "../src/cip/cip-data-types.ts";
+export { encodeLogicalPath } from "../src/cip/cip-epath.ts";
 export {
   type CipReply,
   decodeMultipleServiceReply,
@@ -8,7 +12,6 @@ export {
   encodeForwardClose,
   encodeForwardOpen,
   encodeGetAttributeAll,
-  encodeLogicalPath,
   encodeMultipleServicePacket,
   encodeReadTag,
   encodeReadTagFragmented,
@@ -36,6 +39,5 @@ export {
   type SettableEquipmentState,
 } from "./equipment-simulation.ts";
 export { type LogixEmulatorOptions, type RunningLogixEmulator, startLogixEmulator } from "./logix-emulator.ts";
-export { CipStatus, CipTypeCode } from "./protocol-constants.ts";
 export { RawEnipClient } from "./raw-enip-client.ts";
 export type { TagValue } from "./tag-database.ts";

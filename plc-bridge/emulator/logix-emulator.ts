@@ -19,8 +19,16 @@ import {
   logixEmulatorDefaults,
   type SimulationTunables,
 } from "./emulator-defaults.ts";
-import { beginReplyFrame, EncapsulationFrameReader, finishReplyFrame, HeaderOffset } from "./encapsulation.ts";
+import {
+  beginCpfItem,
+  beginReplyFrame,
+  EncapsulationFrameReader,
+  finishCpfItem,
+  finishReplyFrame,
+  HeaderOffset,
+} from "./encapsulation.ts";
 import type { EmulatedEquipment } from "./equipment-simulation.ts";
+import { writeIdentityAttributes } from "./identity-attributes.ts";
 import {
   CpfItemType,
   ENCAPSULATION_HEADER_LENGTH,
@@ -303,12 +311,9 @@ class ClientConnection {
     out.u16(2);
     out.u16(CpfItemType.NullAddress);
     out.u16(0);
-    out.u16(CpfItemType.UnconnectedData);
-    const lengthAt = out.position;
-    out.u16(0);
-    const cipStart = out.position;
+    const itemStart = beginCpfItem(out, CpfItemType.UnconnectedData);
     router.handle(request, this.dataStart, this.dataEnd, out, this.cip, router.unconnectedReplyLimit);
-    out.setU16(lengthAt, out.position - cipStart);
+    finishCpfItem(out, itemStart);
     finishReplyFrame(out, frame);
     this.send();
   }
@@ -337,26 +342,19 @@ class ClientConnection {
     out.u16(CpfItemType.ConnectedAddress);
     out.u16(4);
     out.u32(replyConnectionId);
-    out.u16(CpfItemType.ConnectedData);
-    const lengthAt = out.position;
-    out.u16(0);
-    const itemStart = out.position;
+    const itemStart = beginCpfItem(out, CpfItemType.ConnectedData);
     out.u16(sequence);
     this.server.router.handle(request, this.dataStart + SEQUENCE_COUNT_LENGTH, this.dataEnd, out, this.cip, limit);
-    out.setU16(lengthAt, out.position - itemStart);
+    finishCpfItem(out, itemStart);
     finishReplyFrame(out, frame);
     this.send();
   }
 
   private listIdentity(request: Buffer, start: number): void {
     const out = this.writer;
-    const id = this.server.identity;
     const frame = beginReplyFrame(out, request, start, 0);
     out.u16(1);
-    out.u16(CpfItemType.ListIdentity);
-    const lengthAt = out.position;
-    out.u16(0);
-    const itemStart = out.position;
+    const itemStart = beginCpfItem(out, CpfItemType.ListIdentity);
     out.u16(1); // encapsulation protocol version
     // Socket address, big-endian as in struct sockaddr_in.
     const port = this.server.port;
@@ -367,17 +365,9 @@ class ClientConnection {
     out.u8(port & 0xff);
     for (let i = 0; i < 4; i++) out.u8(Number(address[i] ?? 0) || 0);
     out.zeros(8);
-    out.u16(id.vendorId);
-    out.u16(id.deviceType);
-    out.u16(id.productCode);
-    out.u8(id.revision.major);
-    out.u8(id.revision.minor);
-    out.u16(id.status);
-    out.u32(id.serialNumber);
-    out.u8(id.productName.length);
-    out.ascii(id.productName);
+    writeIdentityAttributes(out, this.server.identity);
     out.u8(3); // state: operational
-    out.setU16(lengthAt, out.position - itemStart);
+    finishCpfItem(out, itemStart);
     finishReplyFrame(out, frame);
     this.send();
   }

@@ -2,11 +2,12 @@
 // cut in pieces, garbage, silence and dropped connections.
 import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CipStatus } from "../src/cip/cip-codes.ts";
 import { decodeMultipleServiceReply, encodeMultipleServicePacket, encodeReadTag } from "./cip-client-messages.ts";
 import { stEthernetIpBuilds, testPlant } from "./emulator-test-fixtures.ts";
 import { encodeRegisterSession } from "./encapsulation.ts";
 import { type RunningLogixEmulator, startLogixEmulator } from "./logix-emulator.ts";
-import { CipStatus, ENCAPSULATION_HEADER_LENGTH } from "./protocol-constants.ts";
+import { ENCAPSULATION_HEADER_LENGTH } from "./protocol-constants.ts";
 import { RawEnipClient } from "./raw-enip-client.ts";
 
 let emulator: RunningLogixEmulator;

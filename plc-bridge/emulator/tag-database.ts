@@ -1,31 +1,17 @@
 // The controller's tag memory: typed atomic tags and 1-D arrays kept as little-endian bytes (so a
 // CIP read is one copy), in controller and program scopes, found case-insensitively as Logix does.
-import { CipTypeCode, PROGRAM_SYMBOL_TYPE } from "./protocol-constants.ts";
+import {
+  type AtomicType,
+  type AtomicTypeName,
+  type AtomicValue,
+  atomicTypes,
+  readAtomicValue,
+  writeAtomicValue,
+} from "../src/cip/cip-data-types.ts";
+import { PROGRAM_SYMBOL_TYPE } from "./protocol-constants.ts";
 
-export type AtomicTypeName = keyof typeof CipTypeCode;
-
-export interface AtomicType {
-  readonly name: AtomicTypeName;
-  readonly code: number;
-  /** Bytes per element. */
-  readonly size: number;
-  readonly integer: boolean;
-}
-
-export const atomicTypes: Readonly<Record<AtomicTypeName, AtomicType>> = {
-  BOOL: { name: "BOOL", code: CipTypeCode.BOOL, size: 1, integer: true },
-  SINT: { name: "SINT", code: CipTypeCode.SINT, size: 1, integer: true },
-  INT: { name: "INT", code: CipTypeCode.INT, size: 2, integer: true },
-  DINT: { name: "DINT", code: CipTypeCode.DINT, size: 4, integer: true },
-  LINT: { name: "LINT", code: CipTypeCode.LINT, size: 8, integer: true },
-  REAL: { name: "REAL", code: CipTypeCode.REAL, size: 4, integer: false },
-  LREAL: { name: "LREAL", code: CipTypeCode.LREAL, size: 8, integer: false },
-};
-
-/** One element's value: BOOL -> boolean, LINT -> bigint, everything else -> number. */
-export type ElementValue = boolean | number | bigint;
 /** A tag's value: an element, or an array of them for array tags. */
-export type TagValue = ElementValue | ElementValue[];
+export type TagValue = AtomicValue | AtomicValue[];
 
 export interface LogixTag {
   /** Full name as declared, e.g. "Program:Bagger1.Running" or "Line_Heartbeat". */
@@ -72,62 +58,39 @@ const SYMBOL_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 const PROGRAM_PREFIX = "program:";
 
 /** Reads one element at `index` from a tag's bytes. */
-export function readElement(tag: LogixTag, index: number): ElementValue {
-  const offset = index * tag.type.size;
-  const data = tag.data;
-  switch (tag.type.name) {
-    case "BOOL":
-      return data[offset] !== 0;
-    case "SINT":
-      return data.readInt8(offset);
-    case "INT":
-      return data.readInt16LE(offset);
-    case "DINT":
-      return data.readInt32LE(offset);
-    case "LINT":
-      return data.readBigInt64LE(offset);
-    case "REAL":
-      return data.readFloatLE(offset);
-    case "LREAL":
-      return data.readDoubleLE(offset);
-  }
+function readElement(tag: LogixTag, index: number): AtomicValue {
+  return readAtomicValue(tag.type.name, tag.data, index * tag.type.size);
 }
 
 /**
  * Writes one element. Integers wrap as the PLC type would (DINT 2^31 -> -2^31); a value of the
  * wrong JavaScript kind throws, so a test typo is not silently stored as 0.
  */
-export function writeElement(tag: LogixTag, index: number, value: ElementValue): void {
-  const offset = index * tag.type.size;
-  const data = tag.data;
+function writeElement(tag: LogixTag, index: number, value: AtomicValue): void {
   const name = tag.type.name;
   if (name === "BOOL") {
     if (typeof value !== "boolean" && typeof value !== "number") throw new TypeError(`${tag.name} is BOOL`);
-    data[offset] = value ? 1 : 0;
-    return;
-  }
-  if (name === "LINT") {
+  } else if (name === "LINT") {
     if (typeof value !== "bigint" && typeof value !== "number") throw new TypeError(`${tag.name} is LINT`);
-    data.writeBigInt64LE(BigInt.asIntN(64, typeof value === "bigint" ? value : BigInt(Math.trunc(value))), offset);
-    return;
+  } else if (typeof value !== "number") {
+    throw new TypeError(`${tag.name} is ${name}, got ${typeof value}`);
   }
-  if (typeof value !== "number") throw new TypeError(`${tag.name} is ${name}, got ${typeof value}`);
+  writeAtomicValue(name, tag.data, index * tag.type.size, wrapToType(name, value));
+}
+
+/** The value as the PLC type holds it: integers truncated and wrapped to their width. */
+function wrapToType(name: AtomicTypeName, value: AtomicValue): AtomicValue {
   switch (name) {
     case "SINT":
-      data.writeInt8(((Math.trunc(value) << 24) >> 24) | 0, offset);
-      return;
+      return (Math.trunc(value as number) << 24) >> 24;
     case "INT":
-      data.writeInt16LE(((Math.trunc(value) << 16) >> 16) | 0, offset);
-      return;
+      return (Math.trunc(value as number) << 16) >> 16;
     case "DINT":
-      data.writeInt32LE(Math.trunc(value) | 0, offset);
-      return;
-    case "REAL":
-      data.writeFloatLE(value, offset);
-      return;
-    case "LREAL":
-      data.writeDoubleLE(value, offset);
-      return;
+      return Math.trunc(value as number) | 0;
+    case "LINT":
+      return BigInt.asIntN(64, typeof value === "bigint" ? value : BigInt(Math.trunc(value as number)));
+    default:
+      return value;
   }
 }
 
@@ -221,7 +184,7 @@ export class TagDatabase {
 
   read(tag: LogixTag): TagValue {
     if (tag.dimension === 0) return readElement(tag, 0);
-    const values: ElementValue[] = [];
+    const values: AtomicValue[] = [];
     for (let i = 0; i < tag.elementCount; i++) values.push(readElement(tag, i));
     return values;
   }

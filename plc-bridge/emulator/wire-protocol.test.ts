@@ -2,6 +2,8 @@
 // stream reassembly, encapsulation rules, connected messaging and every CIP status it can answer.
 import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CipExtendedStatus, CipService, CipStatus } from "../src/cip/cip-codes.ts";
+import { CipTypeCode } from "../src/cip/cip-data-types.ts";
 import {
   decodeMultipleServiceReply,
   decodeTagBrowse,
@@ -18,14 +20,7 @@ import {
 import { testPlant } from "./emulator-test-fixtures.ts";
 import { encodeFrame, encodeRegisterSession, encodeSendRRData } from "./encapsulation.ts";
 import { type RunningLogixEmulator, startLogixEmulator } from "./logix-emulator.ts";
-import {
-  CipExtendedStatus,
-  CipService,
-  CipStatus,
-  CipTypeCode,
-  EncapsulationCommand,
-  EncapsulationStatus,
-} from "./protocol-constants.ts";
+import { EncapsulationCommand, EncapsulationStatus } from "./protocol-constants.ts";
 import { RawEnipClient } from "./raw-enip-client.ts";
 
 let emulator: RunningLogixEmulator;

@@ -1,51 +1,22 @@
 // Logix tag services in CIP bytes: tag names to symbolic paths, Read/Write Tag (and their
 // fragmented forms) requests, and strict decoding of replies into TagValues for the atomic types.
 import { EthernetIP } from "st-ethernet-ip";
+import { CIP_REPLY_FLAG, CipExtendedStatus, CipService } from "../cip/cip-codes.ts";
+import {
+  type AtomicValue,
+  atomicTypes,
+  readAtomicValue,
+  STRUCTURE_TYPE_CODE,
+  writeAtomicValue,
+} from "../cip/cip-data-types.ts";
+import { elementSegment, symbolicSegment } from "../cip/cip-epath.ts";
 import { PlcTagError } from "./plc-comms-error.ts";
 import type { TagSpec, TagType, TagValue } from "./plc-driver.ts";
 
-const { MessageRouter, EPATH } = EthernetIP.CIP;
+const { MessageRouter } = EthernetIP.CIP;
 
-export const CipServiceCode = {
-  MultipleServicePacket: 0x0a,
-  ReadTag: 0x4c,
-  WriteTag: 0x4d,
-  ReadTagFragmented: 0x52,
-  WriteTagFragmented: 0x53,
-} as const;
-
-/** Set on a request's service code in its reply. */
-export const CIP_REPLY_FLAG = 0x80;
-
-export const CipGeneralStatus = {
-  Success: 0x00,
-  PathSegmentError: 0x04,
-  PathDestinationUnknown: 0x05,
-  PartialTransfer: 0x06,
-  ServiceNotSupported: 0x08,
-  EmbeddedServiceError: 0x1e,
-  GeneralError: 0xff,
-} as const;
-
-interface AtomicType {
-  code: number;
-  /** Bytes per element. */
-  size: number;
-}
-
-export const atomicTypes: Readonly<Record<TagType, AtomicType>> = {
-  BOOL: { code: 0xc1, size: 1 },
-  SINT: { code: 0xc2, size: 1 },
-  INT: { code: 0xc3, size: 2 },
-  DINT: { code: 0xc4, size: 4 },
-  LINT: { code: 0xc5, size: 8 },
-  REAL: { code: 0xca, size: 4 },
-  LREAL: { code: 0xcb, size: 8 },
-};
-
-const STRUCTURE_TYPE_CODE = 0x02a0;
 const typeNameByCode = new Map<number, string>([
-  ...Object.entries(atomicTypes).map(([name, type]) => [type.code, name] as [number, string]),
+  ...Object.values(atomicTypes).map((type) => [type.code, type.name] as [number, string]),
   [0xd3, "BOOL[] (DWORD)"],
   [STRUCTURE_TYPE_CODE, "a structure"],
 ]);
@@ -101,7 +72,7 @@ export function addressTag(spec: TagSpec): TagAddress {
   let rest = spec.name;
   const program = PROGRAM_SCOPE.exec(rest);
   if (program) {
-    segments.push(EPATH.segments.DATA.build(`Program:${program[1]}`));
+    segments.push(symbolicSegment(`Program:${program[1]}`));
     rest = program[2]!;
   }
   const members = rest.split(".");
@@ -119,11 +90,11 @@ export function addressTag(spec: TagSpec): TagAddress {
     if (!match) {
       throw new PlcTagError(`${spec.name}: "${member}" is not a Logix tag or member name`, spec.name);
     }
-    segments.push(EPATH.segments.DATA.build(match[1]!));
+    segments.push(symbolicSegment(match[1]!));
     for (const index of match[2]?.split(",") ?? []) {
       const element = Number(index);
       if (element > 0xffff_ffff) throw new PlcTagError(`${spec.name}: index ${index} is out of range`, spec.name);
-      segments.push(EPATH.segments.DATA.build(String(element)));
+      segments.push(elementSegment(element));
     }
   }
   const path = Buffer.concat(segments);
@@ -143,12 +114,12 @@ const u32 = (value: number): Buffer => {
 };
 
 export function readTagRequest(address: TagAddress): Buffer {
-  return MessageRouter.build(CipServiceCode.ReadTag, address.path, u16(address.elementCount));
+  return MessageRouter.build(CipService.ReadTag, address.path, u16(address.elementCount));
 }
 
 export function readTagFragmentedRequest(address: TagAddress, byteOffset: number): Buffer {
   return MessageRouter.build(
-    CipServiceCode.ReadTagFragmented,
+    CipService.ReadTagFragmented,
     address.path,
     Buffer.concat([u16(address.elementCount), u32(byteOffset)]),
   );
@@ -156,7 +127,7 @@ export function readTagFragmentedRequest(address: TagAddress, byteOffset: number
 
 export function writeTagRequest(address: TagAddress, type: TagType, data: Buffer): Buffer {
   return MessageRouter.build(
-    CipServiceCode.WriteTag,
+    CipService.WriteTag,
     address.path,
     Buffer.concat([u16(atomicTypes[type].code), u16(address.elementCount), data]),
   );
@@ -169,7 +140,7 @@ export function writeTagFragmentedRequest(
   chunk: Buffer,
 ): Buffer {
   return MessageRouter.build(
-    CipServiceCode.WriteTagFragmented,
+    CipService.WriteTagFragmented,
     address.path,
     Buffer.concat([u16(atomicTypes[type].code), u16(address.elementCount), u32(byteOffset), chunk]),
   );
@@ -217,9 +188,9 @@ const generalStatusText: Record<number, string> = {
   38: "path size invalid",
 };
 const extendedStatusText: Record<number, string> = {
-  8452: "offset beyond end of tag",
-  8453: "element count beyond end of tag",
-  8455: "data type mismatch",
+  [CipExtendedStatus.OffsetBeyondEnd]: "offset beyond end of tag",
+  [CipExtendedStatus.ElementsBeyondEnd]: "element count beyond end of tag",
+  [CipExtendedStatus.DataTypeMismatch]: "data type mismatch",
 };
 
 /** A readable reason for a CIP error status. */
@@ -233,25 +204,6 @@ export function describeCipStatus(generalStatus: number, extendedStatus: readonl
 }
 
 export type DecodedValue = { ok: true; value: TagValue } | { ok: false; error: string };
-
-function readElement(type: TagType, data: Buffer, offset: number): boolean | number | bigint {
-  switch (type) {
-    case "BOOL":
-      return data.readUInt8(offset) !== 0;
-    case "SINT":
-      return data.readInt8(offset);
-    case "INT":
-      return data.readInt16LE(offset);
-    case "DINT":
-      return data.readInt32LE(offset);
-    case "LINT":
-      return data.readBigInt64LE(offset);
-    case "REAL":
-      return data.readFloatLE(offset);
-    case "LREAL":
-      return data.readDoubleLE(offset);
-  }
-}
 
 /**
  * Decodes Read Tag reply data (type code, then values) for a spec. The type must be the one
@@ -285,9 +237,9 @@ export function decodeReadTagData(spec: TagSpec, address: TagAddress, data: Buff
     const present = Math.floor(values.length / type.size);
     return { ok: false, error: `${spec.name}: controller returned ${present} of ${address.elementCount} elements` };
   }
-  if (spec.length === undefined || spec.length === 1) return { ok: true, value: readElement(spec.type, values, 0) };
-  const elements: (boolean | number | bigint)[] = new Array(address.elementCount);
-  for (let i = 0; i < address.elementCount; i++) elements[i] = readElement(spec.type, values, i * type.size);
+  if (spec.length === undefined || spec.length === 1) return { ok: true, value: readAtomicValue(spec.type, values, 0) };
+  const elements: AtomicValue[] = new Array(address.elementCount);
+  for (let i = 0; i < address.elementCount; i++) elements[i] = readAtomicValue(spec.type, values, i * type.size);
   return { ok: true, value: elements };
 }
 
@@ -297,7 +249,8 @@ function readUnsigned(data: Buffer, bytes: number): bigint {
   return value;
 }
 
-function encodeElement(spec: TagSpec, element: unknown, target: Buffer, offset: number): void {
+/** The element as the value to store; throws PlcTagError when it is not of the spec's kind and range. */
+function checkElement(spec: TagSpec, element: unknown): AtomicValue {
   const fail = (why: string): never => {
     throw new PlcTagError(`${spec.name}: ${why}`, spec.name);
   };
@@ -305,31 +258,25 @@ function encodeElement(spec: TagSpec, element: unknown, target: Buffer, offset: 
     case "BOOL":
       if (typeof element !== "boolean" && element !== 0 && element !== 1)
         fail(`BOOL takes true or false, got ${String(element)}`);
-      target.writeUInt8(element ? 1 : 0, offset);
-      return;
+      return element as boolean | number;
     case "LINT": {
       if (typeof element !== "bigint" && !Number.isSafeInteger(element))
         fail(`LINT takes a bigint or safe integer, got ${String(element)}`);
       const value = BigInt(element as bigint | number);
       if (value < LINT_RANGE[0] || value > LINT_RANGE[1]) fail(`${value} does not fit a LINT`);
-      target.writeBigInt64LE(value, offset);
-      return;
+      return value;
     }
     case "REAL":
     case "LREAL":
       if (typeof element !== "number") fail(`${spec.type} takes a number, got ${typeof element}`);
-      if (spec.type === "REAL") target.writeFloatLE(element as number, offset);
-      else target.writeDoubleLE(element as number, offset);
-      return;
+      return element as number;
     default: {
       const [min, max] = integerRanges[spec.type]!;
       if (typeof element !== "number" || !Number.isInteger(element))
         fail(`${spec.type} takes an integer, got ${String(element)}`);
       const value = element as number;
       if (value < min || value > max) fail(`${value} does not fit a ${spec.type} (${min}..${max})`);
-      if (spec.type === "SINT") target.writeInt8(value, offset);
-      else if (spec.type === "INT") target.writeInt16LE(value, offset);
-      else target.writeInt32LE(value, offset);
+      return value;
     }
   }
 }
@@ -345,11 +292,11 @@ export function encodeTagValue(spec: TagSpec, value: TagValue): Buffer {
       throw new PlcTagError(`${spec.name}: expected an array of ${elementCount} elements`, spec.name);
     }
     (value as readonly unknown[]).forEach((element, i) => {
-      encodeElement(spec, element, data, i * size);
+      writeAtomicValue(spec.type, data, i * size, checkElement(spec, element));
     });
   } else {
     if (Array.isArray(value)) throw new PlcTagError(`${spec.name}: expected a single value, got an array`, spec.name);
-    encodeElement(spec, value, data, 0);
+    writeAtomicValue(spec.type, data, 0, checkElement(spec, value));
   }
   return data;
 }

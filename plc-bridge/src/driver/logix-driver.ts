@@ -2,12 +2,10 @@
 // Forward Open and carries each request; tag requests are packed, correlated and decoded here.
 import { once } from "node:events";
 import { Controller, EthernetIP } from "st-ethernet-ip";
+import { CIP_REPLY_FLAG, CipService, CipStatus } from "../cip/cip-codes.ts";
+import { atomicTypes } from "../cip/cip-data-types.ts";
 import {
   addressTag,
-  atomicTypes,
-  CIP_REPLY_FLAG,
-  CipGeneralStatus,
-  CipServiceCode,
   type DecodedValue,
   decodeReadTagData,
   describeCipStatus,
@@ -160,7 +158,7 @@ export class LogixDriver implements PlcDriver {
         reads.forEach((read, i) => {
           const reply = replies[i]!;
           // Larger than the type configured suggests: fetch it in fragments rather than fail it
-          if (reply.generalStatus === CipGeneralStatus.PartialTransfer) fragmented.push(read);
+          if (reply.generalStatus === CipStatus.PartialTransfer) fragmented.push(read);
           else results[read.index] = this.readResult(read, reply);
         });
       }
@@ -179,7 +177,7 @@ export class LogixDriver implements PlcDriver {
       const link = this.requireLink();
       const whole = writeTagRequest(address, tag.type, data);
       if (whole.length <= this.options.packetBudgetBytes) {
-        this.checkWrite(tag, this.expectService(link, await this.request(link, whole), CipServiceCode.WriteTag));
+        this.checkWrite(tag, this.expectService(link, await this.request(link, whole), CipService.WriteTag));
         return;
       }
       // Too big for one packet: Write Tag Fragmented in whole elements
@@ -194,7 +192,7 @@ export class LogixDriver implements PlcDriver {
           data.subarray(offset, offset + chunkBytes),
         );
         const reply = await this.request(link, request);
-        this.checkWrite(tag, this.expectService(link, reply, CipServiceCode.WriteTagFragmented));
+        this.checkWrite(tag, this.expectService(link, reply, CipService.WriteTagFragmented));
       }
     });
   }
@@ -247,26 +245,23 @@ export class LogixDriver implements PlcDriver {
     if (reads.length === 1 || !this.multipleServicePacketSupported) {
       const replies: MessageRouterReply[] = [];
       for (const read of reads) {
-        replies.push(this.expectService(link, await this.request(link, read.request), CipServiceCode.ReadTag));
+        replies.push(this.expectService(link, await this.request(link, read.request), CipService.ReadTag));
       }
       return replies;
     }
     const packet = buildMultipleServicePacket(reads.map((read) => read.request));
-    const reply = this.expectService(link, await this.request(link, packet), CipServiceCode.MultipleServicePacket);
-    if (
-      reply.generalStatus === CipGeneralStatus.Success ||
-      reply.generalStatus === CipGeneralStatus.EmbeddedServiceError
-    ) {
+    const reply = this.expectService(link, await this.request(link, packet), CipService.MultipleServicePacket);
+    if (reply.generalStatus === CipStatus.Success || reply.generalStatus === CipStatus.EmbeddedServiceError) {
       let embedded: MessageRouterReply[];
       try {
         embedded = parseMultipleServiceReply(reply.data, reads.length);
       } catch (error) {
         throw this.dropForProtocolError(link, error);
       }
-      for (const inner of embedded) this.expectService(link, inner, CipServiceCode.ReadTag);
+      for (const inner of embedded) this.expectService(link, inner, CipService.ReadTag);
       return embedded;
     }
-    if (reply.generalStatus === CipGeneralStatus.ServiceNotSupported) {
+    if (reply.generalStatus === CipStatus.ServiceNotSupported) {
       this.multipleServicePacketSupported = false;
       return this.sendReads(link, reads);
     }
@@ -276,7 +271,7 @@ export class LogixDriver implements PlcDriver {
 
   private readResult(read: PlannedRead, reply: MessageRouterReply): TagReadResult {
     const { name } = read.spec;
-    if (reply.generalStatus !== CipGeneralStatus.Success) {
+    if (reply.generalStatus !== CipStatus.Success) {
       return {
         name,
         ok: false,
@@ -294,9 +289,9 @@ export class LogixDriver implements PlcDriver {
     let received = 0;
     for (;;) {
       const request = readTagFragmentedRequest(read.address, received);
-      const reply = this.expectService(link, await this.request(link, request), CipServiceCode.ReadTagFragmented);
-      const more = reply.generalStatus === CipGeneralStatus.PartialTransfer;
-      if (reply.generalStatus !== CipGeneralStatus.Success && !more) return this.readResult(read, reply);
+      const reply = this.expectService(link, await this.request(link, request), CipService.ReadTagFragmented);
+      const more = reply.generalStatus === CipStatus.PartialTransfer;
+      if (reply.generalStatus !== CipStatus.Success && !more) return this.readResult(read, reply);
       if (reply.data.length < 2) throw this.dropForProtocolError(link, new Error("fragment without a type code"));
       typeCode ??= reply.data.subarray(0, 2);
       const chunk = reply.data.subarray(2);
@@ -316,7 +311,7 @@ export class LogixDriver implements PlcDriver {
   }
 
   private checkWrite(tag: TagSpec, reply: MessageRouterReply): void {
-    if (reply.generalStatus === CipGeneralStatus.Success) return;
+    if (reply.generalStatus === CipStatus.Success) return;
     const reason = describeCipStatus(reply.generalStatus, reply.extendedStatus);
     throw new PlcTagError(`${tag.name}: controller refused the write: ${reason}`, tag.name, reply.generalStatus);
   }

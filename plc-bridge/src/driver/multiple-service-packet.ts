@@ -1,21 +1,16 @@
 // Multiple Service Packets (CIP service 0x0A to the Message Router): packing many tag requests into
 // packets whose request and reply both fit the connection size, and unpacking the replies.
 import { EthernetIP } from "st-ethernet-ip";
-import {
-  CipReplyFormatError,
-  CipServiceCode,
-  type MessageRouterReply,
-  parseMessageRouterReply,
-} from "./cip-tag-codec.ts";
+import { CipClass, CipService } from "../cip/cip-codes.ts";
+import { encodeLogicalPath } from "../cip/cip-epath.ts";
+import { encodeMultipleServiceData, SERVICE_OFFSET_BYTES } from "../cip/multiple-service-data.ts";
+import { CipReplyFormatError, type MessageRouterReply, parseMessageRouterReply } from "./cip-tag-codec.ts";
 
-/** Class 0x02 (Message Router), instance 1. */
-const MESSAGE_ROUTER_PATH = Buffer.from([0x20, 0x02, 0x24, 0x01]);
+const MESSAGE_ROUTER_PATH = encodeLogicalPath(CipClass.MessageRouter, 1);
 /** Service, path size and the Message Router path, then the service count. */
 const PACKET_REQUEST_OVERHEAD = 2 + MESSAGE_ROUTER_PATH.length + 2;
 /** Reply service, reserved, general status, extended status size, then the service count. */
 const PACKET_REPLY_OVERHEAD = 4 + 2;
-/** Each embedded request or reply also takes a 2-byte offset. */
-const OFFSET_BYTES = 2;
 /** Reply header of one embedded reply; an error reply adds extended status words. */
 export const EMBEDDED_REPLY_HEADER = 4;
 /** Room kept for an embedded error reply (header plus two extended status words). */
@@ -31,8 +26,8 @@ export interface PackableRequest {
 /** True when the request alone, in a packet of one, fits both ways. */
 export function fitsInPacket(item: PackableRequest, budgetBytes: number): boolean {
   return (
-    PACKET_REQUEST_OVERHEAD + OFFSET_BYTES + item.requestBytes <= budgetBytes &&
-    PACKET_REPLY_OVERHEAD + OFFSET_BYTES + Math.max(item.replyBytes, ERROR_REPLY_BYTES) <= budgetBytes
+    PACKET_REQUEST_OVERHEAD + SERVICE_OFFSET_BYTES + item.requestBytes <= budgetBytes &&
+    PACKET_REPLY_OVERHEAD + SERVICE_OFFSET_BYTES + Math.max(item.replyBytes, ERROR_REPLY_BYTES) <= budgetBytes
   );
 }
 
@@ -46,8 +41,8 @@ export function planPackets(items: readonly PackableRequest[], budgetBytes: numb
   let requestBytes = PACKET_REQUEST_OVERHEAD;
   let replyBytes = PACKET_REPLY_OVERHEAD;
   items.forEach((item, index) => {
-    const addRequest = OFFSET_BYTES + item.requestBytes;
-    const addReply = OFFSET_BYTES + Math.max(item.replyBytes, ERROR_REPLY_BYTES);
+    const addRequest = SERVICE_OFFSET_BYTES + item.requestBytes;
+    const addReply = SERVICE_OFFSET_BYTES + Math.max(item.replyBytes, ERROR_REPLY_BYTES);
     if (current.length > 0 && (requestBytes + addRequest > budgetBytes || replyBytes + addReply > budgetBytes)) {
       packets.push(current);
       current = [];
@@ -63,17 +58,10 @@ export function planPackets(items: readonly PackableRequest[], budgetBytes: numb
 }
 
 export function buildMultipleServicePacket(requests: readonly Buffer[]): Buffer {
-  const header = Buffer.alloc(2 + OFFSET_BYTES * requests.length);
-  header.writeUInt16LE(requests.length, 0);
-  let offset = header.length;
-  requests.forEach((request, i) => {
-    header.writeUInt16LE(offset, 2 + i * OFFSET_BYTES);
-    offset += request.length;
-  });
   return EthernetIP.CIP.MessageRouter.build(
-    CipServiceCode.MultipleServicePacket,
+    CipService.MultipleServicePacket,
     MESSAGE_ROUTER_PATH,
-    Buffer.concat([header, ...requests]),
+    encodeMultipleServiceData(requests),
   );
 }
 
@@ -87,10 +75,10 @@ export function parseMultipleServiceReply(data: Buffer, expectedCount: number): 
   if (count !== expectedCount) {
     throw new CipReplyFormatError(`Multiple Service Packet reply holds ${count} replies for ${expectedCount} requests`);
   }
-  const tableEnd = 2 + count * OFFSET_BYTES;
+  const tableEnd = 2 + count * SERVICE_OFFSET_BYTES;
   if (data.length < tableEnd) throw new CipReplyFormatError("Multiple Service Packet offset table runs past the end");
   const offsets: number[] = [];
-  for (let i = 0; i < count; i++) offsets.push(data.readUInt16LE(2 + i * OFFSET_BYTES));
+  for (let i = 0; i < count; i++) offsets.push(data.readUInt16LE(2 + i * SERVICE_OFFSET_BYTES));
   return offsets.map((start, i) => {
     const end = i + 1 < count ? offsets[i + 1]! : data.length;
     if (start < tableEnd || end > data.length || start > end) {

@@ -2,13 +2,16 @@
 // Multiple Service Packet over a small DINT/REAL tag table, with a delivery hook that lets a test
 // cut, delay, merge, corrupt or drop each reply. The full Logix emulator lives in plc-bridge/emulator.
 import net from "node:net";
+import { CIP_REPLY_FLAG, CipClass, CipExtendedStatus, CipService, CipStatus } from "../cip/cip-codes.ts";
+import { atomicTypes, readAtomicValue, writeAtomicValue } from "../cip/cip-data-types.ts";
+import { PathSegment } from "../cip/cip-epath.ts";
+import { encodeMultipleServiceData } from "../cip/multiple-service-data.ts";
 
 const HEADER = 24;
 const Command = { RegisterSession: 0x65, UnregisterSession: 0x66, SendRRData: 0x6f, SendUnitData: 0x70 } as const;
-const TypeCode = { DINT: 0xc4, REAL: 0xca } as const;
 
 export interface ScriptedTag {
-  type: keyof typeof TypeCode;
+  type: "DINT" | "REAL";
   values: number[];
 }
 
@@ -113,11 +116,12 @@ export async function startScriptedEnipServer(tags: Record<string, ScriptedTag> 
     const pathBytes = request[1]! * 2;
     const path = request.subarray(2, 2 + pathBytes);
     const data = request.subarray(2 + pathBytes);
-    if (service === 0x54) return { reply: cipReply(service, 0, forwardOpenReply(data)), tagNames: [] };
-    if (service === 0x4e && path[0] === 0x20 && path[1] === 0x06) {
-      return { reply: cipReply(service, 0, Buffer.alloc(10)), tagNames: [] };
+    if (service === CipService.ForwardOpen)
+      return { reply: cipReply(service, CipStatus.Success, forwardOpenReply(data)), tagNames: [] };
+    if (service === CipService.ForwardClose && isConnectionManagerPath(path)) {
+      return { reply: cipReply(service, CipStatus.Success, Buffer.alloc(10)), tagNames: [] };
     }
-    if (service === 0x0a) {
+    if (service === CipService.MultipleServicePacket) {
       const count = data.readUInt16LE(0);
       const replies: Buffer[] = [];
       const tagNames: string[] = [];
@@ -128,37 +132,33 @@ export async function startScriptedEnipServer(tags: Record<string, ScriptedTag> 
         replies.push(inner.reply);
         tagNames.push(...inner.tagNames);
       }
-      const table = Buffer.alloc(2 + count * 2);
-      table.writeUInt16LE(count);
-      let offset = table.length;
-      replies.forEach((reply, i) => {
-        table.writeUInt16LE(offset, 2 + i * 2);
-        offset += reply.length;
-      });
-      const anyFailed = replies.some((reply) => reply[2] !== 0);
-      return { reply: cipReply(service, anyFailed ? 0x1e : 0, Buffer.concat([table, ...replies])), tagNames };
+      const anyFailed = replies.some((reply) => reply[2] !== CipStatus.Success);
+      const status = anyFailed ? CipStatus.EmbeddedServiceError : CipStatus.Success;
+      return { reply: cipReply(service, status, encodeMultipleServiceData(replies)), tagNames };
     }
     const { name, element } = parseTagPath(path);
     const tag = table.get(name.toLowerCase());
-    if (service !== 0x4c && service !== 0x4d) return { reply: cipReply(service, 0x08), tagNames: [name] };
-    if (!tag) return { reply: cipReply(service, 0x05), tagNames: [name] };
-    if (service === 0x4c) {
+    if (service !== CipService.ReadTag && service !== CipService.WriteTag) {
+      return { reply: cipReply(service, CipStatus.ServiceNotSupported), tagNames: [name] };
+    }
+    if (!tag) return { reply: cipReply(service, CipStatus.PathDestinationUnknown), tagNames: [name] };
+    const type = atomicTypes[tag.type];
+    if (service === CipService.ReadTag) {
       const count = data.readUInt16LE(0);
-      if (element + count > tag.values.length)
-        return { reply: cipReply(service, 0xff, Buffer.alloc(0), [0x2105]), tagNames: [name] };
-      const values = Buffer.alloc(2 + 4 * count);
-      values.writeUInt16LE(TypeCode[tag.type]);
-      for (let i = 0; i < count; i++) {
-        if (tag.type === "DINT") values.writeInt32LE(tag.values[element + i]!, 2 + 4 * i);
-        else values.writeFloatLE(tag.values[element + i]!, 2 + 4 * i);
+      if (element + count > tag.values.length) {
+        const extended = [CipExtendedStatus.ElementsBeyondEnd];
+        return { reply: cipReply(service, CipStatus.GeneralError, Buffer.alloc(0), extended), tagNames: [name] };
       }
-      return { reply: cipReply(service, 0, values), tagNames: [name] };
+      const values = Buffer.alloc(2 + type.size * count);
+      values.writeUInt16LE(type.code);
+      for (let i = 0; i < count; i++) writeAtomicValue(type.name, values, 2 + type.size * i, tag.values[element + i]!);
+      return { reply: cipReply(service, CipStatus.Success, values), tagNames: [name] };
     }
     const count = data.readUInt16LE(2);
     for (let i = 0; i < count; i++) {
-      tag.values[element + i] = tag.type === "DINT" ? data.readInt32LE(4 + 4 * i) : data.readFloatLE(4 + 4 * i);
+      tag.values[element + i] = Number(readAtomicValue(type.name, data, 4 + type.size * i));
     }
-    return { reply: cipReply(service, 0), tagNames: [name] };
+    return { reply: cipReply(service, CipStatus.Success), tagNames: [name] };
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -216,10 +216,10 @@ function buildCpf(items: [number, Buffer][]): Buffer {
   return Buffer.concat(parts);
 }
 
-/** The embedded request of an Unconnected Send (0x52 to the connection manager), or the request itself. */
+/** The embedded request of an Unconnected Send (to the connection manager), or the request itself. */
 function unwrapUnconnectedSend(request: Buffer): Buffer {
   const pathBytes = request[1]! * 2;
-  if (request[0] !== 0x52 || request[2] !== 0x20 || request[3] !== 0x06) return request;
+  if (request[0] !== CipService.UnconnectedSend || !isConnectionManagerPath(request.subarray(2))) return request;
   const data = request.subarray(2 + pathBytes);
   const size = data.readUInt16LE(2);
   return data.subarray(4, 4 + size);
@@ -235,9 +235,14 @@ function forwardOpenReply(data: Buffer): Buffer {
   return reply;
 }
 
+/** A path that starts at the connection manager (class 6). */
+function isConnectionManagerPath(path: Buffer): boolean {
+  return path[0] === PathSegment.Class8 && path[1] === CipClass.ConnectionManager;
+}
+
 function cipReply(service: number, status: number, data: Buffer = Buffer.alloc(0), extended: number[] = []): Buffer {
   const header = Buffer.alloc(4 + extended.length * 2);
-  header.writeUInt8(service | 0x80, 0);
+  header.writeUInt8(service | CIP_REPLY_FLAG, 0);
   header.writeUInt8(status, 2);
   header.writeUInt8(extended.length, 3);
   extended.forEach((word, i) => {
@@ -252,11 +257,11 @@ function parseTagPath(path: Buffer): { name: string; element: number } {
   let element = 0;
   let offset = 0;
   while (offset < path.length) {
-    if (path[offset] === 0x91) {
+    if (path[offset] === PathSegment.Symbolic) {
       const length = path[offset + 1]!;
       names.push(path.subarray(offset + 2, offset + 2 + length).toString("latin1"));
       offset += 2 + length + (length % 2);
-    } else if (path[offset] === 0x28) {
+    } else if (path[offset] === PathSegment.Element8) {
       element = path[offset + 1]!;
       offset += 2;
     } else {
