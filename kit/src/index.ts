@@ -4,3 +4,4 @@ export * from "./ops-endpoints.ts";
 export * from "./password-hash.ts";
 export * from "./redis-client.ts";
 export * from "./redis-server-process.ts";
+export * from "./settle-within.ts";

@@ -5,7 +5,7 @@
 // PLC's entries got (XREVRANGE) and skips those, so a replay does not duplicate them.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Logger, RedisClient } from "@ms5/kit";
+import { type Logger, type RedisClient, settleWithin } from "@ms5/kit";
 import { STREAM_OF_ENTRY, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import type { BufferedEntry, DiskBuffer } from "./disk-buffer.ts";
 import type { UnsequencedEntry } from "./equipment-signal-processor.ts";
@@ -207,22 +207,11 @@ export class StreamPublisher {
   }
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`redis took longer than ${this.sendTimeoutMs} ms`)),
-        this.sendTimeoutMs,
-      );
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+    return settleWithin(
+      promise,
+      this.sendTimeoutMs,
+      () => new Error(`redis took longer than ${this.sendTimeoutMs} ms`),
+    );
   }
 
   /**

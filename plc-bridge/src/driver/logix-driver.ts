@@ -1,6 +1,7 @@
 // The Logix (ControlLogix/CompactLogix) driver: st-ethernet-ip (patched) opens the session and the
 // Forward Open and carries each request; tag requests are packed, correlated and decoded here.
 import { once } from "node:events";
+import { settleWithin } from "@ms5/kit";
 import { Controller, EthernetIP } from "st-ethernet-ip";
 import { CIP_REPLY_FLAG, CipService, CipStatus } from "../cip/cip-codes.ts";
 import { atomicTypes } from "../cip/cip-data-types.ts";
@@ -457,22 +458,4 @@ function isCipError(error: unknown): error is { generalStatusCode: number; exten
     error !== null &&
     typeof (error as { generalStatusCode?: unknown }).generalStatusCode === "number"
   );
-}
-
-/** The promise's outcome, or onTimeout()'s error after `ms`; a late rejection of the promise is swallowed. */
-function settleWithin<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  promise.catch(() => undefined);
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(onTimeout()), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
