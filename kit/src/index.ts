@@ -5,3 +5,4 @@ export * from "./password-hash.ts";
 export * from "./redis-client.ts";
 export * from "./redis-server-process.ts";
 export * from "./settle-within.ts";
+export * from "./stream-consumer.ts";

@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { createLogger } from "./logger.ts";
+import { createRedisClient } from "./redis-client.ts";
+import { type ConsumedEntry, StreamConsumer, type StreamConsumerOptions } from "./stream-consumer.ts";
+import { testRedisPrefix } from "./testing/redis-key-prefix.ts";
+
+const logger = createLogger({ service: "stream-consumer-test", level: "silent" });
+
+describe("the stream consumer", () => {
+  const { runId, redisUrl } = inject("testRun");
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  let counter = 0;
+  async function setup() {
+    const prefix = `${testRedisPrefix(runId)}consumer${++counter}:`;
+    const redis = createRedisClient({ url: redisUrl });
+    await redis.connect();
+    cleanups.push(() => redis.destroy());
+    const stream = `${prefix}{line-1}:telemetry`;
+    const deadLetterStream = `${prefix}dead-letter:production`;
+    const start = async (
+      overrides: Partial<StreamConsumerOptions> & Pick<StreamConsumerOptions, "handle" | "consumer">,
+    ) => {
+      const consumer = new StreamConsumer({
+        redis,
+        streams: [stream],
+        group: "production",
+        logger,
+        deadLetterStream,
+        ...overrides,
+      });
+      await consumer.start();
+      cleanups.push(() => consumer.stop());
+      return consumer;
+    };
+    const add = (n: number) => redis.xAdd(stream, "*", { n: String(n) });
+    return { redis, stream, deadLetterStream, start, add };
+  }
+
+  async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 5_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it("consumes entries written before its group existed, in stream order", async () => {
+    const { add, start } = await setup();
+    for (let n = 1; n <= 5; n++) await add(n);
+    const seen: string[] = [];
+    await start({ consumer: "a", handle: async (e) => void seen.push(e.fields.n!) });
+    await until("all five", () => seen.length === 5);
+    expect(seen).toEqual(["1", "2", "3", "4", "5"]);
+  });
+
+  it("acknowledges an entry only after its handler has finished", async () => {
+    const { add, start, redis, stream } = await setup();
+    let release!: () => void;
+    const handled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered = false;
+    await start({
+      consumer: "a",
+      handle: async () => {
+        entered = true;
+        await handled;
+      },
+    });
+    await add(1);
+    await until("handler entered", () => entered);
+    expect((await redis.xPending(stream, "production")).pending).toBe(1);
+    release();
+    await until("acknowledged", async () => (await redis.xPending(stream, "production")).pending === 0);
+  });
+
+  it("takes over the pending entries of a consumer that died, so none is lost", async () => {
+    const { add, start, redis, stream } = await setup();
+    // Consumer "dead" reads two entries and never finishes them (its process is gone).
+    await add(1);
+    await add(2);
+    const dead = await start({
+      consumer: "dead",
+      handle: () => new Promise<void>(() => {}),
+      settings: { stopGraceMs: 50 },
+    });
+    await until(
+      "both delivered to the dead consumer",
+      async () => (await redis.xPending(stream, "production")).pending === 2,
+    );
+    await dead.stop().catch(() => undefined);
+
+    const seen: ConsumedEntry[] = [];
+    await start({
+      consumer: "alive",
+      handle: async (e) => void seen.push(e),
+      settings: { claimIdleMs: 100, claimIntervalMs: 50 },
+    });
+    await until("reclaimed", () => seen.length >= 2);
+    expect(seen.map((e) => e.fields.n).sort()).toEqual(["1", "2"]);
+    expect(seen.every((e) => e.deliveries >= 2)).toBe(true);
+    await until("acknowledged", async () => (await redis.xPending(stream, "production")).pending === 0);
+  });
+
+  it("sends an entry that keeps failing to the dead-letter stream with its error, and goes on with the rest", async () => {
+    const { add, start, redis, stream, deadLetterStream } = await setup();
+    const processed: string[] = [];
+    await start({
+      consumer: "a",
+      handle: async (e) => {
+        if (e.fields.n === "2") throw new Error("line 'bagging-9' is not in the plant model");
+        processed.push(e.fields.n!);
+      },
+      settings: { claimIdleMs: 50, claimIntervalMs: 30, maxDeliveries: 3 },
+    });
+    for (let n = 1; n <= 3; n++) await add(n);
+    await until("dead-lettered", async () => (await redis.xLen(deadLetterStream)) === 1);
+    const [dead] = (await redis.xRange(deadLetterStream, "-", "+")) ?? [];
+    expect(dead?.message).toMatchObject({
+      stream,
+      group: "production",
+      deliveries: "3",
+      error: "line 'bagging-9' is not in the plant model",
+    });
+    expect(JSON.parse(dead!.message.fields!)).toEqual({ n: "2" });
+    expect(processed).toEqual(["1", "3"]);
+    await until("nothing pending", async () => (await redis.xPending(stream, "production")).pending === 0);
+  });
+
+  it("reports its lag and pending entries per stream", async () => {
+    const { add, start, stream } = await setup();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const consumer = await start({ consumer: "a", handle: () => gate, settings: { batchSize: 1 } });
+    for (let n = 1; n <= 4; n++) await add(n);
+    await until("one delivered", async () => (await consumer.lag())[0]!.pending === 1);
+    const [lag] = await consumer.lag();
+    expect(lag).toMatchObject({ stream, pending: 1 });
+    expect(lag!.lag).toBe(3);
+    release();
+  });
+});
