@@ -1,0 +1,266 @@
+// Applies one telemetry entry to the database in one transaction, idempotently by its stream id:
+// state changes feed the equipment state log, live state, line state and downtime events (with the
+// reason suggested from the first-out fault); counts, energy and samples are recorded. Returns
+// what changed, for subscriptions.
+import type { EquipmentState as DbEquipmentState, DowntimeCategory, Prisma, PrismaClient } from "@ms5/db";
+import type { EquipmentState } from "@ms5/schema";
+import { deriveLineState } from "./line-state-derivation.ts";
+import type { TelemetryEntry } from "./telemetry-entry.ts";
+
+type Tx = Prisma.TransactionClient;
+
+/** Stops and the downtime category each opens. RUNNING ends a stop; COMMS_LOST ends what is known of it. */
+const DOWNTIME_CATEGORY_OF_STATE: Partial<Record<EquipmentState, DowntimeCategory>> = {
+  DOWN: "UNPLANNED",
+  IDLE: "UNPLANNED",
+  CHANGEOVER: "CHANGEOVER",
+  PLANNED_STOP: "PLANNED",
+};
+
+export type LineStateChange =
+  | { kind: "equipment-state"; equipmentId: string; lineId: string; state: EquipmentState; since: Date }
+  | { kind: "line-state"; lineId: string; state: EquipmentState; since: Date }
+  | { kind: "downtime-started"; downtimeEventId: string; equipmentId: string; lineId: string }
+  | { kind: "downtime-ended"; downtimeEventId: string; equipmentId: string; lineId: string }
+  | { kind: "counts"; equipmentId: string; lineId: string; good: number; reject: number };
+
+export interface EntrySource {
+  /** The Redis stream the entry came from and its id there. */
+  stream: string;
+  id: string;
+  /** The consumer group, for idempotency records. */
+  group: string;
+}
+
+/** What the handler needs to know of an equipment; cached by the caller. */
+export interface EquipmentRef {
+  id: string;
+  lineId: string;
+  isConstraint: boolean;
+  microStopThresholdSeconds: number;
+}
+
+export async function applyTelemetryEntry(
+  prisma: PrismaClient,
+  entry: TelemetryEntry,
+  source: EntrySource,
+  equipment: EquipmentRef,
+): Promise<LineStateChange[]> {
+  const sourceStreamId = `${source.stream}/${source.id}`;
+  switch (entry.type) {
+    case "state":
+      return prisma.$transaction((tx) => applyStateChange(tx, entry, sourceStreamId, equipment));
+    case "counts": {
+      const { count } = await prisma.productionCount.createMany({
+        data: [
+          {
+            equipmentId: equipment.id,
+            lineId: equipment.lineId,
+            recordedAt: entry.ts,
+            goodDelta: entry.goodDelta,
+            rejectDelta: entry.rejectDelta,
+            plcSequence: BigInt(entry.seq),
+            sourceStreamId,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return count === 0
+        ? []
+        : [
+            {
+              kind: "counts",
+              equipmentId: equipment.id,
+              lineId: equipment.lineId,
+              good: entry.goodDelta,
+              reject: entry.rejectDelta,
+            },
+          ];
+    }
+    case "energy":
+      await prisma.energyReading.createMany({
+        data: [
+          {
+            equipmentId: equipment.id,
+            recordedAt: entry.ts,
+            meterKwh: entry.meterKwh,
+            deltaKwh: entry.deltaKwh,
+            sourceStreamId,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return [];
+    case "sample":
+      await prisma.$transaction(async (tx) => {
+        // Samples have no natural key: the processed-entry record makes a redelivery a no-op.
+        const { count } = await tx.processedStreamEntry.createMany({
+          data: [{ consumerGroup: source.group, streamKey: source.stream, entryId: source.id }],
+          skipDuplicates: true,
+        });
+        if (count === 0) return;
+        await tx.telemetrySample.create({
+          data: {
+            equipmentId: equipment.id,
+            signal: entry.signal,
+            recordedAt: entry.ts,
+            value: entry.value,
+            plcSequence: BigInt(entry.seq),
+          },
+        });
+        if (entry.signal === "speed") {
+          await tx.equipmentLiveState.updateMany({
+            where: { equipmentId: equipment.id },
+            data: { speedPerMinute: entry.value, lastSampleAt: entry.ts },
+          });
+        }
+      });
+      return [];
+  }
+}
+
+async function applyStateChange(
+  tx: Tx,
+  entry: Extract<TelemetryEntry, { type: "state" }>,
+  sourceStreamId: string,
+  equipment: EquipmentRef,
+): Promise<LineStateChange[]> {
+  if (await tx.equipmentStateChange.findUnique({ where: { sourceStreamId }, select: { id: true } })) return [];
+  const changes: LineStateChange[] = [];
+  const at = entry.ts;
+
+  const open = await tx.equipmentStateChange.findFirst({ where: { equipmentId: equipment.id, endedAt: null } });
+  if (open && open.startedAt > at) {
+    // An entry older than the state it would end (a retried entry overtaken by newer ones): the
+    // log already moved on; recording it now would rewrite history out of order.
+    return [];
+  }
+  if (open) await tx.equipmentStateChange.update({ where: { id: open.id }, data: { endedAt: at } });
+  await tx.equipmentStateChange.create({
+    data: {
+      equipmentId: equipment.id,
+      state: entry.state as DbEquipmentState,
+      startedAt: at,
+      stateCode: entry.stateCode ?? null,
+      firstOutFaultCode: entry.firstOutFaultCode ?? null,
+      sourceStreamId,
+      plcSequence: BigInt(entry.seq),
+    },
+  });
+
+  const openDowntime = await tx.downtimeEvent.findFirst({
+    where: { equipmentId: equipment.id, endedAt: null, supersededAt: null },
+  });
+  if (openDowntime) {
+    const seconds = (at.getTime() - openDowntime.startedAt.getTime()) / 1000;
+    if (seconds > 0) {
+      await tx.downtimeEvent.update({
+        where: { id: openDowntime.id },
+        data: {
+          endedAt: at,
+          isMicroStop: openDowntime.category === "UNPLANNED" && seconds < equipment.microStopThresholdSeconds,
+        },
+      });
+    } else {
+      // Ended the instant it began (two entries with one timestamp): no stop, so it stops counting.
+      await tx.downtimeEvent.update({ where: { id: openDowntime.id }, data: { supersededAt: at } });
+    }
+    await tx.downtimeEventAudit.create({
+      data: { eventId: openDowntime.id, action: "CLOSED", after: { endedAt: at.toISOString() } },
+    });
+    changes.push({
+      kind: "downtime-ended",
+      downtimeEventId: openDowntime.id,
+      equipmentId: equipment.id,
+      lineId: equipment.lineId,
+    });
+  }
+
+  const category = DOWNTIME_CATEGORY_OF_STATE[entry.state];
+  if (category) {
+    const fault = entry.firstOutFaultCode
+      ? await tx.faultCatalogEntry.findUnique({
+          where: { equipmentId_faultCode: { equipmentId: equipment.id, faultCode: entry.firstOutFaultCode } },
+          select: { suggestedReasonCodeId: true },
+        })
+      : null;
+    const downtime = await tx.downtimeEvent.create({
+      data: {
+        equipmentId: equipment.id,
+        lineId: equipment.lineId,
+        startedAt: at,
+        category,
+        source: "PLC",
+        firstOutFaultCode: entry.firstOutFaultCode ?? null,
+        suggestedReasonCodeId: fault?.suggestedReasonCodeId ?? null,
+        sourceStreamId,
+      },
+    });
+    await tx.downtimeEventAudit.create({
+      data: {
+        eventId: downtime.id,
+        action: "OPENED",
+        after: { state: entry.state, firstOutFaultCode: entry.firstOutFaultCode ?? null },
+      },
+    });
+    if (fault?.suggestedReasonCodeId) {
+      await tx.downtimeEventAudit.create({
+        data: {
+          eventId: downtime.id,
+          action: "REASON_SUGGESTED",
+          after: { suggestedReasonCodeId: fault.suggestedReasonCodeId },
+        },
+      });
+    }
+    changes.push({
+      kind: "downtime-started",
+      downtimeEventId: downtime.id,
+      equipmentId: equipment.id,
+      lineId: equipment.lineId,
+    });
+  }
+
+  await tx.equipmentLiveState.upsert({
+    where: { equipmentId: equipment.id },
+    create: {
+      equipmentId: equipment.id,
+      state: entry.state as DbEquipmentState,
+      since: at,
+      commsOk: entry.state !== "COMMS_LOST",
+      lastStreamId: sourceStreamId,
+    },
+    update: {
+      state: entry.state as DbEquipmentState,
+      since: at,
+      commsOk: entry.state !== "COMMS_LOST",
+      lastStreamId: sourceStreamId,
+    },
+  });
+  changes.push({
+    kind: "equipment-state",
+    equipmentId: equipment.id,
+    lineId: equipment.lineId,
+    state: entry.state,
+    since: at,
+  });
+
+  const lineEquipment = await tx.equipment.findMany({
+    where: { lineId: equipment.lineId, active: true, liveState: { isNot: null } },
+    select: { isConstraint: true, liveState: { select: { state: true } } },
+  });
+  const lineState = deriveLineState(
+    lineEquipment.map((e) => ({ isConstraint: e.isConstraint, state: e.liveState!.state as EquipmentState })),
+  );
+  if (lineState) {
+    const current = await tx.lineLiveState.findUnique({ where: { lineId: equipment.lineId } });
+    if (current?.state !== lineState) {
+      await tx.lineLiveState.upsert({
+        where: { lineId: equipment.lineId },
+        create: { lineId: equipment.lineId, state: lineState as DbEquipmentState, since: at },
+        update: { state: lineState as DbEquipmentState, since: at },
+      });
+      changes.push({ kind: "line-state", lineId: equipment.lineId, state: lineState, since: at });
+    }
+  }
+  return changes;
+}

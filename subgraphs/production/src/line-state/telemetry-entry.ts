@@ -1,0 +1,61 @@
+// A telemetry stream entry as the bridge writes it (schema/src/streams.ts), parsed and checked
+// before it changes anything: a malformed entry fails and, after retries, is dead-lettered.
+import { EQUIPMENT_STATES, STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { z } from "zod";
+
+const header = {
+  v: z.literal(STREAM_SCHEMA_VERSION, {
+    error: `unsupported stream schema version (this consumer reads v${STREAM_SCHEMA_VERSION})`,
+  }),
+  plc: z.string().min(1),
+  seq: z.coerce.number().int().positive(),
+  equipment: z.string().min(1),
+  line: z.string().min(1),
+  ts: z.coerce
+    .number()
+    .int()
+    .positive()
+    .transform((ms) => new Date(ms)),
+};
+const optionalInt = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : Number(v)));
+
+export const telemetryEntrySchema = z.discriminatedUnion("type", [
+  z.object({
+    ...header,
+    type: z.literal("state"),
+    state: z.enum(EQUIPMENT_STATES),
+    previousState: z.string().optional(),
+    stateCode: optionalInt,
+    firstOutFaultCode: z
+      .string()
+      .optional()
+      .transform((v) => v || undefined),
+    firstOutFaultBit: optionalInt,
+  }),
+  z.object({
+    ...header,
+    type: z.literal("counts"),
+    goodDelta: z.coerce.number().int().nonnegative(),
+    rejectDelta: z.coerce.number().int().nonnegative(),
+  }),
+  z.object({ ...header, type: z.literal("sample"), signal: z.string().min(1), value: z.coerce.number() }),
+  z.object({
+    ...header,
+    type: z.literal("energy"),
+    meterKwh: z.coerce.number().nonnegative(),
+    deltaKwh: z.coerce.number().nonnegative(),
+  }),
+]);
+
+export type TelemetryEntry = z.infer<typeof telemetryEntrySchema>;
+
+export function parseTelemetryEntry(fields: Record<string, string>): TelemetryEntry {
+  const result = telemetryEntrySchema.safeParse(fields);
+  if (result.success) return result.data;
+  throw new Error(
+    `malformed telemetry entry: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+  );
+}
