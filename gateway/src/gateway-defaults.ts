@@ -1,0 +1,70 @@
+// Every tunable of the gateway in one place: HTTP limits and the GraphQL Armor limits on what one
+// operation may ask for. createGateway takes a partial override of each.
+
+/** Limits on the shape of one operation, enforced before it is planned (GraphQL Armor). */
+export interface OperationLimits {
+  /**
+   * Deepest selection nesting, fragments expanded (Armor maxDepth). The plant model's deepest real
+   * query (site > area > line > equipment > faults > ...) stays well under it. @default 12
+   */
+  maxDepth: number;
+  /** Aliases in one operation: each alias can re-run a field, so many of them multiply the work. @default 15 */
+  maxAliases: number;
+  /** Lexical tokens in the document; counted while parsing, so a huge document is refused early. @default 2000 */
+  maxTokens: number;
+  /** Directives in one operation (`@include` / `@skip` spam). @default 25 */
+  maxDirectives: number;
+  /**
+   * Estimated cost (Armor costLimit: 2 per object, 1 per scalar, times 1.5 per depth level).
+   * @default 5000
+   */
+  maxCost: number;
+}
+
+export interface GatewaySettings {
+  /** Interface the server listens on. @default "127.0.0.1" */
+  host: string;
+  /** Largest request body accepted on /graphql; larger is refused with 413 before parsing. @default 262144 (256 KiB) */
+  bodyLimitBytes: number;
+  /** Largest body accepted on /auth/*: a login is a few hundred bytes. @default 8192 */
+  authBodyLimitBytes: number;
+  /** The whole request must arrive within this time (Node's requestTimeout). @default 30000 */
+  requestTimeoutMs: number;
+  /** The headers must arrive within this time (Node's headersTimeout); slow-loris defence. @default 10000 */
+  headersTimeoutMs: number;
+  /** Idle keep-alive connections from clients are closed after this. @default 5000 */
+  keepAliveTimeoutMs: number;
+  /** On close: how long in-flight requests get before their connections are cut. @default 10000 */
+  shutdownGracePeriodMs: number;
+  limits: OperationLimits;
+}
+
+export const OPERATION_LIMIT_DEFAULTS: Readonly<OperationLimits> = Object.freeze({
+  maxDepth: 12,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxDirectives: 25,
+  maxCost: 5000,
+});
+
+export const GATEWAY_DEFAULTS: Readonly<GatewaySettings> = Object.freeze({
+  host: "127.0.0.1",
+  bodyLimitBytes: 256 * 1024,
+  authBodyLimitBytes: 8 * 1024,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  shutdownGracePeriodMs: 10_000,
+  limits: OPERATION_LIMIT_DEFAULTS,
+});
+
+/** The defaults with `overrides` applied (limits merged one level deep). */
+export function gatewaySettingsOf(
+  overrides: Partial<Omit<GatewaySettings, "limits">> & { limits?: Partial<OperationLimits> } = {},
+): GatewaySettings {
+  return {
+    ...GATEWAY_DEFAULTS,
+    ...overrides,
+    limits: { ...GATEWAY_DEFAULTS.limits, ...overrides.limits },
+  };
+}

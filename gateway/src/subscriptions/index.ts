@@ -1,0 +1,9 @@
+// Federated subscriptions over graphql-ws: the gateway's live endpoint.
+export {
+  attachFederatedSubscriptions,
+  type FederatedSubscriptions,
+  type FederatedSubscriptionsOptions,
+} from "./federated-subscriptions.ts";
+export type { SubscriptionStatus } from "./shared-subscriptions.ts";
+export { FEDERATED_SUBSCRIPTION_DEFAULTS, type FederatedSubscriptionSettings } from "./subscription-defaults.ts";
+export type { SubscriptionPayload } from "./subscription-event-resolver.ts";

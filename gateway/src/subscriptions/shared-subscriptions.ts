@@ -1,0 +1,186 @@
+// One upstream subscription and one resolution per event for every subscriber of the same
+// (operation, variables, authorisation scope); each result is serialised once and the same bytes go
+// to every subscriber.
+import type { Logger } from "@ms5/kit";
+import type { FederatedSubscriptionSettings } from "./subscription-defaults.ts";
+import type {
+  GatewayGraphQLResponse,
+  SubscriptionEventResolver,
+  SubscriptionPayload,
+} from "./subscription-event-resolver.ts";
+import type { SubscriptionPlan } from "./subscription-planner.ts";
+import { startUpstreamSubscription, type UpstreamSubscription } from "./upstream-subscription.ts";
+
+/** What `extensions.subscriptionStatus` of a data-less payload says about the live feed. */
+export type SubscriptionStatus =
+  | { status: "reconnecting"; attempt: number; retryInMs: number; eventsMayBeMissed: true }
+  | { status: "resumed" };
+
+/** One client subscription as the shared upstream sees it. */
+export interface Subscriber {
+  /** Sends a `next` whose payload is this already-serialised JSON. */
+  deliver(payloadJson: string): void;
+  /** Ends the client's subscription with a `complete`. */
+  end(): void;
+  /** The client's Authorization, forwarded to subgraphs. */
+  authorization: string;
+}
+
+export interface SharedSubscriptionRequest {
+  key: string;
+  plan: SubscriptionPlan;
+  variables: Record<string, unknown>;
+}
+
+export interface SharedSubscriptionsOptions {
+  resolver: SubscriptionEventResolver;
+  subgraphUrls: ReadonlyMap<string, string>;
+  gatewaySecret: string;
+  settings: FederatedSubscriptionSettings;
+  logger: Logger;
+}
+
+class SharedSubscription {
+  readonly subscribers = new Set<Subscriber>();
+  private upstream: UpstreamSubscription | undefined;
+  /** Events are resolved one after another so subscribers see them in the subgraph's order. */
+  private resolving: Promise<void> = Promise.resolve();
+  private ended = false;
+
+  constructor(
+    private readonly request: SharedSubscriptionRequest,
+    private readonly options: SharedSubscriptionsOptions,
+    private readonly onEnded: () => void,
+  ) {}
+
+  start(subgraphUrl: string) {
+    const { plan, variables } = this.request;
+    const primaryVariables = Object.fromEntries(
+      (plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
+    );
+    this.upstream = startUpstreamSubscription({
+      subgraphUrl,
+      operation: {
+        query: plan.primary.operation,
+        ...(plan.primary.operationName ? { operationName: plan.primary.operationName } : {}),
+        variables: primaryVariables,
+      },
+      authorization: () => this.currentAuthorization(),
+      gatewaySecret: this.options.gatewaySecret,
+      settings: this.options.settings,
+      logger: this.options.logger,
+      handlers: {
+        onEvent: (event) => this.enqueue(event),
+        onReconnecting: (attempt, retryInMs) =>
+          this.broadcast({
+            extensions: { subscriptionStatus: { status: "reconnecting", attempt, retryInMs, eventsMayBeMissed: true } },
+          }),
+        onResumed: () => this.broadcast({ extensions: { subscriptionStatus: { status: "resumed" } } }),
+        onComplete: () => void this.resolving.then(() => this.finish()),
+        onFailure: (failure) =>
+          void this.resolving.then(() => {
+            this.broadcast({ errors: [{ message: failure.message, extensions: { code: failure.code } }] });
+            this.finish();
+          }),
+      },
+    });
+  }
+
+  /** The newest subscriber's credential: the likeliest to still be valid when reconnecting. */
+  private currentAuthorization(): string | undefined {
+    let latest: string | undefined;
+    for (const subscriber of this.subscribers) latest = subscriber.authorization;
+    return latest;
+  }
+
+  private enqueue(event: GatewayGraphQLResponse) {
+    this.resolving = this.resolving.then(async () => {
+      if (this.ended || this.subscribers.size === 0) return;
+      try {
+        const payload = await this.options.resolver.resolve(
+          this.request.plan,
+          event,
+          this.request.variables,
+          this.currentAuthorization(),
+        );
+        this.broadcast(payload);
+      } catch (error) {
+        this.options.logger.error({ err: error }, "could not resolve a subscription event");
+        this.broadcast({
+          data: null,
+          errors: [{ message: "This event could not be resolved.", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+        });
+      }
+    });
+  }
+
+  private broadcast(payload: SubscriptionPayload) {
+    if (this.ended) return;
+    const json = JSON.stringify(payload);
+    for (const subscriber of this.subscribers) subscriber.deliver(json);
+  }
+
+  private finish() {
+    if (this.ended) return;
+    this.ended = true;
+    this.onEnded();
+    for (const subscriber of this.subscribers) subscriber.end();
+    this.subscribers.clear();
+  }
+
+  leave(subscriber: Subscriber) {
+    if (!this.subscribers.delete(subscriber) || this.subscribers.size > 0 || this.ended) return;
+    this.ended = true;
+    this.onEnded();
+    this.upstream?.stop();
+  }
+
+  stop() {
+    this.upstream?.stop();
+    this.finish();
+  }
+}
+
+export class SharedSubscriptions {
+  private readonly byKey = new Map<string, SharedSubscription>();
+
+  constructor(private readonly options: SharedSubscriptionsOptions) {}
+
+  /** Upstream subscriptions currently open. */
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Client subscriptions fed by them. */
+  get subscriberCount(): number {
+    let count = 0;
+    for (const shared of this.byKey.values()) count += shared.subscribers.size;
+    return count;
+  }
+
+  /** Adds `subscriber` to the shared subscription of `request.key`, starting it if needed; returns how to leave. */
+  join(request: SharedSubscriptionRequest, subscriber: Subscriber): () => void {
+    let shared = this.byKey.get(request.key);
+    if (!shared) {
+      const subgraphUrl = this.options.subgraphUrls.get(request.plan.primary.serviceName);
+      if (!subgraphUrl) throw new Error(`no URL for subgraph ${request.plan.primary.serviceName}`);
+      const created = new SharedSubscription(request, this.options, () => {
+        if (this.byKey.get(request.key) === created) this.byKey.delete(request.key);
+      });
+      shared = created;
+      this.byKey.set(request.key, created);
+      created.subscribers.add(subscriber);
+      created.start(subgraphUrl);
+    } else {
+      shared.subscribers.add(subscriber);
+    }
+    const joined = shared;
+    return () => joined.leave(subscriber);
+  }
+
+  /** Stops every upstream subscription and completes every subscriber. */
+  stopAll() {
+    for (const shared of [...this.byKey.values()]) shared.stop();
+    this.byKey.clear();
+  }
+}

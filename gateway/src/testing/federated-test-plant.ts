@@ -1,0 +1,286 @@
+// Two real subgraphs made with the kit, for the gateway's tests: "plant" owns the Line entity (a
+// guarded query, a guarded mutation that publishes an event, a subscription fed from Redis pub/sub)
+// and "andon" extends Line with `openAndonCount`, resolved through `_entities`.
+import { randomUUID } from "node:crypto";
+import type { Line, PrismaClient } from "@ms5/db";
+import { getDatamodel } from "@ms5/db/pothos-types";
+import type { Logger, RedisClient } from "@ms5/kit";
+import type { VerificationKeys } from "@ms5/kit/auth";
+import {
+  createSubgraphBuilder,
+  defineLoader,
+  printSubgraphSdl,
+  type SubgraphServer,
+  startSubgraphServer,
+  subgraphSchemaOf,
+} from "@ms5/kit/subgraph";
+
+/** One running subgraph as composition and the gateway see it. */
+export interface TestSubgraph {
+  name: string;
+  /** http://127.0.0.1:<port>/graphql; ws:// on the same URL serves graphql-ws. */
+  url: string;
+  /** The printed subgraph SDL (as `subgraphs/<name>/schema.graphql` would hold it). */
+  sdl: string;
+}
+
+export interface FederatedTestPlantOptions {
+  gatewaySecret: string;
+  /** The keys of the ring that issues the tests' access tokens. */
+  verificationKeys: VerificationKeys;
+  /** A migrated test database's client (openTestDatabase().prisma). */
+  prisma: PrismaClient;
+  /** Connected by the caller; the subgraphs do not close it. */
+  redis: RedisClient;
+  logger: Logger;
+  /**
+   * Redis channel the `lineChanged` subscription listens on; pass one under the run's test prefix.
+   * @default `ms5test:federated-plant:<random>:line-changed`
+   */
+  lineChangedChannel?: string;
+  /** @default false: error detail and introspection on, as in development. */
+  production?: boolean;
+}
+
+/** What the subgraphs' resolvers actually did, so a test can show that a refusal ran nothing. */
+export interface FederatedTestPlantCounters {
+  linesQueries: number;
+  setLineNameCalls: number;
+  /** Each batch of Line ids the andon subgraph counted open andons for. */
+  andonCountBatches: string[][];
+  lineChangedSubscriptions: number;
+}
+
+export interface FederatedTestPlant {
+  subgraphs: TestSubgraph[];
+  /** The rows inserted: one site, one area, two lines; Bagging Line 1 has two open andons, Loading Line 1 none. */
+  lines: { bagging: Line; loading: Line };
+  lineChangedChannel: string;
+  counters: FederatedTestPlantCounters;
+  /** Closes both subgraphs; Prisma and Redis stay open (they belong to the caller). */
+  close(): Promise<void>;
+}
+
+/** The event published on `lineChangedChannel`: the changed Line. */
+interface LineChangedEvent {
+  id: string;
+  code: string;
+  name: string;
+}
+
+/**
+ * Messages of one Redis pub/sub channel as an async iterator, on a duplicate connection closed on
+ * return(). Hand-written rather than an async generator: a generator cannot be returned while it
+ * awaits, which would leave the subscriber connection open after the client unsubscribed.
+ */
+function redisChannelMessages(redis: RedisClient, channel: string): AsyncIterableIterator<string> {
+  const subscriber = redis.duplicate();
+  const queue: string[] = [];
+  const waiting: ((result: IteratorResult<string>) => void)[] = [];
+  let finished = false;
+  const ready = subscriber.connect().then(() =>
+    subscriber.subscribe(channel, (message) => {
+      const next = waiting.shift();
+      if (next) next({ value: message, done: false });
+      else queue.push(message);
+    }),
+  );
+  async function finish() {
+    if (finished) return;
+    finished = true;
+    for (const next of waiting.splice(0)) next({ value: undefined, done: true });
+    await ready.catch(() => {});
+    subscriber.destroy();
+  }
+  return {
+    async next() {
+      await ready;
+      const message = queue.shift();
+      if (message !== undefined) return { value: message, done: false };
+      if (finished) return { value: undefined, done: true };
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    async return() {
+      await finish();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+function buildPlantSubgraph(channel: string, counters: FederatedTestPlantCounters) {
+  const builder = createSubgraphBuilder({ prismaDatamodel: getDatamodel() });
+
+  const lineById = defineLoader<string, Line | null>(async (ids, context) => {
+    const rows = await context.prisma.line.findMany({ where: { id: { in: [...ids] } } });
+    return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+  });
+
+  const LineRef = builder.prismaObject("Line", {
+    authScopes: { permission: "plant:read" },
+    fields: (t) => ({
+      id: t.exposeID("id"),
+      code: t.exposeString("code"),
+      name: t.exposeString("name"),
+    }),
+  });
+  builder.asEntity(LineRef, {
+    key: builder.selection<{ id: string }>("id"),
+    resolveReference: (reference, context) => context.loaders.of(lineById).load(reference.id),
+  });
+
+  builder.queryType({
+    fields: (t) => ({
+      lines: t.prismaField({
+        type: ["Line"],
+        authScopes: { permission: "plant:read" },
+        resolve: (query, _root, _args, context) => {
+          counters.linesQueries++;
+          return context.prisma.line.findMany({ ...query, orderBy: { name: "asc" } });
+        },
+      }),
+    }),
+  });
+
+  builder.mutationType({
+    fields: (t) => ({
+      setLineName: t.prismaField({
+        type: "Line",
+        authScopes: { permission: "plant:manage" },
+        args: { id: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
+        resolve: async (query, _root, { id, name }, context) => {
+          counters.setLineNameCalls++;
+          const line = await context.prisma.line.update({ ...query, where: { id: String(id) }, data: { name } });
+          const event: LineChangedEvent = { id: line.id, code: line.code, name: line.name };
+          await context.redis.publish(channel, JSON.stringify(event));
+          return line;
+        },
+      }),
+    }),
+  });
+
+  builder.subscriptionType({
+    fields: (t) => ({
+      lineChanged: t.field({
+        type: LineRef,
+        authScopes: { permission: "plant:read" },
+        subscribe: (_root, _args, context) => {
+          counters.lineChangedSubscriptions++;
+          return redisChannelMessages(context.redis, channel);
+        },
+        // The event carries the Line itself: no read per event.
+        resolve: (message: string) => JSON.parse(message) as Line,
+      }),
+    }),
+  });
+
+  return subgraphSchemaOf(builder);
+}
+
+const OPEN_ANDON_STATUSES = ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS"] as const;
+
+function buildAndonSubgraph(counters: FederatedTestPlantCounters) {
+  const builder = createSubgraphBuilder({ prismaDatamodel: getDatamodel() });
+
+  const openAndonCountByLine = defineLoader<string, number>(async (lineIds, context) => {
+    counters.andonCountBatches.push([...lineIds]);
+    const groups = await context.prisma.andonEvent.groupBy({
+      by: ["lineId"],
+      where: { lineId: { in: [...lineIds] }, status: { in: [...OPEN_ANDON_STATUSES] } },
+      _count: { _all: true },
+    });
+    return lineIds.map((lineId) => groups.find((group) => group.lineId === lineId)?._count._all ?? 0);
+  });
+
+  const LineRef = builder.externalRef("Line", builder.selection<{ id: string }>("id")).implement({
+    fields: (t) => ({
+      id: t.exposeID("id"),
+      openAndonCount: t.int({
+        authScopes: { permission: "andon:read" },
+        description: "Andon calls of this line not yet resolved.",
+        resolve: (line, _args, context) => context.loaders.of(openAndonCountByLine).load(line.id),
+      }),
+    }),
+  });
+
+  builder.queryType({
+    fields: (t) => ({
+      openAndonTotal: t.int({
+        authScopes: { permission: "andon:read" },
+        resolve: (_root, _args, context) =>
+          context.prisma.andonEvent.count({ where: { status: { in: [...OPEN_ANDON_STATUSES] } } }),
+      }),
+    }),
+  });
+
+  void LineRef;
+  return subgraphSchemaOf(builder);
+}
+
+/** Inserts the plant rows (unique codes, so several plants can share a database) and two open andons. */
+async function insertPlantRows(prisma: PrismaClient): Promise<{ bagging: Line; loading: Line }> {
+  const unique = randomUUID().slice(0, 8);
+  const site = await prisma.site.create({ data: { code: `RM-${unique}`, name: "Riverside Mill" } });
+  const area = await prisma.area.create({ data: { siteId: site.id, code: "PACK", name: "Packing" } });
+  const bagging = await prisma.line.create({
+    data: { areaId: area.id, code: `bl1-${unique}`, name: "Bagging Line 1" },
+  });
+  const loading = await prisma.line.create({
+    data: { areaId: area.id, code: `ll1-${unique}`, name: "Loading Line 1" },
+  });
+  await prisma.andonEvent.createMany({
+    data: [
+      { lineId: bagging.id, type: "MAINTENANCE", priority: "HIGH", status: "OPEN" },
+      { lineId: bagging.id, type: "MATERIAL", priority: "LOW", status: "OPEN" },
+    ],
+  });
+  return { bagging, loading };
+}
+
+/** Starts the "plant" and "andon" subgraphs on free ports against the caller's database and Redis. */
+export async function startFederatedTestPlant(options: FederatedTestPlantOptions): Promise<FederatedTestPlant> {
+  const lineChangedChannel = options.lineChangedChannel ?? `ms5test:federated-plant:${randomUUID()}:line-changed`;
+  const counters: FederatedTestPlantCounters = {
+    linesQueries: 0,
+    setLineNameCalls: 0,
+    andonCountBatches: [],
+    lineChangedSubscriptions: 0,
+  };
+  const lines = await insertPlantRows(options.prisma);
+  const schemas = { plant: buildPlantSubgraph(lineChangedChannel, counters), andon: buildAndonSubgraph(counters) };
+
+  const servers: SubgraphServer[] = [];
+  const subgraphs: TestSubgraph[] = [];
+  try {
+    for (const [name, schema] of Object.entries(schemas)) {
+      const server = await startSubgraphServer({
+        name,
+        schema,
+        port: 0,
+        prisma: options.prisma,
+        redis: options.redis,
+        logger: options.logger.child({ subgraph: name }),
+        verificationKeys: options.verificationKeys,
+        gatewaySecret: options.gatewaySecret,
+        production: options.production ?? false,
+      });
+      servers.push(server);
+      subgraphs.push({ name, url: server.url, sdl: printSubgraphSdl(schema) });
+    }
+  } catch (error) {
+    await Promise.all(servers.map((server) => server.close()));
+    throw error;
+  }
+
+  return {
+    subgraphs,
+    lines,
+    lineChangedChannel,
+    counters,
+    async close() {
+      await Promise.all(servers.map((server) => server.close()));
+    },
+  };
+}
