@@ -5,6 +5,7 @@ import path from "node:path";
 import { urlWithoutPassword } from "@ms5/kit";
 import { type EmbeddedPostgres, EmbeddedPostgresError, startEmbeddedPostgres } from "./start/embedded-postgres.ts";
 import { RedisUnavailableError, type ResolvedRedis, resolveRedis } from "./start/local-redis.ts";
+import { localSecrets } from "./start/local-secrets.ts";
 import { floorServices, repoRoot, type Supervisor, superviseServices } from "./start/services.ts";
 
 interface StartDefaults {
@@ -210,6 +211,7 @@ async function main(): Promise<void> {
 
   supervisor = superviseServices(floorServices, {
     sharedEnv: {
+      ...(await localSecrets(dataRoot)),
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       ...nestedPnpmEnv,
