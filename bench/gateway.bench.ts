@@ -1,0 +1,172 @@
+// `pnpm bench:gateway`: HTTP throughput and latency through the gateway against the same query sent
+// straight to the subgraph, measured side by side in one run (50 keep-alive connections each).
+//   single_vs_direct_ratio  gateway req/s for a single-subgraph query over direct-to-subgraph req/s
+//   single_p95_ms, cross_p95_ms, cross_rps
+// The servers run in a child process (bench/gateway/bench-gateway-server.ts); this process only
+// generates load.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { Agent, request } from "node:http";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { signGatewayRequest } from "@ms5/kit/subgraph";
+import pg from "pg";
+import { writeBenchResult } from "./bench-result.ts";
+
+const BENCH = { connections: 50, warmupSeconds: 3, seconds: 10 };
+const SINGLE = JSON.stringify({ query: "{ lines { id code name } }" });
+const CROSS = JSON.stringify({ query: "{ lines { id name openAndonCount } }" });
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function load(
+  url: string,
+  headers: () => Record<string, string>,
+  body: string,
+  seconds: number,
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: BENCH.connections });
+  const target = new URL(url);
+  const latencies: number[] = [];
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const req = request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers() },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode !== 200 || text.includes('"errors"')) errors++;
+            else latencies.push(performance.now() - started);
+            resolve();
+          });
+        },
+      );
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: BENCH.connections }, async () => {
+      while (performance.now() < until) await one();
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors,
+  };
+}
+
+const admin = new pg.Client({
+  connectionString: process.env.BENCH_DATABASE_SERVER ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+});
+await admin.connect();
+const database = `ms5_bench_gateway_${randomBytes(4).toString("hex")}`;
+const serverUrl = new URL(process.env.BENCH_DATABASE_SERVER ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+serverUrl.pathname = `/${database}`;
+const databaseUrl = serverUrl.toString();
+const server = spawn(
+  process.execPath,
+  [
+    "--import",
+    "tsx",
+    path.join(import.meta.dirname, "gateway", "bench-gateway-server.ts"),
+    databaseUrl,
+    process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  ],
+  {
+    stdio: ["ignore", "pipe", "inherit"],
+  },
+);
+try {
+  const first = await new Promise<string>((resolve, reject) => {
+    // The server's own log lines share its stdout; the one that matters starts with {"gatewayUrl".
+    createInterface({ input: server.stdout! }).on("line", (line) => {
+      if (line.startsWith('{"gatewayUrl"')) resolve(line);
+    });
+    server.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  const info = JSON.parse(first) as {
+    gatewayUrl: string;
+    subgraphs: { name: string; url: string }[];
+    token: string;
+    gatewaySecret: string;
+  };
+  const authorization = `Bearer ${info.token}`;
+  const plantUrl = info.subgraphs.find((s) => s.name === "plant")!.url;
+  const viaGateway = () => ({ authorization });
+  // Direct to the subgraph, as the gateway would call it: signed (timestamp to the second).
+  let signed: { second: number; headers: Record<string, string> } | undefined;
+  const direct = () => {
+    const second = Math.floor(Date.now() / 1000);
+    if (signed?.second !== second) {
+      signed = {
+        second,
+        headers: { authorization, ...signGatewayRequest({ secret: info.gatewaySecret, body: SINGLE, authorization }) },
+      };
+    }
+    return signed.headers;
+  };
+
+  await load(info.gatewayUrl, viaGateway, CROSS, BENCH.warmupSeconds);
+  await load(plantUrl, direct, SINGLE, BENCH.warmupSeconds);
+  const directResult = await load(plantUrl, direct, SINGLE, BENCH.seconds);
+  const single = await load(info.gatewayUrl, viaGateway, SINGLE, BENCH.seconds);
+  const cross = await load(info.gatewayUrl, viaGateway, CROSS, BENCH.seconds);
+  for (const [name, r] of Object.entries({ direct: directResult, single, cross })) {
+    console.log(
+      `${name.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)}  p95 ${r.p95.toFixed(1)}  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}`,
+    );
+  }
+  const file = writeBenchResult(
+    "gateway",
+    "Gateway HTTP: single- and cross-subgraph queries against the subgraph directly (50 connections)",
+    {
+      single_vs_direct_ratio: {
+        value: Number((single.rps / directResult.rps).toFixed(3)),
+        unit: "ratio",
+        target: ">= 0.5 (stock @apollo/gateway measured ~0.28 here)",
+        baseline: Math.round(directResult.rps),
+      },
+      single_p95_ms: { value: Number(single.p95.toFixed(1)), unit: "ms", target: "<= 100 at 50 connections" },
+      cross_p95_ms: { value: Number(cross.p95.toFixed(1)), unit: "ms", target: "<= 100 at 50 connections" },
+      cross_rps: { value: Math.round(cross.rps), unit: "req/s", target: "report" },
+    },
+  );
+  console.log(`wrote ${file}`);
+} finally {
+  server.kill("SIGTERM");
+  await new Promise((resolve) => server.once("exit", resolve));
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin.end();
+}
