@@ -1,0 +1,112 @@
+// The outcomes of the job workflow and of pre-start checklists a client is expected to handle: thrown
+// by the domain functions, returned as typed union members by the GraphQL errors plugin.
+import type { JobStatus } from "@ms5/db";
+import { ExpectedError } from "@ms5/kit/subgraph";
+
+/** The job is not in a state from which the asked-for transition is allowed; nothing changed. */
+export class InvalidJobTransition extends ExpectedError {
+  override name = "InvalidJobTransition";
+  constructor(
+    readonly jobId: string,
+    readonly from: JobStatus,
+    readonly to: JobStatus,
+  ) {
+    super("INVALID_STATE_TRANSITION", `Job ${jobId} is ${from} and cannot become ${to}.`);
+  }
+}
+
+/** Only the assignee accepts, starts and completes a job. */
+export class NotYourJob extends ExpectedError {
+  override name = "NotYourJob";
+  constructor(readonly jobId: string) {
+    super("FORBIDDEN", `Job ${jobId} is assigned to someone else.`);
+  }
+}
+
+/** The job cannot start before each pre-start checklist that applies has a signed, passed completion for it. */
+export class ChecklistRequired extends ExpectedError {
+  override name = "ChecklistRequired";
+  constructor(
+    readonly jobId: string,
+    readonly templateIds: readonly string[],
+  ) {
+    super(
+      "INVALID_STATE_TRANSITION",
+      `Job ${jobId} cannot start before its pre-start checklist is signed and passed (${templateIds.length} outstanding).`,
+    );
+  }
+}
+
+/** An id that names nothing (or nothing of the expected kind). */
+export class NotFound extends ExpectedError {
+  override name = "NotFound";
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
+    super("NOT_FOUND", `There is no ${entity} ${id}.`);
+  }
+}
+
+/** An argument is out of range or inconsistent with the rows it names. */
+export class InvalidInput extends ExpectedError {
+  override name = "InvalidInput";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super("BAD_USER_INPUT", message);
+  }
+}
+
+/** The item is not part of the completion's template. */
+export class UnknownChecklistItem extends ExpectedError {
+  override name = "UnknownChecklistItem";
+  constructor(
+    readonly completionId: string,
+    readonly itemId: string,
+  ) {
+    super("BAD_USER_INPUT", `Item ${itemId} is not on the template of checklist ${completionId}.`);
+  }
+}
+
+/** The answer does not fit the item's type (a SELECT value that is not an option, a number for a checkbox...). */
+export class InvalidChecklistAnswer extends ExpectedError {
+  override name = "InvalidChecklistAnswer";
+  constructor(
+    readonly itemId: string,
+    message: string,
+  ) {
+    super("BAD_USER_INPUT", message);
+  }
+}
+
+/** Signing needs an answer to every required item. */
+export class ChecklistIncomplete extends ExpectedError {
+  override name = "ChecklistIncomplete";
+  constructor(
+    readonly completionId: string,
+    readonly missingItemIds: readonly string[],
+  ) {
+    super(
+      "INVALID_STATE_TRANSITION",
+      `Checklist ${completionId} has ${missingItemIds.length} required item(s) unanswered.`,
+    );
+  }
+}
+
+/** A signed checklist is an electronic record: no answers, no second signature. */
+export class ChecklistAlreadySigned extends ExpectedError {
+  override name = "ChecklistAlreadySigned";
+  constructor(readonly completionId: string) {
+    super("INVALID_STATE_TRANSITION", `Checklist ${completionId} is signed and cannot be changed.`);
+  }
+}
+
+/** The password or PIN given to sign did not match the signer's. */
+export class SignatureRejected extends ExpectedError {
+  override name = "SignatureRejected";
+  constructor() {
+    super("FORBIDDEN", "The password or PIN does not match; the checklist was not signed.");
+  }
+}

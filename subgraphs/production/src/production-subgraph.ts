@@ -1,0 +1,96 @@
+// The production subgraph as one value: its schema and what it needs to run, shared by the binary
+// (server.ts) and the tests, so both start the same thing.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { PrismaClient } from "@ms5/db";
+import type { Logger, RedisClient, StreamConsumer, StreamConsumerSettings } from "@ms5/kit";
+import type { VerificationKeys } from "@ms5/kit/auth";
+import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
+import { startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
+import { schema } from "./schema/index.ts";
+
+/** subgraphs/production/schema.graphql: the committed SDL composition reads. */
+export const PRODUCTION_SDL_PATH = fileURLToPath(new URL("../schema.graphql", import.meta.url));
+
+export { schema as productionSchema };
+
+export interface ProductionSubgraphOptions {
+  prisma: PrismaClient;
+  /** Connected by the caller, who also closes it. */
+  redis: RedisClient;
+  logger: Logger;
+  verificationKeys: VerificationKeys;
+  gatewaySecret: string | readonly string[];
+  /** 0 picks a free port (tests). */
+  port: number;
+  production?: boolean;
+  settings?: StartSubgraphServerOptions["settings"];
+  /** Where to write the printed SDL at start; nothing is written when unset. */
+  sdlPath?: string;
+  telemetry?:
+    | {
+        /** Unique per instance. @default `production-<pid>` */
+        consumerName?: string;
+        keyPrefix?: string;
+        settings?: Partial<StreamConsumerSettings>;
+        onChanges?: (changes: LineStateChange[]) => void;
+      }
+    | false;
+}
+
+export interface ProductionSubgraph {
+  server: SubgraphServer;
+  /** Null when started without the telemetry consumer. */
+  telemetryConsumer: StreamConsumer | null;
+  /** Stops the consumer, then the server; Prisma and Redis stay open. */
+  close(): Promise<void>;
+}
+
+/** Starts the telemetry consumer (unless told not to) and the subgraph server. */
+export async function createProductionSubgraph(options: ProductionSubgraphOptions): Promise<ProductionSubgraph> {
+  const telemetry = options.telemetry === false ? null : (options.telemetry ?? {});
+  const telemetryConsumer = telemetry
+    ? await startTelemetryConsumer({
+        prisma: options.prisma,
+        redis: options.redis,
+        logger: options.logger.child({ component: "telemetry-consumer" }),
+        consumerName: telemetry.consumerName ?? `production-${process.pid}`,
+        ...(telemetry.keyPrefix ? { keyPrefix: telemetry.keyPrefix } : {}),
+        ...(telemetry.settings ? { settings: telemetry.settings } : {}),
+        ...(telemetry.onChanges ? { onChanges: telemetry.onChanges } : {}),
+      })
+    : null;
+  try {
+    const server = await startSubgraphServer({
+      name: "production",
+      schema,
+      port: options.port,
+      prisma: options.prisma,
+      redis: options.redis,
+      logger: options.logger,
+      verificationKeys: options.verificationKeys,
+      gatewaySecret: options.gatewaySecret,
+      ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.production === undefined ? {} : { production: options.production }),
+    });
+    let closing: Promise<void> | undefined;
+    return {
+      server,
+      telemetryConsumer,
+      close() {
+        closing ??= (async () => {
+          await telemetryConsumer?.stop();
+          await server.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await telemetryConsumer?.stop();
+    throw error;
+  }
+}
+
+export const PRODUCTION_SUBGRAPH_DIRECTORY = path.dirname(PRODUCTION_SDL_PATH);

@@ -1,0 +1,12 @@
+// The production subgraph's schema: every domain type file registers itself on the builder, then
+// the federated schema is built once.
+import { subgraphSchemaOf } from "@ms5/kit/subgraph";
+import { builder } from "../builder.ts";
+import "./plant.ts";
+import "./line-state.ts";
+import "./downtime.ts";
+import "./oee.ts";
+import "./job.ts";
+import "./checklist.ts";
+
+export const schema = subgraphSchemaOf(builder);

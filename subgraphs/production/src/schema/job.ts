@@ -1,0 +1,234 @@
+// Operator jobs: the Job type, the caller's and a line's jobs, and the workflow mutations (assign,
+// accept, start, complete, cancel) returning the job or a typed refusal from jobs/job-errors.ts.
+import type { JobStatus } from "@ms5/db";
+import { ApiError, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
+import { builder, uuidArgument } from "../builder.ts";
+import { ChecklistRequired, InvalidInput, InvalidJobTransition, NotFound, NotYourJob } from "../jobs/job-errors.ts";
+import { acceptJob, assignJob, cancelJob, completeJob, startJob } from "../jobs/job-workflow.ts";
+import { EquipmentRef, LineRef } from "./plant.ts";
+
+/** A list of jobs returns at most this many. @default 200 */
+export const MAX_JOBS_LISTED = 200;
+
+const JOB_STATUSES = [
+  "ASSIGNED",
+  "ACCEPTED",
+  "IN_PROGRESS",
+  "COMPLETED",
+  "CANCELLED",
+] as const satisfies readonly JobStatus[];
+
+export const JobStatusEnum = builder.enumType("JobStatus", { values: JOB_STATUSES });
+
+/** The person calling: jobs are assigned by and to users, so a service account cannot act on them. */
+export function userActorOf(context: SubgraphContext): { userId: string } {
+  if (context.identity.kind !== "user") {
+    throw new ApiError("FORBIDDEN", "Only a signed-in person can do this, not a service account.");
+  }
+  return { userId: context.identity.userId };
+}
+
+builder.objectType(NotFound, {
+  name: "JobReferenceNotFound",
+  description: "An id given to a job or checklist operation names nothing.",
+  interfaces: [ExpectedError],
+  fields: (t) => ({
+    entity: t.exposeString("entity", { description: "What kind of thing was looked for (job, line, equipment...)." }),
+    id: t.exposeID("id"),
+  }),
+});
+
+builder.objectType(InvalidInput, {
+  name: "JobInputInvalid",
+  description: "An argument of a job or checklist operation is out of range or inconsistent.",
+  interfaces: [ExpectedError],
+  fields: (t) => ({ field: t.exposeString("field", { description: "The argument at fault." }) }),
+});
+
+builder.objectType(InvalidJobTransition, {
+  name: "InvalidJobTransition",
+  description: "The job is not in a state that allows this step; nothing changed.",
+  interfaces: [ExpectedError],
+  fields: (t) => ({
+    jobId: t.exposeID("jobId"),
+    from: t.field({ type: JobStatusEnum, resolve: (error) => error.from }),
+    to: t.field({ type: JobStatusEnum, resolve: (error) => error.to }),
+  }),
+});
+
+builder.objectType(NotYourJob, {
+  name: "NotYourJob",
+  description: "Only the assignee accepts, starts and completes a job.",
+  interfaces: [ExpectedError],
+  fields: (t) => ({ jobId: t.exposeID("jobId") }),
+});
+
+builder.objectType(ChecklistRequired, {
+  name: "ChecklistRequired",
+  description: "The job cannot start before each applicable pre-start checklist is signed (and passed) for it.",
+  interfaces: [ExpectedError],
+  fields: (t) => ({
+    jobId: t.exposeID("jobId"),
+    templateIds: t.exposeIDList("templateIds", { description: "The checklist templates still to sign." }),
+  }),
+});
+
+export const JobRef = builder.prismaObject("JobAssignment", {
+  name: "Job",
+  description: "Work given to an operator on a line or piece of equipment.",
+  authScopes: { permission: "job:read" },
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    title: t.exposeString("title"),
+    description: t.exposeString("description", { nullable: true }),
+    status: t.field({ type: JobStatusEnum, resolve: (job) => job.status }),
+    line: t.relation("line", { type: LineRef }),
+    equipment: t.relation("equipment", { type: EquipmentRef, nullable: true }),
+    workOrderId: t.exposeID("workOrderId", { nullable: true }),
+    assigneeId: t.exposeID("assigneeId"),
+    assignedById: t.exposeID("assignedById"),
+    plannedQuantity: t.exposeInt("plannedQuantity", { nullable: true }),
+    actualGoodQuantity: t.exposeInt("actualGoodQuantity", { nullable: true }),
+    actualRejectQuantity: t.exposeInt("actualRejectQuantity", { nullable: true }),
+    dueAt: t.expose("dueAt", { type: "DateTime", nullable: true }),
+    assignedAt: t.expose("assignedAt", { type: "DateTime" }),
+    acceptedAt: t.expose("acceptedAt", { type: "DateTime", nullable: true }),
+    startedAt: t.expose("startedAt", { type: "DateTime", nullable: true }),
+    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true }),
+    cancelledAt: t.expose("cancelledAt", { type: "DateTime", nullable: true }),
+    cancelReason: t.exposeString("cancelReason", { nullable: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  myJobs: t.prismaField({
+    type: [JobRef],
+    description: "The caller's jobs, soonest due first; all open ones when no status is given.",
+    authScopes: { permission: "job:read" },
+    args: { status: t.arg({ type: [JobStatusEnum], required: false }) },
+    resolve: (query, _root, args, context) => {
+      const { userId } = userActorOf(context);
+      return context.prisma.jobAssignment.findMany({
+        ...query,
+        where: {
+          assigneeId: userId,
+          status: { in: args.status ?? ["ASSIGNED", "ACCEPTED", "IN_PROGRESS"] },
+        },
+        orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { assignedAt: "asc" }],
+        take: MAX_JOBS_LISTED,
+      });
+    },
+  }),
+  jobs: t.prismaField({
+    type: [JobRef],
+    description: `A line's jobs, newest first (at most ${MAX_JOBS_LISTED}).`,
+    authScopes: { permission: "job:read" },
+    args: {
+      lineId: t.arg.id({ required: true }),
+      status: t.arg({ type: JobStatusEnum, required: false }),
+    },
+    resolve: (query, _root, args, context) =>
+      context.prisma.jobAssignment.findMany({
+        ...query,
+        where: { lineId: uuidArgument(args.lineId, "lineId"), ...(args.status ? { status: args.status } : {}) },
+        orderBy: { assignedAt: "desc" },
+        take: MAX_JOBS_LISTED,
+      }),
+  }),
+}));
+
+const AssignJobInput = builder.inputType("AssignJobInput", {
+  fields: (t) => ({
+    title: t.string({ required: true }),
+    description: t.string(),
+    lineId: t.id({ required: true }),
+    equipmentId: t.id(),
+    workOrderId: t.id(),
+    assigneeId: t.id({ required: true }),
+    plannedQuantity: t.int(),
+    dueAt: t.field({ type: "DateTime" }),
+    idempotencyKey: t.string({ description: "A retried assignment with the same key returns the job it made." }),
+  }),
+});
+
+const transitionErrors = [NotFound, InvalidInput, NotYourJob, InvalidJobTransition];
+const optionalId = (value: string | number | null | undefined, name: string) =>
+  value === null || value === undefined ? null : uuidArgument(value, name);
+
+builder.mutationFields((t) => ({
+  assignJob: t.field({
+    type: JobRef,
+    description: "Gives a job to an operator.",
+    authScopes: { permission: "job:assign" },
+    errors: { types: [NotFound, InvalidInput] },
+    args: { input: t.arg({ type: AssignJobInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      assignJob(context.prisma, userActorOf(context), {
+        ...input,
+        lineId: uuidArgument(input.lineId, "lineId"),
+        equipmentId: optionalId(input.equipmentId, "equipmentId"),
+        workOrderId: optionalId(input.workOrderId, "workOrderId"),
+        assigneeId: uuidArgument(input.assigneeId, "assigneeId"),
+      }),
+  }),
+  acceptJob: t.field({
+    type: JobRef,
+    description: "The assignee accepts an assigned job.",
+    authScopes: { permission: "job:execute" },
+    errors: { types: transitionErrors },
+    args: { jobId: t.arg.id({ required: true }), idempotencyKey: t.arg.string() },
+    resolve: (_root, args, context) =>
+      acceptJob(context.prisma, userActorOf(context), {
+        jobId: uuidArgument(args.jobId, "jobId"),
+        idempotencyKey: args.idempotencyKey,
+      }),
+  }),
+  startJob: t.field({
+    type: JobRef,
+    description: "The assignee starts an accepted job, once its pre-start checklist is signed.",
+    authScopes: { permission: "job:execute" },
+    errors: { types: [...transitionErrors, ChecklistRequired] },
+    args: { jobId: t.arg.id({ required: true }), idempotencyKey: t.arg.string() },
+    resolve: (_root, args, context) =>
+      startJob(context.prisma, userActorOf(context), {
+        jobId: uuidArgument(args.jobId, "jobId"),
+        idempotencyKey: args.idempotencyKey,
+      }),
+  }),
+  completeJob: t.field({
+    type: JobRef,
+    description: "The assignee completes a job in progress with the quantities made.",
+    authScopes: { permission: "job:execute" },
+    errors: { types: transitionErrors },
+    args: {
+      jobId: t.arg.id({ required: true }),
+      actualGoodQuantity: t.arg.int({ required: true }),
+      actualRejectQuantity: t.arg.int(),
+      idempotencyKey: t.arg.string(),
+    },
+    resolve: (_root, args, context) =>
+      completeJob(context.prisma, userActorOf(context), {
+        jobId: uuidArgument(args.jobId, "jobId"),
+        actualGoodQuantity: args.actualGoodQuantity,
+        actualRejectQuantity: args.actualRejectQuantity,
+        idempotencyKey: args.idempotencyKey,
+      }),
+  }),
+  cancelJob: t.field({
+    type: JobRef,
+    description: "A manager cancels a job that has not finished, with a reason.",
+    authScopes: { permission: "job:cancel" },
+    errors: { types: transitionErrors },
+    args: {
+      jobId: t.arg.id({ required: true }),
+      reason: t.arg.string({ required: true }),
+      idempotencyKey: t.arg.string(),
+    },
+    resolve: (_root, args, context) =>
+      cancelJob(context.prisma, userActorOf(context), {
+        jobId: uuidArgument(args.jobId, "jobId"),
+        reason: args.reason,
+        idempotencyKey: args.idempotencyKey,
+      }),
+  }),
+}));
