@@ -37,6 +37,20 @@ export const floorServices: readonly ServiceDefinition[] = [
     args: ["--import", "tsx", "plc-bridge/src/server.ts"],
     cwd: repoRoot,
   },
+  {
+    // Reads the bridge's telemetry into live state, downtime and OEE; serves its part of the API.
+    name: "production-subgraph",
+    command: process.execPath,
+    args: ["--import", "tsx", "subgraphs/production/src/server.ts"],
+    cwd: repoRoot,
+  },
+  {
+    // The one public endpoint, over schema/supergraph.graphql (`pnpm compose`).
+    name: "gateway",
+    command: process.execPath,
+    args: ["--import", "tsx", "gateway/src/server.ts"],
+    cwd: repoRoot,
+  },
 ];
 
 export interface SupervisorOptions {
