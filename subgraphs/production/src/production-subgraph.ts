@@ -8,6 +8,13 @@ import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
 import { startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
+import {
+  createLiveEventPublisher,
+  LiveEventHub,
+  type LiveEventSettings,
+  registerLiveEventHub,
+  unregisterLiveEventHub,
+} from "./live-events/index.ts";
 import { schema } from "./schema/index.ts";
 
 /** subgraphs/production/schema.graphql: the committed SDL composition reads. */
@@ -37,6 +44,15 @@ export interface ProductionSubgraphOptions {
         onChanges?: (changes: LineStateChange[]) => void;
       }
     | false;
+  /**
+   * Live events (subscriptions) over Redis pub/sub: this instance publishes what its consumer commits
+   * and serves subscribers from one shared subscriber connection.
+   */
+  liveEvents?: {
+    /** Prefix of the `<prefix>{<line id>}:live` channels. @default the telemetry keyPrefix, else "ms5:" */
+    keyPrefix?: string;
+    settings?: Partial<LiveEventSettings>;
+  };
 }
 
 export interface ProductionSubgraph {
@@ -50,6 +66,37 @@ export interface ProductionSubgraph {
 /** Starts the telemetry consumer (unless told not to) and the subgraph server. */
 export async function createProductionSubgraph(options: ProductionSubgraphOptions): Promise<ProductionSubgraph> {
   const telemetry = options.telemetry === false ? null : (options.telemetry ?? {});
+  const liveEventPrefix = options.liveEvents?.keyPrefix ?? (telemetry ? telemetry.keyPrefix : undefined) ?? "ms5:";
+  const liveEventLogger = options.logger.child({ component: "live-events" });
+  const liveEventHub = new LiveEventHub({
+    redis: options.redis,
+    logger: liveEventLogger,
+    keyPrefix: liveEventPrefix,
+    ...(options.liveEvents?.settings?.maxQueuedEventsPerSubscriber
+      ? { maxQueuedEventsPerSubscriber: options.liveEvents.settings.maxQueuedEventsPerSubscriber }
+      : {}),
+  });
+  registerLiveEventHub(options.redis, liveEventHub);
+  const publisher = telemetry
+    ? createLiveEventPublisher({
+        prisma: options.prisma,
+        redis: options.redis,
+        logger: liveEventLogger,
+        keyPrefix: liveEventPrefix,
+        ...(options.liveEvents?.settings ? { settings: options.liveEvents.settings } : {}),
+      })
+    : null;
+  const onChanges = telemetry
+    ? (changes: LineStateChange[]) => {
+        publisher?.publish(changes);
+        telemetry.onChanges?.(changes);
+      }
+    : undefined;
+  async function stopLiveEvents() {
+    await publisher?.close();
+    await liveEventHub.close();
+    unregisterLiveEventHub(options.redis, liveEventHub);
+  }
   const telemetryConsumer = telemetry
     ? await startTelemetryConsumer({
         prisma: options.prisma,
@@ -58,7 +105,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
         consumerName: telemetry.consumerName ?? `production-${process.pid}`,
         ...(telemetry.keyPrefix ? { keyPrefix: telemetry.keyPrefix } : {}),
         ...(telemetry.settings ? { settings: telemetry.settings } : {}),
-        ...(telemetry.onChanges ? { onChanges: telemetry.onChanges } : {}),
+        ...(onChanges ? { onChanges } : {}),
       })
     : null;
   try {
@@ -82,13 +129,16 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       close() {
         closing ??= (async () => {
           await telemetryConsumer?.stop();
+          // Subscriptions close with the server; their Redis subscriber connection goes after them.
           await server.close();
+          await stopLiveEvents();
         })();
         return closing;
       },
     };
   } catch (error) {
     await telemetryConsumer?.stop();
+    await stopLiveEvents();
     throw error;
   }
 }

@@ -5,8 +5,10 @@ import { builder } from "../builder.ts";
 import "./plant.ts";
 import "./line-state.ts";
 import "./downtime.ts";
+import "./downtime-history.ts";
 import "./oee.ts";
 import "./job.ts";
 import "./checklist.ts";
+import "./subscriptions.ts";
 
 export const schema = subgraphSchemaOf(builder);

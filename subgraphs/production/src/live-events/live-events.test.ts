@@ -1,0 +1,244 @@
+// Live subscriptions across two instances of the production subgraph against real PostgreSQL and
+// Redis: only instance A consumes telemetry, subscribers on instance B still hear about it, OEE is
+// throttled, and callers without the permission are refused.
+import { randomUUID } from "node:crypto";
+import { seedPlant } from "@ms5/db/seed";
+import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
+import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
+import { GATEWAY_WEBSOCKET_INIT_BODY, signGatewayRequest } from "@ms5/kit/subgraph";
+import { testRedisPrefix } from "@ms5/kit/testing";
+import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { type Client, createClient } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { createProductionSubgraph, type ProductionSubgraph } from "../production-subgraph.ts";
+import { liveEventChannel } from "./live-event.ts";
+
+const GATEWAY_SECRET = "production-test-gateway-secret-0123456789abcdef";
+const logger = createLogger({ service: "live-events-test", level: "silent" });
+
+async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Collected {
+  events: { at: number; payload: { data?: Record<string, unknown> | null; errors?: unknown } }[];
+  error: unknown;
+  done: boolean;
+  dispose(): void;
+}
+
+describe("live subscriptions of the production subgraph", () => {
+  const { runId, databaseServerUrl, templateDatabase, redisUrl } = inject("testRun");
+  const keyPrefix = `${testRedisPrefix(runId)}live-events:`;
+  const telemetryStream = streamKey("bagging-1", "telemetry", keyPrefix);
+  let db: TestDatabase;
+  let redisA: RedisClient;
+  let redisB: RedisClient;
+  let keys: SigningKeyRing;
+  let instanceA: ProductionSubgraph;
+  let instanceB: ProductionSubgraph;
+  let viewer: string;
+  let lineId: string;
+  let channel: string;
+  const clients: Client[] = [];
+
+  function clientOf(instance: ProductionSubgraph, token: string | undefined): Client {
+    const authorization = token ? `Bearer ${token}` : undefined;
+    const client = createClient({
+      url: instance.server.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: {
+        ...(authorization ? { authorization } : {}),
+        ...signGatewayRequest({ secret: GATEWAY_SECRET, body: GATEWAY_WEBSOCKET_INIT_BODY, authorization }),
+      },
+    });
+    clients.push(client);
+    return client;
+  }
+
+  function collect(client: Client, query: string, variables: Record<string, unknown>): Collected {
+    const collected: Collected = { events: [], error: undefined, done: false, dispose: () => {} };
+    collected.dispose = client.subscribe(
+      { query, variables },
+      {
+        next: (payload) => collected.events.push({ at: Date.now(), payload }),
+        error: (error) => {
+          collected.error = error;
+          collected.done = true;
+        },
+        complete: () => {
+          collected.done = true;
+        },
+      },
+    );
+    return collected;
+  }
+
+  async function subscribers(): Promise<number> {
+    return (await redisA.pubSubNumSub(channel))[channel] ?? 0;
+  }
+
+  let seq = 0;
+  async function telemetry(fields: Record<string, string>, at = Date.now()) {
+    seq++;
+    await redisA.xAdd(telemetryStream, "*", {
+      v: String(STREAM_SCHEMA_VERSION),
+      plc: "PLC-BAG1",
+      seq: String(seq),
+      equipment: "BAGGER-1",
+      line: "bagging-1",
+      ts: String(at),
+      ...fields,
+    });
+  }
+  const state = (s: string, extra: Record<string, string> = {}) => ({
+    type: "state",
+    state: s,
+    previousState: "",
+    stateCode: "",
+    firstOutFaultCode: "",
+    firstOutFaultBit: "",
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ serverUrl: databaseServerUrl, runId, templateDatabase });
+    await seedPlant(db.prisma, { fastHashing: true, now: new Date(Date.now() - 3_600_000) });
+    redisA = createRedisClient({ url: redisUrl });
+    redisB = createRedisClient({ url: redisUrl });
+    await Promise.all([redisA.connect(), redisB.connect()]);
+    keys = await createSigningKeyRing([await generateSigningKey()]);
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { username: "viewer" } });
+    viewer = (await issueAccessToken(keys, { kind: "user", userId: user.id, name: "Viewer One", roles: ["VIEWER"] }))
+      .token;
+    lineId = (await db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
+    channel = liveEventChannel(lineId, keyPrefix);
+    const common = {
+      prisma: db.prisma,
+      logger,
+      verificationKeys: keys,
+      gatewaySecret: GATEWAY_SECRET,
+      port: 0,
+      production: false,
+    };
+    instanceA = await createProductionSubgraph({
+      ...common,
+      redis: redisA,
+      telemetry: { consumerName: `test-${randomUUID()}`, keyPrefix, settings: { blockMs: 100 } },
+    });
+    instanceB = await createProductionSubgraph({
+      ...common,
+      redis: redisB,
+      telemetry: false,
+      liveEvents: { keyPrefix },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await instanceA?.close();
+    await instanceB?.close();
+    redisA?.destroy();
+    redisB?.destroy();
+    await db?.drop();
+  });
+
+  it("tells a subscriber on instance B of a stop that instance A's consumer applied, through one Redis subscription", async () => {
+    const client = clientOf(instanceB, viewer);
+    const started = collect(
+      client,
+      `subscription ($line: ID!) { downtimeStarted(lineId: $line) { category firstOutFaultCode suggestedReason { code } equipment { code } } }`,
+      { line: lineId },
+    );
+    const lineStatus = collect(
+      client,
+      `subscription ($line: ID!) { lineStatusChanged(lineId: $line) { code liveState { state } } }`,
+      { line: lineId },
+    );
+    await waitUntil(async () => (await subscribers()) === 1);
+    await sleep(100);
+    // Two subscriptions on B, one Redis subscriber connection of B on the line's channel.
+    expect(await subscribers()).toBe(1);
+
+    const now = Date.now();
+    await telemetry(state("RUNNING", { stateCode: "1" }), now - 2_000);
+    await telemetry(state("DOWN", { stateCode: "3", firstOutFaultCode: "BG-004", firstOutFaultBit: "4" }), now - 1_000);
+    await waitUntil(
+      () => started.events.length > 0 && lineStatus.events.some((e) => JSON.stringify(e).includes("DOWN")),
+    );
+    expect(started.events[0]?.payload).toEqual({
+      data: {
+        downtimeStarted: {
+          category: "UNPLANNED",
+          firstOutFaultCode: "BG-004",
+          suggestedReason: { code: "UNPL-MECH-JAW" },
+          equipment: { code: "BAGGER-1" },
+        },
+      },
+    });
+    expect(lineStatus.events.at(-1)?.payload).toEqual({
+      data: { lineStatusChanged: { code: "bagging-1", liveState: { state: "DOWN" } } },
+    });
+    started.dispose();
+    lineStatus.dispose();
+    // The last subscriber gone, B unsubscribes the channel.
+    await waitUntil(async () => (await subscribers()) === 0);
+  });
+
+  it("sends oeeUpdated at most once a second however fast the counts come", async () => {
+    const oee = collect(
+      clientOf(instanceB, viewer),
+      `subscription ($line: ID!) { oeeUpdated(lineId: $line) { scope bucket lineId totalCount } }`,
+      { line: lineId },
+    );
+    await waitUntil(async () => (await subscribers()) === 1);
+    // Let an update still due from the previous test go by.
+    await sleep(1_200);
+    oee.events.length = 0;
+    await telemetry(state("RUNNING", { stateCode: "1" }));
+    for (let i = 0; i < 10; i++) {
+      await telemetry({ type: "counts", goodDelta: "5", rejectDelta: "1" });
+      await sleep(20);
+    }
+    await sleep(2_500);
+    expect(oee.error).toBeUndefined();
+    expect(oee.events.length).toBeGreaterThanOrEqual(1);
+    expect(oee.events.length).toBeLessThanOrEqual(3);
+    const gaps = oee.events.slice(1).map((event, index) => event.at - (oee.events[index]?.at ?? 0));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
+    const last = oee.events.at(-1)?.payload.data?.oeeUpdated as { scope: string; bucket: string; totalCount: number };
+    expect(last).toMatchObject({ scope: "LINE", bucket: "HOUR", lineId });
+    expect(last.totalCount).toBe(60);
+    oee.dispose();
+  });
+
+  it("refuses lineStatusChanged to a service whose token grants only plant:read, and to anyone anonymous", async () => {
+    const plantReader = (
+      await issueAccessToken(keys, {
+        kind: "service",
+        serviceAccountId: randomUUID(),
+        name: "plant reader",
+        scopes: ["plant:read"],
+      })
+    ).token;
+    const query = `subscription ($line: ID!) { lineStatusChanged(lineId: $line) { id } }`;
+    const forbidden = collect(clientOf(instanceB, plantReader), query, { line: lineId });
+    const anonymous = collect(clientOf(instanceB, undefined), query, { line: lineId });
+    await waitUntil(() => forbidden.done && anonymous.done);
+    // Refused when the subscription starts: an error result or an error message, never data.
+    const outcome = (collected: Collected) => JSON.stringify([collected.error, collected.events]);
+    expect(outcome(forbidden)).toContain('"code":"FORBIDDEN"');
+    expect(outcome(anonymous)).toContain('"code":"UNAUTHENTICATED"');
+    for (const { payload } of [...forbidden.events, ...anonymous.events]) expect(payload.data ?? null).toBeNull();
+    expect(await subscribers()).toBe(0);
+  });
+});
