@@ -14,6 +14,7 @@ import {
   startSubgraphServer,
   subgraphSchemaOf,
 } from "@ms5/kit/subgraph";
+import type { GraphQLSchema } from "graphql";
 
 /** One running subgraph as composition and the gateway see it. */
 export interface TestSubgraph {
@@ -22,6 +23,8 @@ export interface TestSubgraph {
   url: string;
   /** The printed subgraph SDL (as `subgraphs/<name>/schema.graphql` would hold it). */
   sdl: string;
+  /** The schema it runs (its fields' rules are read from it). */
+  schema: GraphQLSchema;
 }
 
 export interface FederatedTestPlantOptions {
@@ -267,7 +270,7 @@ export async function startFederatedTestPlant(options: FederatedTestPlantOptions
         production: options.production ?? false,
       });
       servers.push(server);
-      subgraphs.push({ name, url: server.url, sdl: printSubgraphSdl(schema) });
+      subgraphs.push({ name, url: server.url, sdl: printSubgraphSdl(schema), schema });
     }
   } catch (error) {
     await Promise.all(servers.map((server) => server.close()));
