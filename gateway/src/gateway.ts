@@ -28,7 +28,7 @@ import {
   type SigningKeyRing,
   type SlidingWindowLimit,
 } from "@ms5/kit/auth";
-import { correlationIdFrom, logUnexpectedErrors } from "@ms5/kit/subgraph";
+import { correlationIdFrom, logUnexpectedErrors, writeHttpGraphQLResponse } from "@ms5/kit/subgraph";
 import { createAuthEndpoints } from "./auth-endpoints.ts";
 import { type GatewaySettings, gatewaySettingsOf, type OperationLimits } from "./gateway-defaults.ts";
 import { formatGatewayError } from "./gateway-errors.ts";
@@ -256,14 +256,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       httpGraphQLRequest,
       context: async () => context,
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === "complete") {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    await writeHttpGraphQLResponse(res, response);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

@@ -3,17 +3,21 @@
 // and "andon" extends Line with `openAndonCount`, resolved through `_entities`.
 import { randomUUID } from "node:crypto";
 import type { Line, PrismaClient } from "@ms5/db";
-import { getDatamodel } from "@ms5/db/pothos-types";
 import type { Logger, RedisClient } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import {
-  createSubgraphBuilder,
   defineLoader,
   printSubgraphSdl,
   type SubgraphServer,
   startSubgraphServer,
   subgraphSchemaOf,
 } from "@ms5/kit/subgraph";
+import {
+  createTestSubgraphBuilder,
+  defineTestLineEntity,
+  insertTestLines,
+  redisChannelMessages,
+} from "@ms5/kit/subgraph/testing";
 import type { GraphQLSchema } from "graphql";
 
 /** One running subgraph as composition and the gateway see it. */
@@ -71,68 +75,9 @@ interface LineChangedEvent {
   name: string;
 }
 
-/**
- * Messages of one Redis pub/sub channel as an async iterator, on a duplicate connection closed on
- * return(). Hand-written rather than an async generator: a generator cannot be returned while it
- * awaits, which would leave the subscriber connection open after the client unsubscribed.
- */
-function redisChannelMessages(redis: RedisClient, channel: string): AsyncIterableIterator<string> {
-  const subscriber = redis.duplicate();
-  const queue: string[] = [];
-  const waiting: ((result: IteratorResult<string>) => void)[] = [];
-  let finished = false;
-  const ready = subscriber.connect().then(() =>
-    subscriber.subscribe(channel, (message) => {
-      const next = waiting.shift();
-      if (next) next({ value: message, done: false });
-      else queue.push(message);
-    }),
-  );
-  async function finish() {
-    if (finished) return;
-    finished = true;
-    for (const next of waiting.splice(0)) next({ value: undefined, done: true });
-    await ready.catch(() => {});
-    subscriber.destroy();
-  }
-  return {
-    async next() {
-      await ready;
-      const message = queue.shift();
-      if (message !== undefined) return { value: message, done: false };
-      if (finished) return { value: undefined, done: true };
-      return new Promise((resolve) => waiting.push(resolve));
-    },
-    async return() {
-      await finish();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
 function buildPlantSubgraph(channel: string, counters: FederatedTestPlantCounters) {
-  const builder = createSubgraphBuilder({ prismaDatamodel: getDatamodel() });
-
-  const lineById = defineLoader<string, Line | null>(async (ids, context) => {
-    const rows = await context.prisma.line.findMany({ where: { id: { in: [...ids] } } });
-    return ids.map((id) => rows.find((row) => row.id === id) ?? null);
-  });
-
-  const LineRef = builder.prismaObject("Line", {
-    authScopes: { permission: "plant:read" },
-    fields: (t) => ({
-      id: t.exposeID("id"),
-      code: t.exposeString("code"),
-      name: t.exposeString("name"),
-    }),
-  });
-  builder.asEntity(LineRef, {
-    key: builder.selection<{ id: string }>("id"),
-    resolveReference: (reference, context) => context.loaders.of(lineById).load(reference.id),
-  });
+  const builder = createTestSubgraphBuilder();
+  const { LineRef } = defineTestLineEntity(builder);
 
   builder.queryType({
     fields: (t) => ({
@@ -185,7 +130,7 @@ function buildPlantSubgraph(channel: string, counters: FederatedTestPlantCounter
 const OPEN_ANDON_STATUSES = ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS"] as const;
 
 function buildAndonSubgraph(counters: FederatedTestPlantCounters) {
-  const builder = createSubgraphBuilder({ prismaDatamodel: getDatamodel() });
+  const builder = createTestSubgraphBuilder();
 
   const openAndonCountByLine = defineLoader<string, number>(async (lineIds, context) => {
     counters.andonCountBatches.push([...lineIds]);
@@ -224,15 +169,7 @@ function buildAndonSubgraph(counters: FederatedTestPlantCounters) {
 
 /** Inserts the plant rows (unique codes, so several plants can share a database) and two open andons. */
 async function insertPlantRows(prisma: PrismaClient): Promise<{ bagging: Line; loading: Line }> {
-  const unique = randomUUID().slice(0, 8);
-  const site = await prisma.site.create({ data: { code: `RM-${unique}`, name: "Riverside Mill" } });
-  const area = await prisma.area.create({ data: { siteId: site.id, code: "PACK", name: "Packing" } });
-  const bagging = await prisma.line.create({
-    data: { areaId: area.id, code: `bl1-${unique}`, name: "Bagging Line 1" },
-  });
-  const loading = await prisma.line.create({
-    data: { areaId: area.id, code: `ll1-${unique}`, name: "Loading Line 1" },
-  });
+  const { bagging, loading } = await insertTestLines(prisma);
   await prisma.andonEvent.createMany({
     data: [
       { lineId: bagging.id, type: "MAINTENANCE", priority: "HIGH", status: "OPEN" },

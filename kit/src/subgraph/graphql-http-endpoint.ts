@@ -3,7 +3,7 @@
 // Written here rather than through Express because the signature needs the exact body bytes, and
 // the whole integration is one body read and one response write.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApolloServer } from "@apollo/server";
+import type { ApolloServer, HTTPGraphQLResponse } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
 import type { ErrorCode } from "@ms5/schema";
 import { AuthError } from "../auth/auth-error.ts";
@@ -77,6 +77,18 @@ function sendRefusal(res: ServerResponse, refusal: Refusal): void {
   );
 }
 
+/** Writes Apollo's answer to Node's response: its headers and status, then the body whole or streamed. */
+export async function writeHttpGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === "complete") {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
 export function createGraphQLHttpEndpoint(options: GraphQLHttpEndpointOptions) {
   const { apollo, settings, metrics, logger } = options;
 
@@ -131,14 +143,7 @@ export function createGraphQLHttpEndpoint(options: GraphQLHttpEndpointOptions) {
       httpGraphQLRequest: { method: "POST", headers, search: url.search, body },
       context: async () => context,
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === "complete") {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    await writeHttpGraphQLResponse(res, response);
   }
 
   /** Answers POST /graphql. */

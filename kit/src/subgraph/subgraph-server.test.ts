@@ -17,11 +17,11 @@ import { type SubgraphServer, startSubgraphServer } from "./subgraph-server.ts";
 import {
   accessTokenFor,
   buildTestSubgraph,
-  insertTestLines,
   openTestDatabase,
   postAsGateway,
   TEST_GATEWAY_SECRET,
 } from "./subgraph-test-fixtures.ts";
+import { insertTestLines } from "./testing/index.ts";
 
 const silent = createLogger({ service: "test-subgraph", level: "silent" });
 
@@ -80,7 +80,7 @@ describe("a subgraph made with the kit", () => {
     redis = createRedisClient({ url: inject("testRun").redisUrl });
     await redis.connect();
     keys = await createSigningKeyRing([await generateSigningKey()]);
-    lines = await insertTestLines(db);
+    lines = await insertTestLines(db.prisma);
     renamedChannel = `${testRedisPrefix(inject("testRun").runId)}line-renamed`;
     subgraph = buildTestSubgraph(renamedChannel);
     sdlDirectory = await mkdtemp(path.join(tmpdir(), "ms5-subgraph-sdl-"));

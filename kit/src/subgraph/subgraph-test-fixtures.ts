@@ -1,19 +1,16 @@
 // Shared by the subgraph kit's tests only: a tiny subgraph made with the kit (Line entity, a guarded
 // query, mutation and subscription), counters of what actually ran, and a stand-in for the gateway.
 import { randomUUID } from "node:crypto";
-import type { Line } from "@ms5/db";
-import { getDatamodel } from "@ms5/db/pothos-types";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
 import type { Role } from "@ms5/schema";
 import { GraphQLError } from "graphql";
 import { inject } from "vitest";
 import { issueAccessToken } from "../auth/access-tokens.ts";
 import type { SigningKeyRing } from "../auth/signing-keys.ts";
-import type { RedisClient } from "../redis-client.ts";
 import { ApiError, ExpectedError } from "./api-errors.ts";
 import { signGatewayRequest } from "./gateway-signature.ts";
-import { createSubgraphBuilder, subgraphSchemaOf } from "./subgraph-builder.ts";
-import { defineLoader } from "./subgraph-context.ts";
+import { subgraphSchemaOf } from "./subgraph-builder.ts";
+import { createTestSubgraphBuilder, defineTestLineEntity, redisChannelMessages } from "./testing/index.ts";
 
 /** A secret as long as the kit demands. */
 export const TEST_GATEWAY_SECRET = "test-gateway-secret-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -23,68 +20,12 @@ export function openTestDatabase(): Promise<TestDatabase> {
   return createTestDatabase({ serverUrl: databaseServerUrl, runId, templateDatabase });
 }
 
-/** Two lines in one area of one site, like the demo plant's. */
-export async function insertTestLines(db: TestDatabase): Promise<{ bagging: Line; loading: Line }> {
-  const unique = randomUUID().slice(0, 8);
-  const site = await db.prisma.site.create({ data: { code: `RM-${unique}`, name: "Riverside Mill" } });
-  const area = await db.prisma.area.create({ data: { siteId: site.id, code: "PACK", name: "Packing" } });
-  const bagging = await db.prisma.line.create({
-    data: { areaId: area.id, code: `bl1-${unique}`, name: "Bagging Line 1" },
-  });
-  const loading = await db.prisma.line.create({
-    data: { areaId: area.id, code: `ll1-${unique}`, name: "Loading Line 1" },
-  });
-  return { bagging, loading };
-}
-
 /** What the test subgraph's resolvers really did, so refusals can be shown to have run nothing. */
 export interface ExecutionCounters {
   lineBatches: string[][];
   linesQueries: number;
   renameCalls: number;
   subscriptionsStarted: number;
-}
-
-/**
- * Messages of one Redis pub/sub channel as an async iterator. Written by hand, not as an async
- * generator: a generator cannot be returned while it awaits the next message, which would leave the
- * subscriber connection open after the client unsubscribed.
- */
-function redisChannelMessages(redis: RedisClient, channel: string): AsyncIterableIterator<string> {
-  const subscriber = redis.duplicate();
-  const queue: string[] = [];
-  const waiting: ((result: IteratorResult<string>) => void)[] = [];
-  let finished = false;
-  const ready = subscriber.connect().then(() =>
-    subscriber.subscribe(channel, (message) => {
-      const next = waiting.shift();
-      if (next) next({ value: message, done: false });
-      else queue.push(message);
-    }),
-  );
-  async function finish() {
-    if (finished) return;
-    finished = true;
-    for (const next of waiting.splice(0)) next({ value: undefined, done: true });
-    await ready.catch(() => {});
-    subscriber.destroy();
-  }
-  return {
-    async next() {
-      await ready;
-      const message = queue.shift();
-      if (message !== undefined) return { value: message, done: false };
-      if (finished) return { value: undefined, done: true };
-      return new Promise((resolve) => waiting.push(resolve));
-    },
-    async return() {
-      await finish();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }
 
 class LineNotFound extends ExpectedError {
@@ -96,26 +37,8 @@ class LineNotFound extends ExpectedError {
 /** The test subgraph's schema, its counters and the Redis channel its subscription listens on. */
 export function buildTestSubgraph(renamedChannel: string) {
   const counters: ExecutionCounters = { lineBatches: [], linesQueries: 0, renameCalls: 0, subscriptionsStarted: 0 };
-  const builder = createSubgraphBuilder({ prismaDatamodel: getDatamodel() });
-
-  const lineById = defineLoader<string, Line | null>(async (ids, context) => {
-    counters.lineBatches.push([...ids]);
-    const rows = await context.prisma.line.findMany({ where: { id: { in: [...ids] } } });
-    return ids.map((id) => rows.find((row) => row.id === id) ?? null);
-  });
-
-  const LineRef = builder.prismaObject("Line", {
-    authScopes: { permission: "plant:read" },
-    fields: (t) => ({
-      id: t.exposeID("id"),
-      code: t.exposeString("code"),
-      name: t.exposeString("name"),
-    }),
-  });
-  builder.asEntity(LineRef, {
-    key: builder.selection<{ id: string }>("id"),
-    resolveReference: (reference, context) => context.loaders.of(lineById).load(reference.id),
-  });
+  const builder = createTestSubgraphBuilder();
+  const { LineRef, lineById } = defineTestLineEntity(builder, { onBatch: (ids) => counters.lineBatches.push(ids) });
 
   builder.objectType(LineNotFound, {
     name: "LineNotFound",
