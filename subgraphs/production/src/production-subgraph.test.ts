@@ -3,11 +3,10 @@
 // OEE recompute, refusals that change nothing, OEE trends, and the committed SDL.
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { seedPlant } from "@ms5/db/seed";
-import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import type { TestDatabase } from "@ms5/db/test-database";
+import { createLogger, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
-import { printSubgraphSdl, signGatewayRequest } from "@ms5/kit/subgraph";
+import { printSubgraphSdl } from "@ms5/kit/subgraph";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import type { Role } from "@ms5/schema";
 import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
@@ -16,6 +15,7 @@ import { applyTelemetryEntry } from "./line-state/apply-telemetry-entry.ts";
 import { parseTelemetryEntry } from "./line-state/telemetry-entry.ts";
 import { createProductionSubgraph, PRODUCTION_SDL_PATH, type ProductionSubgraph } from "./production-subgraph.ts";
 import { schema } from "./schema/index.ts";
+import { openSeededTestPlant, plcStateFields, signedGraphQLCaller } from "./testing/production-test-plant.ts";
 
 const GATEWAY_SECRET = "production-test-gateway-secret-0123456789abcdef";
 const logger = createLogger({ service: "production-test", level: "silent" });
@@ -27,7 +27,8 @@ interface GraphQLBody {
 }
 
 describe("the production subgraph", () => {
-  const { runId, databaseServerUrl, templateDatabase, redisUrl } = inject("testRun");
+  const testRun = inject("testRun");
+  const { runId } = testRun;
   const keyPrefix = `${testRedisPrefix(runId)}production-subgraph:`;
   // Two hours ago, on the hour: the stop's hour bucket lies wholly in the past.
   const t0 = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 2 * HOUR_MS;
@@ -43,20 +44,7 @@ describe("the production subgraph", () => {
     return (await issueAccessToken(keys, { kind: "user", userId, name, roles })).token;
   }
 
-  async function call(token: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLBody> {
-    const body = JSON.stringify({ query, variables });
-    const authorization = `Bearer ${token}`;
-    const response = await fetch(subgraph.server.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        authorization,
-        ...signGatewayRequest({ secret: GATEWAY_SECRET, body, authorization }),
-      },
-      body,
-    });
-    return (await response.json()) as GraphQLBody;
-  }
+  const call = signedGraphQLCaller<GraphQLBody>(() => subgraph.server.url, GATEWAY_SECRET);
 
   let seq = 0;
   async function telemetry(atSeconds: number, fields: Record<string, string>) {
@@ -77,15 +65,6 @@ describe("the production subgraph", () => {
       { ...bagger, isConstraint: true, microStopThresholdSeconds: 120 },
     );
   }
-  const state = (s: string, extra: Record<string, string> = {}) => ({
-    type: "state",
-    state: s,
-    previousState: "",
-    stateCode: "",
-    firstOutFaultCode: "",
-    firstOutFaultBit: "",
-    ...extra,
-  });
 
   /** Everything confirming a reason may touch, to show a refused call changed nothing. */
   async function snapshot() {
@@ -108,10 +87,7 @@ describe("the production subgraph", () => {
   }`;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ serverUrl: databaseServerUrl, runId, templateDatabase });
-    await seedPlant(db.prisma, { fastHashing: true, now: new Date(t0) });
-    redis = createRedisClient({ url: redisUrl });
-    await redis.connect();
+    ({ db, redis } = await openSeededTestPlant(testRun, new Date(t0)));
     keys = await createSigningKeyRing([await generateSigningKey()]);
     const operator = await db.prisma.user.findUniqueOrThrow({ where: { username: "operator" } });
     const viewer = await db.prisma.user.findUniqueOrThrow({ where: { username: "viewer" } });
@@ -135,9 +111,12 @@ describe("the production subgraph", () => {
       telemetry: { consumerName: `test-${randomUUID()}`, keyPrefix, settings: { blockMs: 100 } },
     });
     // A jaw jam: running, down for five minutes with first-out fault BG-004, running again.
-    await telemetry(0, state("RUNNING", { stateCode: "1" }));
-    await telemetry(600, state("DOWN", { stateCode: "3", firstOutFaultCode: "BG-004", firstOutFaultBit: "4" }));
-    await telemetry(900, state("RUNNING", { stateCode: "1" }));
+    await telemetry(0, plcStateFields("RUNNING", { stateCode: "1" }));
+    await telemetry(
+      600,
+      plcStateFields("DOWN", { stateCode: "3", firstOutFaultCode: "BG-004", firstOutFaultBit: "4" }),
+    );
+    await telemetry(900, plcStateFields("RUNNING", { stateCode: "1" }));
   });
 
   afterAll(async () => {

@@ -1,19 +1,20 @@
 // Telemetry entries as the bridge writes them, through Redis and the consumer group, into the
 // state log, live state, downtime events and counts: against the run's real Redis and a fresh
 // database with the demo plant.
-import { seedPlant } from "@ms5/db/seed";
-import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
-import { createLogger, createRedisClient, type RedisClient, type StreamConsumer } from "@ms5/kit";
+import type { TestDatabase } from "@ms5/db/test-database";
+import { createLogger, type RedisClient, type StreamConsumer } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openSeededTestPlant, plcStateFields } from "../testing/production-test-plant.ts";
 import type { LineStateChange } from "./apply-telemetry-entry.ts";
 import { startTelemetryConsumer } from "./telemetry-consumer.ts";
 
 const logger = createLogger({ service: "production-test", level: "silent" });
 
 describe("the telemetry consumer", () => {
-  const { runId, databaseServerUrl, templateDatabase, redisUrl } = inject("testRun");
+  const testRun = inject("testRun");
+  const { runId } = testRun;
   const keyPrefix = `${testRedisPrefix(runId)}production:`;
   const stream = streamKey("bagging-1", "telemetry", keyPrefix);
   let db: TestDatabase;
@@ -24,10 +25,7 @@ describe("the telemetry consumer", () => {
   const t0 = Date.UTC(2026, 10, 27, 8, 0, 0);
 
   beforeAll(async () => {
-    db = await createTestDatabase({ serverUrl: databaseServerUrl, runId, templateDatabase });
-    await seedPlant(db.prisma, { fastHashing: true, now: new Date(t0) });
-    redis = createRedisClient({ url: redisUrl });
-    await redis.connect();
+    ({ db, redis } = await openSeededTestPlant(testRun, new Date(t0)));
     consumer = await startTelemetryConsumer({
       prisma: db.prisma,
       redis,
@@ -67,24 +65,14 @@ describe("the telemetry consumer", () => {
     throw new Error("consumer did not catch up");
   }
 
-  const state = (s: string, extra: Record<string, string> = {}) => ({
-    type: "state",
-    state: s,
-    previousState: "",
-    stateCode: "",
-    firstOutFaultCode: "",
-    firstOutFaultBit: "",
-    ...extra,
-  });
-
   it("opens a downtime event with the reason suggested from the first-out fault, and closes it when the bagger runs again", async () => {
-    await publish("BAGGER-1", 0, state("RUNNING", { stateCode: "1" }));
+    await publish("BAGGER-1", 0, plcStateFields("RUNNING", { stateCode: "1" }));
     await publish(
       "BAGGER-1",
       600,
-      state("DOWN", { stateCode: "3", firstOutFaultCode: "BG-004", firstOutFaultBit: "4" }),
+      plcStateFields("DOWN", { stateCode: "3", firstOutFaultCode: "BG-004", firstOutFaultBit: "4" }),
     );
-    await publish("BAGGER-1", 900, state("RUNNING", { stateCode: "1" }));
+    await publish("BAGGER-1", 900, plcStateFields("RUNNING", { stateCode: "1" }));
     await settled();
 
     const bagger = await db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
@@ -118,8 +106,8 @@ describe("the telemetry consumer", () => {
   });
 
   it("keeps short stops apart as micro-stops", async () => {
-    await publish("BAGGER-1", 1_000, state("IDLE", { stateCode: "2" }));
-    await publish("BAGGER-1", 1_030, state("RUNNING", { stateCode: "1" }));
+    await publish("BAGGER-1", 1_000, plcStateFields("IDLE", { stateCode: "2" }));
+    await publish("BAGGER-1", 1_030, plcStateFields("RUNNING", { stateCode: "1" }));
     await settled();
     const stop = await db.prisma.downtimeEvent.findFirstOrThrow({ where: { startedAt: new Date(t0 + 1_000_000) } });
     expect(stop).toMatchObject({ isMicroStop: true, category: "UNPLANNED" });
@@ -129,10 +117,10 @@ describe("the telemetry consumer", () => {
     await publish(
       "BAGGER-1",
       2_000,
-      state("DOWN", { stateCode: "3", firstOutFaultCode: "BG-003", firstOutFaultBit: "3" }),
+      plcStateFields("DOWN", { stateCode: "3", firstOutFaultCode: "BG-003", firstOutFaultBit: "3" }),
     );
-    await publish("BAGGER-1", 2_100, state("COMMS_LOST"));
-    await publish("BAGGER-1", 2_700, state("RUNNING", { stateCode: "1" }));
+    await publish("BAGGER-1", 2_100, plcStateFields("COMMS_LOST"));
+    await publish("BAGGER-1", 2_700, plcStateFields("RUNNING", { stateCode: "1" }));
     await settled();
     const stops = await db.prisma.downtimeEvent.findMany({ where: { startedAt: { gte: new Date(t0 + 2_000_000) } } });
     expect(stops).toHaveLength(1);

@@ -13,6 +13,7 @@ import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { createProductionSubgraph, type ProductionSubgraph } from "../production-subgraph.ts";
+import { plcStateFields } from "../testing/production-test-plant.ts";
 import { liveEventChannel } from "./live-event.ts";
 
 const GATEWAY_SECRET = "production-test-gateway-secret-0123456789abcdef";
@@ -100,15 +101,6 @@ describe("live subscriptions of the production subgraph", () => {
       ...fields,
     });
   }
-  const state = (s: string, extra: Record<string, string> = {}) => ({
-    type: "state",
-    state: s,
-    previousState: "",
-    stateCode: "",
-    firstOutFaultCode: "",
-    firstOutFaultBit: "",
-    ...extra,
-  });
 
   beforeAll(async () => {
     db = await createTestDatabase({ serverUrl: databaseServerUrl, runId, templateDatabase });
@@ -170,8 +162,11 @@ describe("live subscriptions of the production subgraph", () => {
     expect(await subscribers()).toBe(1);
 
     const now = Date.now();
-    await telemetry(state("RUNNING", { stateCode: "1" }), now - 2_000);
-    await telemetry(state("DOWN", { stateCode: "3", firstOutFaultCode: "BG-004", firstOutFaultBit: "4" }), now - 1_000);
+    await telemetry(plcStateFields("RUNNING", { stateCode: "1" }), now - 2_000);
+    await telemetry(
+      plcStateFields("DOWN", { stateCode: "3", firstOutFaultCode: "BG-004", firstOutFaultBit: "4" }),
+      now - 1_000,
+    );
     await waitUntil(
       () => started.events.length > 0 && lineStatus.events.some((e) => JSON.stringify(e).includes("DOWN")),
     );
@@ -204,7 +199,7 @@ describe("live subscriptions of the production subgraph", () => {
     // Let an update still due from the previous test go by.
     await sleep(1_200);
     oee.events.length = 0;
-    await telemetry(state("RUNNING", { stateCode: "1" }));
+    await telemetry(plcStateFields("RUNNING", { stateCode: "1" }));
     for (let i = 0; i < 10; i++) {
       await telemetry({ type: "counts", goodDelta: "5", rejectDelta: "1" });
       await sleep(20);

@@ -2,11 +2,9 @@
 // gateway calls it: permissions guard the edits, refusals come back as typed results, and the
 // history query shows the lineage both ways.
 import { randomUUID } from "node:crypto";
-import { seedPlant } from "@ms5/db/seed";
-import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import type { TestDatabase } from "@ms5/db/test-database";
+import { createLogger, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
-import { signGatewayRequest } from "@ms5/kit/subgraph";
 import type { Role } from "@ms5/schema";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -14,6 +12,7 @@ import { applyTelemetryEntry } from "../line-state/apply-telemetry-entry.ts";
 import { parseTelemetryEntry } from "../line-state/telemetry-entry.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 import { createProductionSubgraph, type ProductionSubgraph } from "../production-subgraph.ts";
+import { openSeededTestPlant, signedGraphQLCaller } from "../testing/production-test-plant.ts";
 
 const GATEWAY_SECRET = "downtime-history-test-gateway-secret-0123456789";
 const logger = createLogger({ service: "production-test", level: "silent" });
@@ -25,7 +24,7 @@ interface GraphQLBody {
 }
 
 describe("downtime history through GraphQL", () => {
-  const { runId, databaseServerUrl, templateDatabase, redisUrl } = inject("testRun");
+  const testRun = inject("testRun");
   // Three hours ago, on the hour: every edited stop lies wholly in the past.
   const t0 = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS;
   const at = (seconds: number) => new Date(t0 + seconds * 1000);
@@ -37,20 +36,7 @@ describe("downtime history through GraphQL", () => {
   let supervisorId: string;
   let bagger: { id: string; lineId: string };
 
-  async function call(token: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLBody> {
-    const body = JSON.stringify({ query, variables });
-    const authorization = `Bearer ${token}`;
-    const response = await fetch(subgraph.server.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        authorization,
-        ...signGatewayRequest({ secret: GATEWAY_SECRET, body, authorization }),
-      },
-      body,
-    });
-    return (await response.json()) as GraphQLBody;
-  }
+  const call = signedGraphQLCaller<GraphQLBody>(() => subgraph.server.url, GATEWAY_SECRET);
 
   async function snapshot() {
     const [events, audits, lineage, records] = await Promise.all([
@@ -106,10 +92,7 @@ describe("downtime history through GraphQL", () => {
   }`;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ serverUrl: databaseServerUrl, runId, templateDatabase });
-    await seedPlant(db.prisma, { fastHashing: true, now: new Date(t0) });
-    redis = createRedisClient({ url: redisUrl });
-    await redis.connect();
+    ({ db, redis } = await openSeededTestPlant(testRun, new Date(t0)));
     keys = await createSigningKeyRing([await generateSigningKey()]);
     const tokenFor = async (username: string, roles: Role[]) => {
       const user = await db.prisma.user.findUniqueOrThrow({ where: { username } });

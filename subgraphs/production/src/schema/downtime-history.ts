@@ -1,7 +1,7 @@
 // Editing past stops (split, merge, reclassify) for supervisors, and the audit trail and lineage of
 // a stop. The domain logic is in downtime-history/; this file only declares the GraphQL surface.
 import type { DowntimeEvent, DowntimeEventAudit, DowntimeLineage } from "@ms5/db";
-import { ApiError, defineLoader, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import {
   type DowntimeEventHistory,
@@ -21,32 +21,18 @@ import {
   splitDowntimeEvent,
   TooFewEventsToMerge,
 } from "../downtime-history/index.ts";
-import { DowntimeCategoryEnum, DowntimeEventRef } from "./downtime.ts";
+import {
+  DowntimeCategoryEnum,
+  DowntimeEventRef,
+  type DowntimePerson,
+  downtimeEventById,
+  downtimePersonById,
+} from "./downtime.ts";
 
 // --- Loaders ------------------------------------------------------------------------------------
 
-const historyEventById = defineLoader<string, DowntimeEvent | null>(async (ids, { prisma }) => {
-  const rows = await prisma.downtimeEvent.findMany({ where: { id: { in: [...ids] } } });
-  return ids.map((id) => rows.find((row) => row.id === id) ?? null);
-});
-
-interface HistoryActor {
-  userId: string;
-  name: string;
-}
-const historyActorById = defineLoader<string, HistoryActor | null>(async (ids, { prisma }) => {
-  const rows = await prisma.user.findMany({
-    where: { id: { in: [...ids] } },
-    select: { id: true, firstName: true, lastName: true },
-  });
-  return ids.map((id) => {
-    const row = rows.find((candidate) => candidate.id === id);
-    return row ? { userId: row.id, name: `${row.firstName} ${row.lastName}` } : null;
-  });
-});
-
 async function loadEvent(context: SubgraphContext, id: string): Promise<DowntimeEvent> {
-  const event = await context.loaders.of(historyEventById).load(id);
+  const event = await context.loaders.of(downtimeEventById).load(id);
   if (!event) throw new Error(`downtime event ${id} named by the history vanished`);
   return event;
 }
@@ -70,7 +56,7 @@ const DowntimeLineageOperationEnum = builder.enumType("DowntimeLineageOperation"
   values: ["SPLIT", "MERGE"] as const,
 });
 
-const DowntimeHistoryActorRef = builder.objectRef<HistoryActor>("DowntimeHistoryActor").implement({
+const DowntimeHistoryActorRef = builder.objectRef<DowntimePerson>("DowntimeHistoryActor").implement({
   description: "The person who edited a stop's history.",
   fields: (t) => ({
     userId: t.exposeID("userId"),
@@ -99,7 +85,7 @@ const DowntimeAuditEntryRef = builder.objectRef<DowntimeEventAudit>("DowntimeAud
       type: DowntimeHistoryActorRef,
       nullable: true,
       description: "Null for the PLC and service accounts.",
-      resolve: (row, _args, context) => (row.actorId ? context.loaders.of(historyActorById).load(row.actorId) : null),
+      resolve: (row, _args, context) => (row.actorId ? context.loaders.of(downtimePersonById).load(row.actorId) : null),
     }),
   }),
 });
@@ -114,7 +100,7 @@ const DowntimeLineageLinkRef = builder.objectRef<DowntimeLineage>("DowntimeLinea
     performedBy: t.field({
       type: DowntimeHistoryActorRef,
       resolve: async (row, _args, context) => {
-        const actor = await context.loaders.of(historyActorById).load(row.performedById);
+        const actor = await context.loaders.of(downtimePersonById).load(row.performedById);
         if (!actor) throw new Error(`user ${row.performedById} of lineage ${row.id} vanished`);
         return actor;
       },

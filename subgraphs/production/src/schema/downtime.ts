@@ -20,7 +20,7 @@ const HOUR_MS = 60 * 60 * 1000;
 
 // --- Loaders ------------------------------------------------------------------------------------
 
-const downtimeEventById = defineLoader<string, DowntimeEvent | null>(async (ids, { prisma }) => {
+export const downtimeEventById = defineLoader<string, DowntimeEvent | null>(async (ids, { prisma }) => {
   const rows = await prisma.downtimeEvent.findMany({ where: { id: { in: [...ids] } } });
   return ids.map((id) => rows.find((row) => row.id === id) ?? null);
 });
@@ -38,11 +38,12 @@ const childrenOfReasonCode = defineLoader<string, ReasonCode[]>(async (parentIds
   return parentIds.map((parentId) => rows.filter((row) => row.parentId === parentId));
 });
 
-interface Confirmer {
+/** A person named on a stop: who confirmed its reason, or who edited its history. */
+export interface DowntimePerson {
   userId: string;
   name: string;
 }
-const confirmerById = defineLoader<string, Confirmer | null>(async (ids, { prisma }) => {
+export const downtimePersonById = defineLoader<string, DowntimePerson | null>(async (ids, { prisma }) => {
   const rows = await prisma.user.findMany({
     where: { id: { in: [...ids] } },
     select: { id: true, firstName: true, lastName: true },
@@ -111,7 +112,7 @@ builder.objectFields(ReasonCodeRef, (t) => ({
   }),
 }));
 
-const DowntimeConfirmerRef = builder.objectRef<Confirmer>("DowntimeConfirmer").implement({
+const DowntimeConfirmerRef = builder.objectRef<DowntimePerson>("DowntimeConfirmer").implement({
   description: "The person who confirmed a stop's reason.",
   fields: (t) => ({
     userId: t.exposeID("userId"),
@@ -161,7 +162,7 @@ export const DowntimeEventRef = builder.prismaObject("DowntimeEvent", {
       type: DowntimeConfirmerRef,
       nullable: true,
       resolve: (event, _args, context) =>
-        event.confirmedById ? context.loaders.of(confirmerById).load(event.confirmedById) : null,
+        event.confirmedById ? context.loaders.of(downtimePersonById).load(event.confirmedById) : null,
     }),
     equipment: t.field({
       type: EquipmentRef,
