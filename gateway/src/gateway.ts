@@ -15,6 +15,7 @@ import {
   CORRELATION_HEADER,
   createMetricsRegistry,
   createOpsEndpoints,
+  databaseAndRedisChecks,
   type HealthCheck,
   type Logger,
   type RedisClient,
@@ -210,14 +211,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const ops = createOpsEndpoints({
     service: "gateway",
     registry,
-    checks: {
-      database: async () => {
-        await config.prisma.$queryRaw`SELECT 1`;
-        return { ok: true };
-      },
-      redis: async () => ({ ok: (await config.redis.ping()) === "PONG" }),
-      ...config.healthChecks,
-    },
+    checks: { ...databaseAndRedisChecks(config), ...config.healthChecks },
   });
 
   const auth = createAuthEndpoints({

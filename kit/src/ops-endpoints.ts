@@ -110,3 +110,17 @@ export async function startOpsServer(
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The two dependencies every API service has: PostgreSQL answers a query, Redis answers PING. */
+export function databaseAndRedisChecks(deps: {
+  prisma: { $queryRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<unknown> };
+  redis: { ping(): Promise<string> };
+}): Record<"database" | "redis", HealthCheck> {
+  return {
+    database: async () => {
+      await deps.prisma.$queryRaw`SELECT 1`;
+      return { ok: true };
+    },
+    redis: async () => ({ ok: (await deps.redis.ping()) === "PONG" }),
+  };
+}

@@ -17,7 +17,12 @@ import type { RequestIdentity } from "../auth/request-identity.ts";
 import { identifyRequest } from "../auth/request-identity.ts";
 import type { VerificationKeys } from "../auth/signing-keys.ts";
 import type { Logger } from "../logger.ts";
-import { createMetricsRegistry, createOpsEndpoints, type HealthCheck } from "../ops-endpoints.ts";
+import {
+  createMetricsRegistry,
+  createOpsEndpoints,
+  databaseAndRedisChecks,
+  type HealthCheck,
+} from "../ops-endpoints.ts";
 import type { RedisClient } from "../redis-client.ts";
 import { logUnexpectedErrors, toClientError } from "./api-errors.ts";
 import { createGraphQLHttpEndpoint } from "./graphql-http-endpoint.ts";
@@ -105,14 +110,7 @@ export async function startSubgraphServer(options: StartSubgraphServerOptions): 
   const ops = createOpsEndpoints({
     service: options.name,
     registry,
-    checks: {
-      database: async () => {
-        await options.prisma.$queryRaw`SELECT 1`;
-        return { ok: true };
-      },
-      redis: async () => ({ ok: (await options.redis.ping()) === "PONG" }),
-      ...options.healthChecks,
-    },
+    checks: { ...databaseAndRedisChecks(options), ...options.healthChecks },
   });
 
   const httpServer = createServer({
