@@ -12,7 +12,10 @@
 //   client address (createLoginRateLimiter), in front of the account lockout in the database.
 //
 // Routes: POST /auth/login {login, password}; POST /auth/pin {login, pin}; POST /auth/refresh
-// {refreshToken}; POST /auth/logout {refreshToken}; GET /.well-known/jwks.json. Errors are
+// {refreshToken}; POST /auth/logout {refreshToken}; POST /auth/change-password {login, password,
+// newPassword}; POST /auth/change-pin {login, pin, newPin}; GET /.well-known/jwks.json. A person whose
+// password (or PIN) an administrator reset gets no tokens from /auth/login (/auth/pin): 403 with reason
+// `password-change-required` (`pin-change-required`), and signs in by choosing a new one. Errors are
 // `{ error: { code, message, reason? } }` with a documented code; 429 carries Retry-After.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { PrismaClient } from "@ms5/db";
@@ -25,6 +28,8 @@ import {
   authenticatePassword,
   authenticatePin,
   type CredentialSettings,
+  changeOwnPassword,
+  changeOwnPin,
   issueAccessToken,
   issueRefreshToken,
   type LoginRateLimiter,
@@ -41,6 +46,8 @@ export const AUTH_PATHS = {
   pin: "/auth/pin",
   refresh: "/auth/refresh",
   logout: "/auth/logout",
+  changePassword: "/auth/change-password",
+  changePin: "/auth/change-pin",
   jwks: "/.well-known/jwks.json",
 } as const;
 
@@ -163,8 +170,37 @@ export function createAuthEndpoints(options: AuthEndpointsOptions): AuthEndpoint
         ? await authenticatePassword(prisma, { login, password: secret }, options.credentials)
         : await authenticatePin(prisma, { login, pin: secret }, options.credentials);
     await attempt.succeeded();
+    // The secret was right, but an administrator handed it out: it only buys the right to choose one.
+    if (secretField === "password" && user.mustChangePassword) {
+      throw new AuthError(
+        "FORBIDDEN",
+        "password-change-required",
+        "Your password was reset. Choose a new one to sign in.",
+      );
+    }
+    if (secretField === "pin" && user.mustChangePin) {
+      throw new AuthError("FORBIDDEN", "pin-change-required", "Your PIN was reset. Choose a new one to sign in.");
+    }
     const refresh = await issueRefreshToken(prisma, user.userId, metaOf(req), options.refreshTokens);
     logger.info({ userId: user.userId, method: secretField }, "signed in");
+    return tokensFor(user, refresh);
+  }
+
+  async function changeSecret(req: IncomingMessage, secretField: "password" | "pin"): Promise<TokenResponse> {
+    const body = await readJsonObject(req, options.bodyLimitBytes);
+    const login = stringField(body, "login");
+    const current = stringField(body, secretField);
+    const next = stringField(body, secretField === "password" ? "newPassword" : "newPin");
+    // Proving the current secret is a sign-in attempt: the same limits apply.
+    const attempt = await rateLimiter.consumeAttempt({ login, address: req.socket.remoteAddress });
+    const change = { login, current, next };
+    const user =
+      secretField === "password"
+        ? await changeOwnPassword(prisma, change, options.credentials)
+        : await changeOwnPin(prisma, change, options.credentials);
+    await attempt.succeeded();
+    const refresh = await issueRefreshToken(prisma, user.userId, metaOf(req), options.refreshTokens);
+    logger.info({ userId: user.userId, secret: secretField }, "changed own secret and signed in");
     return tokensFor(user, refresh);
   }
 
@@ -192,7 +228,14 @@ export function createAuthEndpoints(options: AuthEndpointsOptions): AuthEndpoint
       sendJson(res, 200, signingKeys.jwks(), { "cache-control": "public, max-age=300" });
       return true;
     }
-    const post = [AUTH_PATHS.login, AUTH_PATHS.pin, AUTH_PATHS.refresh, AUTH_PATHS.logout] as string[];
+    const post = [
+      AUTH_PATHS.login,
+      AUTH_PATHS.pin,
+      AUTH_PATHS.refresh,
+      AUTH_PATHS.logout,
+      AUTH_PATHS.changePassword,
+      AUTH_PATHS.changePin,
+    ] as string[];
     if (!post.includes(path)) return false;
     if (req.method !== "POST") throw new HttpRefusal(405, "BAD_USER_INPUT", "Use POST.", { allow: "POST" });
     switch (path) {
@@ -204,6 +247,12 @@ export function createAuthEndpoints(options: AuthEndpointsOptions): AuthEndpoint
         break;
       case AUTH_PATHS.refresh:
         sendJson(res, 200, await refresh(req));
+        break;
+      case AUTH_PATHS.changePassword:
+        sendJson(res, 200, await changeSecret(req, "password"));
+        break;
+      case AUTH_PATHS.changePin:
+        sendJson(res, 200, await changeSecret(req, "pin"));
         break;
       default:
         await logout(req);

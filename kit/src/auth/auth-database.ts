@@ -2,4 +2,7 @@
 // on kit, so kit must not load it at run time, and `import type` is erased before the code runs.
 import type { PrismaClient } from "@ms5/db";
 
-export type AuthDatabase = Pick<PrismaClient, "user" | "refreshToken" | "serviceAccount" | "apiKey" | "$transaction">;
+export type AuthDatabase = Pick<
+  PrismaClient,
+  "user" | "refreshToken" | "serviceAccount" | "apiKey" | "auditLog" | "$transaction"
+>;

@@ -21,6 +21,8 @@ export type AuthFailureReason =
   | "account-inactive"
   | "account-locked"
   | "too-many-attempts"
+  | "password-change-required"
+  | "pin-change-required"
   // refresh tokens
   | "refresh-token-unknown"
   | "refresh-token-expired"

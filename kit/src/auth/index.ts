@@ -10,4 +10,6 @@ export * from "./credentials.ts";
 export * from "./login-rate-limiter.ts";
 export * from "./refresh-tokens.ts";
 export * from "./request-identity.ts";
+export * from "./secret-change.ts";
+export * from "./secret-policy.ts";
 export * from "./signing-keys.ts";
