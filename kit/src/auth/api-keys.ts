@@ -51,7 +51,8 @@ function isUniqueViolation(error: unknown): boolean {
  * inactive account, no scopes, a scope that is not a permission, or an expiry in the past.
  */
 export async function issueApiKey(
-  prisma: AuthDatabase,
+  // Only these two tables, so a caller can issue inside its own transaction.
+  prisma: Pick<AuthDatabase, "serviceAccount" | "apiKey">,
   { serviceAccountId, scopes, expiresAt = null }: IssueApiKeyInput,
 ): Promise<IssuedApiKey> {
   const unknownScopes = scopes.filter((scope) => !isPermission(scope));

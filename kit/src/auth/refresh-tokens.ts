@@ -169,7 +169,7 @@ export async function revokeRefreshToken(prisma: AuthDatabase, token: string): P
 }
 
 /** Sign out everywhere (also after a password change or deactivation); returns how many tokens died. */
-export async function revokeAllForUser(prisma: AuthDatabase, userId: string): Promise<number> {
+export async function revokeAllForUser(prisma: Pick<AuthDatabase, "refreshToken">, userId: string): Promise<number> {
   const { count } = await prisma.refreshToken.updateMany({
     where: { userId, revokedAt: null },
     data: { revokedAt: new Date() },

@@ -1,0 +1,63 @@
+// The outcomes of user and API-key administration a client is expected to handle: thrown by the
+// domain functions, returned as typed union members by the GraphQL errors plugin.
+import { ExpectedError } from "@ms5/kit/subgraph";
+
+/** An id given to an administration operation names nothing. */
+export class AdminReferenceNotFound extends ExpectedError {
+  override name = "AdminReferenceNotFound";
+  constructor(
+    readonly entity: "user" | "service account" | "API key",
+    readonly id: string,
+  ) {
+    super("NOT_FOUND", `There is no ${entity} ${id}.`);
+  }
+}
+
+/** An argument is missing, malformed or out of range. */
+export class AdminInputInvalid extends ExpectedError {
+  override name = "AdminInputInvalid";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super("BAD_USER_INPUT", message);
+  }
+}
+
+/** Another user (or service account) already has this username, employee id, e-mail or name. */
+export class AlreadyTaken extends ExpectedError {
+  override name = "AlreadyTaken";
+  constructor(
+    readonly field: string,
+    readonly value: string,
+  ) {
+    super("CONFLICT", `The ${field} "${value}" is already taken.`);
+  }
+}
+
+/** The change would leave the plant without an active administrator. */
+export class LastAdministrator extends ExpectedError {
+  override name = "LastAdministrator";
+  constructor(readonly userId: string) {
+    super(
+      "CONFLICT",
+      "This is the last active administrator: make someone else an administrator first, so the plant is never locked out.",
+    );
+  }
+}
+
+/** An API key may only carry permissions the person issuing it holds. */
+export class ScopesNotGrantable extends ExpectedError {
+  override name = "ScopesNotGrantable";
+  constructor(readonly scopes: readonly string[]) {
+    super("FORBIDDEN", `You cannot grant permissions you do not hold: ${scopes.join(", ")}.`);
+  }
+}
+
+/** The target is not in a state that allows this step (deactivating a deactivated user...). */
+export class AdminStateConflict extends ExpectedError {
+  override name = "AdminStateConflict";
+  constructor(message: string) {
+    super("INVALID_STATE_TRANSITION", message);
+  }
+}
