@@ -13,7 +13,7 @@ import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { createProductionSubgraph, type ProductionSubgraph } from "../production-subgraph.ts";
-import { plcStateFields } from "../testing/production-test-plant.ts";
+import { plcStateFields, signedGraphQLCaller } from "../testing/production-test-plant.ts";
 import { liveEventChannel } from "./live-event.ts";
 
 const GATEWAY_SECRET = "production-test-gateway-secret-0123456789abcdef";
@@ -214,6 +214,50 @@ describe("live subscriptions of the production subgraph", () => {
     expect(last).toMatchObject({ scope: "LINE", bucket: "HOUR", lineId });
     expect(last.totalCount).toBe(60);
     oee.dispose();
+  });
+
+  it("tells downtimeUpdated subscribers on instance B when a supervisor on instance A splits a past stop", async () => {
+    const bagger = await db.prisma.equipment.findFirstOrThrow({ where: { code: "BAGGER-1" } });
+    const reason = await db.prisma.reasonCode.findFirstOrThrow({ where: { code: "UNPL-MECH-JAW" } });
+    const startedAt = new Date(Date.now() - 50 * 60_000);
+    const past = await db.prisma.downtimeEvent.create({
+      data: {
+        lineId,
+        equipmentId: bagger.id,
+        startedAt,
+        endedAt: new Date(startedAt.getTime() + 10 * 60_000),
+        reasonCodeId: reason.id,
+      },
+    });
+    const updated = collect(
+      clientOf(instanceB, viewer),
+      `subscription ($line: ID!) { downtimeUpdated(lineId: $line) { id supersededAt } }`,
+      { line: lineId },
+    );
+    await waitUntil(async () => (await subscribers()) === 1);
+    const engineer = await db.prisma.user.findUniqueOrThrow({ where: { username: "engineer" } });
+    const token = (
+      await issueAccessToken(keys, { kind: "user", userId: engineer.id, name: "Eng", roles: ["ENGINEER"] })
+    ).token;
+    const call = signedGraphQLCaller<{
+      data?: { splitDowntimeEvent: { __typename: string; data?: { first: { id: string }; second: { id: string } } } };
+    }>(() => instanceA.server.url, GATEWAY_SECRET);
+    const split = await call(
+      token,
+      `mutation ($id: ID!, $at: DateTime!) { splitDowntimeEvent(downtimeEventId: $id, at: $at, note: "Two faults") {
+        __typename ... on MutationSplitDowntimeEventSuccess { data { first { id } second { id } } } } }`,
+      { id: past.id, at: new Date(startedAt.getTime() + 4 * 60_000).toISOString() },
+    );
+    const parts = split.data?.splitDowntimeEvent.data;
+    expect(parts, JSON.stringify(split)).toBeDefined();
+    await waitUntil(() => updated.events.length >= 3);
+    const received = updated.events.map(
+      (event) => (event.payload.data?.downtimeUpdated as { id: string; supersededAt: string | null }) ?? null,
+    );
+    expect(received.map((event) => event?.id).sort()).toEqual([past.id, parts!.first.id, parts!.second.id].sort());
+    expect(received.find((event) => event?.id === past.id)?.supersededAt).not.toBeNull();
+    updated.dispose();
+    await waitUntil(async () => (await subscribers()) === 0);
   });
 
   it("refuses lineStatusChanged to a service whose token grants only plant:read, and to anyone anonymous", async () => {

@@ -21,6 +21,7 @@ import {
   splitDowntimeEvent,
   TooFewEventsToMerge,
 } from "../downtime-history/index.ts";
+import { publishDowntimeEdited } from "../live-events/downtime-edited.ts";
 import {
   DowntimeCategoryEnum,
   DowntimeEventRef,
@@ -249,18 +250,20 @@ builder.mutationFields((t) => ({
       reasons: t.arg({ type: SplitReasonsInput }),
       note: t.arg.string({ required: true, description: "Why the stop is split; kept in the audit trail." }),
     },
-    resolve: (_root, args, context) => {
+    resolve: async (_root, args, context) => {
       const reasons = {
         first: args.reasons?.first ? uuidArgument(args.reasons.first, "reasons.first") : null,
         second: args.reasons?.second ? uuidArgument(args.reasons.second, "reasons.second") : null,
       };
-      return splitDowntimeEvent(context.prisma, {
+      const split = await splitDowntimeEvent(context.prisma, {
         downtimeEventId: uuidArgument(args.downtimeEventId, "downtimeEventId"),
         at: args.at,
         reasons,
         note: args.note,
         performedById: performerOf(context),
       });
+      await publishDowntimeEdited(context, [split.superseded, split.first, split.second]);
+      return split;
     },
   }),
   mergeDowntimeEvents: t.field({
@@ -282,13 +285,16 @@ builder.mutationFields((t) => ({
       reasonCodeId: t.arg.id({ description: "The merged stop's reason; the earliest stop's when omitted." }),
       note: t.arg.string({ required: true, description: "Why the stops are merged; kept in the audit trail." }),
     },
-    resolve: (_root, args, context) =>
-      mergeDowntimeEvents(context.prisma, {
+    resolve: async (_root, args, context) => {
+      const merge = await mergeDowntimeEvents(context.prisma, {
         downtimeEventIds: args.downtimeEventIds.map((id, index) => uuidArgument(id, `downtimeEventIds[${index}]`)),
         reasonCodeId: args.reasonCodeId ? uuidArgument(args.reasonCodeId, "reasonCodeId") : null,
         note: args.note,
         performedById: performerOf(context),
-      }),
+      });
+      await publishDowntimeEdited(context, [...merge.superseded, merge.merged]);
+      return merge;
+    },
   }),
   reclassifyDowntimeEvent: t.field({
     type: DowntimeEventRef,
@@ -301,13 +307,16 @@ builder.mutationFields((t) => ({
       category: t.arg({ type: DowntimeCategoryEnum, description: "The stop keeps its category when omitted." }),
       note: t.arg.string({ required: true, description: "Why the stop is reclassified; kept in the audit trail." }),
     },
-    resolve: (_root, args, context) =>
-      reclassifyDowntimeEvent(context.prisma, {
+    resolve: async (_root, args, context) => {
+      const event = await reclassifyDowntimeEvent(context.prisma, {
         downtimeEventId: uuidArgument(args.downtimeEventId, "downtimeEventId"),
         reasonCodeId: uuidArgument(args.reasonCodeId, "reasonCodeId"),
         category: args.category ?? null,
         note: args.note,
         performedById: performerOf(context),
-      }),
+      });
+      await publishDowntimeEdited(context, [event]);
+      return event;
+    },
   }),
 }));

@@ -4,6 +4,7 @@
 import type { DowntimeEvent, Prisma, PrismaClient, ReasonCode } from "@ms5/db";
 import { ApiError, defineLoader, ExpectedError } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
+import { publishDowntimeEdited } from "../live-events/downtime-edited.ts";
 import { fixedBuckets } from "../oee/index.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 import { EquipmentRef, LineRef } from "./plant.ts";
@@ -395,12 +396,15 @@ builder.mutationFields((t) => ({
       reasonCodeId: t.arg.id({ required: true }),
       idempotencyKey: t.arg.string({ description: "A retried call with the same key changes nothing." }),
     },
-    resolve: (_root, args, { prisma, identity }) =>
-      confirmDowntimeReason(prisma, {
+    resolve: async (_root, args, context) => {
+      const event = await confirmDowntimeReason(context.prisma, {
         downtimeEventId: uuidArgument(args.downtimeEventId, "downtimeEventId"),
         reasonCodeId: uuidArgument(args.reasonCodeId, "reasonCodeId"),
-        confirmedById: identity.kind === "user" ? identity.userId : null,
+        confirmedById: context.identity.kind === "user" ? context.identity.userId : null,
         idempotencyKey: args.idempotencyKey ?? null,
-      }),
+      });
+      await publishDowntimeEdited(context, [event]);
+      return event;
+    },
   }),
 }));
