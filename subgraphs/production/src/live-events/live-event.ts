@@ -25,8 +25,12 @@ export type LiveEvent =
   | { kind: "line-state"; lineId: string; state: EquipmentState; since: string }
   | { kind: "equipment-state"; lineId: string; equipmentId: string; state: EquipmentState; since: string }
   | { kind: "downtime-started" | "downtime-ended"; lineId: string; equipmentId: string; downtimeEventId: string }
+  // A person changed a stop: reason confirmed or reclassified, or the stop split or merged (each
+  // superseded and each new stop gets one).
+  | { kind: "downtime-edited"; lineId: string; equipmentId: string; downtimeEventId: string }
   | { kind: "counts"; lineId: string; equipmentId: string; good: number; reject: number; at: string }
-  | { kind: "oee"; lineId: string; oeeRecordId: string; at: string };
+  | { kind: "oee"; lineId: string; oeeRecordId: string; at: string }
+  | { kind: "job"; lineId: string; jobId: string; assigneeId: string; status: string; at: string };
 
 export type LiveEventKind = LiveEvent["kind"];
 
@@ -35,8 +39,10 @@ const KINDS: ReadonlySet<string> = new Set<LiveEventKind>([
   "equipment-state",
   "downtime-started",
   "downtime-ended",
+  "downtime-edited",
   "counts",
   "oee",
+  "job",
 ]);
 
 /** The event of a channel message, or null for anything that is not one (logged by the caller). */

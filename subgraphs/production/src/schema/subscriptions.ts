@@ -103,10 +103,11 @@ builder.subscriptionFields((t) => ({
   }),
   downtimeUpdated: t.field({
     type: DowntimeEventRef,
-    description: "A stop of the line's equipment when it changes; today, when it ends.",
+    description:
+      "A stop of the line's equipment when it changes: when it ends, and when people confirm its reason, reclassify, split or merge it (each superseded and each new stop).",
     authScopes: { permission: "downtime:read" },
     args: { lineId: t.arg.id({ required: true }) },
-    subscribe: (_root, args, context) => lineEvents(args.lineId, ["downtime-ended"], context),
+    subscribe: (_root, args, context) => lineEvents(args.lineId, ["downtime-ended", "downtime-edited"], context),
     resolve: async (event: LiveEvent, _args, context) =>
       found(
         await context.loaders.of(downtimeEventById).load("downtimeEventId" in event ? event.downtimeEventId : ""),
