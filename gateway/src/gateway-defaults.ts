@@ -1,5 +1,6 @@
 // Every tunable of the gateway in one place: HTTP limits and the GraphQL Armor limits on what one
 // operation may ask for. createGateway takes a partial override of each.
+import type { TrustedDocumentsMode } from "./trusted-documents.ts";
 
 /** Limits on the shape of one operation, enforced before it is planned (GraphQL Armor). */
 export interface OperationLimits {
@@ -36,6 +37,14 @@ export interface GatewaySettings {
   keepAliveTimeoutMs: number;
   /** On close: how long in-flight requests get before their connections are cut. @default 10000 */
   shutdownGracePeriodMs: number;
+  /**
+   * Trusted documents (trusted-documents.ts): `off`, `allow` (document ids resolved, any document
+   * still runs) or `enforce` (a person's session runs only the web app's manifest documents;
+   * service accounts may send any operation within the limits). `allow` by default so a gateway
+   * without a built web app still serves; production deployments set `enforce`.
+   * @default "allow"
+   */
+  trustedDocuments: TrustedDocumentsMode;
   limits: OperationLimits;
 }
 
@@ -55,6 +64,7 @@ export const GATEWAY_DEFAULTS: Readonly<GatewaySettings> = Object.freeze({
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   shutdownGracePeriodMs: 10_000,
+  trustedDocuments: "allow",
   limits: OPERATION_LIMIT_DEFAULTS,
 });
 

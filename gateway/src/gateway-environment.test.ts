@@ -14,7 +14,24 @@ describe("the gateway's environment", () => {
       bodyLimitBytes: 262144,
       nodeEnv: "development",
       subgraphUrls: {},
+      trustedDocuments: "allow",
+      trustedDocumentsPath: "web/lib/graphql/generated/persisted-documents.json",
     });
+  });
+
+  it("reads GATEWAY_TRUSTED_DOCUMENTS and refuses a mode it does not know, naming the variable", () => {
+    expect(
+      parseGatewayEnvironment({ SUBGRAPH_GATEWAY_SECRET: SECRET, GATEWAY_TRUSTED_DOCUMENTS: "enforce" })
+        .trustedDocuments,
+    ).toBe("enforce");
+    let error: unknown;
+    try {
+      parseGatewayEnvironment({ SUBGRAPH_GATEWAY_SECRET: SECRET, GATEWAY_TRUSTED_DOCUMENTS: "strict" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((problem) => problem.variable)).toEqual(["GATEWAY_TRUSTED_DOCUMENTS"]);
   });
 
   it("reads <NAME>_SUBGRAPH_URL for each subgraph that sets one", () => {

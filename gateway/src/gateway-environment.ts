@@ -3,6 +3,10 @@
 import { env, loadConfigOrExit, parseConfig } from "@ms5/kit";
 import { z } from "zod";
 import { GATEWAY_DEFAULTS } from "./gateway-defaults.ts";
+import { TRUSTED_DOCUMENTS_MODES, type TrustedDocumentsMode } from "./trusted-documents.ts";
+
+/** Where codegen writes the web app's persisted-documents manifest, from the repository root. */
+export const TRUSTED_DOCUMENTS_DEFAULT_PATH = "web/lib/graphql/generated/persisted-documents.json";
 
 /** The gateway's port when GATEWAY_PORT is unset (the subgraphs are 4001-4004). */
 export const GATEWAY_DEFAULT_PORT = 4000;
@@ -16,6 +20,9 @@ const shape = {
   SUPERGRAPH_PATH: z.string().min(1).default("schema/supergraph.graphql"),
   GATEWAY_BODY_LIMIT_BYTES: env.bytes(GATEWAY_DEFAULTS.bodyLimitBytes),
   GATEWAY_SHUTDOWN_GRACE_MS: env.millis(GATEWAY_DEFAULTS.shutdownGracePeriodMs),
+  /** off | allow | enforce (gateway-defaults.ts explains each). */
+  GATEWAY_TRUSTED_DOCUMENTS: z.enum(TRUSTED_DOCUMENTS_MODES).default(GATEWAY_DEFAULTS.trustedDocuments),
+  GATEWAY_TRUSTED_DOCUMENTS_PATH: z.string().min(1).default(TRUSTED_DOCUMENTS_DEFAULT_PATH),
   REDIS_URL: env.redisUrl().default("redis://127.0.0.1:6379"),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
   NODE_ENV: env.nodeEnv(),
@@ -29,6 +36,9 @@ export interface GatewayEnvironment {
   supergraphPath: string;
   bodyLimitBytes: number;
   shutdownGracePeriodMs: number;
+  trustedDocuments: TrustedDocumentsMode;
+  /** The persisted-documents manifest, relative to the repository root unless absolute. */
+  trustedDocumentsPath: string;
   redisUrl: string;
   databasePoolMax: number;
   nodeEnv: "development" | "test" | "production";
@@ -54,6 +64,8 @@ function fromParsed(parsed: z.infer<z.ZodObject<typeof shape>>, source: NodeJS.P
     supergraphPath: parsed.SUPERGRAPH_PATH,
     bodyLimitBytes: parsed.GATEWAY_BODY_LIMIT_BYTES,
     shutdownGracePeriodMs: parsed.GATEWAY_SHUTDOWN_GRACE_MS,
+    trustedDocuments: parsed.GATEWAY_TRUSTED_DOCUMENTS,
+    trustedDocumentsPath: parsed.GATEWAY_TRUSTED_DOCUMENTS_PATH,
     redisUrl: parsed.REDIS_URL,
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     nodeEnv: parsed.NODE_ENV,

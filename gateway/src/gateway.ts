@@ -23,19 +23,40 @@ import {
 } from "@ms5/kit";
 import {
   type AccessTokenOptions,
+  AuthError,
   type CredentialSettings,
   createLoginRateLimiter,
+  identifyRequest,
   type RefreshTokenSettings,
+  type RequestIdentity,
   type SigningKeyRing,
   type SlidingWindowLimit,
 } from "@ms5/kit/auth";
 import { correlationIdFrom, logUnexpectedErrors, writeHttpGraphQLResponse } from "@ms5/kit/subgraph";
+import type { ErrorCode } from "@ms5/schema";
+import type { ValidationRule } from "graphql";
 import { createAuthEndpoints } from "./auth-endpoints.ts";
+import {
+  API_KEY_HEADER,
+  type EdgeCredential,
+  edgeCredentialOf,
+  edgeCredentialOfConnectionParams,
+  identifyEdgeCredential,
+  isServiceIdentity,
+} from "./edge-credentials.ts";
 import { type GatewaySettings, gatewaySettingsOf, type OperationLimits } from "./gateway-defaults.ts";
 import { formatGatewayError } from "./gateway-errors.ts";
+import { gatewayMetricsOf, type OperationType, type RequestOutcome } from "./gateway-metrics.ts";
 import { HttpRefusal, headerOf, readCappedBody, sendJson } from "./http-json.ts";
 import { operationLimitProtection, tokenLimitMessage } from "./operation-limits.ts";
 import { type GatewayRequestContext, SignedSubgraphDataSource } from "./signed-subgraph-data-source.ts";
+import {
+  resolveTrustedDocument,
+  type TrustedDocumentOutcome,
+  type TrustedDocumentPolicy,
+  type TrustedDocumentRequest,
+  type TrustedDocuments,
+} from "./trusted-documents.ts";
 
 /** The one path of queries, mutations and (graphql-ws, attached by the subscriptions module) subscriptions. */
 export const GRAPHQL_PATH = "/graphql";
@@ -44,6 +65,25 @@ export const GRAPHQL_PATH = "/graphql";
 export interface AttachedSubscriptions {
   /** Closes every subscription (the gateway calls it first on close). */
   close(): Promise<void>;
+}
+
+/**
+ * The rules the HTTP endpoint applies, handed to the subscription transport so graphql-ws applies
+ * the same ones: credentials in every accepted form with API keys verified, trusted documents,
+ * operation limits, and the registry to report into.
+ */
+export interface GatewayEdge {
+  /** Who a connection_init payload's credential belongs to; throws AuthError for a bad one. */
+  identifyConnectionParams(params: Readonly<Record<string, unknown>>): Promise<{
+    identity: RequestIdentity;
+    /** The credential as the subgraphs take it (`Bearer ...`), or undefined for none. */
+    authorization: string | undefined;
+  }>;
+  trustedDocuments: TrustedDocumentPolicy;
+  /** Armor's depth, alias, directive and cost rules. */
+  validationRules: readonly ValidationRule[];
+  maxTokens: number;
+  metricsRegistry: ReturnType<typeof createMetricsRegistry>;
 }
 
 export interface GatewayConfig {
@@ -79,6 +119,11 @@ export interface GatewayConfig {
     credentials?: CredentialSettings;
     refreshTokens?: RefreshTokenSettings;
   };
+  /**
+   * The web app's persisted-documents manifest (readTrustedDocuments); required when
+   * `settings.trustedDocuments` is `enforce`.
+   */
+  trustedDocuments?: TrustedDocuments;
   /** Health checks besides `database` and `redis`. */
   healthChecks?: Record<string, HealthCheck>;
   /** A registry to add series to; a new one with process metrics when omitted. */
@@ -88,7 +133,10 @@ export interface GatewayConfig {
    * `attachFederatedSubscriptions(httpServer, { supergraphSdl, subgraphs, gatewaySecret,
    * verificationKeys, logger })` from ./subscriptions/index.ts.
    */
-  attachSubscriptions?: (httpServer: Server) => AttachedSubscriptions | Promise<AttachedSubscriptions>;
+  attachSubscriptions?: (
+    httpServer: Server,
+    edge: GatewayEdge,
+  ) => AttachedSubscriptions | Promise<AttachedSubscriptions>;
 }
 
 export interface Gateway {
@@ -144,11 +192,76 @@ export function subgraphEndpointsOf(
   return endpoints;
 }
 
-/** The operation's document text, wherever the request carries it ("" when it has none). */
-function queryOf(request: { body: unknown; search: string }): string {
-  const fromBody = (request.body as { query?: unknown } | undefined)?.query;
-  if (typeof fromBody === "string") return fromBody;
-  return new URLSearchParams(request.search).get("query") ?? "";
+type ApolloHttpRequest = ReturnType<typeof apolloRequestOf>;
+
+/**
+ * The GraphQL parameters of a JSON body or of a GET's query string; undefined for what Apollo refuses
+ * by itself (a batched array, a CSRF simple request's text, no body).
+ */
+function graphQLParamsOf(request: ApolloHttpRequest): TrustedDocumentRequest | undefined {
+  if (request.method === "GET") {
+    const params = new URLSearchParams(request.search);
+    let extensions: unknown;
+    try {
+      extensions = JSON.parse(params.get("extensions") ?? "null") ?? undefined;
+    } catch {
+      extensions = undefined;
+    }
+    return { query: params.get("query") ?? undefined, documentId: params.get("documentId") ?? undefined, extensions };
+  }
+  const body = request.body;
+  return body !== null && typeof body === "object" && !Array.isArray(body)
+    ? (body as TrustedDocumentRequest)
+    : undefined;
+}
+
+/** The request with the document to run in place of a document id, for Apollo (which knows no ids). */
+function withDocument(
+  request: ApolloHttpRequest,
+  outcome: Extract<TrustedDocumentOutcome, { kind: "run" }>,
+): ApolloHttpRequest {
+  if (request.method === "GET") {
+    const params = new URLSearchParams(request.search);
+    params.set("query", outcome.query);
+    params.delete("documentId");
+    if (outcome.extensions) params.set("extensions", JSON.stringify(outcome.extensions));
+    else params.delete("extensions");
+    return { ...request, search: `?${params}` };
+  }
+  const { documentId: _documentId, extensions: _extensions, ...rest } = request.body as Record<string, unknown>;
+  return {
+    ...request,
+    body: { ...rest, query: outcome.query, ...(outcome.extensions ? { extensions: outcome.extensions } : {}) },
+  };
+}
+
+/** What one /graphql request turned out to be, for the metrics. */
+interface RequestObservation {
+  operationType?: OperationType;
+  /** `extensions.code` of every error sent. */
+  codes: string[];
+  /** Whether execution started: a response with a `data` entry (GraphQL's request errors have none). */
+  executed?: boolean;
+}
+
+interface GatewayExecutionContext extends GatewayRequestContext {
+  observation: RequestObservation;
+}
+
+/** A refusal of a /graphql request before execution, in the GraphQL response shape. */
+class GraphQLRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+
+  static fromAuthError(error: AuthError): GraphQLRefusal {
+    return new GraphQLRefusal(error.code === "FORBIDDEN" ? 403 : 401, error.code, error.message, error.reason);
+  }
 }
 
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
@@ -174,17 +287,37 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     logger: logger.child({ component: "apollo-gateway" }),
   });
 
-  const errorLogging: ApolloServerPlugin<GatewayRequestContext> = {
-    async requestDidStart() {
+  const metrics = gatewayMetricsOf(registry);
+  const trustedDocuments: TrustedDocumentPolicy = {
+    mode: settings.trustedDocuments,
+    documents: config.trustedDocuments,
+  };
+  if (settings.trustedDocuments === "enforce" && !config.trustedDocuments) {
+    throw new Error("trusted documents are enforced but no manifest was given (GATEWAY_TRUSTED_DOCUMENTS_PATH)");
+  }
+  const edgeIdentity = { verificationKeys: config.signingKeys, prisma: config.prisma };
+
+  const observing: ApolloServerPlugin<GatewayExecutionContext> = {
+    async requestDidStart({ contextValue }) {
       return {
+        async didResolveOperation({ operation }) {
+          if (operation) contextValue.observation.operationType = operation.operation;
+        },
         async didEncounterErrors({ errors }) {
           logUnexpectedErrors(errors, logger);
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          contextValue.observation.executed = "data" in response.body.singleResult;
+          for (const error of response.body.singleResult.errors ?? []) {
+            contextValue.observation.codes.push(String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+          }
         },
       };
     },
   };
   const protection = operationLimitProtection(settings.limits, { production });
-  const apollo = new ApolloServer<GatewayRequestContext>({
+  const apollo = new ApolloServer<GatewayExecutionContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
@@ -202,8 +335,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: settings.shutdownGracePeriodMs }),
-      ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]),
-      errorLogging,
+      ...(protection.plugins as ApolloServerPlugin<GatewayExecutionContext>[]),
+      observing,
     ],
   });
   await apollo.start();
@@ -230,22 +363,60 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     refreshTokens: config.auth?.refreshTokens,
   });
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, correlationId: string) {
+  /** Whether the caller behind `credential` is a verified service account (may send any document). */
+  async function isServiceCaller(credential: EdgeCredential, verifiedApiKey: boolean): Promise<boolean> {
+    if (verifiedApiKey) return true;
+    if (credential.kind !== "token") return false;
+    // Only asked in enforce mode for a document outside the manifest: a person's token is refused
+    // either way, so verifying it here costs nothing on the trusted path.
+    return isServiceIdentity(await identifyRequest(credential.authorization, { verificationKeys: config.signingKeys }));
+  }
+
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    correlationId: string,
+    observation: RequestObservation,
+  ) {
     if (req.method !== "POST" && req.method !== "GET") {
       throw new HttpRefusal(405, "BAD_USER_INPUT", "Send GraphQL requests with POST (or GET for queries).", {
         allow: "GET, POST",
       });
     }
     const raw = req.method === "POST" ? await readCappedBody(req, settings.bodyLimitBytes) : undefined;
-    const httpGraphQLRequest = apolloRequestOf(req, raw);
-    const tooManyTokens = tokenLimitMessage(queryOf(httpGraphQLRequest), settings.limits.maxTokens);
-    if (tooManyTokens) {
-      const formatted = formatGatewayError({ message: tooManyTokens }, { hideInternalDetail: production });
-      sendJson(res, 400, { errors: [formatted] });
-      return;
+    let httpGraphQLRequest = apolloRequestOf(req, raw);
+
+    const credential = edgeCredentialOf(headerOf(req, "authorization"), headerOf(req, API_KEY_HEADER));
+    // API keys are verified here so a revoked or expired one is refused before anything is planned.
+    let verifiedApiKey = false;
+    if (credential.kind === "api-key") {
+      await identifyEdgeCredential(credential, edgeIdentity);
+      verifiedApiKey = true;
     }
-    const authorization = headerOf(req, "authorization");
-    const context: GatewayRequestContext = authorization ? { authorization, correlationId } : { correlationId };
+
+    const params = graphQLParamsOf(httpGraphQLRequest);
+    if (params) {
+      let outcome = resolveTrustedDocument(trustedDocuments, params, verifiedApiKey);
+      if (
+        outcome.kind === "refused" &&
+        outcome.code === "PERSISTED_QUERY_NOT_FOUND" &&
+        trustedDocuments.mode === "enforce" &&
+        (await isServiceCaller(credential, verifiedApiKey))
+      ) {
+        outcome = resolveTrustedDocument(trustedDocuments, params, true);
+      }
+      if (outcome.kind === "refused") throw new GraphQLRefusal(400, outcome.code, outcome.message);
+      httpGraphQLRequest = withDocument(httpGraphQLRequest, outcome);
+      const tooManyTokens = tokenLimitMessage(outcome.query, settings.limits.maxTokens);
+      if (tooManyTokens) {
+        const formatted = formatGatewayError({ message: tooManyTokens }, { hideInternalDetail: production });
+        throw new GraphQLRefusal(400, formatted.extensions?.code as ErrorCode, formatted.message);
+      }
+    }
+    const context: GatewayExecutionContext =
+      credential.kind === "none"
+        ? { correlationId, observation }
+        : { authorization: credential.authorization, correlationId, observation };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () => context,
@@ -253,18 +424,39 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     await writeHttpGraphQLResponse(res, response);
   }
 
+  function recordGraphQLRequest(observation: RequestObservation, startedAt: number) {
+    const operationType = observation.operationType ?? "unknown";
+    const outcome: RequestOutcome =
+      observation.codes.length === 0 ? "success" : observation.executed ? "error" : "refused";
+    metrics.requests.inc({ transport: "http", operation_type: operationType, outcome });
+    for (const code of observation.codes) metrics.errors.inc({ transport: "http", code });
+    metrics.requestDuration.observe({ operation_type: operationType, outcome }, (performance.now() - startedAt) / 1000);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? "/").split("?")[0];
     const correlationId = correlationIdFrom(headerOf(req, CORRELATION_HEADER));
     res.setHeader(CORRELATION_HEADER, correlationId);
+    const observation: RequestObservation | undefined = path === GRAPHQL_PATH ? { codes: [] } : undefined;
+    const startedAt = performance.now();
     await withCorrelationId(correlationId, async () => {
       try {
-        if (path === GRAPHQL_PATH) return await handleGraphQL(req, res, correlationId);
+        if (observation) return await handleGraphQL(req, res, correlationId, observation);
         if (await auth.handle(req, res)) return;
         if (await ops.handle(req, res)) return;
         sendJson(res, 404, { error: { code: "NOT_FOUND", message: "There is nothing at this path." } });
       } catch (error) {
+        const refusal = error instanceof AuthError ? GraphQLRefusal.fromAuthError(error) : error;
+        if (refusal instanceof GraphQLRefusal) {
+          observation?.codes.push(refusal.code);
+          const reason = refusal.reason ? { reason: refusal.reason } : {};
+          sendJson(res, refusal.status, {
+            errors: [{ message: refusal.message, extensions: { code: refusal.code, ...reason } }],
+          });
+          return;
+        }
         if (error instanceof HttpRefusal) {
+          observation?.codes.push(error.code);
           // The rest of a refused body may still be on the wire; closing is cheaper than draining it.
           res.shouldKeepAlive = false;
           sendJson(
@@ -276,11 +468,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
           return;
         }
         logger.error({ err: error, path }, "request failed outside execution");
+        observation?.codes.push("INTERNAL_SERVER_ERROR");
         if (!res.destroyed) {
           sendJson(res, 500, {
             errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
           });
         }
+      } finally {
+        if (observation) recordGraphQLRequest(observation, startedAt);
       }
     });
   }
@@ -288,9 +483,20 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     void handle(req, res);
   });
 
-  // TODO(subscriptions): the binary passes `attachFederatedSubscriptions` from ./subscriptions/index.ts
-  // as `attachSubscriptions` once that module exports it; until then the gateway serves HTTP only.
-  const subscriptions = config.attachSubscriptions ? await config.attachSubscriptions(httpServer) : undefined;
+  const edge: GatewayEdge = {
+    async identifyConnectionParams(params) {
+      const credential = edgeCredentialOfConnectionParams(params);
+      return {
+        identity: await identifyEdgeCredential(credential, edgeIdentity),
+        authorization: credential.kind === "none" ? undefined : credential.authorization,
+      };
+    },
+    trustedDocuments,
+    validationRules: protection.validationRules as ValidationRule[],
+    maxTokens: settings.limits.maxTokens,
+    metricsRegistry: registry,
+  };
+  const subscriptions = config.attachSubscriptions ? await config.attachSubscriptions(httpServer, edge) : undefined;
 
   let closing: Promise<void> | undefined;
   return {

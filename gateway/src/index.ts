@@ -4,4 +4,5 @@ export * from "./gateway.ts";
 export * from "./gateway-defaults.ts";
 export * from "./gateway-environment.ts";
 export * from "./signed-subgraph-data-source.ts";
+export * from "./subscriptions/index.ts";
 export * from "./supergraph-composition.ts";

@@ -9,6 +9,7 @@ import { loadSigningKeys } from "@ms5/kit/auth";
 import { createGateway, subgraphEndpointsOf } from "./gateway.ts";
 import { loadGatewayEnvironment } from "./gateway-environment.ts";
 import { attachFederatedSubscriptions } from "./subscriptions/index.ts";
+import { readTrustedDocuments, type TrustedDocuments } from "./trusted-documents.ts";
 
 const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -19,6 +20,26 @@ const supergraphSdl = await readFile(supergraphFile, "utf8").catch(() => {
   logger.fatal({ file: supergraphFile }, "no supergraph: run `pnpm compose` first");
   process.exit(78);
 });
+let trustedDocuments: TrustedDocuments | undefined;
+if (environment.trustedDocuments !== "off") {
+  const manifestFile = path.resolve(REPOSITORY_ROOT, environment.trustedDocumentsPath);
+  try {
+    trustedDocuments = await readTrustedDocuments(manifestFile);
+    logger.info(
+      { file: manifestFile, documents: trustedDocuments.size, mode: environment.trustedDocuments },
+      "trusted documents",
+    );
+  } catch (error) {
+    if (environment.trustedDocuments === "enforce") {
+      logger.fatal(
+        { err: error },
+        "GATEWAY_TRUSTED_DOCUMENTS=enforce needs the manifest (GATEWAY_TRUSTED_DOCUMENTS_PATH)",
+      );
+      process.exit(78);
+    }
+    logger.warn({ err: error }, "no trusted documents: document ids will not resolve");
+  }
+}
 const signingKeys = await loadSigningKeys({ logger });
 const prisma = createPrismaClient({ databaseUrl: databaseUrlFromEnv(), poolMax: environment.databasePoolMax });
 const redis = createRedisClient({ url: environment.redisUrl });
@@ -37,14 +58,17 @@ const gateway = await createGateway({
     host: environment.host,
     bodyLimitBytes: environment.bodyLimitBytes,
     shutdownGracePeriodMs: environment.shutdownGracePeriodMs,
+    trustedDocuments: environment.trustedDocuments,
   },
-  attachSubscriptions: (httpServer) =>
+  trustedDocuments,
+  attachSubscriptions: (httpServer, edge) =>
     attachFederatedSubscriptions(httpServer, {
       supergraphSdl,
       subgraphs: subgraphEndpointsOf(supergraphSdl, environment.subgraphUrls),
       gatewaySecret: environment.gatewaySecret,
       verificationKeys: signingKeys,
       logger,
+      edge,
     }),
 });
 await gateway.listen(environment.port);

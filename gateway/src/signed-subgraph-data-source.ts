@@ -1,5 +1,6 @@
 // How the gateway calls a subgraph: the caller's Authorization and correlation id forwarded, every
-// request signed with the secret the subgraphs share with the gateway, over Node's own fetch.
+// request signed with the secret the subgraphs share with the gateway, over keep-alive node:http
+// (subgraph-http-client.ts says why not fetch).
 //
 // The signature covers the exact body bytes sent. RemoteGraphQLDataSource serialises the body itself
 // (JSON.stringify in sendRequest) and hands the string to `fetcher`, so signing happens in the
@@ -10,6 +11,7 @@ import { CORRELATION_HEADER } from "@ms5/kit";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
 import type { ErrorCode } from "@ms5/schema";
 import { GraphQLError } from "graphql";
+import { postToSubgraph, toFetchResponse } from "./subgraph-http-client.ts";
 
 /** What the gateway's per-request context carries for the subgraphs. */
 export interface GatewayRequestContext {
@@ -26,7 +28,7 @@ export interface SignedSubgraphDataSourceOptions {
   url: string;
   /** SUBGRAPH_GATEWAY_SECRET. */
   gatewaySecret: string;
-  /** @default globalThis.fetch */
+  /** @default postToSubgraph over keep-alive node:http */
   fetch?: typeof fetch;
 }
 
@@ -38,7 +40,10 @@ function headerValue(headers: Record<string, string> | undefined, name: string):
 
 /** A fetcher that signs the final body and turns a failed connection into SERVICE_UNAVAILABLE. */
 function signingFetcher(options: SignedSubgraphDataSourceOptions): Fetcher {
-  const send = options.fetch ?? globalThis.fetch;
+  const send =
+    options.fetch ??
+    (async (url: string, init: FetcherInit & { body: string }) =>
+      toFetchResponse(await postToSubgraph(url, init.headers ?? {}, init.body)));
   const fetcher = async (url: string, init?: FetcherInit) => {
     const body = init?.body ?? "";
     const signature = signGatewayRequest({

@@ -24,6 +24,7 @@ export {
 export type { EmulatorStats, LogixEmulatorControl, ReplyMode } from "./control-api.ts";
 export { replyModes } from "./control-api.ts";
 export { lineTagTypes } from "./controller-simulation.ts";
+export { type EmulatedPlc, emulatedPlantFromDatabase } from "./emulated-plant-from-database.ts";
 export {
   type ControllerIdentity,
   type LogixEmulatorDefaults,

@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   "escalation:manage": "Edit escalation rules, levels and recipients",
   "escalation:trigger": "Escalate an andon by hand to a chosen level",
   "alert:manage": "Define production alert thresholds",
+  "alert:read": "See production alerts and the thresholds that raise them",
+  "notification:read": "See one's own notifications, mark them read and choose how to be notified",
   "quality:read": "See quality checks, measurements and scrap",
   "quality:perform": "Perform quality checks and record measurements",
   "quality:manage": "Maintain quality check templates and defect codes",
@@ -70,6 +72,8 @@ const READ_ONLY: readonly Permission[] = [
   "quality:read",
   "maintenance:read",
   "report:read",
+  "alert:read",
+  "notification:read",
 ];
 
 const FLOOR_BASICS: readonly Permission[] = [...READ_ONLY, "andon:raise", "handover:write"];

@@ -45,6 +45,13 @@ export const floorServices: readonly ServiceDefinition[] = [
     cwd: repoRoot,
   },
   {
+    // Andon calls from tablets and the bridge's fault streams, escalation timers, notifications.
+    name: "andon-subgraph",
+    command: process.execPath,
+    args: ["--import", "tsx", "subgraphs/andon/src/server.ts"],
+    cwd: repoRoot,
+  },
+  {
     // The one public endpoint, over schema/supergraph.graphql (`pnpm compose`).
     name: "gateway",
     command: process.execPath,

@@ -3,12 +3,22 @@
 // subgraph, resolving the other subgraphs' fields once per event.
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import type { Logger } from "@ms5/kit";
-import { AuthError, identifyRequest, type RequestIdentity, type VerificationKeys } from "@ms5/kit/auth";
+import { createMetricsRegistry, type Logger } from "@ms5/kit";
+import {
+  ANONYMOUS_IDENTITY,
+  AuthError,
+  identifyRequest,
+  type RequestIdentity,
+  type VerificationKeys,
+} from "@ms5/kit/auth";
 import { type DocumentNode, type ExecutionArgs, GraphQLError, getVariableValues, Kind } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { type WebSocket, WebSocketServer } from "ws";
+import { edgeCredentialOfConnectionParams } from "../edge-credentials.ts";
+import type { GatewayEdge } from "../gateway.ts";
+import { gatewayMetricsOf, subscriptionMetricsOf } from "../gateway-metrics.ts";
+import { resolveTrustedDocument, type TrustedDocumentPolicy } from "../trusted-documents.ts";
 import { SharedSubscriptions, type Subscriber } from "./shared-subscriptions.ts";
 import { FEDERATED_SUBSCRIPTION_DEFAULTS, type FederatedSubscriptionSettings } from "./subscription-defaults.ts";
 import { SubscriptionEventResolver } from "./subscription-event-resolver.ts";
@@ -28,6 +38,13 @@ export interface FederatedSubscriptionsOptions {
   settings?: Partial<FederatedSubscriptionSettings>;
   /** Verifies API keys too (`Bearer ms5_...`); without it only access tokens are accepted. */
   identify?: (authorization: string) => Promise<RequestIdentity>;
+  /**
+   * The HTTP endpoint's rules (createGateway hands them to `attachSubscriptions`): credentials in
+   * every form with API keys verified, trusted documents, operation limits and the metrics
+   * registry. Without it: access tokens only (or `identify`), no document ids, no operation limits
+   * beyond validation, metrics in a registry of their own.
+   */
+  edge?: GatewayEdge;
 }
 
 export interface FederatedSubscriptions {
@@ -67,18 +84,71 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
+/** Distinct permission lists seen; beyond this many, identities keep their own Sets. */
+const MAX_SHARED_PERMISSION_SETS = 1_000;
+
+/**
+ * Identities with one Set per distinct permission list, and that list's sorted key: thousands of
+ * connections of a few roles then hold a handful of Sets instead of one each.
+ */
+class PermissionSets {
+  private readonly byKey = new Map<string, ReadonlySet<string>>();
+  private readonly keys = new WeakMap<ReadonlySet<string>, string>();
+
+  share<T extends { permissions: ReadonlySet<string> }>(identity: T): T {
+    const key = this.keyOf(identity.permissions);
+    const shared = this.byKey.get(key);
+    if (shared) return { ...identity, permissions: shared };
+    if (this.byKey.size < MAX_SHARED_PERMISSION_SETS) this.byKey.set(key, identity.permissions);
+    return identity;
+  }
+
+  keyOf(permissions: ReadonlySet<string>): string {
+    let key = this.keys.get(permissions);
+    if (key === undefined) {
+      key = [...permissions].sort().join(",");
+      this.keys.set(permissions, key);
+    }
+    return key;
+  }
+}
+
 /** Who may share an upstream: the same permissions, and the same caller for user-scoped fields. */
 function authorisationScope(
   identity: AdmittedConnection["identity"],
   plan: SubscriptionPlan,
   settings: FederatedSubscriptionSettings,
+  permissionSets: PermissionSets,
 ): string {
-  const permissions = [...identity.permissions].sort().join(",");
+  const permissions = permissionSets.keyOf(identity.permissions);
   const userScoped = plan.rootFields.some((field) => settings.userScopedFields.includes(field));
   if (!userScoped) return `permissions:${permissions}`;
   const who = identity.kind === "user" ? `user:${identity.userId}` : `service:${identity.serviceAccountId}`;
   return `${who};permissions:${permissions}`;
 }
+
+/**
+ * The `next` message of the payload being broadcast, encoded once per subscription id: a shared
+ * upstream's broadcast hands every subscriber the same payload string, and clients mostly reuse the
+ * same few ids, so thousands of sockets get the same bytes without each send encoding them again.
+ * Holds only the newest payload's frames.
+ */
+const nextFrames = {
+  payload: undefined as string | undefined,
+  byPrefix: new Map<string, Buffer>(),
+  of(prefix: string, payloadJson: string): Buffer {
+    if (payloadJson !== this.payload) {
+      this.payload = payloadJson;
+      this.byPrefix = new Map();
+    }
+    let frame = this.byPrefix.get(prefix);
+    if (!frame) {
+      frame = Buffer.from(`${prefix}${payloadJson}}`);
+      this.byPrefix.set(prefix, frame);
+    }
+    return frame;
+  },
+};
 
 /**
  * A stream graphql-ws holds for one client subscription. It yields nothing: results are written to
@@ -102,7 +172,9 @@ function subscriberStream(
   const leave = join({
     authorization,
     deliver: (payloadJson) => {
-      if (!finished && socket.readyState === socket.OPEN) socket.send(`${prefix}${payloadJson}}`);
+      // A text frame: graphql-transport-ws messages are text, and ws sends a Buffer as binary by default.
+      if (!finished && socket.readyState === socket.OPEN)
+        socket.send(nextFrames.of(prefix, payloadJson), { binary: false });
     },
     end: finish,
   });
@@ -135,7 +207,12 @@ export function attachFederatedSubscriptions(
 ): FederatedSubscriptions {
   const settings: FederatedSubscriptionSettings = { ...FEDERATED_SUBSCRIPTION_DEFAULTS, ...options.settings };
   const logger = options.logger.child({ component: "subscriptions" });
-  const planner = new SubscriptionPlanner(options.supergraphSdl, settings.planCacheSize);
+  const planner = new SubscriptionPlanner(
+    options.supergraphSdl,
+    settings.planCacheSize,
+    options.edge ? { validationRules: options.edge.validationRules, maxTokens: options.edge.maxTokens } : undefined,
+  );
+  const trustedDocuments: TrustedDocumentPolicy = options.edge?.trustedDocuments ?? { mode: "off" };
   const resolver = new SubscriptionEventResolver({
     planner,
     subgraphs: options.subgraphs,
@@ -143,18 +220,50 @@ export function attachFederatedSubscriptions(
     entityFetchTimeoutMs: settings.entityFetchTimeoutMs,
     logger,
   });
+  const registry = options.edge?.metricsRegistry ?? createMetricsRegistry("gateway");
+  const metrics = subscriptionMetricsOf(registry, {
+    get subscriberCount() {
+      return shared.subscriberCount;
+    },
+    get upstreamCount() {
+      return shared.size;
+    },
+  });
+  const { requests, errors: errorCount } = gatewayMetricsOf(registry);
   const shared = new SharedSubscriptions({
+    metrics,
     resolver,
     subgraphUrls: new Map(options.subgraphs.map((subgraph) => [subgraph.name, subgraph.url])),
     gatewaySecret: options.gatewaySecret,
     settings,
     logger,
   });
-  const identify =
+  const identifyByAuthorization =
     options.identify ??
     ((authorization: string) => identifyRequest(authorization, { verificationKeys: options.verificationKeys }));
+  const identifyConnection =
+    options.edge?.identifyConnectionParams ??
+    (async (params: Readonly<Record<string, unknown>>) => {
+      const credential = edgeCredentialOfConnectionParams(params);
+      if (credential.kind === "none") return { identity: ANONYMOUS_IDENTITY, authorization: undefined };
+      return {
+        identity: await identifyByAuthorization(credential.authorization),
+        authorization: credential.authorization,
+      };
+    });
   const admitted = new WeakMap<WebSocket, AdmittedConnection>();
+  const permissionSets = new PermissionSets();
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes });
+  wss.on("connection", (socket) => {
+    metrics.webSocketConnections.inc();
+    socket.once("close", () => metrics.webSocketConnections.dec());
+  });
+  /** An onSubscribe refusal, counted. */
+  const refuseSubscription = (errors: readonly GraphQLError[]): readonly GraphQLError[] => {
+    requests.inc({ transport: "websocket", operation_type: "subscription", outcome: "refused" });
+    for (const error of errors) errorCount.inc({ transport: "websocket", code: String(error.extensions.code) });
+    return errors;
+  };
   let accepting = true;
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -180,17 +289,10 @@ export function attachFederatedSubscriptions(
       connectionInitWaitTimeout: settings.connectionInitWaitTimeoutMs,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
-        const authorization = params.authorization ?? params.Authorization;
-        if (typeof authorization !== "string" || authorization.trim() === "") {
-          return refuse(
-            ctx.extra.socket,
-            CloseCode.Unauthorized,
-            'Send { authorization: "Bearer ..." } in connection_init.',
-          );
-        }
         let identity: RequestIdentity;
+        let authorization: string | undefined;
         try {
-          identity = await identify(authorization);
+          ({ identity, authorization } = await identifyConnection(params));
         } catch (error) {
           if (error instanceof AuthError) {
             const code = error.code === "FORBIDDEN" ? CloseCode.Forbidden : CloseCode.Unauthorized;
@@ -201,21 +303,36 @@ export function attachFederatedSubscriptions(
           ctx.extra.socket.close(CloseCode.InternalServerError, "The credential cannot be checked now.");
           return false;
         }
-        if (identity.kind === "anonymous") {
-          return refuse(ctx.extra.socket, CloseCode.Unauthorized, "Sign in to subscribe.");
+        if (identity.kind === "anonymous" || authorization === undefined) {
+          return refuse(
+            ctx.extra.socket,
+            CloseCode.Unauthorized,
+            'Send { authorization: "Bearer <access token or API key>" } in connection_init.',
+          );
         }
         if (identity.permissions.size === 0) {
           return refuse(ctx.extra.socket, CloseCode.Forbidden, "This account may not read anything.");
         }
-        admitted.set(ctx.extra.socket, { identity, authorization });
+        admitted.set(ctx.extra.socket, { identity: permissionSets.share(identity), authorization });
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
         const connection = admitted.get(ctx.extra.socket);
         // graphql-ws runs onSubscribe only on acknowledged connections, and only onConnect acknowledges.
-        if (!connection) return [new GraphQLError("Not admitted.", { extensions: { code: "UNAUTHENTICATED" } })];
-        const outcome = planner.planOf(payload.query, payload.operationName ?? undefined);
-        if ("errors" in outcome) return outcome.errors;
+        if (!connection) {
+          return refuseSubscription([new GraphQLError("Not admitted.", { extensions: { code: "UNAUTHENTICATED" } })]);
+        }
+        const document = resolveTrustedDocument(
+          trustedDocuments,
+          payload as typeof payload & { documentId?: unknown },
+          connection.identity.kind === "service",
+        );
+        if (document.kind === "refused") {
+          return refuseSubscription([new GraphQLError(document.message, { extensions: { code: document.code } })]);
+        }
+        const query = document.query;
+        const outcome = planner.planOf(query, payload.operationName ?? undefined);
+        if ("errors" in outcome) return refuseSubscription(outcome.errors);
         const { plan } = outcome;
         const coerced = getVariableValues(
           planner.apiGraphQLSchema,
@@ -223,17 +340,18 @@ export function attachFederatedSubscriptions(
           payload.variables ?? {},
         );
         if (coerced.errors) {
-          return coerced.errors.map(
-            (error) => new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } }),
+          return refuseSubscription(
+            coerced.errors.map((error) => new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } })),
           );
         }
+        requests.inc({ transport: "websocket", operation_type: "subscription", outcome: "success" });
         // Forwarded as sent: coerced values may be internal (enum values), not what a subgraph parses.
         const variables = payload.variables ?? {};
         const key = canonicalJson([
-          payload.query,
+          query,
           payload.operationName ?? null,
           variables,
-          authorisationScope(connection.identity, plan, settings),
+          authorisationScope(connection.identity, plan, settings, permissionSets),
         ]);
         const prepared: PreparedSubscription = {
           open: () =>
@@ -244,13 +362,13 @@ export function attachFederatedSubscriptions(
               connection.authorization,
             ),
         };
-        const document: DocumentNode = {
+        const executable: DocumentNode = {
           kind: Kind.DOCUMENT,
           definitions: [plan.operationContext.operation, ...Object.values(plan.operationContext.fragments)],
         };
         const args: ExecutionArgs = {
           schema: planner.apiGraphQLSchema,
-          document,
+          document: executable,
           variableValues: variables,
           contextValue: prepared,
         };

@@ -2,6 +2,7 @@
 // (operation, variables, authorisation scope); each result is serialised once and the same bytes go
 // to every subscriber.
 import type { Logger } from "@ms5/kit";
+import type { SubscriptionMetrics } from "../gateway-metrics.ts";
 import type { FederatedSubscriptionSettings } from "./subscription-defaults.ts";
 import type {
   GatewayGraphQLResponse,
@@ -38,6 +39,7 @@ export interface SharedSubscriptionsOptions {
   gatewaySecret: string;
   settings: FederatedSubscriptionSettings;
   logger: Logger;
+  metrics?: SubscriptionMetrics;
 }
 
 class SharedSubscription {
@@ -94,6 +96,7 @@ class SharedSubscription {
   }
 
   private enqueue(event: GatewayGraphQLResponse) {
+    this.options.metrics?.subscriptionEvents.inc();
     this.resolving = this.resolving.then(async () => {
       if (this.ended || this.subscribers.size === 0) return;
       try {
@@ -118,6 +121,8 @@ class SharedSubscription {
     if (this.ended) return;
     const json = JSON.stringify(payload);
     for (const subscriber of this.subscribers) subscriber.deliver(json);
+    // Once per broadcast, not per socket: the loop above is the fan-out's hot path.
+    this.options.metrics?.deliveries.inc(this.subscribers.size);
   }
 
   private finish() {

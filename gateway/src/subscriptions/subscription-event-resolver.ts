@@ -5,6 +5,7 @@ import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from "@apol
 import type { Logger } from "@ms5/kit";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
 import type { GraphQLFormattedError } from "graphql";
+import { postToSubgraph } from "../subgraph-http-client.ts";
 import { SUBSCRIPTION_EVENT_SERVICE, type SubscriptionPlan, type SubscriptionPlanner } from "./subscription-planner.ts";
 
 export type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
@@ -45,10 +46,9 @@ function signedSubgraphDataSource(url: string, secret: string, timeoutMs: number
         ...signGatewayRequest({ secret, body, authorization }),
       };
       if (authorization) headers.authorization = authorization;
-      const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
-      const text = await response.text();
+      const response = await postToSubgraph(url, headers, body, { timeoutMs });
       try {
-        return JSON.parse(text) as GatewayGraphQLResponse;
+        return JSON.parse(response.body) as GatewayGraphQLResponse;
       } catch {
         throw new Error(`subgraph ${url} answered ${response.status} with a body that is not JSON`);
       }

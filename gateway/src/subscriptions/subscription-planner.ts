@@ -4,7 +4,18 @@
 import { operationFromDocument, type Schema, Supergraph } from "@apollo/federation-internals";
 import { buildOperationContext } from "@apollo/gateway";
 import { type FetchNode, type PlanNode, type QueryPlan, QueryPlanner } from "@apollo/query-planner";
-import { type DocumentNode, GraphQLError, type GraphQLSchema, getOperationAST, Kind, parse, validate } from "graphql";
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  Kind,
+  parse,
+  specifiedRules,
+  type ValidationRule,
+  validate,
+} from "graphql";
+import { OPERATION_LIMIT_MESSAGE, tokenLimitMessage } from "../operation-limits.ts";
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -28,6 +39,16 @@ export interface SubscriptionPlan {
 
 export type PlanOutcome = { plan: SubscriptionPlan } | { errors: GraphQLError[] };
 
+/** The operation limits the HTTP endpoint applies (Armor's rules and the token count). */
+export interface SubscriptionOperationLimits {
+  validationRules: readonly ValidationRule[];
+  maxTokens: number;
+}
+
+function tooComplex(message: string): GraphQLError {
+  return new GraphQLError(message.replace(/^Syntax Error: /, ""), { extensions: { code: "QUERY_TOO_COMPLEX" } });
+}
+
 function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
 }
@@ -41,10 +62,14 @@ export class SubscriptionPlanner {
   /** How many plans were built (not served from the cache); tests read it. */
   plansBuilt = 0;
 
+  private readonly validationRules: readonly ValidationRule[];
+
   constructor(
     supergraphSdl: string,
     private readonly cacheSize: number,
+    private readonly limits?: SubscriptionOperationLimits,
   ) {
+    this.validationRules = [...specifiedRules, ...(limits?.validationRules ?? [])];
     const supergraph = Supergraph.build(supergraphSdl);
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.apiSchema = supergraph.apiSchema();
@@ -69,21 +94,21 @@ export class SubscriptionPlanner {
   }
 
   private build(query: string, operationName: string | undefined): PlanOutcome {
+    const tooManyTokens = this.limits && tokenLimitMessage(query, this.limits.maxTokens);
+    if (tooManyTokens) return { errors: [tooComplex(tooManyTokens)] };
     let document: DocumentNode;
     try {
       document = parse(query);
     } catch (error) {
       return { errors: [error instanceof GraphQLError ? error : badInput(String(error))] };
     }
-    const validationErrors = validate(this.apiGraphQLSchema, document);
+    const validationErrors = validate(this.apiGraphQLSchema, document, this.validationRules);
     if (validationErrors.length > 0) {
       return {
-        errors: validationErrors.map(
-          (error) =>
-            new GraphQLError(error.message, {
-              nodes: error.nodes,
-              extensions: { code: "BAD_USER_INPUT" },
-            }),
+        errors: validationErrors.map((error) =>
+          OPERATION_LIMIT_MESSAGE.test(error.message)
+            ? tooComplex(error.message)
+            : new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "BAD_USER_INPUT" } }),
         ),
       };
     }

@@ -41,7 +41,8 @@ export interface FederatedTestPlantOptions {
   redis: RedisClient;
   logger: Logger;
   /**
-   * Redis channel the `lineChanged` subscription listens on; pass one under the run's test prefix.
+   * Redis channel the `lineChanged` subscription listens on (`lineChanged(lineId:)` listens on
+   * `<channel>:<lineId>`, see lineChannelOf); pass one under the run's test prefix.
    * @default `ms5test:federated-plant:<random>:line-changed`
    */
   lineChangedChannel?: string;
@@ -68,8 +69,13 @@ export interface FederatedTestPlant {
   close(): Promise<void>;
 }
 
-/** The event published on `lineChangedChannel`: the changed Line. */
-interface LineChangedEvent {
+/** The channel `lineChanged(lineId:)` listens on: one per line, so a line's subscribers see only its events. */
+export function lineChannelOf(channel: string, lineId: string): string {
+  return `${channel}:${lineId}`;
+}
+
+/** The event published on `lineChangedChannel` (and the line's own channel): the changed Line. */
+export interface LineChangedEvent {
   id: string;
   code: string;
   name: string;
@@ -102,7 +108,9 @@ function buildPlantSubgraph(channel: string, counters: FederatedTestPlantCounter
           counters.setLineNameCalls++;
           const line = await context.prisma.line.update({ ...query, where: { id: String(id) }, data: { name } });
           const event: LineChangedEvent = { id: line.id, code: line.code, name: line.name };
-          await context.redis.publish(channel, JSON.stringify(event));
+          const message = JSON.stringify(event);
+          await context.redis.publish(channel, message);
+          await context.redis.publish(lineChannelOf(channel, line.id), message);
           return line;
         },
       }),
@@ -114,9 +122,10 @@ function buildPlantSubgraph(channel: string, counters: FederatedTestPlantCounter
       lineChanged: t.field({
         type: LineRef,
         authScopes: { permission: "plant:read" },
-        subscribe: (_root, _args, context) => {
+        args: { lineId: t.arg.id({ description: "Only this line's changes; every line's when omitted." }) },
+        subscribe: (_root, { lineId }, context) => {
           counters.lineChangedSubscriptions++;
-          return redisChannelMessages(context.redis, channel);
+          return redisChannelMessages(context.redis, lineId ? lineChannelOf(channel, String(lineId)) : channel);
         },
         // The event carries the Line itself: no read per event.
         resolve: (message: string) => JSON.parse(message) as Line,

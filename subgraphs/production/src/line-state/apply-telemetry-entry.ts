@@ -131,9 +131,8 @@ async function applyStateChange(
 
   const open = await tx.equipmentStateChange.findFirst({ where: { equipmentId: equipment.id, endedAt: null } });
   if (open && open.startedAt > at) {
-    // An entry older than the state it would end (a retried entry overtaken by newer ones): the
-    // log already moved on; recording it now would rewrite history out of order.
-    return [];
+    // Older than the current state: an entry a killed consumer held, applied after newer ones.
+    return applyLateStateChange(tx, entry, sourceStreamId, equipment);
   }
   if (open) await tx.equipmentStateChange.update({ where: { id: open.id }, data: { endedAt: at } });
   await tx.equipmentStateChange.create({
@@ -176,48 +175,9 @@ async function applyStateChange(
     });
   }
 
-  const category = DOWNTIME_CATEGORY_OF_STATE[entry.state];
-  if (category) {
-    const fault = entry.firstOutFaultCode
-      ? await tx.faultCatalogEntry.findUnique({
-          where: { equipmentId_faultCode: { equipmentId: equipment.id, faultCode: entry.firstOutFaultCode } },
-          select: { suggestedReasonCodeId: true },
-        })
-      : null;
-    const downtime = await tx.downtimeEvent.create({
-      data: {
-        equipmentId: equipment.id,
-        lineId: equipment.lineId,
-        startedAt: at,
-        category,
-        source: "PLC",
-        firstOutFaultCode: entry.firstOutFaultCode ?? null,
-        suggestedReasonCodeId: fault?.suggestedReasonCodeId ?? null,
-        sourceStreamId,
-      },
-    });
-    await tx.downtimeEventAudit.create({
-      data: {
-        eventId: downtime.id,
-        action: "OPENED",
-        after: { state: entry.state, firstOutFaultCode: entry.firstOutFaultCode ?? null },
-      },
-    });
-    if (fault?.suggestedReasonCodeId) {
-      await tx.downtimeEventAudit.create({
-        data: {
-          eventId: downtime.id,
-          action: "REASON_SUGGESTED",
-          after: { suggestedReasonCodeId: fault.suggestedReasonCodeId },
-        },
-      });
-    }
-    changes.push({
-      kind: "downtime-started",
-      downtimeEventId: downtime.id,
-      equipmentId: equipment.id,
-      lineId: equipment.lineId,
-    });
+  const downtimeEventId = await openDowntimeEvent(tx, entry, sourceStreamId, equipment, null);
+  if (downtimeEventId) {
+    changes.push({ kind: "downtime-started", downtimeEventId, equipmentId: equipment.id, lineId: equipment.lineId });
   }
 
   await tx.equipmentLiveState.upsert({
@@ -261,6 +221,145 @@ async function applyStateChange(
       });
       changes.push({ kind: "line-state", lineId: equipment.lineId, state: lineState, since: at });
     }
+  }
+  return changes;
+}
+
+/**
+ * Records a stop if the entry's state is one, with the reason suggested from its first-out fault;
+ * closed at `endedAt` when a later state is already known. Returns the stop's id, or null.
+ */
+async function openDowntimeEvent(
+  tx: Tx,
+  entry: Extract<TelemetryEntry, { type: "state" }>,
+  sourceStreamId: string,
+  equipment: EquipmentRef,
+  endedAt: Date | null,
+): Promise<string | null> {
+  const category = DOWNTIME_CATEGORY_OF_STATE[entry.state];
+  if (!category) return null;
+  const at = entry.ts;
+  const fault = entry.firstOutFaultCode
+    ? await tx.faultCatalogEntry.findUnique({
+        where: { equipmentId_faultCode: { equipmentId: equipment.id, faultCode: entry.firstOutFaultCode } },
+        select: { suggestedReasonCodeId: true },
+      })
+    : null;
+  const downtime = await tx.downtimeEvent.create({
+    data: {
+      equipmentId: equipment.id,
+      lineId: equipment.lineId,
+      startedAt: at,
+      endedAt,
+      isMicroStop: endedAt !== null && isMicroStop(category, at, endedAt, equipment),
+      category,
+      source: "PLC",
+      firstOutFaultCode: entry.firstOutFaultCode ?? null,
+      suggestedReasonCodeId: fault?.suggestedReasonCodeId ?? null,
+      sourceStreamId,
+    },
+  });
+  await tx.downtimeEventAudit.create({
+    data: {
+      eventId: downtime.id,
+      action: "OPENED",
+      after: { state: entry.state, firstOutFaultCode: entry.firstOutFaultCode ?? null },
+    },
+  });
+  if (fault?.suggestedReasonCodeId) {
+    await tx.downtimeEventAudit.create({
+      data: {
+        eventId: downtime.id,
+        action: "REASON_SUGGESTED",
+        after: { suggestedReasonCodeId: fault.suggestedReasonCodeId },
+      },
+    });
+  }
+  if (endedAt) {
+    await tx.downtimeEventAudit.create({
+      data: { eventId: downtime.id, action: "CLOSED", after: { endedAt: endedAt.toISOString() } },
+    });
+  }
+  return downtime.id;
+}
+
+function isMicroStop(category: DowntimeCategory, start: Date, end: Date, equipment: EquipmentRef): boolean {
+  return category === "UNPLANNED" && (end.getTime() - start.getTime()) / 1000 < equipment.microStopThresholdSeconds;
+}
+
+/**
+ * A state older than the equipment's current one: consumers of one group may apply a stream's
+ * entries out of order (a killed consumer's batch is claimed after a restarted one applied newer
+ * entries). The state is inserted where it belongs: the interval it falls in ends at it, it lasts
+ * until the next known state, and the stops follow. Live and line state stay as they are: they
+ * already show something newer.
+ */
+async function applyLateStateChange(
+  tx: Tx,
+  entry: Extract<TelemetryEntry, { type: "state" }>,
+  sourceStreamId: string,
+  equipment: EquipmentRef,
+): Promise<LineStateChange[]> {
+  const at = entry.ts;
+  const next = await tx.equipmentStateChange.findFirst({
+    where: { equipmentId: equipment.id, startedAt: { gt: at } },
+    orderBy: { startedAt: "asc" },
+  });
+  if (!next) return [];
+  const containing = await tx.equipmentStateChange.findFirst({
+    where: { equipmentId: equipment.id, startedAt: { lte: at }, endedAt: { gt: at } },
+    orderBy: { startedAt: "desc" },
+  });
+  // Two states at one instant: the one already recorded stands.
+  if (containing?.startedAt.getTime() === at.getTime()) return [];
+  if (containing) await tx.equipmentStateChange.update({ where: { id: containing.id }, data: { endedAt: at } });
+  await tx.equipmentStateChange.create({
+    data: {
+      equipmentId: equipment.id,
+      state: entry.state as DbEquipmentState,
+      startedAt: at,
+      endedAt: next.startedAt,
+      stateCode: entry.stateCode ?? null,
+      firstOutFaultCode: entry.firstOutFaultCode ?? null,
+      sourceStreamId,
+      plcSequence: BigInt(entry.seq),
+    },
+  });
+
+  const changes: LineStateChange[] = [];
+  // The stop under way at `at` (begun by the containing state) ends where the new state begins.
+  const interrupted = await tx.downtimeEvent.findFirst({
+    where: {
+      equipmentId: equipment.id,
+      supersededAt: null,
+      startedAt: { lt: at },
+      OR: [{ endedAt: null }, { endedAt: { gt: at } }],
+    },
+  });
+  if (interrupted) {
+    await tx.downtimeEvent.update({
+      where: { id: interrupted.id },
+      data: { endedAt: at, isMicroStop: isMicroStop(interrupted.category, interrupted.startedAt, at, equipment) },
+    });
+    await tx.downtimeEventAudit.create({
+      data: {
+        eventId: interrupted.id,
+        action: "CLOSED",
+        before: { endedAt: interrupted.endedAt?.toISOString() ?? null },
+        after: { endedAt: at.toISOString() },
+      },
+    });
+    changes.push({
+      kind: "downtime-ended",
+      downtimeEventId: interrupted.id,
+      equipmentId: equipment.id,
+      lineId: equipment.lineId,
+    });
+  }
+  const downtimeEventId = await openDowntimeEvent(tx, entry, sourceStreamId, equipment, next.startedAt);
+  if (downtimeEventId) {
+    const ref = { downtimeEventId, equipmentId: equipment.id, lineId: equipment.lineId };
+    changes.push({ kind: "downtime-started", ...ref }, { kind: "downtime-ended", ...ref });
   }
   return changes;
 }

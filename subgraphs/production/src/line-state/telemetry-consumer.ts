@@ -1,5 +1,6 @@
 // The production subgraph's reader of the bridge's telemetry streams: one consumer group over
-// every line's telemetry stream, each entry applied in its own transaction before it is acked.
+// every line's telemetry stream; each read's entries are applied together (applyTelemetryBatch)
+// and acknowledged after they are committed.
 import type { PrismaClient } from "@ms5/db";
 import {
   type ConsumedEntry,
@@ -9,10 +10,17 @@ import {
   type StreamConsumerSettings,
 } from "@ms5/kit";
 import { deadLetterStreamKey, streamKey } from "@ms5/schema";
+import { applyTelemetryBatch } from "./apply-telemetry-batch.ts";
 import { applyTelemetryEntry, type EquipmentRef, type LineStateChange } from "./apply-telemetry-entry.ts";
 import { parseTelemetryEntry } from "./telemetry-entry.ts";
 
 export const TELEMETRY_CONSUMER_GROUP = "production";
+
+/** The telemetry consumer's own defaults over STREAM_CONSUMER_DEFAULTS. */
+export const TELEMETRY_CONSUMER_DEFAULTS: Partial<StreamConsumerSettings> = {
+  /** @default 500 entries per read: applied as one batch, so a larger read costs little more than a small one. */
+  batchSize: 500,
+};
 
 export interface TelemetryConsumerOptions {
   prisma: PrismaClient;
@@ -24,6 +32,8 @@ export interface TelemetryConsumerOptions {
   settings?: Partial<StreamConsumerSettings>;
   /** Told about every committed change, e.g. to publish subscription events. */
   onChanges?: (changes: LineStateChange[]) => void;
+  /** Told about every entry once its effect is committed (before it is acknowledged): lag measurements. */
+  onApplied?: (entries: readonly ConsumedEntry[]) => void;
 }
 
 export async function startTelemetryConsumer(options: TelemetryConsumerOptions): Promise<StreamConsumer> {
@@ -57,7 +67,7 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
     consumer: options.consumerName,
     deadLetterStream: deadLetterStreamKey(TELEMETRY_CONSUMER_GROUP, keyPrefix),
     logger,
-    ...(options.settings ? { settings: options.settings } : {}),
+    settings: { ...TELEMETRY_CONSUMER_DEFAULTS, ...options.settings },
     async handle(entry: ConsumedEntry) {
       const telemetry = parseTelemetryEntry(entry.fields);
       const changes = await applyTelemetryEntry(
@@ -66,6 +76,21 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
         { stream: entry.stream, id: entry.id, group: TELEMETRY_CONSUMER_GROUP },
         await equipmentRef(telemetry.equipment),
       );
+      options.onApplied?.([entry]);
+      if (changes.length > 0) options.onChanges?.(changes);
+    },
+    async handleBatch(entries: ConsumedEntry[]) {
+      const batch = [];
+      for (const entry of entries) {
+        const telemetry = parseTelemetryEntry(entry.fields);
+        batch.push({
+          entry: telemetry,
+          source: { stream: entry.stream, id: entry.id, group: TELEMETRY_CONSUMER_GROUP },
+          equipment: await equipmentRef(telemetry.equipment),
+        });
+      }
+      const changes = await applyTelemetryBatch(prisma, batch);
+      options.onApplied?.(entries);
       if (changes.length > 0) options.onChanges?.(changes);
     },
   });

@@ -95,6 +95,22 @@ export class LiveEventHub {
     return iterator;
   }
 
+  /**
+   * Publishes a change committed outside the telemetry consumer (a job transition) to its line's
+   * channel, for every instance's subscribers. Fire and forget: a lost event is logged, the
+   * database stays the truth.
+   */
+  async publish(event: LiveEvent): Promise<void> {
+    try {
+      await this.#options.redis.publish(liveEventChannel(event.lineId, this.#keyPrefix), JSON.stringify(event));
+    } catch (error) {
+      this.#options.logger.warn(
+        { err: error, kind: event.kind, lineId: event.lineId },
+        "could not publish a live event",
+      );
+    }
+  }
+
   /** Ends every iterator (their subscriptions complete) and closes the subscriber connection. */
   async close(): Promise<void> {
     this.#closed = true;

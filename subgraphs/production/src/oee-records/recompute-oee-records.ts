@@ -74,11 +74,25 @@ export async function recomputeOeeRecords(prisma: PrismaClient, request: Recompu
   };
 
   const results: OeeResult[] = [];
+  const rows: OeeRecordRow[] = [];
   const windows = fixedBuckets({ start: request.from, end: request.to }, request.bucket);
+  // Counts summed per window in one pass: filtering every count for every window was quadratic
+  // (a day of minute buckets over a day of counts: ~30 million comparisons).
+  const countsPerWindow = new Map<number, { good: number; reject: number }>();
+  const size = windows.length > 0 ? windows[0]!.end - windows[0]!.start : 1;
+  for (const count of counts) {
+    const t = count.recordedAt.getTime();
+    if (t >= now) continue;
+    const start = windows[0] ? windows[0].start + Math.floor((t - windows[0].start) / size) * size : t;
+    const sum = countsPerWindow.get(start) ?? { good: 0, reject: 0 };
+    sum.good += count.goodDelta;
+    sum.reject += count.rejectDelta;
+    countsPerWindow.set(start, sum);
+  }
   for (const window of windows) {
     const end = Math.min(window.end, now);
     if (end <= window.start) continue;
-    const inWindow = counts.filter((c) => c.recordedAt.getTime() >= window.start && c.recordedAt.getTime() < end);
+    const inWindow = countsPerWindow.get(window.start) ?? { good: 0, reject: 0 };
     const product = productAt(window.start);
     const result = computeOee({
       window: { start: window.start, end },
@@ -87,9 +101,9 @@ export async function recomputeOeeRecords(prisma: PrismaClient, request: Recompu
       counts: [
         {
           ...product,
-          good: inWindow.reduce((sum, c) => sum + c.goodDelta, 0),
+          good: inWindow.good,
           startupRejects: 0,
-          productionRejects: inWindow.reduce((sum, c) => sum + c.rejectDelta, 0),
+          productionRejects: inWindow.reject,
         },
       ],
     });
@@ -100,31 +114,84 @@ export async function recomputeOeeRecords(prisma: PrismaClient, request: Recompu
     // A line makes what its constraint makes: the constraint's figures are the line's.
     if (equipment.isConstraint) subjects.push({ scope: "LINE", subjectKey: `LINE:${equipment.lineId}:*` });
     for (const subject of subjects) {
-      const data = recordFields(result);
-      await prisma.oeeRecord.upsert({
-        where: {
-          subjectKey_bucket_bucketStart: {
-            subjectKey: subject.subjectKey,
-            bucket: request.bucket,
-            bucketStart: new Date(window.start),
-          },
-        },
-        create: {
-          scope: subject.scope,
-          lineId: equipment.lineId,
-          equipmentId: subject.scope === "EQUIPMENT" ? equipment.id : null,
-          productTypeId: product.productTypeId,
-          subjectKey: subject.subjectKey,
-          bucket: request.bucket,
-          bucketStart: new Date(window.start),
-          bucketEnd: new Date(window.end),
-          ...data,
-        },
-        update: { ...data, productTypeId: product.productTypeId, computedAt: new Date() },
+      rows.push({
+        ...recordFields(result),
+        scope: subject.scope,
+        subjectKey: subject.subjectKey,
+        equipmentId: subject.scope === "EQUIPMENT" ? equipment.id : null,
+        productTypeId: product.productTypeId,
+        bucketStart: new Date(window.start),
+        bucketEnd: new Date(window.end),
       });
     }
   }
+  await upsertOeeRecords(prisma, equipment.lineId, request.bucket, rows);
   return results;
+}
+
+type OeeRecordRow = ReturnType<typeof recordFields> & {
+  scope: "EQUIPMENT" | "LINE";
+  subjectKey: string;
+  equipmentId: string | null;
+  productTypeId: string | null;
+  bucketStart: Date;
+  bucketEnd: Date;
+};
+
+/**
+ * Every bucket of a recompute in one INSERT ... ON CONFLICT DO UPDATE over unnest(arrays): a day of
+ * minute buckets is one statement, not 2,880 upserts (BENCHMARKS.md, production: write path).
+ */
+async function upsertOeeRecords(
+  prisma: PrismaClient,
+  lineId: string,
+  bucket: Exclude<OeeBucket, "SHIFT">,
+  rows: readonly OeeRecordRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <Key extends keyof OeeRecordRow>(key: Key) => rows.map((row) => row[key]);
+  const dates = (key: "bucketStart" | "bucketEnd") => rows.map((row) => row[key].toISOString());
+  await prisma.$executeRaw`
+    INSERT INTO oee_record (
+      id, scope, "lineId", "equipmentId", "productTypeId", "subjectKey", bucket, "bucketStart", "bucketEnd",
+      "plannedProductionSeconds", "runSeconds", "idealCycleTimeSeconds", "totalCount", "goodCount", "rejectCount",
+      availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds", "smallStopSeconds",
+      "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds", "computedAt"
+    )
+    SELECT gen_random_uuid(), r.scope, ${lineId}::uuid, r."equipmentId", r."productTypeId", r."subjectKey",
+      ${bucket}::"OeeBucket", r."bucketStart", r."bucketEnd", r.planned, r.run, r.ideal, r.total, r.good, r.reject,
+      r.a, r.p, r.q, r.oee, r.breakdown, r.setup, r.small, r.speed, r.startup, r.production, now()
+    FROM unnest(
+      ${column("scope")}::"OeeScope"[], ${column("equipmentId")}::uuid[], ${column("productTypeId")}::uuid[],
+      ${column("subjectKey")}::text[], ${dates("bucketStart")}::timestamptz[], ${dates("bucketEnd")}::timestamptz[],
+      ${column("plannedProductionSeconds")}::float8[], ${column("runSeconds")}::float8[],
+      ${column("idealCycleTimeSeconds")}::float8[], ${column("totalCount")}::int[], ${column("goodCount")}::int[],
+      ${column("rejectCount")}::int[], ${column("availability")}::float8[], ${column("performance")}::float8[],
+      ${column("quality")}::float8[], ${column("oee")}::float8[], ${column("breakdownSeconds")}::float8[],
+      ${column("setupAdjustmentSeconds")}::float8[], ${column("smallStopSeconds")}::float8[],
+      ${column("reducedSpeedSeconds")}::float8[], ${column("startupRejectSeconds")}::float8[],
+      ${column("productionRejectSeconds")}::float8[]
+    ) AS r(scope, "equipmentId", "productTypeId", "subjectKey", "bucketStart", "bucketEnd", planned, run, ideal,
+      total, good, reject, a, p, q, oee, breakdown, setup, small, speed, startup, production)
+    ON CONFLICT ("subjectKey", bucket, "bucketStart") DO UPDATE SET
+      "productTypeId" = EXCLUDED."productTypeId",
+      "plannedProductionSeconds" = EXCLUDED."plannedProductionSeconds",
+      "runSeconds" = EXCLUDED."runSeconds",
+      "idealCycleTimeSeconds" = EXCLUDED."idealCycleTimeSeconds",
+      "totalCount" = EXCLUDED."totalCount",
+      "goodCount" = EXCLUDED."goodCount",
+      "rejectCount" = EXCLUDED."rejectCount",
+      availability = EXCLUDED.availability,
+      performance = EXCLUDED.performance,
+      quality = EXCLUDED.quality,
+      oee = EXCLUDED.oee,
+      "breakdownSeconds" = EXCLUDED."breakdownSeconds",
+      "setupAdjustmentSeconds" = EXCLUDED."setupAdjustmentSeconds",
+      "smallStopSeconds" = EXCLUDED."smallStopSeconds",
+      "reducedSpeedSeconds" = EXCLUDED."reducedSpeedSeconds",
+      "startupRejectSeconds" = EXCLUDED."startupRejectSeconds",
+      "productionRejectSeconds" = EXCLUDED."productionRejectSeconds",
+      "computedAt" = EXCLUDED."computedAt"`;
 }
 
 function recordFields(result: OeeResult) {

@@ -3,6 +3,13 @@
 import { subgraphSchemaOf } from "@ms5/kit/subgraph";
 import { builder } from "../builder.ts";
 import "./plant.ts";
+import "./plant-admin.ts";
+import "./shift.ts";
+import "./work-order.ts";
+import "./production-target.ts";
+import "./bulk-import.ts";
+import "./shift-handover.ts";
+import "./consumption.ts";
 import "./line-state.ts";
 import "./downtime.ts";
 import "./downtime-history.ts";
@@ -10,5 +17,6 @@ import "./oee.ts";
 import "./job.ts";
 import "./checklist.ts";
 import "./subscriptions.ts";
+import "./user-admin.ts";
 
 export const schema = subgraphSchemaOf(builder);

@@ -1,11 +1,13 @@
-// Operator jobs: the Job type, the caller's and a line's jobs, and the workflow mutations (assign,
-// accept, start, complete, cancel) returning the job or a typed refusal from jobs/job-errors.ts.
-import type { JobStatus } from "@ms5/db";
-import { ApiError, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
+// Operator jobs: the Job type, the caller's and a line's jobs, the workflow mutations (assign,
+// accept, start, complete, cancel) returning the job or a typed refusal from jobs/job-errors.ts,
+// and jobUpdated: every committed transition published through Redis so any instance serves it.
+import type { JobAssignment, JobStatus } from "@ms5/db";
+import { ApiError, defineLoader, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { ChecklistRequired, InvalidInput, InvalidJobTransition, NotFound, NotYourJob } from "../jobs/job-errors.ts";
 import { acceptJob, assignJob, cancelJob, completeJob, startJob } from "../jobs/job-workflow.ts";
-import { EquipmentRef, LineRef } from "./plant.ts";
+import { type LiveEvent, liveEventHubOf } from "../live-events/index.ts";
+import { EquipmentRef, LineRef, lineById } from "./plant.ts";
 
 /** A list of jobs returns at most this many. @default 200 */
 export const MAX_JOBS_LISTED = 200;
@@ -100,6 +102,75 @@ export const JobRef = builder.prismaObject("JobAssignment", {
   }),
 });
 
+const jobById = defineLoader<string, JobAssignment | null>(async (ids, { prisma }) => {
+  const rows = await prisma.jobAssignment.findMany({ where: { id: { in: [...ids] } } });
+  return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+});
+
+/**
+ * Tells every instance's jobUpdated subscribers about a committed transition. Runs after the commit
+ * and never fails the mutation: the job changed whether or not the event reaches anyone.
+ */
+async function publishJobUpdated(context: SubgraphContext, job: JobAssignment): Promise<JobAssignment> {
+  const hub = context.redis ? liveEventHubOf(context.redis) : undefined;
+  await hub?.publish({
+    kind: "job",
+    lineId: job.lineId,
+    jobId: job.id,
+    assigneeId: job.assigneeId,
+    status: job.status,
+    at: new Date().toISOString(),
+  });
+  return job;
+}
+
+/** Keeps the events `keep` accepts; returning it ends the inner iterator at once, even mid-wait. */
+function filteredEvents(
+  inner: AsyncIterableIterator<LiveEvent>,
+  keep: (event: LiveEvent) => boolean,
+): AsyncIterableIterator<LiveEvent> {
+  const iterator: AsyncIterableIterator<LiveEvent> = {
+    async next() {
+      for (;;) {
+        const result = await inner.next();
+        if (result.done || keep(result.value)) return result;
+      }
+    },
+    return: () => inner.return?.() ?? Promise.resolve({ value: undefined, done: true }),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+builder.subscriptionFields((t) => ({
+  jobUpdated: t.field({
+    type: JobRef,
+    description:
+      "A job of the line each time it is assigned or moves to another status (read fresh from the database).",
+    authScopes: { permission: "job:read" },
+    args: {
+      lineId: t.arg.id({ required: true }),
+      assignedToMe: t.arg.boolean({ defaultValue: false, description: "Only jobs assigned to the caller." }),
+    },
+    subscribe: async (_root, args, context) => {
+      const lineId = uuidArgument(args.lineId, "lineId");
+      const mine = args.assignedToMe ? userActorOf(context).userId : undefined;
+      const hub = liveEventHubOf(context.redis);
+      if (!hub) throw new Error("live events are not running on this instance");
+      if (!(await context.loaders.of(lineById).load(lineId))) {
+        throw new ApiError("NOT_FOUND", `There is no line ${lineId}.`);
+      }
+      const events = await hub.events(lineId, ["job"]);
+      return filteredEvents(events, (event) => event.kind === "job" && (!mine || event.assigneeId === mine));
+    },
+    resolve: async (event: LiveEvent, _args, context) => {
+      const job = event.kind === "job" ? await context.loaders.of(jobById).load(event.jobId) : null;
+      if (!job) throw new ApiError("NOT_FOUND", "The job of this event no longer exists.");
+      return job;
+    },
+  }),
+}));
+
 builder.queryFields((t) => ({
   myJobs: t.prismaField({
     type: [JobRef],
@@ -169,7 +240,7 @@ builder.mutationFields((t) => ({
         equipmentId: optionalId(input.equipmentId, "equipmentId"),
         workOrderId: optionalId(input.workOrderId, "workOrderId"),
         assigneeId: uuidArgument(input.assigneeId, "assigneeId"),
-      }),
+      }).then((job) => publishJobUpdated(context, job)),
   }),
   acceptJob: t.field({
     type: JobRef,
@@ -181,7 +252,7 @@ builder.mutationFields((t) => ({
       acceptJob(context.prisma, userActorOf(context), {
         jobId: uuidArgument(args.jobId, "jobId"),
         idempotencyKey: args.idempotencyKey,
-      }),
+      }).then((job) => publishJobUpdated(context, job)),
   }),
   startJob: t.field({
     type: JobRef,
@@ -193,7 +264,7 @@ builder.mutationFields((t) => ({
       startJob(context.prisma, userActorOf(context), {
         jobId: uuidArgument(args.jobId, "jobId"),
         idempotencyKey: args.idempotencyKey,
-      }),
+      }).then((job) => publishJobUpdated(context, job)),
   }),
   completeJob: t.field({
     type: JobRef,
@@ -212,7 +283,7 @@ builder.mutationFields((t) => ({
         actualGoodQuantity: args.actualGoodQuantity,
         actualRejectQuantity: args.actualRejectQuantity,
         idempotencyKey: args.idempotencyKey,
-      }),
+      }).then((job) => publishJobUpdated(context, job)),
   }),
   cancelJob: t.field({
     type: JobRef,
@@ -229,6 +300,6 @@ builder.mutationFields((t) => ({
         jobId: uuidArgument(args.jobId, "jobId"),
         reason: args.reason,
         idempotencyKey: args.idempotencyKey,
-      }),
+      }).then((job) => publishJobUpdated(context, job)),
   }),
 }));

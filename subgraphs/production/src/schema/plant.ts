@@ -1,21 +1,17 @@
-// The plant model (ISA-95 site > line > equipment) and product types, read-only: the Line and
-// Equipment entities other subgraphs extend, lines as a Relay-style connection, and every
-// list-of-children field through a per-request DataLoader.
-import type { Equipment, Line, ProductType, Site } from "@ms5/db";
-import { ApiError, defineLoader } from "@ms5/kit/subgraph";
+// The plant model (ISA-95 site > area > line > equipment) and product types, read side: the Line
+// and Equipment entities other subgraphs extend, Relay-style connections with filters for each, and
+// every list-of-children field through a per-request DataLoader. Changes live in plant-admin.ts.
+import type { Area, Equipment, Line, Prisma, ProductType, Site } from "@ms5/db";
+import { defineLoader } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
+import { afterKeyset, CONNECTION_DEFAULTS, connectionRef, keysetPage } from "./relay-connection.ts";
 
-/** A page may ask for at most this many lines. */
-export const MAX_LINES_PAGE_SIZE = 100;
-/** @default 20 lines when `first` is not given. */
-export const DEFAULT_LINES_PAGE_SIZE = 20;
-
-const lineById = defineLoader<string, Line | null>(async (ids, { prisma }) => {
+export const lineById = defineLoader<string, Line | null>(async (ids, { prisma }) => {
   const rows = await prisma.line.findMany({ where: { id: { in: [...ids] } } });
   return ids.map((id) => rows.find((row) => row.id === id) ?? null);
 });
 
-const equipmentById = defineLoader<string, Equipment | null>(async (ids, { prisma }) => {
+export const equipmentById = defineLoader<string, Equipment | null>(async (ids, { prisma }) => {
   const rows = await prisma.equipment.findMany({ where: { id: { in: [...ids] } } });
   return ids.map((id) => rows.find((row) => row.id === id) ?? null);
 });
@@ -27,6 +23,31 @@ export const equipmentOfLine = defineLoader<string, Equipment[]>(async (lineIds,
     orderBy: [{ sequence: "asc" }, { code: "asc" }],
   });
   return lineIds.map((lineId) => rows.filter((row) => row.lineId === lineId));
+});
+
+export const siteById = defineLoader<string, Site | null>(async (ids, { prisma }) => {
+  const rows = await prisma.site.findMany({ where: { id: { in: [...ids] } } });
+  return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+});
+
+export const productTypeById = defineLoader<string, ProductType | null>(async (ids, { prisma }) => {
+  const rows = await prisma.productType.findMany({ where: { id: { in: [...ids] } } });
+  return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+});
+
+const areaById = defineLoader<string, Area | null>(async (ids, { prisma }) => {
+  const rows = await prisma.area.findMany({ where: { id: { in: [...ids] } } });
+  return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+});
+
+const areasOfSite = defineLoader<string, Area[]>(async (siteIds, { prisma }) => {
+  const rows = await prisma.area.findMany({ where: { siteId: { in: [...siteIds] } }, orderBy: { code: "asc" } });
+  return siteIds.map((siteId) => rows.filter((row) => row.siteId === siteId));
+});
+
+const linesOfArea = defineLoader<string, Line[]>(async (areaIds, { prisma }) => {
+  const rows = await prisma.line.findMany({ where: { areaId: { in: [...areaIds] } }, orderBy: { code: "asc" } });
+  return areaIds.map((areaId) => rows.filter((row) => row.areaId === areaId));
 });
 
 const siteOfArea = defineLoader<string, Site>(async (areaIds, { prisma }) => {
@@ -58,6 +79,17 @@ export const SiteRef = builder.prismaObject("Site", {
     code: t.exposeString("code"),
     name: t.exposeString("name"),
     timezone: t.exposeString("timezone", { description: "IANA time zone shifts are defined in." }),
+    active: t.exposeBoolean("active"),
+  }),
+});
+
+export const AreaRef = builder.prismaObject("Area", {
+  description: "A part of a site (a hall, a department) that groups lines.",
+  authScopes: { permission: "plant:read" },
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    code: t.exposeString("code"),
+    name: t.exposeString("name"),
   }),
 });
 
@@ -103,12 +135,38 @@ builder.asEntity(EquipmentRef, {
 
 // Fields between the three types, added once all three exist.
 builder.objectFields(SiteRef, (t) => ({
+  areas: t.field({
+    type: [AreaRef],
+    resolve: (site, _args, context) => context.loaders.of(areasOfSite).load(site.id),
+  }),
   lines: t.field({
     type: [LineRef],
     resolve: (site, _args, context) => context.loaders.of(linesOfSite).load(site.id),
   }),
 }));
+builder.objectFields(AreaRef, (t) => ({
+  site: t.field({
+    type: SiteRef,
+    resolve: async (area, _args, context) => {
+      const site = await context.loaders.of(siteById).load(area.siteId);
+      if (!site) throw new Error(`site ${area.siteId} of area ${area.id} vanished`);
+      return site;
+    },
+  }),
+  lines: t.field({
+    type: [LineRef],
+    resolve: (area, _args, context) => context.loaders.of(linesOfArea).load(area.id),
+  }),
+}));
 builder.objectFields(LineRef, (t) => ({
+  area: t.field({
+    type: AreaRef,
+    resolve: async (line, _args, context) => {
+      const area = await context.loaders.of(areaById).load(line.areaId);
+      if (!area) throw new Error(`area ${line.areaId} of line ${line.id} vanished`);
+      return area;
+    },
+  }),
   site: t.field({
     type: SiteRef,
     resolve: (line, _args, context) => context.loaders.of(siteOfArea).load(line.areaId),
@@ -145,89 +203,145 @@ export const ProductTypeRef = builder.prismaObject("ProductType", {
   }),
 });
 
-// Relay connection types, written out: the kit's builder has no relay plugin.
-const PageInfoRef = builder.objectRef<{
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  startCursor: string | null;
-  endCursor: string | null;
-}>("PageInfo");
-PageInfoRef.implement({
-  shareable: true,
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean("hasNextPage"),
-    hasPreviousPage: t.exposeBoolean("hasPreviousPage"),
-    startCursor: t.exposeString("startCursor", { nullable: true }),
-    endCursor: t.exposeString("endCursor", { nullable: true }),
-  }),
-});
+const SiteConnectionRef = connectionRef("Site", SiteRef);
+const LineConnectionRef = connectionRef("Line", LineRef);
+const EquipmentConnectionRef = connectionRef("Equipment", EquipmentRef);
+const ProductTypeConnectionRef = connectionRef("ProductType", ProductTypeRef);
 
-interface LineEdge {
-  cursor: string;
-  node: Line;
-}
-const LineEdgeRef = builder.objectRef<LineEdge>("LineEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: LineRef, resolve: (edge) => edge.node }),
-  }),
-});
-const LineConnectionRef = builder
-  .objectRef<{ edges: LineEdge[]; pageInfo: typeof PageInfoRef.$inferType }>("LineConnection")
-  .implement({
-    fields: (t) => ({
-      edges: t.field({ type: [LineEdgeRef], resolve: (connection) => connection.edges }),
-      pageInfo: t.field({ type: PageInfoRef, resolve: (connection) => connection.pageInfo }),
-    }),
-  });
+const FIRST_DESCRIPTION = `At most ${CONNECTION_DEFAULTS.maxPageSize}; ${CONNECTION_DEFAULTS.defaultPageSize} when omitted.`;
 
-/** Cursors are opaque to clients: the line's code (unique, the sort key), base64url-encoded. */
-function lineCursor(line: Line): string {
-  return Buffer.from(`line:${line.code}`).toString("base64url");
-}
-
-function codeOfCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!decoded.startsWith("line:")) throw new ApiError("BAD_USER_INPUT", `after "${cursor}" is not a cursor of lines.`);
-  return decoded.slice("line:".length);
+/** A case-insensitive "code or name contains" filter; none for a blank search. */
+function codeOrNameContains(search: string | null | undefined) {
+  const text = search?.trim();
+  if (!text) return {};
+  return {
+    OR: [
+      { code: { contains: text, mode: "insensitive" as const } },
+      { name: { contains: text, mode: "insensitive" as const } },
+    ],
+  };
 }
 
 builder.queryFields((t) => ({
+  sites: t.field({
+    type: SiteConnectionRef,
+    description: "Sites ordered by code, a page at a time.",
+    authScopes: { permission: "plant:read" },
+    args: {
+      first: t.arg.int({ description: FIRST_DESCRIPTION }),
+      after: t.arg.string({ description: "The endCursor of the previous page." }),
+      search: t.arg.string({ description: "Only sites whose code or name contains this (any case)." }),
+      activeOnly: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: (_root, args, { prisma }) =>
+      keysetPage<Site>({
+        list: "sites",
+        args,
+        sortOf: (site) => site.code,
+        fetch: (after, take) =>
+          prisma.site.findMany({
+            where: {
+              AND: [
+                afterKeyset("code", after) as Prisma.SiteWhereInput,
+                codeOrNameContains(args.search),
+                args.activeOnly ? { active: true } : {},
+              ],
+            },
+            orderBy: [{ code: "asc" }, { id: "asc" }],
+            take,
+          }),
+      }),
+  }),
   lines: t.field({
     type: LineConnectionRef,
     description: "Lines ordered by code, a page at a time.",
     authScopes: { permission: "plant:read" },
     args: {
-      first: t.arg.int({ description: `At most ${MAX_LINES_PAGE_SIZE}; ${DEFAULT_LINES_PAGE_SIZE} when omitted.` }),
+      first: t.arg.int({ description: FIRST_DESCRIPTION }),
       after: t.arg.string({ description: "The endCursor of the previous page." }),
       activeOnly: t.arg.boolean({ defaultValue: false }),
+      siteId: t.arg.id({ description: "Only the lines of this site." }),
+      areaId: t.arg.id({ description: "Only the lines of this area." }),
+      search: t.arg.string({ description: "Only lines whose code or name contains this (any case)." }),
     },
-    resolve: async (_root, args, { prisma }) => {
-      const first = args.first ?? DEFAULT_LINES_PAGE_SIZE;
-      if (first < 0 || first > MAX_LINES_PAGE_SIZE) {
-        throw new ApiError("BAD_USER_INPUT", `first must be between 0 and ${MAX_LINES_PAGE_SIZE}.`);
-      }
-      const afterCode = args.after ? codeOfCursor(args.after) : undefined;
-      const rows = await prisma.line.findMany({
-        where: {
-          ...(afterCode === undefined ? {} : { code: { gt: afterCode } }),
-          ...(args.activeOnly ? { active: true } : {}),
-        },
-        orderBy: { code: "asc" },
-        take: first + 1,
+    resolve: (_root, args, { prisma }) => {
+      const filters: Prisma.LineWhereInput[] = [codeOrNameContains(args.search)];
+      if (args.activeOnly) filters.push({ active: true });
+      if (args.siteId) filters.push({ area: { siteId: uuidArgument(args.siteId, "siteId") } });
+      if (args.areaId) filters.push({ areaId: uuidArgument(args.areaId, "areaId") });
+      return keysetPage<Line>({
+        list: "lines",
+        args,
+        sortOf: (line) => line.code,
+        fetch: (after, take) =>
+          prisma.line.findMany({
+            where: { AND: [afterKeyset("code", after) as Prisma.LineWhereInput, ...filters] },
+            orderBy: [{ code: "asc" }, { id: "asc" }],
+            take,
+          }),
       });
-      const page = rows.slice(0, first);
-      const edges = page.map((node) => ({ cursor: lineCursor(node), node }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: rows.length > first,
-          hasPreviousPage: afterCode !== undefined,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
     },
+  }),
+  allEquipment: t.field({
+    type: EquipmentConnectionRef,
+    description: "Equipment across lines ordered by code, a page at a time.",
+    authScopes: { permission: "plant:read" },
+    args: {
+      first: t.arg.int({ description: FIRST_DESCRIPTION }),
+      after: t.arg.string({ description: "The endCursor of the previous page." }),
+      lineId: t.arg.id({ description: "Only the equipment of this line." }),
+      kind: t.arg.string({ description: "Only equipment of this kind (bagger, palletiser...)." }),
+      activeOnly: t.arg.boolean({ defaultValue: false }),
+      constraintsOnly: t.arg.boolean({ defaultValue: false, description: "Only each line's constraint." }),
+      search: t.arg.string({ description: "Only equipment whose code or name contains this (any case)." }),
+    },
+    resolve: (_root, args, { prisma }) => {
+      const filters: Prisma.EquipmentWhereInput[] = [codeOrNameContains(args.search)];
+      if (args.lineId) filters.push({ lineId: uuidArgument(args.lineId, "lineId") });
+      if (args.kind) filters.push({ kind: args.kind });
+      if (args.activeOnly) filters.push({ active: true });
+      if (args.constraintsOnly) filters.push({ isConstraint: true });
+      return keysetPage<Equipment>({
+        list: "equipment",
+        args,
+        sortOf: (equipment) => equipment.code,
+        fetch: (after, take) =>
+          prisma.equipment.findMany({
+            where: { AND: [afterKeyset("code", after) as Prisma.EquipmentWhereInput, ...filters] },
+            orderBy: [{ code: "asc" }, { id: "asc" }],
+            take,
+          }),
+      });
+    },
+  }),
+  productTypes: t.field({
+    type: ProductTypeConnectionRef,
+    description: "Product types ordered by code, a page at a time.",
+    authScopes: { permission: "plant:read" },
+    args: {
+      first: t.arg.int({ description: FIRST_DESCRIPTION }),
+      after: t.arg.string({ description: "The endCursor of the previous page." }),
+      activeOnly: t.arg.boolean({ defaultValue: true }),
+      search: t.arg.string({ description: "Only product types whose code or name contains this (any case)." }),
+    },
+    resolve: (_root, args, { prisma }) =>
+      keysetPage<ProductType>({
+        list: "product-types",
+        args,
+        sortOf: (productType) => productType.code,
+        fetch: (after, take) =>
+          prisma.productType.findMany({
+            where: {
+              AND: [
+                afterKeyset("code", after) as Prisma.ProductTypeWhereInput,
+                codeOrNameContains(args.search),
+                args.activeOnly ? { active: true } : {},
+              ],
+            },
+            orderBy: [{ code: "asc" }, { id: "asc" }],
+            take,
+          }),
+      }),
   }),
   line: t.field({
     type: LineRef,
@@ -243,16 +357,18 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, context) => context.loaders.of(equipmentById).load(uuidArgument(id, "id")),
   }),
-  sites: t.field({
-    type: [SiteRef],
+  site: t.field({
+    type: SiteRef,
+    nullable: true,
     authScopes: { permission: "plant:read" },
-    resolve: (_root, _args, { prisma }) => prisma.site.findMany({ orderBy: { code: "asc" } }),
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, context) => context.loaders.of(siteById).load(uuidArgument(id, "id")),
   }),
-  productTypes: t.field({
-    type: [ProductTypeRef],
+  productType: t.field({
+    type: ProductTypeRef,
+    nullable: true,
     authScopes: { permission: "plant:read" },
-    args: { activeOnly: t.arg.boolean({ defaultValue: true }) },
-    resolve: (_root, args, { prisma }): Promise<ProductType[]> =>
-      prisma.productType.findMany({ where: args.activeOnly ? { active: true } : {}, orderBy: { code: "asc" } }),
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, context) => context.loaders.of(productTypeById).load(uuidArgument(id, "id")),
   }),
 }));

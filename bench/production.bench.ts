@@ -1,0 +1,574 @@
+// `pnpm bench:production`: the production subgraph's live path, measured side by side in one run.
+//   entries_per_s                stream entries one telemetry consumer applies per second (a backlog)
+//   lag_p99_ms                   XADD -> committed, p99, with 10,000 entries/s offered
+//   write_vs_copy_ratio          hot write path rows/s over COPY rows/s into the same table (worst
+//                                of samples, counts, OEE buckets; each also reported)
+//   sensor_to_subscriber_p50_ms  emulator state change -> gateway subscriber receives it, at the
+//   sensor_to_subscriber_p99_ms  plant load (20 lines x 5 equipment x 50 tags at 1 Hz, 1,000 subscribers)
+//   vs_bare_path_ratio           that p50 over a bare bridge -> Redis -> ws path's p50, same events
+// Its own redis-server and database; the bridge, the subgraph + gateway and the bare relay run as
+// child processes; this process runs the emulated PLCs and the subscribers.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { type ConsumedEntry, createLogger, createRedisClient, type RedisClient, startRedisServer } from "@ms5/kit";
+import { freePort } from "@ms5/kit/testing";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import WebSocket from "ws";
+import { type RunningLogixEmulator, startLogixEmulator } from "../plc-bridge/emulator/index.ts";
+import { streamKey } from "../schema/src/streams.ts";
+import { gatewaySubscriptionClient } from "../subgraphs/production/src/end-to-end/floor-gateway.ts";
+import {
+  applyTelemetryBatch,
+  type BatchedTelemetryEntry,
+} from "../subgraphs/production/src/line-state/apply-telemetry-batch.ts";
+import { startTelemetryConsumer } from "../subgraphs/production/src/line-state/telemetry-consumer.ts";
+import { parseTelemetryEntry } from "../subgraphs/production/src/line-state/telemetry-entry.ts";
+import { recomputeOeeRecords } from "../subgraphs/production/src/oee-records/recompute-oee-records.ts";
+import { type BenchMetric, writeBenchResult } from "./bench-result.ts";
+import { type BenchLine, bridgePlantConfig, openBenchPlant, PLANT_LOAD } from "./production/bench-plant.ts";
+
+const BENCH = {
+  /** Entries in the backlog one consumer works through. */
+  backlogEntries: 40_000,
+  /** Offered rate and duration of the lag measurement. */
+  offeredPerSecond: 10_000,
+  lagSeconds: 10,
+  /** Rows per table in the write-path comparison. */
+  writeRows: 20_000,
+  /** Hot path batch: what one consumer read applies at once. */
+  writeBatch: 500,
+  subscribersPerLine: 50,
+  /** One state change every this many ms, round-robin over the lines, for this long. */
+  changeEveryMs: 250,
+  measureSeconds: 30,
+  warmupSeconds: 8,
+};
+
+const logger = createLogger({ service: "bench-production", level: "warn" });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const REPO = path.resolve(import.meta.dirname, "..");
+const workDir = mkdtempSync(path.join(tmpdir(), "ms5-bench-production-"));
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** A realistic mix for one equipment: mostly analog samples, some counts and energy, a few state changes. */
+function syntheticEntry(line: BenchLine, e: number, seq: number): Record<string, string> {
+  const eq = line.equipment[e % line.equipment.length]!;
+  const header = {
+    v: "1",
+    plc: `PLC-${line.code}`,
+    seq: String(seq),
+    equipment: eq.code,
+    line: line.code,
+    ts: String(Date.now()),
+  };
+  const roll = seq % 100;
+  if (roll < 1) return { ...header, type: "state", state: seq % 200 < 100 ? "IDLE" : "RUNNING", previousState: "" };
+  if (roll < 11)
+    return { ...header, type: "counts", goodDelta: "3", rejectDelta: "0", goodTotal: "0", rejectTotal: "0" };
+  if (roll < 15) return { ...header, type: "energy", meterKwh: String(seq / 100), deltaKwh: "0.01" };
+  return { ...header, type: "sample", signal: `analog${seq % 37}`, value: String(100 + (seq % 17)), reason: "change" };
+}
+
+async function xaddAll(redis: RedisClient, entries: { key: string; fields: Record<string, string> }[]) {
+  for (let i = 0; i < entries.length; i += 1_000) {
+    const multi = redis.multi();
+    for (const { key, fields } of entries.slice(i, i + 1_000)) multi.xAdd(key, "*", fields);
+    await multi.execAsPipeline();
+  }
+}
+
+/** entries_per_s: a backlog in the 20 lines' streams, one consumer, until every entry is applied. */
+async function measureBacklog(plant: Awaited<ReturnType<typeof openBenchPlant>>, redis: RedisClient, redisUrl: string) {
+  const keyPrefix = `bench-backlog-${randomUUID().slice(0, 6)}:`;
+  const entries = Array.from({ length: BENCH.backlogEntries }, (_, i) => {
+    const line = plant.lines[i % plant.lines.length]!;
+    return {
+      key: streamKey(line.code, "telemetry", keyPrefix),
+      fields: syntheticEntry(line, Math.floor(i / 20), i + 1),
+    };
+  });
+  await xaddAll(redis, entries);
+  const consumerRedis = createRedisClient({ url: redisUrl });
+  await consumerRedis.connect();
+  let applied = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const started = performance.now();
+  const consumer = await startTelemetryConsumer({
+    prisma: plant.db.prisma,
+    redis: consumerRedis,
+    logger,
+    consumerName: "bench-backlog",
+    keyPrefix,
+    settings: { blockMs: 100 },
+    onApplied: (batch) => {
+      applied += batch.length;
+      if (applied >= BENCH.backlogEntries) done();
+    },
+  });
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.stop();
+  consumerRedis.destroy();
+  return { entriesPerSecond: BENCH.backlogEntries / seconds };
+}
+
+/** lag_p99_ms: 10,000 entries/s offered for lagSeconds while one consumer applies them. */
+async function measureLag(plant: Awaited<ReturnType<typeof openBenchPlant>>, redisUrl: string) {
+  const keyPrefix = `bench-lag-${randomUUID().slice(0, 6)}:`;
+  const consumerRedis = createRedisClient({ url: redisUrl });
+  await consumerRedis.connect();
+  const lags: number[] = [];
+  const consumer = await startTelemetryConsumer({
+    prisma: plant.db.prisma,
+    redis: consumerRedis,
+    logger,
+    consumerName: "bench-lag",
+    keyPrefix,
+    settings: { blockMs: 100 },
+    onApplied: (batch: readonly ConsumedEntry[]) => {
+      const now = Date.now();
+      for (const entry of batch) lags.push(now - Number(entry.id.split("-")[0]));
+    },
+  });
+  // The producer is its own process, so its pacing does not share this event loop.
+  const producer = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(import.meta.dirname, "production/stream-producer.ts")],
+    {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        REDIS_URL: redisUrl,
+        STREAM_KEY_PREFIX: keyPrefix,
+        LINES: JSON.stringify(
+          plant.lines.map((line) => ({ code: line.code, equipment: line.equipment.map((eq) => eq.code) })),
+        ),
+        RATE: String(BENCH.offeredPerSecond),
+        SECONDS: String(BENCH.lagSeconds),
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  let offered = { entries: 0, seconds: 1 };
+  createInterface({ input: producer.stdout! }).on("line", (text) => {
+    offered = JSON.parse(text) as typeof offered;
+  });
+  await new Promise((resolve) => producer.once("exit", resolve));
+  const deadline = Date.now() + 60_000;
+  while (lags.length < offered.entries && Date.now() < deadline) await sleep(100);
+  await consumer.stop();
+  consumerRedis.destroy();
+  return {
+    lagP50: percentile(lags, 50),
+    lagP99: percentile(lags, 99),
+    applied: lags.length,
+    offeredPerSecond: offered.entries / offered.seconds,
+  };
+}
+
+async function copyRows(client: pg.PoolClient, statement: string, rows: string[]): Promise<number> {
+  const started = performance.now();
+  await pipeline(Readable.from(rows.map((row) => `${row}\n`)), client.query(copyFrom(statement)));
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+/** write_vs_copy_ratio: the consumer's write path and the OEE recompute against COPY into the same tables. */
+async function measureWritePath(plant: Awaited<ReturnType<typeof openBenchPlant>>) {
+  const prisma = plant.db.prisma;
+  const eq = plant.lines[0]!.equipment[0]!;
+  const ref = { id: eq.id, lineId: plant.lines[0]!.id, isConstraint: true, microStopThresholdSeconds: 120 };
+  const base = Date.now() - 2 * 86_400_000;
+  const batched = (type: "sample" | "counts", runId: string): BatchedTelemetryEntry[] =>
+    Array.from({ length: BENCH.writeRows }, (_, i) => ({
+      entry: parseTelemetryEntry({
+        v: "1",
+        plc: "PLC-BENCH",
+        seq: String(i + 1),
+        equipment: eq.code,
+        line: plant.lines[0]!.code,
+        ts: String(base + i * 1_000),
+        ...(type === "sample"
+          ? { type, signal: "analog0", value: String(i % 100) }
+          : { type, goodDelta: "3", rejectDelta: "1" }),
+      }),
+      source: { stream: `bench-write-${runId}`, id: `${base + i}-0`, group: "production" },
+      equipment: ref,
+    }));
+
+  async function hotPath(entries: BatchedTelemetryEntry[]): Promise<number> {
+    const started = performance.now();
+    for (let i = 0; i < entries.length; i += BENCH.writeBatch) {
+      await applyTelemetryBatch(prisma, entries.slice(i, i + BENCH.writeBatch));
+    }
+    return entries.length / ((performance.now() - started) / 1000);
+  }
+
+  const pool = new pg.Pool({ connectionString: plant.db.url, max: 1 });
+  const client = await pool.connect();
+  try {
+    const iso = (i: number) => new Date(base + i * 1_000).toISOString();
+    const samplesHot = await hotPath(batched("sample", "s"));
+    const samplesCopy = await copyRows(
+      client,
+      'COPY telemetry_sample ("equipmentId", signal, "recordedAt", value, "plcSequence") FROM STDIN',
+      Array.from({ length: BENCH.writeRows }, (_, i) => `${eq.id}\tanalog1\t${iso(i)}\t${i % 100}\t${i + 1}`),
+    );
+    const countsHot = await hotPath(batched("counts", "c"));
+    const countsCopy = await copyRows(
+      client,
+      'COPY production_count ("equipmentId", "lineId", "recordedAt", "goodDelta", "rejectDelta", "plcSequence", "sourceStreamId") FROM STDIN',
+      Array.from(
+        { length: BENCH.writeRows },
+        (_, i) => `${eq.id}\t${ref.lineId}\t${iso(i)}\t3\t1\t${i + 1}\tbench-copy/${i}`,
+      ),
+    );
+
+    // OEE buckets: a day of minute buckets recomputed from the event log (equipment + line rows).
+    const from = new Date(Math.floor(base / 86_400_000) * 86_400_000);
+    const to = new Date(from.getTime() + 86_400_000);
+    const started = performance.now();
+    await recomputeOeeRecords(prisma, { equipmentId: eq.id, from, to, bucket: "MINUTE", now: new Date() });
+    const oeeRows = await prisma.oeeRecord.count({ where: { bucket: "MINUTE", bucketStart: { gte: from, lt: to } } });
+    const oeeHot = oeeRows / ((performance.now() - started) / 1000);
+    const oeeCopy = await copyRows(
+      client,
+      `COPY oee_record (id, scope, "lineId", "equipmentId", "subjectKey", bucket, "bucketStart", "bucketEnd",
+        "plannedProductionSeconds", "runSeconds", "totalCount", "goodCount", "rejectCount",
+        availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds",
+        "smallStopSeconds", "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds") FROM STDIN`,
+      Array.from({ length: oeeRows }, (_, i) => {
+        const start = new Date(from.getTime() + (i % 1_440) * 60_000);
+        const end = new Date(start.getTime() + 60_000);
+        return [
+          randomUUID(),
+          "EQUIPMENT",
+          ref.lineId,
+          eq.id,
+          `BENCH-COPY:${Math.floor(i / 1_440)}`,
+          "MINUTE",
+          start.toISOString(),
+          end.toISOString(),
+          60,
+          60,
+          40,
+          39,
+          1,
+          1,
+          1,
+          0.975,
+          0.975,
+          0,
+          0,
+          0,
+          0,
+          0,
+          1.5,
+        ].join("\t");
+      }),
+    );
+    return { samplesHot, samplesCopy, countsHot, countsCopy, oeeHot, oeeCopy, oeeRows };
+  } finally {
+    client.release();
+    await pool.end();
+  }
+}
+
+function startChild(script: string, env: Record<string, string>): { child: ChildProcess; firstLine: Promise<string> } {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    // stdin stays open: the child ends itself when it closes, i.e. when this process is gone.
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  spawned.add(child);
+  const firstLine = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on("line", (text) => {
+      if (text.startsWith("READY ")) resolve(text.slice("READY ".length));
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { child, firstLine };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Sensor to subscriber at plant load, through the gateway and through the bare relay, same events. */
+async function measureSensorToSubscriber(plant: Awaited<ReturnType<typeof openBenchPlant>>, redisUrl: string) {
+  const keyPrefix = "bench-plant:";
+  const emulators: RunningLogixEmulator[] = [];
+  const children: ChildProcess[] = [];
+  const sockets: WebSocket[] = [];
+  const clients: ReturnType<typeof gatewaySubscriptionClient>[] = [];
+  try {
+    for (const [l, line] of plant.lines.entries()) {
+      emulators.push(
+        await startLogixEmulator({
+          seed: l + 1,
+          equipment: line.equipment.map((eq, e) => ({
+            tagPrefix: eq.tagPrefix,
+            targetSpeedPerMinute: 40,
+            faultWords: 2 as const,
+            faultBits: [1, 2, 3, 4],
+            extraTags: PLANT_LOAD.tagsPerEquipment - 13,
+            // The measured machine changes state only when told; the others live their own lives.
+            autonomous: e !== 0,
+          })),
+        }),
+      );
+    }
+    const plantFile = path.join(workDir, "plant.json");
+    writeFileSync(
+      plantFile,
+      JSON.stringify(
+        bridgePlantConfig(
+          plant.lines,
+          emulators.map((emulator) => emulator.port),
+        ),
+      ),
+    );
+
+    const floor = startChild("bench/production/floor-server.ts", {
+      DATABASE_URL: plant.db.url,
+      REDIS_URL: redisUrl,
+      STREAM_KEY_PREFIX: keyPrefix,
+    });
+    children.push(floor.child);
+    const relay = startChild("bench/production/bare-relay.ts", {
+      REDIS_URL: redisUrl,
+      STREAM_KEY_PREFIX: keyPrefix,
+      LINE_CODES: plant.lines.map((line) => line.code).join(","),
+    });
+    children.push(relay.child);
+    const { wsUrl, token } = JSON.parse(await floor.firstLine) as { wsUrl: string; token: string };
+    const { url: relayUrl } = JSON.parse(await relay.firstLine) as { url: string };
+    const bridge = spawn(process.execPath, ["--import", "tsx", "plc-bridge/src/server.ts"], {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        BRIDGE_PLANT_CONFIG: plantFile,
+        BRIDGE_BUFFER_DIR: path.join(workDir, "bridge-buffer"),
+        BRIDGE_OPS_PORT: String(await freePort()),
+        REDIS_URL: redisUrl,
+        STREAM_KEY_PREFIX: keyPrefix,
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    children.push(bridge);
+    spawned.add(bridge);
+
+    // Changes in flight: per line, the measured machine's expected state and when it was made.
+    const inFlight = new Map<string, { state: string; at: number }>();
+    const gatewayLatencies: number[] = [];
+    const bareLatencies: number[] = [];
+    let recording = false;
+    const measuredId = new Map(plant.lines.map((line) => [line.equipment[0]!.id, line.code]));
+    const measuredCode = new Map(plant.lines.map((line) => [line.equipment[0]!.code, line.code]));
+
+    for (const line of plant.lines) {
+      for (let s = 0; s < BENCH.subscribersPerLine; s++) {
+        const client = gatewaySubscriptionClient(wsUrl, token);
+        clients.push(client);
+        client.subscribe<{ equipmentStatusChanged: { id: string; liveState: { state: string } | null } }>(
+          {
+            query:
+              "subscription ($lineId: ID!) { equipmentStatusChanged(lineId: $lineId) { id code liveState { state } } }",
+            variables: { lineId: line.id },
+          },
+          {
+            next: (payload) => {
+              const now = performance.now();
+              const changed = payload.data?.equipmentStatusChanged;
+              const lineCode = changed ? measuredId.get(changed.id) : undefined;
+              const expected = lineCode ? inFlight.get(lineCode) : undefined;
+              if (recording && expected && changed?.liveState?.state === expected.state) {
+                gatewayLatencies.push(now - expected.at);
+              }
+            },
+            error: (error) => logger.warn({ err: error }, "subscriber error"),
+            complete: () => {},
+          },
+        );
+        const socket = new WebSocket(`${relayUrl}/?line=${line.code}`);
+        sockets.push(socket);
+        socket.on("message", (data) => {
+          const now = performance.now();
+          const message = JSON.parse(String(data)) as { equipment: string; state: string };
+          const lineCode = measuredCode.get(message.equipment);
+          const expected = lineCode ? inFlight.get(lineCode) : undefined;
+          if (recording && expected && message.state === expected.state) bareLatencies.push(now - expected.at);
+        });
+      }
+    }
+
+    const toggle = (index: number) => {
+      const l = index % plant.lines.length;
+      const line = plant.lines[l]!;
+      const state = Math.floor(index / plant.lines.length) % 2 === 0 ? "IDLE" : "RUNNING";
+      inFlight.set(line.code, { state, at: performance.now() });
+      emulators[l]!.control.setState(line.equipment[0]!.tagPrefix, state);
+    };
+    // Warm-up: connections, plans, the consumer catching up with the bridge's first reads.
+    let index = 0;
+    const warmupEnd = Date.now() + BENCH.warmupSeconds * 1_000;
+    while (Date.now() < warmupEnd) {
+      toggle(index++);
+      await sleep(BENCH.changeEveryMs);
+    }
+    recording = true;
+    const measureEnd = Date.now() + BENCH.measureSeconds * 1_000;
+    let changes = 0;
+    while (Date.now() < measureEnd) {
+      toggle(index++);
+      changes++;
+      await sleep(BENCH.changeEveryMs);
+    }
+    await sleep(2_000);
+    recording = false;
+    return {
+      changes,
+      gatewayDeliveries: gatewayLatencies.length,
+      bareDeliveries: bareLatencies.length,
+      p50: percentile(gatewayLatencies, 50),
+      p99: percentile(gatewayLatencies, 99),
+      bareP50: percentile(bareLatencies, 50),
+      bareP99: percentile(bareLatencies, 99),
+    };
+  } finally {
+    for (const client of clients) void client.dispose();
+    for (const socket of sockets) socket.terminate();
+    for (const child of children.reverse()) await stopChild(child);
+    for (const emulator of emulators) await emulator.stop();
+  }
+}
+
+/** Every child this run started: killed on any exit, a crash included, so none outlives the run. */
+const spawned = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+/** Parts to run (BENCH_PARTS=write,backlog,lag,live); all by default. */
+const parts = new Set((process.env.BENCH_PARTS ?? "write,backlog,lag,live").split(","));
+
+const redisServer = await startRedisServer({
+  port: await freePort(),
+  dataDir: path.join(workDir, "redis"),
+  readyTimeoutMs: 10_000,
+  stopGraceMs: 5_000,
+});
+const plant = await openBenchPlant();
+const redis = createRedisClient({ url: redisServer.url });
+await redis.connect();
+process.on("exit", () => {
+  try {
+    process.kill(redisServer.pid, "SIGKILL");
+  } catch {}
+});
+try {
+  const none = Number.NaN;
+  let write = { samplesHot: none, samplesCopy: none, countsHot: none, countsCopy: none, oeeHot: none, oeeCopy: none };
+  if (parts.has("write")) {
+    console.log("write path vs COPY ...");
+    write = await measureWritePath(plant);
+    console.log(write);
+  }
+  let backlog = { entriesPerSecond: none };
+  if (parts.has("backlog")) {
+    console.log("backlog ...");
+    backlog = await measureBacklog(plant, redis, redisServer.url);
+    console.log(backlog);
+  }
+  let lag = { lagP50: none, lagP99: none, applied: 0, offeredPerSecond: none };
+  if (parts.has("lag")) {
+    console.log("lag at 10,000 entries/s ...");
+    lag = await measureLag(plant, redisServer.url);
+    console.log(lag);
+  }
+  let live = { p50: none, p99: none, bareP50: none, bareP99: none };
+  if (parts.has("live")) {
+    console.log("sensor to subscriber at plant load ...");
+    live = await measureSensorToSubscriber(plant, redisServer.url);
+    console.log(live);
+  }
+
+  const ratios = {
+    samples: write.samplesHot / write.samplesCopy,
+    counts: write.countsHot / write.countsCopy,
+    oee_buckets: write.oeeHot / write.oeeCopy,
+  };
+  const metrics: Record<string, BenchMetric> = {
+    entries_per_s: { value: Math.round(backlog.entriesPerSecond), unit: "entries/s", target: ">= 10000" },
+    lag_p99_ms: { value: round(lag.lagP99), unit: "ms", target: "<= 5" },
+    lag_p50_ms: { value: round(lag.lagP50), unit: "ms", target: "(context)" },
+    lag_offered_per_s: { value: Math.round(lag.offeredPerSecond), unit: "entries/s", target: "10000" },
+    write_vs_copy_ratio: { value: round(Math.min(...Object.values(ratios)), 3), unit: "ratio", target: ">= 0.5" },
+    write_vs_copy_ratio_samples: {
+      value: round(ratios.samples, 3),
+      unit: "ratio",
+      target: ">= 0.5",
+      baseline: Math.round(write.samplesCopy),
+    },
+    write_vs_copy_ratio_counts: {
+      value: round(ratios.counts, 3),
+      unit: "ratio",
+      target: ">= 0.5",
+      baseline: Math.round(write.countsCopy),
+    },
+    write_vs_copy_ratio_oee_buckets: {
+      value: round(ratios.oee_buckets, 3),
+      unit: "ratio",
+      target: ">= 0.5",
+      baseline: Math.round(write.oeeCopy),
+    },
+    sensor_to_subscriber_p50_ms: { value: round(live.p50), unit: "ms", target: "<= 50" },
+    sensor_to_subscriber_p99_ms: { value: round(live.p99), unit: "ms", target: "<= 250" },
+    vs_bare_path_ratio: {
+      value: round(live.p50 / live.bareP50, 2),
+      unit: "ratio",
+      target: "<= 2",
+      baseline: round(live.bareP50),
+    },
+    bare_path_p99_ms: { value: round(live.bareP99), unit: "ms", target: "(baseline)" },
+  };
+  if (parts.size < 4) {
+    console.table(metrics);
+    throw new Error("only some parts ran (BENCH_PARTS): bench/results/production.json left as it was");
+  }
+  const file = writeBenchResult(
+    "production",
+    "production subgraph: consumer, write path, sensor to subscriber",
+    metrics,
+  );
+  console.log(`wrote ${file}`);
+  console.table(
+    Object.fromEntries(Object.entries(metrics).map(([key, m]) => [key, `${m.value} ${m.unit} (${m.target})`])),
+  );
+} finally {
+  redis.destroy();
+  await plant.drop();
+  await redisServer.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
+process.exit(0);

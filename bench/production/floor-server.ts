@@ -1,0 +1,42 @@
+// Child process of `pnpm bench:production`: the production subgraph (consumer, live events) and the
+// gateway with subscriptions, over the benchmark's database and Redis. Prints one JSON line with
+// the gateway's URLs and an operator's access token, then serves until SIGTERM.
+//   DATABASE_URL, REDIS_URL, STREAM_KEY_PREFIX
+import { createPrismaClient } from "@ms5/db";
+import { createLogger, createRedisClient } from "@ms5/kit";
+import { createSigningKeyRing, generateSigningKey } from "@ms5/kit/auth";
+import { floorToken, startFloorGateway } from "../../subgraphs/production/src/end-to-end/floor-gateway.ts";
+
+const { DATABASE_URL, REDIS_URL, STREAM_KEY_PREFIX } = process.env;
+if (!DATABASE_URL || !REDIS_URL || !STREAM_KEY_PREFIX) {
+  console.error("Set DATABASE_URL, REDIS_URL and STREAM_KEY_PREFIX.");
+  process.exit(64);
+}
+const logger = createLogger({ service: "bench-floor", level: "warn" });
+const prisma = createPrismaClient({ databaseUrl: DATABASE_URL });
+const redis = createRedisClient({ url: REDIS_URL, logger });
+await redis.connect();
+const keys = await createSigningKeyRing([await generateSigningKey()]);
+const floor = await startFloorGateway({
+  prisma,
+  redis,
+  logger,
+  keys,
+  keyPrefix: STREAM_KEY_PREFIX,
+  consumerName: `bench-${process.pid}`,
+});
+const token = await floorToken(keys, prisma, "operator", ["OPERATOR"]);
+// Marked: the services log JSON lines to stdout too.
+process.stdout.write(`READY ${JSON.stringify({ url: floor.url, wsUrl: floor.wsUrl, token })}\n`);
+// stdin is a pipe from the benchmark: when it closes, the benchmark is gone and so is this process.
+process.stdin.once("close", () => process.exit(0));
+process.stdin.resume();
+process.once("SIGTERM", () => {
+  void floor
+    .close()
+    .then(() => prisma.$disconnect())
+    .finally(() => {
+      redis.destroy();
+      process.exit(0);
+    });
+});

@@ -1,0 +1,165 @@
+// Live andon subscriptions across two instances of the andon subgraph against real PostgreSQL and
+// Redis: a change committed on instance A reaches subscribers of instance B (andonRaised,
+// andonUpdated, escalationUpdated), a line filter keeps other lines' andons out, and a caller
+// without andon:read is refused when subscribing.
+import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { issueAccessToken } from "@ms5/kit/auth";
+import { GATEWAY_WEBSOCKET_INIT_BODY, signGatewayRequest } from "@ms5/kit/subgraph";
+import { testRedisPrefix } from "@ms5/kit/testing";
+import { type Client, createClient } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import { ManualClock } from "../escalation/clock.ts";
+import {
+  type AndonTestPlant,
+  callSubgraph,
+  eventually,
+  openAndonTestPlant,
+  TEST_GATEWAY_SECRET,
+} from "../testing/andon-test-plant.ts";
+import { andonEventBusOf } from "./andon-event-bus.ts";
+
+const logger = createLogger({ service: "andon-subscriptions-test", level: "silent" });
+const t0 = new Date(Date.UTC(2026, 10, 27, 10, 0, 0));
+
+interface Collected {
+  events: Record<string, unknown>[];
+  errors: unknown[];
+}
+
+describe("live andon subscriptions across instances", () => {
+  const run = inject("testRun");
+  const keyPrefix = `${testRedisPrefix(run.runId)}andon-live:`;
+  const clock = new ManualClock(t0);
+  let plant: AndonTestPlant;
+  let redisB: RedisClient;
+  let instanceA: AndonSubgraph;
+  let instanceB: AndonSubgraph;
+  let lineId: string;
+  let otherLineId: string;
+  const clients: Client[] = [];
+
+  function subscribe(token: string, query: string, variables: Record<string, unknown> = {}): Collected {
+    const authorization = `Bearer ${token}`;
+    const client = createClient({
+      url: instanceB.server.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: {
+        authorization,
+        ...signGatewayRequest({ secret: TEST_GATEWAY_SECRET, body: GATEWAY_WEBSOCKET_INIT_BODY, authorization }),
+      },
+    });
+    clients.push(client);
+    const collected: Collected = { events: [], errors: [] };
+    client.subscribe(
+      { query, variables },
+      {
+        next: (payload) => {
+          if (payload.errors) collected.errors.push(...payload.errors);
+          if (payload.data) collected.events.push(payload.data);
+        },
+        error: (error) => collected.errors.push(error),
+        complete: () => {},
+      },
+    );
+    return collected;
+  }
+
+  /** Until instance B's bus listens for all of them (and has subscribed to Redis), a publish would miss some. */
+  async function subscribed(count: number): Promise<void> {
+    await eventually(async () => andonEventBusOf(redisB)?.listenerCount === count);
+    await eventually(async () => {
+      const counts = (await plant.redis.pubSubNumSub(`${keyPrefix}andon:events`)) as Record<string, number>;
+      return (Object.values(counts)[0] ?? 0) > 0;
+    });
+  }
+
+  beforeAll(async () => {
+    plant = await openAndonTestPlant(run, t0);
+    redisB = createRedisClient({ url: run.redisUrl });
+    await redisB.connect();
+    const common = {
+      prisma: plant.db.prisma,
+      logger,
+      verificationKeys: plant.keys,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      port: 0,
+      production: false,
+      keyPrefix,
+      clock,
+      photoDirectory: plant.photoDirectory,
+      faults: false as const,
+      scheduler: false as const,
+    };
+    instanceA = await createAndonSubgraph({ ...common, redis: plant.redis, instanceId: "live-a" });
+    instanceB = await createAndonSubgraph({ ...common, redis: redisB, instanceId: "live-b" });
+    lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
+    otherLineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "loading-1" } })).id;
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await instanceB?.close();
+    await instanceA?.close();
+    redisB?.destroy();
+    await plant?.close();
+  });
+
+  it("tells subscribers of instance B about andons raised, acknowledged and escalated on instance A, of their line only", async () => {
+    const viewer = await plant.tokenOf("viewer");
+    const raised = subscribe(
+      viewer,
+      `subscription ($lineId: ID) { andonRaised(lineId: $lineId) { id priority status } }`,
+      {
+        lineId,
+      },
+    );
+    const updated = subscribe(viewer, `subscription { andonUpdated { id status } }`);
+    const escalations = subscribe(viewer, `subscription { escalationUpdated { andonId kind status currentLevel } }`);
+    await subscribed(3);
+
+    const operator = await plant.tokenOf("operator");
+    const raise = (line: string) =>
+      callSubgraph<{ raiseAndon: { data: { id: string } } }>(
+        instanceA.server.url,
+        operator,
+        `mutation ($input: RaiseAndonInput!) { raiseAndon(input: $input) { ... on MutationRaiseAndonSuccess { data { id } } } }`,
+        { input: { lineId: line, type: "MATERIAL", priority: "HIGH" } },
+      );
+    const other = await raise(otherLineId);
+    const mine = await raise(lineId);
+    const andonId = mine.data!.raiseAndon.data.id;
+    await eventually(async () => raised.events.length === 1 && escalations.events.length === 2);
+    expect(raised.events).toEqual([{ andonRaised: { id: andonId, priority: "HIGH", status: "OPEN" } }]);
+    expect(raised.events).not.toContainEqual({
+      andonRaised: expect.objectContaining({ id: other.data!.raiseAndon.data.id }),
+    });
+
+    clock.set(new Date(t0.getTime() + 180_000));
+    expect(await instanceA.scheduler.runDue()).toBe(2);
+    await eventually(async () => escalations.events.length === 4);
+    expect(escalations.events.slice(2)).toContainEqual({
+      escalationUpdated: { andonId, kind: "ACKNOWLEDGE", status: "ACTIVE", currentLevel: 1 },
+    });
+
+    await callSubgraph(
+      instanceA.server.url,
+      await plant.tokenOf("technician"),
+      `mutation ($id: ID!) { acknowledgeAndon(andonId: $id) { __typename } }`,
+      { id: andonId },
+    );
+    await eventually(async () => updated.events.some((e) => (e.andonUpdated as { id: string }).id === andonId));
+    expect(updated.events).toContainEqual({ andonUpdated: { id: andonId, status: "ACKNOWLEDGED" } });
+    expect(raised.errors.concat(updated.errors, escalations.errors)).toEqual([]);
+  });
+
+  it("refuses a subscriber without andon:read with FORBIDDEN", async () => {
+    const nobody = await plant.db.prisma.user.findUniqueOrThrow({ where: { username: "viewer" } });
+    const token = (await issueAccessToken(plant.keys, { kind: "user", userId: nobody.id, name: "Nobody", roles: [] }))
+      .token;
+    const refused = subscribe(token, `subscription { andonRaised { id } }`);
+    await eventually(async () => refused.errors.length > 0);
+    expect(JSON.stringify(refused.errors)).toContain("FORBIDDEN");
+  });
+});

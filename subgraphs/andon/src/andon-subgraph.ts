@@ -1,0 +1,203 @@
+// The andon subgraph as one value: its schema and what it needs to run (the fault consumer, the
+// escalation scheduler, live events, the notification dispatcher and feed), shared by the binary
+// (server.ts) and the tests, so both start the same thing.
+import { hostname } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { PrismaClient } from "@ms5/db";
+import type { Logger, RedisClient, StreamConsumer, StreamConsumerSettings } from "@ms5/kit";
+import type { VerificationKeys } from "@ms5/kit/auth";
+import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import { AlertEvaluator, type AlertEvaluatorSettings } from "./alerts/alert-evaluator.ts";
+import { ANDON_DEFAULTS, type EscalationSchedulerSettings } from "./andon-defaults.ts";
+import { AndonEventBus, registerAndonEventBus, unregisterAndonEventBus } from "./andon-events/andon-event-bus.ts";
+import { PhotoStore } from "./andons/andon-photo.ts";
+import { type AndonRuntime, registerAndonRuntime, unregisterAndonRuntime } from "./andons/andon-runtime.ts";
+import type { FaultAndonOutcome } from "./andons/fault-andons.ts";
+import { startFaultConsumer } from "./andons/fault-consumer.ts";
+import { type Clock, systemClock } from "./escalation/clock.ts";
+import { EscalationScheduler, type FiredEscalation } from "./escalation/escalation-scheduler.ts";
+import type { EscalationDispatcher } from "./escalation/notification-dispatch.ts";
+import {
+  type EmailSender,
+  NotificationDispatcher,
+  NotificationFeed,
+  registerNotificationFeed,
+  unregisterNotificationFeed,
+} from "./notifications/index.ts";
+import { schema } from "./schema/index.ts";
+
+/** subgraphs/andon/schema.graphql: the committed SDL composition reads. */
+export const ANDON_SDL_PATH = fileURLToPath(new URL("../schema.graphql", import.meta.url));
+export const ANDON_SUBGRAPH_DIRECTORY = path.dirname(ANDON_SDL_PATH);
+
+export { schema as andonSchema };
+
+export interface AndonSubgraphOptions {
+  prisma: PrismaClient;
+  /** Connected by the caller, who also closes it. */
+  redis: RedisClient;
+  logger: Logger;
+  verificationKeys: VerificationKeys;
+  gatewaySecret: string | readonly string[];
+  /** 0 picks a free port (tests). */
+  port: number;
+  production?: boolean;
+  settings?: StartSubgraphServerOptions["settings"];
+  /** Where to write the printed SDL at start; nothing is written when unset. */
+  sdlPath?: string;
+  /** Unique per instance: the fault consumer's name and the owner written into claimed escalations. */
+  instanceId?: string;
+  /** Prefix of stream keys and pub/sub channels. @default "ms5:" */
+  keyPrefix?: string;
+  /** @default systemClock; tests move a ManualClock by hand. */
+  clock?: Clock;
+  /** Where photos are written (outside any web root). */
+  photoDirectory: string;
+  /** @default ANDON_DEFAULTS.maxPhotoBytes */
+  maxPhotoBytes?: number;
+  /** SMTP for e-mail notifications; null sends none (e-mail then falls back like a server that is down). */
+  email?: EmailSender | null;
+  /** @default a NotificationDispatcher over this database, Redis and `email` */
+  dispatcher?: EscalationDispatcher;
+  /** The bridge's fault streams; false for an instance that only serves the API (tests). */
+  faults?: { settings?: Partial<StreamConsumerSettings>; onOutcome?: (outcome: FaultAndonOutcome) => void } | false;
+  /** The escalation timer loop; false to fire only through `scheduler.runDue()` (tests with a ManualClock). */
+  scheduler?: { settings?: Partial<EscalationSchedulerSettings>; onFired?: (fired: FiredEscalation) => void } | false;
+  /** The production alert timer; false to evaluate only through `alertEvaluator.evaluateAll()` (tests). */
+  alerts?: { settings?: Partial<AlertEvaluatorSettings> } | false;
+}
+
+export interface AndonSubgraph {
+  server: SubgraphServer;
+  runtime: AndonRuntime;
+  scheduler: EscalationScheduler;
+  /** Null when started without the fault consumer. */
+  faultConsumer: StreamConsumer | null;
+  alertEvaluator: AlertEvaluator;
+  /** Stops the consumer and the scheduler, then the server; Prisma and Redis stay open. */
+  close(): Promise<void>;
+}
+
+export async function createAndonSubgraph(options: AndonSubgraphOptions): Promise<AndonSubgraph> {
+  const keyPrefix = options.keyPrefix ?? "ms5:";
+  const instanceId = options.instanceId ?? `andon-${hostname()}-${process.pid}`;
+  const clock = options.clock ?? systemClock;
+  const bus = new AndonEventBus({
+    redis: options.redis,
+    logger: options.logger.child({ component: "andon-events" }),
+    keyPrefix,
+  });
+  registerAndonEventBus(options.redis, bus);
+  const feed = new NotificationFeed({
+    redis: options.redis,
+    logger: options.logger.child({ component: "notification-feed" }),
+    keyPrefix,
+  });
+  registerNotificationFeed(options.redis, feed);
+  const dispatcher =
+    options.dispatcher ??
+    new NotificationDispatcher({
+      prisma: options.prisma,
+      redis: options.redis,
+      logger: options.logger.child({ component: "notifications" }),
+      email: options.email ?? null,
+      keyPrefix,
+      clock,
+    });
+  let scheduler: EscalationScheduler | undefined;
+  const runtime: AndonRuntime = {
+    prisma: options.prisma,
+    clock,
+    photos: new PhotoStore(options.photoDirectory),
+    dispatcher,
+    publish: (events) => bus.publish(events),
+    escalationsChanged: () => scheduler?.wake(),
+    maxPhotoBytes: options.maxPhotoBytes ?? ANDON_DEFAULTS.maxPhotoBytes,
+  };
+  registerAndonRuntime(options.redis, runtime);
+  const schedulerOptions = options.scheduler === false ? {} : (options.scheduler ?? {});
+  scheduler = new EscalationScheduler({
+    prisma: options.prisma,
+    logger: options.logger.child({ component: "escalation-scheduler" }),
+    instanceId,
+    clock,
+    dispatcher,
+    publish: runtime.publish,
+    ...(schedulerOptions.settings ? { settings: schedulerOptions.settings } : {}),
+    ...(schedulerOptions.onFired ? { onFired: schedulerOptions.onFired } : {}),
+  });
+  const schedulerLoop = options.scheduler !== false;
+  const alertEvaluator = new AlertEvaluator({
+    prisma: options.prisma,
+    logger: options.logger.child({ component: "alert-evaluator" }),
+    notifier: dispatcher,
+    clock,
+    ...(options.alerts ? { settings: options.alerts.settings ?? {} } : {}),
+  });
+
+  let faultConsumer: StreamConsumer | null = null;
+  async function stopEverything() {
+    await faultConsumer?.stop();
+    await scheduler?.stop();
+    await alertEvaluator.stop();
+  }
+  async function releaseRuntime() {
+    await bus.close();
+    await feed.close();
+    unregisterAndonEventBus(options.redis, bus);
+    unregisterNotificationFeed(options.redis, feed);
+    unregisterAndonRuntime(options.redis, runtime);
+  }
+  try {
+    if (options.faults !== false) {
+      const faults = options.faults ?? {};
+      faultConsumer = await startFaultConsumer({
+        runtime,
+        prisma: options.prisma,
+        redis: options.redis,
+        logger: options.logger.child({ component: "fault-consumer" }),
+        consumerName: instanceId,
+        keyPrefix,
+        ...(faults.settings ? { settings: faults.settings } : {}),
+        ...(faults.onOutcome ? { onOutcome: faults.onOutcome } : {}),
+      });
+    }
+    if (schedulerLoop) scheduler.start();
+    if (options.alerts !== false) alertEvaluator.start();
+    const server = await startSubgraphServer({
+      name: "andon",
+      schema,
+      port: options.port,
+      prisma: options.prisma,
+      redis: options.redis,
+      logger: options.logger,
+      verificationKeys: options.verificationKeys,
+      gatewaySecret: options.gatewaySecret,
+      ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.production === undefined ? {} : { production: options.production }),
+    });
+    let closing: Promise<void> | undefined;
+    return {
+      server,
+      runtime,
+      scheduler,
+      faultConsumer,
+      alertEvaluator,
+      close() {
+        closing ??= (async () => {
+          await stopEverything();
+          // Subscriptions close with the server; their Redis subscriber connections go after them.
+          await server.close();
+          await releaseRuntime();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await stopEverything();
+    await releaseRuntime();
+    throw error;
+  }
+}

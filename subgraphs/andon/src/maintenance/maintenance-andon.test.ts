@@ -1,0 +1,137 @@
+// A maintenance andon raised through the running subgraph opens its work order in the raise
+// transaction; a technician then takes it through the API, and a bad step is a typed refusal.
+import { createLogger } from "@ms5/kit";
+import { testRedisPrefix } from "@ms5/kit/testing";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import { ManualClock } from "../escalation/clock.ts";
+import {
+  type AndonTestPlant,
+  callSubgraph,
+  openAndonTestPlant,
+  TEST_GATEWAY_SECRET,
+} from "../testing/andon-test-plant.ts";
+
+const logger = createLogger({ service: "andon-maintenance-test", level: "silent" });
+const t0 = new Date(Date.UTC(2026, 10, 27, 10, 0, 0));
+
+describe("work orders from andons, through the API", () => {
+  const run = inject("testRun");
+  let plant: AndonTestPlant;
+  let subgraph: AndonSubgraph;
+
+  beforeAll(async () => {
+    plant = await openAndonTestPlant(run, t0);
+    subgraph = await createAndonSubgraph({
+      prisma: plant.db.prisma,
+      redis: plant.redis,
+      logger,
+      verificationKeys: plant.keys,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      port: 0,
+      production: false,
+      keyPrefix: `${testRedisPrefix(run.runId)}andon-maintenance:`,
+      clock: new ManualClock(t0),
+      photoDirectory: plant.photoDirectory,
+      faults: false,
+      scheduler: false,
+      alerts: false,
+    });
+  });
+  afterAll(async () => {
+    await subgraph?.close();
+    await plant?.close();
+  });
+
+  it("raising a maintenance andon on Bagger 1 opens one corrective work order the technician can take and finish", async () => {
+    const bagger = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
+    const raised = await callSubgraph<{
+      raiseAndon: { data: { id: string; maintenanceWorkOrders: { id: string }[] } };
+    }>(
+      subgraph.server.url,
+      await plant.tokenOf("operator"),
+      `mutation ($input: RaiseAndonInput!) { raiseAndon(input: $input) { ... on MutationRaiseAndonSuccess {
+        data { id maintenanceWorkOrders { id } } } } }`,
+      {
+        input: {
+          lineId: bagger.lineId,
+          equipmentId: bagger.id,
+          type: "MAINTENANCE",
+          priority: "HIGH",
+          note: "Sealing jaw jammed",
+        },
+      },
+    );
+    const andonId = raised.data!.raiseAndon.data.id;
+    const technician = await plant.tokenOf("technician");
+    const read = await callSubgraph<{
+      andonEvent: {
+        maintenanceWorkOrders: {
+          id: string;
+          type: string;
+          priority: string;
+          status: string;
+          title: string;
+          equipment: { id: string };
+        }[];
+      };
+    }>(
+      subgraph.server.url,
+      technician,
+      `query ($id: ID!) { andonEvent(id: $id) { maintenanceWorkOrders { id type priority status title equipment { id } } } }`,
+      { id: andonId },
+    );
+    const orders = read.data!.andonEvent.maintenanceWorkOrders;
+    expect(orders).toEqual([
+      {
+        id: expect.any(String),
+        type: "CORRECTIVE",
+        priority: "HIGH",
+        status: "OPEN",
+        title: "Bagger 1: Sealing jaw jammed",
+        equipment: { id: bagger.id },
+      },
+    ]);
+    const workOrderId = orders[0]!.id;
+
+    const early = await callSubgraph<{ completeMaintenanceWorkOrder: Record<string, unknown> }>(
+      subgraph.server.url,
+      technician,
+      `mutation ($id: ID!) { completeMaintenanceWorkOrder(workOrderId: $id, failureCause: "worn jaw") {
+        __typename ... on ExpectedError { code } } }`,
+      { id: workOrderId },
+    );
+    expect(early.data!.completeMaintenanceWorkOrder).toEqual({
+      __typename: "InvalidMaintenanceTransition",
+      code: "INVALID_STATE_TRANSITION",
+    });
+    const step = (mutation: string) =>
+      callSubgraph<Record<string, { __typename: string }>>(subgraph.server.url, technician, mutation, {
+        id: workOrderId,
+      });
+    expect(
+      (await step(`mutation ($id: ID!) { startMaintenanceWorkOrder(workOrderId: $id) { __typename } }`)).data,
+    ).toEqual({
+      startMaintenanceWorkOrder: { __typename: "MutationStartMaintenanceWorkOrderSuccess" },
+    });
+    expect(
+      (
+        await step(
+          `mutation ($id: ID!) { completeMaintenanceWorkOrder(workOrderId: $id, failureCause: "worn jaw") { __typename } }`,
+        )
+      ).data,
+    ).toEqual({ completeMaintenanceWorkOrder: { __typename: "MutationCompleteMaintenanceWorkOrderSuccess" } });
+  });
+
+  it("other andon types open no work order", async () => {
+    const bagger = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
+    const raised = await callSubgraph<{ raiseAndon: { data: { maintenanceWorkOrders: unknown[] } } }>(
+      subgraph.server.url,
+      await plant.tokenOf("operator"),
+      `mutation ($input: RaiseAndonInput!) { raiseAndon(input: $input) { ... on MutationRaiseAndonSuccess {
+        data { maintenanceWorkOrders { id } } } } }`,
+      { input: { lineId: bagger.lineId, equipmentId: bagger.id, type: "QUALITY", priority: "LOW" } },
+    );
+    expect(raised.data!.raiseAndon.data.maintenanceWorkOrders).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+// Outcomes of the maintenance workflow a client is expected to handle: thrown by the domain
+// functions (nothing changed), returned as typed union members by the GraphQL errors plugin.
+import type { MaintenanceStatus } from "@ms5/db";
+import { ExpectedError } from "@ms5/kit/subgraph";
+
+export class MaintenanceNotFound extends ExpectedError {
+  override name = "MaintenanceNotFound";
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
+    super("NOT_FOUND", `There is no ${entity} ${id}.`);
+  }
+}
+
+/** An argument out of range or inconsistent with the rows it names. */
+export class MaintenanceInputInvalid extends ExpectedError {
+  override name = "MaintenanceInputInvalid";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super("BAD_USER_INPUT", message);
+  }
+}
+
+/** The work order's status does not allow the operation. */
+export class InvalidMaintenanceTransition extends ExpectedError {
+  override name = "InvalidMaintenanceTransition";
+  constructor(
+    readonly workOrderId: string,
+    readonly from: MaintenanceStatus,
+    readonly to: MaintenanceStatus | null,
+    operation: string,
+  ) {
+    super("INVALID_STATE_TRANSITION", `Work order ${workOrderId} is ${from}: it cannot ${operation}.`);
+  }
+}
+
+/** A work order cannot be completed while tasks are still to do. */
+export class MaintenanceTasksOpen extends ExpectedError {
+  override name = "MaintenanceTasksOpen";
+  constructor(
+    readonly workOrderId: string,
+    readonly openTaskIds: readonly string[],
+  ) {
+    super(
+      "INVALID_STATE_TRANSITION",
+      `Work order ${workOrderId} has ${openTaskIds.length} task(s) still to do: mark them done or skipped first.`,
+    );
+  }
+}

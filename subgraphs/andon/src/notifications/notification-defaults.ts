@@ -1,0 +1,35 @@
+// Tunables of notifications in one place, each with its default.
+import type { NotificationChannel } from "@ms5/db";
+
+export const NOTIFICATION_DEFAULTS = {
+  /** @default "ms5:" — prefix of the `<prefix>notifications:<user id>` pub/sub channels. */
+  keyPrefix: "ms5:",
+  /** @default 10_000 ms — an SMTP server slower than this to connect, greet or answer counts as down. */
+  smtpTimeoutMs: 10_000,
+  /** @default 50 — in-app events queued for one slow subscriber before the oldest are dropped (it re-reads the inbox). */
+  maxQueuedEventsPerSubscriber: 50,
+  /** @default 20 — page size of `myNotifications` when `first` is not given. */
+  defaultPageSize: 20,
+  /** @default 100 — the most notifications one page may ask for. */
+  maxPageSize: 100,
+  /**
+   * @default ["IN_APP", "EMAIL", "SMS"] — fallback order for a user without preferences. In-app
+   * comes last in every chain too: the inbox is where a failed channel's message always lands.
+   */
+  channelOrder: ["IN_APP", "EMAIL", "SMS"] as readonly NotificationChannel[],
+  /**
+   * @default 60_000 ms — a row still PENDING this long after it was written was left by a dispatch
+   * that died before sending; a retry of the same dedupeKey sends it. Younger PENDING rows belong to
+   * a dispatch still under way and are left alone.
+   */
+  pendingRetryAfterMs: 60_000,
+  /** @default 4 — e-mails (and other external sends) of one dispatch in flight at once. */
+  maxConcurrentSends: 4,
+  /** @default 200 characters — longest dedupe key a sender may use. */
+  maxDedupeKeyLength: 200,
+} as const;
+
+/** The pub/sub channel carrying one user's in-app notifications to every instance. */
+export function notificationChannelOf(userId: string, keyPrefix: string = NOTIFICATION_DEFAULTS.keyPrefix): string {
+  return `${keyPrefix}notifications:${userId}`;
+}

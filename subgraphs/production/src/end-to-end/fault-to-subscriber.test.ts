@@ -1,0 +1,222 @@
+// The whole live path with nothing stubbed: an emulated CompactLogix over EtherNet/IP on loopback ->
+// the bridge -> Redis streams -> the production subgraph's consumer -> Redis pub/sub -> the gateway
+// -> a graphql-ws client. A fault forced on the PLC must come out as a stop with the reason the
+// fault catalog suggests for its first-out bit, pushed to the subscriber, and as a drop in OEE.
+import { randomUUID } from "node:crypto";
+import { createLogger } from "@ms5/kit";
+import { createSigningKeyRing, generateSigningKey, type SigningKeyRing } from "@ms5/kit/auth";
+import { testRedisPrefix } from "@ms5/kit/testing";
+import type { Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openSeededTestPlant, type SeededTestPlant } from "../testing/production-test-plant.ts";
+import {
+  BAGGER,
+  BAGGING_LINE,
+  type EmulatedBaggingLine,
+  eventually,
+  startEmulatedBaggingLine,
+} from "./emulated-bagging-line.ts";
+import {
+  type FloorGateway,
+  floorToken,
+  gatewayCall,
+  gatewaySubscriptionClient,
+  startFloorGateway,
+} from "./floor-gateway.ts";
+
+const logger = createLogger({ service: "end-to-end-test", level: "silent" });
+/** Bit 4 of Bagger 1's fault words: "Sealing jaw jam", catalogued with the suggested reason UNPL-MECH-JAW. */
+const JAW_JAM_BIT = 4;
+
+interface DowntimePayload {
+  id: string;
+  category: string;
+  endedAt: string | null;
+  firstOutFaultCode: string | null;
+  suggestedReason: { code: string; name: string } | null;
+  reason: { code: string } | null;
+  equipment: { code: string; name: string };
+  line: { name: string };
+}
+
+interface OeePayload {
+  id: string;
+  bucket: string;
+  availability: number;
+  oee: number;
+  runSeconds: number;
+  plannedProductionSeconds: number;
+  losses: { breakdownSeconds: number };
+}
+
+/** Every payload a subscription received, in order. */
+function collect<T>(client: Client, query: string, variables: Record<string, unknown>) {
+  const received: { data?: T; errors?: unknown[] }[] = [];
+  const errors: unknown[] = [];
+  const dispose = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (payload) => received.push(payload as { data?: T; errors?: unknown[] }),
+      error: (error) => errors.push(error),
+      complete: () => {},
+    },
+  );
+  return { received, errors, dispose };
+}
+
+describe("a fault forced on the emulated Bagger 1, through the bridge, the subgraph and the gateway", () => {
+  const testRun = inject("testRun");
+  const keyPrefix = `${testRedisPrefix(testRun.runId)}e2e-${randomUUID().slice(0, 8)}:`;
+  let plant: SeededTestPlant;
+  let keys: SigningKeyRing;
+  let line: EmulatedBaggingLine;
+  let floor: FloorGateway;
+  let client: Client;
+  let operatorToken: string;
+  let lineId: string;
+
+  beforeAll(async () => {
+    plant = await openSeededTestPlant(testRun, new Date());
+    keys = await createSigningKeyRing([await generateSigningKey()]);
+    operatorToken = await floorToken(keys, plant.db.prisma, "operator", ["OPERATOR"]);
+    lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: BAGGING_LINE } })).id;
+    floor = await startFloorGateway({
+      prisma: plant.db.prisma,
+      redis: plant.redis,
+      logger,
+      keys,
+      keyPrefix,
+      consumerName: `e2e-${randomUUID()}`,
+    });
+    line = await startEmulatedBaggingLine({
+      prisma: plant.db.prisma,
+      redisUrl: testRun.redisUrl,
+      keyPrefix,
+      logger,
+    });
+    client = gatewaySubscriptionClient(floor.wsUrl, operatorToken);
+  });
+
+  afterAll(async () => {
+    await client?.dispose();
+    await line?.stop();
+    await floor?.close();
+    plant?.redis.destroy();
+    await plant?.db.drop();
+  });
+
+  it("pushes downtimeStarted with the suggested reason from the first-out fault to a gateway subscriber, and OEE drops", async () => {
+    // The PLC's RUNNING state has travelled the whole path once the gateway reports it.
+    await eventually("Bagger 1 RUNNING through the gateway", async () => {
+      const body = await gatewayCall<{ line: { liveState: { state: string } | null } }>(
+        floor.url,
+        operatorToken,
+        "query ($id: ID!) { line(id: $id) { liveState { state } } }",
+        { id: lineId },
+      );
+      return body.data?.line?.liveState?.state === "RUNNING" ? true : undefined;
+    });
+
+    const downtime = collect<{ downtimeStarted: DowntimePayload }>(
+      client,
+      `subscription ($lineId: ID!) {
+        downtimeStarted(lineId: $lineId) {
+          id category endedAt firstOutFaultCode
+          suggestedReason { code name } reason { code }
+          equipment { code name } line { name }
+        }
+      }`,
+      { lineId },
+    );
+    const oee = collect<{ oeeUpdated: OeePayload }>(
+      client,
+      `subscription ($lineId: ID!) {
+        oeeUpdated(lineId: $lineId) {
+          id bucket availability oee runSeconds plannedProductionSeconds losses { breakdownSeconds }
+        }
+      }`,
+      { lineId },
+    );
+
+    // A subscriber only hears stops that start after its subscription is in place, and graphql-ws
+    // does not say when that is: short starved stops (IDLE, then RUNNING) until one arrives.
+    await eventually("a warm-up stop at the subscriber", async () => {
+      line.emulator.control.setState(BAGGER.tagPrefix, "IDLE");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      line.emulator.control.setState(BAGGER.tagPrefix, "RUNNING");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return downtime.received.length > 0 ? true : undefined;
+    });
+    const warmUp = downtime.received[0]?.data?.downtimeStarted;
+    expect(warmUp).toMatchObject({ category: "UNPLANNED", firstOutFaultCode: null, suggestedReason: null });
+
+    // OEE of the running line, as last pushed before the fault.
+    const seenBeforeFault = oee.received.length;
+    const before = await eventually("an OEE update while running", async () =>
+      oee.received.length > seenBeforeFault ? oee.received.at(-1)?.data?.oeeUpdated : undefined,
+    );
+    expect(before.bucket).toBe("HOUR");
+    const downtimeBeforeFault = downtime.received.length;
+
+    line.emulator.control.forceFault(BAGGER.tagPrefix, JAW_JAM_BIT);
+
+    const started = await eventually("downtimeStarted for the jaw jam", async () =>
+      downtime.received.length > downtimeBeforeFault ? downtime.received.at(-1) : undefined,
+    );
+    expect(started.errors).toBeUndefined();
+    expect(started.data?.downtimeStarted).toEqual({
+      id: expect.any(String),
+      category: "UNPLANNED",
+      endedAt: null,
+      firstOutFaultCode: "BG-004",
+      suggestedReason: { code: "UNPL-MECH-JAW", name: "Sealing jaw jam" },
+      reason: null,
+      equipment: { code: BAGGER.code, name: "Bagger 1" },
+      line: { name: "Bagging Line 1" },
+    });
+    expect(downtime.received).toHaveLength(downtimeBeforeFault + 1);
+
+    // The same stop in the database, opened by the PLC with the catalog's suggestion.
+    const stored = await plant.db.prisma.downtimeEvent.findUniqueOrThrow({
+      where: { id: started.data!.downtimeStarted.id },
+      include: { suggestedReasonCode: true, equipment: true },
+    });
+    expect(stored).toMatchObject({ source: "PLC", firstOutFaultCode: "BG-004", endedAt: null, supersededAt: null });
+    expect(stored.suggestedReasonCode?.code).toBe("UNPL-MECH-JAW");
+
+    // While the jaw stays jammed nothing runs or counts, so performance and quality hold still and
+    // the falling availability pulls the pushed OEE below the figure before the fault.
+    const after = await eventually("an OEE update showing the stop", async () => {
+      const latest = oee.received.at(-1)?.data?.oeeUpdated;
+      return latest &&
+        latest.losses.breakdownSeconds > 0 &&
+        latest.availability < before.availability &&
+        latest.oee < before.oee
+        ? latest
+        : undefined;
+    });
+    expect(after.id).toBe(before.id);
+
+    // And the persisted bucket, read back through the gateway, agrees with what was pushed.
+    const hour = 3_600_000;
+    const from = new Date(Math.floor(Date.now() / hour) * hour - hour).toISOString();
+    const to = new Date(Math.floor(Date.now() / hour) * hour + hour).toISOString();
+    const trend = await gatewayCall<{
+      oeeTrend: { id: string; availability: number; losses: { breakdownSeconds: number } }[];
+    }>(
+      floor.url,
+      operatorToken,
+      `query ($lineId: ID!, $from: DateTime!, $to: DateTime!) {
+        oeeTrend(lineId: $lineId, bucket: HOUR, from: $from, to: $to) { id availability losses { breakdownSeconds } }
+      }`,
+      { lineId, from, to },
+    );
+    expect(trend.errors).toBeUndefined();
+    const bucket = trend.data?.oeeTrend.find((record) => record.id === after.id);
+    expect(bucket?.availability).toBeLessThan(before.availability);
+    expect(bucket?.losses.breakdownSeconds).toBeGreaterThan(0);
+
+    downtime.dispose();
+    oee.dispose();
+  });
+});

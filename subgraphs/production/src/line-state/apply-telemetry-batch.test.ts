@@ -1,0 +1,85 @@
+// A batch of telemetry entries written with one statement per table: the same rows as entry by
+// entry, and a redelivered batch (a consumer killed after the commit, before XACK) changes nothing.
+import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openSeededTestPlant, plcStateFields, type SeededTestPlant } from "../testing/production-test-plant.ts";
+import { applyTelemetryBatch, type BatchedTelemetryEntry } from "./apply-telemetry-batch.ts";
+import type { EquipmentRef } from "./apply-telemetry-entry.ts";
+import { parseTelemetryEntry } from "./telemetry-entry.ts";
+
+describe("applying a batch of telemetry entries", () => {
+  const testRun = inject("testRun");
+  const t0 = Date.UTC(2026, 10, 27, 8, 0, 0);
+  let plant: SeededTestPlant;
+  let bagger: EquipmentRef;
+
+  beforeAll(async () => {
+    plant = await openSeededTestPlant(testRun, new Date(t0));
+    const row = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
+    bagger = { id: row.id, lineId: row.lineId, isConstraint: true, microStopThresholdSeconds: 120 };
+  });
+  afterAll(async () => {
+    plant.redis.destroy();
+    await plant.db.drop();
+  });
+
+  function batchOf(fields: Record<string, string>[]): BatchedTelemetryEntry[] {
+    return fields.map((extra, i) => ({
+      entry: parseTelemetryEntry({
+        v: STREAM_SCHEMA_VERSION,
+        plc: "PLC-BAG1",
+        seq: String(i + 1),
+        equipment: "BAGGER-1",
+        line: "bagging-1",
+        ts: String(t0 + i * 1_000),
+        ...extra,
+      }),
+      source: { stream: "batch-test", id: `${t0 + i}-0`, group: "production" },
+      equipment: bagger,
+    }));
+  }
+
+  async function rowCounts() {
+    const prisma = plant.db.prisma;
+    const [counts, samples, energy, processed, states, stops] = await Promise.all([
+      prisma.productionCount.aggregate({ _count: true, _sum: { goodDelta: true, rejectDelta: true } }),
+      prisma.telemetrySample.findMany({ orderBy: { recordedAt: "asc" }, select: { signal: true, value: true } }),
+      prisma.energyReading.count(),
+      prisma.processedStreamEntry.count(),
+      prisma.equipmentStateChange.count(),
+      prisma.downtimeEvent.count(),
+    ]);
+    return { counts, samples, energy, processed, states, stops };
+  }
+
+  it("writes every kind of entry once, and a redelivered batch changes nothing and announces nothing", async () => {
+    const batch = batchOf([
+      plcStateFields("RUNNING", { stateCode: "1" }),
+      { type: "counts", goodDelta: "12", rejectDelta: "1" },
+      { type: "sample", signal: "speed", value: "39.5" },
+      { type: "energy", meterKwh: "100.5", deltaKwh: "0.25" },
+      plcStateFields("DOWN", { stateCode: "3", firstOutFaultCode: "BG-004", firstOutFaultBit: "4" }),
+      { type: "counts", goodDelta: "3", rejectDelta: "0" },
+      { type: "sample", signal: "speed", value: "0" },
+      plcStateFields("RUNNING", { stateCode: "1" }),
+    ]);
+
+    const first = await applyTelemetryBatch(plant.db.prisma, batch);
+    const after = await rowCounts();
+    expect(after.counts).toEqual({ _count: 2, _sum: { goodDelta: 15, rejectDelta: 1 } });
+    expect(after.samples).toEqual([
+      { signal: "speed", value: 39.5 },
+      { signal: "speed", value: 0 },
+    ]);
+    expect(after).toMatchObject({ energy: 1, processed: 2, states: 3, stops: 1 });
+    expect(first.filter((change) => change.kind === "counts")).toHaveLength(2);
+    expect(first.filter((change) => change.kind === "downtime-started")).toHaveLength(1);
+    const live = await plant.db.prisma.equipmentLiveState.findUniqueOrThrow({ where: { equipmentId: bagger.id } });
+    // The newest speed of the batch, not the first.
+    expect(live.speedPerMinute).toBe(0);
+
+    const again = await applyTelemetryBatch(plant.db.prisma, batch);
+    expect(again).toEqual([]);
+    expect(await rowCounts()).toEqual(after);
+  });
+});

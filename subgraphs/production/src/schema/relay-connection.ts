@@ -1,0 +1,142 @@
+// Relay-style connections for every paged list of the subgraph: one PageInfo type, a connection and
+// edge type per node type, and keyset paging (sort key, then id) so a page never skips or repeats
+// a row when rows are inserted between two requests, as offsets would.
+
+import { ApiError } from "@ms5/kit/subgraph";
+import type { OutputRef } from "@pothos/core";
+import { builder } from "../builder.ts";
+
+/** Page sizes of every connection. */
+export const CONNECTION_DEFAULTS = {
+  /** @default 20 nodes when `first` is not given. */
+  defaultPageSize: 20,
+  /** @default 100: the most nodes one page may ask for. */
+  maxPageSize: 100,
+} as const;
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface Edge<Node> {
+  cursor: string;
+  node: Node;
+}
+
+export interface Connection<Node> {
+  edges: Edge<Node>[];
+  pageInfo: PageInfo;
+}
+
+export const PageInfoRef = builder.objectRef<PageInfo>("PageInfo").implement({
+  shareable: true,
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean("hasNextPage"),
+    hasPreviousPage: t.exposeBoolean("hasPreviousPage"),
+    startCursor: t.exposeString("startCursor", { nullable: true }),
+    endCursor: t.exposeString("endCursor", { nullable: true }),
+  }),
+});
+
+/** `<Name>Connection` and `<Name>Edge` over `nodeRef`; the node type's own authScopes guard the nodes. */
+export function connectionRef<Node>(name: string, nodeRef: OutputRef<Node>) {
+  const edgeRef = builder.objectRef<Edge<Node>>(`${name}Edge`).implement({
+    fields: (t) => ({
+      cursor: t.exposeString("cursor"),
+      node: t.field({ type: nodeRef as never, resolve: (edge) => edge.node as never }),
+    }),
+  });
+  return builder.objectRef<Connection<Node>>(`${name}Connection`).implement({
+    fields: (t) => ({
+      edges: t.field({ type: [edgeRef], resolve: (connection) => connection.edges }),
+      pageInfo: t.field({ type: PageInfoRef, resolve: (connection) => connection.pageInfo }),
+    }),
+  });
+}
+
+export type SortValue = string | number | Date;
+
+/** Where a page starts: after the row with this sort value and id. */
+export interface Keyset {
+  sort: SortValue;
+  id: string;
+}
+
+export interface PageArguments {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Cursors are opaque to clients: the list's name, the row's sort value and its id, base64url JSON. */
+export function encodeCursor(list: string, key: Keyset): string {
+  const sort = key.sort instanceof Date ? { d: key.sort.toISOString() } : key.sort;
+  return Buffer.from(JSON.stringify([list, sort, key.id])).toString("base64url");
+}
+
+export function decodeCursor(list: string, cursor: string): Keyset {
+  const refuse = () => new ApiError("BAD_USER_INPUT", `after "${cursor}" is not a cursor of this list.`);
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw refuse();
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 3 || decoded[0] !== list || typeof decoded[2] !== "string") {
+    throw refuse();
+  }
+  const [, sort, id] = decoded as [string, unknown, string];
+  if (typeof sort === "string" || typeof sort === "number") return { sort, id };
+  if (typeof sort === "object" && sort !== null && typeof (sort as { d?: unknown }).d === "string") {
+    const date = new Date((sort as { d: string }).d);
+    if (!Number.isNaN(date.getTime())) return { sort: date, id };
+  }
+  throw refuse();
+}
+
+/** The page size asked for, within bounds, or BAD_USER_INPUT. */
+export function pageSizeOf(first: number | null | undefined): number {
+  const size = first ?? CONNECTION_DEFAULTS.defaultPageSize;
+  if (!Number.isInteger(size) || size < 0 || size > CONNECTION_DEFAULTS.maxPageSize) {
+    throw new ApiError("BAD_USER_INPUT", `first must be between 0 and ${CONNECTION_DEFAULTS.maxPageSize}.`);
+  }
+  return size;
+}
+
+/**
+ * The Prisma where fragment for rows after `key` in (`field` ascending, id ascending) order; empty
+ * without a key. Pair it with `orderBy: [{ [field]: "asc" }, { id: "asc" }]`.
+ */
+export function afterKeyset(field: string, key: Keyset | undefined): Record<string, unknown> {
+  if (!key) return {};
+  return { OR: [{ [field]: { gt: key.sort } }, { [field]: key.sort, id: { gt: key.id } }] };
+}
+
+/**
+ * One page of a list in keyset order: `fetch` reads up to `take` rows after the keyset (it asks for
+ * one more than the page to learn whether a next page exists).
+ */
+export async function keysetPage<Row extends { id: string }>(options: {
+  list: string;
+  args: PageArguments;
+  sortOf: (row: Row) => SortValue;
+  fetch: (after: Keyset | undefined, take: number) => Promise<Row[]>;
+}): Promise<Connection<Row>> {
+  const first = pageSizeOf(options.args.first);
+  const after = options.args.after ? decodeCursor(options.list, options.args.after) : undefined;
+  const rows = await options.fetch(after, first + 1);
+  const edges = rows
+    .slice(0, first)
+    .map((node) => ({ cursor: encodeCursor(options.list, { sort: options.sortOf(node), id: node.id }), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

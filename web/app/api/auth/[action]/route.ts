@@ -1,0 +1,102 @@
+// Sign-in, PIN sign-in, silent refresh and sign-out for the browser. Each calls the gateway's /auth
+// endpoint server-side, keeps the refresh token in an httpOnly cookie and hands the browser only the
+// short-lived access token and who signed in.
+import { type NextRequest, NextResponse } from "next/server";
+import { gatewayOrigin } from "@/lib/server/gateway-address";
+import { clearRefreshCookie, REFRESH_COOKIE, setRefreshCookie } from "@/lib/server/refresh-cookie";
+
+export const dynamic = "force-dynamic";
+
+interface GatewayTokens {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  refreshTokenExpiresAt: string;
+  mustChangePassword: boolean;
+  mustChangePin: boolean;
+  user: { id: string; username: string; employeeId: string; name: string; roles: string[] };
+}
+
+type GatewayError = { error: { code: string; message: string; reason?: string } };
+
+const ACTIONS = new Set(["login", "pin", "refresh", "logout"]);
+
+function refusal(status: number, code: string, message: string): NextResponse {
+  return NextResponse.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
+}
+
+async function callGateway(path: string, body: unknown, request: NextRequest): Promise<Response> {
+  return fetch(`${gatewayOrigin()}${path}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      // The gateway rate-limits per address and records the device: pass the browser's along.
+      "user-agent": request.headers.get("user-agent") ?? "ms5-web",
+      "x-forwarded-for": request.headers.get("x-forwarded-for") ?? "",
+    },
+    body: JSON.stringify(body),
+    cache: "no-store",
+  });
+}
+
+function isSecure(request: NextRequest): boolean {
+  return request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+}
+
+export async function POST(request: NextRequest, context: { params: Promise<{ action: string }> }) {
+  const { action } = await context.params;
+  if (!ACTIONS.has(action)) return refusal(404, "NOT_FOUND", "No such auth action.");
+  // JSON only: a form POST is a cross-site "simple request" the browser would send unasked.
+  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
+    return refusal(415, "BAD_USER_INPUT", "Send a JSON body (content-type: application/json).");
+  }
+  const secure = isSecure(request);
+  const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value;
+
+  let upstream: Response;
+  try {
+    if (action === "login" || action === "pin") {
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      const secretField = action === "login" ? "password" : "pin";
+      if (!body || typeof body.login !== "string" || typeof body[secretField] !== "string") {
+        return refusal(400, "BAD_USER_INPUT", `Enter your login and ${secretField === "pin" ? "PIN" : "password"}.`);
+      }
+      upstream = await callGateway(`/auth/${action}`, { login: body.login, [secretField]: body[secretField] }, request);
+    } else if (action === "refresh") {
+      if (!refreshToken) return refusal(401, "UNAUTHENTICATED", "Not signed in.");
+      upstream = await callGateway("/auth/refresh", { refreshToken }, request);
+    } else {
+      const response = new NextResponse(null, { status: 204 });
+      clearRefreshCookie(response, secure);
+      if (refreshToken) await callGateway("/auth/logout", { refreshToken }, request).catch(() => undefined);
+      return response;
+    }
+  } catch {
+    return refusal(503, "SERVICE_UNAVAILABLE", "The server cannot be reached. Try again in a moment.");
+  }
+
+  const payload = (await upstream.json().catch(() => null)) as GatewayTokens | GatewayError | null;
+  if (!upstream.ok || !payload || "error" in payload) {
+    const error = payload && "error" in payload ? payload.error : { code: "INTERNAL_SERVER_ERROR", message: "" };
+    const response = NextResponse.json(
+      { error },
+      { status: upstream.status, headers: { "cache-control": "no-store" } },
+    );
+    if (action === "refresh" && upstream.status === 401) clearRefreshCookie(response, secure);
+    const retryAfter = upstream.headers.get("retry-after");
+    if (retryAfter) response.headers.set("retry-after", retryAfter);
+    return response;
+  }
+  const response = NextResponse.json(
+    {
+      accessToken: payload.accessToken,
+      expiresIn: payload.expiresIn,
+      mustChangePassword: payload.mustChangePassword,
+      mustChangePin: payload.mustChangePin,
+      user: payload.user,
+    },
+    { headers: { "cache-control": "no-store" } },
+  );
+  setRefreshCookie(response, payload.refreshToken, payload.refreshTokenExpiresAt, secure);
+  return response;
+}

@@ -1,0 +1,40 @@
+// Same-origin door to the gateway's /graphql for queries and mutations: the browser sends its bearer
+// token, this forwards the JSON body and the answer. The gateway has no CORS; subscriptions go to
+// it directly over graphql-ws (WebSockets are not bound by CORS and carry the token in connection_init).
+import type { NextRequest } from "next/server";
+import { gatewayOrigin } from "@/lib/server/gateway-address";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(request: NextRequest) {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/(graphql-response\+)?json\b/i.test(contentType)) {
+    return Response.json(
+      { errors: [{ message: "Send a JSON body.", extensions: { code: "BAD_USER_INPUT" } }] },
+      { status: 415 },
+    );
+  }
+  const headers: Record<string, string> = { "content-type": contentType, accept: "application/json" };
+  const authorization = request.headers.get("authorization");
+  if (authorization) headers.authorization = authorization;
+  try {
+    const upstream = await fetch(`${gatewayOrigin()}/graphql`, {
+      method: "POST",
+      headers,
+      body: await request.text(),
+      cache: "no-store",
+    });
+    return new Response(upstream.body, {
+      status: upstream.status,
+      headers: {
+        "content-type": upstream.headers.get("content-type") ?? "application/json",
+        "cache-control": "no-store",
+      },
+    });
+  } catch {
+    return Response.json(
+      { errors: [{ message: "The server cannot be reached.", extensions: { code: "SERVICE_UNAVAILABLE" } }] },
+      { status: 503 },
+    );
+  }
+}

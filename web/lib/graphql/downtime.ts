@@ -1,0 +1,96 @@
+// Documents of stops: a line's stops over a period, their live feed, confirming a reason and a
+// supervisor reclassifying a past stop.
+import { graphql } from "./generated";
+
+export const DowntimeFieldsFragment = graphql(`
+  fragment DowntimeFields on DowntimeEvent {
+    id
+    startedAt
+    endedAt
+    durationSeconds
+    category
+    isMicroStop
+    firstOutFaultCode
+    confirmedAt
+    suggestedReason {
+      id
+      code
+      name
+    }
+    reason {
+      id
+      code
+      name
+    }
+    confirmedBy {
+      name
+    }
+    equipment {
+      id
+      code
+      name
+    }
+  }
+`);
+
+export const DowntimeEventsQuery = graphql(`
+  query DowntimeEvents($lineId: ID!, $from: DateTime!, $to: DateTime!, $unconfirmedOnly: Boolean) {
+    downtimeEvents(lineId: $lineId, from: $from, to: $to, unconfirmedOnly: $unconfirmedOnly) {
+      ...DowntimeFields
+    }
+  }
+`);
+
+export const DowntimeStartedSubscription = graphql(`
+  subscription DowntimeStarted($lineId: ID!) {
+    downtimeStarted(lineId: $lineId) {
+      ...DowntimeFields
+    }
+  }
+`);
+
+export const DowntimeUpdatedSubscription = graphql(`
+  subscription DowntimeUpdated($lineId: ID!) {
+    downtimeUpdated(lineId: $lineId) {
+      ...DowntimeFields
+    }
+  }
+`);
+
+export const ConfirmDowntimeReasonMutation = graphql(`
+  mutation ConfirmDowntimeReason($downtimeEventId: ID!, $reasonCodeId: ID!, $idempotencyKey: String) {
+    confirmDowntimeReason(
+      downtimeEventId: $downtimeEventId
+      reasonCodeId: $reasonCodeId
+      idempotencyKey: $idempotencyKey
+    ) {
+      __typename
+      ... on ExpectedError {
+        code
+        message
+      }
+      ... on MutationConfirmDowntimeReasonSuccess {
+        data {
+          ...DowntimeFields
+        }
+      }
+    }
+  }
+`);
+
+export const ReclassifyDowntimeEventMutation = graphql(`
+  mutation ReclassifyDowntimeEvent($downtimeEventId: ID!, $reasonCodeId: ID!, $note: String!) {
+    reclassifyDowntimeEvent(downtimeEventId: $downtimeEventId, reasonCodeId: $reasonCodeId, note: $note) {
+      __typename
+      ... on ExpectedError {
+        code
+        message
+      }
+      ... on MutationReclassifyDowntimeEventSuccess {
+        data {
+          ...DowntimeFields
+        }
+      }
+    }
+  }
+`);

@@ -1,0 +1,117 @@
+// The one urql client: queries and mutations over HTTP through the app's same-origin /api/graphql,
+// subscriptions over graphql-ws straight to the gateway. The socket asks for a fresh access token on
+// every (re)connect and is retried forever with capped, jittered backoff; its state feeds the banner.
+import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "@urql/core";
+import { createClient as createWsClient } from "graphql-ws";
+import { sessionStore } from "@/lib/auth/session-store";
+import { connectionStatus } from "@/lib/live/connection-status";
+
+export const LIVE_DEFAULTS = {
+  /** First reconnect delay. @default 500 */
+  retryInitialMs: 500,
+  /** Cap of the reconnect delay. @default 10000 */
+  retryMaxMs: 10_000,
+  /** Ping interval; a silently dead socket is noticed within about twice this. @default 5000 */
+  keepAliveMs: 5_000,
+  /** The socket stays open this long after the last subscription ends (screen changes). @default 5000 */
+  lazyCloseTimeoutMs: 5_000,
+};
+
+function backoffMs(retries: number): number {
+  const cap = Math.min(LIVE_DEFAULTS.retryMaxMs, LIVE_DEFAULTS.retryInitialMs * 2 ** retries);
+  return cap / 2 + Math.random() * (cap / 2);
+}
+
+function isCloseEvent(error: unknown): error is { code: number; reason: string } {
+  return typeof error === "object" && error !== null && "code" in error && "reason" in error;
+}
+
+export interface FloorClient {
+  client: Client;
+  /** Drops the socket so the next connection authenticates as whoever is signed in now. */
+  restartLive(): void;
+}
+
+export function createFloorClient(webSocketUrl: string): FloorClient {
+  const ws = createWsClient({
+    url: webSocketUrl,
+    // Connects when a screen subscribes (after sign-in), not before.
+    lazy: true,
+    lazyCloseTimeout: LIVE_DEFAULTS.lazyCloseTimeoutMs,
+    keepAlive: LIVE_DEFAULTS.keepAliveMs,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => true,
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, backoffMs(retries))),
+    connectionParams: async () => {
+      const token = await sessionStore.accessToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+    on: {
+      connecting: () => connectionStatus.socketConnecting(),
+      connected: () => connectionStatus.socketConnected(),
+      closed: () => connectionStatus.socketClosed(),
+    },
+  });
+
+  const client = new Client({
+    url: "/api/graphql",
+    preferGetMethod: false,
+    requestPolicy: "cache-and-network",
+    fetch: async (input, init) => {
+      const token = await sessionStore.accessToken();
+      const headers = new Headers(init?.headers);
+      if (token) headers.set("authorization", `Bearer ${token}`);
+      return fetch(input, { ...init, headers });
+    },
+    exchanges: [
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query || "" };
+          return {
+            subscribe(sink) {
+              // graphql-ws gives up on some close codes (4401 when a token expired mid-connection,
+              // 4500): the screen's subscription is then started again after a backoff, on a new
+              // connection with a renewed token, instead of going silently dead.
+              let stopped = false;
+              let attempt = 0;
+              let dispose: () => void = () => undefined;
+              let timer: ReturnType<typeof setTimeout> | undefined;
+              const start = () => {
+                dispose = ws.subscribe<Record<string, unknown>, Record<string, unknown>>(input, {
+                  next: (value) => {
+                    attempt = 0;
+                    sink.next(value as Parameters<typeof sink.next>[0]);
+                  },
+                  complete: () => {
+                    if (!stopped) sink.complete();
+                  },
+                  error: (error) => {
+                    if (stopped) return;
+                    if (isCloseEvent(error) || error instanceof Event || error instanceof Error) {
+                      connectionStatus.socketClosed();
+                      timer = setTimeout(() => !stopped && start(), backoffMs(attempt++));
+                      return;
+                    }
+                    sink.error(error);
+                  },
+                });
+              };
+              start();
+              return {
+                unsubscribe() {
+                  stopped = true;
+                  clearTimeout(timer);
+                  dispose();
+                },
+              };
+            },
+          };
+        },
+      }),
+    ],
+  });
+
+  return { client, restartLive: () => ws.terminate() };
+}

@@ -1,0 +1,53 @@
+// The screens and who may open each: one required permission from the one matrix
+// (@ms5/schema permissions). The navigation shows only what the role may open; a screen opened
+// anyway explains the refusal, and the API refuses the calls whatever the screen does.
+import type { Permission } from "@ms5/schema";
+
+export interface Screen {
+  href: string;
+  label: string;
+  permission: Permission;
+  /** Who it is for, said when someone else opens it. */
+  audience: string;
+}
+
+export const SCREENS = {
+  jobs: { href: "/jobs", label: "My jobs", permission: "job:execute", audience: "operators" },
+  lines: { href: "/lines", label: "Line", permission: "line-state:read", audience: "everyone on site" },
+  overview: {
+    href: "/overview",
+    label: "Production overview",
+    permission: "job:assign",
+    audience: "shift and production managers",
+  },
+  downtime: {
+    href: "/downtime",
+    label: "Downtime review",
+    permission: "downtime:edit-history",
+    audience: "managers and engineers",
+  },
+  andon: { href: "/andon", label: "Andon", permission: "andon:read", audience: "everyone on site" },
+  equipment: { href: "/equipment", label: "Equipment", permission: "plant:read", audience: "everyone on site" },
+  analysis: { href: "/analysis", label: "Analysis", permission: "oee:read", audience: "everyone on site" },
+} as const satisfies Record<string, Screen>;
+
+export type ScreenName = keyof typeof SCREENS;
+
+/** Where a role lands after signing in. */
+export function homeOf(permissions: ReadonlySet<Permission>): string {
+  if (permissions.has("job:assign")) return SCREENS.overview.href;
+  if (permissions.has("job:execute")) return SCREENS.lines.href;
+  if (permissions.has("downtime:edit-history")) return SCREENS.equipment.href;
+  return SCREENS.lines.href;
+}
+
+export const ROLE_NAMES: Record<string, string> = {
+  ADMIN: "Admin",
+  PRODUCTION_MANAGER: "Production manager",
+  SHIFT_MANAGER: "Shift manager",
+  ENGINEER: "Engineer",
+  OPERATOR: "Operator",
+  MAINTENANCE_TECHNICIAN: "Maintenance technician",
+  QUALITY_INSPECTOR: "Quality inspector",
+  VIEWER: "Viewer",
+};

@@ -1,0 +1,266 @@
+// The whole plant for browser tests and the web benchmark: a seeded database of its own, a private
+// redis-server, one emulated Logix controller per PLC of the model (in this process, so the test can
+// force faults), and the real bridge, production subgraph, gateway and `next start` of the production
+// build as child processes, exactly as `pnpm start` runs them.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { seedPlant } from "@ms5/db/seed";
+import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
+import { generateSigningKey } from "@ms5/kit/auth";
+import { freePort } from "@ms5/kit/testing";
+import { emulatedPlantFromDatabase, type RunningLogixEmulator, startLogixEmulator } from "@ms5/plc-bridge/emulator";
+
+export const REPOSITORY_ROOT = path.resolve(import.meta.dirname, "../..");
+export const WEB_ROOT = path.resolve(import.meta.dirname, "..");
+
+export interface PlantStackOptions {
+  databaseServerUrl: string;
+  runId: string;
+  templateDatabase: string;
+  /** Child processes' stderr is shown when true (debugging). */
+  verbose?: boolean;
+}
+
+export interface PlantStack {
+  db: TestDatabase;
+  /** The emulated controllers by tag prefix of their equipment ("Program:Bagger1" -> its PLC). */
+  emulatorOf(tagPrefix: string): RunningLogixEmulator;
+  gatewayUrl: string;
+  webUrl: string;
+  /** The subgraphs started, by name. */
+  subgraphs: string[];
+  close(): Promise<void>;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, child?: ChildProcess) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${what}: the process exited with ${child.exitCode}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs} ms`);
+}
+
+function supergraphHas(subgraph: string): boolean {
+  const supergraph = readFileSync(path.join(REPOSITORY_ROOT, "schema/supergraph.graphql"), "utf8");
+  return supergraph.includes(`@join__graph(name: "${subgraph}"`);
+}
+
+async function answers(url: string): Promise<boolean> {
+  const response = await fetch(url);
+  return response.status < 500;
+}
+
+export async function startPlantStack(options: PlantStackOptions): Promise<PlantStack> {
+  const children: ChildProcess[] = [];
+  const emulators: RunningLogixEmulator[] = [];
+  const tempDir = mkdtempSync(path.join(tmpdir(), "ms5-web-stack-"));
+  const db = await createTestDatabase({
+    serverUrl: options.databaseServerUrl,
+    runId: options.runId,
+    templateDatabase: options.templateDatabase,
+  });
+
+  const spawnChild = (
+    name: string,
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+    cwd = REPOSITORY_ROOT,
+  ) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "ignore", options.verbose ? "inherit" : "ignore"],
+      detached: true,
+    });
+    child.once("exit", (code, signal) => {
+      if (options.verbose) process.stderr.write(`[stack] ${name} exited (${code ?? signal})\n`);
+    });
+    children.push(child);
+    return child;
+  };
+
+  const close = async () => {
+    for (const child of children.reverse()) {
+      if (child.exitCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGTERM");
+        } catch {}
+      }
+    }
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => {
+              try {
+                if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+              } catch {}
+              resolve();
+            }, 5000);
+            child.once("exit", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+      ),
+    );
+    await Promise.all(emulators.map((emulator) => emulator.stop()));
+    await db.drop();
+    rmSync(tempDir, { recursive: true, force: true });
+  };
+
+  try {
+    await seedPlant(db.prisma, { fastHashing: true, now: new Date() });
+
+    // A redis-server of its own: the plant's stream keys and consumer groups are fixed names that a
+    // `pnpm start` on the same machine would share.
+    const redisPort = await freePort();
+    const redis = spawnChild(
+      "redis",
+      "redis-server",
+      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tempDir],
+      {},
+    );
+    const redisUrl = `redis://127.0.0.1:${redisPort}`;
+    await waitFor(
+      "redis-server",
+      () =>
+        new Promise((resolve) => {
+          const probe = spawn("redis-cli", ["-p", String(redisPort), "ping"], { stdio: ["ignore", "pipe", "ignore"] });
+          let out = "";
+          probe.stdout.on("data", (chunk) => (out += chunk));
+          probe.once("exit", () => resolve(out.includes("PONG")));
+        }),
+      10_000,
+      redis,
+    );
+
+    // Emulators on free ports; the model's PLC rows point at them so the bridge reads these.
+    for (const plc of await emulatedPlantFromDatabase(db.prisma)) {
+      const emulator = await startLogixEmulator({
+        port: 0,
+        seed: plc.seed,
+        // Scripted: runs at target speed and counts exactly; only the test stops it.
+        equipment: plc.equipment.map((equipment) => ({ ...equipment, autonomous: false })),
+      });
+      emulators.push(emulator);
+      await db.prisma.plc.update({ where: { name: plc.name }, data: { port: emulator.port, host: "127.0.0.1" } });
+    }
+    const emulatorByPrefix = new Map<string, RunningLogixEmulator>();
+    const plcs = await emulatedPlantFromDatabase(db.prisma);
+    plcs.forEach((plc, index) => {
+      for (const equipment of plc.equipment) emulatorByPrefix.set(equipment.tagPrefix, emulators[index]!);
+    });
+
+    const secrets = {
+      SUBGRAPH_GATEWAY_SECRET: randomBytes(48).toString("base64url"),
+      AUTH_SIGNING_KEYS: JSON.stringify([await generateSigningKey()]),
+    };
+    const common = { DATABASE_URL: db.url, REDIS_URL: redisUrl, DATABASE_POOL_MAX: "4", ...secrets };
+
+    const bridgeOps = await freePort();
+    spawnChild("plc-bridge", process.execPath, ["--import", "tsx", "plc-bridge/src/server.ts"], {
+      ...common,
+      BRIDGE_OPS_PORT: String(bridgeOps),
+      BRIDGE_BUFFER_DIR: path.join(tempDir, "bridge-buffer"),
+    });
+
+    const productionPort = await freePort();
+    const production = spawnChild(
+      "production",
+      process.execPath,
+      ["--import", "tsx", "subgraphs/production/src/server.ts"],
+      {
+        ...common,
+        // Production mode: no SDL file rewritten in the working tree, internal errors hidden.
+        NODE_ENV: "production",
+        PRODUCTION_SUBGRAPH_PORT: String(productionPort),
+      },
+    );
+    await waitFor(
+      "production subgraph",
+      () => answers(`http://127.0.0.1:${productionPort}/health`),
+      60_000,
+      production,
+    );
+
+    // The andon subgraph is in the supergraph once composed (`pnpm compose`); started when it exists.
+    const andonPort = await freePort();
+    const andonUrl = `http://127.0.0.1:${andonPort}`;
+    const withAndon = supergraphHas("andon");
+    if (withAndon) {
+      const andon = spawnChild("andon", process.execPath, ["--import", "tsx", "subgraphs/andon/src/server.ts"], {
+        ...common,
+        NODE_ENV: "production",
+        ANDON_SUBGRAPH_PORT: String(andonPort),
+        ANDON_PHOTO_DIR: path.join(tempDir, "andon-photos"),
+      });
+      await waitFor("andon subgraph", () => answers(`${andonUrl}/health`), 60_000, andon);
+    }
+
+    const gatewayPort = await freePort();
+    const gateway = spawnChild("gateway", process.execPath, ["--import", "tsx", "gateway/src/server.ts"], {
+      ...common,
+      NODE_ENV: "production",
+      GATEWAY_PORT: String(gatewayPort),
+      PRODUCTION_SUBGRAPH_URL: `http://127.0.0.1:${productionPort}/graphql`,
+      ...(withAndon ? { ANDON_SUBGRAPH_URL: `${andonUrl}/graphql` } : {}),
+    });
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    await waitFor("gateway", () => answers(`${gatewayUrl}/health`), 60_000, gateway);
+
+    const webPort = await freePort();
+    const web = spawnChild(
+      "web",
+      process.execPath,
+      [
+        path.join(WEB_ROOT, "node_modules/next/dist/bin/next"),
+        "start",
+        "--port",
+        String(webPort),
+        "--hostname",
+        "127.0.0.1",
+      ],
+      { GATEWAY_URL: gatewayUrl, NODE_ENV: "production" },
+      WEB_ROOT,
+    );
+    const webUrl = `http://127.0.0.1:${webPort}`;
+    await waitFor("next start", () => answers(`${webUrl}/sign-in`), 60_000, web);
+
+    return {
+      db,
+      subgraphs: withAndon ? ["production", "andon"] : ["production"],
+      gatewayUrl,
+      webUrl,
+      emulatorOf(tagPrefix) {
+        const emulator = emulatorByPrefix.get(tagPrefix);
+        if (!emulator) throw new Error(`no emulated controller has equipment "${tagPrefix}"`);
+        return emulator;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** `next build` of the app, the way CI and a clean clone get the production build the tests load. */
+export async function buildWebApp(): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(WEB_ROOT, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: WEB_ROOT,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`))));
+  });
+}
