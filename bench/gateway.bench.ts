@@ -18,7 +18,11 @@ import pg from "pg";
 import { type BenchMetric, writeBenchResult } from "./bench-result.ts";
 import { measureSubscribers } from "./gateway/subscriber-bench.ts";
 
-const BENCH = { connections: 50, warmupSeconds: 3, seconds: 10 };
+/**
+ * The three cases take turns in `rounds` slices of seconds / rounds each, so a change in the shared
+ * machine's load during the run falls on all of them alike rather than on whichever ran then.
+ */
+const BENCH = { connections: 50, warmupSeconds: 3, seconds: 10, rounds: 5 };
 const SINGLE = JSON.stringify({ query: "{ lines { id code name } }" });
 const CROSS = JSON.stringify({ query: "{ lines { id name openAndonCount } }" });
 
@@ -30,6 +34,24 @@ interface LoadResult {
   errors: number;
 }
 
+interface LoadSlice {
+  latencies: number[];
+  seconds: number;
+  errors: number;
+}
+
+function summarise(slices: readonly LoadSlice[]): LoadResult {
+  const latencies = slices.flatMap((slice) => slice.latencies).sort((a, b) => a - b);
+  const seconds = slices.reduce((sum, slice) => sum + slice.seconds, 0);
+  return {
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
@@ -39,7 +61,7 @@ async function load(
   headers: () => Record<string, string>,
   body: string,
   seconds: number,
-): Promise<LoadResult> {
+): Promise<LoadSlice> {
   const agent = new Agent({ keepAlive: true, maxSockets: BENCH.connections });
   const target = new URL(url);
   const latencies: number[] = [];
@@ -82,14 +104,7 @@ async function load(
   );
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return {
-    rps: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    errors,
-  };
+  return { latencies, seconds: elapsed, errors };
 }
 
 const parts = new Set((process.env.BENCH_GATEWAY_PARTS ?? "http,subscribers").split(","));
@@ -157,9 +172,16 @@ async function measureHttp(databaseUrl: string): Promise<Record<string, BenchMet
 
     await load(info.gatewayUrl, viaGateway, CROSS, BENCH.warmupSeconds);
     await load(plantUrl, direct, SINGLE, BENCH.warmupSeconds);
-    const directResult = await load(plantUrl, direct, SINGLE, BENCH.seconds);
-    const single = await load(info.gatewayUrl, viaGateway, SINGLE, BENCH.seconds);
-    const cross = await load(info.gatewayUrl, viaGateway, CROSS, BENCH.seconds);
+    const slices: Record<"direct" | "single" | "cross", LoadSlice[]> = { direct: [], single: [], cross: [] };
+    const slice = BENCH.seconds / BENCH.rounds;
+    for (let round = 0; round < BENCH.rounds; round++) {
+      slices.direct.push(await load(plantUrl, direct, SINGLE, slice));
+      slices.single.push(await load(info.gatewayUrl, viaGateway, SINGLE, slice));
+      slices.cross.push(await load(info.gatewayUrl, viaGateway, CROSS, slice));
+    }
+    const directResult = summarise(slices.direct);
+    const single = summarise(slices.single);
+    const cross = summarise(slices.cross);
     for (const [name, r] of Object.entries({ direct: directResult, single, cross })) {
       console.log(
         `${name.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)}  p95 ${r.p95.toFixed(1)}  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}`,

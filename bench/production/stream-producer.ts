@@ -1,16 +1,17 @@
 // Child process of `pnpm bench:production`: offers telemetry entries at a fixed rate (a tick every
 // 10 ms, one pipelined XADD batch per tick, round-robin over the lines' streams), then prints one
 // JSON line: how many entries it added over how many seconds.
-//   REDIS_URL, STREAM_KEY_PREFIX, LINES ([{ code, equipment: [code] }]), RATE, SECONDS
+//   REDIS_URL, STREAM_KEY_PREFIX, LINES ([{ code, equipment: [{ code }] }]), RATE, SECONDS
 import { createRedisClient } from "@ms5/kit";
 import { streamKey } from "../../schema/src/streams.ts";
+import { syntheticEntry } from "./synthetic-telemetry.ts";
 
 const { REDIS_URL, STREAM_KEY_PREFIX, LINES, RATE, SECONDS } = process.env;
 if (!REDIS_URL || !STREAM_KEY_PREFIX || !LINES || !RATE || !SECONDS) {
   console.error("Set REDIS_URL, STREAM_KEY_PREFIX, LINES, RATE and SECONDS.");
   process.exit(64);
 }
-const lines = JSON.parse(LINES) as { code: string; equipment: string[] }[];
+const lines = JSON.parse(LINES) as { code: string; equipment: { code: string }[] }[];
 const perTick = Math.round(Number(RATE) / 100);
 const redis = createRedisClient({ url: REDIS_URL });
 await redis.connect();
@@ -24,28 +25,7 @@ while (performance.now() < end) {
   for (let i = 0; i < perTick; i++) {
     seq++;
     const line = lines[seq % lines.length]!;
-    const equipment = line.equipment[Math.floor(seq / lines.length) % line.equipment.length]!;
-    const header = {
-      v: "1",
-      plc: `PLC-${line.code}`,
-      seq: String(seq),
-      equipment,
-      line: line.code,
-      ts: String(Date.now()),
-    };
-    const roll = seq % 100;
-    const fields =
-      roll < 10
-        ? { ...header, type: "counts", goodDelta: "3", rejectDelta: "0", goodTotal: "0", rejectTotal: "0" }
-        : roll < 14
-          ? { ...header, type: "energy", meterKwh: String(seq / 100), deltaKwh: "0.01" }
-          : {
-              ...header,
-              type: "sample",
-              signal: `analog${seq % 37}`,
-              value: String(100 + (seq % 17)),
-              reason: "change",
-            };
+    const fields = syntheticEntry(line, Math.floor(seq / lines.length), seq);
     multi.xAdd(streamKey(line.code, "telemetry", STREAM_KEY_PREFIX), "*", fields);
   }
   await multi.execAsPipeline();

@@ -58,6 +58,13 @@ export const floorServices: readonly ServiceDefinition[] = [
     args: ["--import", "tsx", "gateway/src/server.ts"],
     cwd: repoRoot,
   },
+  {
+    // The tablet and desktop app on http://127.0.0.1:3000 (WEB_PORT); built on its first start.
+    name: "web",
+    command: "sh",
+    args: ["web/scripts/serve.sh"],
+    cwd: repoRoot,
+  },
 ];
 
 export interface SupervisorOptions {

@@ -210,6 +210,9 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       ...common,
       NODE_ENV: "production",
       GATEWAY_PORT: String(gatewayPort),
+      // Users' sessions may run only the app's persisted documents: the app must work this way.
+      GATEWAY_TRUSTED_DOCUMENTS: "enforce",
+      GATEWAY_TRUSTED_DOCUMENTS_PATH: path.join(WEB_ROOT, "lib/graphql/generated/persisted-documents.json"),
       PRODUCTION_SUBGRAPH_URL: `http://127.0.0.1:${productionPort}/graphql`,
       ...(withAndon ? { ANDON_SUBGRAPH_URL: `${andonUrl}/graphql` } : {}),
     });

@@ -1,7 +1,9 @@
 // The one urql client: queries and mutations over HTTP through the app's same-origin /api/graphql,
 // subscriptions over graphql-ws straight to the gateway. The socket asks for a fresh access token on
 // every (re)connect and is retried forever with capped, jittered backoff; its state feeds the banner.
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "@urql/core";
+// Every operation is sent as its document id from the persisted-documents manifest (codegen), never
+// as text, so the gateway can run the app with trusted documents enforced.
+import { Client, cacheExchange, fetchExchange, makeOperation, mapExchange, subscriptionExchange } from "@urql/core";
 import { createClient as createWsClient } from "graphql-ws";
 import { sessionStore } from "@/lib/auth/session-store";
 import { connectionStatus } from "@/lib/live/connection-status";
@@ -65,6 +67,21 @@ export function createFloorClient(webSocketUrl: string): FloorClient {
     },
     exchanges: [
       cacheExchange,
+      mapExchange({
+        onOperation(operation) {
+          const hash = (operation.query as { __meta__?: { hash?: string } }).__meta__?.hash;
+          if (!hash || operation.kind === "teardown") return operation;
+          // With extensions.persistedQuery set, urql leaves the query text out of the body.
+          return makeOperation(
+            operation.kind,
+            {
+              ...operation,
+              extensions: { ...operation.extensions, persistedQuery: { version: 1, sha256Hash: hash.replace(/^sha256:/, "") } },
+            },
+            operation.context,
+          );
+        },
+      }),
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request) {

@@ -19,7 +19,7 @@ import { ESCALATION_SCHEDULER_DEFAULTS, type EscalationSchedulerSettings } from 
 import type { AndonEventMessage } from "../andon-events/andon-event-message.ts";
 import type { Clock } from "./clock.ts";
 import { recipientUserIds } from "./escalation-recipients.ts";
-import { dueStep, nextDueAfter, type RuleWithLevels } from "./escalation-timers.ts";
+import { dueStep, nextDueAfter } from "./escalation-timers.ts";
 import type { EscalationDispatcher } from "./notification-dispatch.ts";
 
 export interface EscalationSchedulerOptions {
@@ -228,7 +228,17 @@ export class EscalationScheduler {
     const firedAt = this.#options.clock.now();
     if (!step) {
       // Nothing left to fire (the rule lost its levels): the escalation is exhausted.
-      return { claimed, andon, level: null, reminder: false, newLevel: claimed.currentLevel, nextDueAt: null, firedAt, userIds: [], channels: [] };
+      return {
+        claimed,
+        andon,
+        level: null,
+        reminder: false,
+        newLevel: claimed.currentLevel,
+        nextDueAt: null,
+        firedAt,
+        userIds: [],
+        channels: [],
+      };
     }
     const level = rule.levels.find((l) => l.id === step.level.id)!;
     const key = `${level.id}:${andon.lineId}`;
@@ -305,7 +315,10 @@ export class EscalationScheduler {
     this.#options.logger.error({ err: error, escalationId: claimed.id }, "escalation could not fire; retrying soon");
     const retryAt = new Date(this.#options.clock.now().getTime() + Math.min(this.#settings.leaseMs, 5_000));
     await this.#options.prisma.escalation
-      .updateMany({ where: { id: claimed.id, leaseOwner: this.#options.instanceId }, data: { leaseExpiresAt: retryAt } })
+      .updateMany({
+        where: { id: claimed.id, leaseOwner: this.#options.instanceId },
+        data: { leaseExpiresAt: retryAt },
+      })
       .catch(() => undefined);
   }
 }

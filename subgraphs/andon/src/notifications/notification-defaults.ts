@@ -25,6 +25,10 @@ export const NOTIFICATION_DEFAULTS = {
   pendingRetryAfterMs: 60_000,
   /** @default 4 — e-mails (and other external sends) of one dispatch in flight at once. */
   maxConcurrentSends: 4,
+  /** @default 300 characters — an e-mail subject line, an inbox title. */
+  maxSubjectLength: 300,
+  /** @default 10_000 characters */
+  maxBodyLength: 10_000,
   /** @default 200 characters — longest dedupe key a sender may use. */
   maxDedupeKeyLength: 200,
 } as const;

@@ -384,6 +384,8 @@ describe("NotificationDispatcher", () => {
       { ...base, channels: [] },
       { ...base, channels: ["PIGEON" as "SMS"] },
       { ...base, subject: "" },
+      { ...base, subject: "x".repeat(301) },
+      { ...base, body: "x".repeat(10_001) },
       { ...base, recipientUserIds: ["not-a-uuid"] },
     ]) {
       await expect(dispatcherWith(email).dispatch(input)).rejects.toMatchObject({ code: "BAD_USER_INPUT" });

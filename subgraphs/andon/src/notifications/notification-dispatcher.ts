@@ -55,7 +55,12 @@ function validate(input: DispatchInput): void {
   if (!input.dedupeKey.trim() || input.dedupeKey.length > NOTIFICATION_DEFAULTS.maxDedupeKeyLength) {
     throw bad(`A dedupeKey of 1 to ${NOTIFICATION_DEFAULTS.maxDedupeKeyLength} characters is required.`);
   }
-  if (!input.subject.trim()) throw bad("A notification needs a subject.");
+  if (!input.subject.trim() || input.subject.length > NOTIFICATION_DEFAULTS.maxSubjectLength) {
+    throw bad(`A notification needs a subject of at most ${NOTIFICATION_DEFAULTS.maxSubjectLength} characters.`);
+  }
+  if (input.body.length > NOTIFICATION_DEFAULTS.maxBodyLength) {
+    throw bad(`A notification body has at most ${NOTIFICATION_DEFAULTS.maxBodyLength} characters.`);
+  }
   if (input.channels.length === 0) throw bad("A notification needs at least one channel.");
   for (const channel of input.channels) {
     if (!(NOTIFICATION_CHANNELS as readonly string[]).includes(channel)) throw bad(`Unknown channel ${channel}.`);
@@ -120,7 +125,7 @@ export class NotificationDispatcher {
       return this.#deliver(input, plan.user, severity, row, plan.route.fallback, plan.used, outcome);
     };
     // Every inbox first: an in-app notification never waits behind someone else's SMTP round trip.
-    for (const row of rows) if (row.channel === "IN_APP") await deliver(row);
+    await Promise.all(rows.filter((row) => row.channel === "IN_APP").map(deliver));
     // Then the external channels, a few at a time: a slow relay delays less, without opening a
     // connection per recipient.
     const external = rows.filter((row) => row.channel !== "IN_APP");
@@ -142,16 +147,18 @@ export class NotificationDispatcher {
     fallbackOfId: string | null,
   ): Promise<Notification[]> {
     if (targets.length === 0) return [];
+    const now = this.#clock.now();
     return this.#options.prisma.notification.createManyAndReturn({
       data: targets.map(({ userId, channel }) => ({
         userId,
         channel,
+        ...(channel === "IN_APP" ? { status: "SENT" as const, attempts: 1, sentAt: now } : {}),
         title: input.subject,
         body: input.body,
         severity,
         dedupeKey: input.dedupeKey,
         fallbackOfId,
-        createdAt: this.#clock.now(),
+        createdAt: now,
         ...(input.andonEventId ? { andonId: input.andonEventId } : {}),
         ...(input.escalationId ? { escalationId: input.escalationId } : {}),
         ...(input.alertId ? { alertId: input.alertId } : {}),
@@ -191,6 +198,20 @@ export class NotificationDispatcher {
     outcome: DispatchOutcome,
   ): Promise<void> {
     const { prisma, logger } = this.#options;
+    if (row.channel === "IN_APP") {
+      // Written as SENT: being in the inbox is the delivery. Published after the commit, so a
+      // subscriber that reads the row finds it.
+      outcome.created.push(row);
+      await publishNotificationEvent(
+        this.#options.redis,
+        { notificationId: row.id, userId: user.id },
+        this.#options.keyPrefix,
+      ).catch((error: unknown) => {
+        // The row is in the inbox either way; a live update missed is read on the next query.
+        logger.warn({ err: error, notificationId: row.id }, "could not publish an in-app notification");
+      });
+      return;
+    }
     let failure: string | null = null;
     try {
       await this.#send(row, user);
@@ -204,20 +225,7 @@ export class NotificationDispatcher {
         : { status: "SENT", attempts: { increment: 1 }, sentAt: this.#clock.now() },
     });
     outcome.created.push(updated);
-    if (!failure) {
-      if (row.channel === "IN_APP") {
-        // After the row committed, so a subscriber that reads it finds it.
-        await publishNotificationEvent(
-          this.#options.redis,
-          { notificationId: row.id, userId: user.id },
-          this.#options.keyPrefix,
-        ).catch((error: unknown) => {
-          // The row is in the inbox either way; a live update missed is read on the next query.
-          logger.warn({ err: error, notificationId: row.id }, "could not publish an in-app notification");
-        });
-      }
-      return;
-    }
+    if (!failure) return;
     logger.warn(
       { notificationId: row.id, userId: user.id, channel: row.channel, dedupeKey: input.dedupeKey, error: failure },
       "notification channel failed; falling back",

@@ -9,9 +9,9 @@ export class NotificationNotFound extends ExpectedError {
   }
 }
 
-/** A preference set that cannot be applied; nothing was changed. */
-export class NotificationPreferenceInvalid extends ExpectedError {
-  override name = "NotificationPreferenceInvalid";
+/** Preferences, paging or ids that cannot be applied; nothing was changed. */
+export class NotificationInputInvalid extends ExpectedError {
+  override name = "NotificationInputInvalid";
   constructor(
     readonly field: string,
     message: string,

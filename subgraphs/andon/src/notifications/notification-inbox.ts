@@ -2,7 +2,7 @@
 // neither repeats nor hides a row), the unread count, and marking read.
 import type { Notification, PrismaClient } from "@ms5/db";
 import { NOTIFICATION_DEFAULTS } from "./notification-defaults.ts";
-import { NotificationNotFound, NotificationPreferenceInvalid } from "./notification-errors.ts";
+import { NotificationInputInvalid, NotificationNotFound } from "./notification-errors.ts";
 
 export interface InboxPage {
   nodes: Notification[];
@@ -20,7 +20,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
   const createdAt = new Date(at ?? "");
   if (!id || Number.isNaN(createdAt.getTime())) {
-    throw new NotificationPreferenceInvalid("after", "The cursor is not one this API handed out.");
+    throw new NotificationInputInvalid("after", "The cursor is not one this API handed out.");
   }
   return { createdAt, id };
 }
@@ -36,7 +36,7 @@ export async function inboxPage(
 ): Promise<InboxPage> {
   const first = options.first ?? NOTIFICATION_DEFAULTS.defaultPageSize;
   if (!Number.isInteger(first) || first < 1 || first > NOTIFICATION_DEFAULTS.maxPageSize) {
-    throw new NotificationPreferenceInvalid("first", `first must be 1 to ${NOTIFICATION_DEFAULTS.maxPageSize}.`);
+    throw new NotificationInputInvalid("first", `first must be 1 to ${NOTIFICATION_DEFAULTS.maxPageSize}.`);
   }
   const after = options.after ? decodeCursor(options.after) : null;
   const rows = await prisma.notification.findMany({

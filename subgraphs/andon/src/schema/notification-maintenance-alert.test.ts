@@ -59,12 +59,12 @@ describe("notification, maintenance and alert GraphQL", () => {
     await db?.drop();
   });
 
-  function contextFor(as: User | null, roles: Role[] = []) {
+  function contextFor(as: User | null, roles: Role[] = [], client: PrismaClient = prisma) {
     return createSubgraphContext({
       identity: as
         ? { kind: "user", userId: as.id, name: as.username, roles, permissions: permissionsOf(roles) }
         : ANONYMOUS_IDENTITY,
-      prisma,
+      prisma: client,
       redis,
       logger,
       correlationId: "andon-schema-test",
@@ -188,7 +188,7 @@ describe("notification, maintenance and alert GraphQL", () => {
           { channel: "SMS", enabled: false, minPriority: "LOW", rank: 1 },
         ],
       });
-      expect(twice.data!.setNotificationPreferences).toMatchObject({ __typename: "NotificationPreferenceInvalid" });
+      expect(twice.data!.setNotificationPreferences).toMatchObject({ __typename: "NotificationInputInvalid" });
       expect(await prisma.notificationPreference.count({ where: { userId: manager.id } })).toBe(2);
       // Refused while coercing the variables, before any resolver (the server reports it as BAD_USER_INPUT).
       const badEnum = await asManager(set, { p: [{ channel: "PIGEON", enabled: true, minPriority: "LOW", rank: 0 }] });
@@ -309,7 +309,7 @@ describe("notification, maintenance and alert GraphQL", () => {
           },
         },
       }) as unknown as PrismaClient;
-      const contextValue = { ...contextFor(technician, ["MAINTENANCE_TECHNICIAN"]), prisma: counting };
+      const contextValue = contextFor(technician, ["MAINTENANCE_TECHNICIAN"], counting);
       const result = (await graphql({
         schema,
         source: `{ maintenanceWorkOrders(equipmentId: "${bagger.id}", status: [OPEN]) { title minutesSpent tasks { description } parts { id } } }`,

@@ -5,7 +5,7 @@ import type { Notification } from "@ms5/db";
 import { ApiError, defineLoader, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { NOTIFICATION_DEFAULTS } from "../notifications/notification-defaults.ts";
-import { NotificationNotFound, NotificationPreferenceInvalid } from "../notifications/notification-errors.ts";
+import { NotificationInputInvalid, NotificationNotFound } from "../notifications/notification-errors.ts";
 import type { NotificationEvent } from "../notifications/notification-feed.ts";
 import { notificationFeedOf } from "../notifications/notification-feed.ts";
 import { inboxPage, markAllNotificationsRead, markNotificationsRead } from "../notifications/notification-inbox.ts";
@@ -41,9 +41,9 @@ builder.objectType(NotificationNotFound, {
   fields: (t) => ({ notificationId: t.exposeID("notificationId") }),
 });
 
-builder.objectType(NotificationPreferenceInvalid, {
-  name: "NotificationPreferenceInvalid",
-  description: "The preferences or paging arguments cannot be applied; nothing changed.",
+builder.objectType(NotificationInputInvalid, {
+  name: "NotificationInputInvalid",
+  description: "Preferences, paging arguments or ids that cannot be applied; nothing changed.",
   interfaces: [ExpectedError],
   fields: (t) => ({ field: t.exposeString("field", { description: "The argument at fault." }) }),
 });
@@ -125,7 +125,7 @@ builder.queryFields((t) => ({
     type: NotificationPageRef,
     description: `Your in-app notifications, newest first (${NOTIFICATION_DEFAULTS.defaultPageSize} a page unless \`first\` says otherwise, at most ${NOTIFICATION_DEFAULTS.maxPageSize}).`,
     authScopes: { permission: "notification:read" },
-    errors: { types: [NotificationPreferenceInvalid] },
+    errors: { types: [NotificationInputInvalid] },
     args: {
       first: t.arg.int({ required: false }),
       after: t.arg.string({ required: false }),
@@ -146,11 +146,11 @@ builder.mutationFields((t) => ({
     type: [NotificationRef],
     description: "Marks your notifications read; an id that is not yours refuses the whole call.",
     authScopes: { permission: "notification:read" },
-    errors: { types: [NotificationNotFound, NotificationPreferenceInvalid] },
+    errors: { types: [NotificationNotFound, NotificationInputInvalid] },
     args: { notificationIds: t.arg.idList({ required: true }) },
     resolve: (_root, args, context) => {
       if (args.notificationIds.length === 0 || args.notificationIds.length > NOTIFICATION_DEFAULTS.maxPageSize) {
-        throw new NotificationPreferenceInvalid(
+        throw new NotificationInputInvalid(
           "notificationIds",
           `Name 1 to ${NOTIFICATION_DEFAULTS.maxPageSize} notifications.`,
         );
@@ -168,7 +168,7 @@ builder.mutationFields((t) => ({
     type: [NotificationPreferenceRef],
     description: "Replaces your notification preferences as a whole.",
     authScopes: { permission: "notification:read" },
-    errors: { types: [NotificationPreferenceInvalid] },
+    errors: { types: [NotificationInputInvalid] },
     args: { preferences: t.arg({ type: [NotificationPreferenceInput], required: true }) },
     resolve: (_root, args, context) =>
       setNotificationPreferences(context.prisma, recipientOf(context), args.preferences),

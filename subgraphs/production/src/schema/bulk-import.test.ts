@@ -173,9 +173,12 @@ describe("bulk import of work orders", () => {
         row("UPD-2"),
         row("UPD-3", { plannedQuantity: 1 }),
         row("UPD-4", { status: "PLANNED" }),
+        row("UPD-5", { externalRef: "ERP-UPD-2" }),
       ])
     ).data!;
-    expect(outcome.rows.map((r) => r.outcome)).toEqual(["UPDATED", "UNCHANGED", "REJECTED", "REJECTED"]);
+    expect(outcome.rows.map((r) => r.outcome)).toEqual(["UPDATED", "UNCHANGED", "REJECTED", "REJECTED", "REJECTED"]);
+    expect(outcome.rows[4]!.errors).toMatchObject([{ field: "externalRef", code: "CONFLICT" }]);
+    expect(await plant.prisma.workOrder.findUnique({ where: { number: "UPD-5" } })).toBeNull();
     expect(outcome.rows[2]!.errors).toMatchObject([{ field: "number", code: "INVALID_STATE_TRANSITION" }]);
     // A released order is not taken back to PLANNED by an import.
     expect(outcome.rows[3]!.errors).toMatchObject([{ field: "status", code: "INVALID_STATE_TRANSITION" }]);

@@ -3,6 +3,7 @@ import { ApiError } from "@ms5/kit/subgraph";
 import { describe, expect, it } from "vitest";
 import {
   CONNECTION_DEFAULTS,
+  type Connection,
   decodeCursor,
   encodeCursor,
   type Keyset,
@@ -95,7 +96,12 @@ describe("relay connections", () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const page = await keysetPage({ list: "ties", args: { first: 1, after }, sortOf: (row: Row) => row.at, fetch });
+      const page: Connection<Row> = await keysetPage({
+        list: "ties",
+        args: { first: 1, after },
+        sortOf: (row: Row) => row.at,
+        fetch,
+      });
       seen.push(...page.edges.map((edge) => edge.node.id));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);

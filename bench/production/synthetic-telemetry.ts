@@ -1,0 +1,32 @@
+// Telemetry entries as the bridge writes them, in the proportions a plant produces, for the
+// production benchmark's backlog and offered load.
+/**
+ * What a plant's streams carry: mostly analog samples (deadband changes and heartbeats), counts,
+ * energy, and a few state changes (0.2 %: 2,000 machines producing 10,000 entries/s change state
+ * every couple of minutes each). Spread over equipment and lines by a hash of the sequence number.
+ */
+export function syntheticEntry(
+  line: { code: string; equipment: readonly { code: string }[] },
+  e: number,
+  seq: number,
+  kind?: "state",
+): Record<string, string> {
+  const eq = line.equipment[e % line.equipment.length]!;
+  const header = {
+    v: "1",
+    plc: `PLC-${line.code}`,
+    seq: String(seq),
+    equipment: eq.code,
+    line: line.code,
+    ts: String(Date.now()),
+  };
+  const roll = (Math.imul(seq, 2654435761) >>> 0) % 1000;
+  if (kind === "state" || roll < 2) {
+    return { ...header, type: "state", state: seq % 2 === 0 ? "IDLE" : "RUNNING", previousState: "" };
+  }
+  if (roll < 102) {
+    return { ...header, type: "counts", goodDelta: "3", rejectDelta: "0", goodTotal: "0", rejectTotal: "0" };
+  }
+  if (roll < 142) return { ...header, type: "energy", meterKwh: String(seq / 100), deltaKwh: "0.01" };
+  return { ...header, type: "sample", signal: `analog${seq % 37}`, value: String(100 + (seq % 17)), reason: "change" };
+}
