@@ -82,11 +82,13 @@ async function measureBacklog(
   kind?: "state",
 ) {
   const keyPrefix = `bench-backlog-${randomUUID().slice(0, 6)}:`;
+  // Read times one millisecond apart, ending now: increasing, and older than anything later parts write.
+  const readUntil = Date.now();
   const entries = Array.from({ length: count }, (_, i) => {
     const line = plant.lines[i % plant.lines.length]!;
     return {
       key: streamKey(line.code, "telemetry", keyPrefix),
-      fields: syntheticEntry(line, Math.floor(i / plant.lines.length), i + 1, kind),
+      fields: syntheticEntry(line, Math.floor(i / plant.lines.length), i + 1, readUntil - count + i, kind),
     };
   });
   await xaddAll(redis, entries);

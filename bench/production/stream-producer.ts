@@ -25,7 +25,7 @@ while (performance.now() < end) {
   for (let i = 0; i < perTick; i++) {
     seq++;
     const line = lines[seq % lines.length]!;
-    const fields = syntheticEntry(line, Math.floor(seq / lines.length), seq);
+    const fields = syntheticEntry(line, Math.floor(seq / lines.length), seq, Date.now());
     multi.xAdd(streamKey(line.code, "telemetry", STREAM_KEY_PREFIX), "*", fields);
   }
   await multi.execAsPipeline();

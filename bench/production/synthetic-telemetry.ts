@@ -9,6 +9,8 @@ export function syntheticEntry(
   line: { code: string; equipment: readonly { code: string }[] },
   e: number,
   seq: number,
+  /** PLC read time, epoch ms: increasing per equipment, never ahead of the clock (later parts are newer). */
+  ts: number,
   kind?: "state",
 ): Record<string, string> {
   const eq = line.equipment[e % line.equipment.length]!;
@@ -18,11 +20,11 @@ export function syntheticEntry(
     seq: String(seq),
     equipment: eq.code,
     line: line.code,
-    ts: String(Date.now()),
+    ts: String(ts),
   };
   const roll = (Math.imul(seq, 2654435761) >>> 0) % 1000;
   if (kind === "state" || roll < 2) {
-    return { ...header, type: "state", state: seq % 2 === 0 ? "IDLE" : "RUNNING", previousState: "" };
+    return { ...header, type: "state", state: Math.floor(seq / 100) % 2 === 0 ? "IDLE" : "RUNNING", previousState: "" };
   }
   if (roll < 102) {
     return { ...header, type: "counts", goodDelta: "3", rejectDelta: "0", goodTotal: "0", rejectTotal: "0" };

@@ -161,6 +161,7 @@ export type ImportWorkOrdersMutationVariables = Exact<{
 export type ImportWorkOrdersMutation = { importWorkOrders:
     | { __typename: 'ImportKeyConflict', code: string, message: string }
     | { __typename: 'ImportTooLarge', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidIdempotencyKey', code: string, message: string }
     | { __typename: 'MutationImportWorkOrdersSuccess', data: { importId: string | null, replayed: boolean | null, created: number | null, updated: number | null, unchanged: number | null, rejected: number | null, rows: Array<{ index: number | null, number: string | null, outcome: ImportRowOutcome | null, workOrderId: string | null }> | null, errors: Array<{ index: number | null, field: string | null, code: string | null, message: string | null }> | null } }
    | null };

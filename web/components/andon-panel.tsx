@@ -159,7 +159,7 @@ export function AndonList({ lineId }: { lineId: string | null }) {
     <ul style={{ listStyle: "none", padding: 0, margin: 0 }} className="grid" aria-label="Open andons">
       {pendingRaises.map((item) => (
         <li key={item.id} className="notice" data-testid="andon-pending">
-          ⏳ Pending: {item.label}. Sent when the connection is back.
+          ◷ Pending: {item.label}. Sent when the connection is back.
         </li>
       ))}
       {open.length === 0 && pendingRaises.length === 0 ? (
@@ -195,7 +195,7 @@ export function AndonList({ lineId }: { lineId: string | null }) {
             ) : null}
             {canRespond && andon.status === "OPEN" ? (
               acknowledging ? (
-                <p className="notice">⏳ Acknowledgement waiting to be sent.</p>
+                <p className="notice">◷ Acknowledgement waiting to be sent.</p>
               ) : (
                 <button
                   type="button"

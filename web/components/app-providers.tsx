@@ -3,7 +3,6 @@
 // browser's online/offline events, and the offline queue bound to whoever is signed in.
 import { type ReactNode, useEffect, useState } from "react";
 import { Provider } from "urql";
-import { sessionStore } from "@/lib/auth/session-store";
 import { createFloorClient } from "@/lib/graphql/urql-client";
 import { connectionStatus } from "@/lib/live/connection-status";
 import { actionQueue } from "@/lib/offline/action-queue";
@@ -16,7 +15,6 @@ export function AppProviders({ webSocketUrl, children }: { webSocketUrl: string;
   const userId = session.status === "signed-in" ? session.session.user.id : null;
 
   useEffect(() => {
-    if (sessionStore.snapshot().status === "loading") void sessionStore.renew().catch(() => undefined);
     const online = () => connectionStatus.browserOnlineChanged(true);
     const offline = () => connectionStatus.browserOnlineChanged(false);
     window.addEventListener("online", online);

@@ -96,7 +96,7 @@ function LinkBanner() {
       data-testid="link-state"
       data-link={link}
     >
-      <span aria-hidden="true">{link === "offline" ? "⛔" : "⟳"}</span>
+      <span aria-hidden="true">{link === "offline" ? "⊘" : "⟳"}</span>
       {text}
     </div>
   );
@@ -107,7 +107,7 @@ function PendingActions() {
   if (queued.length === 0) return null;
   return (
     <div className="banner pending" role="status" data-testid="pending-actions">
-      <span aria-hidden="true">⏳</span>
+      <span aria-hidden="true">◷</span>
       <span>
         {queued.length} action{queued.length === 1 ? "" : "s"} waiting to be sent:{" "}
         {queued.map((item) => item.label).join("; ")}

@@ -37,7 +37,7 @@ export function ReasonPicker({ stop, canConfirm }: { stop: DowntimeFieldsFragmen
   if (pending) {
     return (
       <p className="notice" role="status" data-testid="reason-pending">
-        ⏳ Pending: {pending.label}. It is kept on this tablet and sent when the connection is back.
+        ◷ Pending: {pending.label}. It is kept on this tablet and sent when the connection is back.
       </p>
     );
   }

@@ -37,5 +37,7 @@ export const SCREENSHOT_DIR = path.join(WEB_ROOT, "test-results");
 /** Saves a full-page screenshot as web/test-results/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // From the top, so the sticky header is drawn where it belongs in a full-page picture.
+  await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }

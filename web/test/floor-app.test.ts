@@ -26,7 +26,9 @@ function documentIdOf(operationName: string): string {
   const manifest = JSON.parse(
     readFileSync(path.join(WEB_ROOT, "lib/graphql/generated/persisted-documents.json"), "utf8"),
   ) as Record<string, string>;
-  const entry = Object.entries(manifest).find(([, text]) => new RegExp(`(query|mutation) ${operationName}\\b`).test(text));
+  const entry = Object.entries(manifest).find(([, text]) =>
+    new RegExp(`(query|mutation) ${operationName}\\b`).test(text),
+  );
   if (!entry) throw new Error(`no persisted document ${operationName}`);
   return entry[0];
 }
@@ -215,6 +217,18 @@ describe("the floor app in a browser against the running plant", () => {
     const line = page.getByTestId("overview-line").filter({ hasText: "Bagging Line 1" });
     await line.getByTestId("overview-stop").filter({ hasText: fault.reason }).getByText("by Sipho Dlamini").waitFor();
     await screenshot(page, "overview-1280x800");
+    if (withAndon) {
+      // The manager takes the PLC's andon: it leaves the open state and its acknowledge escalation stops.
+      await page.getByRole("link", { name: "Andon", exact: true }).click();
+      const andon = page
+        .getByTestId("andon-board")
+        .getByTestId("andon")
+        .filter({ hasText: `PLC fault ${fault.code}` });
+      await andon.getByRole("button", { name: "Acknowledge" }).click();
+      await expect.poll(() => andon.getAttribute("data-andon-status")).toBe("ACKNOWLEDGED");
+      const stored = await stack.db.prisma.andonEvent.findFirstOrThrow({ where: { faultCode: fault.code } });
+      expect(stored.status).toBe("ACKNOWLEDGED");
+    }
     await page.getByRole("link", { name: "Downtime review" }).click();
     await page.getByTestId("downtime-row").filter({ hasText: fault.code }).getByText("Sipho Dlamini").waitFor();
     await screenshot(page, "downtime-review-1280x800");
@@ -243,9 +257,14 @@ describe("the floor app in a browser against the running plant", () => {
         headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
         body: JSON.stringify(body),
       });
-      return ((await response.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code;
+      return ((await response.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions
+        ?.code;
     };
-    const variables = { downtimeEventId: event.id, reasonCodeId: before.reasonCodeId ?? before.suggestedReasonCodeId, note: "forced" };
+    const variables = {
+      downtimeEventId: event.id,
+      reasonCodeId: before.reasonCodeId ?? before.suggestedReasonCodeId,
+      note: "forced",
+    };
     // The app's own manager document, by its id: the operator lacks the permission.
     expect(
       await force({
@@ -263,6 +282,19 @@ describe("the floor app in a browser against the running plant", () => {
     ).toBe("PERSISTED_QUERY_NOT_FOUND");
     const after = await stack.db.prisma.downtimeEvent.findUniqueOrThrow({ where: { id: event.id } });
     expect(after).toEqual(before);
+  });
+
+  it("a viewer sees the line live but no buttons that change anything", async () => {
+    const { page } = await newPage(TABLET_LANDSCAPE);
+    await signIn(page, "viewer");
+    await page.goto(`${stack.webUrl}/lines/${bagLine}`);
+    await page.locator('[data-testid="line-dashboard"][data-live="true"]').waitFor();
+    await page.getByTestId("current-job").waitFor();
+    expect(await page.getByTestId("confirm-suggested").count()).toBe(0);
+    expect(await page.getByRole("button", { name: /Raise|Acknowledge|Change reason|Different reason/ }).count()).toBe(
+      0,
+    );
+    expect(await page.getByRole("link", { name: "My jobs", exact: true }).count()).toBe(0);
   });
 
   it("a reason confirmed and an andon raised while the tablet is offline are kept as pending and applied exactly once when it is back", async () => {
@@ -315,5 +347,21 @@ describe("the floor app in a browser against the running plant", () => {
     }
     expect(await operatorPage.evaluate(() => localStorage.getItem("ms5.offline-actions.v1"))).toBe("[]");
     stack.emulatorOf(BAGGER).control.clearFaults(BAGGER);
+  });
+
+  it("an operator completes the job with the quantities made, and a bad quantity is refused on the spot", async () => {
+    await operatorPage.getByRole("link", { name: "My jobs", exact: true }).click();
+    const job = operatorPage.getByTestId("job").filter({ hasText: "order 4711" });
+    await job.getByLabel("Good").fill("-3");
+    await job.getByRole("button", { name: "Complete job" }).click();
+    await job.getByText("Enter whole numbers of 0 or more.").waitFor();
+    await job.getByLabel("Good").fill("1180");
+    await job.getByLabel("Rejected").fill("7");
+    await job.getByRole("button", { name: "Complete job" }).click();
+    await operatorPage.getByText("No open jobs for you.").waitFor();
+    const stored = await stack.db.prisma.jobAssignment.findFirstOrThrow({
+      where: { title: { contains: "order 4711" } },
+    });
+    expect(stored).toMatchObject({ status: "COMPLETED", actualGoodQuantity: 1180, actualRejectQuantity: 7 });
   });
 });

@@ -71,7 +71,7 @@ function JobCard({ job }: { job: JobFieldsFragment }) {
       {job.description ? <p>{job.description}</p> : null}
       {pending.length > 0 ? (
         <p className="notice" role="status">
-          ⏳ Waiting to send: {pending.map((item) => item.label).join("; ")}
+          ◷ Waiting to send: {pending.map((item) => item.label).join("; ")}
         </p>
       ) : (
         <div className="row">

@@ -163,3 +163,7 @@ class SessionStore {
 }
 
 export const sessionStore = new SessionStore();
+
+// The session is restored from the cookie as soon as the bundle runs, before React hydrates: every
+// screen's first query and the live socket wait for this token.
+if (typeof window !== "undefined") void sessionStore.renew().catch(() => undefined);

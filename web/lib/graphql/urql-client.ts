@@ -76,7 +76,10 @@ export function createFloorClient(webSocketUrl: string): FloorClient {
             operation.kind,
             {
               ...operation,
-              extensions: { ...operation.extensions, persistedQuery: { version: 1, sha256Hash: hash.replace(/^sha256:/, "") } },
+              extensions: {
+                ...operation.extensions,
+                persistedQuery: { version: 1, sha256Hash: hash.replace(/^sha256:/, "") },
+              },
             },
             operation.context,
           );

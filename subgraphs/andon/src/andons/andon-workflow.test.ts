@@ -419,4 +419,48 @@ describe("the andon lifecycle through the API", () => {
     }
     expect(byPriority.HIGH).toMatchObject({ mttaSeconds: 30 });
   });
+  it("notifies the people assigned to the shift on duty when a level names a shift, and groups statistics by that shift", async () => {
+    const at = clock.now();
+    const onDuty = await plant.db.prisma.shiftInstance.findFirstOrThrow({
+      where: { startsAt: { lte: at }, endsAt: { gt: at } },
+      include: { shift: true },
+    });
+    await plant.db.prisma.shiftAssignment.create({
+      data: {
+        shiftInstanceId: onDuty.id,
+        userId: await plant.userIdOf("technician"),
+        lineId,
+        role: "MAINTENANCE_TECHNICIAN",
+      },
+    });
+    const created = await call<{ createEscalationRule: Result }>(await plant.tokenOf("admin"), CREATE_RULE, {
+      input: {
+        ...RULE_INPUT,
+        name: "Bagging material: the shift on duty",
+        priority: "LOW",
+        andonType: "MATERIAL",
+        lineId,
+        levels: [{ ...RULE_INPUT.levels[0], recipients: [{ kind: "SHIFT", shiftId: onDuty.shiftId }] }],
+      },
+    });
+    expect(created.data?.createEscalationRule.__typename).toBe("MutationCreateEscalationRuleSuccess");
+    const andon = await raise(operator, { lineId, type: "MATERIAL", priority: "LOW" });
+    clock.set(new Date(at.getTime() + 30_000));
+    expect(await subgraph.scheduler.runDue()).toBeGreaterThanOrEqual(1);
+    const notified = await plant.db.prisma.notification.findMany({
+      where: { andonId: String(andon.data!.id), channel: "IN_APP" },
+      include: { user: true },
+    });
+    expect(notified.map((n) => n.user.username)).toEqual(["technician"]);
+
+    const window = { from: new Date(at.getTime() - 60_000), to: new Date(at.getTime() + 60_000) };
+    const response = await call<{ andonStatistics: { key: string | null; count: number }[] }>(
+      await plant.tokenOf("viewer"),
+      `query ($from: DateTime!, $to: DateTime!) { andonStatistics(from: $from, to: $to, by: SHIFT) { key count } }`,
+      { from: window.from.toISOString(), to: window.to.toISOString() },
+    );
+    // Every andon of the window was raised during this one shift.
+    const raised = await plant.db.prisma.andonEvent.count({ where: { raisedAt: { gte: window.from, lt: window.to } } });
+    expect(response.data?.andonStatistics).toEqual([{ key: onDuty.shift.name, count: raised }]);
+  });
 });

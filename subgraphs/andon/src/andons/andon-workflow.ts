@@ -95,6 +95,7 @@ export async function raiseAndon(
   }
   const line = await prisma.line.findUnique({ where: { id: input.lineId }, select: { id: true, active: true } });
   if (!line) throw new AndonReferenceNotFound("line", input.lineId);
+  if (!line.active) throw new AndonInputInvalid("lineId", `Line ${line.id} is not active.`);
   if (input.equipmentId) {
     const equipment = await prisma.equipment.findUnique({ where: { id: input.equipmentId }, select: { lineId: true } });
     if (!equipment) throw new AndonReferenceNotFound("equipment", input.equipmentId);

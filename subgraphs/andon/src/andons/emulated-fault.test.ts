@@ -11,7 +11,12 @@ import { type Bridge, createBridge, loadPlantConfigFromDatabase } from "@ms5/plc
 import { emulatedPlantFromDatabase, type RunningLogixEmulator, startLogixEmulator } from "@ms5/plc-bridge/emulator";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
-import { type AndonTestPlant, eventually, openAndonTestPlant, TEST_GATEWAY_SECRET } from "../testing/andon-test-plant.ts";
+import {
+  type AndonTestPlant,
+  eventually,
+  openAndonTestPlant,
+  TEST_GATEWAY_SECRET,
+} from "../testing/andon-test-plant.ts";
 
 const logger = createLogger({ service: "andon-emulated-fault-test", level: "silent" });
 const BAGGER_PLC = "PLC-BAG1";

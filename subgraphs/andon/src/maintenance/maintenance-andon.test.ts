@@ -4,6 +4,7 @@ import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import { applyFaultRise } from "../andons/fault-andons.ts";
 import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
@@ -121,6 +122,32 @@ describe("work orders from andons, through the API", () => {
         )
       ).data,
     ).toEqual({ completeMaintenanceWorkOrder: { __typename: "MutationCompleteMaintenanceWorkOrderSuccess" } });
+  });
+
+  it("a maintenance PLC fault opens one work order, and the fault repeating while open opens no second one", async () => {
+    const bagger = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
+    const rise = (entry: string) =>
+      applyFaultRise(subgraph.runtime, {
+        streamEntryId: entry,
+        stream: "test:faults",
+        equipmentId: bagger.id,
+        lineId: bagger.lineId,
+        faultCode: "BG-002",
+        faultText: "Film break",
+        bitIndex: 2,
+        at: t0,
+      });
+    const first = await rise("1-0");
+    expect(first.outcome).toBe("raised");
+    expect((await rise("2-0")).outcome).toBe("repeated");
+    const orders = await plant.db.prisma.maintenanceWorkOrder.findMany({ where: { andonId: first.andon!.id } });
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({
+      equipmentId: bagger.id,
+      type: "CORRECTIVE",
+      status: "OPEN",
+      title: "Bagger 1: BG-002",
+    });
   });
 
   it("other andon types open no work order", async () => {

@@ -201,7 +201,14 @@ export class NotificationDispatcher {
     if (row.channel === "IN_APP") {
       // Written as SENT: being in the inbox is the delivery. Published after the commit, so a
       // subscriber that reads the row finds it.
-      outcome.created.push(row);
+      outcome.created.push(
+        row.status === "SENT"
+          ? row
+          : await prisma.notification.update({
+              where: { id: row.id },
+              data: { status: "SENT", attempts: { increment: 1 }, sentAt: this.#clock.now() },
+            }),
+      );
       await publishNotificationEvent(
         this.#options.redis,
         { notificationId: row.id, userId: user.id },

@@ -106,6 +106,9 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
   });
 
   it("pushes downtimeStarted with the suggested reason from the first-out fault to a gateway subscriber, and OEE drops", async () => {
+    // Fast enough that counts come in dozens per scan: performance over a few seconds is then
+    // steady, and a drop in OEE is the stop's, not the rounding of a count or two.
+    line.emulator.control.setSpeed(BAGGER.tagPrefix, 3_000);
     // The PLC's RUNNING state has travelled the whole path once the gateway reports it.
     await eventually("Bagger 1 RUNNING through the gateway", async () => {
       const body = await gatewayCall<{ line: { liveState: { state: string } | null } }>(
@@ -184,8 +187,10 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
     expect(stored).toMatchObject({ source: "PLC", firstOutFaultCode: "BG-004", endedAt: null, supersededAt: null });
     expect(stored.suggestedReasonCode?.code).toBe("UNPL-MECH-JAW");
 
-    // While the jaw stays jammed nothing runs or counts, so performance and quality hold still and
-    // the falling availability pulls the pushed OEE below the figure before the fault.
+    // The jaw is freed after a few seconds; the restart is a change, so OEE is recomputed with the
+    // whole stop in it (nothing is recomputed while nothing changes).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    line.emulator.control.clearFaults(BAGGER.tagPrefix);
     const after = await eventually("an OEE update showing the stop", async () => {
       const latest = oee.received.at(-1)?.data?.oeeUpdated;
       return latest &&

@@ -125,11 +125,15 @@ async function applyStateChange(
   sourceStreamId: string,
   equipment: EquipmentRef,
 ): Promise<LineStateChange[]> {
-  if (await tx.equipmentStateChange.findUnique({ where: { sourceStreamId }, select: { id: true } })) return [];
+  // This entry's row (already applied) and the equipment's open state, in one round trip.
+  const known = await tx.equipmentStateChange.findMany({
+    where: { OR: [{ sourceStreamId }, { equipmentId: equipment.id, endedAt: null }] },
+  });
+  if (known.some((row) => row.sourceStreamId === sourceStreamId)) return [];
   const changes: LineStateChange[] = [];
   const at = entry.ts;
 
-  const open = await tx.equipmentStateChange.findFirst({ where: { equipmentId: equipment.id, endedAt: null } });
+  const open = known.find((row) => row.equipmentId === equipment.id && row.endedAt === null);
   if (open && open.startedAt > at) {
     // Older than the current state: an entry a killed consumer held, applied after newer ones.
     return applyLateStateChange(tx, entry, sourceStreamId, equipment);
@@ -204,16 +208,21 @@ async function applyStateChange(
     since: at,
   });
 
-  const lineEquipment = await tx.equipment.findMany({
-    where: { lineId: equipment.lineId, active: true, liveState: { isNot: null } },
-    select: { isConstraint: true, liveState: { select: { state: true } } },
+  const line = await tx.line.findUniqueOrThrow({
+    where: { id: equipment.lineId },
+    select: {
+      liveState: { select: { state: true } },
+      equipment: {
+        where: { active: true, liveState: { isNot: null } },
+        select: { isConstraint: true, liveState: { select: { state: true } } },
+      },
+    },
   });
   const lineState = deriveLineState(
-    lineEquipment.map((e) => ({ isConstraint: e.isConstraint, state: e.liveState!.state as EquipmentState })),
+    line.equipment.map((e) => ({ isConstraint: e.isConstraint, state: e.liveState!.state as EquipmentState })),
   );
   if (lineState) {
-    const current = await tx.lineLiveState.findUnique({ where: { lineId: equipment.lineId } });
-    if (current?.state !== lineState) {
+    if (line.liveState?.state !== lineState) {
       await tx.lineLiveState.upsert({
         where: { lineId: equipment.lineId },
         create: { lineId: equipment.lineId, state: lineState as DbEquipmentState, since: at },
@@ -259,27 +268,27 @@ async function openDowntimeEvent(
       sourceStreamId,
     },
   });
-  await tx.downtimeEventAudit.create({
-    data: {
-      eventId: downtime.id,
-      action: "OPENED",
-      after: { state: entry.state, firstOutFaultCode: entry.firstOutFaultCode ?? null },
-    },
-  });
-  if (fault?.suggestedReasonCodeId) {
-    await tx.downtimeEventAudit.create({
-      data: {
+  await tx.downtimeEventAudit.createMany({
+    data: [
+      {
         eventId: downtime.id,
-        action: "REASON_SUGGESTED",
-        after: { suggestedReasonCodeId: fault.suggestedReasonCodeId },
+        action: "OPENED",
+        after: { state: entry.state, firstOutFaultCode: entry.firstOutFaultCode ?? null },
       },
-    });
-  }
-  if (endedAt) {
-    await tx.downtimeEventAudit.create({
-      data: { eventId: downtime.id, action: "CLOSED", after: { endedAt: endedAt.toISOString() } },
-    });
-  }
+      ...(fault?.suggestedReasonCodeId
+        ? [
+            {
+              eventId: downtime.id,
+              action: "REASON_SUGGESTED" as const,
+              after: { suggestedReasonCodeId: fault.suggestedReasonCodeId },
+            },
+          ]
+        : []),
+      ...(endedAt
+        ? [{ eventId: downtime.id, action: "CLOSED" as const, after: { endedAt: endedAt.toISOString() } }]
+        : []),
+    ],
+  });
   return downtime.id;
 }
 

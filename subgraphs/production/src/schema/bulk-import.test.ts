@@ -202,10 +202,14 @@ describe("bulk import of work orders", () => {
     ).toBe(1);
   });
 
-  it("refuses a blank key, too many rows and callers without schedule:import, changing nothing", async () => {
+  it("refuses a blank key or source, too many rows and callers without schedule:import, changing nothing", async () => {
     const before = await tableFingerprint(plant.prisma, IMPORT_TABLES);
     expect(await runImport(integrator, "  ", [row("X-1")])).toMatchObject({
       __typename: "InvalidIdempotencyKey",
+      code: "BAD_USER_INPUT",
+    });
+    expect(await runImport(integrator, "blank-source", [row("X-4")], "   ")).toMatchObject({
+      __typename: "InputInvalid",
       code: "BAD_USER_INPUT",
     });
     const many = Array.from({ length: WORK_ORDER_IMPORT_DEFAULTS.maxRows + 1 }, (_, i) => row(`BIG-${i}`));

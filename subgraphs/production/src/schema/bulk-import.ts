@@ -2,6 +2,7 @@
 // for a past import's result by its idempotency key.
 import { ExpectedError } from "@ms5/kit/subgraph";
 import { builder } from "../builder.ts";
+import { InputInvalid } from "../plant-admin/admin-errors.ts";
 import { auditActorOf } from "../plant-admin/audit-entry.ts";
 import { ImportKeyConflict, ImportTooLarge, InvalidIdempotencyKey } from "../work-order-import/import-errors.ts";
 import {
@@ -12,6 +13,7 @@ import {
   WORK_ORDER_IMPORT_KIND,
   type WorkOrderImportResult,
 } from "../work-order-import/import-work-orders.ts";
+import "./admin-errors.ts";
 import { WorkOrderRef, WorkOrderStatusEnum, workOrderById } from "./work-order.ts";
 
 builder.objectType(ImportKeyConflict, {
@@ -123,7 +125,7 @@ builder.mutationFields((t) => ({
     type: ImportResultRef,
     description: `Upserts up to ${WORK_ORDER_IMPORT_DEFAULTS.maxRows} work orders by number. Invalid rows are reported (index, field, code, message) and skipped; valid rows land. A retry with the same idempotency key and rows changes nothing and returns the first result; the same key with other rows is ImportKeyConflict.`,
     authScopes: { permission: "schedule:import" },
-    errors: { types: [ImportKeyConflict, ImportTooLarge, InvalidIdempotencyKey] },
+    errors: { types: [ImportKeyConflict, ImportTooLarge, InvalidIdempotencyKey, InputInvalid] },
     args: {
       idempotencyKey: t.arg.string({ required: true }),
       source: t.arg.string({ required: true, description: "The MES/ERP the rows come from, e.g. sap-pp." }),

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient, WorkOrder, WorkOrderStatus } from "@ms5/db";
 import { ApiError } from "@ms5/kit/subgraph";
 import type { ErrorCode } from "@ms5/schema";
+import { InputInvalid } from "../plant-admin/admin-errors.ts";
 import { type AuditActor, auditSnapshot } from "../plant-admin/audit-entry.ts";
 import {
   CHANGEABLE_WORK_ORDER_STATUSES,
@@ -284,6 +285,9 @@ export async function importWorkOrders(
     throw new ImportTooLarge(request.rows.length, WORK_ORDER_IMPORT_DEFAULTS.maxRows);
   }
   const source = request.source.trim();
+  if (source.length === 0 || source.length > 64) {
+    throw new InputInvalid("source", "The source system is 1 to 64 characters, not blank.");
+  }
   const requestHash = importRequestHash({ source, rows: request.rows });
 
   try {
@@ -349,6 +353,7 @@ async function runImport(
       const actorColumns =
         "userId" in actor ? { actorUserId: actor.userId } : { actorServiceAccountId: actor.serviceAccountId };
       const scheduleIds = new Map<string, string>();
+      const creates: { result: ImportRowResult; data: Prisma.WorkOrderCreateManyInput & { number: string } }[] = [];
       // The orders the rows name, read in two queries rather than two per row; kept current as rows land.
       const ordersByNumber = new Map(
         (
@@ -376,10 +381,6 @@ async function runImport(
             workOrderId: null,
             errors: problems.map((problem) => ({ index, ...problem })),
           });
-        if (source.length === 0 || source.length > 64) {
-          reject([{ field: "source", code: "BAD_USER_INPUT", message: "The source system is 1 to 64 characters." }]);
-          continue;
-        }
         const valid = validateRow(row, index, lookups);
         if (Array.isArray(valid)) {
           reject(valid);
@@ -496,29 +497,52 @@ async function runImport(
           continue;
         }
         const data = { ...wanted, scheduleId, externalSource: source };
-        const saved = existing
-          ? await tx.workOrder.update({ where: { id: existing.id }, data })
-          : await tx.workOrder.create({ data });
+        if (!existing) {
+          // New orders are inserted together after the loop: one statement instead of one per row.
+          const pending: ImportRowResult = {
+            index,
+            number: valid.number,
+            outcome: "CREATED",
+            workOrderId: null,
+            errors: [],
+          };
+          results.push(pending);
+          creates.push({ result: pending, data });
+          continue;
+        }
+        const saved = await tx.workOrder.update({ where: { id: existing.id }, data });
         ordersByNumber.set(saved.number, saved);
-        if (existing?.externalRef && existing.externalRef !== saved.externalRef)
+        if (existing.externalRef && existing.externalRef !== saved.externalRef)
           numberByRef.delete(existing.externalRef);
         if (saved.externalRef) numberByRef.set(saved.externalRef, saved.number);
         audits.push({
           ...actorColumns,
-          action: existing ? "work-order.import-update" : "work-order.import-create",
+          action: "work-order.import-update",
           entityType: "WorkOrder",
           entityId: saved.id,
-          ...(existing ? { before: auditSnapshot(existing) as Prisma.InputJsonValue } : {}),
+          before: auditSnapshot(existing) as Prisma.InputJsonValue,
           after: auditSnapshot({ ...saved, importId: record.id }) as Prisma.InputJsonValue,
           correlationId: options.correlationId ?? null,
         });
-        results.push({
-          index,
-          number: valid.number,
-          outcome: existing ? "UPDATED" : "CREATED",
-          workOrderId: saved.id,
-          errors: [],
-        });
+        results.push({ index, number: valid.number, outcome: "UPDATED", workOrderId: saved.id, errors: [] });
+      }
+
+      if (creates.length > 0) {
+        const created = await tx.workOrder.createManyAndReturn({ data: creates.map((create) => create.data) });
+        const byNumber = new Map(created.map((order) => [order.number, order]));
+        for (const create of creates) {
+          const saved = byNumber.get(create.data.number);
+          if (!saved) throw new Error(`work order ${create.data.number} was not returned by its insert`);
+          create.result.workOrderId = saved.id;
+          audits.push({
+            ...actorColumns,
+            action: "work-order.import-create",
+            entityType: "WorkOrder",
+            entityId: saved.id,
+            after: auditSnapshot({ ...saved, importId: record.id }) as Prisma.InputJsonValue,
+            correlationId: options.correlationId ?? null,
+          });
+        }
       }
 
       const count = (outcome: RowOutcome) => results.filter((result) => result.outcome === outcome).length;

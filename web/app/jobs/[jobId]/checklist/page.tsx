@@ -231,7 +231,7 @@ function TemplateForm({ template, jobId, equipmentId }: { template: Template; jo
           ))}
           {pendingHere > 0 ? (
             <p className="notice" role="status">
-              ⏳ {pendingHere} answer{pendingHere === 1 ? "" : "s"} waiting to be sent.
+              ◷ {pendingHere} answer{pendingHere === 1 ? "" : "s"} waiting to be sent.
             </p>
           ) : null}
           <form
