@@ -110,20 +110,35 @@ async function lockedUser(tx: Prisma.TransactionClient, id: string): Promise<Use
 }
 
 /**
- * Refuses a change that leaves no active administrator. The active administrators are locked in id
- * order first, so two administrators demoting each other at once cannot both succeed.
+ * Locks the person and every active administrator in one statement, in id order, so two
+ * administrators demoting or deactivating each other at once queue up instead of deadlocking, and
+ * the second sees the first's change.
  */
-async function keepAnAdministrator(
+async function lockedUserAndAdministrators(
   tx: Prisma.TransactionClient,
+  id: string,
+): Promise<{ user: User; activeAdministratorIds: string[] }> {
+  const locked = await tx.$queryRaw<{ id: string; activeAdministrator: boolean }[]>`
+    SELECT id, (active AND 'ADMIN' = ANY(roles)) AS "activeAdministrator" FROM app_user
+    WHERE id = ${userId(id)}::uuid OR (active AND 'ADMIN' = ANY(roles))
+    ORDER BY id FOR UPDATE`;
+  const user = locked.some((row) => row.id === id) ? await tx.user.findUnique({ where: { id } }) : null;
+  if (!user) throw new AdminReferenceNotFound("user", id);
+  return { user, activeAdministratorIds: locked.filter((row) => row.activeAdministrator).map((row) => row.id) };
+}
+
+/** Refuses a change that leaves no active administrator. */
+function keepAnAdministrator(
   target: User,
+  activeAdministratorIds: readonly string[],
   after: { active: boolean; roles: readonly Role[] },
-): Promise<void> {
+): void {
   const wasAdmin = target.active && target.roles.includes("ADMIN");
   const staysAdmin = after.active && after.roles.includes("ADMIN");
   if (!wasAdmin || staysAdmin) return;
-  const admins = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM app_user WHERE active AND 'ADMIN' = ANY(roles) ORDER BY id FOR UPDATE`;
-  if (admins.filter((admin) => admin.id !== target.id).length === 0) throw new LastAdministrator(target.id);
+  if (activeAdministratorIds.filter((adminId) => adminId !== target.id).length === 0) {
+    throw new LastAdministrator(target.id);
+  }
 }
 
 function isUniqueViolation(error: unknown): error is { meta?: { target?: unknown } } {
@@ -249,8 +264,8 @@ export async function setUserRoles(
 ): Promise<User> {
   const nextRoles = rolesOf(roles);
   return prisma.$transaction(async (tx) => {
-    const before = await lockedUser(tx, id);
-    await keepAnAdministrator(tx, before, { active: before.active, roles: nextRoles });
+    const { user: before, activeAdministratorIds } = await lockedUserAndAdministrators(tx, id);
+    keepAnAdministrator(before, activeAdministratorIds, { active: before.active, roles: nextRoles });
     const after = await tx.user.update({ where: { id }, data: { roles: nextRoles } });
     await writeAdminAudit(tx, actor, {
       action: "user.roles-changed",
@@ -274,13 +289,13 @@ export async function setUserActive(
     throw new AdminInputInvalid("id", "You cannot deactivate your own account; ask another administrator.");
   }
   return prisma.$transaction(async (tx) => {
-    const before = await lockedUser(tx, id);
+    const { user: before, activeAdministratorIds } = await lockedUserAndAdministrators(tx, id);
     if (before.active === active) {
       throw new AdminStateConflict(
         `${before.firstName} ${before.lastName} is already ${active ? "active" : "deactivated"}.`,
       );
     }
-    await keepAnAdministrator(tx, before, { active, roles: before.roles });
+    keepAnAdministrator(before, activeAdministratorIds, { active, roles: before.roles });
     const after = await tx.user.update({ where: { id }, data: { active } });
     // A deactivated person's sessions end now; their access token lapses within its short lifetime.
     if (!active) await revokeAllForUser(tx, id);
