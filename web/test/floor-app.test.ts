@@ -41,6 +41,12 @@ async function newPage(viewport: { width: number; height: number }): Promise<{ c
   return { context, page };
 }
 
+/** Ticks a checkbox and waits for the app to show it ticked (it re-renders from its own state). */
+async function tick(checkbox: ReturnType<Page["getByLabel"]>) {
+  await checkbox.click();
+  await expect.poll(() => checkbox.isChecked()).toBe(true);
+}
+
 async function signIn(page: Page, login: string) {
   await page.goto(`${stack.webUrl}/sign-in`);
   await page.getByLabel("Username or employee id").fill(login);
@@ -137,13 +143,13 @@ describe("the floor app in a browser against the running plant", () => {
 
     await job.getByRole("link", { name: "Pre-start checklist" }).click();
     const form = operatorPage.getByTestId("checklist");
-    await form.getByLabel("All guards closed and interlocks tested").check();
-    await form.getByLabel("Emergency stop tested").check();
+    await tick(form.getByLabel("All guards closed and interlocks tested"));
+    await tick(form.getByLabel("Emergency stop tested"));
     await form.getByLabel("Sealing jaw temperature").fill("176");
     await form.getByLabel("Air pressure").fill("6.2");
     await form.getByLabel("Bag size selected").selectOption("25 kg");
     await form.getByLabel("Film roll lot number").fill("LOT-2291");
-    await form.getByLabel("Area clean, no foreign material").check();
+    await tick(form.getByLabel("Area clean, no foreign material"));
     await form.getByLabel(/Operator signature/).fill("Sipho Dlamini");
     await form.getByLabel(/PIN or password/).fill(PASSWORD);
     await screenshot(operatorPage, "checklist-768x1024");
@@ -295,6 +301,26 @@ describe("the floor app in a browser against the running plant", () => {
       0,
     );
     expect(await page.getByRole("link", { name: "My jobs", exact: true }).count()).toBe(0);
+  });
+
+  it("a tablet bound to a line signs an operator in with employee id and PIN and opens that line; the refresh token stays in an httpOnly cookie", async () => {
+    await operatorPage.goto(`${stack.webUrl}/lines/${bagLine}`);
+    await operatorPage.getByRole("button", { name: "Use this tablet for this line" }).click();
+    await operatorPage.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => new URL(operatorPage.url()).pathname).toBe("/sign-in");
+    await operatorPage.goto(`${stack.webUrl}/tablet`);
+    await operatorPage.getByTestId("tablet-line").getByText("Bagging Line 1").waitFor();
+    await operatorPage.getByLabel("Employee id or username").fill("E1005");
+    for (const digit of "1234") await operatorPage.getByRole("button", { name: `Digit ${digit}` }).click();
+    await operatorPage.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect.poll(() => new URL(operatorPage.url()).pathname).toBe(`/lines/${bagLine}`);
+    await operatorPage.getByTestId("who").getByText("Sipho Dlamini").waitFor();
+
+    const [refresh] = (await operatorContext.cookies()).filter((cookie) => cookie.name === "ms5_refresh");
+    expect(refresh).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/api/auth" });
+    const stored = await operatorPage.evaluate(() => Object.values({ ...localStorage }).join(" "));
+    expect(stored).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
+    expect(stored).not.toContain(refresh!.value);
   });
 
   it("a reason confirmed and an andon raised while the tablet is offline are kept as pending and applied exactly once when it is back", async () => {

@@ -3,7 +3,6 @@
 // their context's Redis client (the kit's context has no room for subgraph extras).
 import type { PrismaClient } from "@ms5/db";
 import type { RedisClient } from "@ms5/kit";
-import type { AndonEventBus } from "../andon-events/andon-event-bus.ts";
 import type { AndonEventMessage } from "../andon-events/andon-event-message.ts";
 import type { Clock } from "../escalation/clock.ts";
 import type { EscalationDispatcher } from "../escalation/notification-dispatch.ts";
@@ -35,9 +34,4 @@ export function andonRuntimeOf(redis: RedisClient): AndonRuntime {
   const runtime = runtimes.get(redis);
   if (!runtime) throw new Error("the andon runtime is not running on this instance");
   return runtime;
-}
-
-/** A bus stand-in for a runtime without live events (tests of the domain alone). */
-export function publisherOf(bus: AndonEventBus | null): AndonRuntime["publish"] {
-  return bus ? (events) => bus.publish(events) : async () => {};
 }

@@ -187,9 +187,10 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
     expect(stored).toMatchObject({ source: "PLC", firstOutFaultCode: "BG-004", endedAt: null, supersededAt: null });
     expect(stored.suggestedReasonCode?.code).toBe("UNPL-MECH-JAW");
 
-    // The jaw is freed after a few seconds; the restart is a change, so OEE is recomputed with the
-    // whole stop in it (nothing is recomputed while nothing changes).
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // The jaw is freed after six seconds; the restart is a change, so OEE is recomputed with the
+    // whole stop in it (nothing is recomputed while nothing changes). Six seconds of a run this
+    // short outweigh performance's wobble (counts committed a scan or two behind run time).
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     line.emulator.control.clearFaults(BAGGER.tagPrefix);
     const after = await eventually("an OEE update showing the stop", async () => {
       const latest = oee.received.at(-1)?.data?.oeeUpdated;

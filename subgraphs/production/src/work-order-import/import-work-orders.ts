@@ -262,6 +262,54 @@ function sameOrder(existing: WorkOrder, wanted: Omit<ValidRow, "index" | "schedu
   );
 }
 
+/** The columns an import sets on an order. */
+type ImportedOrder = Omit<ValidRow, "index" | "schedule"> & { scheduleId: string | null; externalSource: string };
+
+/**
+ * Updates every changed order in one statement (unnest of the new values), returning the rows as
+ * they are now. Only orders still PLANNED or RELEASED are touched: the rows were read in this
+ * transaction, and the status condition keeps a concurrent start from being overwritten.
+ */
+async function updateWorkOrders(
+  tx: Prisma.TransactionClient,
+  updates: readonly { existing: WorkOrder; data: ImportedOrder }[],
+  now: Date,
+): Promise<WorkOrder[]> {
+  const column = <T>(pick: (data: ImportedOrder, existing: WorkOrder) => T) =>
+    updates.map(({ data, existing }) => pick(data, existing));
+  const rows = await tx.$queryRaw<WorkOrder[]>`
+    UPDATE "work_order" AS w SET
+      "productTypeId" = u.product_type_id,
+      "plannedQuantity" = u.planned_quantity,
+      "plannedStart" = u.planned_start,
+      "plannedEnd" = u.planned_end,
+      "priority" = u.priority,
+      "externalRef" = u.external_ref,
+      "externalSource" = u.external_source,
+      "status" = u.status::"WorkOrderStatus",
+      "scheduleId" = u.schedule_id,
+      "updatedAt" = ${now}
+    FROM unnest(
+      ${column((_d, e) => e.id)}::uuid[],
+      ${column((d) => d.productTypeId)}::uuid[],
+      ${column((d) => d.plannedQuantity)}::int[],
+      ${column((d) => d.plannedStart)}::timestamptz[],
+      ${column((d) => d.plannedEnd)}::timestamptz[],
+      ${column((d) => d.priority)}::int[],
+      ${column((d) => d.externalRef)}::text[],
+      ${column((d) => d.externalSource)}::text[],
+      ${column((d) => d.status)}::text[],
+      ${column((d) => d.scheduleId)}::uuid[]
+    ) AS u(id, product_type_id, planned_quantity, planned_start, planned_end, priority, external_ref, external_source, status, schedule_id)
+    WHERE w.id = u.id AND w.status IN ('PLANNED', 'RELEASED')
+    RETURNING w.*`;
+  if (rows.length !== updates.length) {
+    // An order left PLANNED/RELEASED while this import ran: roll back whole, the caller retries.
+    throw new ApiError("CONFLICT", "Some work orders changed status during the import; nothing was written. Retry it.");
+  }
+  return rows;
+}
+
 /** Holds a transaction-scoped lock on the key, so two concurrent calls with one key run one after the other. */
 async function lockKey(tx: Prisma.TransactionClient, key: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`work-order-import:${key}`}, 0))`;
@@ -354,7 +402,8 @@ async function runImport(
         "userId" in actor ? { actorUserId: actor.userId } : { actorServiceAccountId: actor.serviceAccountId };
       const scheduleIds = new Map<string, string>();
       const creates: { result: ImportRowResult; data: Prisma.WorkOrderCreateManyInput & { number: string } }[] = [];
-      // The orders the rows name, read in two queries rather than two per row; kept current as rows land.
+      const updates: { existing: WorkOrder; data: ImportedOrder }[] = [];
+      // The orders the rows name (by number and by external ref), read in two queries rather than two per row.
       const ordersByNumber = new Map(
         (
           await tx.workOrder.findMany({
@@ -510,21 +559,34 @@ async function runImport(
           creates.push({ result: pending, data });
           continue;
         }
-        const saved = await tx.workOrder.update({ where: { id: existing.id }, data });
-        ordersByNumber.set(saved.number, saved);
-        if (existing.externalRef && existing.externalRef !== saved.externalRef)
-          numberByRef.delete(existing.externalRef);
-        if (saved.externalRef) numberByRef.set(saved.externalRef, saved.number);
-        audits.push({
-          ...actorColumns,
-          action: "work-order.import-update",
-          entityType: "WorkOrder",
-          entityId: saved.id,
-          before: auditSnapshot(existing) as Prisma.InputJsonValue,
-          after: auditSnapshot({ ...saved, importId: record.id }) as Prisma.InputJsonValue,
-          correlationId: options.correlationId ?? null,
-        });
-        results.push({ index, number: valid.number, outcome: "UPDATED", workOrderId: saved.id, errors: [] });
+        // Changed orders are updated together after the loop: one statement instead of one per row.
+        const pending: ImportRowResult = {
+          index,
+          number: valid.number,
+          outcome: "UPDATED",
+          workOrderId: existing.id,
+          errors: [],
+        };
+        results.push(pending);
+        updates.push({ existing, data });
+        if (existing.externalRef && existing.externalRef !== data.externalRef) numberByRef.delete(existing.externalRef);
+        if (data.externalRef) numberByRef.set(data.externalRef, data.number);
+      }
+
+      if (updates.length > 0) {
+        const updated = await updateWorkOrders(tx, updates, now);
+        const byId = new Map(updated.map((order) => [order.id, order]));
+        for (const { existing } of updates) {
+          audits.push({
+            ...actorColumns,
+            action: "work-order.import-update",
+            entityType: "WorkOrder",
+            entityId: existing.id,
+            before: auditSnapshot(existing) as Prisma.InputJsonValue,
+            after: auditSnapshot({ ...byId.get(existing.id), importId: record.id }) as Prisma.InputJsonValue,
+            correlationId: options.correlationId ?? null,
+          });
+        }
       }
 
       if (creates.length > 0) {

@@ -6,6 +6,16 @@ import { gatewayOrigin } from "@/lib/server/gateway-address";
 
 export const dynamic = "force-dynamic";
 
+/** The gateway's own default body limit (GATEWAY_BODY_LIMIT_BYTES): larger is refused here, before buffering. */
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+function tooLarge() {
+  return Response.json(
+    { errors: [{ message: "The request is too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] },
+    { status: 413 },
+  );
+}
+
 export async function POST(request: NextRequest) {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/(graphql-response\+)?json\b/i.test(contentType)) {
@@ -14,6 +24,9 @@ export async function POST(request: NextRequest) {
       { status: 415 },
     );
   }
+  if (Number(request.headers.get("content-length") ?? 0) > BODY_LIMIT_BYTES) return tooLarge();
+  const body = await request.text();
+  if (Buffer.byteLength(body) > BODY_LIMIT_BYTES) return tooLarge();
   const headers: Record<string, string> = { "content-type": contentType, accept: "application/json" };
   const authorization = request.headers.get("authorization");
   if (authorization) headers.authorization = authorization;
@@ -21,7 +34,7 @@ export async function POST(request: NextRequest) {
     const upstream = await fetch(`${gatewayOrigin()}/graphql`, {
       method: "POST",
       headers,
-      body: await request.text(),
+      body,
       cache: "no-store",
     });
     return new Response(upstream.body, {

@@ -30,9 +30,10 @@ async function callGateway(path: string, body: unknown, request: NextRequest): P
     method: "POST",
     headers: {
       "content-type": "application/json",
-      // The gateway rate-limits per address and records the device: pass the browser's along.
+      // The gateway records the device a refresh token was issued to.
       "user-agent": request.headers.get("user-agent") ?? "ms5-web",
-      "x-forwarded-for": request.headers.get("x-forwarded-for") ?? "",
+      // Not the browser's address: the gateway rate-limits per socket address and trusts no
+      // forwarding header, so its per-address limit sees this server (the per-account limit still holds).
     },
     body: JSON.stringify(body),
     cache: "no-store",
@@ -49,6 +50,10 @@ export async function POST(request: NextRequest, context: { params: Promise<{ ac
   // JSON only: a form POST is a cross-site "simple request" the browser would send unasked.
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
     return refusal(415, "BAD_USER_INPUT", "Send a JSON body (content-type: application/json).");
+  }
+  // A sign-in is a few hundred bytes (the gateway's own auth limit is 8 KiB).
+  if (Number(request.headers.get("content-length") ?? 0) > 8 * 1024) {
+    return refusal(413, "PAYLOAD_TOO_LARGE", "The request is too large.");
   }
   const secure = isSecure(request);
   const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value;
