@@ -364,7 +364,8 @@ function HourlyBars({ hours, extraGood }: { hours: OeeFieldsFragment[]; extraGoo
         {rows.map((row) => (
           <div className="bar" key={row.hour}>
             {row.ideal !== null ? (
-              <div className="target" style={{ bottom: `${(row.ideal / max) * 85 + 15}%` }} />
+              // Measured from the fill's base, which sits on the hour label (1.2rem high).
+              <div className="target" style={{ bottom: `calc(${(row.ideal / max) * 85}% + 1.2rem)` }} />
             ) : null}
             <div className="fill" style={{ height: `${(row.made / max) * 85}%` }} />
             <span className="tick">{String(row.hour).padStart(2, "0")}</span>
