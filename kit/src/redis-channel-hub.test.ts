@@ -1,0 +1,105 @@
+// The Redis channel hub against a real Redis: one subscriber connection per process, a channel
+// subscribed only while someone listens, filtered and bounded delivery, and a close that ends
+// every listener.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createLogger } from "./logger.ts";
+import { perRedisClient, RedisChannelHub } from "./redis-channel-hub.ts";
+import { createRedisClient, type RedisClient } from "./redis-client.ts";
+import { testRedisPrefix } from "./testing/index.ts";
+
+interface Reading {
+  n: number;
+}
+
+const parse = (raw: string): Reading | null => {
+  const value = JSON.parse(raw) as Partial<Reading>;
+  return typeof value.n === "number" ? { n: value.n } : null;
+};
+
+async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe("a Redis channel hub", () => {
+  const { runId, redisUrl } = inject("testRun");
+  const prefix = `${testRedisPrefix(runId)}channel-hub:`;
+  let redis: RedisClient;
+  let hub: RedisChannelHub<Reading>;
+
+  const subscribersOf = async (channel: string) => (await redis.pubSubNumSub(channel))[channel] ?? 0;
+
+  beforeAll(async () => {
+    redis = createRedisClient({ url: redisUrl });
+    await redis.connect();
+    hub = new RedisChannelHub<Reading>({
+      redis,
+      logger: createLogger({ service: "hub-test", level: "silent" }),
+      name: "reading",
+      parse,
+      maxQueuedPerListener: 3,
+    });
+  });
+  afterAll(async () => {
+    await hub.close();
+    redis.destroy();
+  });
+
+  it("subscribes a channel once for many listeners and unsubscribes when the last one leaves", async () => {
+    const channel = `${prefix}a`;
+    const first = await hub.messages(channel);
+    const second = await hub.messages(channel, (reading) => reading.n % 2 === 0);
+    expect(await subscribersOf(channel)).toBe(1);
+    expect(hub.listenerCount).toBe(2);
+
+    for (const n of [1, 2]) await hub.publish(channel, { n });
+    expect(await first.next()).toEqual({ value: { n: 1 }, done: false });
+    expect(await first.next()).toEqual({ value: { n: 2 }, done: false });
+    expect(await second.next()).toEqual({ value: { n: 2 }, done: false });
+
+    await first.return?.();
+    expect(await subscribersOf(channel)).toBe(1);
+    await second.return?.();
+    await waitUntil(async () => (await subscribersOf(channel)) === 0);
+    expect(await subscribersOf(channel)).toBe(0);
+    expect(hub.channelCount).toBe(0);
+  });
+
+  it("keeps only the newest messages for a listener that falls behind, and drops malformed ones", async () => {
+    const channel = `${prefix}b`;
+    const slow = await hub.messages(channel);
+    // A second listener that reads as messages come: once it has the last one, so has the slow queue.
+    const prompt = await hub.messages(channel);
+    await redis.publish(channel, JSON.stringify({ wrong: true }));
+    for (const n of [1, 2, 3, 4, 5]) await hub.publish(channel, { n });
+    for (let n = 1; n <= 5; n++) expect((await prompt.next()).value).toEqual({ n });
+    const received = [];
+    for (let i = 0; i < 3; i++) received.push((await slow.next()).value);
+    expect(received).toEqual([{ n: 3 }, { n: 4 }, { n: 5 }]);
+    await slow.return?.();
+    await prompt.return?.();
+  });
+
+  it("ends every listener on close, and refuses new ones", async () => {
+    const own = new RedisChannelHub<Reading>({
+      redis,
+      logger: createLogger({ service: "hub-test", level: "silent" }),
+      name: "reading",
+      parse,
+    });
+    const listener = await own.messages(`${prefix}c`);
+    const pending = listener.next();
+    await own.close();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    await expect(own.messages(`${prefix}c`)).rejects.toThrow(/closed/);
+  });
+
+  it("finds a value registered for a Redis client, and forgets it only for the same value", () => {
+    const registry = perRedisClient<{ name: string }>();
+    const value = { name: "hub" };
+    registry.register(redis, value);
+    registry.unregister(redis, { name: "another" });
+    expect(registry.of(redis)).toBe(value);
+    registry.unregister(redis, value);
+    expect(registry.of(redis)).toBeUndefined();
+  });
+});
