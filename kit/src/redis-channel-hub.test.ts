@@ -70,8 +70,10 @@ describe("a Redis channel hub", () => {
     // A second listener that reads as messages come: once it has the last one, so has the slow queue.
     const prompt = await hub.messages(channel);
     await redis.publish(channel, JSON.stringify({ wrong: true }));
-    for (const n of [1, 2, 3, 4, 5]) await hub.publish(channel, { n });
-    for (let n = 1; n <= 5; n++) expect((await prompt.next()).value).toEqual({ n });
+    for (const n of [1, 2, 3, 4, 5]) {
+      await hub.publish(channel, { n });
+      expect((await prompt.next()).value).toEqual({ n });
+    }
     const received = [];
     for (let i = 0; i < 3; i++) received.push((await slow.next()).value);
     expect(received).toEqual([{ n: 3 }, { n: 4 }, { n: 5 }]);
