@@ -337,6 +337,23 @@ describe("the gateway's edge: trusted documents, API keys and metrics", () => {
     });
   });
 
+  describe("operation limits over graphql-ws", () => {
+    it("refuses an API key's huge subscription document past the token limit, starting nothing", async () => {
+      const { key } = await apiKeyWith(["plant:read"]);
+      const before = plant.counters.lineChangedSubscriptions;
+      const { received } = await session(
+        wsUrl,
+        { apiKey: key },
+        { query: `subscription { lineChanged { ${"id ".repeat(3000)}} }` },
+      );
+      expect(received.at(-1)).toMatchObject({
+        type: "error",
+        payload: [{ message: expect.stringMatching(/Token limit of 2000/), extensions: { code: "QUERY_TOO_COMPLEX" } }],
+      });
+      expect(plant.counters.lineChangedSubscriptions).toBe(before);
+    });
+  });
+
   describe("trusted documents in the other modes", () => {
     async function gatewayIn(mode: "off" | "allow"): Promise<Gateway> {
       return createGateway({
@@ -493,11 +510,22 @@ describe("the gateway's edge: trusted documents, API keys and metrics", () => {
         connectionParams: bearer(operator),
       });
       clients.push(client);
+      const events: unknown[] = [];
       const dispose = client.subscribe(
         { query: LINE_CHANGED },
-        { next: () => {}, error: () => {}, complete: () => {} },
+        { next: (event) => events.push(event), error: () => {}, complete: () => {} },
       );
       await waitUntil(() => subscriptions?.upstreamCount === 1);
+      // An integrator renames the line (to its own name) until the event arrives: the subgraph's
+      // Redis subscription may still be starting when the first rename is published.
+      const manager = { authorization: `ApiKey ${(await apiKeyWith(["plant:read", "plant:manage"])).key}` };
+      const deadline = Date.now() + 10_000;
+      while (events.length === 0) {
+        if (Date.now() > deadline) throw new Error("no event arrived");
+        const rename = `mutation { setLineName(id: "${plant.lines.bagging.id}", name: "Bagging Line 1") { id } }`;
+        expect((await post({ query: rename }, manager)).body.errors).toBeUndefined();
+        await waitUntil(() => events.length > 0, 300).catch(() => {});
+      }
 
       const text = await (await fetch(`${origin}/metrics`)).text();
       const series = (name: string, labels: string) => new RegExp(`^${name}\\{[^}]*${labels}[^}]*\\} [1-9]`, "m");
@@ -524,6 +552,8 @@ describe("the gateway's edge: trusted documents, API keys and metrics", () => {
       expect(text).toMatch(/^gateway_websocket_connections\{[^}]*\} [1-9]/m);
       expect(text).toMatch(/^gateway_subscriptions\{[^}]*\} 1$/m);
       expect(text).toMatch(/^gateway_upstream_subscriptions\{[^}]*\} 1$/m);
+      expect(text).toMatch(/^gateway_subscription_events_total\{[^}]*\} [1-9]/m);
+      expect(text).toMatch(/^gateway_subscription_deliveries_total\{[^}]*\} [1-9]/m);
       dispose();
       await waitUntil(() => subscriptions?.upstreamCount === 0);
     });
