@@ -388,6 +388,14 @@ describe("the andon lifecycle through the API", () => {
       __typename: "MutationCreateEscalationRuleSuccess",
       data: { name: "Bagging safety" },
     });
+    const ruleId = (created.data?.createEscalationRule as { data: { id: string } }).data.id;
+    const adminUser = await plant.db.prisma.user.findUniqueOrThrow({ where: { username: "admin" } });
+    const audit = await plant.db.prisma.auditLog.findMany({
+      where: { entityType: "EscalationRule", entityId: ruleId },
+    });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: "escalation-rule.created", actorUserId: adminUser.id, before: null });
+    expect(JSON.stringify(audit[0]!.after)).toContain("Bagging safety");
     // The line-and-type rule now governs critical safety andons of this line, instead of "Critical andon".
     const andon = await raise(operator, { lineId, type: "SAFETY", priority: "CRITICAL" });
     const escalation = await plant.db.prisma.escalation.findFirstOrThrow({

@@ -119,11 +119,25 @@ async function checkRule(runtime: AndonRuntime, input: EscalationRuleInput): Pro
   if (missingShift) throw new AndonReferenceNotFound("shift", missingShift);
 }
 
-/** Creates a rule (no id) or replaces one in full; returns it with its levels. */
+/** Who edits escalation rules, for the audit trail; null when the plant's own setup code does it. */
+export interface RuleEditor {
+  userId: string;
+  correlationId?: string | null;
+}
+
+/** The rule as the audit trail keeps it: what decides who is told and when, without timestamps. */
+function auditViewOfRule(rule: object | null): object | undefined {
+  if (!rule) return undefined;
+  const { createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = rule as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(fields)) as object;
+}
+
+/** Creates a rule (no id) or replaces one in full, audited; returns it with its levels. */
 export async function saveEscalationRule(
   runtime: AndonRuntime,
   id: string | null,
   input: EscalationRuleInput,
+  editor: RuleEditor | null = null,
 ): Promise<RuleWithLevels> {
   await checkRule(runtime, input);
   const fields = {
@@ -155,13 +169,32 @@ export async function saveEscalationRule(
   };
   try {
     return await runtime.prisma.$transaction(async (tx) => {
+      let before: RuleWithLevels | null = null;
+      let saved: RuleWithLevels;
       if (id === null) {
-        return tx.escalationRule.create({ data: { ...fields, levels }, include: { levels: true } });
+        saved = await tx.escalationRule.create({ data: { ...fields, levels }, include: { levels: true } });
+      } else {
+        before = await tx.escalationRule.findUnique({ where: { id }, include: { levels: true } });
+        if (!before) throw new AndonReferenceNotFound("escalation rule", id);
+        await tx.escalationLevel.deleteMany({ where: { ruleId: id } });
+        saved = await tx.escalationRule.update({
+          where: { id },
+          data: { ...fields, levels },
+          include: { levels: true },
+        });
       }
-      const existing = await tx.escalationRule.findUnique({ where: { id }, select: { id: true } });
-      if (!existing) throw new AndonReferenceNotFound("escalation rule", id);
-      await tx.escalationLevel.deleteMany({ where: { ruleId: id } });
-      return tx.escalationRule.update({ where: { id }, data: { ...fields, levels }, include: { levels: true } });
+      await tx.auditLog.create({
+        data: {
+          actorUserId: editor?.userId ?? null,
+          action: id === null ? "escalation-rule.created" : "escalation-rule.updated",
+          entityType: "EscalationRule",
+          entityId: saved.id,
+          before: auditViewOfRule(before),
+          after: auditViewOfRule({ ...saved, levels: input.levels }),
+          correlationId: editor?.correlationId ?? null,
+        },
+      });
+      return saved;
     });
   } catch (error) {
     if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002") {
@@ -171,8 +204,30 @@ export async function saveEscalationRule(
   }
 }
 
-export async function setEscalationRuleActive(runtime: AndonRuntime, id: string, active: boolean) {
-  const updated = await runtime.prisma.escalationRule.updateMany({ where: { id }, data: { active } });
-  if (updated.count === 0) throw new AndonReferenceNotFound("escalation rule", id);
-  return runtime.prisma.escalationRule.findUniqueOrThrow({ where: { id }, include: { levels: true } });
+export async function setEscalationRuleActive(
+  runtime: AndonRuntime,
+  id: string,
+  active: boolean,
+  editor: RuleEditor | null = null,
+) {
+  return runtime.prisma.$transaction(async (tx) => {
+    const updated = await tx.escalationRule.updateMany({ where: { id, active: !active }, data: { active } });
+    const rule = await tx.escalationRule.findUnique({ where: { id }, include: { levels: true } });
+    if (!rule) throw new AndonReferenceNotFound("escalation rule", id);
+    // Switching a rule to the state it is in changes nothing and writes nothing.
+    if (updated.count === 1) {
+      await tx.auditLog.create({
+        data: {
+          actorUserId: editor?.userId ?? null,
+          action: active ? "escalation-rule.activated" : "escalation-rule.deactivated",
+          entityType: "EscalationRule",
+          entityId: id,
+          before: { active: !active },
+          after: { active },
+          correlationId: editor?.correlationId ?? null,
+        },
+      });
+    }
+    return rule;
+  });
 }

@@ -254,8 +254,8 @@ builder.mutationFields((t) => ({
     errors: { types: [AndonReferenceNotFound, AndonInputInvalid] },
     args: { input: t.arg({ type: RuleInput, required: true }) },
     resolve: (_root, { input }, context) => {
-      userActorOf(context);
-      return saveEscalationRule(andonRuntimeOf(context.redis), null, ruleInputOf(input));
+      const editor = { ...userActorOf(context), correlationId: context.correlationId };
+      return saveEscalationRule(andonRuntimeOf(context.redis), null, ruleInputOf(input), editor);
     },
   }),
   updateEscalationRule: t.field({
@@ -265,8 +265,13 @@ builder.mutationFields((t) => ({
     errors: { types: [AndonReferenceNotFound, AndonInputInvalid] },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: RuleInput, required: true }) },
     resolve: (_root, args, context) => {
-      userActorOf(context);
-      return saveEscalationRule(andonRuntimeOf(context.redis), uuidArgument(args.id, "id"), ruleInputOf(args.input));
+      const editor = { ...userActorOf(context), correlationId: context.correlationId };
+      return saveEscalationRule(
+        andonRuntimeOf(context.redis),
+        uuidArgument(args.id, "id"),
+        ruleInputOf(args.input),
+        editor,
+      );
     },
   }),
   setEscalationRuleActive: t.field({
@@ -276,8 +281,8 @@ builder.mutationFields((t) => ({
     errors: { types: [AndonReferenceNotFound] },
     args: { id: t.arg.id({ required: true }), active: t.arg.boolean({ required: true }) },
     resolve: (_root, args, context) => {
-      userActorOf(context);
-      return setEscalationRuleActive(andonRuntimeOf(context.redis), uuidArgument(args.id, "id"), args.active);
+      const editor = { ...userActorOf(context), correlationId: context.correlationId };
+      return setEscalationRuleActive(andonRuntimeOf(context.redis), uuidArgument(args.id, "id"), args.active, editor);
     },
   }),
 }));
