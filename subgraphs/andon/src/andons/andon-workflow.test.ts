@@ -388,7 +388,7 @@ describe("the andon lifecycle through the API", () => {
       __typename: "MutationCreateEscalationRuleSuccess",
       data: { name: "Bagging safety" },
     });
-    const ruleId = (created.data?.createEscalationRule as unknown as { data: { id: string } }).data.id;
+    const ruleId = (created.data!.createEscalationRule as unknown as { data: { id: string } }).data.id;
     const adminUser = await plant.db.prisma.user.findUniqueOrThrow({ where: { username: "admin" } });
     const audit = await plant.db.prisma.auditLog.findMany({
       where: { entityType: "EscalationRule", entityId: ruleId },
