@@ -5,7 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect } from "react";
 import { sessionStore } from "@/lib/auth/session-store";
-import { ROLE_NAMES, SCREENS, type ScreenName } from "@/lib/navigation";
+import { adminEntryOf, ROLE_NAMES, SCREENS, type Screen, type ScreenName } from "@/lib/navigation";
 import { useConnectionStatus, useQueuedActions, useSession } from "@/lib/react/stores";
 
 export function AppShell({ screen, children }: { screen: ScreenName; children: ReactNode }) {
@@ -27,18 +27,25 @@ export function AppShell({ screen, children }: { screen: ScreenName; children: R
   const { user, permissions } = session.session;
   const target = SCREENS[screen];
   const allowed = permissions.has(target.permission);
+  // One entry for the admin section (its tabs are inside it), leading to the first tab the role may open.
+  const adminEntry = adminEntryOf(permissions);
   return (
     <>
       <header className="shell-header">
         <strong>MS5.0 Floor</strong>
         <nav aria-label="Main">
           {Object.values(SCREENS)
-            .filter((item) => permissions.has(item.permission))
+            .filter((item: Screen) => item.inMenu !== false && permissions.has(item.permission))
             .map((item) => (
               <Link key={item.href} href={item.href} aria-current={pathname.startsWith(item.href) ? "page" : undefined}>
                 {item.label}
               </Link>
             ))}
+          {adminEntry ? (
+            <Link href={adminEntry.href} aria-current={pathname.startsWith("/admin") ? "page" : undefined}>
+              Admin
+            </Link>
+          ) : null}
         </nav>
         <span className="who" data-testid="who">
           {user.name} · {user.roles.map((role) => ROLE_NAMES[role] ?? role).join(", ")}

@@ -9,6 +9,8 @@ export interface Screen {
   permission: Permission;
   /** Who it is for, said when someone else opens it. */
   audience: string;
+  /** Reached from its section's tabs rather than the main navigation (keeps the header short). */
+  inMenu?: false;
 }
 
 export const SCREENS = {
@@ -29,9 +31,63 @@ export const SCREENS = {
   andon: { href: "/andon", label: "Andon", permission: "andon:read", audience: "everyone on site" },
   equipment: { href: "/equipment", label: "Equipment", permission: "plant:read", audience: "everyone on site" },
   analysis: { href: "/analysis", label: "Analysis", permission: "oee:read", audience: "everyone on site" },
+  assign: {
+    href: "/assign",
+    label: "Assign jobs",
+    permission: "job:assign",
+    audience: "shift and production managers",
+  },
+  handover: {
+    href: "/handover",
+    label: "Handover",
+    permission: "job:assign",
+    audience: "shift and production managers",
+  },
+  maintenance: {
+    href: "/maintenance",
+    label: "Maintenance",
+    permission: "maintenance:execute",
+    audience: "engineers and maintenance technicians",
+  },
+  users: {
+    href: "/admin/users",
+    label: "Users and roles",
+    permission: "user:manage",
+    audience: "administrators",
+    inMenu: false,
+  },
+  serviceAccounts: {
+    href: "/admin/service-accounts",
+    label: "Service accounts",
+    permission: "api-key:manage",
+    audience: "administrators",
+    inMenu: false,
+  },
+  audit: {
+    href: "/admin/audit",
+    label: "Audit log",
+    permission: "audit:read",
+    audience: "administrators and production managers",
+    inMenu: false,
+  },
+  escalation: {
+    href: "/admin/escalation",
+    label: "Escalation rules",
+    permission: "escalation:manage",
+    audience: "administrators and production managers",
+    inMenu: false,
+  },
 } as const satisfies Record<string, Screen>;
 
 export type ScreenName = keyof typeof SCREENS;
+
+/** The admin section's tabs, each shown only to a role holding its permission. */
+export const ADMIN_TABS: readonly ScreenName[] = ["users", "serviceAccounts", "audit", "escalation"];
+
+/** The admin section's entry in the main navigation: its first tab the role may open, if any. */
+export function adminEntryOf(permissions: ReadonlySet<Permission>): Screen | undefined {
+  return ADMIN_TABS.map((name): Screen => SCREENS[name]).find((screen) => permissions.has(screen.permission));
+}
 
 /** Where a role lands after signing in. */
 export function homeOf(permissions: ReadonlySet<Permission>): string {

@@ -95,21 +95,6 @@ describe("the floor app in a browser against the running plant", () => {
       (await stack.db.prisma.equipment.findFirstOrThrow({ where: { code: "BAGGER-1" }, include: { line: true } })).line
         .code,
     );
-    // A manager gave the operator a job on Bagger 1 (written directly: the app has no assignment screen yet,
-    // and the gateway runs only the app's documents for users).
-    const operator = await stack.db.prisma.user.findFirstOrThrow({ where: { username: "operator" } });
-    const manager = await stack.db.prisma.user.findFirstOrThrow({ where: { username: "pmanager" } });
-    const bagger = await stack.db.prisma.equipment.findFirstOrThrow({ where: { code: "BAGGER-1" } });
-    await stack.db.prisma.jobAssignment.create({
-      data: {
-        title: "Bag 25 kg cement, order 4711",
-        lineId: bagLine,
-        equipmentId: bagger.id,
-        assigneeId: operator.id,
-        assignedById: manager.id,
-        plannedQuantity: 1200,
-      },
-    });
     ({ page: operatorPage, context: operatorContext } = await newPage(TABLET_PORTRAIT));
   });
 
@@ -128,10 +113,46 @@ describe("the floor app in a browser against the running plant", () => {
     await stack?.close();
   });
 
-  it("an operator signs in, accepts a job, signs its pre-start checklist and starts it", async () => {
+  it("a manager assigns a job on Bagger 1 to an operator, and it appears in the operator's My jobs", async () => {
+    ({ page: managerPage } = await newPage(TABLET_LANDSCAPE));
+    await signIn(managerPage, "pmanager");
+    await managerPage.getByRole("link", { name: "Assign jobs", exact: true }).click();
+    await managerPage.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    await managerPage.getByLabel("Equipment").getByRole("option", { name: "Bagger 1" }).waitFor({ state: "attached" });
+    await managerPage.getByLabel("Job", { exact: true }).fill("Bag 25 kg cement, order 4711");
+    await managerPage.getByLabel("Operator").selectOption({ label: "Sipho Dlamini (E1005)" });
+    await managerPage.getByLabel("Equipment").selectOption({ label: "Bagger 1" });
+    await managerPage.getByLabel("Planned quantity").fill("1200");
+    await managerPage.getByRole("button", { name: "Assign job" }).click();
+    await managerPage.getByTestId("assign-outcome").getByText("Assigned to Sipho Dlamini.").waitFor();
+    await managerPage
+      .getByTestId("line-job")
+      .filter({ hasText: "order 4711" })
+      .and(managerPage.locator('[data-job-status="ASSIGNED"]'))
+      .waitFor();
+    await screenshot(managerPage, "assign-jobs-1280x800");
+    await managerPage.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(managerPage, "assign-jobs-768x1024");
+    await managerPage.setViewportSize(TABLET_LANDSCAPE);
+
+    const stored = await stack.db.prisma.jobAssignment.findFirstOrThrow({
+      where: { title: "Bag 25 kg cement, order 4711" },
+      include: { assignee: true, assignedBy: true, equipment: true },
+    });
+    expect(stored).toMatchObject({ status: "ASSIGNED", plannedQuantity: 1200, lineId: bagLine });
+    expect([stored.assignee.username, stored.assignedBy.username, stored.equipment?.code]).toEqual([
+      "operator",
+      "pmanager",
+      "BAGGER-1",
+    ]);
+
     await signIn(operatorPage, "operator");
     await screenshot(operatorPage, "lines-768x1024");
     await operatorPage.getByRole("link", { name: "My jobs", exact: true }).click();
+    await operatorPage.getByTestId("job").filter({ hasText: "order 4711" }).waitFor();
+  });
+
+  it("an operator accepts the job, signs its pre-start checklist and starts it", async () => {
     const job = operatorPage.getByTestId("job").filter({ hasText: "order 4711" });
     await job.getByRole("button", { name: "Accept job" }).click();
     await expect.poll(() => job.getAttribute("data-job-status")).toBe("ACCEPTED");
@@ -172,8 +193,6 @@ describe("the floor app in a browser against the running plant", () => {
 
   it("a fault forced on the PLC appears on the operator's dashboard with its suggested reason and on the manager's andon board, and the operator confirms it", async () => {
     const fault = await faultWithReason(4);
-    ({ page: managerPage } = await newPage(TABLET_LANDSCAPE));
-    await signIn(managerPage, "pmanager");
     await managerPage.getByRole("link", { name: "Andon", exact: true }).click();
     await managerPage
       .getByTestId("andon-board")
@@ -290,6 +309,137 @@ describe("the floor app in a browser against the running plant", () => {
     expect(after).toEqual(before);
   });
 
+  it("an operator cannot open the admin screens, and the API refuses creating a user when forced", async () => {
+    expect(await operatorPage.getByRole("link", { name: "Admin", exact: true }).count()).toBe(0);
+    await operatorPage.goto(`${stack.webUrl}/admin/users`);
+    await operatorPage.getByTestId("refused-screen").getByText("for administrators").waitFor();
+    expect(await operatorPage.getByTestId("users-table").count()).toBe(0);
+
+    const signInResponse = await fetch(`${stack.webUrl}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ login: "operator", password: PASSWORD }),
+    });
+    const { accessToken } = (await signInResponse.json()) as { accessToken: string };
+    const usersBefore = await stack.db.prisma.user.count();
+    const response = await fetch(`${stack.webUrl}/api/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({
+        documentId: documentIdOf("CreateUser"),
+        operationName: "CreateUser",
+        variables: {
+          input: { employeeId: "E6666", username: "intruder", firstName: "In", lastName: "Truder", roles: ["ADMIN"] },
+        },
+      }),
+    });
+    const body = (await response.json()) as {
+      data?: { createUser: unknown };
+      errors?: { extensions?: { code?: string } }[];
+    };
+    expect(body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(body.data?.createUser ?? null).toBeNull();
+    expect(await stack.db.prisma.user.count()).toBe(usersBefore);
+    expect(await stack.db.prisma.user.count({ where: { username: "intruder" } })).toBe(0);
+  });
+
+  it("an admin creates a user and sees the temporary password once, resets it, and is refused removing the last administrator", async () => {
+    const { page } = await newPage(TABLET_LANDSCAPE);
+    await signIn(page, "admin");
+    await page.getByRole("link", { name: "Admin", exact: true }).click();
+    await page.getByTestId("users-table").getByTestId("user-row").first().waitFor();
+    await page.getByLabel("Employee id").fill("E2001");
+    await page.getByLabel("Username").fill("lnkosi");
+    await page.getByLabel("First name").fill("Lindiwe");
+    await page.getByLabel("Last name").fill("Nkosi");
+    await page.getByRole("button", { name: "Create account" }).click();
+    const secret = page.getByTestId("one-time-secret");
+    await secret.getByText("Shown once only.").waitFor();
+    const firstPassword = await secret.getByTestId("secret-value").first().textContent();
+    expect(firstPassword?.length).toBeGreaterThanOrEqual(8);
+    await screenshot(page, "admin-users-created-1280x800");
+
+    const created = await stack.db.prisma.user.findUniqueOrThrow({ where: { username: "lnkosi" } });
+    expect(created).toMatchObject({ employeeId: "E2001", roles: ["OPERATOR"], active: true, mustChangePassword: true });
+    expect(created.passwordHash).not.toContain(firstPassword!);
+
+    // Once: dismissed, it is gone, and reading the users again never brings it back.
+    await secret.getByRole("button", { name: /hide it/ }).click();
+    await expect.poll(() => page.getByTestId("one-time-secret").count()).toBe(0);
+    await page.reload();
+    const row = page.getByTestId("user-row").and(page.locator('[data-username="lnkosi"]'));
+    await row.waitFor();
+    expect(await page.getByText(firstPassword!).count()).toBe(0);
+
+    await row.getByRole("button", { name: "Reset password" }).click();
+    await secret.getByText("New password for lnkosi").waitFor();
+    const secondPassword = await secret.getByTestId("secret-value").first().textContent();
+    expect(secondPassword).not.toBe(firstPassword);
+    const reset = await stack.db.prisma.user.findUniqueOrThrow({ where: { username: "lnkosi" } });
+    expect(reset.passwordHash).not.toBe(created.passwordHash);
+    expect(reset.mustChangePassword).toBe(true);
+    await secret.getByRole("button", { name: /hide it/ }).click();
+
+    // The only administrator keeps ADMIN: the refusal is shown and the roles stay as they were.
+    const adminRow = page.getByTestId("user-row").and(page.locator('[data-username="admin"]'));
+    await adminRow.getByRole("button", { name: "Edit roles" }).click();
+    await adminRow.getByLabel("Admin", { exact: true }).uncheck();
+    await adminRow.getByLabel("Viewer", { exact: true }).check();
+    await adminRow.getByRole("button", { name: "Save roles" }).click();
+    await adminRow.getByTestId("user-refusal").waitFor();
+    expect((await stack.db.prisma.user.findUniqueOrThrow({ where: { username: "admin" } })).roles).toEqual(["ADMIN"]);
+    await screenshot(page, "admin-users-1280x800");
+    await page.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(page, "admin-users-768x1024");
+
+    // The other new screens, at both sizes, for the record.
+    // The audit log shows the account made above; the escalation rules are the seeded ones.
+    for (const [link, name, shown] of [
+      ["Service accounts", "admin-service-accounts", "Service accounts and API keys"],
+      ["Audit log", "admin-audit", "user.created"],
+      ...(withAndon ? [["Escalation rules", "admin-escalation", "● Active"]] : []),
+    ] as const) {
+      await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: link }).click();
+      await page.getByText(shown).first().waitFor();
+      await page.setViewportSize(TABLET_LANDSCAPE);
+      await screenshot(page, `${name}-1280x800`);
+      await page.setViewportSize(TABLET_PORTRAIT);
+      await screenshot(page, `${name}-768x1024`);
+    }
+    // A note left for the next shift is on the line's handover at once.
+    await page.goto(`${stack.webUrl}/handover`);
+    await page.getByRole("heading", { name: /Open andons/ }).waitFor();
+    await page.getByLabel("Note for the next shift").fill("Bagger 1 film roll changed; watch the sealing jaw.");
+    await page.getByRole("button", { name: "Leave note" }).click();
+    await page.getByTestId("handover-note").filter({ hasText: "watch the sealing jaw" }).waitFor();
+    expect(
+      await stack.db.prisma.shiftHandoverNote.count({ where: { body: { contains: "watch the sealing jaw" } } }),
+    ).toBe(1);
+    await page.setViewportSize(TABLET_LANDSCAPE);
+    await screenshot(page, "handover-1280x800");
+    await page.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(page, "handover-768x1024");
+    if (withAndon) {
+      await page.goto(`${stack.webUrl}/maintenance`);
+      // The PLC fault's andon opened a corrective work order; it is started, then put on hold with a reason.
+      const { code } = await faultWithReason(4);
+      const order = page.getByTestId("maintenance-order").filter({ hasText: code }).first();
+      await order.getByRole("button", { name: "Start" }).click();
+      await expect.poll(() => order.getAttribute("data-status")).toBe("IN_PROGRESS");
+      await order.getByLabel("Hold reason or failure cause").fill("Waiting for a sealing jaw spare");
+      await order.getByRole("button", { name: "Hold" }).click();
+      await expect.poll(() => order.getAttribute("data-status")).toBe("ON_HOLD");
+      const held = await stack.db.prisma.maintenanceWorkOrder.findFirstOrThrow({
+        where: { title: { contains: "BG-004" } },
+      });
+      expect(held.status).toBe("ON_HOLD");
+      await page.setViewportSize(TABLET_LANDSCAPE);
+      await screenshot(page, "maintenance-1280x800");
+      await page.setViewportSize(TABLET_PORTRAIT);
+      await screenshot(page, "maintenance-768x1024");
+    }
+  });
+
   it("a viewer sees the line live but no buttons that change anything", async () => {
     const { page } = await newPage(TABLET_LANDSCAPE);
     await signIn(page, "viewer");
@@ -389,5 +539,59 @@ describe("the floor app in a browser against the running plant", () => {
       where: { title: { contains: "order 4711" } },
     });
     expect(stored).toMatchObject({ status: "COMPLETED", actualGoodQuantity: 1180, actualRejectQuantity: 7 });
+  });
+
+  it("a manager splits a past stop in two and merges the halves back into one, each with a note for the audit trail", async () => {
+    const fault = await faultWithReason(4);
+    const original = await stack.db.prisma.downtimeEvent.findFirstOrThrow({
+      where: { firstOutFaultCode: fault.code, supersededAt: null, endedAt: { not: null } },
+    });
+    const page = managerPage;
+    await page.goto(`${stack.webUrl}/downtime`);
+    await page.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    const row = page.locator(`[data-downtime-id="${original.id}"]`);
+    await row.getByRole("button", { name: "Split…" }).click();
+    await row.getByLabel("Why split").fill("A jam, then a film change");
+    await row.getByRole("button", { name: "Split", exact: true }).click();
+    await row.waitFor({ state: "detached" });
+
+    const halves = await stack.db.prisma.downtimeEvent.findMany({
+      where: {
+        equipmentId: original.equipmentId,
+        supersededAt: null,
+        startedAt: { gte: original.startedAt },
+        endedAt: { lte: original.endedAt! },
+      },
+      orderBy: { startedAt: "asc" },
+    });
+    expect(halves).toHaveLength(2);
+    expect([halves[0]!.startedAt, halves[1]!.endedAt]).toEqual([original.startedAt, original.endedAt]);
+    expect(
+      (await stack.db.prisma.downtimeEvent.findUniqueOrThrow({ where: { id: original.id } })).supersededAt,
+    ).not.toBeNull();
+    for (const half of halves) await page.locator(`[data-downtime-id="${half.id}"]`).waitFor();
+    await page.setViewportSize(TABLET_LANDSCAPE);
+    await screenshot(page, "downtime-split-1280x800");
+
+    for (const half of halves) await page.locator(`[data-downtime-id="${half.id}"]`).getByRole("checkbox").check();
+    const merge = page.getByTestId("merge-stops");
+    await merge.getByLabel("Why merge").fill("One jam after all");
+    await screenshot(page, "downtime-merge-1280x800");
+    await page.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(page, "downtime-merge-768x1024");
+    await merge.getByRole("button", { name: "Merge into one stop" }).click();
+    await page.locator(`[data-downtime-id="${halves[0]!.id}"]`).waitFor({ state: "detached" });
+
+    const merged = await stack.db.prisma.downtimeEvent.findMany({
+      where: {
+        equipmentId: original.equipmentId,
+        supersededAt: null,
+        startedAt: { gte: original.startedAt },
+        endedAt: { lte: original.endedAt! },
+      },
+    });
+    expect(merged).toHaveLength(1);
+    expect([merged[0]!.startedAt, merged[0]!.endedAt]).toEqual([original.startedAt, original.endedAt]);
+    await page.locator(`[data-downtime-id="${merged[0]!.id}"]`).waitFor();
   });
 });

@@ -94,3 +94,37 @@ export const ReclassifyDowntimeEventMutation = graphql(`
     }
   }
 `);
+
+export const SplitDowntimeEventMutation = graphql(`
+  mutation SplitDowntimeEvent($downtimeEventId: ID!, $at: DateTime!, $note: String!) {
+    splitDowntimeEvent(downtimeEventId: $downtimeEventId, at: $at, note: $note) {
+      __typename
+      ... on ExpectedError {
+        code
+        message
+      }
+      ... on MutationSplitDowntimeEventSuccess {
+        data {
+          operationId
+        }
+      }
+    }
+  }
+`);
+
+export const MergeDowntimeEventsMutation = graphql(`
+  mutation MergeDowntimeEvents($downtimeEventIds: [ID!]!, $note: String!) {
+    mergeDowntimeEvents(downtimeEventIds: $downtimeEventIds, note: $note) {
+      __typename
+      ... on ExpectedError {
+        code
+        message
+      }
+      ... on MutationMergeDowntimeEventsSuccess {
+        data {
+          operationId
+        }
+      }
+    }
+  }
+`);
