@@ -251,9 +251,11 @@ async function openDowntimeEvent(
   const fault = entry.firstOutFaultCode
     ? await tx.faultCatalogEntry.findUnique({
         where: { equipmentId_faultCode: { equipmentId: equipment.id, faultCode: entry.firstOutFaultCode } },
-        select: { suggestedReasonCodeId: true },
+        select: { suggestedReasonCodeId: true, active: true },
       })
     : null;
+  // A fault switched off in the catalog suggests nothing (the first-out code is still recorded).
+  const suggestion = fault?.active ? fault : null;
   const downtime = await tx.downtimeEvent.create({
     data: {
       equipmentId: equipment.id,
@@ -264,7 +266,7 @@ async function openDowntimeEvent(
       category,
       source: "PLC",
       firstOutFaultCode: entry.firstOutFaultCode ?? null,
-      suggestedReasonCodeId: fault?.suggestedReasonCodeId ?? null,
+      suggestedReasonCodeId: suggestion?.suggestedReasonCodeId ?? null,
       sourceStreamId,
     },
   });
@@ -275,12 +277,12 @@ async function openDowntimeEvent(
         action: "OPENED",
         after: { state: entry.state, firstOutFaultCode: entry.firstOutFaultCode ?? null },
       },
-      ...(fault?.suggestedReasonCodeId
+      ...(suggestion?.suggestedReasonCodeId
         ? [
             {
               eventId: downtime.id,
               action: "REASON_SUGGESTED" as const,
-              after: { suggestedReasonCodeId: fault.suggestedReasonCodeId },
+              after: { suggestedReasonCodeId: suggestion.suggestedReasonCodeId },
             },
           ]
         : []),

@@ -13,6 +13,7 @@ import "./consumption.ts";
 import "./line-state.ts";
 import "./downtime.ts";
 import "./downtime-history.ts";
+import "./fault-catalog.ts";
 import "./oee.ts";
 import "./job.ts";
 import "./checklist.ts";
