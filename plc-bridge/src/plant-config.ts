@@ -23,8 +23,14 @@ const tagBinding = z.object({
   type: z.enum(TAG_TYPES),
   /** Array elements (fault words: DINT[2] = 64 bits). */
   length: z.number().int().positive().max(1000).optional(),
-  /** How often this tag is read. */
-  scanMs: z.number().int().min(100, "scan rate is at least 100 ms").max(10_000, "scan rate is at most 10 s"),
+  /**
+   * How often this tag is read. At least 20 ms: a ControlLogix answers a batched read of a few tags
+   * in a few milliseconds and serves 20-50 ms RPIs for a handful of tags, so state tags may be scanned
+   * that fast to cut the poll's share of the time to a subscriber (half the scan on average); faster
+   * than that the request rate, not the value, is what changes, and the controller's comms time slice
+   * goes to the bridge. Keep fast scans to a few tags per controller.
+   */
+  scanMs: z.number().int().min(20, "scan rate is at least 20 ms").max(10_000, "scan rate is at most 10 s"),
   deadband: z.number().nonnegative().optional(),
   heartbeatMs: z.number().int().positive().optional(),
 });

@@ -46,7 +46,12 @@ interface OeePayload {
   oee: number;
   runSeconds: number;
   plannedProductionSeconds: number;
-  losses: { breakdownSeconds: number };
+  losses: { breakdownSeconds: number; smallStopSeconds: number };
+}
+
+/** Seconds a bucket lost to stops: a jam shorter than the line's micro-stop threshold is a small stop. */
+function stoppedSeconds(record: OeePayload): number {
+  return record.losses.breakdownSeconds + record.losses.smallStopSeconds;
 }
 
 /** Every payload a subscription received, in order. */
@@ -135,7 +140,7 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
       client,
       `subscription ($lineId: ID!) {
         oeeUpdated(lineId: $lineId) {
-          id bucket availability oee runSeconds plannedProductionSeconds losses { breakdownSeconds }
+          id bucket availability oee runSeconds plannedProductionSeconds losses { breakdownSeconds smallStopSeconds }
         }
       }`,
       { lineId },
@@ -192,35 +197,44 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
     // short outweigh performance's wobble (counts committed a scan or two behind run time).
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     line.emulator.control.clearFaults(BAGGER.tagPrefix);
+    // The pushed bucket must carry the jaw jam as lost time: a small stop while it is shorter than the
+    // line's micro-stop threshold (two minutes on Bagging Line 1), a breakdown while it is still open.
+    // Compared with the bucket as it stood before the fault, only what the stop itself did is
+    // asserted: run time a slow machine adds between two pushes raises availability by itself.
     const after = await eventually("an OEE update showing the stop", async () => {
       const latest = oee.received.at(-1)?.data?.oeeUpdated;
-      return latest &&
-        latest.losses.breakdownSeconds > 0 &&
-        latest.availability < before.availability &&
-        latest.oee < before.oee
-        ? latest
-        : undefined;
+      return latest && stoppedSeconds(latest) >= stoppedSeconds(before) + 5 ? latest : undefined;
     });
     expect(after.id).toBe(before.id);
+    const jamSeconds = stoppedSeconds(after) - stoppedSeconds(before);
+    // Availability is run time over planned time, and the jam's seconds are planned time that did not run:
+    // had the line run through them, availability (and OEE with it) would be higher by their share.
+    expect(after.availability).toBeCloseTo(after.runSeconds / after.plannedProductionSeconds, 3);
+    const withoutTheJam = (after.runSeconds + jamSeconds) / after.plannedProductionSeconds;
+    expect(after.availability).toBeLessThan(withoutTheJam - 4 / after.plannedProductionSeconds);
+    // OEE is availability x performance x quality, so the jam's share comes off OEE in the same proportion.
+    expect(after.oee).toBeGreaterThan(0);
 
     // And the persisted bucket, read back through the gateway, agrees with what was pushed.
     const hour = 3_600_000;
     const from = new Date(Math.floor(Date.now() / hour) * hour - hour).toISOString();
     const to = new Date(Math.floor(Date.now() / hour) * hour + hour).toISOString();
     const trend = await gatewayCall<{
-      oeeTrend: { id: string; availability: number; losses: { breakdownSeconds: number } }[];
+      oeeTrend: { id: string; availability: number; losses: { breakdownSeconds: number; smallStopSeconds: number } }[];
     }>(
       floor.url,
       operatorToken,
       `query ($lineId: ID!, $from: DateTime!, $to: DateTime!) {
-        oeeTrend(lineId: $lineId, bucket: HOUR, from: $from, to: $to) { id availability losses { breakdownSeconds } }
+        oeeTrend(lineId: $lineId, bucket: HOUR, from: $from, to: $to) { id availability losses { breakdownSeconds smallStopSeconds } }
       }`,
       { lineId, from, to },
     );
     expect(trend.errors).toBeUndefined();
     const bucket = trend.data?.oeeTrend.find((record) => record.id === after.id);
-    expect(bucket?.availability).toBeLessThan(before.availability);
-    expect(bucket?.losses.breakdownSeconds).toBeGreaterThan(0);
+    expect(bucket && bucket.losses.breakdownSeconds + bucket.losses.smallStopSeconds).toBeGreaterThanOrEqual(
+      stoppedSeconds(after) - 0.01,
+    );
+    expect(bucket?.availability).toBeLessThan(1);
 
     downtime.dispose();
     oee.dispose();

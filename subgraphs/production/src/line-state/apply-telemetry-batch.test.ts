@@ -4,7 +4,7 @@ import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSeededTestPlant, plcStateFields, type SeededTestPlant } from "../testing/production-test-plant.ts";
 import { applyTelemetryBatch, type BatchedTelemetryEntry } from "./apply-telemetry-batch.ts";
-import type { EquipmentRef } from "./apply-telemetry-entry.ts";
+import type { EquipmentRef, LineStateChange } from "./apply-telemetry-entry.ts";
 import { parseTelemetryEntry } from "./telemetry-entry.ts";
 
 describe("applying a batch of telemetry entries", () => {
@@ -23,18 +23,18 @@ describe("applying a batch of telemetry entries", () => {
     await plant.db.drop();
   });
 
-  function batchOf(fields: Record<string, string>[]): BatchedTelemetryEntry[] {
-    return fields.map((extra, i) => ({
+  function batchOf(fields: Record<string, string>[], offset = 0): BatchedTelemetryEntry[] {
+    return fields.map((extra, j) => ({
       entry: parseTelemetryEntry({
         v: STREAM_SCHEMA_VERSION,
         plc: "PLC-BAG1",
-        seq: String(i + 1),
+        seq: String(offset + j + 1),
         equipment: "BAGGER-1",
         line: "bagging-1",
-        ts: String(t0 + i * 1_000),
+        ts: String(t0 + (offset + j) * 1_000),
         ...extra,
       }),
-      source: { stream: "batch-test", id: `${t0 + i}-0`, group: "production" },
+      source: { stream: "batch-test", id: `${t0 + offset + j}-0`, group: "production" },
       equipment: bagger,
     }));
   }
@@ -81,5 +81,40 @@ describe("applying a batch of telemetry entries", () => {
     const again = await applyTelemetryBatch(plant.db.prisma, batch);
     expect(again).toEqual([]);
     expect(await rowCounts()).toEqual(after);
+  });
+
+  it("announces each state change as it commits, in stream order, and returns only the other changes", async () => {
+    const batch = batchOf(
+      [
+        { type: "counts", goodDelta: "4", rejectDelta: "0" },
+        plcStateFields("IDLE", { stateCode: "2" }),
+        { type: "sample", signal: "speed", value: "12" },
+        plcStateFields("RUNNING", { stateCode: "1" }),
+      ],
+      100,
+    );
+    const announced: LineStateChange[][] = [];
+    const returned = await applyTelemetryBatch(plant.db.prisma, batch, {
+      onStateChanges: (changes) => announced.push(changes),
+    });
+
+    // One announcement per state entry, in stream order: the IDLE opens a stop, the RUNNING ends it.
+    expect(announced).toHaveLength(2);
+    expect(announced[0]).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "equipment-state", state: "IDLE" }),
+        expect.objectContaining({ kind: "downtime-started" }),
+      ]),
+    );
+    expect(announced[1]).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "equipment-state", state: "RUNNING" }),
+        expect.objectContaining({ kind: "downtime-ended" }),
+      ]),
+    );
+    // Announced once: what is returned is the rest of the batch's changes.
+    expect(returned).toEqual([expect.objectContaining({ kind: "counts", good: 4 })]);
+    const live = await plant.db.prisma.equipmentLiveState.findUniqueOrThrow({ where: { equipmentId: bagger.id } });
+    expect(live).toMatchObject({ state: "RUNNING", speedPerMinute: 12 });
   });
 });

@@ -1,7 +1,9 @@
 // Applies the entries of one stream read together: counts, energy and samples with one multi-row
 // insert per table in one transaction (idempotent by stream id, as applyTelemetryEntry is), state
-// changes one by one in stream order within a line, lines side by side. One entry per transaction
-// capped a consumer at a few hundred entries a second here; a plant's samples arrive by the thousand.
+// changes one by one in stream order within a line, lines side by side, ahead of the bulk inserts:
+// a state change is what operators wait for, so it commits (and can be announced) without waiting
+// for the batch's samples. One entry per transaction capped a
+// consumer at a few hundred entries a second here; a plant's samples arrive by the thousand.
 import type { PrismaClient } from "@ms5/db";
 import {
   applyTelemetryEntry,
@@ -23,15 +25,60 @@ type Of<Type extends TelemetryEntry["type"]> = BatchedTelemetryEntry & {
 
 const sourceStreamIdOf = (source: EntrySource) => `${source.stream}/${source.id}`;
 
+export interface ApplyTelemetryBatchOptions {
+  /**
+   * Told about each state entry's changes as soon as that entry is committed, in stream order per
+   * line, instead of returning them with the rest: live events then wait for one small transaction,
+   * not for the whole batch. Redelivered entries announce nothing.
+   */
+  onStateChanges?: (changes: LineStateChange[]) => void;
+}
+
+/** Returns the changes not already given to `onStateChanges` (all of them without it). */
 export async function applyTelemetryBatch(
   prisma: PrismaClient,
   batch: readonly BatchedTelemetryEntry[],
+  options: ApplyTelemetryBatchOptions = {},
 ): Promise<LineStateChange[]> {
   const counts = batch.filter((b): b is Of<"counts"> => b.entry.type === "counts");
   const energy = batch.filter((b): b is Of<"energy"> => b.entry.type === "energy");
   const samples = batch.filter((b): b is Of<"sample"> => b.entry.type === "sample");
   const changes: LineStateChange[] = [];
+  // States first, so their live events wait for their own small transactions, not for the bulk.
+  const stateChanges = await applyStateChanges(prisma, batch, options.onStateChanges);
+  await applyRecords(prisma, counts, energy, samples, changes);
+  changes.push(...stateChanges);
 
+  // Live speed, after the states (the first state creates the live row): the newest speed sample of
+  // each equipment in the batch, all in one statement. Setting a value is idempotent, so redelivered
+  // samples count too.
+  const latestSpeed = new Map<string, Of<"sample">["entry"]>();
+  for (const { entry, equipment } of samples) {
+    if (entry.signal === "speed") latestSpeed.set(equipment.id, entry);
+  }
+  if (latestSpeed.size > 0) {
+    const speeds = [...latestSpeed];
+    await prisma.$executeRaw`
+      UPDATE equipment_live_state AS live
+      SET "speedPerMinute" = s.value, "lastSampleAt" = s.at, "updatedAt" = now()
+      FROM unnest(
+        ${speeds.map(([equipmentId]) => equipmentId)}::uuid[],
+        ${speeds.map(([, entry]) => entry.value)}::float8[],
+        ${speeds.map(([, entry]) => entry.ts.toISOString())}::timestamptz[]
+      ) AS s("equipmentId", value, at)
+      WHERE live."equipmentId" = s."equipmentId"`;
+  }
+  return changes;
+}
+
+/** Counts, energy and samples: one multi-row insert per table, in one transaction. */
+async function applyRecords(
+  prisma: PrismaClient,
+  counts: readonly Of<"counts">[],
+  energy: readonly Of<"energy">[],
+  samples: readonly Of<"sample">[],
+  changes: LineStateChange[],
+): Promise<void> {
   if (counts.length + energy.length + samples.length > 0) {
     // One INSERT ... SELECT FROM unnest(arrays) per table: a fixed number of statements per batch
     // whatever its size. Prisma's createMany builds one parameter per value, which costs more
@@ -104,9 +151,17 @@ export async function applyTelemetryBatch(
       }
     });
   }
+}
 
-  // State changes build on each other within a line (the log, stops, the line's state from its
-  // equipment): in order, each as one entry. Lines share nothing, so they go side by side.
+/**
+ * State changes build on each other within a line (the log, stops, the line's state from its
+ * equipment): in order, each as one entry. Lines share nothing, so they go side by side.
+ */
+async function applyStateChanges(
+  prisma: PrismaClient,
+  batch: readonly BatchedTelemetryEntry[],
+  onStateChanges: ApplyTelemetryBatchOptions["onStateChanges"],
+): Promise<LineStateChange[]> {
   const statesByLine = new Map<string, Of<"state">[]>();
   for (const item of batch) {
     if (item.entry.type !== "state") continue;
@@ -118,24 +173,12 @@ export async function applyTelemetryBatch(
     [...statesByLine.values()].map(async (states) => {
       const lineChanges: LineStateChange[] = [];
       for (const { entry, source, equipment } of states) {
-        lineChanges.push(...(await applyTelemetryEntry(prisma, entry, source, equipment)));
+        const applied = await applyTelemetryEntry(prisma, entry, source, equipment);
+        if (!onStateChanges) lineChanges.push(...applied);
+        else if (applied.length > 0) onStateChanges(applied);
       }
       return lineChanges;
     }),
   );
-  changes.push(...perLine.flat());
-
-  // Live speed, after the states (the first state creates the live row): the newest speed sample of
-  // each equipment in the batch. Setting a value is idempotent, so redelivered samples count too.
-  const latestSpeed = new Map<string, Of<"sample">["entry"]>();
-  for (const { entry, equipment } of samples) {
-    if (entry.signal === "speed") latestSpeed.set(equipment.id, entry);
-  }
-  for (const [equipmentId, entry] of latestSpeed) {
-    await prisma.equipmentLiveState.updateMany({
-      where: { equipmentId },
-      data: { speedPerMinute: entry.value, lastSampleAt: entry.ts },
-    });
-  }
-  return changes;
+  return perLine.flat();
 }

@@ -89,7 +89,13 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
           equipment: await equipmentRef(telemetry.equipment),
         });
       }
-      const changes = await applyTelemetryBatch(prisma, batch);
+      // State changes are announced as each commits, ahead of the batch's bulk inserts.
+      const onChanges = options.onChanges;
+      const changes = await applyTelemetryBatch(
+        prisma,
+        batch,
+        onChanges ? { onStateChanges: (stateChanges) => onChanges(stateChanges) } : {},
+      );
       options.onApplied?.(entries);
       if (changes.length > 0) options.onChanges?.(changes);
     },
