@@ -8,13 +8,14 @@ import { ReasonCodesQuery } from "@/lib/graphql/plant";
 import { actionQueue } from "@/lib/offline/action-queue";
 import { useQueuedActions } from "@/lib/react/stores";
 
-interface LeafReason {
+export interface LeafReason {
   id: string;
   name: string;
   path: string;
 }
 
-function leavesOf(nodes: ReasonCodesResult["reasonCodes"], parents: string[] = []): LeafReason[] {
+/** The reasons one can choose (the tree's leaves), each with the path of its parents. */
+export function leavesOf(nodes: ReasonCodesResult["reasonCodes"], parents: string[] = []): LeafReason[] {
   const out: LeafReason[] = [];
   for (const node of nodes ?? []) {
     const children = "children" in node ? (node.children as ReasonCodesResult["reasonCodes"]) : null;

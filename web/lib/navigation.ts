@@ -11,6 +11,11 @@ export interface Screen {
   audience: string;
   /** Reached from its section's tabs rather than the main navigation (keeps the header short). */
   inMenu?: false;
+  /**
+   * A tab that alone does not earn its role the Admin entry: a read-only reference everyone on site
+   * may open (by its URL), which should not put an Admin link in an operator's header.
+   */
+  opensSection?: false;
 }
 
 export const SCREENS = {
@@ -49,6 +54,12 @@ export const SCREENS = {
     permission: "maintenance:execute",
     audience: "engineers and maintenance technicians",
   },
+  team: {
+    href: "/team",
+    label: "Team",
+    permission: "user:read",
+    audience: "shift and production managers",
+  },
   users: {
     href: "/admin/users",
     label: "Users and roles",
@@ -77,16 +88,40 @@ export const SCREENS = {
     audience: "administrators and production managers",
     inMenu: false,
   },
+  plant: {
+    href: "/admin/plant",
+    label: "Lines and equipment",
+    permission: "plant:manage",
+    audience: "administrators and engineers",
+    inMenu: false,
+  },
+  faultCatalog: {
+    href: "/admin/fault-catalog",
+    label: "Fault catalog",
+    permission: "plant:read",
+    audience: "everyone on site (changed by engineers and administrators)",
+    inMenu: false,
+    opensSection: false,
+  },
 } as const satisfies Record<string, Screen>;
 
 export type ScreenName = keyof typeof SCREENS;
 
 /** The admin section's tabs, each shown only to a role holding its permission. */
-export const ADMIN_TABS: readonly ScreenName[] = ["users", "serviceAccounts", "audit", "escalation"];
+export const ADMIN_TABS: readonly ScreenName[] = [
+  "users",
+  "serviceAccounts",
+  "audit",
+  "escalation",
+  "plant",
+  "faultCatalog",
+];
 
 /** The admin section's entry in the main navigation: its first tab the role may open, if any. */
 export function adminEntryOf(permissions: ReadonlySet<Permission>): Screen | undefined {
-  return ADMIN_TABS.map((name): Screen => SCREENS[name]).find((screen) => permissions.has(screen.permission));
+  return ADMIN_TABS.map((name): Screen => SCREENS[name]).find(
+    (screen) => screen.opensSection !== false && permissions.has(screen.permission),
+  );
 }
 
 /** Where a role lands after signing in. */

@@ -440,6 +440,143 @@ describe("the floor app in a browser against the running plant", () => {
     }
   });
 
+  it("an engineer adds a line, renames it and adds a machine to it on the Lines and equipment screen, and is refused a duplicate line code", async () => {
+    const { page } = await newPage(TABLET_LANDSCAPE);
+    await signIn(page, "engineer");
+    await page.getByRole("link", { name: "Admin", exact: true }).click();
+    await page.getByRole("heading", { name: "Lines and equipment" }).waitFor();
+    await page.getByTestId("plant-line").first().waitFor();
+
+    const newLine = page.getByRole("form", { name: "New line" });
+    await newLine.getByLabel("Area").selectOption({ label: "Riverside Mill › Packing Hall" });
+    await newLine.getByLabel("Line code").fill("trial-1");
+    await newLine.getByLabel("Line name").fill("Trial Line");
+    await newLine.getByRole("button", { name: "Add line" }).click();
+    const row = page.getByTestId("plant-line").and(page.locator('[data-code="trial-1"]'));
+    await row.getByText("Trial Line").waitFor();
+    const created = await stack.db.prisma.line.findUniqueOrThrow({ where: { code: "trial-1" } });
+    expect(created).toMatchObject({ name: "Trial Line", active: true, microStopThresholdSeconds: 120 });
+
+    await row.getByRole("button", { name: "Edit line" }).click();
+    await row.getByLabel("Name", { exact: true }).fill("Trial Line East");
+    await row.getByLabel("Micro-stop threshold, seconds").fill("90");
+    await row.getByRole("button", { name: "Save line" }).click();
+    await row.getByText("Trial Line East").waitFor();
+    expect(await stack.db.prisma.line.findUniqueOrThrow({ where: { code: "trial-1" } })).toMatchObject({
+      name: "Trial Line East",
+      microStopThresholdSeconds: 90,
+    });
+
+    await row.getByRole("button", { name: "Equipment", exact: true }).click();
+    await page.getByRole("heading", { name: "Equipment of Trial Line East" }).waitFor();
+    const newEquipment = page.getByRole("form", { name: "New equipment on Trial Line East" });
+    await newEquipment.getByLabel("Equipment code").fill("TRIAL-FILL-1");
+    await newEquipment.getByLabel("Equipment name").fill("Trial Filler");
+    await newEquipment.getByLabel(/^Kind/).fill("filler");
+    await newEquipment.getByLabel(/^Nameplate speed/).fill("45");
+    await newEquipment.getByLabel("Criticality").selectOption("HIGH");
+    await newEquipment.getByRole("button", { name: "Add equipment" }).click();
+    await page.getByTestId("plant-equipment").and(page.locator('[data-code="TRIAL-FILL-1"]')).waitFor();
+    const machine = await stack.db.prisma.equipment.findFirstOrThrow({ where: { code: "TRIAL-FILL-1" } });
+    expect(machine).toMatchObject({ lineId: created.id, name: "Trial Filler", kind: "filler", active: true });
+    expect(Number(machine.targetSpeedPerMinute)).toBe(45);
+
+    // A second line with the same code is refused in words, and no line is added.
+    const linesBefore = await stack.db.prisma.line.count();
+    await newLine.getByLabel("Area").selectOption({ label: "Riverside Mill › Packing Hall" });
+    await newLine.getByLabel("Line code").fill("trial-1");
+    await newLine.getByLabel("Line name").fill("Trial Line again");
+    await newLine.getByRole("button", { name: "Add line" }).click();
+    await page.getByTestId("new-line-refusal").waitFor();
+    expect(await stack.db.prisma.line.count()).toBe(linesBefore);
+    await screenshot(page, "admin-plant-1280x800");
+    await page.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(page, "admin-plant-768x1024");
+  });
+
+  it("a shift manager sees the team with roles, department and last sign-in, searched and filtered by role", async () => {
+    const { page } = await newPage(TABLET_LANDSCAPE);
+    await signIn(page, "smanager");
+    await page.getByRole("link", { name: "Team", exact: true }).click();
+    const operator = page.getByTestId("team-member").and(page.locator('[data-username="operator"]'));
+    await operator.waitFor();
+    const seeded = await stack.db.prisma.user.findUniqueOrThrow({ where: { username: "operator" } });
+    await operator.getByText(seeded.department!).waitFor();
+    await operator.getByText("Operator", { exact: true }).waitFor();
+    expect(await page.getByTestId("team-member").count()).toBe(await stack.db.prisma.user.count());
+    // Only what a manager may read: nothing here changes an account.
+    expect(await page.getByRole("button", { name: /Deactivate|Reset|Edit roles|Unlock/ }).count()).toBe(0);
+    await screenshot(page, "team-1280x800");
+
+    await page.getByLabel("Role", { exact: true }).selectOption({ label: "Viewer" });
+    await expect
+      .poll(() => page.getByTestId("team-member").count())
+      .toBe(await stack.db.prisma.user.count({ where: { roles: { has: "VIEWER" } } }));
+    await page.getByTestId("team-member").and(page.locator('[data-username="viewer"]')).waitFor();
+    await page.getByLabel("Role", { exact: true }).selectOption({ label: "Every role" });
+    await page.getByLabel("Search people").fill("smanager");
+    await expect.poll(() => page.getByTestId("team-member").count()).toBe(1);
+    // Signing in above is the last sign-in shown.
+    expect(await page.getByTestId("team-member").first().textContent()).not.toContain("never");
+    await page.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(page, "team-768x1024");
+  });
+
+  it("an admin changes a fault's suggested reason and andon priority in the fault catalog, and a viewer may read it but not change it", async () => {
+    const bagger = await stack.db.prisma.equipment.findFirstOrThrow({ where: { code: "BAGGER-1" } });
+    const before = await stack.db.prisma.faultCatalogEntry.findFirstOrThrow({
+      where: { equipmentId: bagger.id, faultCode: "BG-063" },
+    });
+    const drive = await stack.db.prisma.reasonCode.findFirstOrThrow({ where: { code: "UNPL-ELEC-DRIVE" } });
+    expect(before.suggestedReasonCodeId).not.toBe(drive.id);
+    expect(before.andonPriority).toBe("LOW");
+
+    const { page } = await newPage(TABLET_LANDSCAPE);
+    await signIn(page, "admin");
+    await page.goto(`${stack.webUrl}/admin/users`);
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Fault catalog" }).click();
+    await page.getByLabel("Equipment", { exact: true }).selectOption(bagger.id);
+    const row = page.getByTestId("fault-entry").and(page.locator('[data-code="BG-063"]'));
+    await row.getByRole("button", { name: "Change BG-063" }).click();
+    await row.getByLabel("Andon priority").selectOption("MEDIUM");
+    await row.getByLabel("Suggested reason").selectOption(drive.id);
+    await row.getByRole("button", { name: "Save fault" }).click();
+    await row.getByTestId("fault-reason").getByText(drive.name).waitFor();
+    await row.getByTestId("fault-andon").getByText("MEDIUM").waitFor();
+    const after = await stack.db.prisma.faultCatalogEntry.findUniqueOrThrow({ where: { id: before.id } });
+    expect(after).toMatchObject({
+      suggestedReasonCodeId: drive.id,
+      andonPriority: "MEDIUM",
+      faultCode: "BG-063",
+      text: before.text,
+      category: before.category,
+      andonType: before.andonType,
+      active: true,
+    });
+
+    // A second entry on a bit that is already catalogued is refused in words, and nothing is added.
+    const entriesBefore = await stack.db.prisma.faultCatalogEntry.count({ where: { equipmentId: bagger.id } });
+    const newFault = page.getByRole("form", { name: "New fault" });
+    await newFault.getByLabel("Fault bit (0–63)").fill("63");
+    await newFault.getByLabel("Fault code").fill("BG-063B");
+    await newFault.getByLabel("Fault text").fill("Battery low again");
+    await newFault.getByRole("button", { name: "Add fault" }).click();
+    await page.getByTestId("new-fault-refusal").waitFor();
+    expect(await stack.db.prisma.faultCatalogEntry.count({ where: { equipmentId: bagger.id } })).toBe(entriesBefore);
+    await screenshot(page, "admin-fault-catalog-1280x800");
+    await page.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(page, "admin-fault-catalog-768x1024");
+
+    // Read-only for a viewer: the catalog shows, nothing on it changes anything, and no Admin entry.
+    const { page: viewerPage } = await newPage(TABLET_PORTRAIT);
+    await signIn(viewerPage, "viewer");
+    expect(await viewerPage.getByRole("link", { name: "Admin", exact: true }).count()).toBe(0);
+    await viewerPage.goto(`${stack.webUrl}/admin/fault-catalog`);
+    await viewerPage.getByLabel("Equipment", { exact: true }).selectOption(bagger.id);
+    await viewerPage.getByTestId("fault-entry").and(viewerPage.locator('[data-code="BG-063"]')).waitFor();
+    expect(await viewerPage.getByRole("button", { name: /Change|Switch|Add fault/ }).count()).toBe(0);
+  });
+
   it("a viewer sees the line live but no buttons that change anything", async () => {
     const { page } = await newPage(TABLET_LANDSCAPE);
     await signIn(page, "viewer");
