@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { urlWithoutPassword } from "@ms5/kit";
 import { type EmbeddedPostgres, EmbeddedPostgresError, startEmbeddedPostgres } from "./start/embedded-postgres.ts";
+import { localPostgresUrl } from "./start/local-postgres.ts";
 import { RedisUnavailableError, type ResolvedRedis, resolveRedis } from "./start/local-redis.ts";
 import { localSecrets } from "./start/local-secrets.ts";
 import { floorServices, repoRoot, type Supervisor, superviseServices } from "./start/services.ts";
@@ -157,11 +158,17 @@ async function main(): Promise<void> {
     });
   }
 
-  let databaseUrl = process.env.DATABASE_URL?.trim();
+  const localPostgres = process.env.DATABASE_URL?.trim() ? undefined : await localPostgresUrl();
+  let databaseUrl = process.env.DATABASE_URL?.trim() || localPostgres;
   let embeddedPostgres: EmbeddedPostgres | undefined;
-  if (databaseUrl) {
+  let databaseOrigin = "from DATABASE_URL";
+  if (databaseUrl && !localPostgres) {
     log("database: DATABASE_URL");
+  } else if (databaseUrl) {
+    databaseOrigin = "the PostgreSQL answering on 127.0.0.1:5432";
+    log(`database: ${databaseOrigin}, database ms5_floor (created on first start)`);
   } else {
+    databaseOrigin = "embedded PGlite, data in .data/pglite";
     const dataDir = path.join(dataRoot, "pglite");
     log(`database: starting embedded PostgreSQL (PGlite) in ${path.relative(process.cwd(), dataDir) || dataDir}`);
     embeddedPostgresStarting = startEmbeddedPostgres({
@@ -232,7 +239,7 @@ async function main(): Promise<void> {
   const summary = [
     "",
     "MS5.0 Floor is up.",
-    `  DATABASE_URL=${urlWithoutPassword(databaseUrl)}   (${embeddedPostgres ? "embedded PGlite, data in .data/pglite" : "from DATABASE_URL"})`,
+    `  DATABASE_URL=${urlWithoutPassword(databaseUrl)}   (${databaseOrigin})`,
     `  REDIS_URL=${urlWithoutPassword(redis.url)}   (${redisOrigin[redis.origin]})`,
     supervisor.serviceNames.length > 0
       ? `  services: ${supervisor.serviceNames.join(", ")}`
