@@ -18,6 +18,9 @@ export default defineConfig({
     maxWorkers: 1,
     fileParallelism: false,
     testTimeout: 90_000,
+    // The app answers through the whole plant (gateway, subgraphs, database): a poll gets as long as
+    // a page's own waits, not vitest's 1 s default.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
     hookTimeout: 240_000,
     reporters: ["default"],
   },

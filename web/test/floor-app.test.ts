@@ -41,9 +41,19 @@ async function newPage(viewport: { width: number; height: number }): Promise<{ c
   return { context, page };
 }
 
-/** Ticks a checkbox and waits for the app to show it ticked (it re-renders from its own state). */
+/**
+ * Ticks a checkbox and waits for the app to show it ticked (it re-renders from its own state). A
+ * click that lands before React has hydrated the page is undone by hydration, so it clicks again
+ * while the box is still clear.
+ */
 async function tick(checkbox: ReturnType<Page["getByLabel"]>) {
-  await checkbox.click();
+  for (let attempt = 1; attempt <= 5 && !(await checkbox.isChecked()); attempt++) {
+    await checkbox.click();
+    await expect
+      .poll(() => checkbox.isChecked(), { timeout: 5_000 })
+      .toBe(true)
+      .catch(() => {});
+  }
   await expect.poll(() => checkbox.isChecked()).toBe(true);
 }
 
