@@ -3,6 +3,7 @@
 import type { Prisma } from "@ms5/db";
 import { ApiError, type SubgraphContext } from "@ms5/kit/subgraph";
 import type { Permission } from "@ms5/schema";
+import { type AuditEntry, writeAuditEntry } from "../plant-admin/audit-entry.ts";
 
 export interface AdminActor {
   userId: string | null;
@@ -22,27 +23,12 @@ export function adminActorOf(context: SubgraphContext): AdminActor {
   };
 }
 
+/** The audit row of an account change, through the one audit writer the plant admin uses. */
 export async function writeAdminAudit(
   tx: Prisma.TransactionClient,
   actor: AdminActor,
-  entry: {
-    action: string;
-    entityType: "User" | "ServiceAccount" | "ApiKey";
-    entityId: string;
-    before?: unknown;
-    after?: unknown;
-  },
+  entry: AuditEntry & { entityType: "User" | "ServiceAccount" | "ApiKey" },
 ): Promise<void> {
-  await tx.auditLog.create({
-    data: {
-      actorUserId: actor.userId,
-      actorServiceAccountId: actor.serviceAccountId,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      before: entry.before === undefined ? undefined : (entry.before as Prisma.InputJsonValue),
-      after: entry.after === undefined ? undefined : (entry.after as Prisma.InputJsonValue),
-      correlationId: actor.correlationId,
-    },
-  });
+  const auditActor = actor.userId ? { userId: actor.userId } : { serviceAccountId: actor.serviceAccountId ?? "" };
+  await writeAuditEntry(tx, auditActor, entry, actor.correlationId ?? undefined);
 }
