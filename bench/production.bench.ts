@@ -2,7 +2,8 @@
 //   entries_per_s                stream entries one telemetry consumer applies per second (a backlog)
 //   lag_p99_ms                   XADD -> committed, p99, with 10,000 entries/s offered
 //   write_vs_copy_ratio          hot write path rows/s over COPY rows/s into the same table (worst
-//                                of samples, counts, OEE buckets; each also reported)
+//                                of samples, counts, OEE buckets; each also reported; the whole
+//                                OEE recompute, reads and computation included, as context)
 //   sensor_to_subscriber_p50_ms  emulator state change -> gateway subscriber receives it, at the
 //   sensor_to_subscriber_p99_ms  plant load (20 lines x 5 equipment x 50 tags at 1 Hz, 1,000 subscribers)
 //   vs_bare_path_ratio           that p50 over a bare bridge -> Redis -> ws path's p50, same events
@@ -30,7 +31,11 @@ import {
 } from "../subgraphs/production/src/line-state/apply-telemetry-batch.ts";
 import { startTelemetryConsumer } from "../subgraphs/production/src/line-state/telemetry-consumer.ts";
 import { parseTelemetryEntry } from "../subgraphs/production/src/line-state/telemetry-entry.ts";
-import { recomputeOeeRecords } from "../subgraphs/production/src/oee-records/recompute-oee-records.ts";
+import {
+  computeOeeRecords,
+  recomputeOeeRecords,
+  writeOeeRecords,
+} from "../subgraphs/production/src/oee-records/recompute-oee-records.ts";
 import { type BenchMetric, writeBenchResult } from "./bench-result.ts";
 import { bridgePlantConfig, openBenchPlant, PLANT_LOAD } from "./production/bench-plant.ts";
 import { syntheticEntry } from "./production/synthetic-telemetry.ts";
@@ -228,13 +233,20 @@ async function measureWritePath(plant: Awaited<ReturnType<typeof openBenchPlant>
       ),
     );
 
-    // OEE buckets: a day of minute buckets recomputed from the event log (equipment + line rows).
+    // OEE buckets: a day of minute buckets computed from the event log (equipment + line rows),
+    // then written as a recompute writes them, into a day that has none yet (COPY writes new rows
+    // too); then the whole recompute of that day (read, compute, write over the existing rows).
     const from = new Date(Math.floor(base / 86_400_000) * 86_400_000);
     const to = new Date(from.getTime() + 86_400_000);
-    const started = performance.now();
-    await recomputeOeeRecords(prisma, { equipmentId: eq.id, from, to, bucket: "MINUTE", now: new Date() });
-    const oeeRows = await prisma.oeeRecord.count({ where: { bucket: "MINUTE", bucketStart: { gte: from, lt: to } } });
+    const request = { equipmentId: eq.id, from, to, bucket: "MINUTE" as const, now: new Date() };
+    const computed = await computeOeeRecords(prisma, request);
+    const oeeRows = computed.rows.length;
+    let started = performance.now();
+    await writeOeeRecords(prisma, computed);
     const oeeHot = oeeRows / ((performance.now() - started) / 1000);
+    started = performance.now();
+    await recomputeOeeRecords(prisma, request);
+    const oeeRecomputeHot = oeeRows / ((performance.now() - started) / 1000);
     const oeeCopy = await copyRows(
       client,
       `COPY oee_record (id, scope, "lineId", "equipmentId", "subjectKey", bucket, "bucketStart", "bucketEnd",
@@ -271,7 +283,7 @@ async function measureWritePath(plant: Awaited<ReturnType<typeof openBenchPlant>
         ].join("\t");
       }),
     );
-    return { samplesHot, samplesCopy, countsHot, countsCopy, oeeHot, oeeCopy, oeeRows };
+    return { samplesHot, samplesCopy, countsHot, countsCopy, oeeHot, oeeRecomputeHot, oeeCopy, oeeRows };
   } finally {
     client.release();
     await pool.end();
@@ -502,7 +514,15 @@ process.on("exit", () => {
 });
 try {
   const none = Number.NaN;
-  let write = { samplesHot: none, samplesCopy: none, countsHot: none, countsCopy: none, oeeHot: none, oeeCopy: none };
+  let write = {
+    samplesHot: none,
+    samplesCopy: none,
+    countsHot: none,
+    countsCopy: none,
+    oeeHot: none,
+    oeeRecomputeHot: none,
+    oeeCopy: none,
+  };
   if (parts.has("write")) {
     console.log("write path vs COPY ...");
     write = await measureWritePath(plant);
@@ -572,6 +592,12 @@ try {
       value: round(ratios.oee_buckets, 3),
       unit: "ratio",
       target: ">= 0.5",
+      baseline: Math.round(write.oeeCopy),
+    },
+    oee_recompute_vs_copy_ratio: {
+      value: round(write.oeeRecomputeHot / write.oeeCopy, 3),
+      unit: "ratio",
+      target: "(context: read + compute + write of a day of minute buckets)",
       baseline: Math.round(write.oeeCopy),
     },
     sensor_to_subscriber_p50_ms: { value: round(live.p50), unit: "ms", target: "<= 50" },

@@ -2,7 +2,8 @@
 // with the pool size set by the caller (1 against the embedded PGlite server, which runs one query
 // at a time).
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/client/client.ts";
+import pg from "pg";
+import { type Prisma, PrismaClient } from "../generated/client/client.ts";
 
 export * from "../generated/client/client.ts";
 export { DEFAULT_DATABASE_URL, databaseUrlFromEnv } from "./database-url.ts";
@@ -15,15 +16,47 @@ export interface CreatePrismaClientOptions {
   connectionTimeoutMs?: number;
 }
 
+const poolOfClient = new WeakMap<PrismaClient, pg.Pool>();
+
 export function createPrismaClient({
   databaseUrl,
   poolMax = 10,
   connectionTimeoutMs = 10_000,
 }: CreatePrismaClientOptions): PrismaClient {
-  const adapter = new PrismaPg({
+  // The pool is ours, handed to the adapter, so the hot paths can share it (runBulkStatement).
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolMax,
     connectionTimeoutMillis: connectionTimeoutMs,
   });
-  return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const disconnect = prisma.$disconnect.bind(prisma);
+  prisma.$disconnect = async () => {
+    await disconnect();
+    if (!pool.ended) await pool.end();
+  };
+  poolOfClient.set(prisma, pool);
+  return prisma;
+}
+
+/** A whole client or a transaction's: what code that runs in either takes. */
+export type DbClient = PrismaClient | Prisma.TransactionClient;
+
+export interface BulkStatement {
+  /** Prepared under this name once per connection when sent through pg. */
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * Runs one of the hot paths' bulk statements (large array parameters) through the pg pool under a
+ * client made by createPrismaClient: Prisma serialises such parameters at about the cost of the
+ * statement itself (2,880 OEE rows: 125 ms through Prisma, 61 ms through pg; BENCHMARKS.md
+ * "production"). A transaction's client runs it itself, so the statement stays in the transaction.
+ */
+export async function runBulkStatement<Row>(client: DbClient, statement: BulkStatement): Promise<Row[]> {
+  const pool = poolOfClient.get(client as PrismaClient);
+  if (pool) return (await pool.query({ name: statement.name, text: statement.text, values: statement.values })).rows;
+  return client.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);
 }

@@ -1,6 +1,6 @@
 // Recomputes, inside an edit's transaction, every OEE bucket an edited stop's time span touches: the
 // hour buckets always, the minute buckets only where some were persisted already.
-import type { Prisma, PrismaClient } from "@ms5/db";
+import type { Prisma } from "@ms5/db";
 import { fixedBuckets } from "../oee/index.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 
@@ -16,14 +16,12 @@ export async function recomputeAffectedOeeBuckets(
   spans: readonly AffectedSpan[],
   now: Date,
 ): Promise<void> {
-  // recomputeOeeRecords takes a client; inside the transaction the transaction's client stands in for it.
-  const client = tx as unknown as PrismaClient;
   for (const span of mergeSpans(spans)) {
     const hours = fixedBuckets({ start: span.start, end: span.end }, "HOUR");
     const firstHour = hours[0];
     const lastHour = hours.at(-1);
     if (!firstHour || !lastHour) continue;
-    await recomputeOeeRecords(client, {
+    await recomputeOeeRecords(tx, {
       equipmentId,
       from: new Date(firstHour.start),
       to: new Date(lastHour.end),
@@ -42,7 +40,7 @@ export async function recomputeAffectedOeeBuckets(
       },
     });
     if (persisted > 0) {
-      await recomputeOeeRecords(client, {
+      await recomputeOeeRecords(tx, {
         equipmentId,
         from: new Date(firstMinute.start),
         to: new Date(lastMinute.end),

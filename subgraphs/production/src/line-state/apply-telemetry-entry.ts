@@ -1,9 +1,10 @@
 // Applies one telemetry entry to the database in one transaction, idempotently by its stream id:
 // state changes feed the equipment state log, live state, line state and downtime events (with the
-// reason suggested from the first-out fault); counts, energy and samples are recorded. Returns
-// what changed, for subscriptions.
+// reason suggested from the first-out fault); counts, energy and samples are recorded as a batch of
+// one. Returns what changed, for subscriptions.
 import type { EquipmentState as DbEquipmentState, DowntimeCategory, Prisma, PrismaClient } from "@ms5/db";
 import type { EquipmentState } from "@ms5/schema";
+import { applyTelemetryRecords } from "./apply-telemetry-records.ts";
 import { deriveLineState } from "./line-state-derivation.ts";
 import type { TelemetryEntry } from "./telemetry-entry.ts";
 
@@ -50,72 +51,8 @@ export async function applyTelemetryEntry(
   switch (entry.type) {
     case "state":
       return prisma.$transaction((tx) => applyStateChange(tx, entry, sourceStreamId, equipment));
-    case "counts": {
-      const { count } = await prisma.productionCount.createMany({
-        data: [
-          {
-            equipmentId: equipment.id,
-            lineId: equipment.lineId,
-            recordedAt: entry.ts,
-            goodDelta: entry.goodDelta,
-            rejectDelta: entry.rejectDelta,
-            plcSequence: BigInt(entry.seq),
-            sourceStreamId,
-          },
-        ],
-        skipDuplicates: true,
-      });
-      return count === 0
-        ? []
-        : [
-            {
-              kind: "counts",
-              equipmentId: equipment.id,
-              lineId: equipment.lineId,
-              good: entry.goodDelta,
-              reject: entry.rejectDelta,
-            },
-          ];
-    }
-    case "energy":
-      await prisma.energyReading.createMany({
-        data: [
-          {
-            equipmentId: equipment.id,
-            recordedAt: entry.ts,
-            meterKwh: entry.meterKwh,
-            deltaKwh: entry.deltaKwh,
-            sourceStreamId,
-          },
-        ],
-        skipDuplicates: true,
-      });
-      return [];
-    case "sample":
-      await prisma.$transaction(async (tx) => {
-        // Samples have no natural key: the processed-entry record makes a redelivery a no-op.
-        const { count } = await tx.processedStreamEntry.createMany({
-          data: [{ consumerGroup: source.group, streamKey: source.stream, entryId: source.id }],
-          skipDuplicates: true,
-        });
-        if (count === 0) return;
-        await tx.telemetrySample.create({
-          data: {
-            equipmentId: equipment.id,
-            signal: entry.signal,
-            recordedAt: entry.ts,
-            value: entry.value,
-            plcSequence: BigInt(entry.seq),
-          },
-        });
-        if (entry.signal === "speed") {
-          await tx.equipmentLiveState.updateMany({
-            where: { equipmentId: equipment.id },
-            data: { speedPerMinute: entry.value, lastSampleAt: entry.ts },
-          });
-        }
-      });
-      return [];
+    default:
+      return applyTelemetryRecords(prisma, [{ entry, source, equipment }]);
   }
 }
 

@@ -1,7 +1,7 @@
 // Persisted OEE buckets, always recomputed from the event log (state changes, downtime events with
 // their current reasons, counts), never patched by hand: a reclassified or split stop, or a late
 // count, changes a bucket only by recomputing it.
-import type { OeeBucket, PrismaClient } from "@ms5/db";
+import { type DbClient, type OeeBucket, runBulkStatement } from "@ms5/db";
 import type { EquipmentState } from "@ms5/schema";
 import { computeOee, type DowntimeInterval, fixedBuckets, type OeeResult, type SixBigLoss } from "../oee/index.ts";
 
@@ -15,14 +15,30 @@ export interface RecomputeRequest {
 }
 
 /** Recomputes and upserts every bucket of the range for the equipment, and for its line when it is the constraint. */
-export async function recomputeOeeRecords(prisma: PrismaClient, request: RecomputeRequest): Promise<OeeResult[]> {
+export async function recomputeOeeRecords(prisma: DbClient, request: RecomputeRequest): Promise<OeeResult[]> {
+  const computed = await computeOeeRecords(prisma, request);
+  await writeOeeRecords(prisma, computed);
+  return computed.results;
+}
+
+/** The buckets of a recompute: their figures and the rows that persist them. */
+export interface ComputedOeeRecords {
+  lineId: string;
+  bucket: Exclude<OeeBucket, "SHIFT">;
+  results: OeeResult[];
+  rows: OeeRecordRow[];
+}
+
+/** Reads the range's event log and computes its buckets, writing nothing. */
+export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequest): Promise<ComputedOeeRecords> {
   const now = (request.now ?? new Date()).getTime();
   const equipment = await prisma.equipment.findUniqueOrThrow({
     where: { id: request.equipmentId },
     include: { line: true },
   });
   const range = { start: request.from.getTime(), end: Math.min(request.to.getTime(), now) };
-  if (range.end <= range.start) return [];
+  const computed: ComputedOeeRecords = { lineId: equipment.lineId, bucket: request.bucket, results: [], rows: [] };
+  if (range.end <= range.start) return computed;
 
   const windows = fixedBuckets({ start: request.from, end: request.to }, request.bucket);
   const origin = windows[0]?.start ?? range.start;
@@ -83,8 +99,7 @@ export async function recomputeOeeRecords(prisma: PrismaClient, request: Recompu
       : { productTypeId: null, idealCycleTimeSeconds: 60 / equipment.targetSpeedPerMinute };
   };
 
-  const results: OeeResult[] = [];
-  const rows: OeeRecordRow[] = [];
+  const { results, rows } = computed;
   const countsPerWindow = new Map(counts.map((sum) => [sum.windowStart, sum]));
   const statesOf = overlapSweep(states);
   const stopsOf = overlapSweep(stops);
@@ -124,8 +139,7 @@ export async function recomputeOeeRecords(prisma: PrismaClient, request: Recompu
       });
     }
   }
-  await upsertOeeRecords(prisma, equipment.lineId, request.bucket, rows);
-  return results;
+  return computed;
 }
 
 /**
@@ -158,59 +172,81 @@ type OeeRecordRow = ReturnType<typeof recordFields> & {
 
 /**
  * Every bucket of a recompute in one INSERT ... ON CONFLICT DO UPDATE over unnest(arrays): a day of
- * minute buckets is one statement, not 2,880 upserts (BENCHMARKS.md, production: write path).
+ * minute buckets is one statement, not 2,880 upserts (runBulkStatement: through pg outside a
+ * transaction).
  */
-async function upsertOeeRecords(
-  prisma: PrismaClient,
-  lineId: string,
-  bucket: Exclude<OeeBucket, "SHIFT">,
-  rows: readonly OeeRecordRow[],
-): Promise<void> {
+export async function writeOeeRecords(db: DbClient, { lineId, bucket, rows }: ComputedOeeRecords): Promise<void> {
   if (rows.length === 0) return;
   const column = <Key extends keyof OeeRecordRow>(key: Key) => rows.map((row) => row[key]);
   const dates = (key: "bucketStart" | "bucketEnd") => rows.map((row) => row[key].toISOString());
-  await prisma.$executeRaw`
-    INSERT INTO oee_record (
-      id, scope, "lineId", "equipmentId", "productTypeId", "subjectKey", bucket, "bucketStart", "bucketEnd",
-      "plannedProductionSeconds", "runSeconds", "idealCycleTimeSeconds", "totalCount", "goodCount", "rejectCount",
-      availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds", "smallStopSeconds",
-      "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds", "computedAt"
-    )
-    SELECT gen_random_uuid(), r.scope, ${lineId}::uuid, r."equipmentId", r."productTypeId", r."subjectKey",
-      ${bucket}::"OeeBucket", r."bucketStart", r."bucketEnd", r.planned, r.run, r.ideal, r.total, r.good, r.reject,
-      r.a, r.p, r.q, r.oee, r.breakdown, r.setup, r.small, r.speed, r.startup, r.production, now()
-    FROM unnest(
-      ${column("scope")}::"OeeScope"[], ${column("equipmentId")}::uuid[], ${column("productTypeId")}::uuid[],
-      ${column("subjectKey")}::text[], ${dates("bucketStart")}::timestamptz[], ${dates("bucketEnd")}::timestamptz[],
-      ${column("plannedProductionSeconds")}::float8[], ${column("runSeconds")}::float8[],
-      ${column("idealCycleTimeSeconds")}::float8[], ${column("totalCount")}::int[], ${column("goodCount")}::int[],
-      ${column("rejectCount")}::int[], ${column("availability")}::float8[], ${column("performance")}::float8[],
-      ${column("quality")}::float8[], ${column("oee")}::float8[], ${column("breakdownSeconds")}::float8[],
-      ${column("setupAdjustmentSeconds")}::float8[], ${column("smallStopSeconds")}::float8[],
-      ${column("reducedSpeedSeconds")}::float8[], ${column("startupRejectSeconds")}::float8[],
-      ${column("productionRejectSeconds")}::float8[]
-    ) AS r(scope, "equipmentId", "productTypeId", "subjectKey", "bucketStart", "bucketEnd", planned, run, ideal,
-      total, good, reject, a, p, q, oee, breakdown, setup, small, speed, startup, production)
-    ON CONFLICT ("subjectKey", bucket, "bucketStart") DO UPDATE SET
-      "productTypeId" = EXCLUDED."productTypeId",
-      "plannedProductionSeconds" = EXCLUDED."plannedProductionSeconds",
-      "runSeconds" = EXCLUDED."runSeconds",
-      "idealCycleTimeSeconds" = EXCLUDED."idealCycleTimeSeconds",
-      "totalCount" = EXCLUDED."totalCount",
-      "goodCount" = EXCLUDED."goodCount",
-      "rejectCount" = EXCLUDED."rejectCount",
-      availability = EXCLUDED.availability,
-      performance = EXCLUDED.performance,
-      quality = EXCLUDED.quality,
-      oee = EXCLUDED.oee,
-      "breakdownSeconds" = EXCLUDED."breakdownSeconds",
-      "setupAdjustmentSeconds" = EXCLUDED."setupAdjustmentSeconds",
-      "smallStopSeconds" = EXCLUDED."smallStopSeconds",
-      "reducedSpeedSeconds" = EXCLUDED."reducedSpeedSeconds",
-      "startupRejectSeconds" = EXCLUDED."startupRejectSeconds",
-      "productionRejectSeconds" = EXCLUDED."productionRejectSeconds",
-      "computedAt" = EXCLUDED."computedAt"`;
+  await runBulkStatement(db, {
+    name: "write-oee-records",
+    text: WRITE_OEE_RECORDS_SQL,
+    values: [
+      lineId,
+      bucket,
+      column("scope"),
+      column("equipmentId"),
+      column("productTypeId"),
+      column("subjectKey"),
+      dates("bucketStart"),
+      dates("bucketEnd"),
+      column("plannedProductionSeconds"),
+      column("runSeconds"),
+      column("idealCycleTimeSeconds"),
+      column("totalCount"),
+      column("goodCount"),
+      column("rejectCount"),
+      column("availability"),
+      column("performance"),
+      column("quality"),
+      column("oee"),
+      column("breakdownSeconds"),
+      column("setupAdjustmentSeconds"),
+      column("smallStopSeconds"),
+      column("reducedSpeedSeconds"),
+      column("startupRejectSeconds"),
+      column("productionRejectSeconds"),
+    ],
+  });
 }
+
+const WRITE_OEE_RECORDS_SQL = `
+  INSERT INTO oee_record (
+    id, scope, "lineId", "equipmentId", "productTypeId", "subjectKey", bucket, "bucketStart", "bucketEnd",
+    "plannedProductionSeconds", "runSeconds", "idealCycleTimeSeconds", "totalCount", "goodCount", "rejectCount",
+    availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds", "smallStopSeconds",
+    "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds", "computedAt"
+  )
+  SELECT gen_random_uuid(), r.scope, $1::uuid, r."equipmentId", r."productTypeId", r."subjectKey",
+    $2::"OeeBucket", r."bucketStart", r."bucketEnd", r.planned, r.run, r.ideal, r.total, r.good, r.reject,
+    r.a, r.p, r.q, r.oee, r.breakdown, r.setup, r.small, r.speed, r.startup, r.production, now()
+  FROM unnest(
+    $3::"OeeScope"[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+    $9::float8[], $10::float8[], $11::float8[], $12::int[], $13::int[], $14::int[], $15::float8[],
+    $16::float8[], $17::float8[], $18::float8[], $19::float8[], $20::float8[], $21::float8[], $22::float8[],
+    $23::float8[], $24::float8[]
+  ) AS r(scope, "equipmentId", "productTypeId", "subjectKey", "bucketStart", "bucketEnd", planned, run, ideal,
+    total, good, reject, a, p, q, oee, breakdown, setup, small, speed, startup, production)
+  ON CONFLICT ("subjectKey", bucket, "bucketStart") DO UPDATE SET
+    "productTypeId" = EXCLUDED."productTypeId",
+    "plannedProductionSeconds" = EXCLUDED."plannedProductionSeconds",
+    "runSeconds" = EXCLUDED."runSeconds",
+    "idealCycleTimeSeconds" = EXCLUDED."idealCycleTimeSeconds",
+    "totalCount" = EXCLUDED."totalCount",
+    "goodCount" = EXCLUDED."goodCount",
+    "rejectCount" = EXCLUDED."rejectCount",
+    availability = EXCLUDED.availability,
+    performance = EXCLUDED.performance,
+    quality = EXCLUDED.quality,
+    oee = EXCLUDED.oee,
+    "breakdownSeconds" = EXCLUDED."breakdownSeconds",
+    "setupAdjustmentSeconds" = EXCLUDED."setupAdjustmentSeconds",
+    "smallStopSeconds" = EXCLUDED."smallStopSeconds",
+    "reducedSpeedSeconds" = EXCLUDED."reducedSpeedSeconds",
+    "startupRejectSeconds" = EXCLUDED."startupRejectSeconds",
+    "productionRejectSeconds" = EXCLUDED."productionRejectSeconds",
+    "computedAt" = EXCLUDED."computedAt"`;
 
 function recordFields(result: OeeResult) {
   return {

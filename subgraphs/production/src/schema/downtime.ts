@@ -309,9 +309,7 @@ export async function confirmDowntimeReason(
       // The reason decides which of the six losses the stop is; the buckets are recomputed, not patched.
       const from = new Date(Math.floor(event.startedAt.getTime() / HOUR_MS) * HOUR_MS);
       const to = new Date(Math.ceil((event.endedAt ?? now).getTime() / HOUR_MS) * HOUR_MS || from.getTime() + HOUR_MS);
-      // recomputeOeeRecords takes a client; inside the transaction the transaction's client stands in for it.
-      const client = tx as unknown as PrismaClient;
-      await recomputeOeeRecords(client, { equipmentId: event.equipmentId, from, to, bucket: "HOUR", now });
+      await recomputeOeeRecords(tx, { equipmentId: event.equipmentId, from, to, bucket: "HOUR", now });
       const stopEnd = event.endedAt ?? now;
       const minuteRecords = await tx.oeeRecord.count({
         where: {
@@ -325,7 +323,7 @@ export async function confirmDowntimeReason(
         const first = minutes[0];
         const last = minutes.at(-1);
         if (first && last) {
-          await recomputeOeeRecords(client, {
+          await recomputeOeeRecords(tx, {
             equipmentId: event.equipmentId,
             from: new Date(first.start),
             to: new Date(last.end),
