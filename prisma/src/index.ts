@@ -23,7 +23,7 @@ export function createPrismaClient({
   poolMax = 10,
   connectionTimeoutMs = 10_000,
 }: CreatePrismaClientOptions): PrismaClient {
-  // The pool is ours, handed to the adapter, so the hot paths can share it (runBulkStatement).
+  // The pool is ours, handed to the adapter, so the hot paths can share it (runHotStatement).
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolMax,
@@ -42,7 +42,7 @@ export function createPrismaClient({
 /** A whole client or a transaction's: what code that runs in either takes. */
 export type DbClient = PrismaClient | Prisma.TransactionClient;
 
-export interface BulkStatement {
+export interface HotStatement {
   /** Prepared under this name once per connection when sent through pg. */
   name: string;
   text: string;
@@ -50,12 +50,13 @@ export interface BulkStatement {
 }
 
 /**
- * Runs one of the hot paths' bulk statements (large array parameters) through the pg pool under a
- * client made by createPrismaClient: Prisma serialises such parameters at about the cost of the
- * statement itself (2,880 OEE rows: 125 ms through Prisma, 61 ms through pg; BENCHMARKS.md
- * "production"). A transaction's client runs it itself, so the statement stays in the transaction.
+ * Runs one of the hot paths' statements (bulk inserts with large array parameters, the state-change
+ * function) through the pg pool under a client made by createPrismaClient: Prisma serialises array
+ * parameters at about the cost of the statement itself (2,880 OEE rows: 125 ms through Prisma, 61 ms
+ * through pg; BENCHMARKS.md "production"). A transaction's client runs it itself, so the statement
+ * stays in the transaction.
  */
-export async function runBulkStatement<Row>(client: DbClient, statement: BulkStatement): Promise<Row[]> {
+export async function runHotStatement<Row>(client: DbClient, statement: HotStatement): Promise<Row[]> {
   const pool = poolOfClient.get(client as PrismaClient);
   if (pool) return (await pool.query({ name: statement.name, text: statement.text, values: statement.values })).rows;
   return client.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);

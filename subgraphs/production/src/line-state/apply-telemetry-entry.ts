@@ -2,10 +2,15 @@
 // state changes feed the equipment state log, live state, line state and downtime events (with the
 // reason suggested from the first-out fault); counts, energy and samples are recorded as a batch of
 // one. Returns what changed, for subscriptions.
-import type { EquipmentState as DbEquipmentState, DowntimeCategory, Prisma, PrismaClient } from "@ms5/db";
+import {
+  type EquipmentState as DbEquipmentState,
+  type DowntimeCategory,
+  type Prisma,
+  type PrismaClient,
+  runHotStatement,
+} from "@ms5/db";
 import type { EquipmentState } from "@ms5/schema";
 import { applyTelemetryRecords } from "./apply-telemetry-records.ts";
-import { deriveLineState } from "./line-state-derivation.ts";
 import type { TelemetryEntry } from "./telemetry-entry.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -50,124 +55,66 @@ export async function applyTelemetryEntry(
   const sourceStreamId = `${source.stream}/${source.id}`;
   switch (entry.type) {
     case "state":
-      return prisma.$transaction((tx) => applyStateChange(tx, entry, sourceStreamId, equipment));
+      return applyStateChange(prisma, entry, sourceStreamId, equipment);
     default:
       return applyTelemetryRecords(prisma, [{ entry, source, equipment }]);
   }
 }
 
+/** What apply_equipment_state (migration 20261127151000_apply_equipment_state) did. */
+type AppliedState =
+  | { outcome: "duplicate" }
+  | { outcome: "late" }
+  | {
+      outcome: "applied";
+      endedDowntimeId: string | null;
+      startedDowntimeId: string | null;
+      lineState: EquipmentState | null;
+    };
+
+/**
+ * The state log, stops, live and line state in one statement (a database function: a dozen Prisma
+ * queries in a transaction kept every later entry and live event waiting); a state older than the
+ * equipment's current one goes where it belongs instead.
+ */
 async function applyStateChange(
-  tx: Tx,
+  prisma: PrismaClient,
   entry: Extract<TelemetryEntry, { type: "state" }>,
   sourceStreamId: string,
   equipment: EquipmentRef,
 ): Promise<LineStateChange[]> {
-  // This entry's row (already applied) and the equipment's open state, in one round trip.
-  const known = await tx.equipmentStateChange.findMany({
-    where: { OR: [{ sourceStreamId }, { equipmentId: equipment.id, endedAt: null }] },
-  });
-  if (known.some((row) => row.sourceStreamId === sourceStreamId)) return [];
-  const changes: LineStateChange[] = [];
   const at = entry.ts;
-
-  const open = known.find((row) => row.equipmentId === equipment.id && row.endedAt === null);
-  if (open && open.startedAt > at) {
-    // Older than the current state: an entry a killed consumer held, applied after newer ones.
-    return applyLateStateChange(tx, entry, sourceStreamId, equipment);
-  }
-  if (open) await tx.equipmentStateChange.update({ where: { id: open.id }, data: { endedAt: at } });
-  await tx.equipmentStateChange.create({
-    data: {
-      equipmentId: equipment.id,
-      state: entry.state as DbEquipmentState,
-      startedAt: at,
-      stateCode: entry.stateCode ?? null,
-      firstOutFaultCode: entry.firstOutFaultCode ?? null,
+  const [row] = await runHotStatement<{ applied: AppliedState }>(prisma, {
+    name: "apply-equipment-state",
+    text: 'SELECT apply_equipment_state($1::uuid, $2::uuid, $3::int, $4::"EquipmentState", $5::timestamptz, $6::int, $7::text, $8::text, $9::bigint) AS applied',
+    values: [
+      equipment.id,
+      equipment.lineId,
+      equipment.microStopThresholdSeconds,
+      entry.state,
+      at.toISOString(),
+      entry.stateCode ?? null,
+      entry.firstOutFaultCode ?? null,
       sourceStreamId,
-      plcSequence: BigInt(entry.seq),
-    },
+      String(entry.seq),
+    ],
   });
-
-  const openDowntime = await tx.downtimeEvent.findFirst({
-    where: { equipmentId: equipment.id, endedAt: null, supersededAt: null },
-  });
-  if (openDowntime) {
-    const seconds = (at.getTime() - openDowntime.startedAt.getTime()) / 1000;
-    if (seconds > 0) {
-      await tx.downtimeEvent.update({
-        where: { id: openDowntime.id },
-        data: {
-          endedAt: at,
-          isMicroStop: openDowntime.category === "UNPLANNED" && seconds < equipment.microStopThresholdSeconds,
-        },
-      });
-    } else {
-      // Ended the instant it began (two entries with one timestamp): no stop, so it stops counting.
-      await tx.downtimeEvent.update({ where: { id: openDowntime.id }, data: { supersededAt: at } });
-    }
-    await tx.downtimeEventAudit.create({
-      data: { eventId: openDowntime.id, action: "CLOSED", after: { endedAt: at.toISOString() } },
-    });
-    changes.push({
-      kind: "downtime-ended",
-      downtimeEventId: openDowntime.id,
-      equipmentId: equipment.id,
-      lineId: equipment.lineId,
-    });
+  const applied = row!.applied;
+  if (applied.outcome === "duplicate") return [];
+  if (applied.outcome === "late") {
+    // Older than the current state: an entry a killed consumer held, applied after newer ones.
+    return prisma.$transaction((tx) => applyLateStateChange(tx, entry, sourceStreamId, equipment));
   }
-
-  const downtimeEventId = await openDowntimeEvent(tx, entry, sourceStreamId, equipment, null);
-  if (downtimeEventId) {
-    changes.push({ kind: "downtime-started", downtimeEventId, equipmentId: equipment.id, lineId: equipment.lineId });
+  const ref = { equipmentId: equipment.id, lineId: equipment.lineId };
+  const changes: LineStateChange[] = [];
+  if (applied.endedDowntimeId)
+    changes.push({ kind: "downtime-ended", downtimeEventId: applied.endedDowntimeId, ...ref });
+  if (applied.startedDowntimeId) {
+    changes.push({ kind: "downtime-started", downtimeEventId: applied.startedDowntimeId, ...ref });
   }
-
-  await tx.equipmentLiveState.upsert({
-    where: { equipmentId: equipment.id },
-    create: {
-      equipmentId: equipment.id,
-      state: entry.state as DbEquipmentState,
-      since: at,
-      commsOk: entry.state !== "COMMS_LOST",
-      lastStreamId: sourceStreamId,
-    },
-    update: {
-      state: entry.state as DbEquipmentState,
-      since: at,
-      commsOk: entry.state !== "COMMS_LOST",
-      lastStreamId: sourceStreamId,
-    },
-  });
-  changes.push({
-    kind: "equipment-state",
-    equipmentId: equipment.id,
-    lineId: equipment.lineId,
-    state: entry.state,
-    since: at,
-  });
-
-  const line = await tx.line.findUniqueOrThrow({
-    where: { id: equipment.lineId },
-    select: {
-      liveState: { select: { state: true } },
-      equipment: {
-        where: { active: true, liveState: { isNot: null } },
-        select: { isConstraint: true, liveState: { select: { state: true } } },
-      },
-    },
-  });
-  const lineState = deriveLineState(
-    line.equipment.map((e) => ({ isConstraint: e.isConstraint, state: e.liveState!.state as EquipmentState })),
-  );
-  if (lineState) {
-    if (line.liveState?.state !== lineState) {
-      await tx.lineLiveState.upsert({
-        where: { lineId: equipment.lineId },
-        create: { lineId: equipment.lineId, state: lineState as DbEquipmentState, since: at },
-        update: { state: lineState as DbEquipmentState, since: at },
-      });
-      changes.push({ kind: "line-state", lineId: equipment.lineId, state: lineState, since: at });
-    }
-  }
+  changes.push({ kind: "equipment-state", ...ref, state: entry.state, since: at });
+  if (applied.lineState)
+    changes.push({ kind: "line-state", lineId: equipment.lineId, state: applied.lineState, since: at });
   return changes;
 }
 

@@ -1,5 +1,5 @@
 // Counts, energy readings and samples: what most telemetry entries are, written in bulk.
-import { type DbClient, runBulkStatement } from "@ms5/db";
+import { type DbClient, runHotStatement } from "@ms5/db";
 import type { EntrySource, EquipmentRef, LineStateChange } from "./apply-telemetry-entry.ts";
 import type { TelemetryEntry } from "./telemetry-entry.ts";
 
@@ -61,7 +61,7 @@ export async function applyTelemetryRecords(
     if (entry.signal === "speed") latestSpeed.set(equipment.id, entry);
   }
   const speeds = [...latestSpeed];
-  const rows = await runBulkStatement<{ fresh: string[] }>(db, {
+  const rows = await runHotStatement<{ fresh: string[] }>(db, {
     name: "apply-telemetry-records",
     text: APPLY_RECORDS_SQL,
     values: [

@@ -1,7 +1,7 @@
 // Persisted OEE buckets, always recomputed from the event log (state changes, downtime events with
 // their current reasons, counts), never patched by hand: a reclassified or split stop, or a late
 // count, changes a bucket only by recomputing it.
-import { type DbClient, type OeeBucket, runBulkStatement } from "@ms5/db";
+import { type DbClient, type OeeBucket, runHotStatement } from "@ms5/db";
 import type { EquipmentState } from "@ms5/schema";
 import { computeOee, type DowntimeInterval, fixedBuckets, type OeeResult, type SixBigLoss } from "../oee/index.ts";
 
@@ -172,14 +172,14 @@ type OeeRecordRow = ReturnType<typeof recordFields> & {
 
 /**
  * Every bucket of a recompute in one INSERT ... ON CONFLICT DO UPDATE over unnest(arrays): a day of
- * minute buckets is one statement, not 2,880 upserts (runBulkStatement: through pg outside a
+ * minute buckets is one statement, not 2,880 upserts (runHotStatement: through pg outside a
  * transaction).
  */
 export async function writeOeeRecords(db: DbClient, { lineId, bucket, rows }: ComputedOeeRecords): Promise<void> {
   if (rows.length === 0) return;
   const column = <Key extends keyof OeeRecordRow>(key: Key) => rows.map((row) => row[key]);
   const dates = (key: "bucketStart" | "bucketEnd") => rows.map((row) => row[key].toISOString());
-  await runBulkStatement(db, {
+  await runHotStatement(db, {
     name: "write-oee-records",
     text: WRITE_OEE_RECORDS_SQL,
     values: [
