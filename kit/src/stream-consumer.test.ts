@@ -78,6 +78,32 @@ describe("the stream consumer", () => {
     await until("acknowledged", async () => (await redis.xPending(stream, "production")).pending === 0);
   });
 
+  it("handles the entries it read ahead before a graceful stop returns, leaving none pending", async () => {
+    const { add, start, redis, stream } = await setup();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: string[] = [];
+    const consumer = await start({
+      consumer: "a",
+      handle: async (entry) => {
+        await gate;
+        seen.push(entry.fields.n!);
+      },
+      settings: { batchSize: 1 },
+    });
+    await add(1);
+    await add(2);
+    // The first entry is in the handler, the second read ahead.
+    await until("both read", async () => (await redis.xPending(stream, "production")).pending === 2);
+    const stopped = consumer.stop();
+    release();
+    await stopped;
+    expect(seen).toEqual(["1", "2"]);
+    expect((await redis.xPending(stream, "production")).pending).toBe(0);
+  });
+
   it("takes over the pending entries of a consumer that died, so none is lost", async () => {
     const { add, start, redis, stream } = await setup();
     // Consumer "dead" reads two entries and never finishes them (its process is gone).
@@ -139,10 +165,11 @@ describe("the stream consumer", () => {
     });
     const consumer = await start({ consumer: "a", handle: () => gate, settings: { batchSize: 1 } });
     for (let n = 1; n <= 4; n++) await add(n);
-    await until("one delivered", async () => (await consumer.lag())[0]!.pending === 1);
+    // One entry being handled and the next already read (the consumer reads ahead): both pending.
+    await until("two delivered", async () => (await consumer.lag())[0]!.pending === 2);
     const [lag] = await consumer.lag();
-    expect(lag).toMatchObject({ stream, pending: 1 });
-    expect(lag!.lag).toBe(3);
+    expect(lag).toMatchObject({ stream, pending: 2 });
+    expect(lag!.lag).toBe(2);
     release();
   });
 });

@@ -139,36 +139,64 @@ export class StreamConsumer {
     return result;
   }
 
+  /**
+   * Reads while the previous read's entries are being handled: the next batch waits in the socket,
+   * not behind a round trip, when the handler is done (a consumer applying 10,000 entries a second
+   * spends most of its time in the handler). Entries read but not yet handled are pending like the
+   * ones being handled: a crash leaves both for a claim.
+   */
   private async readLoop(): Promise<void> {
-    const { group, consumer, streams, logger } = this.options;
+    let next: Promise<ConsumedEntry[] | undefined> = this.read();
     while (this.running) {
-      let reply: Awaited<ReturnType<RedisClient["xReadGroup"]>>;
-      try {
-        reply = await this.blocking!.xReadGroup(
-          group,
-          consumer,
-          streams.map((key) => ({ key, id: ">" })),
-          { COUNT: this.settings.batchSize, BLOCK: this.settings.blockMs },
-        );
-      } catch (error) {
+      const entries = await next;
+      if (entries === undefined) {
+        // The read failed: wait a little before the next, unless stopping.
         if (!this.running) return;
-        logger.warn({ err: error }, "stream read failed; retrying");
         await new Promise((resolve) => setTimeout(resolve, 500));
+        next = this.read();
         continue;
       }
-      const entries = (
-        (reply ?? []) as Array<{ name: string; messages: Array<{ id: string; message: Record<string, string> }> }>
-      ).flatMap((stream) =>
-        stream.messages.map((message) => ({
-          stream: stream.name,
-          id: message.id,
-          fields: message.message,
-          deliveries: 1,
-        })),
-      );
-      if (this.options.handleBatch && entries.length > 1) await this.processBatch(entries);
-      else for (const entry of entries) await this.process(entry);
+      next = this.running ? this.read() : Promise.resolve(undefined);
+      await this.handleEntries(entries);
     }
+    // Stopping: a read that already returned entries is handled, so a graceful stop leaves none pending.
+    const last = await next;
+    if (last && last.length > 0) await this.handleEntries(last);
+  }
+
+  private handleEntries(entries: ConsumedEntry[]): Promise<void> {
+    if (this.options.handleBatch && entries.length > 1) return this.processBatch(entries);
+    return entries.reduce<Promise<void>>(
+      (previous, entry) => previous.then(() => this.process(entry)),
+      Promise.resolve(),
+    );
+  }
+
+  /** One XREADGROUP; undefined when it failed (logged unless stopping). */
+  private async read(): Promise<ConsumedEntry[] | undefined> {
+    const { group, consumer, streams, logger } = this.options;
+    let reply: Awaited<ReturnType<RedisClient["xReadGroup"]>>;
+    try {
+      reply = await this.blocking!.xReadGroup(
+        group,
+        consumer,
+        streams.map((key) => ({ key, id: ">" })),
+        { COUNT: this.settings.batchSize, BLOCK: this.settings.blockMs },
+      );
+    } catch (error) {
+      if (this.running) logger.warn({ err: error }, "stream read failed; retrying");
+      return undefined;
+    }
+    return (
+      (reply ?? []) as Array<{ name: string; messages: Array<{ id: string; message: Record<string, string> }> }>
+    ).flatMap((stream) =>
+      stream.messages.map((message) => ({
+        stream: stream.name,
+        id: message.id,
+        fields: message.message,
+        deliveries: 1,
+      })),
+    );
   }
 
   /** Takes over entries pending too long with any consumer (a dead one, or our own failures). */

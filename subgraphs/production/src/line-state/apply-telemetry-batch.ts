@@ -1,7 +1,7 @@
 // Applies the entries of one stream read together: state changes one by one in stream order within
-// a line, lines side by side, ahead of everything else: a state change is what operators wait for,
-// so it commits (and can be announced) without waiting for the batch's samples; then counts, energy
-// and samples in one bulk statement (applyTelemetryRecords). One entry per transaction capped a
+// a line, lines side by side; alongside them counts, energy and samples in one bulk statement
+// (applyTelemetryRecords). A state change is what operators wait for, so it commits (and can be
+// announced) without waiting for the batch's samples. One entry per transaction capped a
 // consumer at a few hundred entries a second here; a plant's samples arrive by the thousand.
 import type { PrismaClient } from "@ms5/db";
 import { applyTelemetryEntry, type LineStateChange } from "./apply-telemetry-entry.ts";
@@ -24,11 +24,24 @@ export async function applyTelemetryBatch(
   batch: readonly BatchedTelemetryEntry[],
   options: ApplyTelemetryBatchOptions = {},
 ): Promise<LineStateChange[]> {
-  // States first, so their live events wait for their own small transactions, not for the bulk
-  // (and the first state creates the live row the speeds go to).
-  const stateChanges = await applyStateChanges(prisma, batch, options.onStateChanges);
-  const recordChanges = await applyTelemetryRecords(prisma, batch);
-  return [...recordChanges, ...stateChanges];
+  // States and the bulk side by side on two connections: a state's live event waits for its own
+  // statement, not for the samples', and the batch takes the longer of the two, not their sum.
+  // Both settle before the batch returns or throws, so a retry never overlaps a write still running.
+  // Speeds of a machine whose state is in the batch wait for that state: its first state creates
+  // the live row a speed is written to.
+  const stateOf = new Set(batch.filter((b) => b.entry.type === "state").map((b) => b.equipment.id));
+  const afterStates = batch.filter(
+    (b) => b.entry.type === "sample" && b.entry.signal === "speed" && stateOf.has(b.equipment.id),
+  );
+  const alongside = afterStates.length === 0 ? batch : batch.filter((b) => !afterStates.includes(b));
+  const [states, records] = await Promise.allSettled([
+    applyStateChanges(prisma, batch, options.onStateChanges),
+    applyTelemetryRecords(prisma, alongside),
+  ]);
+  if (states.status === "rejected") throw states.reason;
+  if (records.status === "rejected") throw records.reason;
+  const speedChanges = afterStates.length > 0 ? await applyTelemetryRecords(prisma, afterStates) : [];
+  return [...records.value, ...speedChanges, ...states.value];
 }
 
 /**
