@@ -51,6 +51,8 @@ const BENCH = {
   lagSeconds: 10,
   /** Rows per table in the write-path comparison. */
   writeRows: 20_000,
+  /** Rounds of OEE bucket writes and COPY, alternating; the medians are compared. */
+  oeeRounds: 5,
   /** Hot path batch: what one consumer read applies at once. */
   writeBatch: 500,
   subscribersPerLine: 50,
@@ -254,55 +256,71 @@ async function measureWritePath(plant: Awaited<ReturnType<typeof openBenchPlant>
     );
 
     // OEE buckets: a day of minute buckets computed from the event log (equipment + line rows),
-    // then written as a recompute writes them, into a day that has none yet (COPY writes new rows
-    // too); then the whole recompute of that day (read, compute, write over the existing rows).
-    const from = new Date(Math.floor(base / 86_400_000) * 86_400_000);
-    const to = new Date(from.getTime() + 86_400_000);
-    const request = { equipmentId: eq.id, from, to, bucket: "MINUTE" as const, now: new Date() };
-    const computed = await computeOeeRecords(prisma, request);
-    const oeeRows = computed.rows.length;
-    let started = performance.now();
-    await writeOeeRecords(prisma, computed);
-    const oeeHot = oeeRows / ((performance.now() - started) / 1000);
-    started = performance.now();
-    await recomputeOeeRecords(prisma, request);
+    // then written as a recompute writes them into a day that has none yet (COPY writes new rows
+    // too), alternating with COPY of as many rows, oeeRounds times, each round its own day: one
+    // statement of ~50 ms is at the mercy of the machine's noise, a median of rounds less so. Then
+    // the whole recompute of the first day (read, compute, write over the existing rows).
+    const dayOf = (round: number) => new Date((Math.floor(base / 86_400_000) - round) * 86_400_000);
+    const requestFor = (round: number) => ({
+      equipmentId: eq.id,
+      from: dayOf(round),
+      to: new Date(dayOf(round).getTime() + 86_400_000),
+      bucket: "MINUTE" as const,
+      now: new Date(),
+    });
+    const oeeHotRounds: number[] = [];
+    const oeeCopyRounds: number[] = [];
+    let oeeRows = 0;
+    for (let round = 0; round < BENCH.oeeRounds; round++) {
+      const computed = await computeOeeRecords(prisma, requestFor(round));
+      oeeRows = computed.windows.length * computed.subjects.length;
+      const started = performance.now();
+      await writeOeeRecords(prisma, computed);
+      oeeHotRounds.push(oeeRows / ((performance.now() - started) / 1000));
+      oeeCopyRounds.push(
+        await copyRows(
+          client,
+          `COPY oee_record (id, scope, "lineId", "equipmentId", "subjectKey", bucket, "bucketStart", "bucketEnd",
+            "plannedProductionSeconds", "runSeconds", "totalCount", "goodCount", "rejectCount",
+            availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds",
+            "smallStopSeconds", "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds") FROM STDIN`,
+          Array.from({ length: oeeRows }, (_, i) => {
+            const start = new Date(dayOf(round).getTime() + (i % 1_440) * 60_000);
+            const end = new Date(start.getTime() + 60_000);
+            return [
+              randomUUID(),
+              "EQUIPMENT",
+              ref.lineId,
+              eq.id,
+              `BENCH-COPY:${Math.floor(i / 1_440)}`,
+              "MINUTE",
+              start.toISOString(),
+              end.toISOString(),
+              60,
+              60,
+              40,
+              39,
+              1,
+              1,
+              1,
+              0.975,
+              0.975,
+              0,
+              0,
+              0,
+              0,
+              0,
+              1.5,
+            ].join("\t");
+          }),
+        ),
+      );
+    }
+    const oeeHot = percentile(oeeHotRounds, 50);
+    const oeeCopy = percentile(oeeCopyRounds, 50);
+    const started = performance.now();
+    await recomputeOeeRecords(prisma, requestFor(0));
     const oeeRecomputeHot = oeeRows / ((performance.now() - started) / 1000);
-    const oeeCopy = await copyRows(
-      client,
-      `COPY oee_record (id, scope, "lineId", "equipmentId", "subjectKey", bucket, "bucketStart", "bucketEnd",
-        "plannedProductionSeconds", "runSeconds", "totalCount", "goodCount", "rejectCount",
-        availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds",
-        "smallStopSeconds", "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds") FROM STDIN`,
-      Array.from({ length: oeeRows }, (_, i) => {
-        const start = new Date(from.getTime() + (i % 1_440) * 60_000);
-        const end = new Date(start.getTime() + 60_000);
-        return [
-          randomUUID(),
-          "EQUIPMENT",
-          ref.lineId,
-          eq.id,
-          `BENCH-COPY:${Math.floor(i / 1_440)}`,
-          "MINUTE",
-          start.toISOString(),
-          end.toISOString(),
-          60,
-          60,
-          40,
-          39,
-          1,
-          1,
-          1,
-          0.975,
-          0.975,
-          0,
-          0,
-          0,
-          0,
-          0,
-          1.5,
-        ].join("\t");
-      }),
-    );
     return { samplesHot, samplesCopy, countsHot, countsCopy, oeeHot, oeeRecomputeHot, oeeCopy, oeeRows };
   } finally {
     client.release();
@@ -481,17 +499,27 @@ async function measureSensorToSubscriber(
     }
     const plantEntriesPerSecond =
       ((await streamLength()) - lengthAtStart) / ((performance.now() - measureStarted) / 1000);
-    let consumerBehind = 0;
-    for (const key of plantStreams) {
-      const [group] = (await redis.xInfoGroups(key)) as unknown as { lag: number; pending: number }[];
-      consumerBehind += (group?.lag ?? 0) + (group?.pending ?? 0);
+    // Entries not yet applied, sampled every 100 ms while late deliveries still count (the next
+    // change of a line comes 5 s after its last): the bridge's 1 Hz scans land as bursts, so one
+    // sample can fall on a burst; a consumer that keeps up is back at 0 between them.
+    const behindSamples: number[] = [];
+    const sampleUntil = Date.now() + 4_000;
+    while (Date.now() < sampleUntil) {
+      let behind = 0;
+      for (const key of plantStreams) {
+        const [group] = (await redis.xInfoGroups(key)) as unknown as { lag: number; pending: number }[];
+        behind += (group?.lag ?? 0) + (group?.pending ?? 0);
+      }
+      behindSamples.push(behind);
+      await sleep(100);
     }
-    // Late deliveries still count: the next change of a line comes 5 s after its last.
-    await sleep(4_000);
+    const consumerBehind = Math.min(...behindSamples);
+    const consumerBehindPeak = Math.max(...behindSamples);
     recording = false;
     return {
       plantEntriesPerSecond,
       consumerBehind,
+      consumerBehindPeak,
       deliveredRatio: gatewayLatencies.length / (changes * BENCH.subscribersPerLine),
       bareDeliveredRatio: bareLatencies.length / (changes * BENCH.subscribersPerLine),
       changes,
@@ -573,6 +601,7 @@ try {
     bareDeliveredRatio: none,
     plantEntriesPerSecond: none,
     consumerBehind: none,
+    consumerBehindPeak: none,
   };
   if (parts.has("live")) {
     console.log("sensor to subscriber at plant load ...");
@@ -626,7 +655,16 @@ try {
     sensor_to_subscriber_delivered_ratio: { value: round(live.deliveredRatio, 3), unit: "ratio", target: "1" },
     bare_path_delivered_ratio: { value: round(live.bareDeliveredRatio, 3), unit: "ratio", target: "1" },
     plant_entries_per_s: { value: Math.round(live.plantEntriesPerSecond), unit: "entries/s", target: "(context)" },
-    plant_consumer_behind_entries: { value: live.consumerBehind, unit: "entries", target: "0" },
+    plant_consumer_behind_entries: {
+      value: live.consumerBehind,
+      unit: "entries",
+      target: "0 (the fewest of 40 samples over 4 s: caught up between the scans' bursts)",
+    },
+    plant_consumer_behind_peak_entries: {
+      value: live.consumerBehindPeak,
+      unit: "entries",
+      target: "(context: the most of those samples, a scan's burst in flight)",
+    },
     vs_bare_path_ratio: {
       value: round(live.p50 / live.bareP50, 2),
       unit: "ratio",

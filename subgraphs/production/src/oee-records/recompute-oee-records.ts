@@ -21,12 +21,14 @@ export async function recomputeOeeRecords(prisma: DbClient, request: RecomputeRe
   return computed.results;
 }
 
-/** The buckets of a recompute: their figures and the rows that persist them. */
+/** The buckets of a recompute: their figures, once per window, and the subjects they are written for. */
 export interface ComputedOeeRecords {
   lineId: string;
   bucket: Exclude<OeeBucket, "SHIFT">;
   results: OeeResult[];
-  rows: OeeRecordRow[];
+  windows: OeeWindowFigures[];
+  /** The equipment, and its line when it is the line's constraint: a line makes what its constraint makes. */
+  subjects: { scope: "EQUIPMENT" | "LINE"; subjectKey: string; equipmentId: string | null }[];
 }
 
 /** Reads the range's event log and computes its buckets, writing nothing. */
@@ -37,7 +39,16 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
     include: { line: true },
   });
   const range = { start: request.from.getTime(), end: Math.min(request.to.getTime(), now) };
-  const computed: ComputedOeeRecords = { lineId: equipment.lineId, bucket: request.bucket, results: [], rows: [] };
+  const computed: ComputedOeeRecords = {
+    lineId: equipment.lineId,
+    bucket: request.bucket,
+    results: [],
+    windows: [],
+    subjects: [{ scope: "EQUIPMENT", subjectKey: `EQUIPMENT:${equipment.id}:*`, equipmentId: equipment.id }],
+  };
+  if (equipment.isConstraint) {
+    computed.subjects.push({ scope: "LINE", subjectKey: `LINE:${equipment.lineId}:*`, equipmentId: null });
+  }
   if (range.end <= range.start) return computed;
 
   const windows = fixedBuckets({ start: request.from, end: request.to }, request.bucket);
@@ -99,7 +110,7 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
       : { productTypeId: null, idealCycleTimeSeconds: 60 / equipment.targetSpeedPerMinute };
   };
 
-  const { results, rows } = computed;
+  const { results } = computed;
   const countsPerWindow = new Map(counts.map((sum) => [sum.windowStart, sum]));
   const statesOf = overlapSweep(states);
   const stopsOf = overlapSweep(stops);
@@ -122,22 +133,12 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
       ],
     });
     results.push(result);
-    const subjects: { scope: "EQUIPMENT" | "LINE"; subjectKey: string }[] = [
-      { scope: "EQUIPMENT", subjectKey: `EQUIPMENT:${equipment.id}:*` },
-    ];
-    // A line makes what its constraint makes: the constraint's figures are the line's.
-    if (equipment.isConstraint) subjects.push({ scope: "LINE", subjectKey: `LINE:${equipment.lineId}:*` });
-    for (const subject of subjects) {
-      rows.push({
-        ...recordFields(result),
-        scope: subject.scope,
-        subjectKey: subject.subjectKey,
-        equipmentId: subject.scope === "EQUIPMENT" ? equipment.id : null,
-        productTypeId: product.productTypeId,
-        bucketStart: new Date(window.start),
-        bucketEnd: new Date(window.end),
-      });
-    }
+    computed.windows.push({
+      ...recordFields(result),
+      productTypeId: product.productTypeId,
+      bucketStart: new Date(window.start),
+      bucketEnd: new Date(window.end),
+    });
   }
   return computed;
 }
@@ -161,34 +162,34 @@ function overlapSweep<Interval extends { start: Date | number; end: Date | numbe
   };
 }
 
-type OeeRecordRow = ReturnType<typeof recordFields> & {
-  scope: "EQUIPMENT" | "LINE";
-  subjectKey: string;
-  equipmentId: string | null;
+type OeeWindowFigures = ReturnType<typeof recordFields> & {
   productTypeId: string | null;
   bucketStart: Date;
   bucketEnd: Date;
 };
 
 /**
- * Every bucket of a recompute in one INSERT ... ON CONFLICT DO UPDATE over unnest(arrays): a day of
- * minute buckets is one statement, not 2,880 upserts (runHotStatement: through pg outside a
- * transaction).
+ * Every bucket of a recompute in one INSERT ... ON CONFLICT DO UPDATE over unnest(arrays), each
+ * window's figures sent once and written for every subject: a day of minute buckets is one
+ * statement, not 2,880 upserts (runHotStatement: through pg outside a transaction).
  */
-export async function writeOeeRecords(db: DbClient, { lineId, bucket, rows }: ComputedOeeRecords): Promise<void> {
-  if (rows.length === 0) return;
-  const column = <Key extends keyof OeeRecordRow>(key: Key) => rows.map((row) => row[key]);
-  const dates = (key: "bucketStart" | "bucketEnd") => rows.map((row) => row[key].toISOString());
+export async function writeOeeRecords(
+  db: DbClient,
+  { lineId, bucket, windows, subjects }: ComputedOeeRecords,
+): Promise<void> {
+  if (windows.length === 0) return;
+  const column = <Key extends keyof OeeWindowFigures>(key: Key) => windows.map((window) => window[key]);
+  const dates = (key: "bucketStart" | "bucketEnd") => windows.map((window) => window[key].toISOString());
   await runHotStatement(db, {
     name: "write-oee-records",
     text: WRITE_OEE_RECORDS_SQL,
     values: [
       lineId,
       bucket,
-      column("scope"),
-      column("equipmentId"),
+      subjects.map((subject) => subject.scope),
+      subjects.map((subject) => subject.equipmentId),
+      subjects.map((subject) => subject.subjectKey),
       column("productTypeId"),
-      column("subjectKey"),
       dates("bucketStart"),
       dates("bucketEnd"),
       column("plannedProductionSeconds"),
@@ -218,15 +219,16 @@ const WRITE_OEE_RECORDS_SQL = `
     availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds", "smallStopSeconds",
     "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds", "computedAt"
   )
-  SELECT gen_random_uuid(), r.scope, $1::uuid, r."equipmentId", r."productTypeId", r."subjectKey",
+  SELECT gen_random_uuid(), s.scope, $1::uuid, s."equipmentId", r."productTypeId", s."subjectKey",
     $2::"OeeBucket", r."bucketStart", r."bucketEnd", r.planned, r.run, r.ideal, r.total, r.good, r.reject,
     r.a, r.p, r.q, r.oee, r.breakdown, r.setup, r.small, r.speed, r.startup, r.production, now()
-  FROM unnest(
-    $3::"OeeScope"[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+  FROM unnest($3::"OeeScope"[], $4::uuid[], $5::text[]) AS s(scope, "equipmentId", "subjectKey")
+  CROSS JOIN unnest(
+    $6::uuid[], $7::timestamptz[], $8::timestamptz[],
     $9::float8[], $10::float8[], $11::float8[], $12::int[], $13::int[], $14::int[], $15::float8[],
     $16::float8[], $17::float8[], $18::float8[], $19::float8[], $20::float8[], $21::float8[], $22::float8[],
     $23::float8[], $24::float8[]
-  ) AS r(scope, "equipmentId", "productTypeId", "subjectKey", "bucketStart", "bucketEnd", planned, run, ideal,
+  ) AS r("productTypeId", "bucketStart", "bucketEnd", planned, run, ideal,
     total, good, reject, a, p, q, oee, breakdown, setup, small, speed, startup, production)
   ON CONFLICT ("subjectKey", bucket, "bucketStart") DO UPDATE SET
     "productTypeId" = EXCLUDED."productTypeId",
