@@ -16,7 +16,7 @@ import { createInterface } from "node:readline";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
 import pg from "pg";
 import { type BenchMetric, writeBenchResult } from "./bench-result.ts";
-import { measureSubscribers } from "./gateway/subscriber-bench.ts";
+import { cpuProfileArgs, measureSubscribers } from "./gateway/subscriber-bench.ts";
 
 /**
  * The three cases take turns in `rounds` slices of seconds / rounds each, so a change in the shared
@@ -129,6 +129,7 @@ async function measureHttp(databaseUrl: string): Promise<Record<string, BenchMet
     [
       "--import",
       "tsx",
+      ...cpuProfileArgs,
       path.join(import.meta.dirname, "gateway", "bench-gateway-server.ts"),
       databaseUrl,
       process.env.REDIS_URL ?? "redis://127.0.0.1:6379",

@@ -45,14 +45,14 @@ const here = import.meta.dirname;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** BENCH_PROFILE_DIR=<dir> writes a CPU profile of every child process there (node --cpu-prof). */
-const profiling = process.env.BENCH_PROFILE_DIR
+/** BENCH_PROFILE_DIR=<dir> writes a CPU profile of every server and client process there (node --cpu-prof). */
+export const cpuProfileArgs = process.env.BENCH_PROFILE_DIR
   ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
   : [];
 
 function start(file: string, execArgv: string[] = []): ChildProcess {
   return fork(path.join(here, file), [], {
-    execArgv: ["--import", "tsx", ...profiling, ...execArgv],
+    execArgv: ["--import", "tsx", ...cpuProfileArgs, ...execArgv],
     stdio: "inherit",
   });
 }

@@ -12,6 +12,7 @@ import {
   type RequestIdentity,
   type ServiceIdentity,
   type VerificationKeys,
+  type VerifiedAccessTokens,
   verifyApiKey,
 } from "@ms5/kit/auth";
 
@@ -67,6 +68,8 @@ export function edgeCredentialOfConnectionParams(params: Readonly<Record<string,
 export interface EdgeIdentityOptions {
   verificationKeys: VerificationKeys;
   prisma: PrismaClient;
+  /** Tokens verified before (made with `verificationKeys`), so a token sent again is not verified again. */
+  verifiedAccessTokens?: VerifiedAccessTokens;
 }
 
 /**

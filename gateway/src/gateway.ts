@@ -31,6 +31,7 @@ import {
   type RequestIdentity,
   type SigningKeyRing,
   type SlidingWindowLimit,
+  VerifiedAccessTokens,
 } from "@ms5/kit/auth";
 import { correlationIdFrom, logUnexpectedErrors, writeHttpGraphQLResponse } from "@ms5/kit/subgraph";
 import type { ErrorCode } from "@ms5/schema";
@@ -39,6 +40,7 @@ import { createAuthEndpoints } from "./auth-endpoints.ts";
 import {
   API_KEY_HEADER,
   type EdgeCredential,
+  type EdgeIdentityOptions,
   edgeCredentialOf,
   edgeCredentialOfConnectionParams,
   identifyEdgeCredential,
@@ -295,7 +297,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   if (settings.trustedDocuments === "enforce" && !config.trustedDocuments) {
     throw new Error("trusted documents are enforced but no manifest was given (GATEWAY_TRUSTED_DOCUMENTS_PATH)");
   }
-  const edgeIdentity = { verificationKeys: config.signingKeys, prisma: config.prisma };
+  const edgeIdentity: EdgeIdentityOptions = {
+    verificationKeys: config.signingKeys,
+    prisma: config.prisma,
+    // Thousands of graphql-ws connections of a shift's tablets present the same few tokens.
+    verifiedAccessTokens: new VerifiedAccessTokens(config.signingKeys),
+  };
 
   const observing: ApolloServerPlugin<GatewayExecutionContext> = {
     async requestDidStart({ contextValue }) {
@@ -369,7 +376,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     if (credential.kind !== "token") return false;
     // Only asked in enforce mode for a document outside the manifest: a person's token is refused
     // either way, so verifying it here costs nothing on the trusted path.
-    return isServiceIdentity(await identifyRequest(credential.authorization, { verificationKeys: config.signingKeys }));
+    const { verificationKeys, verifiedAccessTokens } = edgeIdentity;
+    return isServiceIdentity(
+      await identifyRequest(credential.authorization, { verificationKeys, verifiedAccessTokens }),
+    );
   }
 
   async function handleGraphQL(

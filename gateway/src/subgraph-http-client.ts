@@ -51,14 +51,3 @@ export function postToSubgraph(
     req.end(body);
   });
 }
-
-/** The answer as a fetch Response, for code written against fetch (Apollo's RemoteGraphQLDataSource). */
-export function toFetchResponse(answer: SubgraphHttpResponse): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(answer.headers)) {
-    if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-  }
-  // 204 and 304 may not carry a body, not even an empty one.
-  return new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers });
-}

@@ -23,6 +23,7 @@ import { SharedSubscriptions, type Subscriber } from "./shared-subscriptions.ts"
 import { FEDERATED_SUBSCRIPTION_DEFAULTS, type FederatedSubscriptionSettings } from "./subscription-defaults.ts";
 import { SubscriptionEventResolver } from "./subscription-event-resolver.ts";
 import { type SubscriptionPlan, SubscriptionPlanner } from "./subscription-planner.ts";
+import { FrameWriter, serverTextFrame } from "./websocket-frames.ts";
 
 export interface FederatedSubscriptionsOptions {
   /** The composed supergraph (schema/supergraph.graphql). */
@@ -128,7 +129,7 @@ function authorisationScope(
 }
 
 /**
- * The `next` message of the payload being broadcast, encoded once per subscription id: a shared
+ * The `next` frame of the payload being broadcast, encoded once per subscription id: a shared
  * upstream's broadcast hands every subscriber the same payload string, and clients mostly reuse the
  * same few ids, so thousands of sockets get the same bytes without each send encoding them again.
  * Holds only the newest payload's frames.
@@ -143,7 +144,7 @@ const nextFrames = {
     }
     let frame = this.byPrefix.get(prefix);
     if (!frame) {
-      frame = Buffer.from(`${prefix}${payloadJson}}`);
+      frame = serverTextFrame(`${prefix}${payloadJson}}`);
       this.byPrefix.set(prefix, frame);
     }
     return frame;
@@ -157,6 +158,7 @@ const nextFrames = {
  */
 function subscriberStream(
   join: (subscriber: Subscriber) => () => void,
+  frames: FrameWriter,
   socket: WebSocket,
   id: string,
   authorization: string,
@@ -172,9 +174,7 @@ function subscriberStream(
   const leave = join({
     authorization,
     deliver: (payloadJson) => {
-      // A text frame: graphql-transport-ws messages are text, and ws sends a Buffer as binary by default.
-      if (!finished && socket.readyState === socket.OPEN)
-        socket.send(nextFrames.of(prefix, payloadJson), { binary: false });
+      if (!finished) frames.write(socket, nextFrames.of(prefix, payloadJson));
     },
     end: finish,
   });
@@ -253,7 +253,9 @@ export function attachFederatedSubscriptions(
     });
   const admitted = new WeakMap<WebSocket, AdmittedConnection>();
   const permissionSets = new PermissionSets();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes });
+  // Without permessage-deflate: broadcasts write pre-encoded frames beside ws (websocket-frames.ts).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes, perMessageDeflate: false });
+  const frames = new FrameWriter();
   wss.on("connection", (socket) => {
     metrics.webSocketConnections.inc();
     socket.once("close", () => metrics.webSocketConnections.dec());
@@ -273,7 +275,12 @@ export function attachFederatedSubscriptions(
       socket.end("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n");
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      frames.recording(socket, (ws) => wss.emit("connection", ws, req)),
+    );
   }
   httpServer.on("upgrade", onUpgrade);
 
@@ -357,6 +364,7 @@ export function attachFederatedSubscriptions(
           open: () =>
             subscriberStream(
               (subscriber) => shared.join({ key, plan, variables }, subscriber),
+              frames,
               ctx.extra.socket,
               _id,
               connection.authorization,

@@ -3,9 +3,8 @@
 // as the gateway, with the subscribers' Authorization).
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from "@apollo/gateway";
 import type { Logger } from "@ms5/kit";
-import { signGatewayRequest } from "@ms5/kit/subgraph";
 import type { GraphQLFormattedError } from "graphql";
-import { postToSubgraph } from "../subgraph-http-client.ts";
+import { postSignedToSubgraph } from "../signed-subgraph-data-source.ts";
 import { SUBSCRIPTION_EVENT_SERVICE, type SubscriptionPlan, type SubscriptionPlanner } from "./subscription-planner.ts";
 
 export type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
@@ -32,21 +31,11 @@ export interface SubscriptionEventResolverOptions {
 }
 
 /** A subgraph reached by signed HTTP POSTs, as executeQueryPlan's data source. */
-function signedSubgraphDataSource(url: string, secret: string, timeoutMs: number): GraphQLDataSource {
+function signedSubgraphDataSource(url: string, gatewaySecret: string, timeoutMs: number): GraphQLDataSource {
   return {
-    async process(options): Promise<GatewayGraphQLResponse> {
-      const authorization = (options.context as Partial<EventRequestContext>).authorization;
-      const body = JSON.stringify({
-        query: options.request.query,
-        variables: options.request.variables,
-        operationName: options.request.operationName,
-      });
-      const headers: Record<string, string> = {
-        "content-type": "application/json",
-        ...signGatewayRequest({ secret, body, authorization }),
-      };
-      if (authorization) headers.authorization = authorization;
-      const response = await postToSubgraph(url, headers, body, { timeoutMs });
+    async process({ request, context }): Promise<GatewayGraphQLResponse> {
+      const { authorization } = context as Partial<EventRequestContext>;
+      const response = await postSignedToSubgraph({ url, gatewaySecret, request, authorization, timeoutMs });
       try {
         return JSON.parse(response.body) as GatewayGraphQLResponse;
       } catch {

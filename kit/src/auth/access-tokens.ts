@@ -2,7 +2,7 @@
 // signed by the gateway, verified by every service from the public keys alone.
 import { randomUUID } from "node:crypto";
 import { isPermission, type Permission, ROLES, type Role } from "@ms5/schema";
-import { errors, jwtVerify, SignJWT } from "jose";
+import { type CryptoKey, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { AUTH_DEFAULTS, type AuthSettings } from "./auth-defaults.ts";
 import { AuthError, type AuthFailureReason } from "./auth-error.ts";
@@ -107,6 +107,18 @@ function refusalFor(error: unknown): unknown {
   return error;
 }
 
+/** A verified access token with what its verification depended on besides the token itself. */
+export interface VerifiedAccessToken {
+  claims: AccessTokenClaims;
+  /** The header's kid and alg, and the key they named when the signature was checked. */
+  kid: string;
+  alg: string;
+  key: CryptoKey;
+  /** `exp` and (when present) `nbf`, in seconds, as the token carries them. */
+  expiresAtSeconds: number;
+  notBeforeSeconds: number | undefined;
+}
+
 /**
  * Checks signature (key by kid), algorithm, `typ`, issuer, audience and expiry (with a small clock
  * tolerance) and returns the claims. Every refusal is an AuthError UNAUTHENTICATED with its reason.
@@ -116,18 +128,30 @@ export async function verifyAccessToken(
   token: string,
   options: AccessTokenOptions = {},
 ): Promise<AccessTokenClaims> {
+  return (await verifyAccessTokenInDetail(verificationKeys, token, options)).claims;
+}
+
+/** verifyAccessToken, also saying which key verified the token and the times it carries (VerifiedAccessTokens keeps these). */
+export async function verifyAccessTokenInDetail(
+  verificationKeys: VerificationKeys,
+  token: string,
+  options: AccessTokenOptions = {},
+): Promise<VerifiedAccessToken> {
   const { issuer, audience, clockToleranceSeconds } = { ...AUTH_DEFAULTS, ...options };
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || token.split(".").length !== 3) {
     throw refused("malformed");
   }
-  let payload: unknown;
+  let payload: JWTPayload;
+  let verifiedWith: { kid: string; alg: string; key: CryptoKey } | undefined;
   try {
     ({ payload } = await jwtVerify(
       token,
       async (header) => {
         if (typeof header.kid !== "string" || header.kid === "") throw refused("unknown-kid");
-        const key = await verificationKeys.publicKeyFor({ kid: header.kid, alg: header.alg });
+        const named = { kid: header.kid, alg: header.alg };
+        const key = await verificationKeys.publicKeyFor(named);
         if (!key) throw refused("unknown-kid");
+        verifiedWith = { ...named, key };
         return key;
       },
       {
@@ -147,13 +171,20 @@ export async function verifyAccessToken(
   if (!parsed.success) throw refused("malformed", parsed.error);
   const claims = parsed.data;
   const times = { tokenId: claims.jti, issuedAt: new Date(claims.iat * 1000), expiresAt: new Date(claims.exp * 1000) };
-  return claims.kind === "user"
-    ? { kind: "user", userId: claims.sub, name: claims.name, roles: claims.roles, ...times }
-    : {
-        kind: "service",
-        serviceAccountId: claims.sub,
-        name: claims.name,
-        scopes: claims.scopes as Permission[],
-        ...times,
-      };
+  return {
+    claims:
+      claims.kind === "user"
+        ? { kind: "user", userId: claims.sub, name: claims.name, roles: claims.roles, ...times }
+        : {
+            kind: "service",
+            serviceAccountId: claims.sub,
+            name: claims.name,
+            scopes: claims.scopes as Permission[],
+            ...times,
+          },
+    // Set: jwtVerify only succeeds after asking for the key.
+    ...verifiedWith!,
+    expiresAtSeconds: claims.exp,
+    notBeforeSeconds: payload.nbf,
+  };
 }

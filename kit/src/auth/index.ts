@@ -13,3 +13,4 @@ export * from "./request-identity.ts";
 export * from "./secret-change.ts";
 export * from "./secret-policy.ts";
 export * from "./signing-keys.ts";
+export * from "./verified-access-tokens.ts";

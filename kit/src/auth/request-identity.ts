@@ -6,6 +6,7 @@ import { type ApiKeySettings, type VerifiedApiKey, verifyApiKey } from "./api-ke
 import type { AuthDatabase } from "./auth-database.ts";
 import { AuthError } from "./auth-error.ts";
 import type { VerificationKeys } from "./signing-keys.ts";
+import type { VerifiedAccessTokens } from "./verified-access-tokens.ts";
 
 export interface UserIdentity {
   kind: "user";
@@ -76,8 +77,19 @@ export interface IdentifyRequestOptions {
   /** Needed to accept API keys; without it only access tokens are accepted. */
   prisma?: AuthDatabase;
   accessToken?: AccessTokenOptions;
+  /**
+   * The service's verified tokens, made with the same `verificationKeys` and `accessToken`: a token
+   * seen before is not verified again until it expires.
+   */
+  verifiedAccessTokens?: VerifiedAccessTokens;
   apiKey?: ApiKeySettings;
 }
+
+/**
+ * The identity of each token VerifiedAccessTokens keeps (its claims are the same frozen object on
+ * every request), so its permissions are worked out once per token, like its signature.
+ */
+const identitiesOfKeptTokens = new WeakMap<AccessTokenClaims, UserIdentity | ServiceIdentity>();
 
 /**
  * The identity behind an Authorization header (or graphql-ws `connection_init` payload value):
@@ -108,5 +120,14 @@ export async function identifyRequest(
     }
     return identityFromApiKey(await verifyApiKey(options.prisma, credential, options.apiKey));
   }
-  return identityFromAccessToken(await verifyAccessToken(options.verificationKeys, credential, options.accessToken));
+  if (!options.verifiedAccessTokens) {
+    return identityFromAccessToken(await verifyAccessToken(options.verificationKeys, credential, options.accessToken));
+  }
+  const claims = await options.verifiedAccessTokens.verify(credential);
+  let identity = identitiesOfKeptTokens.get(claims);
+  if (!identity) {
+    identity = Object.freeze(identityFromAccessToken(claims));
+    identitiesOfKeptTokens.set(claims, identity);
+  }
+  return identity;
 }

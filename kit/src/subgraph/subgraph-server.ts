@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -16,6 +17,7 @@ import type { AccessTokenOptions } from "../auth/access-tokens.ts";
 import type { RequestIdentity } from "../auth/request-identity.ts";
 import { identifyRequest } from "../auth/request-identity.ts";
 import type { VerificationKeys } from "../auth/signing-keys.ts";
+import { VerifiedAccessTokens } from "../auth/verified-access-tokens.ts";
 import type { Logger } from "../logger.ts";
 import {
   createMetricsRegistry,
@@ -98,11 +100,14 @@ export async function startSubgraphServer(options: StartSubgraphServerOptions): 
     logger.info({ file: options.sdlPath }, "wrote the subgraph SDL");
   }
 
+  // Every request of a caller carries the same token until it is refreshed: verified once, not each time.
+  const verifiedAccessTokens = new VerifiedAccessTokens(options.verificationKeys, options.accessToken);
   const identify = (authorization: string | undefined): Promise<RequestIdentity> =>
     identifyRequest(authorization, {
       verificationKeys: options.verificationKeys,
       prisma: options.prisma,
       accessToken: options.accessToken,
+      verifiedAccessTokens,
     });
   const createContext = (identity: RequestIdentity, correlationId: string): SubgraphContext =>
     createSubgraphContext({ identity, correlationId, prisma: options.prisma, redis: options.redis, logger });
@@ -147,6 +152,9 @@ export async function startSubgraphServer(options: StartSubgraphServerOptions): 
       ApolloServerPluginUsageReportingDisabled(),
       // Federated traces would show resolver timings to whoever asks; the gateway does not report them.
       ApolloServerPluginInlineTraceDisabled(),
+      // Cache hints would be worked out field by field on every request, for the gateway alone to
+      // read, and it ignores them (signed-subgraph-data-source.ts).
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: settings.shutdownGracePeriodMs }),
       errorLogging,
     ],
