@@ -13,6 +13,8 @@ export interface ConsumedEntry {
   fields: Record<string, string>;
   /** How many times the group has delivered this entry (1 the first time). */
   deliveries: number;
+  /** When this consumer received it (epoch ms): with the id's time, how long it waited in the stream. */
+  receivedAt: number;
 }
 
 export interface StreamConsumerOptions {
@@ -187,6 +189,7 @@ export class StreamConsumer {
       if (this.running) logger.warn({ err: error }, "stream read failed; retrying");
       return undefined;
     }
+    const receivedAt = Date.now();
     return (
       (reply ?? []) as Array<{ name: string; messages: Array<{ id: string; message: Record<string, string> }> }>
     ).flatMap((stream) =>
@@ -195,6 +198,7 @@ export class StreamConsumer {
         id: message.id,
         fields: message.message,
         deliveries: 1,
+        receivedAt,
       })),
     );
   }
@@ -217,6 +221,7 @@ export class StreamConsumer {
             id: message.id,
             fields: message.message as Record<string, string>,
             deliveries: Number(pending?.deliveriesCounter ?? 1),
+            receivedAt: Date.now(),
           });
         }
       } while (cursor !== "0-0" && this.running);
