@@ -29,6 +29,10 @@ export function createPrismaClient({
     max: poolMax,
     connectionTimeoutMillis: connectionTimeoutMs,
   });
+  // An idle connection the server ends (a restart, a dropped test database) is an error event on the
+  // pool, which discards that connection and opens another when needed; unheard, it would crash the
+  // process. The adapter listens only while Prisma is connected, this listener always.
+  pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const disconnect = prisma.$disconnect.bind(prisma);
   prisma.$disconnect = async () => {
