@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
@@ -341,6 +342,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
+      // Answers are per caller and never cached (no-store below): Apollo's cache policy, worked out
+      // per request from hints nobody sets, would only ever say so.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: settings.shutdownGracePeriodMs }),
       ...(protection.plugins as ApolloServerPlugin<GatewayExecutionContext>[]),
       observing,
@@ -448,6 +452,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     const correlationId = correlationIdFrom(headerOf(req, CORRELATION_HEADER));
     res.setHeader(CORRELATION_HEADER, correlationId);
     const observation: RequestObservation | undefined = path === GRAPHQL_PATH ? { codes: [] } : undefined;
+    if (observation) res.setHeader("cache-control", "no-store");
     const startedAt = performance.now();
     await withCorrelationId(correlationId, async () => {
       try {
