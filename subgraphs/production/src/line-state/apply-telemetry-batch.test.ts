@@ -116,4 +116,18 @@ describe("applying a batch of telemetry entries", () => {
     const live = await plant.db.prisma.equipmentLiveState.findUniqueOrThrow({ where: { equipmentId: bagger.id } });
     expect(live).toMatchObject({ state: "RUNNING", speedPerMinute: 12 });
   });
+
+  it("keeps the newest live speed when an older sample is applied after it", async () => {
+    const newer = batchOf([{ type: "sample", signal: "speed", value: "41" }], 1_000);
+    const older = batchOf([{ type: "sample", signal: "speed", value: "7" }], 900);
+    await applyTelemetryBatch(plant.db.prisma, newer);
+    await applyTelemetryBatch(plant.db.prisma, older);
+    const live = await plant.db.prisma.equipmentLiveState.findUniqueOrThrow({ where: { equipmentId: bagger.id } });
+    expect(live.speedPerMinute).toBe(41);
+    // Both samples are recorded all the same.
+    const samples = await plant.db.prisma.telemetrySample.findMany({
+      where: { equipmentId: bagger.id, signal: "speed", value: { in: [41, 7] } },
+    });
+    expect(samples).toHaveLength(2);
+  });
 });

@@ -32,7 +32,8 @@ const APPLY_RECORDS_SQL = `
     UPDATE equipment_live_state AS live
     SET "speedPerMinute" = s.value, "lastSampleAt" = s.at, "updatedAt" = now()
     FROM unnest($18::uuid[], $19::float8[], $20::timestamptz[]) AS s("equipmentId", value, at)
-    WHERE live."equipmentId" = s."equipmentId"
+    -- An older sample (a claimed entry applied after newer ones) does not take the live value back.
+    WHERE live."equipmentId" = s."equipmentId" AND (live."lastSampleAt" IS NULL OR live."lastSampleAt" <= s.at)
   )
   SELECT coalesce(array_agg("sourceStreamId"), '{}') AS fresh FROM new_counts`;
 
