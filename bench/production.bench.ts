@@ -81,6 +81,16 @@ async function xaddAll(redis: RedisClient, entries: { key: string; fields: Recor
   }
 }
 
+/** Entries of the streams the production group has not applied yet: not delivered, or delivered and not acknowledged. */
+async function entriesBehind(redis: RedisClient, streams: readonly string[]): Promise<number> {
+  let behind = 0;
+  for (const key of streams) {
+    const [group] = (await redis.xInfoGroups(key)) as unknown as { lag: number; pending: number }[];
+    behind += (group?.lag ?? 0) + (group?.pending ?? 0);
+  }
+  return behind;
+}
+
 /** entries_per_s: a backlog in the 20 lines' streams, one consumer, until every entry is applied. */
 async function measureBacklog(
   plant: Awaited<ReturnType<typeof openBenchPlant>>,
@@ -184,12 +194,7 @@ async function measureLag(plant: Awaited<ReturnType<typeof openBenchPlant>>, red
   const streams = plant.lines.map((line) => streamKey(line.code, "telemetry", keyPrefix));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    let behind = 0;
-    for (const key of streams) {
-      const [group] = (await redis.xInfoGroups(key)) as unknown as { lag: number; pending: number }[];
-      behind += (group?.lag ?? 0) + (group?.pending ?? 0);
-    }
-    if (behind === 0) break;
+    if ((await entriesBehind(redis, streams)) === 0) break;
     await sleep(100);
   }
   await consumer.stop();
@@ -511,12 +516,7 @@ async function measureSensorToSubscriber(
     const behindSamples: number[] = [];
     const sampleUntil = Date.now() + 4_000;
     while (Date.now() < sampleUntil) {
-      let behind = 0;
-      for (const key of plantStreams) {
-        const [group] = (await redis.xInfoGroups(key)) as unknown as { lag: number; pending: number }[];
-        behind += (group?.lag ?? 0) + (group?.pending ?? 0);
-      }
-      behindSamples.push(behind);
+      behindSamples.push(await entriesBehind(redis, plantStreams));
       await sleep(100);
     }
     const consumerBehind = Math.min(...behindSamples);
