@@ -6,6 +6,7 @@ import type { Logger, RedisClient } from "@ms5/kit";
 import type { LineStateChange } from "../line-state/apply-telemetry-entry.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 import { LIVE_EVENT_DEFAULTS, type LiveEvent, type LiveEventSettings, liveEventChannel } from "./live-event.ts";
+import { createPerKeyThrottle, type ThrottleClock } from "./per-key-throttle.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -17,6 +18,8 @@ export interface LiveEventPublisherOptions {
   /** @default "ms5:" */
   keyPrefix?: string;
   settings?: Partial<LiveEventSettings>;
+  /** Times the OEE throttle; tests pass their own. @default the system clock */
+  clock?: ThrottleClock;
 }
 
 export interface LiveEventPublisher {
@@ -52,18 +55,10 @@ function liveEventOf(change: LineStateChange, now: Date): LiveEvent {
   }
 }
 
-interface LineOeeThrottle {
-  lastStartedAt: number;
-  timer: NodeJS.Timeout | undefined;
-  /** Runs of one line never overlap, so their events are published in order. */
-  running: Promise<void>;
-}
-
 export function createLiveEventPublisher(options: LiveEventPublisherOptions): LiveEventPublisher {
   const { prisma, redis, logger } = options;
   const keyPrefix = options.keyPrefix ?? "ms5:";
   const settings: LiveEventSettings = { ...LIVE_EVENT_DEFAULTS, ...options.settings };
-  const throttles = new Map<string, LineOeeThrottle>();
   const constraintOfLine = new Map<string, string | null>();
   let closed = false;
 
@@ -101,26 +96,14 @@ export function createLiveEventPublisher(options: LiveEventPublisherOptions): Li
     if (record) await send({ kind: "oee", lineId, oeeRecordId: record.id, at: now.toISOString() });
   }
 
-  function requestOee(lineId: string) {
-    let throttle = throttles.get(lineId);
-    if (!throttle) {
-      throttle = { lastStartedAt: Number.NEGATIVE_INFINITY, timer: undefined, running: Promise.resolve() };
-      throttles.set(lineId, throttle);
-    }
-    // Changes while an update is pending join it.
-    if (throttle.timer || closed) return;
-    const line = throttle;
-    const delay = Math.max(0, line.lastStartedAt + settings.oeeThrottleMs - Date.now());
-    line.timer = setTimeout(() => {
-      line.timer = undefined;
-      line.lastStartedAt = Date.now();
-      line.running = line.running.then(() =>
-        publishOee(lineId).catch((error: unknown) => {
-          logger.warn({ err: error, lineId }, "could not recompute OEE for a live event");
-        }),
-      );
-    }, delay);
-  }
+  const oeeUpdates = createPerKeyThrottle({
+    intervalMs: settings.oeeThrottleMs,
+    clock: options.clock,
+    run: (lineId) =>
+      publishOee(lineId).catch((error: unknown) => {
+        logger.warn({ err: error, lineId }, "could not recompute OEE for a live event");
+      }),
+  });
 
   return {
     publish(changes) {
@@ -128,13 +111,12 @@ export function createLiveEventPublisher(options: LiveEventPublisherOptions): Li
       const now = new Date();
       for (const change of changes) {
         void send(liveEventOf(change, now));
-        requestOee(change.lineId);
+        oeeUpdates.request(change.lineId);
       }
     },
     async close() {
       closed = true;
-      for (const throttle of throttles.values()) clearTimeout(throttle.timer);
-      await Promise.all([...throttles.values()].map((throttle) => throttle.running));
+      await oeeUpdates.close();
     },
   };
 }
