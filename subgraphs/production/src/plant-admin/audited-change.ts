@@ -2,7 +2,7 @@
 // rolls both back, so a refused change leaves the database exactly as it was.
 import type { Prisma } from "@ms5/db";
 import type { SubgraphContext } from "@ms5/kit/subgraph";
-import { DuplicateKey } from "./admin-errors.ts";
+import { DuplicateKey, ReferenceNotFound } from "./admin-errors.ts";
 import { type AuditEntry, auditActorOf, writeAuditEntry } from "./audit-entry.ts";
 
 /** Prisma's code for a unique constraint that refused a write. */
@@ -32,4 +32,34 @@ export async function auditedChange<Row>(
     if (isUniqueViolation(error)) throw new DuplicateKey(entity, "key", "(taken concurrently)");
     throw error;
   }
+}
+
+/** One existing row an audited edit changes, and how refusals and the audit log name it. */
+export interface EditedRow {
+  /** As refusals name it, e.g. "shift pattern". */
+  entity: string;
+  /** As the audit log names it, e.g. "ShiftPattern". */
+  entityType: string;
+  /** The audit action, e.g. "shift-pattern.update". */
+  action: string;
+  id: string;
+}
+
+/**
+ * An audited change of one existing row: `load` reads it inside the transaction (ReferenceNotFound
+ * when it is not there), `change` checks and writes it; the audit row holds it before and after.
+ */
+export function auditedEdit<Row extends object>(
+  context: SubgraphContext,
+  edited: EditedRow,
+  load: (tx: Prisma.TransactionClient) => Promise<Row | null>,
+  change: (tx: Prisma.TransactionClient, before: Row) => Promise<Row>,
+): Promise<Row> {
+  return auditedChange(context, edited.entity, async (tx) => {
+    const before = await load(tx);
+    if (!before) throw new ReferenceNotFound(edited.entity, edited.id);
+    const row = await change(tx, before);
+    const { action, entityType, id } = edited;
+    return { row, audit: { action, entityType, entityId: id, before, after: row } };
+  });
 }

@@ -6,7 +6,7 @@ import { defineLoader } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { ADMIN_ERRORS, DuplicateKey, InputInvalid, ReferenceNotFound } from "../plant-admin/admin-errors.ts";
 import { definedOnly, requiredText, wholeNumber } from "../plant-admin/admin-input.ts";
-import { auditedChange } from "../plant-admin/audited-change.ts";
+import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import { ReasonCodeRef } from "./downtime.ts";
 import { EquipmentRef, equipmentById } from "./plant.ts";
 
@@ -191,30 +191,29 @@ builder.mutationFields((t) => ({
       const faultCode =
         input.faultCode === null || input.faultCode === undefined ? undefined : faultCodeOf(input.faultCode);
       const text = input.text === null || input.text === undefined ? undefined : requiredText(input.text, "text");
-      return auditedChange(context, "fault catalog entry", async (tx) => {
-        const before = await tx.faultCatalogEntry.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("fault catalog entry", id);
-        if (faultCode && faultCode !== before.faultCode) {
-          const holder = await tx.faultCatalogEntry.findFirst({
-            where: { equipmentId: before.equipmentId, faultCode },
+      return auditedEdit(
+        context,
+        { entity: "fault catalog entry", entityType: "FaultCatalogEntry", action: "fault-catalog.update", id },
+        (tx) => tx.faultCatalogEntry.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (faultCode && faultCode !== before.faultCode) {
+            const holder = await tx.faultCatalogEntry.findFirst({
+              where: { equipmentId: before.equipmentId, faultCode },
+            });
+            if (holder) throw new DuplicateKey("fault catalog entry", "faultCode", faultCode);
+          }
+          const data = definedOnly({
+            faultCode,
+            text,
+            category: input.category ?? undefined,
+            andonType: input.andonType ?? undefined,
+            andonPriority: input.andonPriority ?? undefined,
+            suggestedReasonCodeId: await suggestedReasonOf(tx, input.suggestedReasonCodeId),
           });
-          if (holder) throw new DuplicateKey("fault catalog entry", "faultCode", faultCode);
-        }
-        const data = definedOnly({
-          faultCode,
-          text,
-          category: input.category ?? undefined,
-          andonType: input.andonType ?? undefined,
-          andonPriority: input.andonPriority ?? undefined,
-          suggestedReasonCodeId: await suggestedReasonOf(tx, input.suggestedReasonCodeId),
-        });
-        if (Object.keys(data).length === 0) throw new InputInvalid("input", "Nothing to change was given.");
-        const row = await tx.faultCatalogEntry.update({ where: { id }, data });
-        return {
-          row,
-          audit: { action: "fault-catalog.update", entityType: "FaultCatalogEntry", entityId: id, before, after: row },
-        };
-      });
+          if (Object.keys(data).length === 0) throw new InputInvalid("input", "Nothing to change was given.");
+          return tx.faultCatalogEntry.update({ where: { id }, data });
+        },
+      );
     },
   }),
   setFaultCatalogEntryActive: t.field({

@@ -22,7 +22,7 @@ import {
   timeZoneText,
   wholeNumber,
 } from "../plant-admin/admin-input.ts";
-import { auditedChange } from "../plant-admin/audited-change.ts";
+import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
 import { AreaRef, CriticalityEnum, EquipmentRef, LineRef, ProductTypeRef, SiteRef } from "./plant.ts";
 
@@ -193,12 +193,12 @@ builder.mutationFields((t) => ({
         timezone: args.input.timezone ? timeZoneText(args.input.timezone, "timezone") : undefined,
         active: nullToUndefined(args.input.active),
       });
-      return auditedChange(context, "site", async (tx) => {
-        const before = await tx.site.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("site", id);
-        const row = await tx.site.update({ where: { id }, data });
-        return { row, audit: { action: "site.update", entityType: "Site", entityId: id, before, after: row } };
-      });
+      return auditedEdit(
+        context,
+        { entity: "site", entityType: "Site", action: "site.update", id },
+        (tx) => tx.site.findUnique({ where: { id } }),
+        (tx) => tx.site.update({ where: { id }, data }),
+      );
     },
   }),
   deactivateSite: t.field({
@@ -209,23 +209,25 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
-      return auditedChange(context, "site", async (tx) => {
-        const before = await tx.site.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("site", id);
-        if (!before.active) throw new InvalidStatusChange("site", id, "INACTIVE", "INACTIVE");
-        const activeLines = await tx.line.count({ where: { active: true, area: { siteId: id } } });
-        if (activeLines > 0) {
-          throw new InvalidStatusChange(
-            "site",
-            id,
-            "ACTIVE",
-            "INACTIVE",
-            `Site ${before.code} has ${activeLines} active line(s); deactivate them first.`,
-          );
-        }
-        const row = await tx.site.update({ where: { id }, data: { active: false } });
-        return { row, audit: { action: "site.deactivate", entityType: "Site", entityId: id, before, after: row } };
-      });
+      return auditedEdit(
+        context,
+        { entity: "site", entityType: "Site", action: "site.deactivate", id },
+        (tx) => tx.site.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (!before.active) throw new InvalidStatusChange("site", id, "INACTIVE", "INACTIVE");
+          const activeLines = await tx.line.count({ where: { active: true, area: { siteId: id } } });
+          if (activeLines > 0) {
+            throw new InvalidStatusChange(
+              "site",
+              id,
+              "ACTIVE",
+              "INACTIVE",
+              `Site ${before.code} has ${activeLines} active line(s); deactivate them first.`,
+            );
+          }
+          return tx.site.update({ where: { id }, data: { active: false } });
+        },
+      );
     },
   }),
   createArea: t.field({
@@ -294,14 +296,16 @@ builder.mutationFields((t) => ({
         oeeTarget: ratio(input.oeeTarget, "oeeTarget"),
         active: nullToUndefined(input.active),
       });
-      return auditedChange(context, "line", async (tx) => {
-        const before = await tx.line.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("line", id);
-        if (areaId && !(await tx.area.findUnique({ where: { id: areaId } })))
-          throw new ReferenceNotFound("area", areaId);
-        const row = await tx.line.update({ where: { id }, data });
-        return { row, audit: { action: "line.update", entityType: "Line", entityId: id, before, after: row } };
-      });
+      return auditedEdit(
+        context,
+        { entity: "line", entityType: "Line", action: "line.update", id },
+        (tx) => tx.line.findUnique({ where: { id } }),
+        async (tx) => {
+          if (areaId && !(await tx.area.findUnique({ where: { id: areaId } })))
+            throw new ReferenceNotFound("area", areaId);
+          return tx.line.update({ where: { id }, data });
+        },
+      );
     },
   }),
   deactivateLine: t.field({
@@ -312,14 +316,16 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
-      return auditedChange(context, "line", async (tx) => {
-        const before = await tx.line.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("line", id);
-        if (!before.active) throw new InvalidStatusChange("line", id, "INACTIVE", "INACTIVE");
-        await lineWithoutWorkInProgress(tx, id);
-        const row = await tx.line.update({ where: { id }, data: { active: false } });
-        return { row, audit: { action: "line.deactivate", entityType: "Line", entityId: id, before, after: row } };
-      });
+      return auditedEdit(
+        context,
+        { entity: "line", entityType: "Line", action: "line.deactivate", id },
+        (tx) => tx.line.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (!before.active) throw new InvalidStatusChange("line", id, "INACTIVE", "INACTIVE");
+          await lineWithoutWorkInProgress(tx, id);
+          return tx.line.update({ where: { id }, data: { active: false } });
+        },
+      );
     },
   }),
   createEquipment: t.field({
@@ -377,16 +383,16 @@ builder.mutationFields((t) => ({
           active: nullToUndefined(input.active),
         }),
       };
-      return auditedChange(context, "equipment", async (tx) => {
-        const before = await tx.equipment.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("equipment", id);
-        const row = await tx.equipment.update({ where: { id }, data });
-        if (data.isConstraint) await demoteOtherConstraints(tx, row.lineId, id);
-        return {
-          row,
-          audit: { action: "equipment.update", entityType: "Equipment", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "equipment", entityType: "Equipment", action: "equipment.update", id },
+        (tx) => tx.equipment.findUnique({ where: { id } }),
+        async (tx) => {
+          const row = await tx.equipment.update({ where: { id }, data });
+          if (data.isConstraint) await demoteOtherConstraints(tx, row.lineId, id);
+          return row;
+        },
+      );
     },
   }),
   deactivateEquipment: t.field({
@@ -397,26 +403,25 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
-      return auditedChange(context, "equipment", async (tx) => {
-        const before = await tx.equipment.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("equipment", id);
-        if (!before.active) throw new InvalidStatusChange("equipment", id, "INACTIVE", "INACTIVE");
-        const jobs = await tx.jobAssignment.count({ where: { equipmentId: id, status: "IN_PROGRESS" } });
-        if (jobs > 0) {
-          throw new InvalidStatusChange(
-            "equipment",
-            id,
-            "ACTIVE",
-            "INACTIVE",
-            `Equipment ${id} has a job in progress.`,
-          );
-        }
-        const row = await tx.equipment.update({ where: { id }, data: { active: false } });
-        return {
-          row,
-          audit: { action: "equipment.deactivate", entityType: "Equipment", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "equipment", entityType: "Equipment", action: "equipment.deactivate", id },
+        (tx) => tx.equipment.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (!before.active) throw new InvalidStatusChange("equipment", id, "INACTIVE", "INACTIVE");
+          const jobs = await tx.jobAssignment.count({ where: { equipmentId: id, status: "IN_PROGRESS" } });
+          if (jobs > 0) {
+            throw new InvalidStatusChange(
+              "equipment",
+              id,
+              "ACTIVE",
+              "INACTIVE",
+              `Equipment ${id} has a job in progress.`,
+            );
+          }
+          return tx.equipment.update({ where: { id }, data: { active: false } });
+        },
+      );
     },
   }),
   createProductType: t.field({
@@ -464,15 +469,12 @@ builder.mutationFields((t) => ({
         idealRatePerMinute: cycle === undefined ? undefined : 60 / cycle,
         active: nullToUndefined(input.active),
       });
-      return auditedChange(context, "product type", async (tx) => {
-        const before = await tx.productType.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("product type", id);
-        const row = await tx.productType.update({ where: { id }, data });
-        return {
-          row,
-          audit: { action: "product-type.update", entityType: "ProductType", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "product type", entityType: "ProductType", action: "product-type.update", id },
+        (tx) => tx.productType.findUnique({ where: { id } }),
+        (tx) => tx.productType.update({ where: { id }, data }),
+      );
     },
   }),
   deactivateProductType: t.field({
@@ -483,28 +485,27 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
-      return auditedChange(context, "product type", async (tx) => {
-        const before = await tx.productType.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("product type", id);
-        if (!before.active) throw new InvalidStatusChange("product type", id, "INACTIVE", "INACTIVE");
-        const open = await tx.workOrder.count({
-          where: { productTypeId: id, status: { in: ["PLANNED", "RELEASED", "IN_PROGRESS"] } },
-        });
-        if (open > 0) {
-          throw new InvalidStatusChange(
-            "product type",
-            id,
-            "ACTIVE",
-            "INACTIVE",
-            `${open} open work order(s) make product type ${id}; complete or cancel them first.`,
-          );
-        }
-        const row = await tx.productType.update({ where: { id }, data: { active: false } });
-        return {
-          row,
-          audit: { action: "product-type.deactivate", entityType: "ProductType", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "product type", entityType: "ProductType", action: "product-type.deactivate", id },
+        (tx) => tx.productType.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (!before.active) throw new InvalidStatusChange("product type", id, "INACTIVE", "INACTIVE");
+          const open = await tx.workOrder.count({
+            where: { productTypeId: id, status: { in: ["PLANNED", "RELEASED", "IN_PROGRESS"] } },
+          });
+          if (open > 0) {
+            throw new InvalidStatusChange(
+              "product type",
+              id,
+              "ACTIVE",
+              "INACTIVE",
+              `${open} open work order(s) make product type ${id}; complete or cancel them first.`,
+            );
+          }
+          return tx.productType.update({ where: { id }, data: { active: false } });
+        },
+      );
     },
   }),
 }));

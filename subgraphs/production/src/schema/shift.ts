@@ -13,7 +13,7 @@ import {
   ReferenceNotFound,
 } from "../plant-admin/admin-errors.ts";
 import { definedOnly, optionalText, requiredText, wholeNumber } from "../plant-admin/admin-input.ts";
-import { auditedChange } from "../plant-admin/audited-change.ts";
+import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
 import { SiteRef, siteById } from "./plant.ts";
 import { afterKeyset, CONNECTION_DEFAULTS, connectionRef, keysetPage } from "./relay-connection.ts";
@@ -328,21 +328,20 @@ builder.mutationFields((t) => ({
       const id = uuidArgument(args.id, "id");
       if (args.active === false) throw new InputInvalid("active", "Use deactivateShiftPattern to deactivate it.");
       const data = definedOnly({ name: optionalText(args.name, "name"), active: args.active ?? undefined });
-      return auditedChange(context, "shift pattern", async (tx) => {
-        const before = await tx.shiftPattern.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("shift pattern", id);
-        if (data.name && data.name !== before.name) {
-          const taken = await tx.shiftPattern.findUnique({
-            where: { siteId_name: { siteId: before.siteId, name: data.name } },
-          });
-          if (taken) throw new DuplicateKey("shift pattern", "name", data.name);
-        }
-        const row = await tx.shiftPattern.update({ where: { id }, data });
-        return {
-          row,
-          audit: { action: "shift-pattern.update", entityType: "ShiftPattern", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "shift pattern", entityType: "ShiftPattern", action: "shift-pattern.update", id },
+        (tx) => tx.shiftPattern.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (data.name && data.name !== before.name) {
+            const taken = await tx.shiftPattern.findUnique({
+              where: { siteId_name: { siteId: before.siteId, name: data.name } },
+            });
+            if (taken) throw new DuplicateKey("shift pattern", "name", data.name);
+          }
+          return tx.shiftPattern.update({ where: { id }, data });
+        },
+      );
     },
   }),
   deactivateShiftPattern: t.field({
@@ -353,16 +352,15 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
-      return auditedChange(context, "shift pattern", async (tx) => {
-        const before = await tx.shiftPattern.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("shift pattern", id);
-        if (!before.active) throw new InvalidStatusChange("shift pattern", id, "INACTIVE", "INACTIVE");
-        const row = await tx.shiftPattern.update({ where: { id }, data: { active: false } });
-        return {
-          row,
-          audit: { action: "shift-pattern.deactivate", entityType: "ShiftPattern", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "shift pattern", entityType: "ShiftPattern", action: "shift-pattern.deactivate", id },
+        (tx) => tx.shiftPattern.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (!before.active) throw new InvalidStatusChange("shift pattern", id, "INACTIVE", "INACTIVE");
+          return tx.shiftPattern.update({ where: { id }, data: { active: false } });
+        },
+      );
     },
   }),
   createShiftDefinition: t.field({
@@ -401,23 +399,25 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
       const name = optionalText(args.input.name, "name", 60);
-      return auditedChange(context, "shift", async (tx) => {
-        const before = await tx.shift.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("shift", id);
-        const times = checkShiftTimes({
-          startMinuteOfDay: args.input.startMinuteOfDay ?? before.startMinuteOfDay,
-          durationMinutes: args.input.durationMinutes ?? before.durationMinutes,
-          weekdays: args.input.weekdays ?? before.weekdays,
-          plannedBreakMinutes: args.input.plannedBreakMinutes ?? before.plannedBreakMinutes,
-        });
-        if (name && name !== before.name) {
-          if (await tx.shift.findUnique({ where: { patternId_name: { patternId: before.patternId, name } } })) {
-            throw new DuplicateKey("shift", "name", name);
+      return auditedEdit(
+        context,
+        { entity: "shift", entityType: "Shift", action: "shift.update", id },
+        (tx) => tx.shift.findUnique({ where: { id } }),
+        async (tx, before) => {
+          const times = checkShiftTimes({
+            startMinuteOfDay: args.input.startMinuteOfDay ?? before.startMinuteOfDay,
+            durationMinutes: args.input.durationMinutes ?? before.durationMinutes,
+            weekdays: args.input.weekdays ?? before.weekdays,
+            plannedBreakMinutes: args.input.plannedBreakMinutes ?? before.plannedBreakMinutes,
+          });
+          if (name && name !== before.name) {
+            if (await tx.shift.findUnique({ where: { patternId_name: { patternId: before.patternId, name } } })) {
+              throw new DuplicateKey("shift", "name", name);
+            }
           }
-        }
-        const row = await tx.shift.update({ where: { id }, data: { ...times, ...definedOnly({ name }) } });
-        return { row, audit: { action: "shift.update", entityType: "Shift", entityId: id, before, after: row } };
-      });
+          return tx.shift.update({ where: { id }, data: { ...times, ...definedOnly({ name }) } });
+        },
+      );
     },
   }),
   scheduleShiftInstances: t.field({

@@ -5,7 +5,7 @@ import { ApiError, defineLoader } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { ADMIN_ERRORS, DuplicateKey, InvalidStatusChange, ReferenceNotFound } from "../plant-admin/admin-errors.ts";
 import { definedOnly, forwardPeriod, optionalText, requiredText, wholeNumber } from "../plant-admin/admin-input.ts";
-import { auditedChange } from "../plant-admin/audited-change.ts";
+import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import {
   checkWorkOrderFields,
   SCHEDULE_TRANSITIONS,
@@ -323,22 +323,21 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
       const name = optionalText(args.input.name, "name");
-      return auditedChange(context, "schedule", async (tx) => {
-        const before = await tx.productionSchedule.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("schedule", id);
-        if (before.status === "CLOSED") throw new InvalidStatusChange("schedule", id, "CLOSED", "CLOSED");
-        const periodStart = args.input.periodStart ?? before.periodStart;
-        const periodEnd = args.input.periodEnd ?? before.periodEnd;
-        forwardPeriod(periodStart, periodEnd, "periodEnd");
-        const row = await tx.productionSchedule.update({
-          where: { id },
-          data: { periodStart, periodEnd, ...definedOnly({ name }) },
-        });
-        return {
-          row,
-          audit: { action: "schedule.update", entityType: "ProductionSchedule", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "schedule", entityType: "ProductionSchedule", action: "schedule.update", id },
+        (tx) => tx.productionSchedule.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (before.status === "CLOSED") throw new InvalidStatusChange("schedule", id, "CLOSED", "CLOSED");
+          const periodStart = args.input.periodStart ?? before.periodStart;
+          const periodEnd = args.input.periodEnd ?? before.periodEnd;
+          forwardPeriod(periodStart, periodEnd, "periodEnd");
+          return tx.productionSchedule.update({
+            where: { id },
+            data: { periodStart, periodEnd, ...definedOnly({ name }) },
+          });
+        },
+      );
     },
   }),
   changeProductionScheduleStatus: t.field({
@@ -349,23 +348,22 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), status: t.arg({ type: ScheduleStatusEnum, required: true }) },
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
-      return auditedChange(context, "schedule", async (tx) => {
-        const before = await tx.productionSchedule.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("schedule", id);
-        if (!SCHEDULE_TRANSITIONS[args.status].includes(before.status)) {
-          throw new InvalidStatusChange("schedule", id, before.status, args.status);
-        }
-        const { count } = await tx.productionSchedule.updateMany({
-          where: { id, status: before.status },
-          data: { status: args.status },
-        });
-        if (count === 0) throw new InvalidStatusChange("schedule", id, "(changed concurrently)", args.status);
-        const row = await tx.productionSchedule.findUniqueOrThrow({ where: { id } });
-        return {
-          row,
-          audit: { action: "schedule.status", entityType: "ProductionSchedule", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "schedule", entityType: "ProductionSchedule", action: "schedule.status", id },
+        (tx) => tx.productionSchedule.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (!SCHEDULE_TRANSITIONS[args.status].includes(before.status)) {
+            throw new InvalidStatusChange("schedule", id, before.status, args.status);
+          }
+          const { count } = await tx.productionSchedule.updateMany({
+            where: { id, status: before.status },
+            data: { status: args.status },
+          });
+          if (count === 0) throw new InvalidStatusChange("schedule", id, "(changed concurrently)", args.status);
+          return tx.productionSchedule.findUniqueOrThrow({ where: { id } });
+        },
+      );
     },
   }),
   createWorkOrder: t.field({
@@ -406,36 +404,35 @@ builder.mutationFields((t) => ({
       const { input } = args;
       const productTypeId = optionalUuid(input.productTypeId, "productTypeId");
       const scheduleId = optionalUuid(input.scheduleId, "scheduleId");
-      return auditedChange(context, "work order", async (tx) => {
-        const before = await tx.workOrder.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("work order", id);
-        if (before.status !== "PLANNED" && before.status !== "RELEASED") {
-          throw new InvalidStatusChange(
-            "work order",
-            id,
-            before.status,
-            before.status,
-            `Work order ${before.number} is ${before.status}; only PLANNED or RELEASED orders are changed.`,
-          );
-        }
-        const fields = {
-          number: before.number,
-          lineId: before.lineId,
-          productTypeId: productTypeId ?? before.productTypeId,
-          scheduleId: scheduleId ?? before.scheduleId,
-          plannedQuantity: input.plannedQuantity ?? before.plannedQuantity,
-          plannedStart: input.plannedStart ?? before.plannedStart,
-          plannedEnd: input.plannedEnd ?? before.plannedEnd,
-          priority: wholeNumber(input.priority, "priority", { min: -1000, max: 1000 }) ?? before.priority,
-        };
-        await checkWorkOrderFields(tx, fields);
-        const { number: _number, lineId: _lineId, ...data } = fields;
-        const row = await tx.workOrder.update({ where: { id }, data });
-        return {
-          row,
-          audit: { action: "work-order.update", entityType: "WorkOrder", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "work order", entityType: "WorkOrder", action: "work-order.update", id },
+        (tx) => tx.workOrder.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (before.status !== "PLANNED" && before.status !== "RELEASED") {
+            throw new InvalidStatusChange(
+              "work order",
+              id,
+              before.status,
+              before.status,
+              `Work order ${before.number} is ${before.status}; only PLANNED or RELEASED orders are changed.`,
+            );
+          }
+          const fields = {
+            number: before.number,
+            lineId: before.lineId,
+            productTypeId: productTypeId ?? before.productTypeId,
+            scheduleId: scheduleId ?? before.scheduleId,
+            plannedQuantity: input.plannedQuantity ?? before.plannedQuantity,
+            plannedStart: input.plannedStart ?? before.plannedStart,
+            plannedEnd: input.plannedEnd ?? before.plannedEnd,
+            priority: wholeNumber(input.priority, "priority", { min: -1000, max: 1000 }) ?? before.priority,
+          };
+          await checkWorkOrderFields(tx, fields);
+          const { number: _number, lineId: _lineId, ...data } = fields;
+          return tx.workOrder.update({ where: { id }, data });
+        },
+      );
     },
   }),
   changeWorkOrderStatus: t.field({
@@ -448,28 +445,27 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
       const to = args.status;
-      return auditedChange(context, "work order", async (tx) => {
-        const before = await tx.workOrder.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("work order", id);
-        if (!WORK_ORDER_TRANSITIONS[to].includes(before.status)) {
-          throw new InvalidStatusChange("work order", id, before.status, to);
-        }
-        const now = new Date();
-        const stamps: Prisma.WorkOrderUpdateManyMutationInput = {};
-        if (to === "IN_PROGRESS") stamps.actualStart = now;
-        if (to === "COMPLETED" || (to === "CANCELLED" && before.actualStart)) stamps.actualEnd = now;
-        // Conditional on the status read, so of two concurrent changes only one applies.
-        const { count } = await tx.workOrder.updateMany({
-          where: { id, status: before.status },
-          data: { ...stamps, status: to },
-        });
-        if (count === 0) throw new InvalidStatusChange("work order", id, "(changed concurrently)", to);
-        const row = await tx.workOrder.findUniqueOrThrow({ where: { id } });
-        return {
-          row,
-          audit: { action: "work-order.status", entityType: "WorkOrder", entityId: id, before, after: row },
-        };
-      });
+      return auditedEdit(
+        context,
+        { entity: "work order", entityType: "WorkOrder", action: "work-order.status", id },
+        (tx) => tx.workOrder.findUnique({ where: { id } }),
+        async (tx, before) => {
+          if (!WORK_ORDER_TRANSITIONS[to].includes(before.status)) {
+            throw new InvalidStatusChange("work order", id, before.status, to);
+          }
+          const now = new Date();
+          const stamps: Prisma.WorkOrderUpdateManyMutationInput = {};
+          if (to === "IN_PROGRESS") stamps.actualStart = now;
+          if (to === "COMPLETED" || (to === "CANCELLED" && before.actualStart)) stamps.actualEnd = now;
+          // Conditional on the status read, so of two concurrent changes only one applies.
+          const { count } = await tx.workOrder.updateMany({
+            where: { id, status: before.status },
+            data: { ...stamps, status: to },
+          });
+          if (count === 0) throw new InvalidStatusChange("work order", id, "(changed concurrently)", to);
+          return tx.workOrder.findUniqueOrThrow({ where: { id } });
+        },
+      );
     },
   }),
 }));
