@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { createPrismaClient, runHotStatement } from "@ms5/db";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
@@ -79,6 +80,25 @@ describe("embedded PostgreSQL", () => {
           await pool.end();
         }
       } finally {
+        await embedded.stop();
+      }
+    },
+    STARTS_TIMEOUT_MS,
+  );
+
+  it(
+    "runs the hot paths' prepared statements for two services, whose connections share its one session",
+    async () => {
+      const embedded = await startEmbeddedPostgres({ dataDir: await freshDataDir(), port: 0, maxConnections: 4 });
+      const services = [1, 2].map(() => createPrismaClient({ databaseUrl: embedded.databaseUrl, poolMax: 1 }));
+      try {
+        const statement = (n: number) => ({ name: "hot-statement-test", text: "SELECT $1::int + 1 AS n", values: [n] });
+        for (const [i, service] of [...services, ...services].entries()) {
+          const rows = await runHotStatement<{ n: number }>(service, statement(i));
+          expect(rows).toEqual([{ n: i + 1 }]);
+        }
+      } finally {
+        for (const service of services) await service.$disconnect();
         await embedded.stop();
       }
     },
