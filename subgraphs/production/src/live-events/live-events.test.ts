@@ -195,24 +195,32 @@ describe("live subscriptions of the production subgraph", () => {
       `subscription ($line: ID!) { oeeUpdated(lineId: $line) { scope bucket lineId totalCount } }`,
       { line: lineId },
     );
-    await waitUntil(async () => (await subscribers()) === 1);
-    // Let an update still due from the previous test go by.
-    await sleep(1_200);
-    oee.events.length = 0;
-    await telemetry(plcStateFields("RUNNING", { stateCode: "1" }));
-    for (let i = 0; i < 10; i++) {
-      await telemetry({ type: "counts", goodDelta: "5", rejectDelta: "1" });
-      await sleep(20);
+    try {
+      await waitUntil(async () => (await subscribers()) === 1);
+      // Let an update still due from the previous test go by.
+      await sleep(1_200);
+      oee.events.length = 0;
+      await telemetry(plcStateFields("RUNNING", { stateCode: "1" }));
+      for (let i = 0; i < 10; i++) {
+        await telemetry({ type: "counts", goodDelta: "5", rejectDelta: "1" });
+        await sleep(20);
+      }
+      const latest = () =>
+        oee.events.at(-1)?.payload.data?.oeeUpdated as
+          | { scope: string; bucket: string; lineId: string; totalCount: number }
+          | undefined;
+      // However slowly the counts are applied, an update after the last one carries all ten.
+      await waitUntil(() => latest()?.totalCount === 60, 15_000);
+      expect(oee.error).toBeUndefined();
+      expect(latest()).toMatchObject({ scope: "LINE", bucket: "HOUR", lineId });
+      // Eleven changes asked for an update; a throttled line gets one a second while they come (a
+      // few), not one each. The spacing itself is proven on a hand-moved clock (per-key-throttle.test.ts).
+      expect(oee.events.length).toBeLessThanOrEqual(5);
+    } finally {
+      oee.dispose();
+      // The next test counts subscribers of the same channel.
+      await waitUntil(async () => (await subscribers()) === 0);
     }
-    await sleep(2_500);
-    expect(oee.error).toBeUndefined();
-    expect(oee.events.length).toBeGreaterThanOrEqual(1);
-    expect(oee.events.length).toBeLessThanOrEqual(3);
-    // The spacing itself is proven on a hand-moved clock (per-key-throttle.test.ts).
-    const last = oee.events.at(-1)?.payload.data?.oeeUpdated as { scope: string; bucket: string; totalCount: number };
-    expect(last).toMatchObject({ scope: "LINE", bucket: "HOUR", lineId });
-    expect(last.totalCount).toBe(60);
-    oee.dispose();
   });
 
   it("tells downtimeUpdated subscribers on instance B when a supervisor on instance A splits a past stop", async () => {
