@@ -5,7 +5,7 @@
 import type { AndonEvent, AndonPriority, AndonType } from "@ms5/db";
 import type { AndonEventMessage } from "../andon-events/andon-event-message.ts";
 import { ruleForAndon, startEscalation } from "../escalation/escalation-timers.ts";
-import { createWorkOrderForAndon } from "../maintenance/maintenance-workflow.ts";
+import { createWorkOrderForAndon, openDowntimeEventId } from "../maintenance/maintenance-workflow.ts";
 import type { AndonRuntime } from "./andon-runtime.ts";
 import { OPEN_ANDON_STATUSES } from "./andon-workflow.ts";
 
@@ -90,6 +90,9 @@ export async function applyFaultRise(
             note: fault.faultText || null,
             raisedAt: fault.at,
             sourceStreamId,
+            // The stop this fault is part of, when the production consumer has opened it already;
+            // when the stop opens after, the database links it (migration link_plc_andons_to_stops).
+            downtimeEventId: await openDowntimeEventId(tx, fault.equipmentId),
           },
         });
         await tx.andonEventHistory.create({

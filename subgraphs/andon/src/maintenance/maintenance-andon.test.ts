@@ -150,6 +150,57 @@ describe("work orders from andons, through the API", () => {
     });
   });
 
+  it("links a PLC fault's andon and work order to the stop it is part of, whichever of the two lands first", async () => {
+    const prisma = plant.db.prisma;
+    const loader = await prisma.equipment.findUniqueOrThrow({ where: { code: "LOADER-1" } });
+    const rise = (entry: string, faultCode: string, at: Date) =>
+      applyFaultRise(subgraph.runtime, {
+        streamEntryId: entry,
+        stream: "test:link-faults",
+        equipmentId: loader.id,
+        lineId: loader.lineId,
+        faultCode,
+        faultText: "",
+        bitIndex: 1,
+        at,
+      });
+    const stopAt = (at: Date) =>
+      prisma.downtimeEvent.create({
+        data: { equipmentId: loader.id, lineId: loader.lineId, startedAt: at, category: "UNPLANNED", source: "PLC" },
+      });
+    const linksOf = async (andonId: string) => ({
+      andon: (await prisma.andonEvent.findUniqueOrThrow({ where: { id: andonId } })).downtimeEventId,
+      workOrders: (await prisma.maintenanceWorkOrder.findMany({ where: { andonId } })).map((w) => w.downtimeEventId),
+    });
+
+    // The stop first (the production consumer was quicker): the raise links it.
+    const first = new Date(t0.getTime() + 60_000);
+    const stop = await stopAt(first);
+    const raised = await rise("10-0", "LD-MAINT-1", first);
+    expect(await linksOf(raised.andon!.id)).toEqual({ andon: stop.id, workOrders: [stop.id] });
+    await prisma.downtimeEvent.update({
+      where: { id: stop.id },
+      data: { endedAt: new Date(first.getTime() + 30_000) },
+    });
+
+    // The andon first: the stop opening two seconds later links it and its work order.
+    const second = new Date(t0.getTime() + 120_000);
+    const early = await rise("11-0", "LD-MAINT-2", second);
+    expect(await linksOf(early.andon!.id)).toEqual({ andon: null, workOrders: [null] });
+    const later = await stopAt(new Date(second.getTime() + 2_000));
+    expect(await linksOf(early.andon!.id)).toEqual({ andon: later.id, workOrders: [later.id] });
+
+    // A stop long after the fault is not the fault's.
+    await prisma.downtimeEvent.update({
+      where: { id: later.id },
+      data: { endedAt: new Date(second.getTime() + 5_000) },
+    });
+    const third = new Date(t0.getTime() + 600_000);
+    const lone = await rise("12-0", "LD-MAINT-3", third);
+    await stopAt(new Date(third.getTime() + 60_000));
+    expect((await linksOf(lone.andon!.id)).andon).toBeNull();
+  });
+
   it("other andon types open no work order", async () => {
     const bagger = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
     const raised = await callSubgraph<{ raiseAndon: { data: { maintenanceWorkOrders: unknown[] } } }>(

@@ -84,8 +84,8 @@ async function audit(
   });
 }
 
-/** The stop the equipment is in right now, if any: the work order's downtime link. */
-async function openDowntimeEventId(tx: Transaction, equipmentId: string): Promise<string | null> {
+/** The stop the equipment is in right now, if any: the downtime link of its andons and work orders. */
+export async function openDowntimeEventId(tx: Transaction, equipmentId: string): Promise<string | null> {
   const stop = await tx.downtimeEvent.findFirst({
     where: { equipmentId, endedAt: null, supersededAt: null },
     select: { id: true },
