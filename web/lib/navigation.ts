@@ -2,6 +2,7 @@
 // (@ms5/schema permissions). The navigation shows only what the role may open; a screen opened
 // anyway explains the refusal, and the API refuses the calls whatever the screen does.
 import type { Permission } from "@ms5/schema";
+import type { Role } from "@/lib/graphql/generated/graphql";
 
 export interface Screen {
   href: string;
@@ -132,7 +133,7 @@ export function homeOf(permissions: ReadonlySet<Permission>): string {
   return SCREENS.lines.href;
 }
 
-export const ROLE_NAMES: Record<string, string> = {
+export const ROLE_NAMES: Record<Role, string> = {
   ADMIN: "Admin",
   PRODUCTION_MANAGER: "Production manager",
   SHIFT_MANAGER: "Shift manager",
@@ -142,3 +143,6 @@ export const ROLE_NAMES: Record<string, string> = {
   QUALITY_INSPECTOR: "Quality inspector",
   VIEWER: "Viewer",
 };
+
+/** Every role, in the order people are shown them. */
+export const ROLES = Object.keys(ROLE_NAMES) as Role[];

@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { AppShell } from "@/components/app-shell";
 import { LineSelect } from "@/components/line-select";
+import { QueryError } from "@/components/query-error";
 import type { LineJobFieldsFragment } from "@/lib/graphql/generated/graphql";
 import {
   AssignJobMutation,
@@ -172,11 +173,7 @@ function LineJobs({ lineId }: { lineId: string }) {
   return (
     <section className="panel" aria-labelledby="line-jobs-heading">
       <h2 id="line-jobs-heading">The line's jobs</h2>
-      {result.error ? (
-        <p className="error" role="alert">
-          {refusalOf(null, result.error)?.message}
-        </p>
-      ) : null}
+      <QueryError error={result.error} />
       <div style={{ overflowX: "auto" }}>
         <table data-testid="line-jobs">
           <thead>
@@ -244,11 +241,7 @@ function LineSchedule({ lineId }: { lineId: string }) {
   return (
     <section className="panel" aria-labelledby="schedule-heading">
       <h2 id="schedule-heading">Schedules and work orders</h2>
-      {result.error ? (
-        <p className="error" role="alert">
-          {refusalOf(null, result.error)?.message}
-        </p>
-      ) : null}
+      <QueryError error={result.error} />
       <ul>
         {schedules.length === 0 ? <li className="muted">{result.fetching ? "Loading…" : "No schedules."}</li> : null}
         {schedules.map((schedule) => (

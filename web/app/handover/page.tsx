@@ -6,6 +6,7 @@ import { useMutation, useQuery } from "urql";
 import { AppShell } from "@/components/app-shell";
 import { LineSelect } from "@/components/line-select";
 import { formatDuration } from "@/components/live-state-badge";
+import { QueryError } from "@/components/query-error";
 import { ShiftHandoverQuery, WriteHandoverNoteMutation } from "@/lib/graphql/manager";
 import { refusalOf } from "@/lib/graphql/mutation-outcome";
 
@@ -47,11 +48,7 @@ function Handover({ lineId }: { lineId: string }) {
   const shift = handover?.shiftInstance;
   return (
     <>
-      {result.error ? (
-        <p className="error" role="alert">
-          {refusalOf(null, result.error)?.message}
-        </p>
-      ) : null}
+      <QueryError error={result.error} />
       {result.fetching && !handover ? <p aria-busy="true">Loading…</p> : null}
       {handover ? (
         <div className="grid two">

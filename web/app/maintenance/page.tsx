@@ -4,6 +4,7 @@
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { AppShell } from "@/components/app-shell";
+import { QueryError } from "@/components/query-error";
 import type { MaintenanceFieldsFragment, MaintenanceStatus } from "@/lib/graphql/generated/graphql";
 import {
   CompleteMaintenanceWorkOrderMutation,
@@ -133,11 +134,7 @@ function MaintenanceOrders() {
           </select>
         </div>
       </div>
-      {result.error ? (
-        <p className="error" role="alert">
-          {refusalOf(null, result.error)?.message}
-        </p>
-      ) : null}
+      <QueryError error={result.error} />
       <div className="panel" style={{ overflowX: "auto" }}>
         <table data-testid="maintenance-orders">
           <thead>

@@ -4,12 +4,11 @@
 import { useState } from "react";
 import { useQuery } from "urql";
 import { AppShell } from "@/components/app-shell";
+import { PeopleFilter } from "@/components/people-filter";
+import { QueryError } from "@/components/query-error";
 import type { Role } from "@/lib/graphql/generated/graphql";
-import { refusalOf } from "@/lib/graphql/mutation-outcome";
 import { TeamQuery } from "@/lib/graphql/plant-admin";
 import { ROLE_NAMES } from "@/lib/navigation";
-
-const ROLES = Object.keys(ROLE_NAMES) as Role[];
 
 function lastSignIn(at: string | null | undefined): string {
   if (!at) return "never";
@@ -33,45 +32,21 @@ function Team() {
       <section className="panel" aria-labelledby="team-heading">
         <div className="row spread" style={{ flexWrap: "wrap" }}>
           <h2 id="team-heading">People</h2>
-          <div className="row">
-            <label htmlFor="team-search" className="visually-hidden">
-              Search people
-            </label>
-            <input
-              id="team-search"
-              type="search"
-              placeholder="Search name, username, employee id"
-              value={search}
-              onChange={(event) => {
-                setAfter(null);
-                setSearch(event.target.value);
-              }}
-            />
-            <label htmlFor="team-role" className="visually-hidden">
-              Role
-            </label>
-            <select
-              id="team-role"
-              value={role}
-              onChange={(event) => {
-                setAfter(null);
-                setRole(event.target.value as Role | "");
-              }}
-            >
-              <option value="">Every role</option>
-              {ROLES.map((item) => (
-                <option key={item} value={item}>
-                  {ROLE_NAMES[item]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <PeopleFilter
+            idPrefix="team"
+            search={search}
+            role={role}
+            onSearch={(value) => {
+              setAfter(null);
+              setSearch(value);
+            }}
+            onRole={(value) => {
+              setAfter(null);
+              setRole(value);
+            }}
+          />
         </div>
-        {result.error ? (
-          <p className="error" role="alert">
-            {refusalOf(null, result.error)?.message}
-          </p>
-        ) : null}
+        <QueryError error={result.error} />
         <div style={{ overflowX: "auto" }}>
           <table data-testid="team-table">
             <thead>

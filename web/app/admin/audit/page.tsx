@@ -4,8 +4,8 @@ import { useState } from "react";
 import { useQuery } from "urql";
 import { AdminTabs } from "@/components/admin/admin-tabs";
 import { AppShell } from "@/components/app-shell";
+import { QueryError } from "@/components/query-error";
 import { AuditLogQuery } from "@/lib/graphql/admin";
-import { refusalOf } from "@/lib/graphql/mutation-outcome";
 
 const ENTITY_TYPES = ["User", "ApiKey", "ServiceAccount", "JobAssignment", "DowntimeEvent"];
 
@@ -45,11 +45,7 @@ function AuditLog() {
           </select>
         </div>
       </div>
-      {result.error ? (
-        <p className="error" role="alert">
-          {refusalOf(null, result.error)?.message}
-        </p>
-      ) : null}
+      <QueryError error={result.error} />
       <div className="panel" style={{ overflowX: "auto" }}>
         <table data-testid="audit-table">
           <thead>

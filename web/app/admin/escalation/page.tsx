@@ -5,6 +5,7 @@ import { useMutation, useQuery } from "urql";
 import { AdminTabs } from "@/components/admin/admin-tabs";
 import { AppShell } from "@/components/app-shell";
 import { formatDuration } from "@/components/live-state-badge";
+import { QueryError } from "@/components/query-error";
 import { EscalationRulesQuery, SetEscalationRuleActiveMutation } from "@/lib/graphql/maintenance";
 import { refusalOf } from "@/lib/graphql/mutation-outcome";
 
@@ -22,11 +23,7 @@ function EscalationRules() {
           {error}
         </p>
       ) : null}
-      {result.error ? (
-        <p className="error" role="alert">
-          {refusalOf(null, result.error)?.message}
-        </p>
-      ) : null}
+      <QueryError error={result.error} />
       <div className="panel" style={{ overflowX: "auto" }}>
         <table data-testid="escalation-rules">
           <thead>

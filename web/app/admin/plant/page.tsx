@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { type CombinedError, useMutation, useQuery } from "urql";
 import { AdminTabs } from "@/components/admin/admin-tabs";
 import { AppShell } from "@/components/app-shell";
+import { QueryError } from "@/components/query-error";
 import type {
   Criticality,
   PlantAdminEquipmentFieldsFragment,
@@ -559,11 +560,7 @@ function LineEquipment({ line }: { line: PlantLine }) {
   return (
     <section className="panel" aria-labelledby="equipment-heading">
       <h2 id="equipment-heading">Equipment of {line.name}</h2>
-      {result.error ? (
-        <p className="error" role="alert">
-          {refusalOf(null, result.error)?.message}
-        </p>
-      ) : null}
+      <QueryError error={result.error} />
       <div style={{ overflowX: "auto" }}>
         <table data-testid="plant-equipment-table">
           <thead>
@@ -653,11 +650,7 @@ function LinesAndEquipment() {
     <>
       <AdminTabs />
       <h1>Lines and equipment</h1>
-      {result.error ? (
-        <p className="error" role="alert">
-          {refusalOf(null, result.error)?.message}
-        </p>
-      ) : null}
+      <QueryError error={result.error} />
       <section className="panel" aria-labelledby="lines-heading">
         <h2 id="lines-heading">Lines</h2>
         <div style={{ overflowX: "auto" }}>

@@ -6,6 +6,7 @@ import { useMutation, useQuery } from "urql";
 import { AdminTabs } from "@/components/admin/admin-tabs";
 import { OneTimeSecret } from "@/components/admin/one-time-secret";
 import { AppShell } from "@/components/app-shell";
+import { QueryError } from "@/components/query-error";
 import {
   CreateServiceAccountMutation,
   IssueApiKeyMutation,
@@ -113,11 +114,7 @@ function ServiceAccounts() {
           </span>
         ) : null}
       </form>
-      {result.error ? (
-        <p className="error" role="alert">
-          {refusalOf(null, result.error)?.message}
-        </p>
-      ) : null}
+      <QueryError error={result.error} />
       {accounts.length === 0 ? (
         <p className="muted">{result.fetching ? "Loading…" : "No service accounts yet."}</p>
       ) : null}

@@ -6,6 +6,8 @@ import { type CombinedError, useMutation, useQuery } from "urql";
 import { AdminTabs } from "@/components/admin/admin-tabs";
 import { OneTimeSecret } from "@/components/admin/one-time-secret";
 import { AppShell } from "@/components/app-shell";
+import { PeopleFilter } from "@/components/people-filter";
+import { QueryError } from "@/components/query-error";
 import {
   CreateUserMutation,
   DeactivateUserMutation,
@@ -18,9 +20,7 @@ import {
 } from "@/lib/graphql/admin";
 import type { AdminUserFieldsFragment, Role } from "@/lib/graphql/generated/graphql";
 import { refusalOf } from "@/lib/graphql/mutation-outcome";
-import { ROLE_NAMES } from "@/lib/navigation";
-
-const ROLES = Object.keys(ROLE_NAMES) as Role[];
+import { ROLE_NAMES, ROLES } from "@/lib/navigation";
 
 type Shown = { title: string; secrets: { label: string; value: string }[] };
 
@@ -307,45 +307,21 @@ function UsersAndRoles() {
       <section className="panel" aria-labelledby="people-heading">
         <div className="row spread" style={{ flexWrap: "wrap" }}>
           <h2 id="people-heading">People</h2>
-          <div className="row">
-            <label htmlFor="user-search" className="visually-hidden">
-              Search people
-            </label>
-            <input
-              id="user-search"
-              type="search"
-              placeholder="Search name, username, employee id"
-              value={search}
-              onChange={(event) => {
-                setAfter(null);
-                setSearch(event.target.value);
-              }}
-            />
-            <label htmlFor="user-role" className="visually-hidden">
-              Role
-            </label>
-            <select
-              id="user-role"
-              value={role}
-              onChange={(event) => {
-                setAfter(null);
-                setRole(event.target.value as Role | "");
-              }}
-            >
-              <option value="">Every role</option>
-              {ROLES.map((item) => (
-                <option key={item} value={item}>
-                  {ROLE_NAMES[item]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <PeopleFilter
+            idPrefix="user"
+            search={search}
+            role={role}
+            onSearch={(value) => {
+              setAfter(null);
+              setSearch(value);
+            }}
+            onRole={(value) => {
+              setAfter(null);
+              setRole(value);
+            }}
+          />
         </div>
-        {result.error ? (
-          <p className="error" role="alert">
-            {refusalOf(null, result.error)?.message}
-          </p>
-        ) : null}
+        <QueryError error={result.error} />
         <div style={{ overflowX: "auto" }}>
           <table data-testid="users-table">
             <thead>
