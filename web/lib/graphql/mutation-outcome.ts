@@ -18,3 +18,12 @@ export function refusalOf(payload: Payload, error: CombinedError | undefined): R
   if (code === "NETWORK") return { code, message: "The server cannot be reached. Nothing was changed; try again." };
   return { code, message: graphQLError?.message ?? "Not saved." };
 }
+
+/** What urql answers for a mutation, read by field. */
+export type MutationOutcome = { data?: Record<string, unknown> | null; error?: CombinedError };
+
+/** Runs one mutation; returns its refusal in words, or null when it was applied. */
+export async function refusalMessageOf(action: () => Promise<MutationOutcome>, field: string): Promise<string | null> {
+  const result = await action();
+  return refusalOf(result.data?.[field] as Payload, result.error)?.message ?? null;
+}

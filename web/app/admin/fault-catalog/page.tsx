@@ -3,8 +3,9 @@
 // reason it suggests to the operator. Everyone on site may read it; engineers and administrators
 // (reason-code:manage) add, change and switch entries on and off. Refusals are shown beside the control.
 import { type FormEvent, useMemo, useState } from "react";
-import { type CombinedError, useMutation, useQuery } from "urql";
+import { useMutation, useQuery } from "urql";
 import { AdminTabs } from "@/components/admin/admin-tabs";
+import { useRowAction } from "@/components/admin/use-row-action";
 import { AppShell } from "@/components/app-shell";
 import { type LeafReason, leavesOf } from "@/components/reason-picker";
 import {
@@ -20,7 +21,7 @@ import type {
   FaultCatalogEntryFieldsFragment,
   FaultCategory,
 } from "@/lib/graphql/generated/graphql";
-import { refusalOf } from "@/lib/graphql/mutation-outcome";
+import { refusalMessageOf, refusalOf } from "@/lib/graphql/mutation-outcome";
 import { ReasonCodesQuery } from "@/lib/graphql/plant";
 import { useSession } from "@/lib/react/stores";
 
@@ -36,14 +37,6 @@ const CATEGORIES: FaultCategory[] = [
 ];
 const ANDON_TYPES: AndonType[] = ["MAINTENANCE", "QUALITY", "MATERIAL", "SAFETY", "HELP"];
 const PRIORITIES: AndonPriority[] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
-
-type Outcome = { data?: Record<string, unknown> | null; error?: CombinedError };
-
-async function attempt(action: () => Promise<Outcome>, field: string): Promise<string | null> {
-  const result = await action();
-  const payload = result.data?.[field] as { __typename?: string; code?: string; message?: string } | undefined;
-  return refusalOf(payload, result.error)?.message ?? null;
-}
 
 type EntryForm = {
   bitIndex: string;
@@ -185,20 +178,10 @@ function EntryRow({
   onChanged: () => void;
 }) {
   const [form, setForm] = useState<EntryForm | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [, update] = useMutation(UpdateFaultCatalogEntryMutation);
   const [, setActive] = useMutation(SetFaultCatalogEntryActiveMutation);
   const id = entry.id!;
-  const run = async (action: () => Promise<Outcome>, field: string, after?: () => void) => {
-    setBusy(true);
-    setError(null);
-    const refusal = await attempt(action, field);
-    setBusy(false);
-    if (refusal) setError(refusal);
-    else after?.();
-    onChanged();
-  };
+  const { busy, error, run } = useRowAction(onChanged);
   const save = (event: FormEvent) => {
     event.preventDefault();
     if (!form) return;
@@ -317,7 +300,7 @@ function NewEntry({
       onSubmit={async (event) => {
         event.preventDefault();
         setError(null);
-        const refusal = await attempt(
+        const refusal = await refusalMessageOf(
           () =>
             create({
               input: {

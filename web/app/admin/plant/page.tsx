@@ -3,8 +3,9 @@
 // line or a machine, change one, take it out of use or back. A refusal (duplicate code, work still in
 // progress...) is shown beside the control and the lists are read again from the server.
 import { type FormEvent, useState } from "react";
-import { type CombinedError, useMutation, useQuery } from "urql";
+import { useMutation, useQuery } from "urql";
 import { AdminTabs } from "@/components/admin/admin-tabs";
+import { useRowAction } from "@/components/admin/use-row-action";
 import { AppShell } from "@/components/app-shell";
 import { QueryError } from "@/components/query-error";
 import type {
@@ -12,7 +13,7 @@ import type {
   PlantAdminEquipmentFieldsFragment,
   PlantAdminLinesQuery as PlantAdminLinesResult,
 } from "@/lib/graphql/generated/graphql";
-import { refusalOf } from "@/lib/graphql/mutation-outcome";
+import { refusalMessageOf } from "@/lib/graphql/mutation-outcome";
 import {
   CreateEquipmentMutation,
   CreateLineMutation,
@@ -29,15 +30,6 @@ const CRITICALITIES: Criticality[] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
 type Area = { id: string; label: string };
 
 type PlantLine = NonNullable<NonNullable<NonNullable<PlantAdminLinesResult["lines"]>["edges"]>[number]["node"]>;
-
-type Outcome = { data?: Record<string, unknown> | null; error?: CombinedError };
-
-/** Runs one mutation; returns the refusal in words, or null when it was applied. */
-async function attempt(action: () => Promise<Outcome>, field: string): Promise<string | null> {
-  const result = await action();
-  const payload = result.data?.[field] as { __typename?: string; code?: string; message?: string } | undefined;
-  return refusalOf(payload, result.error)?.message ?? null;
-}
 
 /** A number field's value, or undefined when left empty (the server then keeps or defaults it). */
 function numberOr(value: string): number | undefined {
@@ -85,7 +77,7 @@ function NewLine({ areas, onCreated }: { areas: Area[]; onCreated: () => void })
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    const refusal = await attempt(
+    const refusal = await refusalMessageOf(
       () =>
         create({
           input: {
@@ -183,21 +175,11 @@ function LineRow({
   onChanged: () => void;
 }) {
   const [editing, setEditing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [form, setForm] = useState({ name: "", areaId: "", microStop: "", oeeTarget: "" });
   const [, update] = useMutation(UpdateLineMutation);
   const [, deactivate] = useMutation(DeactivateLineMutation);
   const id = line.id!;
-  const run = async (action: () => Promise<Outcome>, field: string, after?: () => void) => {
-    setBusy(true);
-    setError(null);
-    const refusal = await attempt(action, field);
-    setBusy(false);
-    if (refusal) setError(refusal);
-    else after?.();
-    onChanged();
-  };
+  const { busy, error, run } = useRowAction(onChanged);
   return (
     <tr data-testid="plant-line" data-code={line.code} aria-selected={selected}>
       <td>
@@ -423,21 +405,11 @@ function EquipmentFields({
 
 function EquipmentRow({ item, onChanged }: { item: PlantAdminEquipmentFieldsFragment; onChanged: () => void }) {
   const [editing, setEditing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [form, setForm] = useState<EquipmentForm | null>(null);
   const [, update] = useMutation(UpdateEquipmentMutation);
   const [, deactivate] = useMutation(DeactivateEquipmentMutation);
   const id = item.id!;
-  const run = async (action: () => Promise<Outcome>, field: string, after?: () => void) => {
-    setBusy(true);
-    setError(null);
-    const refusal = await attempt(action, field);
-    setBusy(false);
-    if (refusal) setError(refusal);
-    else after?.();
-    onChanged();
-  };
+  const { busy, error, run } = useRowAction(onChanged);
   return (
     <tr data-testid="plant-equipment" data-code={item.code}>
       <td>
@@ -596,7 +568,7 @@ function LineEquipment({ line }: { line: PlantLine }) {
         onSubmit={async (event) => {
           event.preventDefault();
           setError(null);
-          const refusal = await attempt(
+          const refusal = await refusalMessageOf(
             () =>
               create({
                 input: {
