@@ -4,6 +4,7 @@
 import { useState } from "react";
 import { useQuery } from "urql";
 import { AppShell } from "@/components/app-shell";
+import { Pager } from "@/components/pager";
 import { PeopleFilter } from "@/components/people-filter";
 import { QueryError } from "@/components/query-error";
 import type { Role } from "@/lib/graphql/generated/graphql";
@@ -83,18 +84,7 @@ function Team() {
             </tbody>
           </table>
         </div>
-        <div className="row">
-          {after ? (
-            <button type="button" onClick={() => setAfter(null)}>
-              First page
-            </button>
-          ) : null}
-          {pageInfo?.hasNextPage ? (
-            <button type="button" onClick={() => setAfter(pageInfo.endCursor ?? null)}>
-              Next page
-            </button>
-          ) : null}
-        </div>
+        <Pager after={after} pageInfo={pageInfo} onPage={setAfter} />
       </section>
     </>
   );

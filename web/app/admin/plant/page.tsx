@@ -7,6 +7,7 @@ import { useMutation, useQuery } from "urql";
 import { AdminTabs } from "@/components/admin/admin-tabs";
 import { useRowAction } from "@/components/admin/use-row-action";
 import { AppShell } from "@/components/app-shell";
+import { Pager } from "@/components/pager";
 import { QueryError } from "@/components/query-error";
 import type {
   Criticality,
@@ -658,18 +659,7 @@ function LinesAndEquipment() {
             </tbody>
           </table>
         </div>
-        <div className="row">
-          {after ? (
-            <button type="button" onClick={() => setAfter(null)}>
-              First page
-            </button>
-          ) : null}
-          {pageInfo?.hasNextPage ? (
-            <button type="button" onClick={() => setAfter(pageInfo.endCursor ?? null)}>
-              Next page
-            </button>
-          ) : null}
-        </div>
+        <Pager after={after} pageInfo={pageInfo} onPage={setAfter} />
       </section>
       {selected ? <LineEquipment key={selected.id} line={selected} /> : null}
       <NewLine areas={areas} onCreated={again} />

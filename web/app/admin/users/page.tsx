@@ -6,6 +6,7 @@ import { type CombinedError, useMutation, useQuery } from "urql";
 import { AdminTabs } from "@/components/admin/admin-tabs";
 import { OneTimeSecret } from "@/components/admin/one-time-secret";
 import { AppShell } from "@/components/app-shell";
+import { Pager } from "@/components/pager";
 import { PeopleFilter } from "@/components/people-filter";
 import { QueryError } from "@/components/query-error";
 import {
@@ -353,18 +354,7 @@ function UsersAndRoles() {
             </tbody>
           </table>
         </div>
-        <div className="row">
-          {after ? (
-            <button type="button" onClick={() => setAfter(null)}>
-              First page
-            </button>
-          ) : null}
-          {pageInfo?.hasNextPage ? (
-            <button type="button" onClick={() => setAfter(pageInfo.endCursor ?? null)}>
-              Next page
-            </button>
-          ) : null}
-        </div>
+        <Pager after={after} pageInfo={pageInfo} onPage={setAfter} />
       </section>
     </>
   );
