@@ -217,8 +217,8 @@ async function main(): Promise<void> {
   }
 
   supervisor = superviseServices(floorServices, {
+    secrets: await localSecrets(dataRoot),
     sharedEnv: {
-      ...(await localSecrets(dataRoot)),
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       ...nestedPnpmEnv,

@@ -12,7 +12,9 @@ export const OPERATION_LIMIT_MESSAGE =
 export function operationLimitProtection(limits: OperationLimits, options: { production: boolean }) {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: false, exposeLimits: true },
-    maxAliases: { n: limits.maxAliases, exposeLimits: true },
+    // Armor lets `__typename` aliases through uncounted; 500 of them are 500 resolver runs all the
+    // same, answered to anyone, so every alias counts.
+    maxAliases: { n: limits.maxAliases, allowList: [], exposeLimits: true },
     // Armor's Apollo token plugin throws from parsingDidStart, which Apollo answers with a 500 (and
     // it turns every syntax error into one); the gateway counts tokens itself (tokenLimitMessage).
     maxTokens: { enabled: false },

@@ -51,6 +51,19 @@ export function loadConfigOrExit<Shape extends z.ZodRawShape>(
   }
 }
 
+/** loadConfigOrExit for configuration that loads asynchronously (keys): a ConfigError exits 78 the same way. */
+export async function loadOrExit<T>(serviceName: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${serviceName}: ${error.message}\nSee .env.example for every variable.\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
 /** Reusable field schemas, so every service spells the shared variables the same way. */
 export const env = {
   databaseUrl: () =>

@@ -2,6 +2,7 @@
 // the resolved DATABASE_URL and REDIS_URL, is restarted with capped backoff if it crashes, and is stopped on shutdown.
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { type LocalSecrets, type SecretName, serviceEnvironment } from "./local-secrets.ts";
 
 export interface ServiceDefinition {
   /** Short name used in start.ts's own log lines. */
@@ -12,6 +13,8 @@ export interface ServiceDefinition {
   cwd: string;
   /** Extra variables for this service; DATABASE_URL and REDIS_URL are added by the supervisor. */
   env?: Readonly<Record<string, string>>;
+  /** The secrets this service uses; it is handed these and no other (local-secrets.ts). */
+  secrets?: readonly SecretName[];
 }
 
 /** The repository root: services run from it, and `.data/` lives in it. */
@@ -43,6 +46,7 @@ export const floorServices: readonly ServiceDefinition[] = [
     command: process.execPath,
     args: ["--import", "tsx", "subgraphs/production/src/server.ts"],
     cwd: repoRoot,
+    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS"],
   },
   {
     // Andon calls from tablets and the bridge's fault streams, escalation timers, notifications.
@@ -50,6 +54,7 @@ export const floorServices: readonly ServiceDefinition[] = [
     command: process.execPath,
     args: ["--import", "tsx", "subgraphs/andon/src/server.ts"],
     cwd: repoRoot,
+    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS"],
   },
   {
     // The one public endpoint, over schema/supergraph.graphql (`pnpm compose`).
@@ -57,6 +62,8 @@ export const floorServices: readonly ServiceDefinition[] = [
     command: process.execPath,
     args: ["--import", "tsx", "gateway/src/server.ts"],
     cwd: repoRoot,
+    // The only holder of the private signing keys.
+    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_SIGNING_KEYS"],
   },
   {
     // The tablet and desktop app on http://127.0.0.1:3000 (WEB_PORT); built on its first start.
@@ -68,8 +75,10 @@ export const floorServices: readonly ServiceDefinition[] = [
 ];
 
 export interface SupervisorOptions {
-  /** Variables every service gets on top of the parent's environment (DATABASE_URL, REDIS_URL, ...). */
+  /** Variables every service gets on top of the parent's environment (DATABASE_URL, REDIS_URL, ...); no secrets. */
   sharedEnv: Readonly<Record<string, string>>;
+  /** What each service's `secrets` are taken from. */
+  secrets?: LocalSecrets;
   /** First restart delay after a crash; doubles per consecutive crash. */
   restartInitialDelayMs: number;
   /** Cap of the restart delay. */
@@ -128,7 +137,13 @@ export function superviseServices(definitions: readonly ServiceDefinition[], opt
 
     const child = spawn(definition.command, [...definition.args], {
       cwd: definition.cwd,
-      env: { ...process.env, ...definition.env, ...options.sharedEnv },
+      env: serviceEnvironment(
+        process.env,
+        options.secrets,
+        definition.secrets ?? [],
+        definition.env ?? {},
+        options.sharedEnv,
+      ),
       // Services log JSON lines of their own: pass them through untouched.
       stdio: ["ignore", "inherit", "inherit"],
       // Its own process group, so stop() reaches the grandchildren too (pnpm -> tsx -> node), and a

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
-import { generateSigningKey } from "@ms5/kit/auth";
+import { createSigningKeyRing, generateSigningKey } from "@ms5/kit/auth";
 import { freePort } from "@ms5/kit/testing";
 import { emulatedPlantFromDatabase, type RunningLogixEmulator, startLogixEmulator } from "@ms5/plc-bridge/emulator";
 
@@ -159,11 +159,16 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       for (const equipment of plc.equipment) emulatorByPrefix.set(equipment.tagPrefix, emulators[index]!);
     });
 
-    const secrets = {
-      SUBGRAPH_GATEWAY_SECRET: randomBytes(48).toString("base64url"),
-      AUTH_SIGNING_KEYS: JSON.stringify([await generateSigningKey()]),
+    // Each process gets only the secrets it uses, as `pnpm start` hands them out: the private
+    // signing key to the gateway alone, its public half to the subgraphs, nothing to the bridge.
+    const signingKeys = [await generateSigningKey()];
+    const gatewaySecret = randomBytes(48).toString("base64url");
+    const subgraphSecrets = {
+      SUBGRAPH_GATEWAY_SECRET: gatewaySecret,
+      AUTH_VERIFICATION_KEYS: JSON.stringify((await createSigningKeyRing(signingKeys)).jwks()),
     };
-    const common = { DATABASE_URL: db.url, REDIS_URL: redisUrl, DATABASE_POOL_MAX: "4", ...secrets };
+    const gatewaySecrets = { SUBGRAPH_GATEWAY_SECRET: gatewaySecret, AUTH_SIGNING_KEYS: JSON.stringify(signingKeys) };
+    const common = { DATABASE_URL: db.url, REDIS_URL: redisUrl, DATABASE_POOL_MAX: "4" };
 
     const bridgeOps = await freePort();
     spawnChild("plc-bridge", process.execPath, ["--import", "tsx", "plc-bridge/src/server.ts"], {
@@ -179,6 +184,7 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       ["--import", "tsx", "subgraphs/production/src/server.ts"],
       {
         ...common,
+        ...subgraphSecrets,
         // Production mode: no SDL file rewritten in the working tree, internal errors hidden.
         NODE_ENV: "production",
         PRODUCTION_SUBGRAPH_PORT: String(productionPort),
@@ -198,6 +204,7 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
     if (withAndon) {
       const andon = spawnChild("andon", process.execPath, ["--import", "tsx", "subgraphs/andon/src/server.ts"], {
         ...common,
+        ...subgraphSecrets,
         NODE_ENV: "production",
         ANDON_SUBGRAPH_PORT: String(andonPort),
         ANDON_PHOTO_DIR: path.join(tempDir, "andon-photos"),
@@ -208,6 +215,7 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
     const gatewayPort = await freePort();
     const gateway = spawnChild("gateway", process.execPath, ["--import", "tsx", "gateway/src/server.ts"], {
       ...common,
+      ...gatewaySecrets,
       NODE_ENV: "production",
       GATEWAY_PORT: String(gatewayPort),
       // Users' sessions may run only the app's persisted documents: the app must work this way.

@@ -134,6 +134,30 @@ describe("signing keys", () => {
     await refusal(verifyAccessToken(subgraphKeys, stranger), "UNAUTHENTICATED", "unknown-kid");
   });
 
+  it("verifies the gateway's tokens with the public keys of AUTH_VERIFICATION_KEYS", async () => {
+    const gatewayKeys = await createSigningKeyRing([await generateSigningKey(), await generateSigningKey("ES256")]);
+    const subgraphKeys = await loadVerificationKeys({
+      env: { AUTH_VERIFICATION_KEYS: JSON.stringify(gatewayKeys.jwks()) },
+    });
+    const { token } = await issueAccessToken(gatewayKeys, subject);
+    await expect(verifyAccessToken(subgraphKeys, token)).resolves.toMatchObject(subject);
+    const strangerKeys = await createSigningKeyRing([await generateSigningKey()]);
+    const { token: stranger } = await issueAccessToken(strangerKeys, subject);
+    await refusal(verifyAccessToken(subgraphKeys, stranger), "UNAUTHENTICATED", "unknown-kid");
+  });
+
+  it("refuses to give a service that only verifies the private signing keys", async () => {
+    const privateKeys = JSON.stringify([await generateSigningKey()]);
+    for (const env of [{ AUTH_SIGNING_KEYS: privateKeys }, { AUTH_VERIFICATION_KEYS: privateKeys }]) {
+      const error = await loadVerificationKeys({ env }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems[0]!.message).toMatch(/private/);
+    }
+  });
+
   it("must be configured for a service that only verifies", async () => {
     const error = await loadVerificationKeys({ env: {} }).then(
       () => null,

@@ -156,6 +156,7 @@ export async function generateSigningKey(alg: SigningAlgorithm = "EdDSA"): Promi
 
 const signingKeysEnvironment = {
   AUTH_SIGNING_KEYS: z.string().optional(),
+  AUTH_VERIFICATION_KEYS: z.string().optional(),
   AUTH_JWKS_URL: z.string().url("must be an http(s):// URL of a JWKS").optional(),
   NODE_ENV: envField.nodeEnv(),
 };
@@ -221,8 +222,44 @@ export function remoteVerificationKeys(url: string | URL): VerificationKeys {
 }
 
 /**
- * A service's keys for verifying access tokens: the gateway's JWKS at AUTH_JWKS_URL, or else the
- * same AUTH_SIGNING_KEYS the gateway signs with. One of them is required (ConfigError).
+ * Verification keys from public JWKs only (a JWKS document or an array of keys). A private member
+ * (`d`) is refused: a service that only verifies must never hold what signs.
+ */
+export async function createVerificationKeySet(
+  publicJwks: readonly JWK[] | { keys: readonly JWK[] },
+): Promise<VerificationKeys> {
+  const list = Array.isArray(publicJwks) ? publicJwks : (publicJwks as { keys: readonly JWK[] }).keys;
+  if (!Array.isArray(list) || list.length === 0) throw new Error("at least one public key is needed");
+  const byKid = new Map<string, { alg: SigningAlgorithm; key: CryptoKey }>();
+  for (const [index, jwk] of list.entries()) {
+    if (typeof jwk !== "object" || jwk === null) throw new Error(`key ${index + 1}: must be a JWK object`);
+    if ("d" in jwk) throw new Error(`key ${index + 1}: is a private key; give this service public keys only`);
+    const alg = inferAlgorithm(jwk);
+    const kid = jwk.kid ?? (await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }));
+    if (byKid.has(kid)) throw new Error(`kid ${kid} is listed twice`);
+    byKid.set(kid, { alg, key: (await importJWK(publicPartOf(jwk, kid, alg), alg)) as CryptoKey });
+  }
+  return {
+    async publicKeyFor({ kid, alg }) {
+      const entry = byKid.get(kid);
+      if (!entry) return undefined;
+      if (!algorithmsMatch(alg, entry.alg)) {
+        throw new AuthError(
+          "UNAUTHENTICATED",
+          "disallowed-algorithm",
+          "The sign-in token is not valid. Sign in again.",
+        );
+      }
+      return entry.key;
+    },
+  };
+}
+
+/**
+ * A service's keys for verifying access tokens: the gateway's JWKS at AUTH_JWKS_URL, or the public
+ * keys in AUTH_VERIFICATION_KEYS (the JWKS document or its keys array). One of them is required.
+ * AUTH_SIGNING_KEYS is refused here: only the gateway holds private keys, so a subgraph taken over
+ * cannot mint tokens (ConfigError for each case).
  */
 export async function loadVerificationKeys({
   env = process.env,
@@ -230,12 +267,30 @@ export async function loadVerificationKeys({
   env?: NodeJS.ProcessEnv;
 } = {}): Promise<VerificationKeys> {
   const config = parseConfig(signingKeysEnvironment, env);
+  if (config.AUTH_SIGNING_KEYS) {
+    throw new ConfigError([
+      {
+        variable: "AUTH_SIGNING_KEYS",
+        message:
+          "holds private signing keys, which only the gateway may hold; give this service AUTH_VERIFICATION_KEYS (the public keys) or AUTH_JWKS_URL",
+      },
+    ]);
+  }
   if (config.AUTH_JWKS_URL) return remoteVerificationKeys(config.AUTH_JWKS_URL);
-  if (config.AUTH_SIGNING_KEYS) return ringFromVariable(config.AUTH_SIGNING_KEYS);
+  if (config.AUTH_VERIFICATION_KEYS) {
+    try {
+      return await createVerificationKeySet(JSON.parse(config.AUTH_VERIFICATION_KEYS) as JWK[]);
+    } catch (error) {
+      const message =
+        error instanceof SyntaxError ? "is not JSON (expected a JWKS or an array of public JWKs)" : String(error);
+      throw new ConfigError([{ variable: "AUTH_VERIFICATION_KEYS", message: message.replace(/^Error: /, "") }]);
+    }
+  }
   throw new ConfigError([
     {
       variable: "AUTH_JWKS_URL",
-      message: "is required to verify access tokens: the gateway's JWKS URL (or set AUTH_SIGNING_KEYS)",
+      message:
+        "is required to verify access tokens: the gateway's JWKS URL (or set AUTH_VERIFICATION_KEYS to its public keys)",
     },
   ]);
 }

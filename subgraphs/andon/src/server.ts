@@ -3,7 +3,7 @@
 import { hostname } from "node:os";
 import path from "node:path";
 import { createPrismaClient, databaseUrlFromEnv } from "@ms5/db";
-import { createLogger, createRedisClient, env, loadConfigOrExit } from "@ms5/kit";
+import { createLogger, createRedisClient, env, loadConfigOrExit, loadOrExit } from "@ms5/kit";
 import { loadVerificationKeys } from "@ms5/kit/auth";
 import { loadSubgraphEnvironment, subgraphServerOptionsOf } from "@ms5/kit/subgraph";
 import { z } from "zod";
@@ -28,6 +28,8 @@ const config = loadConfigOrExit(
   },
   process.env,
 );
+// Checked before connecting to anything: a service given the wrong keys stops at once.
+const verificationKeys = await loadOrExit("andon subgraph", () => loadVerificationKeys());
 const logger = createLogger({ service: "andon", level: environment.logLevel });
 const prisma = createPrismaClient({ databaseUrl: databaseUrlFromEnv() });
 const redis = createRedisClient({ url: config.REDIS_URL, logger });
@@ -46,7 +48,7 @@ const subgraph = await createAndonSubgraph({
   prisma,
   redis,
   logger,
-  verificationKeys: await loadVerificationKeys(),
+  verificationKeys,
   // The committed file composition reads; rewritten only when the schema changed.
   sdlPath: environment.nodeEnv === "production" ? undefined : ANDON_SDL_PATH,
   instanceId: `andon-${hostname()}-${process.pid}`,
