@@ -12,7 +12,7 @@ describe("the gateway's environment", () => {
       host: "127.0.0.1",
       supergraphPath: "schema/supergraph.graphql",
       bodyLimitBytes: 262144,
-      nodeEnv: "development",
+      nodeEnv: "production",
       subgraphUrls: {},
       trustedDocuments: "allow",
       trustedDocumentsPath: "web/lib/graphql/generated/persisted-documents.json",

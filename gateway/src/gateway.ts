@@ -18,6 +18,7 @@ import {
   createOpsEndpoints,
   databaseAndRedisChecks,
   type HealthCheck,
+  isProductionEnvironment,
   type Logger,
   type RedisClient,
   withCorrelationId,
@@ -107,7 +108,7 @@ export interface GatewayConfig {
   logger: Logger;
   /**
    * Hide internal error messages and stack traces, refuse introspection, no field suggestions.
-   * @default process.env.NODE_ENV === "production"
+   * @default isProductionEnvironment(process.env.NODE_ENV): true unless NODE_ENV is development or test
    */
   production?: boolean;
   /** Overrides of GATEWAY_DEFAULTS. */
@@ -269,7 +270,7 @@ class GraphQLRefusal extends Error {
 
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const settings = gatewaySettingsOf(config.settings);
-  const production = config.production ?? process.env.NODE_ENV === "production";
+  const production = config.production ?? isProductionEnvironment(process.env.NODE_ENV);
   const logger = config.logger;
   const registry = config.metricsRegistry ?? createMetricsRegistry("gateway");
 

@@ -84,6 +84,11 @@ export interface HostilePlant {
 }
 
 export interface HostilePlantOptions {
+  /**
+   * Every server production-safe, as a deployment runs (and as an unset NODE_ENV now means).
+   * @default true
+   */
+  production?: boolean;
   /** Overrides passed to createGateway (settings, production, auth...). */
   gateway?: Partial<Pick<GatewayConfig, "settings" | "production" | "auth" | "trustedDocuments">>;
   /** Runs the andon escalation timer loop (off: escalations fire only when a test asks). */
@@ -118,6 +123,7 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
       verificationKeys: keys,
       gatewaySecret: HOSTILE_GATEWAY_SECRET,
       port: 0,
+      production: options.production ?? true,
       telemetry: { consumerName: "hostile-production", keyPrefix, settings: { blockMs: 200 } },
       liveEvents: { keyPrefix },
     });
@@ -129,6 +135,7 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
       verificationKeys: keys,
       gatewaySecret: HOSTILE_GATEWAY_SECRET,
       port: 0,
+      production: options.production ?? true,
       keyPrefix,
       instanceId: "hostile-andon",
       photoDirectory,
@@ -149,6 +156,7 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
       prisma: db.prisma,
       redis,
       logger,
+      production: options.production ?? true,
       ...options.gateway,
       auth: { keyPrefix, ...options.gateway?.auth },
       attachSubscriptions: (httpServer) =>

@@ -1,4 +1,7 @@
 // Attacks on what one operation may ask for: aliases, unpaged lists, slow subgraphs.
+import { parseGatewayEnvironment } from "@ms5/gateway";
+import { isProductionEnvironment } from "@ms5/kit";
+import { parseSubgraphEnvironment } from "@ms5/kit/subgraph";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { codesOf, type HostilePlant, openHostilePlant } from "./hostile-plant.ts";
 
@@ -17,5 +20,24 @@ describe("attacks on an operation's size", () => {
     const answer = await plant.graphql(`{ ${aliases} }`);
     expect(codesOf(answer)).toContain("QUERY_TOO_COMPLEX");
     expect(answer.body.data ?? null).toBeNull();
+  });
+
+  it("cannot introspect the schema of a floor started without NODE_ENV: production-safe is the default", async () => {
+    const secret = "s".repeat(48);
+    expect(parseGatewayEnvironment({ SUBGRAPH_GATEWAY_SECRET: secret }).nodeEnv).toBe("production");
+    expect(parseSubgraphEnvironment("andon", { SUBGRAPH_GATEWAY_SECRET: secret }).nodeEnv).toBe("production");
+    expect(isProductionEnvironment(undefined)).toBe(true);
+    const answer = await plant.graphql("{ __schema { types { name } } }", { token: await plant.tokenOf("admin") });
+    expect(codesOf(answer)).toEqual(["BAD_USER_INPUT"]);
+    expect(answer.body.data ?? null).toBeNull();
+  });
+
+  it("gets no stack trace or internal detail back from a request that fails inside a subgraph", async () => {
+    // A malformed id makes the subgraph's database reject the query: an unexpected error.
+    const answer = await plant.graphql('{ line(id: "not-a-uuid") { id name } }', {
+      token: await plant.tokenOf("operator"),
+    });
+    const text = JSON.stringify(answer.body);
+    expect(text).not.toMatch(/stacktrace|at .*\.ts:\d+|prisma|invalid input syntax/i);
   });
 });

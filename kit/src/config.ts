@@ -51,6 +51,15 @@ export function loadConfigOrExit<Shape extends z.ZodRawShape>(
   }
 }
 
+/**
+ * Whether a service runs production-safe: no introspection, no stack traces or internal detail in
+ * answers, no ephemeral signing key. Development behaviour is opt-in (NODE_ENV=development, or test
+ * under the test runner); anything else, unset included, is production.
+ */
+export function isProductionEnvironment(nodeEnv: string | undefined): boolean {
+  return nodeEnv !== "development" && nodeEnv !== "test";
+}
+
 /** loadConfigOrExit for configuration that loads asynchronously (keys): a ConfigError exits 78 the same way. */
 export async function loadOrExit<T>(serviceName: string, load: () => Promise<T>): Promise<T> {
   try {
@@ -78,7 +87,8 @@ export const env = {
       .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// URL"),
   port: (defaultPort: number) => z.coerce.number().int().min(0).max(65535).default(defaultPort),
   logLevel: () => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  nodeEnv: () => z.enum(["development", "test", "production"]).default("development"),
+  /** Unset means production: development behaviour is opt-in (isProductionEnvironment). */
+  nodeEnv: () => z.enum(["development", "test", "production"]).default("production"),
   /** A duration in milliseconds, given as a whole number. */
   millis: (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs),
   /** A size in bytes, given as a whole number. */

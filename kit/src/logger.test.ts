@@ -31,6 +31,35 @@ describe("structured logging", () => {
     expect(lines[1]).not.toHaveProperty("correlationId");
   });
 
+  it("never writes a new password, a refresh token, a secret or an Authorization header, however deep", () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: "gateway", destination });
+    logger.info(
+      {
+        body: { login: "admin", newPassword: "n3w-Secret-pass", refreshToken: "rt-abc-123" },
+        config: { secret: "gateway-secret-xyz" },
+        req: {
+          headers: { authorization: "Bearer eyJ.hdr", "x-api-key": "ms5_live_key", cookie: "ms5_refresh=rt-cookie" },
+        },
+        temporaryPassword: "tmp-pass-777",
+      },
+      "change password",
+    );
+    const line = JSON.stringify(lines[0]);
+    for (const secret of [
+      "n3w-Secret-pass",
+      "rt-abc-123",
+      "gateway-secret-xyz",
+      "eyJ.hdr",
+      "ms5_live_key",
+      "rt-cookie",
+      "tmp-pass-777",
+    ]) {
+      expect(line).not.toContain(secret);
+    }
+    expect(line).toContain('"login":"admin"');
+  });
+
   it("never writes passwords, PINs or tokens", () => {
     const { lines, destination } = capture();
     const logger = createLogger({ service: "gateway", destination });

@@ -11,6 +11,40 @@ const correlationStore = new AsyncLocalStorage<{ correlationId: string }>();
 /** The header a client or an upstream service uses to pass its correlation id along. */
 export const CORRELATION_HEADER = "x-correlation-id";
 
+/**
+ * Names whose values are never written, whatever object they sit in: credentials people type
+ * (passwords, PINs, their replacements and one-time temporary ones), tokens of every kind, keys and
+ * secrets, and the headers that carry them.
+ */
+export const REDACTED_KEYS: readonly string[] = [
+  "password",
+  "newPassword",
+  "currentPassword",
+  "temporaryPassword",
+  "pin",
+  "newPin",
+  "currentPin",
+  "temporaryPin",
+  "token",
+  "accessToken",
+  "refreshToken",
+  "apiKey",
+  "secret",
+  "gatewaySecret",
+  "privateKey",
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "x-api-key",
+];
+
+/** Each key at the top of a line's object and up to three levels down (req.headers.authorization). */
+const REDACTED_PATHS = REDACTED_KEYS.flatMap((key) => {
+  const leaf = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
+  const join = (prefix: string) => (leaf.startsWith("[") ? `${prefix}${leaf}` : `${prefix}.${leaf}`);
+  return [leaf, join("*"), join("*.*"), join("*.*.*")];
+});
+
 export interface CreateLoggerOptions {
   service: string;
   level?: LoggerOptions["level"];
@@ -28,10 +62,7 @@ export function createLogger({ service, level = "info", destination }: CreateLog
       const context = correlationStore.getStore();
       return context ? { correlationId: context.correlationId } : {};
     },
-    redact: {
-      paths: ["password", "pin", "*.password", "*.pin", "token", "*.token", "authorization", "*.authorization"],
-      censor: "[redacted]",
-    },
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -18,6 +18,7 @@ import type { RequestIdentity } from "../auth/request-identity.ts";
 import { identifyRequest } from "../auth/request-identity.ts";
 import type { VerificationKeys } from "../auth/signing-keys.ts";
 import { VerifiedAccessTokens } from "../auth/verified-access-tokens.ts";
+import { isProductionEnvironment } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import {
   createMetricsRegistry,
@@ -58,7 +59,7 @@ export interface StartSubgraphServerOptions {
   settings?: Partial<SubgraphServerSettings>;
   /**
    * Hide internal error messages and stack traces, and refuse introspection.
-   * @default process.env.NODE_ENV === "production"
+   * @default isProductionEnvironment(process.env.NODE_ENV): true unless NODE_ENV is development or test
    */
   production?: boolean;
   /** Issuer/audience/clock overrides for verifying access tokens (tests). */
@@ -90,7 +91,7 @@ function secretsOf(gatewaySecret: string | readonly string[]): readonly string[]
 
 export async function startSubgraphServer(options: StartSubgraphServerOptions): Promise<SubgraphServer> {
   const settings: SubgraphServerSettings = { ...SUBGRAPH_SERVER_DEFAULTS, ...options.settings };
-  const production = options.production ?? process.env.NODE_ENV === "production";
+  const production = options.production ?? isProductionEnvironment(process.env.NODE_ENV);
   const gatewaySecrets = secretsOf(options.gatewaySecret);
   const logger = options.logger;
   const registry = options.metricsRegistry ?? createMetricsRegistry(options.name);
