@@ -9,7 +9,13 @@ import type { ErrorCode } from "@ms5/schema";
 import { AuthError } from "../auth/auth-error.ts";
 import type { RequestIdentity } from "../auth/request-identity.ts";
 import { CORRELATION_HEADER, type Logger, withCorrelationId } from "../logger.ts";
-import { GATEWAY_SIGNATURE_HEADER, GATEWAY_TIMESTAMP_HEADER, gatewaySignatureRefusal } from "./gateway-signature.ts";
+import {
+  GATEWAY_NONCE_HEADER,
+  GATEWAY_SIGNATURE_HEADER,
+  GATEWAY_TIMESTAMP_HEADER,
+  GatewayNonceLedger,
+  gatewaySignatureRefusal,
+} from "./gateway-signature.ts";
 import { correlationIdFrom, type SubgraphContext } from "./subgraph-context.ts";
 import type { SubgraphServerSettings } from "./subgraph-defaults.ts";
 import type { SubgraphMetrics } from "./subgraph-metrics.ts";
@@ -91,6 +97,7 @@ export async function writeHttpGraphQLResponse(res: ServerResponse, response: HT
 
 export function createGraphQLHttpEndpoint(options: GraphQLHttpEndpointOptions) {
   const { apollo, settings, metrics, logger } = options;
+  const nonces = new GatewayNonceLedger();
 
   async function admit(req: IncomingMessage): Promise<{ body: unknown; identity: RequestIdentity }> {
     if (req.method !== "POST") {
@@ -111,8 +118,10 @@ export function createGraphQLHttpEndpoint(options: GraphQLHttpEndpointOptions) {
       body: raw,
       authorization,
       timestamp,
+      nonce: header(req, GATEWAY_NONCE_HEADER),
       signature,
       toleranceSeconds: settings.gatewaySignatureToleranceSeconds,
+      nonces,
     });
     if (refusal) throw new Refusal(401, "UNAUTHENTICATED", refusal, "Subgraphs answer only the gateway.");
 

@@ -12,9 +12,11 @@ import type { RequestIdentity } from "../auth/request-identity.ts";
 import { CORRELATION_HEADER, type Logger } from "../logger.ts";
 import { logUnexpectedErrors, toClientError } from "./api-errors.ts";
 import {
+  GATEWAY_NONCE_HEADER,
   GATEWAY_SIGNATURE_HEADER,
   GATEWAY_TIMESTAMP_HEADER,
   GATEWAY_WEBSOCKET_INIT_BODY,
+  GatewayNonceLedger,
   gatewaySignatureRefusal,
 } from "./gateway-signature.ts";
 import { correlationIdFrom, type SubgraphContext } from "./subgraph-context.ts";
@@ -72,6 +74,8 @@ export function startSubscriptionEndpoint(options: SubscriptionEndpointOptions) 
     ws.once("close", () => metrics.webSocketConnections.dec());
   });
 
+  const nonces = new GatewayNonceLedger();
+
   function refuse(socket: WebSocket, reason: string, message: string): false {
     metrics.refusedRequests.inc({ transport: "websocket", reason });
     logger.warn({ reason }, "refused a graphql-ws connection");
@@ -92,8 +96,10 @@ export function startSubscriptionEndpoint(options: SubscriptionEndpointOptions) 
           body: GATEWAY_WEBSOCKET_INIT_BODY,
           authorization,
           timestamp: stringParam(params, GATEWAY_TIMESTAMP_HEADER),
+          nonce: stringParam(params, GATEWAY_NONCE_HEADER),
           signature: stringParam(params, GATEWAY_SIGNATURE_HEADER),
           toleranceSeconds: settings.gatewaySignatureToleranceSeconds,
+          nonces,
         });
         if (refusal) return refuse(ctx.extra.socket, refusal, "Subgraphs answer only the gateway.");
         let identity: RequestIdentity;
