@@ -38,6 +38,12 @@ export interface GatewaySettings {
   /** On close: how long in-flight requests get before their connections are cut. @default 10000 */
   shutdownGracePeriodMs: number;
   /**
+   * One call to a subgraph (a query plan's fetch) that has not answered in full by then fails with
+   * SERVICE_UNAVAILABLE, so a stuck subgraph cannot hold the gateway's requests until the client's
+   * own timeout. Below requestTimeoutMs. @default 15000
+   */
+  subgraphTimeoutMs: number;
+  /**
    * Trusted documents (trusted-documents.ts): `off`, `allow` (document ids resolved, any document
    * still runs) or `enforce` (a person's session runs only the web app's manifest documents;
    * service accounts may send any operation within the limits). `allow` by default so a gateway
@@ -64,6 +70,7 @@ export const GATEWAY_DEFAULTS: Readonly<GatewaySettings> = Object.freeze({
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   shutdownGracePeriodMs: 10_000,
+  subgraphTimeoutMs: 15_000,
   trustedDocuments: "allow",
   limits: OPERATION_LIMIT_DEFAULTS,
 });

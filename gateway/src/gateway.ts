@@ -287,6 +287,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         name,
         url: config.subgraphUrls?.[name] ?? url ?? "",
         gatewaySecret: config.gatewaySecret,
+        timeoutMs: settings.subgraphTimeoutMs,
       }),
     logger: logger.child({ component: "apollo-gateway" }),
   });

@@ -12,7 +12,7 @@ import { CORRELATION_HEADER } from "@ms5/kit";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
 import type { ErrorCode } from "@ms5/schema";
 import { GraphQLError } from "graphql";
-import { postToSubgraph, type SubgraphHttpResponse } from "./subgraph-http-client.ts";
+import { postToSubgraph, SubgraphConnectionError, type SubgraphHttpResponse } from "./subgraph-http-client.ts";
 
 /** What the gateway's per-request context carries for the subgraphs. */
 export interface GatewayRequestContext {
@@ -35,20 +35,37 @@ export interface SignedSubgraphRequest {
   timeoutMs?: number;
 }
 
+/** A query (or an entity fetch) reads only; a mutation's fetch must never be sent twice. */
+function isReadOnly(query: string | undefined): boolean {
+  return query !== undefined && /^\s*(\{|query\b)/.test(query);
+}
+
 /**
  * POSTs a GraphQL request to a subgraph as the gateway: serialised once, and signed over exactly
  * those bytes. Rejects when the subgraph cannot be reached; any answer, whatever its status, resolves.
+ * A read-only request whose connection was reset before any byte of the answer came back is sent
+ * once more (freshly signed: each signature is accepted once); a mutation never is.
  */
-export function postSignedToSubgraph(call: SignedSubgraphRequest): Promise<SubgraphHttpResponse> {
+export async function postSignedToSubgraph(call: SignedSubgraphRequest): Promise<SubgraphHttpResponse> {
   const { query, variables, operationName, extensions } = call.request;
   const body = JSON.stringify({ query, variables, operationName, extensions });
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    ...signGatewayRequest({ secret: call.gatewaySecret, body, authorization: call.authorization }),
+  const send = () => {
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      ...signGatewayRequest({ secret: call.gatewaySecret, body, authorization: call.authorization }),
+    };
+    if (call.authorization) headers.authorization = call.authorization;
+    if (call.correlationId) headers[CORRELATION_HEADER] = call.correlationId;
+    return postToSubgraph(call.url, headers, body, { timeoutMs: call.timeoutMs });
   };
-  if (call.authorization) headers.authorization = call.authorization;
-  if (call.correlationId) headers[CORRELATION_HEADER] = call.correlationId;
-  return postToSubgraph(call.url, headers, body, { timeoutMs: call.timeoutMs });
+  try {
+    return await send();
+  } catch (error) {
+    const retriable =
+      error instanceof SubgraphConnectionError && error.beforeAnswer && error.isConnectionReset && isReadOnly(query);
+    if (!retriable) throw error;
+    return send();
+  }
 }
 
 export interface SignedSubgraphDataSourceOptions {
@@ -56,6 +73,8 @@ export interface SignedSubgraphDataSourceOptions {
   url: string;
   /** SUBGRAPH_GATEWAY_SECRET. */
   gatewaySecret: string;
+  /** A subgraph answer slower than this fails the fetch with SERVICE_UNAVAILABLE. */
+  timeoutMs: number;
 }
 
 /**
@@ -96,6 +115,7 @@ export class SignedSubgraphDataSource implements GraphQLDataSource<GatewayReques
         request,
         authorization: forwarded.authorization,
         correlationId: forwarded.correlationId,
+        timeoutMs: this.options.timeoutMs,
       });
     } catch (error) {
       throw new GraphQLError(`The ${this.options.name} service cannot be reached; retry shortly.`, {

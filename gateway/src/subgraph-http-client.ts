@@ -5,20 +5,48 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
+/**
+ * How long a pooled connection to a subgraph may sit idle before the gateway closes it. Below the
+ * subgraphs' keep-alive timeout (SUBGRAPH_SERVER_DEFAULTS.keepAliveTimeoutMs, 65 s), so it is the
+ * gateway that closes an idle connection and never the subgraph at the moment the gateway reuses it
+ * (a request then dies with ECONNRESET).
+ */
+export const SUBGRAPH_IDLE_SOCKET_MS = 30_000;
+
+/** A connection failure before any byte of the answer arrived: the subgraph may not have seen the request. */
+export class SubgraphConnectionError extends Error {
+  override name = "SubgraphConnectionError";
+  constructor(
+    override readonly cause: Error,
+    /** True when the failure came before the first byte of the answer. */
+    readonly beforeAnswer: boolean,
+  ) {
+    super(cause.message);
+  }
+
+  /** A reset or closed socket, as an idle keep-alive connection closed by the peer gives. */
+  get isConnectionReset(): boolean {
+    const code = (this.cause as NodeJS.ErrnoException).code;
+    return code === "ECONNRESET" || code === "EPIPE" || this.cause.message === "socket hang up";
+  }
+}
+
 export interface SubgraphHttpResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
 }
 
+// `timeout` on the agent is set once per socket and closes sockets idle in the pool after it.
 const agents = {
-  http: new HttpAgent({ keepAlive: true, maxFreeSockets: 256 }),
-  https: new HttpsAgent({ keepAlive: true, maxFreeSockets: 256 }),
+  http: new HttpAgent({ keepAlive: true, maxFreeSockets: 256, timeout: SUBGRAPH_IDLE_SOCKET_MS }),
+  https: new HttpsAgent({ keepAlive: true, maxFreeSockets: 256, timeout: SUBGRAPH_IDLE_SOCKET_MS }),
 };
 
 /**
- * POSTs `body` to `url` and reads the whole answer. Rejects on a connection failure, and when
- * `timeoutMs` passes (or, without it, `signal` aborts) before the answer is complete.
+ * POSTs `body` to `url` and reads the whole answer. Rejects with SubgraphConnectionError on a
+ * connection failure, and when `timeoutMs` passes (or, without it, `signal` aborts) before the
+ * answer is complete.
  */
 export function postToSubgraph(
   url: string,
@@ -39,15 +67,17 @@ export function postToSubgraph(
         signal: options.timeoutMs === undefined ? options.signal : AbortSignal.timeout(options.timeoutMs),
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () =>
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
         );
-        res.on("error", reject);
+        res.on("error", (error) => reject(new SubgraphConnectionError(error, false)));
       },
     );
-    req.on("error", reject);
+    let answered = false;
+    req.on("error", (error) => reject(new SubgraphConnectionError(error, !answered)));
     req.end(body);
   });
 }

@@ -1,7 +1,9 @@
 // The app in a real browser against the real plant: emulated PLCs, bridge, production subgraph,
 // gateway and the production build of the web app. Operators, managers and the API's refusals, live
 // stops from a forced PLC fault, and operator actions taken offline applied exactly once.
+
 import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
@@ -317,6 +319,36 @@ describe("the floor app in a browser against the running plant", () => {
     ).toBe("PERSISTED_QUERY_NOT_FOUND");
     const after = await stack.db.prisma.downtimeEvent.findUniqueOrThrow({ where: { id: event.id } });
     expect(after).toEqual(before);
+  });
+
+  it("an attacker's endless chunked body to the app's GraphQL door is refused with 413 without being read whole", async () => {
+    const target = new URL(`${stack.webUrl}/api/graphql`);
+    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    let sent = 0;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        target,
+        { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
+      // The server may cut the connection once it has refused: that is the refusal too.
+      req.on("error", (error) => (sent > 0 ? undefined : reject(error)));
+      const pump = () => {
+        // 64 MiB at the most: far past the 256 KiB cap, so only a server that stops reading answers.
+        while (sent < 256 && !req.destroyed) {
+          sent++;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        if (!req.destroyed) req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+    expect(sent).toBeLessThan(256);
   });
 
   it("an operator cannot open the admin screens, and the API refuses creating a user when forced", async () => {

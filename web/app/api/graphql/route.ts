@@ -2,6 +2,7 @@
 // token, this forwards the JSON body and the answer. The gateway has no CORS; subscriptions go to
 // it directly over graphql-ws (WebSockets are not bound by CORS and carry the token in connection_init).
 import type { NextRequest } from "next/server";
+import { readCappedText } from "@/lib/server/capped-body";
 import { gatewayOrigin } from "@/lib/server/gateway-address";
 
 export const dynamic = "force-dynamic";
@@ -24,9 +25,8 @@ export async function POST(request: NextRequest) {
       { status: 415 },
     );
   }
-  if (Number(request.headers.get("content-length") ?? 0) > BODY_LIMIT_BYTES) return tooLarge();
-  const body = await request.text();
-  if (Buffer.byteLength(body) > BODY_LIMIT_BYTES) return tooLarge();
+  const body = await readCappedText(request, BODY_LIMIT_BYTES);
+  if (body === null) return tooLarge();
   const headers: Record<string, string> = { "content-type": contentType, accept: "application/json" };
   const authorization = request.headers.get("authorization");
   if (authorization) headers.authorization = authorization;
