@@ -58,7 +58,7 @@ export class DeadLetterNotFound extends Error {
 }
 
 async function readLetter(redis: RedisClient, deadLetterStream: string, letterId: string): Promise<DeadLetter> {
-  const [message] = await redis.xRange(deadLetterStream, letterId, letterId);
+  const [message] = (await redis.xRange(deadLetterStream, letterId, letterId)) ?? [];
   if (!message) throw new DeadLetterNotFound(deadLetterStream, letterId);
   return letterOf(message.id, message.message as Record<string, string>);
 }
