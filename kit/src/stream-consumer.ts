@@ -372,6 +372,11 @@ export class StreamConsumer {
   /** One XREADGROUP; undefined when it failed (logged unless stopping). */
   private async read(): Promise<ConsumedEntry[] | undefined> {
     const { group, consumer, logger } = this.options;
+    if (this.streams.length === 0) {
+      // No line yet: wait for a rescan to bring one.
+      await this.pause(this.settings.blockMs);
+      return [];
+    }
     let reply: Awaited<ReturnType<RedisClient["xReadGroup"]>>;
     try {
       reply = await this.blocking!.xReadGroup(
