@@ -312,7 +312,7 @@ describe("the production subgraph", () => {
 
     const response = await fetch(`${base}/health`);
     expect(response.status).toBe(200);
-    const report = await response.json();
+    const report = (await response.json()) as { status: string; warnings: string[] };
     expect(report.status).toBe("ok");
     expect(report.warnings).toEqual([expect.stringContaining("1 dead letter(s)")]);
     const metrics = await (await fetch(`${base}/metrics`)).text();
