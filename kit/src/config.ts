@@ -89,6 +89,24 @@ export const env = {
   logLevel: () => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Unset means production: development behaviour is opt-in (isProductionEnvironment). */
   nodeEnv: () => z.enum(["development", "test", "production"]).default("production"),
+  /**
+   * STREAM_KEY_PREFIX: the prefix of every stream key and channel (`ms5:{<line>}:telemetry`). The
+   * bridge and every subgraph read it through this one schema, so setting it never cuts one off.
+   */
+  streamKeyPrefix: () =>
+    z
+      .string()
+      .regex(/^[^\s{}]+$/, "must be non-empty, without spaces or braces (braces are Redis Cluster hash tags)")
+      .default("ms5:"),
+  /**
+   * INSTANCE_ID: names this instance of a service (its stream consumer, its leases), stable across
+   * its restarts. Unset: `<host>-<ordinal>` (claimInstanceId), so two instances on a host differ.
+   */
+  instanceId: () =>
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
+      .optional(),
   /** A duration in milliseconds, given as a whole number. */
   millis: (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs),
   /** A size in bytes, given as a whole number. */

@@ -44,6 +44,20 @@ describe("/health and /metrics", () => {
     });
   });
 
+  it("stays 200 and ok with a warning on a healthy check, listing the warning for the operator", async () => {
+    const { base } = await serve({
+      database: async () => ({ ok: true }),
+      streams: async () => ({ ok: true, warning: "3 dead letter(s) waiting", detail: { deadLetters: 3 } }),
+    });
+    const response = await fetch(`${base}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: "ok",
+      checks: { streams: { ok: true, warning: "3 dead letter(s) waiting" } },
+      warnings: ["streams: 3 dead letter(s) waiting"],
+    });
+  });
+
   it("serves Prometheus text with the service's own metrics and the process defaults", async () => {
     const { base, registry } = await serve({});
     new Counter({ name: "ms5_test_events_total", help: "Events seen", registers: [registry] }).inc(3);

@@ -4,14 +4,21 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { collectDefaultMetrics, Registry } from "prom-client";
 
-/** One dependency a service needs (database, Redis, a PLC): healthy or not, with detail. */
-export type HealthCheck = () => Promise<{ ok: boolean; detail?: unknown }>;
+/**
+ * One dependency a service needs (database, Redis, a PLC): healthy or not, with detail. A `warning`
+ * on a healthy check (dead letters waiting, entries lost upstream) is reported without failing the
+ * check: the service is up and working, and an operator should look.
+ */
+export type HealthCheck = () => Promise<{ ok: boolean; detail?: unknown; warning?: string }>;
 
 export interface HealthReport {
   service: string;
+  /** "degraded" (503) when a check failed; warnings alone leave it "ok" (200). */
   status: "ok" | "degraded";
   uptimeSeconds: number;
-  checks: Record<string, { ok: boolean; detail?: unknown; error?: string }>;
+  checks: Record<string, { ok: boolean; detail?: unknown; warning?: string; error?: string }>;
+  /** Every check's warning, prefixed with the check's name. */
+  warnings: string[];
 }
 
 /** A Prometheus registry with Node's process metrics and a `service` label on every series. */
@@ -46,6 +53,9 @@ export async function runHealthChecks(service: string, checks: Record<string, He
     status: Object.values(report).every((c) => c.ok) ? "ok" : "degraded",
     uptimeSeconds: Math.round(process.uptime()),
     checks: report,
+    warnings: Object.entries(report).flatMap(([name, c]) =>
+      "warning" in c && c.warning ? [`${name}: ${c.warning}`] : [],
+    ),
   };
 }
 

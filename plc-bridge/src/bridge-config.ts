@@ -21,7 +21,7 @@ export const bridgeEnvShape = {
   BRIDGE_COMMS_LOST_MS: env.millis(3_000),
   /** A Redis send slower than this counts as failed and the entries go to disk. */
   BRIDGE_REDIS_SEND_TIMEOUT_MS: env.millis(2_000),
-  STREAM_KEY_PREFIX: z.string().default("ms5:"),
+  STREAM_KEY_PREFIX: env.streamKeyPrefix(),
   /** Approximate MAXLEN per stream; see schema/PROTOCOL.md for the consumer outage it covers. */
   STREAM_MAXLEN: z.coerce.number().int().positive().default(1_000_000),
   LOG_LEVEL: env.logLevel(),

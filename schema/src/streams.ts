@@ -23,6 +23,21 @@ export function deadLetterStreamKey(consumerGroup: string, prefix = "ms5:"): str
 }
 
 /**
+ * The pub/sub channel announcing a committed change of the plant model (a line or equipment added,
+ * changed or deactivated): stream consumers follow new lines and drop cached settings at once
+ * instead of at their next periodic rescan. Messages are JSON PlantChange.
+ */
+export function plantChangedChannel(prefix = "ms5:"): string {
+  return `${prefix}plant-changed`;
+}
+
+export interface PlantChange {
+  entity: "line" | "equipment";
+  /** The row's id. */
+  id: string;
+}
+
+/**
  * Equipment states. COMMS_LOST means the bridge cannot read the PLC: the equipment's real state is
  * unknown, and it is never counted as downtime.
  */

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { composeServices } from "@apollo/composition";
 import { issueAccessToken } from "@ms5/kit/auth";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
+import { type InterruptibleTcpProxy, startInterruptibleTcpProxy } from "@ms5/kit/testing";
 import type { Role } from "@ms5/schema";
 import { parse } from "graphql";
 import { type Client, createClient } from "graphql-ws";
@@ -19,7 +20,6 @@ import {
   TEST_GATEWAY_SECRET,
 } from "../testing/index.ts";
 import { attachFederatedSubscriptions, type FederatedSubscriptions, type SubscriptionPayload } from "./index.ts";
-import { type InterruptibleTcpProxy, startInterruptibleTcpProxy } from "./testing/interruptible-tcp-proxy.ts";
 
 const LINE_CHANGED = "subscription LineChanged { lineChanged { id name openAndonCount } }";
 

@@ -1,2 +1,3 @@
 export * from "./free-port.ts";
+export * from "./interruptible-tcp-proxy.ts";
 export * from "./redis-key-prefix.ts";

@@ -5,7 +5,15 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@ms5/db";
-import type { Logger, RedisClient, StreamConsumer, StreamConsumerSettings } from "@ms5/kit";
+import {
+  createMetricsRegistry,
+  type Logger,
+  type RedisClient,
+  registerStreamConsumerMetrics,
+  type StreamConsumer,
+  type StreamConsumerSettings,
+  streamConsumerHealthCheck,
+} from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import { AlertEvaluator, type AlertEvaluatorSettings } from "./alerts/alert-evaluator.ts";
@@ -165,6 +173,9 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
     }
     if (schedulerLoop) scheduler.start();
     if (options.alerts !== false) alertEvaluator.start();
+    const metricsRegistry = createMetricsRegistry("andon");
+    const faultStreams = faultConsumer ? { redis: options.redis, consumer: faultConsumer } : null;
+    if (faultStreams) registerStreamConsumerMetrics(metricsRegistry, faultStreams);
     const server = await startSubgraphServer({
       name: "andon",
       schema,
@@ -174,6 +185,8 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
       logger: options.logger,
       verificationKeys: options.verificationKeys,
       gatewaySecret: options.gatewaySecret,
+      metricsRegistry,
+      ...(faultStreams ? { healthChecks: { streams: streamConsumerHealthCheck(faultStreams) } } : {}),
       ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.production === undefined ? {} : { production: options.production }),

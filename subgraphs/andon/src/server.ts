@@ -1,9 +1,16 @@
 // The andon subgraph process: wiring only (environment, logger, database, Redis, keys, SMTP, photo
 // storage, then createAndonSubgraph with its fault consumer and escalation scheduler, and shutdown).
-import { hostname } from "node:os";
 import path from "node:path";
 import { createPrismaClient, databaseUrlFromEnv } from "@ms5/db";
-import { createLogger, createRedisClient, env, loadConfigOrExit, loadOrExit } from "@ms5/kit";
+import {
+  claimInstanceId,
+  createLogger,
+  createRedisClient,
+  env,
+  loadConfigOrExit,
+  loadOrExit,
+  loadStreamEnvironment,
+} from "@ms5/kit";
 import { loadVerificationKeys } from "@ms5/kit/auth";
 import { loadSubgraphEnvironment, subgraphServerOptionsOf } from "@ms5/kit/subgraph";
 import { z } from "zod";
@@ -12,10 +19,10 @@ import { ANDON_SDL_PATH, createAndonSubgraph } from "./andon-subgraph.ts";
 import { createSmtpEmailSender } from "./notifications/index.ts";
 
 const environment = loadSubgraphEnvironment("andon");
+const streams = loadStreamEnvironment("andon subgraph");
 const config = loadConfigOrExit(
   "andon subgraph",
   {
-    REDIS_URL: env.redisUrl(),
     // Outside any web root: photos are only ever read back through the API's checks.
     ANDON_PHOTO_DIR: z.string().min(1).default(".data/andon-photos"),
     ANDON_PHOTO_MAX_BYTES: env.bytes(ANDON_DEFAULTS.maxPhotoBytes),
@@ -32,8 +39,15 @@ const config = loadConfigOrExit(
 const verificationKeys = await loadOrExit("andon subgraph", () => loadVerificationKeys());
 const logger = createLogger({ service: "andon", level: environment.logLevel });
 const prisma = createPrismaClient({ databaseUrl: databaseUrlFromEnv() });
-const redis = createRedisClient({ url: config.REDIS_URL, logger });
+const redis = createRedisClient({ url: streams.redisUrl, logger });
 await redis.connect();
+const instance = await claimInstanceId({
+  redis,
+  service: "andon",
+  keyPrefix: streams.keyPrefix,
+  configured: streams.instanceId,
+  logger,
+});
 const email = config.SMTP_HOST
   ? createSmtpEmailSender({
       host: config.SMTP_HOST,
@@ -51,7 +65,8 @@ const subgraph = await createAndonSubgraph({
   verificationKeys,
   // The committed file composition reads; rewritten only when the schema changed.
   sdlPath: environment.nodeEnv === "production" ? undefined : ANDON_SDL_PATH,
-  instanceId: `andon-${hostname()}-${process.pid}`,
+  instanceId: `andon-${instance.id}`,
+  keyPrefix: streams.keyPrefix,
   photoDirectory: path.resolve(config.ANDON_PHOTO_DIR),
   maxPhotoBytes: config.ANDON_PHOTO_MAX_BYTES,
   email,
@@ -61,6 +76,7 @@ const subgraph = await createAndonSubgraph({
 async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down");
   await subgraph.close();
+  await instance.release();
   email?.close();
   await prisma.$disconnect();
   redis.destroy();

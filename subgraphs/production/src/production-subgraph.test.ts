@@ -9,7 +9,7 @@ import { createSigningKeyRing, generateSigningKey, issueAccessToken, type Signin
 import { printSubgraphSdl } from "@ms5/kit/subgraph";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import type { Role } from "@ms5/schema";
-import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyTelemetryEntry } from "./line-state/apply-telemetry-entry.ts";
 import { parseTelemetryEntry } from "./line-state/telemetry-entry.ts";
@@ -289,6 +289,35 @@ describe("the production subgraph", () => {
     } finally {
       await db.prisma.downtimeEvent.update({ where: { id: stop.id }, data: { supersededAt: null } });
     }
+  });
+
+  it("stays healthy with a warning while a dead letter waits, and counts it in /metrics", async () => {
+    const base = subgraph.server.url.replace(/\/graphql$/, "");
+    const healthy = await (await fetch(`${base}/health`)).json();
+    expect(healthy).toMatchObject({ status: "ok", checks: { streams: { ok: true } }, warnings: [] });
+
+    await redis.xAdd(streamKey("bagging-1", "telemetry", keyPrefix), "*", {
+      v: STREAM_SCHEMA_VERSION,
+      type: "counts",
+      plc: "PLC-BAG1",
+      seq: "1",
+      equipment: "BAGGER-404",
+      line: "bagging-1",
+      ts: String(t0),
+      goodDelta: "1",
+      rejectDelta: "0",
+    });
+    const deadLetters = deadLetterStreamKey("production", keyPrefix);
+    for (let i = 0; i < 400 && (await redis.xLen(deadLetters)) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+
+    const response = await fetch(`${base}/health`);
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { status: string; warnings: string[] };
+    expect(report.status).toBe("ok");
+    expect(report.warnings).toEqual([expect.stringContaining("1 dead letter(s)")]);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('ms5_stream_dead_letters{group="production",service="production"} 1');
+    expect(metrics).toContain("ms5_stream_entries_trimmed_before_ack");
   });
 
   it("serves the reason tree from its roots", async () => {

@@ -3,11 +3,23 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@ms5/db";
-import type { Logger, RedisClient, StreamConsumer, StreamConsumerSettings } from "@ms5/kit";
+import {
+  createMetricsRegistry,
+  type Logger,
+  type RedisClient,
+  registerPlantChangeAnnouncer,
+  registerStreamConsumerMetrics,
+  type StreamConsumer,
+  type StreamConsumerSettings,
+  StreamSequenceAudit,
+  type StreamSequenceAuditSettings,
+  streamConsumerHealthCheck,
+  unregisterPlantChangeAnnouncer,
+} from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
-import { startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
+import { activeLineStreams, startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
 import {
   createLiveEventPublisher,
   LiveEventHub,
@@ -35,12 +47,16 @@ export interface ProductionSubgraphOptions {
   settings?: StartSubgraphServerOptions["settings"];
   /** Where to write the printed SDL at start; nothing is written when unset. */
   sdlPath?: string;
+  /** STREAM_KEY_PREFIX: of the streams and of the plant change channel. @default telemetry.keyPrefix, else "ms5:" */
+  keyPrefix?: string;
   telemetry?:
     | {
-        /** Unique per instance. @default `production-<pid>` */
+        /** Unique per instance, stable across its restarts (server.ts: `production-<instance id>`). @default `production-<pid>` */
         consumerName?: string;
         keyPrefix?: string;
         settings?: Partial<StreamConsumerSettings>;
+        /** The PLC sequence audit over every line's telemetry and faults streams; false for none. */
+        sequenceAudit?: Partial<StreamSequenceAuditSettings> | false;
         onChanges?: (changes: LineStateChange[]) => void;
       }
     | false;
@@ -49,7 +65,7 @@ export interface ProductionSubgraphOptions {
    * and serves subscribers from one shared subscriber connection.
    */
   liveEvents?: {
-    /** Prefix of the `<prefix>{<line id>}:live` channels. @default the telemetry keyPrefix, else "ms5:" */
+    /** Prefix of the `<prefix>{<line id>}:live` channels. @default the stream keyPrefix */
     keyPrefix?: string;
     settings?: Partial<LiveEventSettings>;
   };
@@ -59,6 +75,8 @@ export interface ProductionSubgraph {
   server: SubgraphServer;
   /** Null when started without the telemetry consumer. */
   telemetryConsumer: StreamConsumer | null;
+  /** Null when started without the telemetry consumer or with `sequenceAudit: false`. */
+  sequenceAudit: StreamSequenceAudit | null;
   /** Stops the consumer, then the server; Prisma and Redis stay open. */
   close(): Promise<void>;
 }
@@ -66,7 +84,8 @@ export interface ProductionSubgraph {
 /** Starts the telemetry consumer (unless told not to) and the subgraph server. */
 export async function createProductionSubgraph(options: ProductionSubgraphOptions): Promise<ProductionSubgraph> {
   const telemetry = options.telemetry === false ? null : (options.telemetry ?? {});
-  const liveEventPrefix = options.liveEvents?.keyPrefix ?? (telemetry ? telemetry.keyPrefix : undefined) ?? "ms5:";
+  const streamKeyPrefix = options.keyPrefix ?? (telemetry ? telemetry.keyPrefix : undefined) ?? "ms5:";
+  const liveEventPrefix = options.liveEvents?.keyPrefix ?? streamKeyPrefix;
   const liveEventLogger = options.logger.child({ component: "live-events" });
   const liveEventHub = new LiveEventHub({
     redis: options.redis,
@@ -77,6 +96,8 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       : {}),
   });
   registerLiveEventHub(options.redis, liveEventHub);
+  const plantChangeAnnouncer = { keyPrefix: streamKeyPrefix, logger: options.logger };
+  registerPlantChangeAnnouncer(options.redis, plantChangeAnnouncer);
   const publisher = telemetry
     ? createLiveEventPublisher({
         prisma: options.prisma,
@@ -96,6 +117,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
     await publisher?.close();
     await liveEventHub.close();
     unregisterLiveEventHub(options.redis, liveEventHub);
+    unregisterPlantChangeAnnouncer(options.redis, plantChangeAnnouncer);
   }
   const telemetryConsumer = telemetry
     ? await startTelemetryConsumer({
@@ -103,12 +125,31 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
         redis: options.redis,
         logger: options.logger.child({ component: "telemetry-consumer" }),
         consumerName: telemetry.consumerName ?? `production-${process.pid}`,
-        ...(telemetry.keyPrefix ? { keyPrefix: telemetry.keyPrefix } : {}),
+        keyPrefix: streamKeyPrefix,
         ...(telemetry.settings ? { settings: telemetry.settings } : {}),
         ...(onChanges ? { onChanges } : {}),
       })
     : null;
+  const sequenceAudit =
+    telemetryConsumer && telemetry?.sequenceAudit !== false
+      ? new StreamSequenceAudit({
+          redis: options.redis,
+          // A PLC's seq runs across its line's telemetry and faults streams: both are read.
+          listStreams: () => activeLineStreams(options.prisma, ["telemetry", "faults"], streamKeyPrefix),
+          logger: options.logger.child({ component: "sequence-audit" }),
+          ...(telemetry?.sequenceAudit ? { settings: telemetry.sequenceAudit } : {}),
+        })
+      : null;
+  const metricsRegistry = createMetricsRegistry("production");
+  if (telemetryConsumer) {
+    registerStreamConsumerMetrics(metricsRegistry, {
+      redis: options.redis,
+      consumer: telemetryConsumer,
+      audit: sequenceAudit,
+    });
+  }
   try {
+    await sequenceAudit?.start();
     const server = await startSubgraphServer({
       name: "production",
       schema,
@@ -118,6 +159,18 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       logger: options.logger,
       verificationKeys: options.verificationKeys,
       gatewaySecret: options.gatewaySecret,
+      metricsRegistry,
+      ...(telemetryConsumer
+        ? {
+            healthChecks: {
+              streams: streamConsumerHealthCheck({
+                redis: options.redis,
+                consumer: telemetryConsumer,
+                audit: sequenceAudit,
+              }),
+            },
+          }
+        : {}),
       ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.production === undefined ? {} : { production: options.production }),
@@ -126,8 +179,10 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
     return {
       server,
       telemetryConsumer,
+      sequenceAudit,
       close() {
         closing ??= (async () => {
+          await sequenceAudit?.stop();
           await telemetryConsumer?.stop();
           // Subscriptions close with the server; their Redis subscriber connection goes after them.
           await server.close();
@@ -137,6 +192,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       },
     };
   } catch (error) {
+    await sequenceAudit?.stop();
     await telemetryConsumer?.stop();
     await stopLiveEvents();
     throw error;

@@ -1,20 +1,26 @@
 // The production subgraph process: wiring only (environment, logger, database, Redis, keys, the
 // telemetry consumer and the server via createProductionSubgraph, the printed SDL, shutdown).
-import { hostname } from "node:os";
 import { createPrismaClient, databaseUrlFromEnv } from "@ms5/db";
-import { createLogger, createRedisClient, env, loadConfigOrExit, loadOrExit } from "@ms5/kit";
+import { claimInstanceId, createLogger, createRedisClient, loadOrExit, loadStreamEnvironment } from "@ms5/kit";
 import { loadVerificationKeys } from "@ms5/kit/auth";
 import { loadSubgraphEnvironment, subgraphServerOptionsOf } from "@ms5/kit/subgraph";
 import { createProductionSubgraph, PRODUCTION_SDL_PATH } from "./production-subgraph.ts";
 
 const environment = loadSubgraphEnvironment("production");
-const { REDIS_URL } = loadConfigOrExit("production subgraph", { REDIS_URL: env.redisUrl() }, process.env);
+const streams = loadStreamEnvironment("production subgraph");
 // Checked before connecting to anything: a service given the wrong keys stops at once.
 const verificationKeys = await loadOrExit("production subgraph", () => loadVerificationKeys());
 const logger = createLogger({ service: "production", level: environment.logLevel });
 const prisma = createPrismaClient({ databaseUrl: databaseUrlFromEnv() });
-const redis = createRedisClient({ url: REDIS_URL, logger });
+const redis = createRedisClient({ url: streams.redisUrl, logger });
 await redis.connect();
+const instance = await claimInstanceId({
+  redis,
+  service: "production",
+  keyPrefix: streams.keyPrefix,
+  configured: streams.instanceId,
+  logger,
+});
 
 const subgraph = await createProductionSubgraph({
   prisma,
@@ -23,13 +29,15 @@ const subgraph = await createProductionSubgraph({
   verificationKeys,
   // The committed file composition reads; rewritten only when the schema changed.
   sdlPath: environment.nodeEnv === "production" ? undefined : PRODUCTION_SDL_PATH,
-  telemetry: { consumerName: `production-${hostname()}-${process.pid}` },
+  keyPrefix: streams.keyPrefix,
+  telemetry: { consumerName: `production-${instance.id}` },
   ...subgraphServerOptionsOf(environment),
 });
 
 async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down");
   await subgraph.close();
+  await instance.release();
   await prisma.$disconnect();
   redis.destroy();
 }

@@ -1,13 +1,18 @@
 // The andon subgraph's reader of the bridge's fault streams: its own consumer group over every
-// line's fault stream; each rising edge becomes (or repeats) an andon in one transaction before the
-// entry is acknowledged.
+// active line's fault stream (lines added later join on a plant change or the periodic rescan);
+// each rising edge becomes (or repeats) an andon in one transaction before the entry is acknowledged.
 import type { PrismaClient } from "@ms5/db";
 import {
   type ConsumedEntry,
+  followPlantChanges,
   type Logger,
+  PLANT_FOLLOWING_DEFAULTS,
+  type PlantFollowingSettings,
+  PlantModelCache,
   type RedisClient,
   StreamConsumer,
   type StreamConsumerSettings,
+  StreamEntryRejected,
 } from "@ms5/kit";
 import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import type { AndonRuntime } from "./andon-runtime.ts";
@@ -20,31 +25,36 @@ export interface FaultConsumerOptions {
   prisma: PrismaClient;
   redis: RedisClient;
   logger: Logger;
-  /** Unique per instance. */
+  /** Unique per instance and stable across its restarts. */
   consumerName: string;
   keyPrefix?: string;
   settings?: Partial<StreamConsumerSettings>;
+  /** How long equipment is cached at most. @default PLANT_FOLLOWING_DEFAULTS */
+  plantFollowing?: Partial<PlantFollowingSettings>;
   onOutcome?: (outcome: FaultAndonOutcome) => void;
 }
 
 export async function startFaultConsumer(options: FaultConsumerOptions): Promise<StreamConsumer> {
   const { prisma, logger } = options;
   const keyPrefix = options.keyPrefix ?? "ms5:";
-  const lines = await prisma.line.findMany({ where: { active: true }, select: { code: true } });
-  const equipmentByCode = new Map<string, { id: string; lineId: string }>();
+  const { cacheTtlMs } = { ...PLANT_FOLLOWING_DEFAULTS, ...options.plantFollowing };
+  const equipmentByCode = new PlantModelCache<{ id: string; lineId: string }>(cacheTtlMs);
 
-  async function equipmentOf(code: string) {
-    const known = equipmentByCode.get(code);
-    if (known) return known;
-    const row = await prisma.equipment.findUnique({ where: { code }, select: { id: true, lineId: true } });
-    if (!row) throw new Error(`equipment '${code}' is not in the plant model`);
-    equipmentByCode.set(code, row);
-    return row;
+  function equipmentOf(code: string) {
+    return equipmentByCode.get(code, async () => {
+      const row = await prisma.equipment.findUnique({ where: { code }, select: { id: true, lineId: true } });
+      if (!row) throw new StreamEntryRejected(`equipment '${code}' is not in the plant model`);
+      return row;
+    });
   }
 
   const consumer = new StreamConsumer({
     redis: options.redis,
-    streams: lines.map((line) => streamKey(line.code, "faults", keyPrefix)),
+    streams: [],
+    listStreams: async () => {
+      const lines = await prisma.line.findMany({ where: { active: true }, select: { code: true } });
+      return lines.map((line) => streamKey(line.code, "faults", keyPrefix));
+    },
     group: FAULT_CONSUMER_GROUP,
     consumer: options.consumerName,
     deadLetterStream: deadLetterStreamKey(FAULT_CONSUMER_GROUP, keyPrefix),
@@ -52,7 +62,9 @@ export async function startFaultConsumer(options: FaultConsumerOptions): Promise
     ...(options.settings ? { settings: options.settings } : {}),
     async handle(entry: ConsumedEntry) {
       const fields = entry.fields;
-      if (fields.v !== STREAM_SCHEMA_VERSION) throw new Error(`unknown stream schema version '${fields.v}'`);
+      if (fields.v !== STREAM_SCHEMA_VERSION) {
+        throw new StreamEntryRejected(`unknown stream schema version '${fields.v}'`);
+      }
       if (fields.type !== "fault" || fields.edge !== "rising") {
         options.onOutcome?.("ignored");
         return;
@@ -60,7 +72,7 @@ export async function startFaultConsumer(options: FaultConsumerOptions): Promise
       const bitIndex = Number(fields.bitIndex);
       const ts = Number(fields.ts);
       if (!fields.equipment || !fields.faultCode || !Number.isInteger(bitIndex) || !Number.isFinite(ts)) {
-        throw new Error("a fault entry lacks equipment, faultCode, bitIndex or ts");
+        throw new StreamEntryRejected("a fault entry lacks equipment, faultCode, bitIndex or ts");
       }
       const equipment = await equipmentOf(fields.equipment);
       const { outcome } = await applyFaultRise(options.runtime, {
@@ -77,5 +89,15 @@ export async function startFaultConsumer(options: FaultConsumerOptions): Promise
     },
   });
   await consumer.start();
+  const plantChanges = await followPlantChanges({
+    redis: options.redis,
+    keyPrefix,
+    logger,
+    onChange: () => {
+      equipmentByCode.clear();
+      void consumer.rescan();
+    },
+  });
+  consumer.whenStopping(() => plantChanges.close());
   return consumer;
 }

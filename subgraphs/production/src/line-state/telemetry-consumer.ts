@@ -1,13 +1,19 @@
 // The production subgraph's reader of the bridge's telemetry streams: one consumer group over
-// every line's telemetry stream; each read's entries are applied together (applyTelemetryBatch)
-// and acknowledged after they are committed.
+// every active line's telemetry stream (lines added later join on a plant change or the periodic
+// rescan); each read's entries are applied together (applyTelemetryBatch) and acknowledged after
+// they are committed.
 import type { PrismaClient } from "@ms5/db";
 import {
   type ConsumedEntry,
+  followPlantChanges,
   type Logger,
+  PLANT_FOLLOWING_DEFAULTS,
+  type PlantFollowingSettings,
+  PlantModelCache,
   type RedisClient,
   StreamConsumer,
   type StreamConsumerSettings,
+  StreamEntryRejected,
 } from "@ms5/kit";
 import { deadLetterStreamKey, streamKey } from "@ms5/schema";
 import { applyTelemetryBatch } from "./apply-telemetry-batch.ts";
@@ -26,43 +32,60 @@ export interface TelemetryConsumerOptions {
   prisma: PrismaClient;
   redis: RedisClient;
   logger: Logger;
-  /** Unique per instance. */
+  /** Unique per instance and stable across its restarts. */
   consumerName: string;
   keyPrefix?: string;
   settings?: Partial<StreamConsumerSettings>;
+  /** How long equipment and line settings are cached at most. @default PLANT_FOLLOWING_DEFAULTS */
+  plantFollowing?: Partial<PlantFollowingSettings>;
   /** Told about every committed change, e.g. to publish subscription events. */
   onChanges?: (changes: LineStateChange[]) => void;
   /** Told about every entry once its effect is committed (before it is acknowledged): lag measurements. */
   onApplied?: (entries: readonly ConsumedEntry[]) => void;
 }
 
+/** The telemetry streams of every active line. */
+export async function activeLineStreams(
+  prisma: PrismaClient,
+  kinds: readonly ("telemetry" | "faults")[],
+  keyPrefix: string,
+): Promise<string[]> {
+  const lines = await prisma.line.findMany({
+    where: { active: true },
+    select: { code: true },
+    orderBy: { code: "asc" },
+  });
+  return lines.flatMap((line) => kinds.map((kind) => streamKey(line.code, kind, keyPrefix)));
+}
+
 export async function startTelemetryConsumer(options: TelemetryConsumerOptions): Promise<StreamConsumer> {
   const { prisma, logger } = options;
   const keyPrefix = options.keyPrefix ?? "ms5:";
-  const lines = await prisma.line.findMany({ where: { active: true }, select: { code: true } });
-  const equipmentByCode = new Map<string, EquipmentRef>();
+  const { cacheTtlMs } = { ...PLANT_FOLLOWING_DEFAULTS, ...options.plantFollowing };
+  // The micro-stop threshold and the constraint flag decide live classification: never kept longer
+  // than cacheTtlMs, and dropped at once when a plant change is announced.
+  const equipmentByCode = new PlantModelCache<EquipmentRef>(cacheTtlMs);
 
-  async function equipmentRef(code: string): Promise<EquipmentRef> {
-    const known = equipmentByCode.get(code);
-    if (known) return known;
-    const row = await prisma.equipment.findUnique({
-      where: { code },
-      select: { id: true, lineId: true, isConstraint: true, line: { select: { microStopThresholdSeconds: true } } },
+  function equipmentRef(code: string): Promise<EquipmentRef> {
+    return equipmentByCode.get(code, async () => {
+      const row = await prisma.equipment.findUnique({
+        where: { code },
+        select: { id: true, lineId: true, isConstraint: true, line: { select: { microStopThresholdSeconds: true } } },
+      });
+      if (!row) throw new StreamEntryRejected(`equipment '${code}' is not in the plant model`);
+      return {
+        id: row.id,
+        lineId: row.lineId,
+        isConstraint: row.isConstraint,
+        microStopThresholdSeconds: row.line.microStopThresholdSeconds,
+      };
     });
-    if (!row) throw new Error(`equipment '${code}' is not in the plant model`);
-    const ref = {
-      id: row.id,
-      lineId: row.lineId,
-      isConstraint: row.isConstraint,
-      microStopThresholdSeconds: row.line.microStopThresholdSeconds,
-    };
-    equipmentByCode.set(code, ref);
-    return ref;
   }
 
   const consumer = new StreamConsumer({
     redis: options.redis,
-    streams: lines.map((line) => streamKey(line.code, "telemetry", keyPrefix)),
+    streams: [],
+    listStreams: () => activeLineStreams(prisma, ["telemetry"], keyPrefix),
     group: TELEMETRY_CONSUMER_GROUP,
     consumer: options.consumerName,
     deadLetterStream: deadLetterStreamKey(TELEMETRY_CONSUMER_GROUP, keyPrefix),
@@ -101,5 +124,15 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
     },
   });
   await consumer.start();
+  const plantChanges = await followPlantChanges({
+    redis: options.redis,
+    keyPrefix,
+    logger,
+    onChange: () => {
+      equipmentByCode.clear();
+      void consumer.rescan();
+    },
+  });
+  consumer.whenStopping(() => plantChanges.close());
   return consumer;
 }

@@ -1,5 +1,6 @@
 // A telemetry stream entry as the bridge writes it (schema/src/streams.ts), parsed and checked
-// before it changes anything: a malformed entry fails and, after retries, is dead-lettered.
+// before it changes anything: a malformed entry is rejected and dead-lettered with the reason.
+import { StreamEntryRejected } from "@ms5/kit";
 import { EQUIPMENT_STATES, STREAM_SCHEMA_VERSION } from "@ms5/schema";
 import { z } from "zod";
 
@@ -55,7 +56,7 @@ export type TelemetryEntry = z.infer<typeof telemetryEntrySchema>;
 export function parseTelemetryEntry(fields: Record<string, string>): TelemetryEntry {
   const result = telemetryEntrySchema.safeParse(fields);
   if (result.success) return result.data;
-  throw new Error(
+  throw new StreamEntryRejected(
     `malformed telemetry entry: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
   );
 }

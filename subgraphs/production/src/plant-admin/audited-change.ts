@@ -1,7 +1,9 @@
 // Runs one administrative change and its audit-log row in one transaction: a refusal thrown inside
 // rolls both back, so a refused change leaves the database exactly as it was.
 import type { Prisma } from "@ms5/db";
+import { announcePlantChange } from "@ms5/kit";
 import type { SubgraphContext } from "@ms5/kit/subgraph";
+import type { PlantChange } from "@ms5/schema";
 import { DuplicateKey, ReferenceNotFound } from "./admin-errors.ts";
 import { type AuditEntry, auditActorOf, writeAuditEntry } from "./audit-entry.ts";
 
@@ -62,4 +64,18 @@ export function auditedEdit<Row extends object>(
     const { action, entityType, id } = edited;
     return { row, audit: { action, entityType, entityId: id, before, after: row } };
   });
+}
+
+/**
+ * A committed change of a line or equipment, announced to every stream consumer (new lines' streams
+ * followed, cached settings such as the micro-stop threshold read again) once it has committed.
+ */
+export async function announced<Row extends { id: string }>(
+  context: SubgraphContext,
+  entity: PlantChange["entity"],
+  change: Promise<Row>,
+): Promise<Row> {
+  const row = await change;
+  void announcePlantChange(context.redis, { entity, id: row.id });
+  return row;
 }

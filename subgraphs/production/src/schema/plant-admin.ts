@@ -22,7 +22,7 @@ import {
   timeZoneText,
   wholeNumber,
 } from "../plant-admin/admin-input.ts";
-import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
+import { announced, auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
 import { AreaRef, CriticalityEnum, EquipmentRef, LineRef, ProductTypeRef, SiteRef } from "./plant.ts";
 
@@ -268,12 +268,17 @@ builder.mutationFields((t) => ({
           oeeTarget: ratio(input.oeeTarget, "oeeTarget"),
         }),
       };
-      return auditedChange(context, "line", async (tx) => {
-        if (!(await tx.area.findUnique({ where: { id: areaId } }))) throw new ReferenceNotFound("area", areaId);
-        if (await tx.line.findUnique({ where: { code: data.code } })) throw new DuplicateKey("line", "code", data.code);
-        const row = await tx.line.create({ data });
-        return { row, audit: { action: "line.create", entityType: "Line", entityId: row.id, after: row } };
-      });
+      return announced(
+        context,
+        "line",
+        auditedChange(context, "line", async (tx) => {
+          if (!(await tx.area.findUnique({ where: { id: areaId } }))) throw new ReferenceNotFound("area", areaId);
+          if (await tx.line.findUnique({ where: { code: data.code } }))
+            throw new DuplicateKey("line", "code", data.code);
+          const row = await tx.line.create({ data });
+          return { row, audit: { action: "line.create", entityType: "Line", entityId: row.id, after: row } };
+        }),
+      );
     },
   }),
   updateLine: t.field({
@@ -296,15 +301,19 @@ builder.mutationFields((t) => ({
         oeeTarget: ratio(input.oeeTarget, "oeeTarget"),
         active: nullToUndefined(input.active),
       });
-      return auditedEdit(
+      return announced(
         context,
-        { entity: "line", entityType: "Line", action: "line.update", id },
-        (tx) => tx.line.findUnique({ where: { id } }),
-        async (tx) => {
-          if (areaId && !(await tx.area.findUnique({ where: { id: areaId } })))
-            throw new ReferenceNotFound("area", areaId);
-          return tx.line.update({ where: { id }, data });
-        },
+        "line",
+        auditedEdit(
+          context,
+          { entity: "line", entityType: "Line", action: "line.update", id },
+          (tx) => tx.line.findUnique({ where: { id } }),
+          async (tx) => {
+            if (areaId && !(await tx.area.findUnique({ where: { id: areaId } })))
+              throw new ReferenceNotFound("area", areaId);
+            return tx.line.update({ where: { id }, data });
+          },
+        ),
       );
     },
   }),
@@ -316,15 +325,19 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
-      return auditedEdit(
+      return announced(
         context,
-        { entity: "line", entityType: "Line", action: "line.deactivate", id },
-        (tx) => tx.line.findUnique({ where: { id } }),
-        async (tx, before) => {
-          if (!before.active) throw new InvalidStatusChange("line", id, "INACTIVE", "INACTIVE");
-          await lineWithoutWorkInProgress(tx, id);
-          return tx.line.update({ where: { id }, data: { active: false } });
-        },
+        "line",
+        auditedEdit(
+          context,
+          { entity: "line", entityType: "Line", action: "line.deactivate", id },
+          (tx) => tx.line.findUnique({ where: { id } }),
+          async (tx, before) => {
+            if (!before.active) throw new InvalidStatusChange("line", id, "INACTIVE", "INACTIVE");
+            await lineWithoutWorkInProgress(tx, id);
+            return tx.line.update({ where: { id }, data: { active: false } });
+          },
+        ),
       );
     },
   }),
@@ -350,15 +363,19 @@ builder.mutationFields((t) => ({
           andonOnFault: nullToUndefined(input.andonOnFault),
         }),
       };
-      return auditedChange(context, "equipment", async (tx) => {
-        if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new ReferenceNotFound("line", lineId);
-        if (await tx.equipment.findUnique({ where: { code: data.code } })) {
-          throw new DuplicateKey("equipment", "code", data.code);
-        }
-        const row = await tx.equipment.create({ data });
-        if (row.isConstraint) await demoteOtherConstraints(tx, lineId, row.id);
-        return { row, audit: { action: "equipment.create", entityType: "Equipment", entityId: row.id, after: row } };
-      });
+      return announced(
+        context,
+        "equipment",
+        auditedChange(context, "equipment", async (tx) => {
+          if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new ReferenceNotFound("line", lineId);
+          if (await tx.equipment.findUnique({ where: { code: data.code } })) {
+            throw new DuplicateKey("equipment", "code", data.code);
+          }
+          const row = await tx.equipment.create({ data });
+          if (row.isConstraint) await demoteOtherConstraints(tx, lineId, row.id);
+          return { row, audit: { action: "equipment.create", entityType: "Equipment", entityId: row.id, after: row } };
+        }),
+      );
     },
   }),
   updateEquipment: t.field({
@@ -383,15 +400,19 @@ builder.mutationFields((t) => ({
           active: nullToUndefined(input.active),
         }),
       };
-      return auditedEdit(
+      return announced(
         context,
-        { entity: "equipment", entityType: "Equipment", action: "equipment.update", id },
-        (tx) => tx.equipment.findUnique({ where: { id } }),
-        async (tx) => {
-          const row = await tx.equipment.update({ where: { id }, data });
-          if (data.isConstraint) await demoteOtherConstraints(tx, row.lineId, id);
-          return row;
-        },
+        "equipment",
+        auditedEdit(
+          context,
+          { entity: "equipment", entityType: "Equipment", action: "equipment.update", id },
+          (tx) => tx.equipment.findUnique({ where: { id } }),
+          async (tx) => {
+            const row = await tx.equipment.update({ where: { id }, data });
+            if (data.isConstraint) await demoteOtherConstraints(tx, row.lineId, id);
+            return row;
+          },
+        ),
       );
     },
   }),
@@ -403,24 +424,28 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => {
       const id = uuidArgument(args.id, "id");
-      return auditedEdit(
+      return announced(
         context,
-        { entity: "equipment", entityType: "Equipment", action: "equipment.deactivate", id },
-        (tx) => tx.equipment.findUnique({ where: { id } }),
-        async (tx, before) => {
-          if (!before.active) throw new InvalidStatusChange("equipment", id, "INACTIVE", "INACTIVE");
-          const jobs = await tx.jobAssignment.count({ where: { equipmentId: id, status: "IN_PROGRESS" } });
-          if (jobs > 0) {
-            throw new InvalidStatusChange(
-              "equipment",
-              id,
-              "ACTIVE",
-              "INACTIVE",
-              `Equipment ${id} has a job in progress.`,
-            );
-          }
-          return tx.equipment.update({ where: { id }, data: { active: false } });
-        },
+        "equipment",
+        auditedEdit(
+          context,
+          { entity: "equipment", entityType: "Equipment", action: "equipment.deactivate", id },
+          (tx) => tx.equipment.findUnique({ where: { id } }),
+          async (tx, before) => {
+            if (!before.active) throw new InvalidStatusChange("equipment", id, "INACTIVE", "INACTIVE");
+            const jobs = await tx.jobAssignment.count({ where: { equipmentId: id, status: "IN_PROGRESS" } });
+            if (jobs > 0) {
+              throw new InvalidStatusChange(
+                "equipment",
+                id,
+                "ACTIVE",
+                "INACTIVE",
+                `Equipment ${id} has a job in progress.`,
+              );
+            }
+            return tx.equipment.update({ where: { id }, data: { active: false } });
+          },
+        ),
       );
     },
   }),

@@ -1,5 +1,5 @@
-// For tests: a TCP proxy in front of a subgraph that can cut every connection and refuse new ones
-// for a while, as a restarting or unreachable subgraph looks to the gateway.
+// For tests: a TCP proxy in front of a server (a subgraph, PostgreSQL) that can cut every connection
+// and refuse new ones for a while, as a restarting or unreachable server looks to its clients.
 import { createServer, type Server, Socket } from "node:net";
 
 export interface InterruptibleTcpProxy {

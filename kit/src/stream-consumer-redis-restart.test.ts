@@ -1,0 +1,108 @@
+// The stream consumer through a Redis restart, against a redis-server of its own (append-only file,
+// fsync on every write): an XACK in flight when the connection drops is retried once Redis is back,
+// the read loop and the claim timer survive, and nothing is handled twice or left pending.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "./logger.ts";
+import { createRedisClient, type RedisClient } from "./redis-client.ts";
+import { startRedisServer } from "./redis-server-process.ts";
+import { type ConsumedEntry, StreamConsumer } from "./stream-consumer.ts";
+import { freePort } from "./testing/free-port.ts";
+
+const logger = createLogger({ service: "stream-consumer-redis-restart-test", level: "silent" });
+
+describe("the stream consumer across a Redis restart", () => {
+  let dataDir: string;
+  let port: number;
+  let server: Awaited<ReturnType<typeof startRedisServer>>;
+  let redis: RedisClient;
+  const start = () => startRedisServer({ port, dataDir, readyTimeoutMs: 10_000, stopGraceMs: 5_000 });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "ms5-consumer-redis-"));
+    port = await freePort();
+    server = await start();
+    redis = createRedisClient({ url: server.url, maxReconnectDelayMs: 100 });
+    await redis.connect();
+    // A kill -9 must not lose what was written before it.
+    await redis.configSet("appendfsync", "always");
+  });
+  afterAll(async () => {
+    redis?.destroy();
+    await server?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        if (await probe()) return;
+      } catch {
+        // Redis still coming back.
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it("retries the acknowledgement Redis dropped mid-flight, keeps reading after the restart, and handles each entry once", async () => {
+    const stream = "ms5test:restart:{line-1}:telemetry";
+    await redis.xAdd(stream, "*", { n: "1" });
+    await redis.xAdd(stream, "*", { n: "2" });
+    const batches: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let returned = false;
+    const consumer = new StreamConsumer({
+      redis,
+      streams: [stream],
+      group: "production",
+      consumer: "restart-1",
+      logger,
+      deadLetterStream: "ms5test:restart:dead-letter:production",
+      settings: {
+        blockMs: 100,
+        claimIntervalMs: 10,
+        claimIdleMs: 60_000,
+        retryInitialDelayMs: 20,
+        retryMaxDelayMs: 100,
+      },
+      handle: async (entry: ConsumedEntry) => void batches.push([entry.fields.n!]),
+      handleBatch: async (entries) => {
+        batches.push(entries.map((e) => e.fields.n!));
+        if (batches.length === 1) await gate;
+        returned = true;
+      },
+    });
+    await consumer.start();
+    try {
+      await until("the first batch in the handler", () => batches.length === 1);
+      expect(batches[0]).toEqual(["1", "2"]);
+
+      // Frozen, Redis takes the XACK into its socket and never answers; killed, it drops the
+      // connection with the XACK (and the claim timer's commands) in flight.
+      process.kill(server.pid, "SIGSTOP");
+      release();
+      await until("the batch committed", () => returned);
+      await new Promise((resolve) => setImmediate(resolve));
+      process.kill(server.pid, "SIGKILL");
+      await server.stop();
+      server = await start();
+
+      await until(
+        "the dropped acknowledgement retried",
+        async () => Number((await redis.xPending(stream, "production")).pending) === 0,
+      );
+      await redis.xAdd(stream, "*", { n: "3" });
+      await until("the entry written after the restart handled", () => batches.flat().includes("3"));
+      expect(batches.flat()).toEqual(["1", "2", "3"]);
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
