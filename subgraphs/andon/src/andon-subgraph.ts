@@ -15,7 +15,7 @@ import { PhotoStore } from "./andons/andon-photo.ts";
 import { type AndonRuntime, registerAndonRuntime, unregisterAndonRuntime } from "./andons/andon-runtime.ts";
 import type { FaultAndonOutcome } from "./andons/fault-andons.ts";
 import { startFaultConsumer } from "./andons/fault-consumer.ts";
-import { type Clock, systemClock } from "./escalation/clock.ts";
+import { type Clock, type DatabaseClock, databaseClockOf } from "./escalation/clock.ts";
 import { EscalationScheduler, type FiredEscalation } from "./escalation/escalation-scheduler.ts";
 import type { EscalationDispatcher } from "./escalation/notification-dispatch.ts";
 import {
@@ -50,7 +50,10 @@ export interface AndonSubgraphOptions {
   instanceId?: string;
   /** Prefix of stream keys and pub/sub channels. @default "ms5:" */
   keyPrefix?: string;
-  /** @default systemClock; tests move a ManualClock by hand. */
+  /**
+   * @default the database's clock (measured offset, see DatabaseClock), so instances with skewed
+   * clocks agree on due times and leases; tests move a ManualClock by hand.
+   */
   clock?: Clock;
   /** Where photos are written (outside any web root). */
   photoDirectory: string;
@@ -82,7 +85,12 @@ export interface AndonSubgraph {
 export async function createAndonSubgraph(options: AndonSubgraphOptions): Promise<AndonSubgraph> {
   const keyPrefix = options.keyPrefix ?? "ms5:";
   const instanceId = options.instanceId ?? `andon-${hostname()}-${process.pid}`;
-  const clock = options.clock ?? systemClock;
+  let databaseClock: DatabaseClock | undefined;
+  if (!options.clock) {
+    databaseClock = databaseClockOf(options.prisma, options.logger.child({ component: "database-clock" }));
+    await databaseClock.start();
+  }
+  const clock: Clock = options.clock ?? databaseClock!;
   const bus = new AndonEventBus({
     redis: options.redis,
     logger: options.logger.child({ component: "andon-events" }),
@@ -141,6 +149,7 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
     await faultConsumer?.stop();
     await scheduler?.stop();
     await alertEvaluator.stop();
+    databaseClock?.stop();
   }
   async function releaseRuntime() {
     await bus.close();
