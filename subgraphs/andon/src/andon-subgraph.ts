@@ -5,9 +5,16 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@ms5/db";
-import type { Logger, RedisClient, StreamConsumer, StreamConsumerSettings } from "@ms5/kit";
+import {
+  createMetricsRegistry,
+  type Logger,
+  type RedisClient,
+  type StreamConsumer,
+  type StreamConsumerSettings,
+} from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import { Counter } from "prom-client";
 import { AlertEvaluator, type AlertEvaluatorSettings } from "./alerts/alert-evaluator.ts";
 import { ANDON_DEFAULTS, type EscalationSchedulerSettings } from "./andon-defaults.ts";
 import { AndonEventBus, registerAndonEventBus, unregisterAndonEventBus } from "./andon-events/andon-event-bus.ts";
@@ -91,10 +98,18 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
     await databaseClock.start();
   }
   const clock: Clock = options.clock ?? databaseClock!;
+  const metricsRegistry = createMetricsRegistry("andon");
+  const livePublishFailures = new Counter({
+    name: "andon_live_publish_failures_total",
+    help: "Live updates not published on Redis (down or too slow), by feed; the change itself is committed.",
+    labelNames: ["feed"],
+    registers: [metricsRegistry],
+  });
   const bus = new AndonEventBus({
     redis: options.redis,
     logger: options.logger.child({ component: "andon-events" }),
     keyPrefix,
+    onPublishFailure: () => livePublishFailures.inc({ feed: "andon-events" }),
   });
   registerAndonEventBus(options.redis, bus);
   const feed = new NotificationFeed({
@@ -112,6 +127,7 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
       email: options.email ?? null,
       keyPrefix,
       clock,
+      onPublishFailure: () => livePublishFailures.inc({ feed: "notifications" }),
     });
   let scheduler: EscalationScheduler | undefined;
   const runtime: AndonRuntime = {
@@ -183,6 +199,7 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
       logger: options.logger,
       verificationKeys: options.verificationKeys,
       gatewaySecret: options.gatewaySecret,
+      metricsRegistry,
       ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.production === undefined ? {} : { production: options.production }),

@@ -18,6 +18,8 @@ export interface AndonEventBusOptions {
   logger: Logger;
   /** @default "ms5:" */
   keyPrefix?: string;
+  /** Told about each event that could not be published, e.g. for a metric. */
+  onPublishFailure?: () => void;
 }
 
 export class AndonEventBus {
@@ -32,6 +34,7 @@ export class AndonEventBus {
       name: "andon event",
       parse: parseAndonEventMessage,
       maxQueuedPerListener: MAX_QUEUED_ANDON_EVENTS,
+      ...(options.onPublishFailure ? { onPublishFailure: options.onPublishFailure } : {}),
     });
   }
 
@@ -40,9 +43,12 @@ export class AndonEventBus {
     return this.#hub.listenerCount;
   }
 
-  /** Publishes after the caller's commit; a failed publish is logged, never undoes the change. */
+  /**
+   * Publishes after the caller's commit; a failed publish is logged and counted, never undoes the
+   * change. All at once (in order on the one connection), so a hanging Redis costs one timeout.
+   */
   async publish(events: readonly AndonEventMessage[]): Promise<void> {
-    for (const event of events) await this.#hub.publish(this.#channel, event);
+    await Promise.all(events.map((event) => this.#hub.publish(this.#channel, event)));
   }
 
   /** Events of these kinds that pass `filter`, as an async iterator; resolves once subscribed. */

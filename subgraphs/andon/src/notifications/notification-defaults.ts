@@ -23,6 +23,11 @@ export const NOTIFICATION_DEFAULTS = {
    * a dispatch still under way and are left alone.
    */
   pendingRetryAfterMs: 60_000,
+  /**
+   * @default 1_000 ms — an in-app notification's live publish on Redis not answered by then counts
+   * as failed (the row is in the inbox regardless); while Redis is disconnected it fails at once.
+   */
+  inAppPublishTimeoutMs: 1_000,
   /** @default 4 — e-mails (and other external sends) of one dispatch in flight at once. */
   maxConcurrentSends: 4,
   /** @default 300 characters — an e-mail subject line, an inbox title. */

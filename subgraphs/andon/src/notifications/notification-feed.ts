@@ -1,7 +1,7 @@
 // In-app notifications reach a signed-in user on whichever instance holds their subscription:
 // the dispatcher PUBLISHes on the user's channel, and each instance keeps ONE subscriber connection,
 // subscribed to a user's channel while that user has a subscription here.
-import { type Logger, perRedisClient, RedisChannelHub, type RedisClient } from "@ms5/kit";
+import { type Logger, perRedisClient, publishWithin, RedisChannelHub, type RedisClient } from "@ms5/kit";
 import { NOTIFICATION_DEFAULTS, notificationChannelOf } from "./notification-defaults.ts";
 
 /** What travels on the channel: only the id; the subscription reads the row fresh. */
@@ -21,12 +21,14 @@ export function parseNotificationEvent(message: string): NotificationEvent | nul
   }
 }
 
-export async function publishNotificationEvent(
+/** PUBLISH of one in-app event, refused at once while Redis is disconnected and bounded by `timeoutMs`. */
+export function publishNotificationEvent(
   redis: RedisClient,
   event: NotificationEvent,
   keyPrefix: string = NOTIFICATION_DEFAULTS.keyPrefix,
+  timeoutMs: number = NOTIFICATION_DEFAULTS.inAppPublishTimeoutMs,
 ): Promise<void> {
-  await redis.publish(notificationChannelOf(event.userId, keyPrefix), JSON.stringify(event));
+  return publishWithin(redis, notificationChannelOf(event.userId, keyPrefix), JSON.stringify(event), timeoutMs);
 }
 
 export interface NotificationFeedOptions {
