@@ -20,6 +20,11 @@ export const REDIS_CHANNEL_HUB_DEFAULTS = {
   publishTimeoutMs: 1_000,
   /** @default 4 channels whose current state is read at once after the subscriber reconnects. */
   resyncConcurrency: 4,
+  /**
+   * @default 60,000 ms: a change this long before the drop was noticed may still have been missed
+   * (the drop is noticed late, and instances' clocks differ): `ChannelGap.since` reaches back so far.
+   */
+  resyncLookbackMs: 60_000,
 } as const;
 
 /** The time the subscriber connection was away: what was published then never arrived. */
@@ -28,6 +33,8 @@ export interface ChannelGap {
   lostAt: Date;
   /** When it was back and resubscribed. */
   restoredAt: Date;
+  /** `lostAt` less the lookback: rows changed since then are the ones a listener may have missed. */
+  since: Date;
 }
 
 export interface RedisChannelHubOptions<Message> {
@@ -221,7 +228,9 @@ export class RedisChannelHub<Message> {
       ready = true;
       const lostAt = this.#lostAt;
       this.#lostAt = undefined;
-      if (lostAt && !this.#closed) void this.#resync({ lostAt, restoredAt: new Date() });
+      if (!lostAt || this.#closed) return;
+      const since = new Date(lostAt.getTime() - REDIS_CHANNEL_HUB_DEFAULTS.resyncLookbackMs);
+      void this.#resync({ lostAt, restoredAt: new Date(), since });
     });
     await subscriber.connect();
     this.#subscriber = subscriber;

@@ -110,10 +110,12 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
     logger: options.logger.child({ component: "andon-events" }),
     keyPrefix,
     onPublishFailure: () => livePublishFailures.inc({ feed: "andon-events" }),
+    prisma: options.prisma,
   });
   registerAndonEventBus(options.redis, bus);
   const feed = new NotificationFeed({
     redis: options.redis,
+    prisma: options.prisma,
     logger: options.logger.child({ component: "notification-feed" }),
     keyPrefix,
   });

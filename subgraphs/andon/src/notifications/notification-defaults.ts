@@ -8,6 +8,11 @@ export const NOTIFICATION_DEFAULTS = {
   smtpTimeoutMs: 10_000,
   /** @default 50 — in-app events queued for one slow subscriber before the oldest are dropped (it re-reads the inbox). */
   maxQueuedEventsPerSubscriber: 50,
+  /**
+   * @default 20 — after a gap in the Redis subscriber connection, each subscribed user's latest
+   * unread in-app notifications, up to this many, are sent again (those published in the gap were lost).
+   */
+  resyncedUnreadPerUser: 20,
   /** @default 20 — page size of `myNotifications` when `first` is not given. */
   defaultPageSize: 20,
   /** @default 100 — the most notifications one page may ask for. */
