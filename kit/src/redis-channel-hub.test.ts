@@ -1,11 +1,16 @@
 // The Redis channel hub against a real Redis: one subscriber connection per process, a channel
-// subscribed only while someone listens, filtered and bounded delivery, and a close that ends
-// every listener.
+// subscribed only while someone listens, filtered and bounded delivery, a close that ends every
+// listener; and, on a redis-server of the test's own restarted mid-test, a resync of each channel's
+// current state once the subscriber is back, and publishes that fail fast and are counted meanwhile.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createLogger } from "./logger.ts";
-import { perRedisClient, RedisChannelHub } from "./redis-channel-hub.ts";
+import { type ChannelGap, perRedisClient, RedisChannelHub } from "./redis-channel-hub.ts";
 import { createRedisClient, type RedisClient } from "./redis-client.ts";
-import { testRedisPrefix } from "./testing/index.ts";
+import { startRedisServer } from "./redis-server-process.ts";
+import { freePort, testRedisPrefix } from "./testing/index.ts";
 
 interface Reading {
   n: number;
@@ -103,5 +108,78 @@ describe("a Redis channel hub", () => {
     expect(registry.of(redis)).toBe(value);
     registry.unregister(redis, value);
     expect(registry.of(redis)).toBeUndefined();
+  });
+});
+
+describe("a Redis channel hub across a Redis restart", () => {
+  let directory: string;
+  let port: number;
+  let server: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+  let redis: RedisClient;
+  let hub: RedisChannelHub<Reading>;
+  /** What the channels' owner holds as the truth (a database, in a service). */
+  const current = new Map<string, number>();
+  const gaps: { channel: string; gap: ChannelGap }[] = [];
+
+  const startServer = async () => {
+    server = await startRedisServer({ port, dataDir: directory, readyTimeoutMs: 10_000, stopGraceMs: 2_000 });
+  };
+
+  beforeAll(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), "channel-hub-restart-"));
+    port = await freePort();
+    await startServer();
+    redis = createRedisClient({ url: `redis://127.0.0.1:${port}` });
+    await redis.connect();
+    hub = new RedisChannelHub<Reading>({
+      redis,
+      logger: createLogger({ service: "hub-restart-test", level: "silent" }),
+      name: "reading",
+      parse,
+      resync: async (channel, gap) => {
+        gaps.push({ channel, gap });
+        const n = current.get(channel);
+        return n === undefined ? [] : [{ n }];
+      },
+    });
+  });
+  afterAll(async () => {
+    await hub?.close();
+    redis?.destroy();
+    await server?.stop();
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  it("hands each listener the current state its filter keeps once the subscriber is back, without a new message", async () => {
+    const watched = "readings:a";
+    const quiet = "readings:b";
+    const all = await hub.messages(watched);
+    const evenOnly = await hub.messages(watched, (reading) => reading.n % 2 === 0);
+    const other = await hub.messages(quiet);
+    current.set(watched, 1);
+    await hub.publish(watched, { n: 1 });
+    expect(await all.next()).toEqual({ value: { n: 1 }, done: false });
+
+    await server!.stop();
+    // Changed while Redis is away: the publish is lost (and counted), the owner's truth is not.
+    current.set(watched, 2);
+    await hub.publish(watched, { n: 2 });
+    expect(hub.publishFailures).toBe(1);
+    await startServer();
+
+    expect(await all.next()).toEqual({ value: { n: 2 }, done: false });
+    expect(await evenOnly.next()).toEqual({ value: { n: 2 }, done: false });
+    expect(hub.resyncCount).toBe(1);
+    expect(gaps.map(({ channel }) => channel).sort()).toEqual([quiet, watched].sort());
+    const { gap } = gaps[0]!;
+    expect(gap.lostAt.getTime()).toBeLessThanOrEqual(gap.restoredAt.getTime());
+    expect(gap.since.getTime()).toBeLessThan(gap.lostAt.getTime());
+
+    // Resubscribed: messages published after the gap arrive as before.
+    current.set(watched, 4);
+    await hub.publish(watched, { n: 4 });
+    expect(await all.next()).toEqual({ value: { n: 4 }, done: false });
+    expect(await evenOnly.next()).toEqual({ value: { n: 4 }, done: false });
+    for (const iterator of [all, evenOnly, other]) await iterator.return?.();
   });
 });

@@ -1,9 +1,41 @@
 // One process's side of Redis pub/sub fan-out for GraphQL subscriptions: ONE subscriber connection,
 // subscribed to a channel while anyone in this process listens to it, handing each message to every
 // listener as an async iterator with a bounded queue. Publishing uses the caller's own connection, so
-// every instance of a service serves every subscriber whoever committed the change.
+// every instance of a service serves every subscriber whoever committed the change. Pub/sub keeps
+// nothing: what is published while the subscriber connection is down is lost, so once it is back
+// (and resubscribed) the hub asks the channel's owner for the current state and delivers that as
+// ordinary messages. Publishing never holds up the work that caused it: refused at once while the
+// connection is down, bounded by a short timeout otherwise, each failure logged and counted.
 import type { Logger } from "./logger.ts";
 import type { RedisClient } from "./redis-client.ts";
+import { settleWithin } from "./settle-within.ts";
+
+export const REDIS_CHANNEL_HUB_DEFAULTS = {
+  /** @default 1,000 messages: a listener further behind than this loses its oldest messages. */
+  maxQueuedPerListener: 1_000,
+  /**
+   * @default 1,000 ms: a publish not answered by then counts as failed, so a Redis that hangs holds
+   * up a mutation or an escalation by this much at most (while disconnected, not at all).
+   */
+  publishTimeoutMs: 1_000,
+  /** @default 4 channels whose current state is read at once after the subscriber reconnects. */
+  resyncConcurrency: 4,
+  /**
+   * @default 60,000 ms: a change this long before the drop was noticed may still have been missed
+   * (the drop is noticed late, and instances' clocks differ): `ChannelGap.since` reaches back so far.
+   */
+  resyncLookbackMs: 60_000,
+} as const;
+
+/** The time the subscriber connection was away: what was published then never arrived. */
+export interface ChannelGap {
+  /** When the connection was seen to drop (this process's clock). */
+  lostAt: Date;
+  /** When it was back and resubscribed. */
+  restoredAt: Date;
+  /** `lostAt` less the lookback: rows changed since then are the ones a listener may have missed. */
+  since: Date;
+}
 
 export interface RedisChannelHubOptions<Message> {
   /** Publishes on it; duplicated once for the subscriber connection, which the hub closes. */
@@ -13,8 +45,41 @@ export interface RedisChannelHubOptions<Message> {
   name: string;
   /** The message of a raw channel payload, or null for anything malformed (logged and dropped). */
   parse: (raw: string) => Message | null;
-  /** A listener further behind than this loses its oldest messages. @default 1,000 */
+  /** @default REDIS_CHANNEL_HUB_DEFAULTS.maxQueuedPerListener */
   maxQueuedPerListener?: number;
+  /** @default REDIS_CHANNEL_HUB_DEFAULTS.publishTimeoutMs */
+  publishTimeoutMs?: number;
+  /**
+   * The current state of what a channel's listeners watch, as messages of the channel, read after a
+   * gap in the subscriber connection; each listener receives those its filter keeps. Without it a
+   * gap is only logged.
+   */
+  resync?: (channel: string, gap: ChannelGap) => Promise<readonly Message[]>;
+  /** Told about each failed publish (after it is logged), e.g. to count it in a metric. */
+  onPublishFailure?: (channel: string, error: unknown) => void;
+}
+
+export class RedisPublishError extends Error {
+  override name = "RedisPublishError";
+}
+
+/**
+ * PUBLISH that never waits on Redis for long: refused at once while the connection is down (rather
+ * than held in the client's in-memory offline queue until it returns) and abandoned after
+ * `timeoutMs`.
+ */
+export async function publishWithin(
+  redis: RedisClient,
+  channel: string,
+  payload: string,
+  timeoutMs: number,
+): Promise<void> {
+  if (!redis.isReady) throw new RedisPublishError(`Redis is not connected; nothing published on ${channel}`);
+  await settleWithin(
+    redis.publish(channel, payload),
+    timeoutMs,
+    () => new RedisPublishError(`Redis did not answer a publish on ${channel} within ${timeoutMs} ms`),
+  );
 }
 
 type Listener<Message> = (message: Message) => void;
@@ -29,6 +94,10 @@ export class RedisChannelHub<Message> {
   readonly #subscribed = new Set<string>();
   readonly #finishers = new Set<() => void>();
   #closed = false;
+  #publishFailures = 0;
+  /** When the subscriber connection dropped; undefined while it is up. */
+  #lostAt: Date | undefined;
+  #resyncs = 0;
 
   constructor(options: RedisChannelHubOptions<Message>) {
     this.#options = options;
@@ -46,12 +115,28 @@ export class RedisChannelHub<Message> {
     return count;
   }
 
-  /** Fire and forget after the caller's commit: a failed publish is logged, the database stays the truth. */
+  /** Publishes that failed or timed out since the hub was made. */
+  get publishFailures(): number {
+    return this.#publishFailures;
+  }
+
+  /** Resyncs run after the subscriber connection came back, since the hub was made. */
+  get resyncCount(): number {
+    return this.#resyncs;
+  }
+
+  /**
+   * After the caller's commit; never throws and never waits long: a failed publish is logged and
+   * counted, the database stays the truth (and subscribers elsewhere resync after their own gap).
+   */
   async publish(channel: string, message: Message): Promise<void> {
+    const timeoutMs = this.#options.publishTimeoutMs ?? REDIS_CHANNEL_HUB_DEFAULTS.publishTimeoutMs;
     try {
-      await this.#options.redis.publish(channel, JSON.stringify(message));
+      await publishWithin(this.#options.redis, channel, JSON.stringify(message), timeoutMs);
     } catch (error) {
+      this.#publishFailures++;
       this.#options.logger.warn({ err: error, channel }, `could not publish a ${this.#options.name}`);
+      this.#options.onPublishFailure?.(channel, error);
     }
   }
 
@@ -64,7 +149,7 @@ export class RedisChannelHub<Message> {
     keep: (message: Message) => boolean = () => true,
   ): Promise<AsyncIterableIterator<Message>> {
     if (this.#closed) throw new Error(`the ${this.#options.name} hub is closed`);
-    const max = this.#options.maxQueuedPerListener ?? 1_000;
+    const max = this.#options.maxQueuedPerListener ?? REDIS_CHANNEL_HUB_DEFAULTS.maxQueuedPerListener;
     const queue: Message[] = [];
     const waiting: ((result: IteratorResult<Message>) => void)[] = [];
     let finished = false;
@@ -126,12 +211,57 @@ export class RedisChannelHub<Message> {
   async #connection(): Promise<RedisClient> {
     if (this.#subscriber) return this.#subscriber;
     const subscriber = this.#options.redis.duplicate();
+    let ready = false;
+    const lost = () => {
+      if (!ready) return;
+      ready = false;
+      this.#lostAt ??= new Date();
+    };
     subscriber.on("error", (error: Error) => {
+      lost();
       this.#options.logger.warn({ err: error }, `${this.#options.name} subscriber connection error`);
+    });
+    subscriber.on("reconnecting", lost);
+    // node-redis emits "ready" only after it has resubscribed every channel on the new socket, so a
+    // state read from here on misses nothing published afterwards.
+    subscriber.on("ready", () => {
+      ready = true;
+      const lostAt = this.#lostAt;
+      this.#lostAt = undefined;
+      if (!lostAt || this.#closed) return;
+      const since = new Date(lostAt.getTime() - REDIS_CHANNEL_HUB_DEFAULTS.resyncLookbackMs);
+      void this.#resync({ lostAt, restoredAt: new Date(), since });
     });
     await subscriber.connect();
     this.#subscriber = subscriber;
     return subscriber;
+  }
+
+  /** Delivers each listened channel's current state, read from its owner, after a gap. */
+  async #resync(gap: ChannelGap): Promise<void> {
+    const { resync, logger, name } = this.#options;
+    const channels = [...this.#listeners.keys()];
+    logger.warn(
+      { lostAt: gap.lostAt, restoredAt: gap.restoredAt, channels: channels.length },
+      `${name} subscriber reconnected; ${resync ? "resyncing its channels" : "events of the gap are lost"}`,
+    );
+    if (!resync) return;
+    this.#resyncs++;
+    const queue = [...channels];
+    const workers = Array.from(
+      { length: Math.min(REDIS_CHANNEL_HUB_DEFAULTS.resyncConcurrency, queue.length) },
+      async () => {
+        for (let channel = queue.shift(); channel !== undefined; channel = queue.shift()) {
+          if (!this.#listeners.has(channel)) continue;
+          try {
+            for (const message of await resync(channel, gap)) this.#deliver(channel, message);
+          } catch (error) {
+            logger.warn({ err: error, channel }, `could not resync a ${name} channel after a gap`);
+          }
+        }
+      },
+    );
+    await Promise.all(workers);
   }
 
   #addListener(channel: string, listener: Listener<Message>): Promise<void> {
@@ -169,6 +299,10 @@ export class RedisChannelHub<Message> {
       this.#options.logger.warn({ channel }, `ignored a malformed ${this.#options.name}`);
       return;
     }
+    this.#deliver(channel, message);
+  }
+
+  #deliver(channel: string, message: Message) {
     for (const listener of this.#listeners.get(channel) ?? []) listener(message);
   }
 }

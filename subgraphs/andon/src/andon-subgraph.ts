@@ -16,6 +16,7 @@ import {
 } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import { Counter } from "prom-client";
 import { AlertEvaluator, type AlertEvaluatorSettings } from "./alerts/alert-evaluator.ts";
 import { ANDON_DEFAULTS, type EscalationSchedulerSettings } from "./andon-defaults.ts";
 import { AndonEventBus, registerAndonEventBus, unregisterAndonEventBus } from "./andon-events/andon-event-bus.ts";
@@ -23,7 +24,7 @@ import { PhotoStore } from "./andons/andon-photo.ts";
 import { type AndonRuntime, registerAndonRuntime, unregisterAndonRuntime } from "./andons/andon-runtime.ts";
 import type { FaultAndonOutcome } from "./andons/fault-andons.ts";
 import { startFaultConsumer } from "./andons/fault-consumer.ts";
-import { type Clock, systemClock } from "./escalation/clock.ts";
+import { type Clock, type DatabaseClock, databaseClockOf } from "./escalation/clock.ts";
 import { EscalationScheduler, type FiredEscalation } from "./escalation/escalation-scheduler.ts";
 import type { EscalationDispatcher } from "./escalation/notification-dispatch.ts";
 import {
@@ -58,7 +59,10 @@ export interface AndonSubgraphOptions {
   instanceId?: string;
   /** Prefix of stream keys and pub/sub channels. @default "ms5:" */
   keyPrefix?: string;
-  /** @default systemClock; tests move a ManualClock by hand. */
+  /**
+   * @default the database's clock (measured offset, see DatabaseClock), so instances with skewed
+   * clocks agree on due times and leases; tests move a ManualClock by hand.
+   */
   clock?: Clock;
   /** Where photos are written (outside any web root). */
   photoDirectory: string;
@@ -90,15 +94,30 @@ export interface AndonSubgraph {
 export async function createAndonSubgraph(options: AndonSubgraphOptions): Promise<AndonSubgraph> {
   const keyPrefix = options.keyPrefix ?? "ms5:";
   const instanceId = options.instanceId ?? `andon-${hostname()}-${process.pid}`;
-  const clock = options.clock ?? systemClock;
+  let databaseClock: DatabaseClock | undefined;
+  if (!options.clock) {
+    databaseClock = databaseClockOf(options.prisma, options.logger.child({ component: "database-clock" }));
+    await databaseClock.start();
+  }
+  const clock: Clock = options.clock ?? databaseClock!;
+  const metricsRegistry = createMetricsRegistry("andon");
+  const livePublishFailures = new Counter({
+    name: "andon_live_publish_failures_total",
+    help: "Live updates not published on Redis (down or too slow), by feed; the change itself is committed.",
+    labelNames: ["feed"],
+    registers: [metricsRegistry],
+  });
   const bus = new AndonEventBus({
     redis: options.redis,
     logger: options.logger.child({ component: "andon-events" }),
     keyPrefix,
+    onPublishFailure: () => livePublishFailures.inc({ feed: "andon-events" }),
+    prisma: options.prisma,
   });
   registerAndonEventBus(options.redis, bus);
   const feed = new NotificationFeed({
     redis: options.redis,
+    prisma: options.prisma,
     logger: options.logger.child({ component: "notification-feed" }),
     keyPrefix,
   });
@@ -112,6 +131,7 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
       email: options.email ?? null,
       keyPrefix,
       clock,
+      onPublishFailure: () => livePublishFailures.inc({ feed: "notifications" }),
     });
   let scheduler: EscalationScheduler | undefined;
   const runtime: AndonRuntime = {
@@ -149,6 +169,7 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
     await faultConsumer?.stop();
     await scheduler?.stop();
     await alertEvaluator.stop();
+    databaseClock?.stop();
   }
   async function releaseRuntime() {
     await bus.close();
@@ -173,7 +194,6 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
     }
     if (schedulerLoop) scheduler.start();
     if (options.alerts !== false) alertEvaluator.start();
-    const metricsRegistry = createMetricsRegistry("andon");
     const faultStreams = faultConsumer ? { redis: options.redis, consumer: faultConsumer } : null;
     if (faultStreams) registerStreamConsumerMetrics(metricsRegistry, faultStreams);
     const server = await startSubgraphServer({

@@ -89,6 +89,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
   const liveEventLogger = options.logger.child({ component: "live-events" });
   const liveEventHub = new LiveEventHub({
     redis: options.redis,
+    prisma: options.prisma,
     logger: liveEventLogger,
     keyPrefix: liveEventPrefix,
     ...(options.liveEvents?.settings?.maxQueuedEventsPerSubscriber

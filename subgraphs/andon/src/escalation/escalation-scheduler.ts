@@ -3,7 +3,10 @@
 // two instances never claim the same row; it then notifies the level's recipients (with a dedupe key
 // stable per level and due time) and commits the step only if its lease still holds. A row whose
 // owner died mid-fire is claimed again once its lease expires and fires with the same dedupe key;
-// rows that fell due while every instance was down are simply due at the first scan after start.
+// rows that fell due while every instance was down are due at the first scan after start, where
+// each level still fires once but the reminders missed meanwhile are one catch-up notice, the next
+// reminder counted from then (escalation-timers.ts). The clock is the database's (clock.ts), so
+// instances with skewed clocks agree on due times and leases.
 // Row claims, not advisory locks: the embedded dev database serves every connection from one
 // session, where advisory locks exclude nobody.
 import type {
@@ -224,8 +227,8 @@ export class EscalationScheduler {
     base: Date,
     recipients: Map<string, Promise<string[]>>,
   ): Promise<FireStep> {
-    const step = dueStep(rule, claimed.kind, base, claimed.currentLevel, claimed.nextDueAt);
     const firedAt = this.#options.clock.now();
+    const step = dueStep(rule, claimed.kind, base, claimed.currentLevel, claimed.nextDueAt, firedAt);
     if (!step) {
       // Nothing left to fire (the rule lost its levels): the escalation is exhausted.
       return {
@@ -264,7 +267,7 @@ export class EscalationScheduler {
       level: level.level,
       reminder: step.reminder,
       newLevel,
-      nextDueAt: nextDueAfter(rule, claimed.kind, base, newLevel, claimed.nextDueAt),
+      nextDueAt: nextDueAfter(rule, claimed.kind, base, newLevel, claimed.nextDueAt, firedAt),
       firedAt,
       userIds,
       channels: level.channels,

@@ -57,6 +57,28 @@ describe("escalation due times", () => {
     expect(nextDueAfter(rule, "ACKNOWLEDGE", base, 1, at(2))).toEqual(at(3));
   });
 
+  it("counts the next reminder from now when a step fires late, so missed reminders are not sent in a burst", () => {
+    const rule = ruleOf(300, [180, 600]);
+    const late = at(600 + 8 * 3600);
+    // Due at 900 s, fired eight hours late: the next reminder is 5 minutes after the late one, not at 1200 s.
+    expect(nextDueAfter(rule, "ACKNOWLEDGE", base, 2, at(900), late)).toEqual(at(600 + 8 * 3600 + 300));
+    // On time, reminders keep their rhythm from the due time.
+    expect(nextDueAfter(rule, "ACKNOWLEDGE", base, 2, at(900), at(900))).toEqual(at(1200));
+  });
+
+  it("sends a level whose time came while the scheduler was down instead of a stale reminder before it", () => {
+    const rule = ruleOf(300, [180, 600]);
+    expect(dueStep(rule, "ACKNOWLEDGE", base, 1, at(480), at(3600))).toMatchObject({
+      level: { level: 2 },
+      reminder: false,
+    });
+    // Never skips a level: level 1 comes first even when level 2's time has come too.
+    expect(dueStep(rule, "ACKNOWLEDGE", base, 0, at(180), at(3600))).toMatchObject({
+      level: { level: 1 },
+      reminder: false,
+    });
+  });
+
   it("has nothing to fire for a kind the rule has no level of", () => {
     expect(nextDueAfter(ruleOf(300, [180]), "RESOLVE", base, 0, null)).toBeNull();
     expect(dueStep(ruleOf(300, [180]), "RESOLVE", base, 0, at(180))).toBeNull();

@@ -37,7 +37,10 @@ export function levelsOfKind(rule: RuleWithLevels, kind: EscalationKind): Escala
 /**
  * What fires next after `currentLevel` fired at `firedDueAt`: the next level at its own delay from
  * `base`, or a reminder of the current level `reminderIntervalSeconds` later if that comes first;
- * null when nothing is left (no further level, no reminders).
+ * null when nothing is left (no further level, no reminders). A reminder is counted from the due
+ * time, so reminders keep their rhythm; but one that would already be due by `now` (the step fired
+ * late, after the scheduler was down) is counted from `now` instead: the late step was the one
+ * catch-up notice, and the missed reminders are not sent in a burst.
  */
 export function nextDueAfter(
   rule: RuleWithLevels,
@@ -45,28 +48,34 @@ export function nextDueAfter(
   base: Date,
   currentLevel: number,
   firedDueAt: Date | null,
+  now: Date | null = firedDueAt,
 ): Date | null {
   const next = levelsOfKind(rule, kind).find((level) => level.level > currentLevel);
   const levelDue = next ? new Date(base.getTime() + next.delaySeconds * 1000) : null;
-  const reminderDue =
-    currentLevel > 0 && firedDueAt && rule.reminderIntervalSeconds
-      ? new Date(firedDueAt.getTime() + rule.reminderIntervalSeconds * 1000)
-      : null;
-  if (levelDue && reminderDue) return new Date(Math.min(levelDue.getTime(), reminderDue.getTime()));
-  return levelDue ?? reminderDue;
+  const intervalMs = (rule.reminderIntervalSeconds ?? 0) * 1000;
+  let reminderDue = currentLevel > 0 && firedDueAt && intervalMs > 0 ? firedDueAt.getTime() + intervalMs : null;
+  if (reminderDue !== null && now && reminderDue <= now.getTime()) reminderDue = now.getTime() + intervalMs;
+  if (levelDue && reminderDue !== null) return new Date(Math.min(levelDue.getTime(), reminderDue));
+  return levelDue ?? (reminderDue === null ? null : new Date(reminderDue));
 }
 
-/** The level a due escalation fires: the next level once its time has come, else a reminder of the current one. */
+/**
+ * The level a due escalation fires: the next level once its time has come (by its due time, or by
+ * `now` when it fires late: a level that fell due while the scheduler was down is sent rather than
+ * a stale reminder before it), else a reminder of the current one. Levels are never skipped.
+ */
 export function dueStep(
   rule: RuleWithLevels,
   kind: EscalationKind,
   base: Date,
   currentLevel: number,
   dueAt: Date,
+  now: Date = dueAt,
 ): { level: EscalationLevel; reminder: boolean } | null {
   const levels = levelsOfKind(rule, kind);
   const next = levels.find((level) => level.level > currentLevel);
-  if (next && base.getTime() + next.delaySeconds * 1000 <= dueAt.getTime()) return { level: next, reminder: false };
+  const reached = Math.max(dueAt.getTime(), now.getTime());
+  if (next && base.getTime() + next.delaySeconds * 1000 <= reached) return { level: next, reminder: false };
   const current = levels.find((level) => level.level === currentLevel);
   return current ? { level: current, reminder: true } : null;
 }

@@ -8,6 +8,11 @@ export const NOTIFICATION_DEFAULTS = {
   smtpTimeoutMs: 10_000,
   /** @default 50 — in-app events queued for one slow subscriber before the oldest are dropped (it re-reads the inbox). */
   maxQueuedEventsPerSubscriber: 50,
+  /**
+   * @default 20 — after a gap in the Redis subscriber connection, each subscribed user's latest
+   * unread in-app notifications, up to this many, are sent again (those published in the gap were lost).
+   */
+  resyncedUnreadPerUser: 20,
   /** @default 20 — page size of `myNotifications` when `first` is not given. */
   defaultPageSize: 20,
   /** @default 100 — the most notifications one page may ask for. */
@@ -23,6 +28,11 @@ export const NOTIFICATION_DEFAULTS = {
    * a dispatch still under way and are left alone.
    */
   pendingRetryAfterMs: 60_000,
+  /**
+   * @default 1_000 ms — an in-app notification's live publish on Redis not answered by then counts
+   * as failed (the row is in the inbox regardless); while Redis is disconnected it fails at once.
+   */
+  inAppPublishTimeoutMs: 1_000,
   /** @default 4 — e-mails (and other external sends) of one dispatch in flight at once. */
   maxConcurrentSends: 4,
   /** @default 300 characters — an e-mail subject line, an inbox title. */

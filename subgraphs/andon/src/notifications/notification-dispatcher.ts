@@ -1,6 +1,8 @@
 // Sends one message to many users on the channels asked for: in-app rows published on Redis, e-mail
 // over SMTP; a failing channel falls back to the next and stays recorded as FAILED. Idempotent by
 // dedupeKey: rows are keyed (dedupeKey, user, channel), and only the call that inserted a row sends it.
+// The in-app row committed in PostgreSQL is the delivery; its Redis publish is only the live nudge,
+// so it is never awaited: a Redis outage delays neither the e-mail nor the escalation step.
 import type { AndonPriority, Notification, NotificationChannel, PrismaClient } from "@ms5/db";
 import type { Logger, RedisClient } from "@ms5/kit";
 import { ApiError } from "@ms5/kit/subgraph";
@@ -46,6 +48,10 @@ export interface NotificationDispatcherOptions {
   keyPrefix?: string;
   /** @default systemClock */
   clock?: Clock;
+  /** @default NOTIFICATION_DEFAULTS.inAppPublishTimeoutMs */
+  publishTimeoutMs?: number;
+  /** Told about each in-app publish that failed or timed out (after it is logged), e.g. for a metric. */
+  onPublishFailure?: (error: unknown) => void;
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -73,10 +79,16 @@ function validate(input: DispatchInput): void {
 export class NotificationDispatcher {
   readonly #options: NotificationDispatcherOptions;
   readonly #clock: Clock;
+  #publishFailures = 0;
 
   constructor(options: NotificationDispatcherOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+  }
+
+  /** In-app publishes that failed or timed out since the dispatcher was made. */
+  get publishFailures(): number {
+    return this.#publishFailures;
   }
 
   async dispatch(input: DispatchInput): Promise<void> {
@@ -209,14 +221,7 @@ export class NotificationDispatcher {
               data: { status: "SENT", attempts: { increment: 1 }, sentAt: this.#clock.now() },
             }),
       );
-      await publishNotificationEvent(
-        this.#options.redis,
-        { notificationId: row.id, userId: user.id },
-        this.#options.keyPrefix,
-      ).catch((error: unknown) => {
-        // The row is in the inbox either way; a live update missed is read on the next query.
-        logger.warn({ err: error, notificationId: row.id }, "could not publish an in-app notification");
-      });
+      this.#publishInApp(row.id, user.id);
       return;
     }
     let failure: string | null = null;
@@ -243,6 +248,17 @@ export class NotificationDispatcher {
     used.add(next);
     const [fallbackRow] = await this.#insertRows(input, severity, [{ userId: user.id, channel: next }], row.id);
     if (fallbackRow) await this.#deliver(input, user, severity, fallbackRow, fallback, used, outcome);
+  }
+
+  /** Not awaited by anyone: bounded by a short timeout, a failure logged and counted. */
+  #publishInApp(notificationId: string, userId: string): void {
+    const { redis, keyPrefix, publishTimeoutMs, logger } = this.#options;
+    publishNotificationEvent(redis, { notificationId, userId }, keyPrefix, publishTimeoutMs).catch((error: unknown) => {
+      // The row is in the inbox either way; the feed resyncs unread ones after its own gap.
+      this.#publishFailures++;
+      logger.warn({ err: error, notificationId }, "could not publish an in-app notification");
+      this.#options.onPublishFailure?.(error);
+    });
   }
 
   #canSend(channel: NotificationChannel): boolean {

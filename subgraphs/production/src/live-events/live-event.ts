@@ -8,6 +8,8 @@ export const LIVE_EVENT_DEFAULTS = {
   oeeThrottleMs: 1_000,
   /** @default 1,000 events: a subscriber further behind loses its oldest events. */
   maxQueuedEventsPerSubscriber: 1_000,
+  /** @default 200 stops, and as many jobs, of one line sent again after a gap in the subscriber connection. */
+  maxResyncedRowsPerKind: 200,
 } as const;
 
 export type LiveEventSettings = { -readonly [K in keyof typeof LIVE_EVENT_DEFAULTS]: number };

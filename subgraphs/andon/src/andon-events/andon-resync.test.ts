@@ -1,0 +1,157 @@
+// Live andon and notification subscriptions across a Redis restart, on a redis-server of the test's
+// own, real PostgreSQL and graphql-ws: what changed while Redis was away (an andon acknowledged, a
+// notification sent) reaches the subscribers once the instance's subscriber connection is back,
+// with no new event published after it.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createLogger, createRedisClient, type RedisClient, startRedisServer } from "@ms5/kit";
+import { GATEWAY_WEBSOCKET_INIT_BODY, signGatewayRequest } from "@ms5/kit/subgraph";
+import { freePort, testRedisPrefix } from "@ms5/kit/testing";
+import { type Client, createClient } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import { acknowledgeAndon, raiseAndon } from "../andons/andon-workflow.ts";
+import { ManualClock } from "../escalation/clock.ts";
+import { notificationChannelOf } from "../notifications/notification-defaults.ts";
+import { notificationFeedOf } from "../notifications/notification-feed.ts";
+import {
+  type AndonTestPlant,
+  eventually,
+  openAndonTestPlant,
+  TEST_GATEWAY_SECRET,
+} from "../testing/andon-test-plant.ts";
+import { andonEventBusOf } from "./andon-event-bus.ts";
+import { andonEventChannel } from "./andon-event-message.ts";
+
+const logger = createLogger({ service: "andon-resync-test", level: "silent" });
+const t0 = new Date(Date.UTC(2026, 10, 27, 16, 0, 0));
+
+describe("live andon subscriptions across a Redis restart", () => {
+  const run = inject("testRun");
+  const keyPrefix = `${testRedisPrefix(run.runId)}andon-resync:`;
+  const clock = new ManualClock(t0);
+  let plant: AndonTestPlant;
+  let redisDirectory: string;
+  let redisPort: number;
+  let redisServer: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+  let redis: RedisClient;
+  let subgraph: AndonSubgraph;
+  const clients: Client[] = [];
+
+  const startOwnRedis = async () => {
+    redisServer = await startRedisServer({
+      port: redisPort,
+      dataDir: redisDirectory,
+      readyTimeoutMs: 10_000,
+      stopGraceMs: 2_000,
+    });
+  };
+
+  beforeAll(async () => {
+    plant = await openAndonTestPlant(run, t0);
+    redisDirectory = await mkdtemp(path.join(tmpdir(), "andon-resync-"));
+    redisPort = await freePort();
+    await startOwnRedis();
+    redis = createRedisClient({ url: `redis://127.0.0.1:${redisPort}`, logger });
+    await redis.connect();
+    subgraph = await createAndonSubgraph({
+      prisma: plant.db.prisma,
+      redis,
+      logger,
+      verificationKeys: plant.keys,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      port: 0,
+      production: false,
+      keyPrefix,
+      clock,
+      photoDirectory: plant.photoDirectory,
+      email: null,
+      faults: false,
+      scheduler: false,
+      alerts: false,
+    });
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await subgraph?.close();
+    redis?.destroy();
+    await redisServer?.stop();
+    if (redisDirectory) await rm(redisDirectory, { recursive: true, force: true });
+    await plant?.close();
+  });
+
+  function subscribe(token: string, query: string) {
+    const authorization = `Bearer ${token}`;
+    const client = createClient({
+      url: subgraph.server.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: {
+        authorization,
+        ...signGatewayRequest({ secret: TEST_GATEWAY_SECRET, body: GATEWAY_WEBSOCKET_INIT_BODY, authorization }),
+      },
+    });
+    clients.push(client);
+    const collected = { events: [] as Record<string, unknown>[], errors: [] as unknown[] };
+    client.subscribe(
+      { query },
+      {
+        next: (payload) => {
+          if (payload.errors) collected.errors.push(...payload.errors);
+          if (payload.data) collected.events.push(payload.data);
+        },
+        error: (error) => collected.errors.push(error),
+        complete: () => {},
+      },
+    );
+    return collected;
+  }
+
+  it("shows subscribers the andon acknowledged and the notification sent while Redis was down, once it is back", async () => {
+    const lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
+    const andon = await raiseAndon(subgraph.runtime, null, { lineId, type: "MATERIAL", priority: "HIGH" });
+    const managerId = await plant.userIdOf("smanager");
+    const updates = subscribe(await plant.tokenOf("viewer"), `subscription { andonUpdated { id status } }`);
+    const inbox = subscribe(await plant.tokenOf("smanager"), `subscription { myNotifications { id title } }`);
+    await eventually(
+      async () => andonEventBusOf(redis)?.listenerCount === 1 && notificationFeedOf(redis)?.userCount === 1,
+    );
+    await eventually(async () => {
+      const counts = (await redis.pubSubNumSub([
+        andonEventChannel(keyPrefix),
+        notificationChannelOf(managerId, keyPrefix),
+      ])) as Record<string, number>;
+      return Object.values(counts).every((count) => count > 0);
+    });
+
+    await redisServer!.stop();
+    clock.set(new Date(t0.getTime() + 30_000));
+    const technicianId = await plant.userIdOf("technician");
+    await acknowledgeAndon(subgraph.runtime, { userId: technicianId }, andon.id);
+    await subgraph.runtime.dispatcher.dispatch({
+      recipientUserIds: [managerId],
+      channels: ["IN_APP"],
+      subject: "Sent while Redis was down",
+      body: "Read it once Redis is back.",
+      andonEventId: andon.id,
+      dedupeKey: `resync-test:${andon.id}`,
+    });
+    // Nothing reached the subscribers: the publishes had nowhere to go.
+    expect(updates.events).toEqual([]);
+    expect(inbox.events).toEqual([]);
+
+    await startOwnRedis();
+    await eventually(async () =>
+      updates.events.some((event) => {
+        const row = event.andonUpdated as { id: string; status: string };
+        return row.id === andon.id && row.status === "ACKNOWLEDGED";
+      }),
+    );
+    await eventually(async () =>
+      inbox.events.some((event) => (event.myNotifications as { title: string }).title === "Sent while Redis was down"),
+    );
+    expect(updates.errors.concat(inbox.errors)).toEqual([]);
+  });
+});
