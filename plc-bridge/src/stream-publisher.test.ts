@@ -87,6 +87,7 @@ describe("the stream publisher", () => {
         v: "1",
         type: "fault",
         plc: "PLC-A",
+        epoch: publisher.epoch,
         seq: "3",
         equipment: "EQ-1",
         line: "line-a",
