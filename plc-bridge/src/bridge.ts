@@ -126,6 +126,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       processor.restoreCounterTotals(publisher.savedCounterTotals(processor.config.code));
   }
 
+  let stopped = false;
   return {
     registry,
     publisher,
@@ -179,6 +180,8 @@ export function createBridge(options: BridgeOptions): Bridge {
       );
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       for (const poller of pollers) poller.stop();
       await Promise.all(connections.map((c) => c.close()));
       await publisher.stop();
