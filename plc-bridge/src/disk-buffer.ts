@@ -456,7 +456,8 @@ function decodeRecord(data: Buffer, offset: number, end: number): { record: Stor
   if (crc32(payload) !== data.readUInt32LE(offset + 4)) return undefined;
   try {
     const record = JSON.parse(payload.toString()) as StoredRecord;
-    if (typeof record.k !== "string" || typeof record.p !== "string" || !Number.isSafeInteger(record.s)) return undefined;
+    if (typeof record.k !== "string" || typeof record.p !== "string" || !Number.isSafeInteger(record.s))
+      return undefined;
     if (typeof record.f !== "object" || record.f === null) return undefined;
     return { record, next };
   } catch {

@@ -128,7 +128,12 @@ describe("the stream publisher", () => {
     await second.drain();
 
     const entries = await readAll(redis, `${prefix}{line-e}:telemetry`);
-    expect(entries.map((m) => Number(m.value))).toEqual([...Array.from({ length: 20 }, (_, i) => i + 1), 101, 102, 103]);
+    expect(entries.map((m) => Number(m.value))).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => i + 1),
+      101,
+      102,
+      103,
+    ]);
     expect(second.epoch).not.toBe(first.epoch);
     expect(entries.slice(20).map((m) => [m.epoch, m.seq])).toEqual([
       [second.epoch, "1"],

@@ -227,7 +227,10 @@ export class StreamPublisher {
     this.queue.splice(0, excess);
     this.dropped += excess;
     this.options.onDrop?.(excess);
-    this.options.logger.error({ count: excess }, "neither Redis nor the disk takes entries: oldest dropped from memory");
+    this.options.logger.error(
+      { count: excess },
+      "neither Redis nor the disk takes entries: oldest dropped from memory",
+    );
   }
 
   private retryLater(): void {
