@@ -2,6 +2,7 @@
 // content, whole: written to a temporary file, fsynced, renamed over the old one, the folder fsynced
 // (without that last step the rename itself may not survive power loss).
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
+import { open, rename } from "node:fs/promises";
 import path from "node:path";
 
 export function replaceFileDurably(file: string, content: string): void {
@@ -30,5 +31,25 @@ export function fsyncDirectory(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** As replaceFileDurably, off the event loop: an fsync on a busy disk takes tens of milliseconds. */
+export async function replaceFileDurablyAsync(file: string, content: string): Promise<void> {
+  const temporary = `${file}.tmp`;
+  const handle = await open(temporary, "w");
+  try {
+    // FileHandle.writeFile loops over short writes itself.
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, file);
+  const dir = await open(path.dirname(file), "r");
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
   }
 }

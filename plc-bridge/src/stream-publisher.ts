@@ -9,12 +9,13 @@
 // A state that is missing, unreadable or could not be kept current is never resumed: the next start
 // opens a new epoch, and entries of one epoch are never mistaken for another's.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { type Logger, type RedisClient, settleWithin } from "@ms5/kit";
 import { STREAM_OF_ENTRY, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import type { BufferedEntry, DiskBuffer } from "./disk-buffer.ts";
-import { fsyncDirectory, replaceFileDurably } from "./durable-file.ts";
+import { fsyncDirectory, replaceFileDurablyAsync } from "./durable-file.ts";
 import type { UnsequencedEntry } from "./equipment-signal-processor.ts";
 
 /** The PLC counters as last published for one equipment. */
@@ -61,7 +62,7 @@ interface SequenceState {
 }
 
 export class StreamPublisher {
-  private readonly queue: BufferedEntry[] = [];
+  private queue: BufferedEntry[] = [];
   private readonly nextSeq = new Map<string, number>();
   /** The state as last made durable (or as loaded), extended by what leaves memory. */
   private readonly durable: SequenceState;
@@ -173,8 +174,8 @@ export class StreamPublisher {
     this.requestFlush();
     await this.drain();
     this.stopped = true;
-    if (this.queue.length > 0) this.spill();
-    this.saveSequenceState();
+    if (this.queue.length > 0) await this.spill();
+    await this.saveSequenceState();
   }
 
   private async flushLoop(): Promise<void> {
@@ -184,7 +185,7 @@ export class StreamPublisher {
       for (;;) {
         if (buffer.depth > 0) {
           // Order: what is on disk is older than anything in memory.
-          if (this.queue.length > 0) this.spill();
+          if (this.queue.length > 0) await this.spill();
           if (!this.redisReady()) return;
           const { entries, next } = buffer.peek(this.maxBatch);
           if (entries.length > 0 && !(await this.send(entries, true))) return this.retryLater();
@@ -192,17 +193,17 @@ export class StreamPublisher {
           if (entries.length === 0) break;
         } else if (this.queue.length > 0) {
           if (!this.redisReady()) {
-            this.spill();
+            await this.spill();
             return this.retryLater();
           }
-          const batch = this.queue.slice(0, this.maxBatch);
-          this.claimDurably(batch);
+          const batch = this.queue.splice(0, this.maxBatch);
+          await this.claimDurably(batch);
           if (!(await this.send(batch, false))) {
-            // The failed batch is still first in the queue: older than what queued meanwhile.
-            this.spill();
+            // The failed batch is older than what queued meanwhile.
+            this.queue = batch.concat(this.queue);
+            await this.spill();
             return this.retryLater();
           }
-          this.queue.splice(0, batch.length);
         } else {
           break;
         }
@@ -214,10 +215,13 @@ export class StreamPublisher {
    * Moves the queue to the disk buffer. What the disk refuses (full) stays at the front of the
    * queue, so order holds, and goes out when Redis takes it or the disk has room again.
    */
-  private spill(): void {
-    this.claimDurably(this.queue);
-    const written = this.options.buffer.append(this.queue);
-    this.queue.splice(0, written);
+  private async spill(): Promise<void> {
+    // Taken out first: entries published while the state is being written wait for the next round.
+    const leaving = this.queue;
+    this.queue = [];
+    await this.claimDurably(leaving);
+    const written = this.options.buffer.append(leaving);
+    if (written < leaving.length) this.queue = leaving.slice(written).concat(this.queue);
   }
 
   /** Memory is the last resort: past its bound the oldest entries go, counted (seq gaps show them too). */
@@ -316,7 +320,7 @@ export class StreamPublisher {
    * disk still allows that) so the next start opens a new epoch; failing that too, this process
    * moves to a new epoch itself, renumbering what is still in memory.
    */
-  private claimDurably(entries: readonly BufferedEntry[]): void {
+  private async claimDurably(entries: readonly BufferedEntry[]): Promise<void> {
     let changed = false;
     for (const e of entries) {
       if (e.fields.epoch !== this.durable.epoch) continue;
@@ -334,40 +338,43 @@ export class StreamPublisher {
         changed = true;
       }
     }
-    if (changed || !this.stateOnDisk) this.saveSequenceState();
+    if (changed || !this.stateOnDisk) await this.saveSequenceState(entries);
   }
 
-  private saveSequenceState(): void {
+  /** `leaving`: entries out of the queue on their way out, renumbered too should the epoch change. */
+  private async saveSequenceState(leaving: readonly BufferedEntry[] = []): Promise<void> {
     try {
-      replaceFileDurably(this.stateFile, JSON.stringify(this.durable));
+      await replaceFileDurablyAsync(this.stateFile, JSON.stringify(this.durable));
       this.stateOnDisk = true;
     } catch (error) {
       this.options.onStateWriteFailure?.(error);
       this.options.logger.error({ err: error }, "sequence state not saved: the next start opens a new epoch");
       if (!this.stateOnDisk) return;
       try {
-        rmSync(this.stateFile, { force: true });
+        await rm(this.stateFile, { force: true });
         fsyncDirectory(this.options.stateDir);
         this.stateOnDisk = false;
       } catch {
-        this.startEpochInMemory();
+        this.startEpochInMemory(leaving);
       }
     }
   }
 
   /** The stale state on disk cannot be removed either: never send another number of its epoch. */
-  private startEpochInMemory(): void {
+  private startEpochInMemory(leaving: readonly BufferedEntry[]): void {
     this.epochId = newEpoch();
     this.durable.epoch = this.epochId;
     this.durable.lastSeq = {};
     this.nextSeq.clear();
-    for (const e of this.queue) {
+    for (const e of [...leaving, ...this.queue]) {
       const seq = this.peekNextSeq(e.plc);
       e.seq = seq;
       e.fields.seq = String(seq);
       e.fields.epoch = this.epochId;
       this.nextSeq.set(e.plc, seq + 1);
     }
+    // Should a later save succeed, it must cover what is leaving now.
+    for (const e of leaving) this.durable.lastSeq[e.plc] = Math.max(this.durable.lastSeq[e.plc] ?? 0, e.seq);
     this.stateOnDisk = false;
     this.options.logger.error({ epoch: this.epochId }, "sequence state stale and not removable: new epoch");
   }
@@ -389,7 +396,9 @@ export class StreamPublisher {
     }
     const state = parseSequenceState(saved);
     if (!state) {
-      if (saved !== undefined) logger.error({ file: this.stateFile }, "sequence state malformed: starting a new epoch");
+      if (isStateBeforeEpochs(saved)) logger.info("sequence state from before bridge epochs: starting the first epoch");
+      else if (saved !== undefined)
+        logger.error({ file: this.stateFile }, "sequence state malformed: starting a new epoch");
       const fresh: SequenceState = { epoch: newEpoch(), lastSeq: {}, counters: {} };
       logger.info({ epoch: fresh.epoch }, "new bridge epoch");
       return fresh;
@@ -410,6 +419,11 @@ function sentKey(entry: BufferedEntry): string {
 /** Sortable by creation time and unique across bridges: base-36 milliseconds and 4 random bytes. */
 function newEpoch(): string {
   return `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+}
+
+/** `{ "<plc>": lastSeq }`, as bridges wrote it before epochs. */
+function isStateBeforeEpochs(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Object.values(value).every((n) => Number.isSafeInteger(n));
 }
 
 function parseSequenceState(value: unknown): SequenceState | undefined {
