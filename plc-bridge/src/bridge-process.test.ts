@@ -90,7 +90,9 @@ describe("the bridge process", () => {
       try {
         const key = `${keyPrefix}{line-k}:telemetry`;
         let entries: Record<string, string>[] = [];
-        for (let i = 0; i < 150; i++) {
+        // Starting a process takes seconds on a busy machine: wait for the condition, not a count of polls.
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline) {
           entries = ((await redis.xRange(key, "-", "+")) ?? []).map((e) => e.message);
           if (entries.some((e) => Number(e.ts) > killedAt)) break;
           await new Promise((resolve) => setTimeout(resolve, 100));
@@ -110,7 +112,7 @@ describe("the bridge process", () => {
     } finally {
       await emulator.stop();
     }
-  });
+  }, 120_000);
 
   it("counts every unit made while it was killed, exactly once, on its first read after the restart", async () => {
     const emulator = await startLogixEmulator({

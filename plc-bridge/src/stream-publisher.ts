@@ -9,13 +9,12 @@
 // A state that is missing, unreadable or could not be kept current is never resumed: the next start
 // opens a new epoch, and entries of one epoch are never mistaken for another's.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { type Logger, type RedisClient, settleWithin } from "@ms5/kit";
 import { STREAM_OF_ENTRY, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import type { BufferedEntry, DiskBuffer } from "./disk-buffer.ts";
-import { fsyncDirectory, replaceFileDurablyAsync } from "./durable-file.ts";
+import { fsyncDirectory, replaceFileDurably, replaceFileDurablyAsync } from "./durable-file.ts";
 import type { UnsequencedEntry } from "./equipment-signal-processor.ts";
 
 /** The PLC counters as last published for one equipment. */
@@ -174,8 +173,8 @@ export class StreamPublisher {
     this.requestFlush();
     await this.drain();
     this.stopped = true;
-    if (this.queue.length > 0) await this.spill();
-    await this.saveSequenceState();
+    if (this.queue.length > 0) this.spill();
+    this.saveSequenceStateSync();
   }
 
   private async flushLoop(): Promise<void> {
@@ -185,7 +184,7 @@ export class StreamPublisher {
       for (;;) {
         if (buffer.depth > 0) {
           // Order: what is on disk is older than anything in memory.
-          if (this.queue.length > 0) await this.spill();
+          if (this.queue.length > 0) this.spill();
           if (!this.redisReady()) return;
           const { entries, next } = buffer.peek(this.maxBatch);
           if (entries.length > 0 && !(await this.send(entries, true))) return this.retryLater();
@@ -193,7 +192,7 @@ export class StreamPublisher {
           if (entries.length === 0) break;
         } else if (this.queue.length > 0) {
           if (!this.redisReady()) {
-            await this.spill();
+            this.spill();
             return this.retryLater();
           }
           const batch = this.queue.splice(0, this.maxBatch);
@@ -201,7 +200,7 @@ export class StreamPublisher {
           if (!(await this.send(batch, false))) {
             // The failed batch is older than what queued meanwhile.
             this.queue = batch.concat(this.queue);
-            await this.spill();
+            this.spill();
             return this.retryLater();
           }
         } else {
@@ -213,13 +212,15 @@ export class StreamPublisher {
 
   /**
    * Moves the queue to the disk buffer. What the disk refuses (full) stays at the front of the
-   * queue, so order holds, and goes out when Redis takes it or the disk has room again.
+   * queue, so order holds, and goes out when Redis takes it or the disk has room again. The state
+   * is written synchronously here, right before the append: a crash between the two would number
+   * entries that never reached the disk. (Only while Redis is away; the live path writes it off
+   * the event loop.)
    */
-  private async spill(): Promise<void> {
-    // Taken out first: entries published while the state is being written wait for the next round.
+  private spill(): void {
     const leaving = this.queue;
     this.queue = [];
-    await this.claimDurably(leaving);
+    if (this.claim(leaving) || !this.stateOnDisk) this.saveSequenceStateSync(leaving);
     const written = this.options.buffer.append(leaving);
     if (written < leaving.length) this.queue = leaving.slice(written).concat(this.queue);
   }
@@ -321,6 +322,17 @@ export class StreamPublisher {
    * moves to a new epoch itself, renumbering what is still in memory.
    */
   private async claimDurably(entries: readonly BufferedEntry[]): Promise<void> {
+    if (!this.claim(entries) && this.stateOnDisk) return;
+    try {
+      await replaceFileDurablyAsync(this.stateFile, JSON.stringify(this.durable));
+      this.stateOnDisk = true;
+    } catch (error) {
+      this.stateNotSaved(error, entries);
+    }
+  }
+
+  /** Extends the durable state by `entries`; true when it changed. */
+  private claim(entries: readonly BufferedEntry[]): boolean {
     let changed = false;
     for (const e of entries) {
       if (e.fields.epoch !== this.durable.epoch) continue;
@@ -338,25 +350,29 @@ export class StreamPublisher {
         changed = true;
       }
     }
-    if (changed || !this.stateOnDisk) await this.saveSequenceState(entries);
+    return changed;
   }
 
   /** `leaving`: entries out of the queue on their way out, renumbered too should the epoch change. */
-  private async saveSequenceState(leaving: readonly BufferedEntry[] = []): Promise<void> {
+  private saveSequenceStateSync(leaving: readonly BufferedEntry[] = []): void {
     try {
-      await replaceFileDurablyAsync(this.stateFile, JSON.stringify(this.durable));
+      replaceFileDurably(this.stateFile, JSON.stringify(this.durable));
       this.stateOnDisk = true;
     } catch (error) {
-      this.options.onStateWriteFailure?.(error);
-      this.options.logger.error({ err: error }, "sequence state not saved: the next start opens a new epoch");
-      if (!this.stateOnDisk) return;
-      try {
-        await rm(this.stateFile, { force: true });
-        fsyncDirectory(this.options.stateDir);
-        this.stateOnDisk = false;
-      } catch {
-        this.startEpochInMemory(leaving);
-      }
+      this.stateNotSaved(error, leaving);
+    }
+  }
+
+  private stateNotSaved(error: unknown, leaving: readonly BufferedEntry[]): void {
+    this.options.onStateWriteFailure?.(error);
+    this.options.logger.error({ err: error }, "sequence state not saved: the next start opens a new epoch");
+    if (!this.stateOnDisk) return;
+    try {
+      rmSync(this.stateFile, { force: true });
+      fsyncDirectory(this.options.stateDir);
+      this.stateOnDisk = false;
+    } catch {
+      this.startEpochInMemory(leaving);
     }
   }
 
