@@ -73,6 +73,14 @@ interface Segment {
   records: number;
 }
 
+/** The newest counts entry of an equipment in the buffer: its totals outrank an older saved state. */
+export interface BufferedCounterTotals {
+  epoch: string;
+  seq: number;
+  good?: number;
+  reject?: number;
+}
+
 /** Where replay resumes: a segment and a byte offset in it, plus how many records precede it there. */
 export interface BufferCursor {
   segment: number;
@@ -111,6 +119,8 @@ export class DiskBuffer {
   private lastWriteError: unknown;
   /** Highest sequence number ever appended, per PLC (survives restarts through the records). */
   readonly lastSeqByPlc = new Map<string, number>();
+  /** Per equipment, the newest counts entry ever appended (survives restarts through the records). */
+  readonly lastCountsByEquipment = new Map<string, BufferedCounterTotals>();
   dropped = 0;
   /** Corrupt records skipped since start (in recovery or replay). */
   corruptRecords = 0;
@@ -164,9 +174,7 @@ export class DiskBuffer {
         if (recordEnds.length === 0) return;
         const offered = recordEnds.length;
         const stored = this.writeRecords(segment, Buffer.concat(pending, pendingBytes), recordEnds);
-        for (const entry of entries.slice(written, written + stored)) {
-          if ((this.lastSeqByPlc.get(entry.plc) ?? -1) < entry.seq) this.lastSeqByPlc.set(entry.plc, entry.seq);
-        }
+        for (const entry of entries.slice(written, written + stored)) this.remember(entry.plc, entry.seq, entry.fields);
         written += stored;
         pending = [];
         recordEnds = [];
@@ -290,6 +298,20 @@ export class DiskBuffer {
     return records;
   }
 
+  private remember(plc: string, seq: number, fields: Record<string, string>): void {
+    if ((this.lastSeqByPlc.get(plc) ?? -1) < seq) this.lastSeqByPlc.set(plc, seq);
+    if (fields.type !== "counts" || !fields.equipment) return;
+    const epoch = fields.epoch ?? "";
+    const known = this.lastCountsByEquipment.get(fields.equipment);
+    if (known && known.epoch === epoch && known.seq > seq) return;
+    const totals: BufferedCounterTotals = { epoch, seq };
+    const good = Number(fields.goodTotal || Number.NaN);
+    const reject = Number(fields.rejectTotal || Number.NaN);
+    if (Number.isFinite(good)) totals.good = good;
+    if (Number.isFinite(reject)) totals.reject = reject;
+    this.lastCountsByEquipment.set(fields.equipment, totals);
+  }
+
   /** From a record that fails its checks to the next good one (or the segment's end); counted once. */
   private skipCorrupt(segment: Segment, data: Buffer, offset: number): number {
     const known = this.corruptSpans.get(segment.index)?.get(offset);
@@ -411,8 +433,7 @@ export class DiskBuffer {
       while (offset + HEADER_BYTES <= data.length) {
         const read = decodeRecord(data, offset, data.length);
         if (read) {
-          if ((this.lastSeqByPlc.get(read.record.p) ?? -1) < read.record.s)
-            this.lastSeqByPlc.set(read.record.p, read.record.s);
+          this.remember(read.record.p, read.record.s, read.record.f);
           offset = validEnd = read.next;
           records++;
           continue;

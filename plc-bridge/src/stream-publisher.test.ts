@@ -115,6 +115,33 @@ describe("the stream publisher", () => {
     expect((await readAll(redis, `${prefix}{line-r}:telemetry`)).map((m) => m.seq)).toEqual(["1", "2", "3"]);
   });
 
+  it("resumes from its buffer when the state on disk is older (killed between an append and the state's save)", async () => {
+    const redis = await connect(redisUrl);
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, "sequence.json"),
+      JSON.stringify({
+        epoch: "ep-1",
+        lastSeq: { "PLC-B": 5 },
+        counters: { "EQ-B": { good: 450, reject: 3, seq: 5 } },
+      }),
+    );
+    const buffer = new DiskBuffer({ dir, fsync: false });
+    buffer.append([
+      {
+        key: `${prefix}{line-b}:telemetry`,
+        plc: "PLC-B",
+        seq: 8,
+        fields: { type: "counts", equipment: "EQ-B", epoch: "ep-1", seq: "8", goodTotal: "500", rejectTotal: "4" },
+      },
+    ]);
+    buffer.close();
+    const publisher = newPublisher(redis, { dir });
+    expect(publisher.epoch).toBe("ep-1");
+    expect(publisher.peekNextSeq("PLC-B")).toBe(9);
+    expect(publisher.savedCounterTotals("EQ-B")).toEqual({ good: 500, reject: 4, seq: 8 });
+  });
+
   it("redeployed with an empty buffer folder while Redis keeps the streams, opens a new epoch and skips none of its fresh entries", async () => {
     const redis = await connect(redisUrl);
     const first = newPublisher(redis);

@@ -21,6 +21,8 @@ import type { UnsequencedEntry } from "./equipment-signal-processor.ts";
 export interface CounterTotals {
   good?: number;
   reject?: number;
+  /** Sequence number of the counts entry these totals come from (within the state's epoch). */
+  seq?: number;
 }
 
 export interface StreamPublisherOptions {
@@ -212,17 +214,18 @@ export class StreamPublisher {
 
   /**
    * Moves the queue to the disk buffer. What the disk refuses (full) stays at the front of the
-   * queue, so order holds, and goes out when Redis takes it or the disk has room again. The state
-   * is written synchronously here, right before the append: a crash between the two would number
-   * entries that never reached the disk. (Only while Redis is away; the live path writes it off
-   * the event loop.)
+   * queue, so order holds, and goes out when Redis takes it or the disk has room again. The records
+   * carry their numbers and totals, so the state is written after the append (synchronously, while
+   * Redis is away): a crash in between leaves the buffer ahead of the state, which a restart reads.
    */
   private spill(): void {
     const leaving = this.queue;
     this.queue = [];
-    if (this.claim(leaving) || !this.stateOnDisk) this.saveSequenceStateSync(leaving);
+    // The epoch itself must be on disk before anything of it is, or a restart could not resume it.
+    if (!this.stateOnDisk) this.saveSequenceStateSync(leaving);
     const written = this.options.buffer.append(leaving);
     if (written < leaving.length) this.queue = leaving.slice(written).concat(this.queue);
+    if (this.claim(leaving.slice(0, written))) this.saveSequenceStateSync();
   }
 
   /** Memory is the last resort: past its bound the oldest entries go, counted (seq gaps show them too). */
@@ -346,6 +349,7 @@ export class StreamPublisher {
         const reject = Number(e.fields.rejectTotal || Number.NaN);
         if (Number.isFinite(good)) totals.good = good;
         if (Number.isFinite(reject)) totals.reject = reject;
+        totals.seq = e.seq;
         this.durable.counters[e.fields.equipment!] = totals;
         changed = true;
       }
@@ -424,6 +428,15 @@ export class StreamPublisher {
     for (const [plc, last] of buffer.lastSeqByPlc) {
       if (last + 1 > this.peekNextSeq(plc)) this.nextSeq.set(plc, last + 1);
     }
+    // Appended after the state was last written (a crash between the two): the buffer is newer.
+    for (const [equipment, buffered] of buffer.lastCountsByEquipment) {
+      if (buffered.epoch !== state.epoch || buffered.seq <= (state.counters[equipment]?.seq ?? 0)) continue;
+      state.counters[equipment] = {
+        seq: buffered.seq,
+        ...(buffered.good === undefined ? {} : { good: buffered.good }),
+        ...(buffered.reject === undefined ? {} : { reject: buffered.reject }),
+      };
+    }
     return state;
   }
 }
@@ -452,6 +465,7 @@ function parseSequenceState(value: unknown): SequenceState | undefined {
     const entry: CounterTotals = {};
     if (Number.isFinite(saved?.good)) entry.good = saved.good!;
     if (Number.isFinite(saved?.reject)) entry.reject = saved.reject!;
+    if (Number.isSafeInteger(saved?.seq)) entry.seq = saved.seq!;
     totals[equipment] = entry;
   }
   return { epoch, lastSeq: { ...lastSeq }, counters: totals };
