@@ -77,8 +77,11 @@ describe("the bridge process", () => {
       const deadRedis = `redis://127.0.0.1:${await freePort()}`;
       const first = runBridge({ ...common, REDIS_URL: deadRedis, BRIDGE_OPS_PORT: String(await freePort()) });
       const segmentsWritten = async () => readdirSync(bufferDir).filter((f) => f.endsWith(".log")).length > 0;
-      for (let i = 0; i < 100 && !(await segmentsWritten().catch(() => false)); i++)
+      const firstWriteBy = Date.now() + 60_000;
+      while (!(await segmentsWritten().catch(() => false))) {
+        if (Date.now() > firstWriteBy) throw new Error("the first bridge wrote no buffer segment in 60 s");
         await new Promise((r) => setTimeout(r, 100));
+      }
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       first.kill("SIGKILL");
       const killedAt = Date.now();
