@@ -58,8 +58,29 @@ export function createBridgeMetrics(registry: Registry) {
     }),
     dropped: new Counter({
       name: "ms5_bridge_entries_dropped_total",
-      help: "Entries dropped by the buffer's size or age bound",
+      help: "Entries dropped: by the buffer's size or age bound, or from memory when neither Redis nor the disk took them",
       labelNames: ["reason"],
+      registers: [registry],
+    }),
+    bufferCorrupt: new Counter({
+      name: "ms5_bridge_buffer_corrupt_total",
+      help: "Corrupt disk buffer records skipped (what=record) or unreadable head files (what=head)",
+      labelNames: ["what"],
+      registers: [registry],
+    }),
+    bufferWriteFailures: new Counter({
+      name: "ms5_bridge_buffer_write_failures_total",
+      help: "Disk buffer writes the disk refused (full or failing)",
+      registers: [registry],
+    }),
+    stateWriteFailures: new Counter({
+      name: "ms5_bridge_sequence_state_write_failures_total",
+      help: "Sequence state saves the disk refused (the next start opens a new epoch)",
+      registers: [registry],
+    }),
+    alreadyDelivered: new Counter({
+      name: "ms5_bridge_entries_already_delivered_total",
+      help: "Replayed entries found already in Redis and not sent again",
       registers: [registry],
     }),
   };

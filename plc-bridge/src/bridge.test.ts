@@ -230,4 +230,74 @@ describe("the bridge against an emulated CompactLogix", () => {
     const seqs = entries.map((e) => Number(e.seq));
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
   });
+
+  it("publishes a REAL tag's NaN as bad quality, never as a value, and the energy increments after it from the last good reading", async () => {
+    const emulator = await startPlant();
+    cleanups.push(() => emulator.stop());
+    const keyPrefix = `${prefix}nan:`;
+    await startBridge(emulator, keyPrefix);
+    const redis = await reader();
+    const key = `${keyPrefix}{bagging-1}:telemetry`;
+    await waitFor("speed and energy", async () => {
+      const entries = await redis.entries(key);
+      return entries.some((e) => e.signal === "speed") && entries.some((e) => e.type === "energy") ? true : undefined;
+    });
+    // Frozen, the controller keeps what is written: the PLC program now puts NaN in both REAL tags.
+    emulator.control.pause();
+    const meterBefore = Number(emulator.control.getTag(`${BAGGER}.EnergyKWh`));
+    emulator.control.setTag(`${BAGGER}.Speed`, Number.NaN);
+    emulator.control.setTag(`${BAGGER}.EnergyKWh`, Number.NaN);
+    const bad = await waitFor("bad speed and energy", async () => {
+      const entries = await redis.entries(key);
+      const speed = entries.find((e) => e.signal === "speed" && e.quality === "bad");
+      const energy = entries.find((e) => e.type === "energy" && e.quality === "bad");
+      return speed && energy ? { speed, energy } : undefined;
+    });
+    expect(bad.speed).toMatchObject({ value: "", reason: "change" });
+    expect(bad.energy).toMatchObject({ meterKwh: "", deltaKwh: "" });
+
+    emulator.control.setTag(`${BAGGER}.Speed`, 38);
+    emulator.control.setTag(`${BAGGER}.EnergyKWh`, meterBefore + 0.5);
+    const after = await waitFor("good values again", async () => {
+      const entries = await redis.entries(key);
+      const from = entries.indexOf(entries.find((e) => e.type === "energy" && e.quality === "bad")!);
+      const lastGoodBefore = entries.slice(0, from).findLast((e) => e.type === "energy")!;
+      const later = entries.slice(from + 1);
+      const speed = later.find((e) => e.signal === "speed" && e.quality !== "bad");
+      const energy = later.find((e) => e.type === "energy" && e.quality !== "bad");
+      return speed && energy ? { speed, energy, lastGoodBefore, all: entries } : undefined;
+    });
+    expect(Number(after.speed.value)).toBe(38);
+    // The meter moved on by half a kWh while it read NaN (plus what it made before the pause).
+    expect(Number(after.energy.deltaKwh)).toBeCloseTo(
+      Number(after.energy.meterKwh) - Number(after.lastGoodBefore.meterKwh),
+      5,
+    );
+    expect(Number(after.energy.deltaKwh)).toBeGreaterThanOrEqual(0.5);
+    expect(after.all.some((e) => Object.values(e).includes("NaN"))).toBe(false);
+  });
+
+  it("redeployed with an empty buffer folder while Redis keeps the streams, publishes what it reads from its first entry on", async () => {
+    const emulator = await startPlant();
+    cleanups.push(() => emulator.stop());
+    const keyPrefix = `${prefix}redeploy:`;
+    const key = `${keyPrefix}{bagging-1}:telemetry`;
+    const redis = await reader();
+    const first = await startBridge(emulator, keyPrefix);
+    await waitFor(
+      "a few dozen entries",
+      async () => ((await redis.entries(key)).length >= 30 ? true : undefined),
+      10_000,
+    );
+    await first.stop();
+
+    // A new folder: the sequence state is gone, Redis still holds the first run's entries.
+    const second = await startBridge(emulator, keyPrefix);
+    const fresh = await waitFor("the new bridge's first state entry", async () => {
+      const states = (await redis.entries(key)).filter((e) => e.state === "RUNNING" && e.previousState === "");
+      return states.length >= 2 ? states : undefined;
+    });
+    expect(fresh.map((e) => e.epoch)).toEqual([first.publisher.epoch, second.publisher.epoch]);
+    expect(fresh[1]!.seq).toBe("1");
+  });
 });

@@ -49,6 +49,14 @@ export function createBridge(options: BridgeOptions): Bridge {
       metrics.dropped.inc({ reason }, count);
       logger.error({ count, reason }, "disk buffer full: oldest entries dropped");
     },
+    onCorrupt: (count, what) => {
+      metrics.bufferCorrupt.inc({ what }, count);
+      logger.error({ count, what }, "disk buffer: corrupt data skipped");
+    },
+    onWriteFailure: (error, notWritten) => {
+      metrics.bufferWriteFailures.inc();
+      logger.error({ err: error, notWritten }, "disk buffer: the disk refused a write; entries kept in memory");
+    },
   });
   // Commands must fail while Redis is away (the disk buffer takes over), not wait in memory.
   const redis = createRedisClient({ url: options.redisUrl, logger, failFastWhenDisconnected: true });
@@ -65,6 +73,9 @@ export function createBridge(options: BridgeOptions): Bridge {
     ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
     ...(options.streamMaxLen ? { maxLen: options.streamMaxLen } : {}),
     ...(options.redisSendTimeoutMs ? { sendTimeoutMs: options.redisSendTimeoutMs } : {}),
+    onAlreadyDelivered: (count) => metrics.alreadyDelivered.inc(count),
+    onDrop: (count) => metrics.dropped.inc({ reason: "memory" }, count),
+    onStateWriteFailure: () => metrics.stateWriteFailures.inc(),
     onSend: ({ entries, ok, ms, fromBuffer }) => {
       if (ok) metrics.published.inc({ source: fromBuffer ? "buffer" : "live" }, entries);
       metrics.sendSeconds.observe(ms / 1000);
@@ -110,7 +121,12 @@ export function createBridge(options: BridgeOptions): Bridge {
         },
       }),
   );
+  for (const poller of pollers) {
+    for (const processor of poller.processors)
+      processor.restoreCounterTotals(publisher.savedCounterTotals(processor.config.code));
+  }
 
+  let stopped = false;
   return {
     registry,
     publisher,
@@ -120,7 +136,13 @@ export function createBridge(options: BridgeOptions): Bridge {
       const checks: Record<string, HealthCheck> = {
         redis: async () => ({
           ok: redis.isReady,
-          detail: { bufferedEntries: buffer.depth, droppedEntries: buffer.dropped },
+          detail: {
+            bufferedEntries: buffer.depth,
+            droppedEntries: buffer.dropped + publisher.dropped,
+            queuedInMemory: publisher.queued,
+            bufferWriteFailures: buffer.writeFailures,
+            corruptRecordsSkipped: buffer.corruptRecords,
+          },
         }),
       };
       options.plant.plcs.forEach((plc, i) => {
@@ -158,6 +180,8 @@ export function createBridge(options: BridgeOptions): Bridge {
       );
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       for (const poller of pollers) poller.stop();
       await Promise.all(connections.map((c) => c.close()));
       await publisher.stop();

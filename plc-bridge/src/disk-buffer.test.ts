@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type BufferedEntry, DiskBuffer } from "./disk-buffer.ts";
+import { type BufferedEntry, DiskBuffer, type DiskBufferFileSystem } from "./disk-buffer.ts";
 
 const dirs: string[] = [];
 function freshDir(): string {
@@ -22,6 +22,44 @@ function entries(from: number, count: number, plc = "PLC-1"): BufferedEntry[] {
     seq: from + i,
     fields: { type: "sample", seq: String(from + i), value: String((from + i) * 1.5) },
   }));
+}
+
+function onlySegment(dir: string): string {
+  const segments = readdirSync(dir).filter((f) => f.endsWith(".log"));
+  expect(segments).toHaveLength(1);
+  return path.join(dir, segments[0]!);
+}
+
+/** Byte offsets of each record's header in a segment file. */
+function recordOffsets(file: string): number[] {
+  const data = readFileSync(file);
+  const offsets: number[] = [];
+  for (let offset = 0; offset + 8 <= data.length; offset += 8 + data.readUInt32LE(offset)) offsets.push(offset);
+  return offsets;
+}
+
+/** Changes one byte of a file in place, as a bad sector or a torn page would. */
+function damage(file: string, at: number, byte: number): void {
+  const data = readFileSync(file);
+  data[at] = byte;
+  writeFileSync(file, data);
+}
+
+const ENOSPC = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+
+/** The real file system with a disk that holds only `room.bytes` more bytes: a short write, then ENOSPC. */
+function diskWithRoom(room: { bytes: number }, fsyncFails = { now: false }): DiskBufferFileSystem {
+  return {
+    write(fd, data, offset, length, position) {
+      if (room.bytes <= 0) throw ENOSPC();
+      const n = writeSync(fd, data, offset, Math.min(length, room.bytes), position);
+      room.bytes -= n;
+      return n;
+    },
+    fsync() {
+      if (fsyncFails.now) throw Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" });
+    },
+  };
 }
 
 describe("the disk buffer", () => {
@@ -138,5 +176,106 @@ describe("the disk buffer", () => {
     const seqs = reopened.peek(1_000_000).entries.map((e) => e.seq);
     expect(seqs.length).toBeGreaterThanOrEqual(lastConfirmed);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+  });
+
+  it("checks every record's CRC on replay: a record damaged on disk is skipped and counted, the rest replayed", () => {
+    const dir = freshDir();
+    const corrupt: string[] = [];
+    const buffer = new DiskBuffer({ dir, fsync: false, onCorrupt: (n, what) => corrupt.push(`${n} ${what}`) });
+    buffer.append(entries(1, 10));
+    const file = onlySegment(dir);
+    // A digit of record 5's payload changed to another digit: still valid JSON, no longer its CRC.
+    const fifth = recordOffsets(file)[4]!;
+    const payload = readFileSync(file).subarray(fifth + 8, fifth + 8 + readFileSync(file).readUInt32LE(fifth));
+    const digit = fifth + 8 + payload.indexOf('"s":5') + 4;
+    damage(file, digit, "7".charCodeAt(0));
+
+    expect(buffer.peek(100).entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    expect(buffer.corruptRecords).toBe(1);
+    expect(corrupt).toEqual(["1 record"]);
+    buffer.ack(buffer.peek(100).next);
+    expect(buffer.depth).toBe(0);
+    expect(corrupt).toEqual(["1 record"]);
+  });
+
+  it("on restart skips a corrupt record in the middle with a count and keeps every good record after it", () => {
+    const dir = freshDir();
+    const before = new DiskBuffer({ dir, fsync: false });
+    before.append(entries(1, 10));
+    before.close();
+    const file = onlySegment(dir);
+    // Record 4's length field garbled: nothing says where record 5 starts.
+    damage(file, recordOffsets(file)[3]! + 1, 0x7f);
+
+    const corrupt: string[] = [];
+    const after = new DiskBuffer({ dir, fsync: false, onCorrupt: (n, what) => corrupt.push(`${n} ${what}`) });
+    expect(corrupt).toEqual(["1 record"]);
+    expect(after.corruptRecords).toBe(1);
+    expect(after.depth).toBe(9);
+    expect(after.lastSeqByPlc.get("PLC-1")).toBe(10);
+    expect(after.peek(100).entries.map((e) => e.seq)).toEqual([1, 2, 3, 5, 6, 7, 8, 9, 10]);
+    after.append(entries(11, 2));
+    expect(after.peek(100).entries.map((e) => e.seq)).toEqual([1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it("starts from the oldest segment when head.json is unreadable instead of failing on every start", () => {
+    const dir = freshDir();
+    const before = new DiskBuffer({ dir, fsync: false });
+    before.append(entries(1, 10));
+    before.ack(before.peek(4).next);
+    before.close();
+    for (const garbage of ['{"segment":0,"off', '{"segment":-1,"offset":"x"}', "null"]) {
+      writeFileSync(path.join(dir, "head.json"), garbage);
+      const corrupt: string[] = [];
+      const after = new DiskBuffer({ dir, fsync: false, onCorrupt: (n, what) => corrupt.push(`${n} ${what}`) });
+      expect(corrupt).toEqual(["1 head"]);
+      // Replayed from the start: what Redis already has, the publisher's reconcile skips.
+      expect(after.peek(100).entries.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      after.close();
+    }
+  });
+
+  it("on a full disk keeps the records written whole, refuses the rest loudly, and takes them once there is room", () => {
+    const dir = freshDir();
+    const room = { bytes: 700 };
+    const failures: number[] = [];
+    const buffer = new DiskBuffer({
+      dir,
+      fileSystem: diskWithRoom(room),
+      onWriteFailure: (_error, notWritten) => failures.push(notWritten),
+    });
+    const offered = entries(1, 10);
+    const written = buffer.append(offered);
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(10);
+    expect(failures).toEqual([10 - written]);
+    expect(buffer.writeFailures).toBe(1);
+    expect(buffer.depth).toBe(written);
+    expect(buffer.lastSeqByPlc.get("PLC-1")).toBe(written);
+    // Still full: nothing more goes in, and nothing throws.
+    expect(buffer.append(offered.slice(written))).toBe(0);
+    expect(failures).toEqual([10 - written, 10 - written]);
+
+    room.bytes = 1_000_000;
+    expect(buffer.append(offered.slice(written))).toBe(10 - written);
+    expect(buffer.peek(100).entries.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    buffer.close();
+    // No torn record left in the file: a restart reads exactly the ten.
+    const reopened = new DiskBuffer({ dir, fsync: false });
+    expect(reopened.corruptRecords).toBe(0);
+    expect(reopened.peek(100).entries.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+
+  it("counts none of an append as written when the disk refuses its fsync, and leaves no copy of it behind", () => {
+    const dir = freshDir();
+    const fsyncFails = { now: true };
+    const buffer = new DiskBuffer({ dir, fileSystem: diskWithRoom({ bytes: 1_000_000 }, fsyncFails) });
+    expect(buffer.append(entries(1, 5))).toBe(0);
+    expect(buffer.depth).toBe(0);
+    fsyncFails.now = false;
+    expect(buffer.append(entries(1, 5))).toBe(5);
+    buffer.close();
+    const reopened = new DiskBuffer({ dir, fsync: false });
+    expect(reopened.peek(100).entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 });

@@ -99,4 +99,34 @@ describe("the equipment signal processor", () => {
       { meterKwh: "1000.25", deltaKwh: "0.25" },
     ]);
   });
+
+  it("publishes a NaN speed as bad quality without a value, and the next real speed at once", () => {
+    const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
+    processor.process(tags({ Speed: 40 }), 0);
+    const bad = processor.process(tags({ Speed: Number.NaN }), 500);
+    expect(bad.map((e) => e.fields)).toEqual([{ signal: "speed", value: "", reason: "change", quality: "bad" }]);
+    expect(processor.process(tags({ Speed: Number.NaN }), 1_000)).toEqual([]);
+    const back = processor.process(tags({ Speed: 40.2 }), 1_500);
+    expect(back.map((e) => e.fields)).toEqual([{ signal: "speed", value: "40.2", reason: "change" }]);
+  });
+
+  it("publishes an energy meter's NaN as bad quality, and later increments count from the last good reading", () => {
+    const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
+    processor.process(tags({ EnergyKWh: 1000 }), 0);
+    const bad = processor.process(tags({ EnergyKWh: Number.NaN }), 1_000);
+    expect(bad.map((e) => e.fields)).toEqual([{ meterKwh: "", deltaKwh: "", quality: "bad" }]);
+    expect(processor.process(tags({ EnergyKWh: 1000.5 }), 2_000).map((e) => e.fields)).toEqual([
+      { meterKwh: "1000.5", deltaKwh: "0.5" },
+    ]);
+    expect(processor.process(tags({ EnergyKWh: 1001 }), 3_000).map((e) => e.fields)).toEqual([
+      { meterKwh: "1001", deltaKwh: "0.5" },
+    ]);
+  });
+
+  it("counts the parts made while the bridge was down from the totals it last published", () => {
+    const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
+    processor.restoreCounterTotals({ good: 100, reject: 3 });
+    const [counts] = processor.process(tags({ GoodCount: 160, RejectCount: 5 }), 0);
+    expect(counts?.fields).toEqual({ goodDelta: "60", rejectDelta: "2", goodTotal: "160", rejectTotal: "5" });
+  });
 });

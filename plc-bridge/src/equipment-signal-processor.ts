@@ -5,9 +5,10 @@ import type { EquipmentState, StreamEntryType } from "@ms5/schema";
 import type { TagValue } from "./driver/plc-driver.ts";
 import { CANONICAL_SIGNALS, type EquipmentConfig, fullTagName, type TagBinding } from "./plant-config.ts";
 import { AnalogDeadband } from "./signals/analog-deadband.ts";
-import { CounterDelta } from "./signals/counter-delta.ts";
+import { COUNTER_RANGE_OF_TYPE, CounterDelta } from "./signals/counter-delta.ts";
 import { EquipmentStateTracker, type StateTransition } from "./signals/equipment-state.ts";
 import { FaultWordEdges } from "./signals/fault-word-edges.ts";
+import type { CounterTotals } from "./stream-publisher.ts";
 
 /** An entry before the publisher gives it its PLC, sequence number and key. */
 export interface UnsequencedEntry {
@@ -24,8 +25,8 @@ const FREE_FORM_DEFAULTS = { deadband: 0, heartbeatMs: 10_000 };
 export class EquipmentSignalProcessor {
   private readonly state = new EquipmentStateTracker();
   private readonly faultEdges = new FaultWordEdges();
-  private readonly good = new CounterDelta();
-  private readonly reject = new CounterDelta();
+  private readonly good: CounterDelta;
+  private readonly reject: CounterDelta;
   private readonly samples = new Map<string, AnalogDeadband>();
   private readonly energy: AnalogDeadband;
   private lastPublishedEnergy: number | undefined;
@@ -39,6 +40,8 @@ export class EquipmentSignalProcessor {
 
   constructor(readonly config: EquipmentConfig) {
     this.catalog = new Map(config.faultCatalog.map((f) => [f.bitIndex, f]));
+    this.good = new CounterDelta({ range: counterRange(config.tags.goodCount) });
+    this.reject = new CounterDelta({ range: counterRange(config.tags.rejectCount) });
     this.signalOfTag = new Map(
       Object.entries(config.tags).map(([signal, binding]) => [fullTagName(config, binding), signal]),
     );
@@ -58,6 +61,15 @@ export class EquipmentSignalProcessor {
       deadband: energyBinding?.deadband ?? 0.01,
       heartbeatMs: energyBinding?.heartbeatMs ?? 60_000,
     });
+  }
+
+  /**
+   * The counters as last published before a restart: the first reading then counts what was made
+   * while the bridge was down (a reset or a wrap meanwhile still recognised).
+   */
+  restoreCounterTotals(totals: CounterTotals | undefined): void {
+    if (totals?.good !== undefined) this.good.restore(totals.good);
+    if (totals?.reject !== undefined) this.reject.restore(totals.reject);
   }
 
   get currentState(): EquipmentState | undefined {
@@ -126,13 +138,25 @@ export class EquipmentSignalProcessor {
       if (!bySignal.has(signal)) continue;
       const value = toNumber(bySignal.get(signal)!);
       const decision = deadband.offer(value, ts);
-      if (decision.publish)
-        entries.push(this.entry("sample", ts, { signal, value: String(value), reason: decision.reason }));
+      if (!decision.publish) continue;
+      entries.push(
+        this.entry(
+          "sample",
+          ts,
+          decision.quality === "bad"
+            ? { signal, value: "", reason: decision.reason, quality: "bad" }
+            : { signal, value: String(value), reason: decision.reason },
+        ),
+      );
     }
 
     if (bySignal.has("energyKwh")) {
       const meter = toNumber(bySignal.get("energyKwh")!);
-      if (this.energy.offer(meter, ts).publish) {
+      const decision = this.energy.offer(meter, ts);
+      if (decision.publish && decision.quality === "bad") {
+        // The increment resumes from the last good reading once the meter reads a number again.
+        entries.push(this.entry("energy", ts, { meterKwh: "", deltaKwh: "", quality: "bad" }));
+      } else if (decision.publish) {
         const delta = this.lastPublishedEnergy === undefined ? 0 : Math.max(0, meter - this.lastPublishedEnergy);
         this.lastPublishedEnergy = meter;
         entries.push(this.entry("energy", ts, { meterKwh: String(meter), deltaKwh: String(round(delta, 6)) }));
@@ -165,6 +189,10 @@ export class EquipmentSignalProcessor {
   private entry(type: StreamEntryType, ts: number, fields: Record<string, string>): UnsequencedEntry {
     return { type, equipment: this.config.code, line: this.config.line, ts, fields };
   }
+}
+
+function counterRange(binding: TagBinding | undefined): number | undefined {
+  return binding ? COUNTER_RANGE_OF_TYPE[binding.type] : undefined;
 }
 
 const CANONICAL = new Set<string>(CANONICAL_SIGNALS);

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createLogger, createRedisClient, startRedisServer } from "@ms5/kit";
 import { freePort, testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
-import { DiskBuffer } from "./disk-buffer.ts";
+import { DiskBuffer, type DiskBufferFileSystem } from "./disk-buffer.ts";
 import type { UnsequencedEntry } from "./equipment-signal-processor.ts";
 import { StreamPublisher } from "./stream-publisher.ts";
 
@@ -87,6 +87,7 @@ describe("the stream publisher", () => {
         v: "1",
         type: "fault",
         plc: "PLC-A",
+        epoch: publisher.epoch,
         seq: "3",
         equipment: "EQ-1",
         line: "line-a",
@@ -110,7 +111,120 @@ describe("the stream publisher", () => {
     const second = newPublisher(redis, { dir });
     second.publish("PLC-R", [sample("line-r", "EQ", 3)]);
     await second.drain();
+    expect(second.epoch).toBe(first.epoch);
     expect((await readAll(redis, `${prefix}{line-r}:telemetry`)).map((m) => m.seq)).toEqual(["1", "2", "3"]);
+  });
+
+  it("resumes from its buffer when the state on disk is older (killed between an append and the state's save)", async () => {
+    const redis = await connect(redisUrl);
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, "sequence.json"),
+      JSON.stringify({
+        epoch: "ep-1",
+        lastSeq: { "PLC-B": 5 },
+        counters: { "EQ-B": { good: 450, reject: 3, seq: 5 } },
+      }),
+    );
+    const buffer = new DiskBuffer({ dir, fsync: false });
+    buffer.append([
+      {
+        key: `${prefix}{line-b}:telemetry`,
+        plc: "PLC-B",
+        seq: 8,
+        fields: { type: "counts", equipment: "EQ-B", epoch: "ep-1", seq: "8", goodTotal: "500", rejectTotal: "4" },
+      },
+    ]);
+    buffer.close();
+    const publisher = newPublisher(redis, { dir });
+    expect(publisher.epoch).toBe("ep-1");
+    expect(publisher.peekNextSeq("PLC-B")).toBe(9);
+    expect(publisher.savedCounterTotals("EQ-B")).toEqual({ good: 500, reject: 4, seq: 8 });
+  });
+
+  it("redeployed with an empty buffer folder while Redis keeps the streams, opens a new epoch and skips none of its fresh entries", async () => {
+    const redis = await connect(redisUrl);
+    const first = newPublisher(redis);
+    first.publish(
+      "PLC-E",
+      Array.from({ length: 20 }, (_, i) => sample("line-e", "EQ", i + 1)),
+    );
+    await first.stop();
+    const second = newPublisher(redis);
+    second.publish("PLC-E", [sample("line-e", "EQ", 101), sample("line-e", "EQ", 102), sample("line-e", "EQ", 103)]);
+    await second.drain();
+
+    const entries = await readAll(redis, `${prefix}{line-e}:telemetry`);
+    expect(entries.map((m) => Number(m.value))).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => i + 1),
+      101,
+      102,
+      103,
+    ]);
+    expect(second.epoch).not.toBe(first.epoch);
+    expect(entries.slice(20).map((m) => [m.epoch, m.seq])).toEqual([
+      [second.epoch, "1"],
+      [second.epoch, "2"],
+      [second.epoch, "3"],
+    ]);
+    expect(second.published).toBe(3);
+  });
+
+  it("starts a new epoch when its sequence state is unreadable, instead of reusing numbers Redis holds", async () => {
+    const redis = await connect(redisUrl);
+    const dir = tempDir();
+    const first = newPublisher(redis, { dir });
+    first.publish(
+      "PLC-U",
+      Array.from({ length: 20 }, (_, i) => sample("line-u", "EQ", i + 1)),
+    );
+    await first.stop();
+    writeFileSync(path.join(dir, "sequence.json"), '{"epoch":"x","lastSeq":{"PLC-U":2');
+    const second = newPublisher(redis, { dir });
+    second.publish("PLC-U", [sample("line-u", "EQ", 101), sample("line-u", "EQ", 102)]);
+    await second.drain();
+    expect((await readAll(redis, `${prefix}{line-u}:telemetry`)).map((m) => Number(m.value)).slice(18)).toEqual([
+      19, 20, 101, 102,
+    ]);
+    expect(second.epoch).not.toBe(first.epoch);
+  });
+
+  it("removes a sequence state it cannot keep current (a full disk), so the next start opens a new epoch and skips nothing", async () => {
+    const redis = await connect(redisUrl);
+    const dir = tempDir();
+    const failures: unknown[] = [];
+    const first = new StreamPublisher({
+      redis,
+      buffer: new DiskBuffer({ dir, fsync: false }),
+      stateDir: dir,
+      logger,
+      keyPrefix: prefix,
+      onStateWriteFailure: (error) => failures.push(error),
+    });
+    first.publish(
+      "PLC-F",
+      Array.from({ length: 5 }, (_, i) => sample("line-f", "EQ", i + 1)),
+    );
+    await first.drain();
+    expect(existsSync(path.join(dir, "sequence.json"))).toBe(true);
+    // The temporary file cannot be created from now on: every save fails, as on a full disk.
+    mkdirSync(path.join(dir, "sequence.json.tmp"));
+    first.publish(
+      "PLC-F",
+      Array.from({ length: 10 }, (_, i) => sample("line-f", "EQ", i + 6)),
+    );
+    await first.drain();
+    expect(failures.length).toBeGreaterThan(0);
+    expect(existsSync(path.join(dir, "sequence.json"))).toBe(false);
+    // Killed: no stop. The next start cannot resume the numbers 6-15 are using.
+    const second = newPublisher(redis, { dir });
+    second.publish("PLC-F", [sample("line-f", "EQ", 101), sample("line-f", "EQ", 102)]);
+    await second.drain();
+    expect((await readAll(redis, `${prefix}{line-f}:telemetry`)).map((m) => Number(m.value))).toEqual([
+      ...Array.from({ length: 15 }, (_, i) => i + 1),
+      101,
+      102,
+    ]);
   });
 
   it("trims each stream to about its MAXLEN", async () => {
@@ -175,6 +289,57 @@ describe("the stream publisher", () => {
       expect(seqs.length).toBe(produced);
       expect(seqs).toEqual(Array.from({ length: produced }, (_, i) => i + 1));
       expect(entries.map((m) => Number(m.value))).toEqual(seqs);
+    });
+
+    it("keeps in memory what a full disk refuses while Redis is down, and delivers all of it in order, none twice, when Redis is back", async () => {
+      redisDir ??= mkdtempSync(path.join(tmpdir(), "ms5-redis-"));
+      const port = await freePort();
+      const serverOptions = { port, dataDir: redisDir, readyTimeoutMs: 10_000, stopGraceMs: 5_000 };
+      let server = await startRedisServer(serverOptions);
+      cleanups.push(() => server.stop());
+      const redis = await connect(server.url);
+      const dir = tempDir();
+      // Room for a few records, then the disk is full.
+      const room = { bytes: 1_500 };
+      const fullDisk: DiskBufferFileSystem = {
+        write(fd, data, offset, length, position) {
+          if (room.bytes <= 0) throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+          const n = writeSync(fd, data, offset, Math.min(length, room.bytes), position);
+          room.bytes -= n;
+          return n;
+        },
+        fsync() {},
+      };
+      const buffer = new DiskBuffer({ dir, fileSystem: fullDisk });
+      const publisher = new StreamPublisher({ redis, buffer, stateDir: dir, logger, sendTimeoutMs: 500 });
+
+      publisher.publish(
+        "PLC-FULL",
+        Array.from({ length: 10 }, (_, i) => sample("full-1", "EQ", i + 1)),
+      );
+      await publisher.drain();
+      await server.stop();
+      for (let batch = 0; batch < 5; batch++) {
+        publisher.publish(
+          "PLC-FULL",
+          Array.from({ length: 20 }, (_, i) => sample("full-1", "EQ", 11 + batch * 20 + i)),
+        );
+        await publisher.drain();
+      }
+      expect(buffer.writeFailures).toBeGreaterThan(0);
+      expect(buffer.depth).toBeGreaterThan(0);
+      expect(publisher.queued).toBeGreaterThan(0);
+      expect(buffer.depth + publisher.queued).toBe(100);
+
+      server = await startRedisServer(serverOptions);
+      for (let i = 0; i < 100 && (buffer.depth > 0 || publisher.queued > 0); i++) {
+        publisher.requestFlush();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await publisher.drain();
+      const entries = await readAll(redis, "ms5:{full-1}:telemetry");
+      expect(entries.map((m) => Number(m.value))).toEqual(Array.from({ length: 110 }, (_, i) => i + 1));
+      expect(entries.map((m) => Number(m.seq))).toEqual(Array.from({ length: 110 }, (_, i) => i + 1));
     });
   });
 });

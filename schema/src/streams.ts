@@ -1,6 +1,7 @@
 // Redis stream contracts between the PLC bridge and the subgraphs: keys, entry types and fields.
 // PROTOCOL.md beside this folder explains them; a change here is a change of the wire format, so
-// it bumps STREAM_SCHEMA_VERSION.
+// it bumps STREAM_SCHEMA_VERSION, except a new field that consumers of the version may ignore
+// (`epoch`, `quality` were added so: a consumer that ignores them stays correct).
 
 /** Written into every entry as field `v`. Consumers refuse entries of a version they do not know. */
 export const STREAM_SCHEMA_VERSION = "1";
@@ -60,7 +61,13 @@ export interface StreamEntryHeader {
   type: StreamEntryType;
   /** PLC name (as in the `plc` table). */
   plc: string;
-  /** Per-PLC sequence number: increases by exactly 1 for every entry the bridge publishes for that PLC. */
+  /**
+   * The bridge epoch `seq` counts in: a new one whenever the bridge starts without its saved sequence
+   * state (an emptied buffer folder, an unreadable or unsaveable state). Absent from entries of
+   * bridges before epochs.
+   */
+  epoch?: string;
+  /** Per-PLC sequence number within the epoch: increases by exactly 1 for every entry the bridge publishes for that PLC. */
   seq: string;
   /** Equipment code. */
   equipment: string;
@@ -97,21 +104,32 @@ export interface CountsEntry extends StreamEntryHeader {
   rejectTotal: string;
 }
 
+/**
+ * A reading the PLC gave as NaN or an infinity (a REAL tag): published with `quality` "bad" and its
+ * value fields empty, never as a number. Absent means "good".
+ */
+export type ReadingQuality = "good" | "bad";
+
 /** telemetry: an analog value that moved beyond its deadband, or its periodic heartbeat. */
 export interface SampleEntry extends StreamEntryHeader {
   type: "sample";
   /** Canonical signal (`speed`) or a free-form tag's name. */
   signal: string;
+  /** Empty when `quality` is "bad". */
   value: string;
-  /** "change" or "heartbeat". */
+  /** "change" or "heartbeat"; a bad value is re-sent at the heartbeat while it lasts. */
   reason: "change" | "heartbeat";
+  quality?: ReadingQuality;
 }
 
 /** telemetry: the equipment's energy meter (running total and increment). */
 export interface EnergyEntry extends StreamEntryHeader {
   type: "energy";
+  /** Empty when `quality` is "bad". */
   meterKwh: string;
+  /** Since the previous good reading; empty when `quality` is "bad". */
   deltaKwh: string;
+  quality?: ReadingQuality;
 }
 
 /** faults: a fault bit rose or fell. */

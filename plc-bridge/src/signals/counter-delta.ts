@@ -1,30 +1,47 @@
-// Turns a PLC's running DINT counter into increments. A DINT wraps from 2^31-1 to -2^31, so the
-// increment is taken modulo 2^32; a jump larger than any believable rate is a counter reset
-// (PLC download, operator reset), counted from zero rather than as four billion parts.
-
-const DINT_RANGE = 2 ** 32;
+// Turns a PLC's running counter into increments. A DINT wraps from 2^31-1 to -2^31 (an INT from
+// 32767 to -32768), so the increment is taken modulo the tag's range; a jump larger than any
+// believable rate is a counter reset (PLC download, operator reset), counted from zero rather than
+// as billions of parts. A reading that is not a finite number is ignored: it never becomes the base.
 
 export interface CounterDeltaOptions {
   /** Increments above this between two reads are treated as a counter reset. @default 1_000_000 */
   maxPlausibleDelta?: number;
+  /** Values the counter tag can hold before it wraps: 2^32 for a DINT, 2^16 for an INT. @default 2^32 */
+  range?: number;
 }
+
+/** How many values a counter of each integer tag type holds before it wraps. */
+export const COUNTER_RANGE_OF_TYPE: Readonly<Record<string, number>> = {
+  SINT: 2 ** 8,
+  INT: 2 ** 16,
+  DINT: 2 ** 32,
+  LINT: 2 ** 64,
+};
 
 export class CounterDelta {
   private previous: number | undefined;
   private readonly maxPlausibleDelta: number;
+  private readonly range: number;
 
   constructor(options: CounterDeltaOptions = {}) {
     this.maxPlausibleDelta = options.maxPlausibleDelta ?? 1_000_000;
+    this.range = options.range ?? 2 ** 32;
   }
 
-  /** The increment since the last reading; 0 for the first reading (it only sets the base). */
+  /** The increment since the last reading (or restored total); 0 for the first reading with neither. */
   next(current: number): number {
+    if (!Number.isFinite(current)) return 0;
     const previous = this.previous;
     this.previous = current;
     if (previous === undefined) return 0;
-    const delta = (((current - previous) % DINT_RANGE) + DINT_RANGE) % DINT_RANGE;
+    const delta = (((current - previous) % this.range) + this.range) % this.range;
     if (delta > this.maxPlausibleDelta) return Math.max(0, current);
     return delta;
+  }
+
+  /** The total last published before a restart: the first reading after it counts from there. */
+  restore(total: number): void {
+    if (Number.isFinite(total)) this.previous = total;
   }
 
   /** Forget the base, e.g. after comms loss, so the first reading afterwards sets it again. */

@@ -23,16 +23,67 @@ describe("counter deltas", () => {
     counter.next(987_654);
     expect(counter.next(12)).toBe(12);
   });
+
+  it("count across an INT rollover from 32767 to -32768", () => {
+    const counter = new CounterDelta({ range: 2 ** 16 });
+    counter.next(32_760);
+    expect(counter.next(-32_760)).toBe(16);
+  });
+
+  it("ignore a reading that is not a number: later increments count from the last real one", () => {
+    const counter = new CounterDelta();
+    counter.next(100);
+    expect(counter.next(Number.NaN)).toBe(0);
+    expect(counter.next(Number.POSITIVE_INFINITY)).toBe(0);
+    expect(counter.next(130)).toBe(30);
+    expect(counter.next(131)).toBe(1);
+  });
+
+  it("count from a restored total on the first reading after a restart, a reset or a wrap meanwhile recognised", () => {
+    const restored = new CounterDelta();
+    restored.restore(1_000);
+    expect(restored.next(1_500)).toBe(500);
+
+    const resetWhileDown = new CounterDelta();
+    resetWhileDown.restore(900_000);
+    expect(resetWhileDown.next(40)).toBe(40);
+
+    const wrappedWhileDown = new CounterDelta();
+    wrappedWhileDown.restore(2_147_483_000);
+    expect(wrappedWhileDown.next(-2_147_483_000)).toBe(1_296);
+  });
 });
 
 describe("analog deadband", () => {
   it("publishes changes beyond the deadband and a heartbeat when the value holds still", () => {
     const speed = new AnalogDeadband({ deadband: 0.5, heartbeatMs: 10_000 });
-    expect(speed.offer(40, 0)).toEqual({ publish: true, reason: "change" });
+    expect(speed.offer(40, 0)).toEqual({ publish: true, reason: "change", quality: "good" });
     expect(speed.offer(40.3, 1_000)).toEqual({ publish: false });
-    expect(speed.offer(40.6, 2_000)).toEqual({ publish: true, reason: "change" });
+    expect(speed.offer(40.6, 2_000)).toEqual({ publish: true, reason: "change", quality: "good" });
     expect(speed.offer(40.6, 11_999)).toEqual({ publish: false });
-    expect(speed.offer(40.6, 12_000)).toEqual({ publish: true, reason: "heartbeat" });
+    expect(speed.offer(40.6, 12_000)).toEqual({ publish: true, reason: "heartbeat", quality: "good" });
+  });
+
+  it.each([0, 0.5])(
+    "with deadband %s, publishes a NaN once as bad quality, holds further NaNs, and publishes the next real value at once",
+    (deadband) => {
+      const speed = new AnalogDeadband({ deadband, heartbeatMs: 10_000 });
+      expect(speed.offer(40, 0)).toMatchObject({ publish: true, quality: "good" });
+      expect(speed.offer(Number.NaN, 100)).toEqual({ publish: true, reason: "change", quality: "bad" });
+      expect(speed.offer(Number.NaN, 200)).toEqual({ publish: false });
+      expect(speed.offer(Number.POSITIVE_INFINITY, 300)).toEqual({ publish: false });
+      // Within the deadband of the last good value, yet a change: the value is good again.
+      expect(speed.offer(40.1, 400)).toEqual({ publish: true, reason: "change", quality: "good" });
+      expect(speed.offer(40.1, 500)).toEqual({ publish: false });
+      expect(speed.offer(41, 600)).toEqual({ publish: true, reason: "change", quality: "good" });
+    },
+  );
+
+  it("re-sends a bad value at every heartbeat while it lasts, so silence still means trouble", () => {
+    const speed = new AnalogDeadband({ deadband: 0.5, heartbeatMs: 1_000 });
+    expect(speed.offer(Number.NEGATIVE_INFINITY, 0)).toEqual({ publish: true, reason: "change", quality: "bad" });
+    expect(speed.offer(Number.NaN, 999)).toEqual({ publish: false });
+    expect(speed.offer(Number.NaN, 1_000)).toEqual({ publish: true, reason: "heartbeat", quality: "bad" });
   });
 });
 

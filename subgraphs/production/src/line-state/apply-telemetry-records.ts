@@ -9,8 +9,9 @@ export interface BatchedTelemetryEntry {
   equipment: EquipmentRef;
 }
 
+/** An entry of one type with a value to record (a sample or energy reading of bad quality has none). */
 export type BatchedEntryOf<Type extends TelemetryEntry["type"]> = BatchedTelemetryEntry & {
-  entry: Extract<TelemetryEntry, { type: Type }>;
+  entry: Extract<TelemetryEntry, { type: Type; quality?: "good" }>;
 };
 
 const APPLY_RECORDS_SQL = `
@@ -52,8 +53,12 @@ export async function applyTelemetryRecords(
   batch: readonly BatchedTelemetryEntry[],
 ): Promise<LineStateChange[]> {
   const counts = batch.filter((b): b is BatchedEntryOf<"counts"> => b.entry.type === "counts");
-  const energy = batch.filter((b): b is BatchedEntryOf<"energy"> => b.entry.type === "energy");
-  const samples = batch.filter((b): b is BatchedEntryOf<"sample"> => b.entry.type === "sample");
+  const energy = batch.filter(
+    (b): b is BatchedEntryOf<"energy"> => b.entry.type === "energy" && b.entry.quality === "good",
+  );
+  const samples = batch.filter(
+    (b): b is BatchedEntryOf<"sample"> => b.entry.type === "sample" && b.entry.quality === "good",
+  );
   if (counts.length + energy.length + samples.length === 0) return [];
   // Setting a value is idempotent, so redelivered speed samples count too; the live row exists once
   // the equipment's first state is applied (states go first).

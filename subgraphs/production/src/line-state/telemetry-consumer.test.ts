@@ -170,6 +170,21 @@ describe("the telemetry consumer", () => {
     expect(live.speedPerMinute).toBe(39.5);
   });
 
+  it("accepts a sample and an energy reading of bad quality (a NaN at the PLC) and records no value for them", async () => {
+    const samplesBefore = await db.prisma.telemetrySample.count({ where: { signal: "speed" } });
+    const energyBefore = await db.prisma.energyReading.count();
+    await publish("BAGGER-1", 4_000, { type: "sample", signal: "speed", value: "", reason: "change", quality: "bad" });
+    await publish("BAGGER-1", 4_000, { type: "energy", meterKwh: "", deltaKwh: "", quality: "bad" });
+    await publish("BAGGER-1", 4_001, { type: "sample", signal: "speed", value: "41", reason: "change" });
+    await settled();
+
+    expect(await redis.xLen(`${keyPrefix}dead-letter:production`)).toBe(0);
+    expect(await db.prisma.telemetrySample.count({ where: { signal: "speed" } })).toBe(samplesBefore + 1);
+    expect(await db.prisma.energyReading.count()).toBe(energyBefore);
+    const live = await db.prisma.equipmentLiveState.findFirstOrThrow({ where: { equipment: { code: "BAGGER-1" } } });
+    expect(live.speedPerMinute).toBe(41);
+  });
+
   it("dead-letters an entry from an unknown schema version instead of guessing", async () => {
     await redis.xAdd(stream, "*", {
       v: "99",

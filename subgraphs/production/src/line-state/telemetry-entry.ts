@@ -42,13 +42,27 @@ export const telemetryEntrySchema = z.discriminatedUnion("type", [
     goodDelta: z.coerce.number().int().nonnegative(),
     rejectDelta: z.coerce.number().int().nonnegative(),
   }),
-  z.object({ ...header, type: z.literal("sample"), signal: z.string().min(1), value: z.coerce.number() }),
-  z.object({
-    ...header,
-    type: z.literal("energy"),
-    meterKwh: z.coerce.number().nonnegative(),
-    deltaKwh: z.coerce.number().nonnegative(),
-  }),
+  // A value the PLC gave as NaN or an infinity comes as quality "bad" without it: accepted, recorded nowhere.
+  z.discriminatedUnion("quality", [
+    z.object({
+      ...header,
+      type: z.literal("sample"),
+      quality: z.literal("good").default("good"),
+      signal: z.string().min(1),
+      value: z.coerce.number(),
+    }),
+    z.object({ ...header, type: z.literal("sample"), quality: z.literal("bad"), signal: z.string().min(1) }),
+  ]),
+  z.discriminatedUnion("quality", [
+    z.object({
+      ...header,
+      type: z.literal("energy"),
+      quality: z.literal("good").default("good"),
+      meterKwh: z.coerce.number().nonnegative(),
+      deltaKwh: z.coerce.number().nonnegative(),
+    }),
+    z.object({ ...header, type: z.literal("energy"), quality: z.literal("bad") }),
+  ]),
 ]);
 
 export type TelemetryEntry = z.infer<typeof telemetryEntrySchema>;
