@@ -16,10 +16,18 @@ export interface OperationLimits {
   /** Directives in one operation (`@include` / `@skip` spam). @default 25 */
   maxDirectives: number;
   /**
-   * Estimated cost (Armor costLimit: 2 per object, 1 per scalar, times 1.5 per depth level).
-   * @default 5000
+   * Worst-case result size (list-pricing.ts): 1 per object, each list's selection multiplied by its
+   * bound (`first`, else the `@listSize` its subgraph declared). A page of 1,000 stops with their
+   * equipment and reasons costs ~5,000; fifteen aliases of one are refused. @default 10000
    */
   maxCost: number;
+  /** The largest `first` (any slicing argument) a paged list accepts; larger is BAD_USER_INPUT. @default 1000 */
+  maxPageSize: number;
+  /**
+   * What a list field whose subgraph declared no `@listSize` is priced at: fail closed, so a new
+   * unbounded list costs like a large one until its owner declares its real bound. @default 100
+   */
+  undeclaredListSize: number;
 }
 
 export interface GatewaySettings {
@@ -59,7 +67,9 @@ export const OPERATION_LIMIT_DEFAULTS: Readonly<OperationLimits> = Object.freeze
   maxAliases: 15,
   maxTokens: 2000,
   maxDirectives: 25,
-  maxCost: 5000,
+  maxCost: 10_000,
+  maxPageSize: 1000,
+  undeclaredListSize: 100,
 });
 
 export const GATEWAY_DEFAULTS: Readonly<GatewaySettings> = Object.freeze({

@@ -52,6 +52,7 @@ import { type GatewaySettings, gatewaySettingsOf, type OperationLimits } from ".
 import { formatGatewayError } from "./gateway-errors.ts";
 import { gatewayMetricsOf, type OperationType, type RequestOutcome } from "./gateway-metrics.ts";
 import { HttpRefusal, headerOf, readCappedBody, sendJson } from "./http-json.ts";
+import { listBoundsOf } from "./list-pricing.ts";
 import { operationLimitProtection, tokenLimitMessage } from "./operation-limits.ts";
 import { type GatewayRequestContext, SignedSubgraphDataSource } from "./signed-subgraph-data-source.ts";
 import {
@@ -84,7 +85,7 @@ export interface GatewayEdge {
     authorization: string | undefined;
   }>;
   trustedDocuments: TrustedDocumentPolicy;
-  /** Armor's depth, alias, directive and cost rules. */
+  /** Armor's depth, alias and directive rules and list pricing (variables unknown: largest page). */
   validationRules: readonly ValidationRule[];
   maxTokens: number;
   metricsRegistry: ReturnType<typeof createMetricsRegistry>;
@@ -326,7 +327,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       };
     },
   };
-  const protection = operationLimitProtection(settings.limits, { production });
+  const protection = operationLimitProtection(settings.limits, {
+    production,
+    listBounds: listBoundsOf(config.supergraphSdl),
+  });
   const apollo = new ApolloServer<GatewayExecutionContext>({
     gateway,
     introspection: !production,
@@ -509,7 +513,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       };
     },
     trustedDocuments,
-    validationRules: protection.validationRules as ValidationRule[],
+    validationRules: protection.documentRules as ValidationRule[],
     maxTokens: settings.limits.maxTokens,
     metricsRegistry: registry,
   };

@@ -4,12 +4,20 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { Lexer, Source, TokenKind } from "graphql";
 import type { OperationLimits } from "./gateway-defaults.ts";
+import { type ListBounds, listPricingPlugin, listPricingRule } from "./list-pricing.ts";
 
 /** Start of every message a limit's refusal has (Armor's messages with `exposeLimits: true`). */
 export const OPERATION_LIMIT_MESSAGE =
-  /^Syntax Error: (Token limit|Query depth limit|Aliases limit|Directives limit|Query Cost limit) of \d+ exceeded/;
+  /^Syntax Error: (Token limit|Query depth limit|Aliases limit|Directives limit) of \d+ exceeded/;
 
-export function operationLimitProtection(limits: OperationLimits, options: { production: boolean }) {
+/**
+ * Armor's rules and plugins, plus list pricing: on the HTTP path as a plugin (variables known), and
+ * as a validation rule for transports that validate a document on its own (`documentRules`).
+ */
+export function operationLimitProtection(
+  limits: OperationLimits,
+  options: { production: boolean; listBounds: ListBounds },
+) {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: false, exposeLimits: true },
     // Armor lets `__typename` aliases through uncounted; 500 of them are 500 resolver runs all the
@@ -19,12 +27,18 @@ export function operationLimitProtection(limits: OperationLimits, options: { pro
     // it turns every syntax error into one); the gateway counts tokens itself (tokenLimitMessage).
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
-    costLimit: { maxCost: limits.maxCost, exposeLimits: true },
+    // Armor's cost does not multiply by list sizes; list-pricing.ts prices by the declared bounds.
+    costLimit: { enabled: false },
     // "Did you mean ...?" maps the schema for someone who cannot introspect it.
     blockFieldSuggestion: { enabled: options.production },
   });
   const { plugins, validationRules } = armor.protect();
-  return { plugins, validationRules };
+  return {
+    plugins: [...plugins, listPricingPlugin(options.listBounds, limits)],
+    validationRules,
+    /** Every rule for a document validated without its variables (list pricing at the largest page). */
+    documentRules: [...validationRules, listPricingRule(options.listBounds, limits)],
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ export const SUBGRAPH_NAMES = ["production", "quality", "andon", "reporting"] as
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 /** The Federation 2 spec every subgraph links; one version for all, so composition sees one. */
-export const FEDERATION_LINK_URL = "https://specs.apollo.dev/federation/v2.6";
+export const FEDERATION_LINK_URL = "https://specs.apollo.dev/federation/v2.9";
 
 export interface SubgraphServerSettings {
   /**

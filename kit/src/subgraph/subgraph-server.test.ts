@@ -361,7 +361,7 @@ describe("a subgraph made with the kit", () => {
 
   it("writes the printed subgraph SDL with the entity key and the federation link", async () => {
     const sdl = await readFile(path.join(sdlDirectory, "schema.graphql"), "utf8");
-    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6"');
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.9"');
     expect(sdl).toMatch(/type Line\s+@key\(fields: "id"\)/);
     expect(sdl).toContain("interface ExpectedError");
     expect(sdl).toContain("lineRenamed: Line");

@@ -126,6 +126,7 @@ builder.queryFields((t) => ({
       }),
   }),
   productionAlerts: t.prismaField({
+    listSize: { slicingArguments: ["first"], assumedSize: MAX_ALERTS_LISTED, requireOneSlicingArgument: false },
     type: [ProductionAlertRef],
     description: `Production alerts, newest first (at most ${MAX_ALERTS_LISTED}); the uncleared ones when no status is given.`,
     authScopes: { permission: "alert:read" },

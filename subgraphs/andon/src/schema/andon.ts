@@ -199,6 +199,11 @@ builder.queryFields((t) => ({
       context.prisma.andonEvent.findUnique({ ...query, where: { id: uuidArgument(args.id, "id") } }),
   }),
   andonEvents: t.prismaField({
+    listSize: {
+      slicingArguments: ["first"],
+      assumedSize: ANDON_DEFAULTS.maxAndonsListed,
+      requireOneSlicingArgument: false,
+    },
     type: [AndonEventRef],
     description: `Andons, newest first (at most ${ANDON_DEFAULTS.maxAndonsListed}); the open ones when no status is given.`,
     authScopes: { permission: "andon:read" },

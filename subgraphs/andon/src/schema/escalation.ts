@@ -6,7 +6,11 @@ import { ROLES } from "@ms5/schema";
 import { AndonInputInvalid, AndonReferenceNotFound, InvalidAndonTransition } from "../andons/andon-errors.ts";
 import { andonRuntimeOf } from "../andons/andon-runtime.ts";
 import { builder, uuidArgument } from "../builder.ts";
-import { saveEscalationRule, setEscalationRuleActive } from "../escalation/escalation-rule-admin.ts";
+import {
+  ESCALATION_RULE_LIMITS,
+  saveEscalationRule,
+  setEscalationRuleActive,
+} from "../escalation/escalation-rule-admin.ts";
 import { escalateAndonManually } from "../escalation/manual-escalation.ts";
 import { AndonEventRef, AndonPriorityEnum, AndonTypeEnum, userActorOf } from "./andon.ts";
 import { LineRef } from "./plant-refs.ts";
@@ -130,6 +134,7 @@ const EscalationLevelRef = builder.prismaObject("EscalationLevel", {
     }),
     channels: t.field({ type: [NotificationChannelEnum], resolve: (l) => l.channels }),
     recipients: t.field({
+      listSize: { assumedSize: ESCALATION_RULE_LIMITS.maxRecipientsPerLevel },
       type: [EscalationRecipientRef],
       resolve: (l, _args, context) => context.loaders.of(recipientsOfLevel).load(l.id),
     }),
@@ -154,6 +159,7 @@ const EscalationRuleRef = builder.prismaObject("EscalationRule", {
     requireAcknowledgeBeforeResolve: t.exposeBoolean("requireAcknowledgeBeforeResolve"),
     active: t.exposeBoolean("active"),
     levels: t.field({
+      listSize: { assumedSize: 2 * ESCALATION_RULE_LIMITS.maxLevelsPerKind },
       type: [EscalationLevelRef],
       resolve: (r, _args, context) => context.loaders.of(levelsOfRule).load(r.id),
     }),

@@ -195,6 +195,7 @@ builder.queryFields((t) => ({
       context.prisma.maintenanceWorkOrder.findUnique({ ...query, where: { id: uuidArgument(args.id, "id") } }),
   }),
   maintenanceWorkOrders: t.prismaField({
+    listSize: { slicingArguments: ["first"], assumedSize: MAX_WORK_ORDERS_LISTED, requireOneSlicingArgument: false },
     type: [MaintenanceWorkOrderRef],
     description: `Work orders, newest first (at most ${MAX_WORK_ORDERS_LISTED}); the unfinished ones when no status is given.`,
     authScopes: { permission: "maintenance:read" },

@@ -79,7 +79,11 @@ const NotificationPageRef = builder
   .implement({
     description: "One page of the in-app inbox, newest first.",
     fields: (t) => ({
-      nodes: t.field({ type: [NotificationRef], resolve: (page) => page.nodes }),
+      nodes: t.field({
+        type: [NotificationRef],
+        listSize: { assumedSize: NOTIFICATION_DEFAULTS.maxPageSize },
+        resolve: (page) => page.nodes,
+      }),
       endCursor: t.exposeString("endCursor", { nullable: true, description: "Pass as `after` for the next page." }),
       hasNextPage: t.exposeBoolean("hasNextPage"),
       unreadCount: t.exposeInt("unreadCount", { description: "Unread in-app notifications in the whole inbox." }),

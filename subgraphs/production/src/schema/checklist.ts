@@ -71,6 +71,8 @@ export const ChecklistTemplateRef = builder.prismaObject("ChecklistTemplate", {
     requiresSignature: t.exposeBoolean("requiresSignature"),
     defaultSignatureMeaning: t.exposeString("defaultSignatureMeaning"),
     items: t.field({
+      // An estimate the gateway prices reads by (gateway/src/list-pricing.ts), not a cap.
+      listSize: { assumedSize: 50 },
       type: [ChecklistTemplateItemRef],
       resolve: (template, _args, context) => context.loaders.of(itemsOfTemplate).load(template.id),
     }),
@@ -155,6 +157,8 @@ builder.objectType(SignatureRejected, {
 
 builder.queryFields((t) => ({
   checklistTemplates: t.prismaField({
+    // An estimate the gateway prices reads by (gateway/src/list-pricing.ts), not a cap.
+    listSize: { assumedSize: 20 },
     type: [ChecklistTemplateRef],
     description: "The active templates that apply to a piece of equipment (its own and its line's), latest versions.",
     authScopes: { permission: "job:read" },

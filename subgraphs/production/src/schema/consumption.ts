@@ -17,7 +17,13 @@ import { auditedChange } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
 import { JobRef, userActorOf } from "./job.ts";
 import { EquipmentRef, equipmentById, LineRef, lineById } from "./plant.ts";
-import { afterKeyset, CONNECTION_DEFAULTS, connectionRef, keysetPage } from "./relay-connection.ts";
+import {
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  connectionRef,
+  keysetPage,
+} from "./relay-connection.ts";
 import { WorkOrderRef } from "./work-order.ts";
 
 /** Limits of consumption figures. */
@@ -320,6 +326,7 @@ const optionalUuid = (value: string | number | null | undefined, name: string) =
 builder.queryFields((t) => ({
   materialConsumption: t.field({
     type: MaterialConsumptionConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Recorded material consumption, oldest first, a page at a time.",
     authScopes: { permission: "oee:read" },
     args: {

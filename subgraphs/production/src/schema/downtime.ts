@@ -13,11 +13,21 @@ import { EquipmentRef, LineRef } from "./plant.ts";
 export const DOWNTIME_QUERY_DEFAULTS = {
   /** @default 31 days: the longest range downtimeEvents answers in one call. */
   maxRangeMs: 31 * 24 * 60 * 60 * 1000,
+  /** @default 500 stops when `first` is not given: a busy line's day, with room to spare. */
+  defaultPageSize: 500,
+  /** @default 1000: the most stops one page may ask for (the gateway's largest page). */
+  maxPageSize: 1000,
   /** @default 30 s: confirming recomputes OEE buckets inside the transaction. */
   confirmTransactionTimeoutMs: 30_000,
 } as const;
 
 const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * The `@listSize` of the reason tree's levels (roots, each node's children): an estimate the gateway
+ * prices reads by, not a cap; a plant's tree is a few categories of a few reasons each.
+ */
+const REASON_TREE_BREADTH = 20;
 
 // --- Loaders ------------------------------------------------------------------------------------
 
@@ -108,6 +118,7 @@ builder.objectFields(ReasonCodeRef, (t) => ({
       reason.parentId ? context.loaders.of(reasonCodeById).load(reason.parentId) : null,
   }),
   children: t.field({
+    listSize: { assumedSize: REASON_TREE_BREADTH },
     type: [ReasonCodeRef],
     resolve: (reason, _args, context) => context.loaders.of(childrenOfReasonCode).load(reason.id),
   }),
@@ -343,13 +354,22 @@ export async function confirmDowntimeReason(
 builder.queryFields((t) => ({
   downtimeEvents: t.field({
     type: [DowntimeEventRef],
-    description: "Stops of a line that overlap [from, to), oldest first; superseded events are left out.",
+    description: `Stops of a line that overlap [from, to), oldest first; superseded events are left out. A page at a time: \`first\` stops (${DOWNTIME_QUERY_DEFAULTS.defaultPageSize} when omitted, at most ${DOWNTIME_QUERY_DEFAULTS.maxPageSize}) after the stop \`after\`; a full page means there may be more.`,
     authScopes: { permission: "downtime:read" },
+    listSize: {
+      slicingArguments: ["first"],
+      assumedSize: DOWNTIME_QUERY_DEFAULTS.defaultPageSize,
+      requireOneSlicingArgument: false,
+    },
     args: {
       lineId: t.arg.id({ required: true }),
       from: t.arg({ type: "DateTime", required: true }),
       to: t.arg({ type: "DateTime", required: true }),
       unconfirmedOnly: t.arg.boolean({ defaultValue: false }),
+      first: t.arg.int({
+        description: `At most ${DOWNTIME_QUERY_DEFAULTS.maxPageSize}; ${DOWNTIME_QUERY_DEFAULTS.defaultPageSize} when omitted.`,
+      }),
+      after: t.arg.id({ description: "The id of the last stop of the previous page." }),
     },
     resolve: async (_root, args, { prisma }) => {
       const lineId = uuidArgument(args.lineId, "lineId");
@@ -357,19 +377,43 @@ builder.queryFields((t) => ({
       if (args.to.getTime() - args.from.getTime() > DOWNTIME_QUERY_DEFAULTS.maxRangeMs) {
         throw new ApiError("BAD_USER_INPUT", "The range may span at most 31 days.");
       }
+      const first = args.first ?? DOWNTIME_QUERY_DEFAULTS.defaultPageSize;
+      if (!Number.isInteger(first) || first < 1 || first > DOWNTIME_QUERY_DEFAULTS.maxPageSize) {
+        throw new ApiError("BAD_USER_INPUT", `first must be 1 to ${DOWNTIME_QUERY_DEFAULTS.maxPageSize}.`);
+      }
+      let after: { startedAt: Date; id: string } | undefined;
+      if (args.after) {
+        const afterId = uuidArgument(args.after, "after");
+        const previous = await prisma.downtimeEvent.findUnique({
+          where: { id: afterId },
+          select: { id: true, startedAt: true, lineId: true },
+        });
+        if (!previous || previous.lineId !== lineId) {
+          throw new ApiError("BAD_USER_INPUT", `after "${args.after}" is not a stop of this line.`);
+        }
+        after = previous;
+      }
       return prisma.downtimeEvent.findMany({
         where: {
           lineId,
           supersededAt: null,
           startedAt: { lt: args.to },
-          OR: [{ endedAt: null }, { endedAt: { gt: args.from } }],
+          AND: [
+            { OR: [{ endedAt: null }, { endedAt: { gt: args.from } }] },
+            // Keyset (startedAt, id): a page never skips or repeats a stop recorded between two pages.
+            ...(after
+              ? [{ OR: [{ startedAt: { gt: after.startedAt } }, { startedAt: after.startedAt, id: { gt: after.id } }] }]
+              : []),
+          ],
           ...(args.unconfirmedOnly ? { reasonCodeId: null } : {}),
         },
-        orderBy: { startedAt: "asc" },
+        orderBy: [{ startedAt: "asc" }, { id: "asc" }],
+        take: first,
       });
     },
   }),
   reasonCodes: t.field({
+    listSize: { assumedSize: REASON_TREE_BREADTH },
     type: [ReasonCodeRef],
     description: "The roots of the reason tree; walk it through children.",
     authScopes: { permission: "downtime:read" },

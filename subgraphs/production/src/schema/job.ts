@@ -173,6 +173,7 @@ builder.subscriptionFields((t) => ({
 
 builder.queryFields((t) => ({
   myJobs: t.prismaField({
+    listSize: { assumedSize: MAX_JOBS_LISTED },
     type: [JobRef],
     description: "The caller's jobs, soonest due first; all open ones when no status is given.",
     authScopes: { permission: "job:read" },
@@ -191,6 +192,7 @@ builder.queryFields((t) => ({
     },
   }),
   jobs: t.prismaField({
+    listSize: { assumedSize: MAX_JOBS_LISTED },
     type: [JobRef],
     description: `A line's jobs, newest first (at most ${MAX_JOBS_LISTED}).`,
     authScopes: { permission: "job:read" },

@@ -61,6 +61,7 @@ export const OeeRecordRef = builder.prismaObject("OeeRecord", {
 
 builder.queryFields((t) => ({
   oeeTrend: t.field({
+    listSize: { assumedSize: OEE_TREND_DEFAULTS.maxBuckets },
     type: [OeeRecordRef],
     description:
       "OEE buckets of a line (its constraint's figures), or of one of its equipment, starting in [from, to), oldest first.",

@@ -4,7 +4,13 @@
 import type { Area, Equipment, Line, Prisma, ProductType, Site } from "@ms5/db";
 import { defineLoader } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import { afterKeyset, CONNECTION_DEFAULTS, connectionRef, keysetPage } from "./relay-connection.ts";
+import {
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  connectionRef,
+  keysetPage,
+} from "./relay-connection.ts";
 
 export const lineById = defineLoader<string, Line | null>(async (ids, { prisma }) => {
   const rows = await prisma.line.findMany({ where: { id: { in: [...ids] } } });
@@ -225,6 +231,7 @@ function codeOrNameContains(search: string | null | undefined) {
 builder.queryFields((t) => ({
   sites: t.field({
     type: SiteConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Sites ordered by code, a page at a time.",
     authScopes: { permission: "plant:read" },
     args: {
@@ -254,6 +261,7 @@ builder.queryFields((t) => ({
   }),
   lines: t.field({
     type: LineConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Lines ordered by code, a page at a time.",
     authScopes: { permission: "plant:read" },
     args: {
@@ -284,6 +292,7 @@ builder.queryFields((t) => ({
   }),
   allEquipment: t.field({
     type: EquipmentConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Equipment across lines ordered by code, a page at a time.",
     authScopes: { permission: "plant:read" },
     args: {
@@ -316,6 +325,7 @@ builder.queryFields((t) => ({
   }),
   productTypes: t.field({
     type: ProductTypeConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Product types ordered by code, a page at a time.",
     authScopes: { permission: "plant:read" },
     args: {

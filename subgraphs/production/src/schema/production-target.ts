@@ -9,7 +9,13 @@ import { wholeNumber } from "../plant-admin/admin-input.ts";
 import { auditedChange } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
 import { LineRef, lineById, ProductTypeRef, productTypeById } from "./plant.ts";
-import { afterKeyset, CONNECTION_DEFAULTS, connectionRef, keysetPage } from "./relay-connection.ts";
+import {
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  connectionRef,
+  keysetPage,
+} from "./relay-connection.ts";
 import { ShiftInstanceRef, shiftInstanceById } from "./shift.ts";
 
 const HOUR_MS = 3_600_000;
@@ -62,6 +68,7 @@ const optionalUuid = (value: string | number | null | undefined, name: string) =
 builder.queryFields((t) => ({
   productionTargets: t.field({
     type: ProductionTargetConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Targets ordered by period start, a page at a time; `from`/`to` keep those overlapping [from, to).",
     authScopes: { permission: "schedule:read" },
     args: {

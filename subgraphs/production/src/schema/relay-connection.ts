@@ -14,6 +14,17 @@ export const CONNECTION_DEFAULTS = {
   maxPageSize: 100,
 } as const;
 
+/**
+ * The `@listSize` of every connection field: `first` sizes its edges, the default page when it is
+ * absent. The gateway prices operations by it (gateway/src/list-pricing.ts).
+ */
+export const CONNECTION_LIST_SIZE = {
+  slicingArguments: ["first"],
+  sizedFields: ["edges"],
+  assumedSize: CONNECTION_DEFAULTS.defaultPageSize,
+  requireOneSlicingArgument: false,
+};
+
 export interface PageInfo {
   hasNextPage: boolean;
   hasPreviousPage: boolean;

@@ -16,7 +16,13 @@ import { definedOnly, optionalText, requiredText, wholeNumber } from "../plant-a
 import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
 import { SiteRef, siteById } from "./plant.ts";
-import { afterKeyset, CONNECTION_DEFAULTS, connectionRef, keysetPage } from "./relay-connection.ts";
+import {
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  connectionRef,
+  keysetPage,
+} from "./relay-connection.ts";
 
 /** Limits of the shift admin. */
 export const SHIFT_DEFAULTS = {
@@ -129,6 +135,7 @@ const optionalUuid = (value: string | number | null | undefined, name: string) =
 builder.queryFields((t) => ({
   shiftPatterns: t.field({
     type: ShiftPatternConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Shift patterns ordered by name, a page at a time.",
     authScopes: { permission: "plant:read" },
     args: {
@@ -160,6 +167,7 @@ builder.queryFields((t) => ({
   }),
   shiftDefinitions: t.field({
     type: ShiftConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Shift definitions ordered by name, a page at a time.",
     authScopes: { permission: "plant:read" },
     args: {
@@ -197,6 +205,7 @@ builder.queryFields((t) => ({
   }),
   shiftInstances: t.field({
     type: ShiftInstanceConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Dated shifts ordered by start, a page at a time; `from`/`to` keep those overlapping [from, to).",
     authScopes: { permission: "plant:read" },
     args: {

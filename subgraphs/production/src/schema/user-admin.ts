@@ -29,7 +29,7 @@ import {
   unlockUser,
   updateUser,
 } from "../user-admin/user-administration.ts";
-import { afterKeyset, connectionRef, keysetPage } from "./relay-connection.ts";
+import { afterKeyset, CONNECTION_LIST_SIZE, connectionRef, keysetPage } from "./relay-connection.ts";
 
 export const RoleEnum = builder.enumType("Role", {
   description: "The eight roles of the permission matrix (schema/src/permissions.ts).",
@@ -166,6 +166,8 @@ const ServiceAccountRef = builder.objectRef<ServiceAccount>("ServiceAccount").im
     active: t.exposeBoolean("active"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     apiKeys: t.field({
+      // An estimate the gateway prices reads by (gateway/src/list-pricing.ts), not a cap.
+      listSize: { assumedSize: 20 },
       type: [ApiKeyRef],
       resolve: (account, _args, context) => context.loaders.of(keysOfServiceAccount).load(account.id),
     }),
@@ -211,6 +213,7 @@ const AuditEntryConnectionRef = connectionRef("AuditEntry", AuditEntryRef);
 builder.queryFields((t) => ({
   users: t.field({
     type: UserConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "People ordered by username, a page at a time.",
     authScopes: { permission: "user:read" },
     args: {
@@ -260,6 +263,7 @@ builder.queryFields((t) => ({
   }),
   auditLog: t.field({
     type: AuditEntryConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Administrative and supervisory changes, newest first.",
     authScopes: { permission: "audit:read" },
     args: {

@@ -15,7 +15,13 @@ import {
 import "./admin-errors.ts";
 import { JobRef } from "./job.ts";
 import { LineRef, lineById, ProductTypeRef, productTypeById } from "./plant.ts";
-import { afterKeyset, CONNECTION_DEFAULTS, connectionRef, keysetPage } from "./relay-connection.ts";
+import {
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  connectionRef,
+  keysetPage,
+} from "./relay-connection.ts";
 
 export const ScheduleStatusEnum = builder.enumType("ScheduleStatus", {
   values: ["DRAFT", "RELEASED", "CLOSED"] as const satisfies readonly ScheduleStatus[],
@@ -142,6 +148,7 @@ function checkRange(from: Date | null | undefined, to: Date | null | undefined) 
 builder.queryFields((t) => ({
   productionSchedules: t.field({
     type: ScheduleConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description: "Schedules ordered by period start, a page at a time; `from`/`to` keep those overlapping [from, to).",
     authScopes: { permission: "schedule:read" },
     args: {
@@ -178,6 +185,7 @@ builder.queryFields((t) => ({
   }),
   workOrders: t.field({
     type: WorkOrderConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
     description:
       "Work orders ordered by planned start, a page at a time; `from`/`to` keep those planned to overlap [from, to).",
     authScopes: { permission: "schedule:read" },
