@@ -15,10 +15,10 @@ describe("the token limit", () => {
   });
 
   it("stops counting at the limit instead of lexing a huge document to its end", () => {
-    const huge = `{ ${"a ".repeat(1_000_000)}}`;
-    const started = performance.now();
+    // The tail cannot be lexed: a counter that read to the end would hit it and give up (undefined);
+    // one that stops at the limit never sees it.
+    const huge = `{ ${"a ".repeat(1_000_000)} "unterminated }`;
     expect(tokenLimitMessage(huge, 100)).toMatch(/Token limit of 100/);
-    expect(performance.now() - started).toBeLessThan(50);
   });
 
   it("leaves a document the lexer cannot read to the parser, which reports it as a syntax error", () => {
