@@ -62,7 +62,7 @@ export function parseChecklistSigningKeys(text: string): ChecklistSigningKeys {
 
 /** The zod field for CHECKLIST_SIGNING_KEYS (kit's parseConfig names the variable on failure). */
 export function checklistSigningKeysVariable() {
-  return z.string().transform((text, context) => {
+  return z.string({ error: "is required: <id>:<secret> (see .env.example)" }).transform((text, context) => {
     try {
       return parseChecklistSigningKeys(text);
     } catch (error) {
