@@ -3,7 +3,7 @@
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { defineConfig } from "prisma/config";
-import { databaseUrlFromEnv } from "./src/database-url.ts";
+import { migrationDatabaseUrlFromEnv } from "./src/database-url.ts";
 
 export default defineConfig({
   experimental: { adapter: true },
@@ -11,6 +11,6 @@ export default defineConfig({
   schema: path.join(import.meta.dirname, "schema.prisma"),
   migrations: { path: path.join(import.meta.dirname, "migrations") },
   async adapter() {
-    return new PrismaPg({ connectionString: databaseUrlFromEnv() });
+    return new PrismaPg({ connectionString: migrationDatabaseUrlFromEnv() });
   },
 });

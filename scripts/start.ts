@@ -7,6 +7,7 @@ import { type EmbeddedPostgres, EmbeddedPostgresError, startEmbeddedPostgres } f
 import { localPostgresUrl } from "./start/local-postgres.ts";
 import { RedisUnavailableError, type ResolvedRedis, resolveRedis } from "./start/local-redis.ts";
 import { localSecrets } from "./start/local-secrets.ts";
+import { ServiceLoginError, serviceDatabaseUrl } from "./start/service-database-login.ts";
 import { floorServices, repoRoot, type Supervisor, superviseServices } from "./start/services.ts";
 
 interface StartDefaults {
@@ -158,12 +159,18 @@ async function main(): Promise<void> {
     });
   }
 
-  const localPostgres = process.env.DATABASE_URL?.trim() ? undefined : await localPostgresUrl();
-  let databaseUrl = process.env.DATABASE_URL?.trim() || localPostgres;
+  // Two connection settings: the owner (MIGRATION_DATABASE_URL, else DATABASE_URL, else a local or
+  // embedded server) migrates and seeds; services get a data-only login (service-database-login.ts).
+  // The owner's URL is a secret variable: no service inherits it (local-secrets.ts).
+  const migrationUrl = process.env.MIGRATION_DATABASE_URL?.trim() || undefined;
+  const givenServiceUrl = migrationUrl ? process.env.DATABASE_URL?.trim() || undefined : undefined;
+  const givenOwnerUrl = migrationUrl ?? process.env.DATABASE_URL?.trim();
+  const localPostgres = givenOwnerUrl ? undefined : await localPostgresUrl();
+  let databaseUrl = givenOwnerUrl || localPostgres;
   let embeddedPostgres: EmbeddedPostgres | undefined;
-  let databaseOrigin = "from DATABASE_URL";
+  let databaseOrigin = migrationUrl ? "from MIGRATION_DATABASE_URL" : "from DATABASE_URL";
   if (databaseUrl && !localPostgres) {
-    log("database: DATABASE_URL");
+    log(`database: ${migrationUrl ? "MIGRATION_DATABASE_URL" : "DATABASE_URL"}`);
   } else if (databaseUrl) {
     databaseOrigin = "the PostgreSQL answering on 127.0.0.1:5432";
     log(`database: ${databaseOrigin}, database ms5_floor (created on first start)`);
@@ -200,6 +207,7 @@ async function main(): Promise<void> {
   // PGlite is one session behind every connection: while one connection has a transaction open the
   // others wait, so a second pool connection in migrate or seed could only deadlock against the first.
   const stepEnv: Record<string, string> = {
+    MIGRATION_DATABASE_URL: databaseUrl,
     DATABASE_URL: databaseUrl,
     ...(embeddedPostgres ? { DATABASE_POOL_MAX: "1" } : {}),
     ...nestedPnpmEnv,
@@ -216,10 +224,17 @@ async function main(): Promise<void> {
     }
   }
 
+  const secrets = await localSecrets(dataRoot);
+  const serviceUrl = await serviceDatabaseUrl({
+    ownerUrl: databaseUrl,
+    givenServiceUrl,
+    password: secrets.DATABASE_SERVICE_PASSWORD,
+  });
+  if (shuttingDown) return;
   supervisor = superviseServices(floorServices, {
-    secrets: await localSecrets(dataRoot),
+    secrets,
     sharedEnv: {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: serviceUrl,
       REDIS_URL: redis.url,
       ...nestedPnpmEnv,
       ...(embeddedPostgres ? { DATABASE_POOL_MAX: String(startDefaults.embeddedServicePoolMax) } : {}),
@@ -239,7 +254,8 @@ async function main(): Promise<void> {
   const summary = [
     "",
     "MS5.0 Floor is up.",
-    `  DATABASE_URL=${urlWithoutPassword(databaseUrl)}   (${databaseOrigin})`,
+    `  DATABASE_URL=${urlWithoutPassword(serviceUrl)}   (services: data rights only)`,
+    `  MIGRATION_DATABASE_URL=${urlWithoutPassword(databaseUrl)}   (${databaseOrigin})`,
     `  REDIS_URL=${urlWithoutPassword(redis.url)}   (${redisOrigin[redis.origin]})`,
     supervisor.serviceNames.length > 0
       ? `  services: ${supervisor.serviceNames.join(", ")}`
@@ -255,7 +271,10 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (shuttingDown) return;
   const expected =
-    error instanceof StartAborted || error instanceof EmbeddedPostgresError || error instanceof RedisUnavailableError;
+    error instanceof StartAborted ||
+    error instanceof EmbeddedPostgresError ||
+    error instanceof RedisUnavailableError ||
+    error instanceof ServiceLoginError;
   log(expected ? error.message : `failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   void shutDown(1);
 });

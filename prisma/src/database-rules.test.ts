@@ -1,4 +1,5 @@
-// The database itself refuses rows that break the plant's rules, whatever the application does.
+// The database itself refuses rows that break the plant's rules, whatever the application does. `sql`
+// connects as the services do (the data-only role); `owner` as the tables' owner.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./testing/test-database.ts";
@@ -7,6 +8,7 @@ describe("the database", () => {
   const { runId, databaseServerUrl, templateDatabase } = inject("testRun");
   let db: TestDatabase;
   let sql: pg.Client;
+  let owner: pg.Client;
   let lineId: string;
   let equipmentId: string;
   let userId: string;
@@ -15,6 +17,8 @@ describe("the database", () => {
     db = await createTestDatabase({ serverUrl: databaseServerUrl, runId, templateDatabase });
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
+    owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
     const site = await db.prisma.site.create({ data: { code: "t", name: "Test site" } });
     const area = await db.prisma.area.create({ data: { siteId: site.id, code: "A", name: "Area" } });
     const line = await db.prisma.line.create({ data: { areaId: area.id, code: "line-t", name: "Line T" } });
@@ -37,6 +41,7 @@ describe("the database", () => {
   });
   afterAll(async () => {
     await sql.end();
+    await owner.end();
     await db.drop();
   });
 
@@ -162,12 +167,63 @@ describe("the database", () => {
     expect(responseError.message).toContain("its responses cannot be changed");
   });
 
-  it("keeps the audit log append-only", async () => {
+  it("keeps the audit log append-only: the services' role may not delete from it, and the owner's delete is refused", async () => {
     await sql.query(`INSERT INTO audit_log (action, "entityType", "entityId") VALUES ('user.create', 'User', $1)`, [
       userId,
     ]);
-    const error = await refusal(`DELETE FROM audit_log WHERE "entityId" = $1`, [userId]);
-    expect(error.message).toContain("audit_log is append-only");
+    const denied = await refusal(`DELETE FROM audit_log WHERE "entityId" = $1`, [userId]);
+    expect(denied.code).toBe("42501");
+    const ownerError = await owner.query(`DELETE FROM audit_log WHERE "entityId" = $1`, [userId]).catch((e) => e);
+    expect(ownerError.message).toContain("audit_log is append-only");
+    expect((await owner.query(`SELECT 1 FROM audit_log WHERE "entityId" = $1`, [userId])).rowCount).toBe(1);
+  });
+
+  const keptTables = [
+    "audit_log",
+    "downtime_event_audit",
+    "escalation_history",
+    "checklist_completion",
+    "checklist_response",
+  ] as const;
+
+  it.each(keptTables)(
+    "refuses TRUNCATE of %s: the services' role has no right to it, and the owner's is refused",
+    async (table) => {
+      const rowsBefore = (await owner.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+      const denied = await refusal(`TRUNCATE ${table} CASCADE`);
+      expect(denied.code).toBe("42501");
+      // In a transaction rolled back whatever happens: were the trigger missing, CASCADE would empty more.
+      await owner.query("BEGIN");
+      try {
+        const ownerError = await owner.query(`TRUNCATE ${table} CASCADE`).then(
+          () => null,
+          (e: unknown) => e as { message: string },
+        );
+        expect(ownerError?.message).toMatch(/TRUNCATE refused/);
+      } finally {
+        await owner.query("ROLLBACK");
+      }
+      expect((await owner.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBe(rowsBefore);
+    },
+  );
+
+  it("refuses the services' role switching a trigger off or changing a table, and the trigger stays on", async () => {
+    const disable = await refusal(`ALTER TABLE audit_log DISABLE TRIGGER "audit_log_is_append_only"`);
+    expect(disable.code).toBe("42501");
+    expect(disable.message).toContain("must be owner");
+    const drop = await refusal(`DROP TRIGGER "checklist_completion_immutable_once_signed" ON checklist_completion`);
+    expect(drop.code).toBe("42501");
+    const alter = await refusal(
+      `ALTER TABLE checklist_completion DROP CONSTRAINT "checklist_completion_signature_complete"`,
+    );
+    expect(alter.code).toBe("42501");
+    const { rows } = await owner.query(
+      `SELECT tgname, tgenabled FROM pg_trigger WHERE tgname IN ('audit_log_is_append_only', 'checklist_completion_immutable_once_signed') ORDER BY tgname`,
+    );
+    expect(rows).toEqual([
+      { tgname: "audit_log_is_append_only", tgenabled: "O" },
+      { tgname: "checklist_completion_immutable_once_signed", tgenabled: "O" },
+    ]);
   });
 
   it("refuses a line code that cannot be a Redis stream hash tag", async () => {

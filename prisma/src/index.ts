@@ -6,7 +6,7 @@ import pg from "pg";
 import { type Prisma, PrismaClient } from "../generated/client/client.ts";
 
 export * from "../generated/client/client.ts";
-export { DEFAULT_DATABASE_URL, databaseUrlFromEnv } from "./database-url.ts";
+export { DEFAULT_DATABASE_URL, databaseUrlFromEnv, migrationDatabaseUrlFromEnv } from "./database-url.ts";
 
 export interface CreatePrismaClientOptions {
   databaseUrl: string;

@@ -1,12 +1,14 @@
-// Secrets for a local `pnpm start`: the gateway-to-subgraph signing secret and the token signing
-// key, generated once into .data/ (mode 0600) so tokens and sessions survive a restart. A real
-// deployment sets SUBGRAPH_GATEWAY_SECRET and AUTH_SIGNING_KEYS itself; those always win. Each
+// Secrets for a local `pnpm start`: the gateway-to-subgraph signing secret, the token signing key,
+// the checklist signing key and the password of the services' database login, generated once into
+// .data/ (mode 0600) so tokens, sessions and signed records survive a restart. A real deployment sets
+// them itself; the variables of the same names always win. Each
 // service is handed only the secrets it uses (secretsFor): the private keys go to the gateway alone,
 // the subgraphs get the public half, and the bridge, the emulators and the web app get none.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createSigningKeyRing, generateSigningKey } from "@ms5/kit/auth";
+import { generateChecklistSigningKey } from "../../subgraphs/production/src/jobs/checklist-signing-keys.ts";
 
 export interface LocalSecrets {
   SUBGRAPH_GATEWAY_SECRET: string;
@@ -14,7 +16,20 @@ export interface LocalSecrets {
   AUTH_SIGNING_KEYS: string;
   /** Their public half, derived: what the subgraphs verify tokens with. */
   AUTH_VERIFICATION_KEYS: string;
+  /** The production subgraph's alone: the database must never see it. */
+  CHECKLIST_SIGNING_KEYS: string;
+  /** The services' database login (start.ts makes it); handed to no service as a variable. */
+  DATABASE_SERVICE_PASSWORD: string;
 }
+
+type StoredSecrets = Omit<LocalSecrets, "AUTH_VERIFICATION_KEYS">;
+
+const generators: { [Name in keyof StoredSecrets]: () => Promise<string> | string } = {
+  SUBGRAPH_GATEWAY_SECRET: () => randomBytes(48).toString("base64url"),
+  AUTH_SIGNING_KEYS: async () => JSON.stringify([await generateSigningKey()]),
+  CHECKLIST_SIGNING_KEYS: () => generateChecklistSigningKey(),
+  DATABASE_SERVICE_PASSWORD: () => randomBytes(24).toString("base64url"),
+};
 
 export type SecretName = keyof LocalSecrets;
 
@@ -27,17 +42,25 @@ export const SECRET_VARIABLES: readonly string[] = [
   "SUBGRAPH_GATEWAY_PREVIOUS_SECRET",
   "AUTH_SIGNING_KEYS",
   "AUTH_VERIFICATION_KEYS",
+  "CHECKLIST_SIGNING_KEYS",
+  // The tables' owner: migrate and seed only, never a service; the services' login travels in DATABASE_URL.
+  "MIGRATION_DATABASE_URL",
+  "DATABASE_SERVICE_PASSWORD",
 ];
 
 export async function localSecrets(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalSecrets> {
   const file = path.join(dataDir, "local-secrets.json");
-  let stored: Partial<LocalSecrets> = {};
-  if (existsSync(file)) stored = JSON.parse(readFileSync(file, "utf8")) as Partial<LocalSecrets>;
-  if (!stored.SUBGRAPH_GATEWAY_SECRET || !stored.AUTH_SIGNING_KEYS) {
-    stored = {
-      SUBGRAPH_GATEWAY_SECRET: randomBytes(48).toString("base64url"),
-      AUTH_SIGNING_KEYS: JSON.stringify([await generateSigningKey()]),
-    };
+  const stored: Partial<StoredSecrets> = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as Partial<StoredSecrets>)
+    : {};
+  // Only what is missing is made: a secret a newer version adds must not replace the older ones.
+  let changed = false;
+  for (const name of Object.keys(generators) as (keyof StoredSecrets)[]) {
+    if (stored[name]) continue;
+    stored[name] = await generators[name]();
+    changed = true;
+  }
+  if (changed) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   }
@@ -47,6 +70,8 @@ export async function localSecrets(dataDir: string, env: NodeJS.ProcessEnv = pro
     SUBGRAPH_GATEWAY_SECRET: env.SUBGRAPH_GATEWAY_SECRET || stored.SUBGRAPH_GATEWAY_SECRET!,
     AUTH_SIGNING_KEYS: signingKeys,
     AUTH_VERIFICATION_KEYS: JSON.stringify(ring.jwks()),
+    CHECKLIST_SIGNING_KEYS: env.CHECKLIST_SIGNING_KEYS || stored.CHECKLIST_SIGNING_KEYS!,
+    DATABASE_SERVICE_PASSWORD: stored.DATABASE_SERVICE_PASSWORD!,
   };
 }
 

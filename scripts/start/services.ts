@@ -46,7 +46,7 @@ export const floorServices: readonly ServiceDefinition[] = [
     command: process.execPath,
     args: ["--import", "tsx", "subgraphs/production/src/server.ts"],
     cwd: repoRoot,
-    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS"],
+    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS", "CHECKLIST_SIGNING_KEYS"],
   },
   {
     // Andon calls from tablets and the bridge's fault streams, escalation timers, notifications.

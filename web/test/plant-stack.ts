@@ -188,6 +188,8 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
         // Production mode: no SDL file rewritten in the working tree, internal errors hidden.
         NODE_ENV: "production",
         PRODUCTION_SUBGRAPH_PORT: String(productionPort),
+        // The production subgraph's alone, as `pnpm start` hands it out.
+        CHECKLIST_SIGNING_KEYS: `web-test:${randomBytes(32).toString("base64url")}`,
       },
     );
     await waitFor(

@@ -1,8 +1,9 @@
-// `pnpm db:migrate`: apply every committed migration to DATABASE_URL (forward only).
-import { databaseUrlFromEnv } from "../database-url.ts";
+// `pnpm db:migrate`: apply every committed migration (forward only), as the tables' owner:
+// MIGRATION_DATABASE_URL, else DATABASE_URL.
+import { migrationDatabaseUrlFromEnv } from "../database-url.ts";
 import { migrateDatabase } from "../migrate-database.ts";
 
-const databaseUrl = databaseUrlFromEnv();
+const databaseUrl = migrationDatabaseUrlFromEnv();
 try {
   const output = await migrateDatabase(databaseUrl);
   const applied = output.match(/(\d+) migrations? found/)?.[1];

@@ -1,8 +1,9 @@
-// `pnpm db:seed`: write the demo plant into DATABASE_URL (idempotent: safe to run again).
-import { createPrismaClient, databaseUrlFromEnv } from "../index.ts";
+// `pnpm db:seed`: write the demo plant (idempotent: safe to run again), as the owner like the migrations:
+// MIGRATION_DATABASE_URL, else DATABASE_URL.
+import { createPrismaClient, migrationDatabaseUrlFromEnv } from "../index.ts";
 import { seedPlant } from "../seed/seed-plant.ts";
 
-const databaseUrl = databaseUrlFromEnv();
+const databaseUrl = migrationDatabaseUrlFromEnv();
 const prisma = createPrismaClient({ databaseUrl, poolMax: Number(process.env.DATABASE_POOL_MAX ?? 4) });
 const started = Date.now();
 try {

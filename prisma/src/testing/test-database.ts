@@ -1,8 +1,11 @@
 // Test databases on the real PostgreSQL server: the run's global setup migrates one template
 // database; each test file clones its own from it (CREATE DATABASE ... TEMPLATE, a file copy, so
-// far faster than migrating) and drops it afterwards, so runs and files never share rows.
-import { randomBytes } from "node:crypto";
+// far faster than migrating) and drops it afterwards, so runs and files never share rows. Tests
+// connect as the services do: a login of the run in the data-only role ms5_service; the owner's URL
+// is there for what only the owner may do (migrations, a DBA's tampering).
+import { createHmac, randomBytes } from "node:crypto";
 import pg from "pg";
+import { dropServiceLogin, ensureServiceLogin, type ServiceLogin, urlAs } from "../database-roles.ts";
 import { createPrismaClient, type PrismaClient } from "../index.ts";
 import { migrateDatabase } from "../migrate-database.ts";
 
@@ -33,16 +36,30 @@ export function testDatabasePrefix(runId: string): string {
   return `ms5_test_${runId}_`;
 }
 
-/** Global setup: an empty database with every migration applied, to clone from. */
+/**
+ * The run's service login. Its password is derived from the owner's URL (which holds the owner's
+ * password where the server asks for one) and the run id, so every test worker knows it without
+ * passing it around, and only whoever could sign in as the owner can derive it.
+ */
+export function testServiceLogin(serverUrl: string, runId: string): ServiceLogin {
+  return {
+    user: `${testDatabasePrefix(runId)}service`,
+    password: createHmac("sha256", serverUrl).update(runId).digest("base64url"),
+  };
+}
+
+/** Global setup: an empty database with every migration applied, to clone from, and the run's service login. */
 export async function createTemplateDatabase(serverUrl: string, runId: string): Promise<string> {
   const name = `${testDatabasePrefix(runId)}template`;
-  await migrateDatabase(databaseUrlOn(serverUrl, name));
+  const templateUrl = databaseUrlOn(serverUrl, name);
+  await migrateDatabase(templateUrl);
+  await ensureServiceLogin(templateUrl, testServiceLogin(serverUrl, runId));
   return name;
 }
 
-/** Global teardown: drop every database this run made. */
+/** Global teardown: drop every database this run made, then its service login. */
 export async function dropRunDatabases(serverUrl: string, runId: string): Promise<number> {
-  return onServer(serverUrl, async (client) => {
+  const dropped = await onServer(serverUrl, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
       [testDatabasePrefix(runId)],
@@ -50,11 +67,20 @@ export async function dropRunDatabases(serverUrl: string, runId: string): Promis
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     return rows.length;
   });
+  await dropServiceLogin(serverUrl, testServiceLogin(serverUrl, runId).user);
+  return dropped;
 }
 
 export interface TestDatabase {
   name: string;
+  /**
+   * How services connect: the run's login in ms5_service (data rights only). For an empty database
+   * (no template) it is the owner's URL: nothing is granted there before it is migrated.
+   */
   url: string;
+  /** The tables' owner, for migrations and for playing a DBA who edits rows behind the services' back. */
+  ownerUrl: string;
+  /** A client on `url`. */
   prisma: PrismaClient;
   /** Disconnects and drops the database. */
   drop(): Promise<void>;
@@ -74,11 +100,13 @@ export async function createTestDatabase(options: {
         : `CREATE DATABASE "${name}"`,
     ),
   );
-  const url = databaseUrlOn(options.serverUrl, name);
+  const ownerUrl = databaseUrlOn(options.serverUrl, name);
+  const url = options.templateDatabase ? urlAs(ownerUrl, testServiceLogin(options.serverUrl, options.runId)) : ownerUrl;
   const prisma = createPrismaClient({ databaseUrl: url, poolMax: 4 });
   return {
     name,
     url,
+    ownerUrl,
     prisma,
     async drop() {
       await prisma.$disconnect();

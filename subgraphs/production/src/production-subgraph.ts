@@ -18,6 +18,13 @@ import {
 } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import {
+  type ChecklistSigningKeys,
+  checklistSigningKeysOf,
+  generateChecklistSigningKey,
+  parseChecklistSigningKeys,
+  registerChecklistSigningKeys,
+} from "./jobs/checklist-signing-keys.ts";
 import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
 import { activeLineStreams, startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
 import {
@@ -40,6 +47,11 @@ export interface ProductionSubgraphOptions {
   redis: RedisClient;
   logger: Logger;
   verificationKeys: VerificationKeys;
+  /**
+   * CHECKLIST_SIGNING_KEYS: MAC checklist signatures. @default keys already registered for `prisma`,
+   * else one made for this instance (tests): its signatures verify only while the process runs.
+   */
+  checklistSigningKeys?: ChecklistSigningKeys;
   gatewaySecret: string | readonly string[];
   /** 0 picks a free port (tests). */
   port: number;
@@ -83,6 +95,10 @@ export interface ProductionSubgraph {
 
 /** Starts the telemetry consumer (unless told not to) and the subgraph server. */
 export async function createProductionSubgraph(options: ProductionSubgraphOptions): Promise<ProductionSubgraph> {
+  if (options.checklistSigningKeys) registerChecklistSigningKeys(options.prisma, options.checklistSigningKeys);
+  else if (!hasChecklistSigningKeys(options.prisma)) {
+    registerChecklistSigningKeys(options.prisma, parseChecklistSigningKeys(generateChecklistSigningKey()));
+  }
   const telemetry = options.telemetry === false ? null : (options.telemetry ?? {});
   const streamKeyPrefix = options.keyPrefix ?? (telemetry ? telemetry.keyPrefix : undefined) ?? "ms5:";
   const liveEventPrefix = options.liveEvents?.keyPrefix ?? streamKeyPrefix;
@@ -201,3 +217,12 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
 }
 
 export const PRODUCTION_SUBGRAPH_DIRECTORY = path.dirname(PRODUCTION_SDL_PATH);
+
+function hasChecklistSigningKeys(prisma: PrismaClient): boolean {
+  try {
+    checklistSigningKeysOf(prisma);
+    return true;
+  } catch {
+    return false;
+  }
+}

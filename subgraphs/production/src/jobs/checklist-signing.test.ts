@@ -1,18 +1,29 @@
 // Pre-start checklists against a real database: answers checked against the template, the
-// electronic signature re-checking the signer's secret, the content hash, and immutability.
+// electronic signature re-checking the signer's secret, the content hash and keyed MAC, their
+// verification after a change made in the database behind the services' back, and immutability.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerChecklistItem, startChecklist } from "./checklist-completion.ts";
 import {
   canonicalChecklistContent,
   checklistContentHash,
-  checklistHashMatches,
+  checklistSignatureMac,
   type SignedChecklistContent,
   signChecklist,
+  verifyChecklistSignature,
 } from "./checklist-signing.ts";
+import {
+  ChecklistSigningKeysInvalid,
+  checklistSigningKeysOf,
+  generateChecklistSigningKey,
+  parseChecklistSigningKeys,
+  registerChecklistSigningKeys,
+} from "./checklist-signing-keys.ts";
 import {
   ChecklistAlreadySigned,
   ChecklistIncomplete,
   InvalidChecklistAnswer,
+  NotFound,
   SignatureRejected,
   UnknownChecklistItem,
 } from "./job-errors.ts";
@@ -40,7 +51,7 @@ describe("pre-start checklists", () => {
   const completionRow = (id: string) =>
     plant.prisma.checklistCompletion.findUniqueOrThrow({ where: { id }, include: { responses: true } });
 
-  it("signing with the operator's PIN records signer, default meaning, time, passed and a sha256 content hash", async () => {
+  it("signing with the operator's PIN records signer, default meaning, time, passed, a sha256 content hash and a keyed MAC", async () => {
     const job = await assignBaggerJob(plant);
     const completion = await fillBaggerChecklist(plant, job.id);
     const signed = await signChecklist(plant.prisma, plant.operator, {
@@ -56,7 +67,13 @@ describe("pre-start checklists", () => {
     });
     expect(signed.signedAt).toBeInstanceOf(Date);
     expect(signed.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(await checklistHashMatches(plant.prisma, completion.id)).toBe(true);
+    expect(signed.signatureMac).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(signed.signatureKeyId).toBe(checklistSigningKeysOf(plant.prisma).current.id);
+    expect(await verifyChecklistSignature(plant.prisma, completion.id)).toMatchObject({
+      status: "VALID",
+      keyId: signed.signatureKeyId,
+      signerId: plant.operator.userId,
+    });
   });
 
   it("the signer may sign with their password instead of the PIN, and give the meaning", async () => {
@@ -162,39 +179,201 @@ describe("pre-start checklists", () => {
       meaning: "Performed and verified",
       signedAt: new Date("2026-11-27T06:00:00.000Z"),
     };
-    const hash = checklistContentHash(content);
+    const hash = checklistContentHash(content, 1);
     // Same content, responses in another order: same hash (they are sorted by position).
-    expect(checklistContentHash({ ...content, responses: [...content.responses].reverse() })).toBe(hash);
-    expect(canonicalChecklistContent(content)).toBe(
+    expect(checklistContentHash({ ...content, responses: [...content.responses].reverse() }, 1)).toBe(hash);
+    expect(canonicalChecklistContent(content, 1)).toBe(
       '{"equipmentId":"e","jobId":"j","meaning":"Performed and verified","responses":[' +
         '{"answeredById":"u","itemId":"a","position":0,"type":"CHECKBOX","valueBoolean":true,"valueNumber":null,"valueText":null,"withinLimits":null},' +
         '{"answeredById":"u","itemId":"b","position":1,"type":"NUMBER","valueBoolean":null,"valueNumber":172.5,"valueText":null,"withinLimits":true}],' +
         '"signedAt":"2026-11-27T06:00:00.000Z","signerId":"u","template":{"id":"t","version":1},"v":1}',
     );
     const changed = content.responses.map((r) => (r.itemId === "b" ? { ...r, valueNumber: 172.6 } : r));
-    expect(checklistContentHash({ ...content, responses: changed })).not.toBe(hash);
-    expect(checklistContentHash({ ...content, meaning: "Reviewed" })).not.toBe(hash);
+    expect(checklistContentHash({ ...content, responses: changed }, 1)).not.toBe(hash);
+    expect(checklistContentHash({ ...content, meaning: "Reviewed" }, 1)).not.toBe(hash);
+
+    // Version 2, which the MAC covers, also binds the completion's id and its outcome.
+    const bound = { ...content, completionId: "c", passed: true };
+    expect(canonicalChecklistContent(bound)).toMatch(
+      /^\{"completionId":"c","equipmentId":"e",.*"passed":true,.*"v":2\}$/,
+    );
+    expect(checklistContentHash({ ...bound, completionId: "twin" })).not.toBe(checklistContentHash(bound));
+    expect(checklistContentHash({ ...bound, passed: false })).not.toBe(checklistContentHash(bound));
   });
 
-  it("the stored hash detects a response changed behind the signature's back", async () => {
+  it("the MAC depends on the key: the same content under another key, or changed content, gives another MAC", () => {
+    const content: SignedChecklistContent = {
+      completionId: "c",
+      passed: true,
+      templateId: "t",
+      templateVersion: 1,
+      equipmentId: "e",
+      jobId: null,
+      responses: [],
+      signerId: "u",
+      meaning: "Performed and verified",
+      signedAt: new Date("2026-11-27T06:00:00.000Z"),
+    };
+    const [a, b] = [generateChecklistSigningKey(), generateChecklistSigningKey()].map(
+      (entry) => parseChecklistSigningKeys(entry).current,
+    );
+    const mac = checklistSignatureMac(content, a!);
+    expect(mac).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(checklistSignatureMac(content, a!)).toBe(mac);
+    expect(checklistSignatureMac(content, b!)).not.toBe(mac);
+    expect(checklistSignatureMac({ ...content, meaning: "Reviewed" }, a!)).not.toBe(mac);
+  });
+
+  it("CHECKLIST_SIGNING_KEYS lists <id>:<secret> newest first; short secrets, bad ids and duplicates are refused", () => {
+    const secret = "s".repeat(32);
+    const keys = parseChecklistSigningKeys(`new-2026:${secret}1, old.2025:${secret}2`);
+    expect(keys.current.id).toBe("new-2026");
+    expect([...keys.byId.keys()]).toEqual(["new-2026", "old.2025"]);
+    for (const bad of ["", "k:short", `:${secret}`, `k k:${secret}`, `k:${secret},k:${secret}`]) {
+      expect(() => parseChecklistSigningKeys(bad), bad).toThrow(ChecklistSigningKeysInvalid);
+    }
+  });
+
+  /** As the tables' owner, with the immutability triggers off for one transaction: what a DBA could do. */
+  async function asDba(statements: readonly [string, unknown[]][]): Promise<void> {
+    const owner = new pg.Client({ connectionString: plant.db.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query("BEGIN");
+      await owner.query("ALTER TABLE checklist_completion DISABLE TRIGGER checklist_completion_immutable_once_signed");
+      await owner.query("ALTER TABLE checklist_response DISABLE TRIGGER checklist_response_immutable_once_signed");
+      for (const [text, values] of statements) await owner.query(text, values);
+      await owner.query("ALTER TABLE checklist_completion ENABLE TRIGGER checklist_completion_immutable_once_signed");
+      await owner.query("ALTER TABLE checklist_response ENABLE TRIGGER checklist_response_immutable_once_signed");
+      await owner.query("COMMIT");
+    } catch (error) {
+      await owner.query("ROLLBACK");
+      throw error;
+    } finally {
+      await owner.end();
+    }
+  }
+
+  it("verifying reports TAMPERED when an answer was changed in the database behind the signature's back", async () => {
     const completion = await fillBaggerChecklist(plant, null);
     await signChecklist(plant.prisma, plant.operator, { completionId: completion.id, secret: OPERATOR_PIN });
-    expect(await checklistHashMatches(plant.prisma, completion.id)).toBe(true);
-    // Only by switching the trigger off (as a superuser could) can a response change; the hash tells.
-    await plant.prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(
-        `ALTER TABLE "checklist_response" DISABLE TRIGGER "checklist_response_immutable_once_signed"`,
-      );
-      await tx.checklistResponse.update({
-        where: { completionId_itemId: { completionId: completion.id, itemId: itemAt(2).id } },
-        data: { valueNumber: 176 },
-      });
-      await tx.$executeRawUnsafe(
-        `ALTER TABLE "checklist_response" ENABLE TRIGGER "checklist_response_immutable_once_signed"`,
-      );
-    });
-    expect(await checklistHashMatches(plant.prisma, completion.id)).toBe(false);
+    expect((await verifyChecklistSignature(plant.prisma, completion.id)).status).toBe("VALID");
+    await asDba([
+      [
+        `UPDATE checklist_response SET "valueNumber" = 176 WHERE "completionId" = $1 AND "itemId" = $2`,
+        [completion.id, itemAt(2).id],
+      ],
+    ]);
+    expect((await verifyChecklistSignature(plant.prisma, completion.id)).status).toBe("TAMPERED");
   });
+
+  it("verifying reports TAMPERED when the DBA also recomputes the plain hash, or drops the MAC to pass as legacy", async () => {
+    const completion = await fillBaggerChecklist(plant, null);
+    const signed = await signChecklist(plant.prisma, plant.operator, {
+      completionId: completion.id,
+      secret: OPERATOR_PIN,
+    });
+    const forged = await signedContentOf(completion.id, { meaning: "Reviewed only" });
+    await asDba([
+      [
+        `UPDATE checklist_completion SET "signatureMeaning" = 'Reviewed only', "contentHash" = $2 WHERE id = $1`,
+        [completion.id, checklistContentHash(forged)],
+      ],
+    ]);
+    expect((await verifyChecklistSignature(plant.prisma, completion.id)).status).toBe("TAMPERED");
+    // Signed after MACs existed, so a MAC-less record is not legacy, even with a matching old-style hash.
+    await asDba([
+      [
+        `UPDATE checklist_completion SET "signatureMac" = NULL, "signatureKeyId" = NULL, "contentHash" = $2 WHERE id = $1`,
+        [completion.id, checklistContentHash(forged, 1)],
+      ],
+    ]);
+    expect((await verifyChecklistSignature(plant.prisma, completion.id)).status).toBe("TAMPERED");
+    expect(signed.signatureMac).not.toBeNull();
+  });
+
+  it("a completion signed before keyed MACs is LEGACY_HASH_ONLY while its old hash matches, TAMPERED once it does not", async () => {
+    const completion = await fillBaggerChecklist(plant, null);
+    // Signed the old way (hash only), before the MAC migration ran.
+    const signedAt = new Date("2026-11-20T06:00:00.000Z");
+    const content = await signedContentOf(completion.id, { signedAt, passed: true });
+    await asDba([
+      [
+        `UPDATE checklist_completion SET status = 'SIGNED', "signerId" = $2, "signatureMeaning" = $3, "signedAt" = $4,
+           passed = true, "contentHash" = $5 WHERE id = $1`,
+        [completion.id, plant.operator.userId, content.meaning, signedAt, checklistContentHash(content, 1)],
+      ],
+    ]);
+    expect(await verifyChecklistSignature(plant.prisma, completion.id)).toMatchObject({
+      status: "LEGACY_HASH_ONLY",
+      keyId: null,
+      signedAt,
+    });
+    await asDba([
+      [
+        `UPDATE checklist_response SET "valueText" = 'FILM-FORGED' WHERE "completionId" = $1 AND "itemId" = $2`,
+        [completion.id, itemAt(5).id],
+      ],
+    ]);
+    expect((await verifyChecklistSignature(plant.prisma, completion.id)).status).toBe("TAMPERED");
+  });
+
+  it("a signature made with a key no longer held is UNKNOWN_KEY; an unsigned completion is UNSIGNED; an unknown id is NotFound", async () => {
+    const completion = await fillBaggerChecklist(plant, null);
+    await signChecklist(plant.prisma, plant.operator, { completionId: completion.id, secret: OPERATOR_PIN });
+    const keys = checklistSigningKeysOf(plant.prisma);
+    // A rotation that keeps the old key still verifies; one that drops it cannot.
+    registerChecklistSigningKeys(
+      plant.prisma,
+      parseChecklistSigningKeys(`${generateChecklistSigningKey()},${keyEntry(keys.current)}`),
+    );
+    try {
+      expect((await verifyChecklistSignature(plant.prisma, completion.id)).status).toBe("VALID");
+      registerChecklistSigningKeys(plant.prisma, parseChecklistSigningKeys(generateChecklistSigningKey()));
+      expect((await verifyChecklistSignature(plant.prisma, completion.id)).status).toBe("UNKNOWN_KEY");
+    } finally {
+      registerChecklistSigningKeys(plant.prisma, keys);
+    }
+    const unsigned = await fillBaggerChecklist(plant, null);
+    expect((await verifyChecklistSignature(plant.prisma, unsigned.id)).status).toBe("UNSIGNED");
+    await expect(verifyChecklistSignature(plant.prisma, "00000000-0000-4000-8000-000000000000")).rejects.toBeInstanceOf(
+      NotFound,
+    );
+  });
+
+  const keyEntry = (key: { id: string; secret: Buffer }) => `${key.id}:${key.secret.toString("utf8")}`;
+
+  /** The completion's content as stored, with the signature's fields as given. */
+  async function signedContentOf(
+    completionId: string,
+    signature: Partial<Pick<SignedChecklistContent, "meaning" | "signedAt" | "passed">>,
+  ): Promise<SignedChecklistContent> {
+    const completion = await plant.prisma.checklistCompletion.findUniqueOrThrow({
+      where: { id: completionId },
+      include: { responses: { include: { item: true } } },
+    });
+    return {
+      completionId,
+      passed: signature.passed ?? completion.passed,
+      templateId: completion.templateId,
+      templateVersion: completion.templateVersion,
+      equipmentId: completion.equipmentId,
+      jobId: completion.jobId,
+      responses: completion.responses.map((r) => ({
+        position: r.item.position,
+        itemId: r.itemId,
+        type: r.item.type,
+        valueBoolean: r.valueBoolean,
+        valueNumber: r.valueNumber,
+        valueText: r.valueText,
+        withinLimits: r.withinLimits,
+        answeredById: r.answeredById,
+      })),
+      signerId: completion.signerId ?? plant.operator.userId,
+      meaning: signature.meaning ?? completion.signatureMeaning ?? "Performed and verified",
+      signedAt: signature.signedAt ?? completion.signedAt!,
+    };
+  }
 
   it("a signed completion cannot be modified: the database refuses updates, deletes and new answers", async () => {
     const completion = await fillBaggerChecklist(plant, null);

@@ -1,22 +1,46 @@
 // The electronic signature of a checklist (21 CFR Part 11 style): the signer re-enters their
 // password or PIN, every required item must be answered, and the record keeps the signer, the
-// meaning of the signature, the time and a SHA-256 hash of the signed content. After that the
-// database refuses any change to the completion or its answers (trigger in the plant rules).
-import { createHash } from "node:crypto";
+// meaning of the signature, the time, a SHA-256 hash of the signed content and an HMAC-SHA256 of it
+// with a key the database does not hold (checklist-signing-keys.ts). After that the database refuses
+// any change to the completion or its answers (trigger in the plant rules), and whoever changes one
+// anyway (a DBA, a restored backup edited by hand) is caught by verifyChecklistSignature.
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { ChecklistCompletion, PrismaClient } from "@ms5/db";
 import { verifySecret } from "@ms5/kit";
 import { checklistPassed } from "./checklist-answers.ts";
 import type { ChecklistActor } from "./checklist-completion.ts";
 import { lockChecklistCompletion } from "./checklist-completion.ts";
-import { ChecklistAlreadySigned, ChecklistIncomplete, InvalidInput, SignatureRejected } from "./job-errors.ts";
+import { type ChecklistSigningKey, checklistSigningKeysOf } from "./checklist-signing-keys.ts";
+import {
+  ChecklistAlreadySigned,
+  ChecklistIncomplete,
+  InvalidInput,
+  NotFound,
+  SignatureRejected,
+} from "./job-errors.ts";
 
 /** The longest signature meaning kept. @default 200 characters */
 export const MAX_SIGNATURE_MEANING_LENGTH = 200;
 
-/** Version of the canonical form below; a new form gets a new number, old hashes stay checkable. */
-export const CHECKLIST_CONTENT_HASH_VERSION = 1;
+/**
+ * Version of the canonical form below; a new form gets a new number, old hashes stay checkable.
+ * 1: hash only (completions signed before the MAC). 2: adds the completion's id and its pass/fail,
+ * and is what the MAC covers.
+ */
+export type ChecklistContentVersion = 1 | 2;
+export const CHECKLIST_CONTENT_HASH_VERSION: ChecklistContentVersion = 2;
+
+/**
+ * The migration that added the MAC: a completion signed after it finished without a MAC had its MAC
+ * removed, so it is tampered, not legacy.
+ */
+export const CHECKLIST_MAC_MIGRATION = "20261206200611_checklist_signature_mac";
 
 export interface SignedChecklistContent {
+  /** Version 2 on: binds the signature to this record, so it cannot be moved to a twin. */
+  completionId?: string;
+  /** Version 2 on: the recorded outcome, so a failed check cannot be turned into a pass. */
+  passed?: boolean | null;
   templateId: string;
   templateVersion: number;
   equipmentId: string;
@@ -55,11 +79,19 @@ function canonicalJson(value: unknown): string {
  *    "signedAt":"2026-11-27T08:00:00.000Z","signerId":"<uuid>",
  *    "template":{"id":"<uuid>","version":<int>},"v":1}
  *
- * contentHash = "sha256:" + lowercase hex SHA-256 of those bytes.
+ * contentHash = "sha256:" + lowercase hex SHA-256 of those bytes. Version 2 adds
+ * "completionId":"<uuid>" and "passed":<bool>|null, and "v":2;
+ * signatureMac = "hmac-sha256:" + lowercase hex HMAC-SHA256 of the same bytes under the signing key.
  */
-export function canonicalChecklistContent(content: SignedChecklistContent): string {
+export function canonicalChecklistContent(
+  content: SignedChecklistContent,
+  version: ChecklistContentVersion = CHECKLIST_CONTENT_HASH_VERSION,
+): string {
+  const bound =
+    version === 1 ? {} : { completionId: requiredForV2(content.completionId), passed: content.passed ?? null };
   return canonicalJson({
-    v: CHECKLIST_CONTENT_HASH_VERSION,
+    v: version,
+    ...bound,
     template: { id: content.templateId, version: content.templateVersion },
     equipmentId: content.equipmentId,
     jobId: content.jobId,
@@ -81,21 +113,41 @@ export function canonicalChecklistContent(content: SignedChecklistContent): stri
   });
 }
 
-export function checklistContentHash(content: SignedChecklistContent): string {
-  return `sha256:${createHash("sha256").update(canonicalChecklistContent(content), "utf8").digest("hex")}`;
+function requiredForV2(completionId: string | undefined): string {
+  if (completionId === undefined) throw new Error("version 2 of the signed content names the completion");
+  return completionId;
+}
+
+export function checklistContentHash(
+  content: SignedChecklistContent,
+  version: ChecklistContentVersion = CHECKLIST_CONTENT_HASH_VERSION,
+): string {
+  return `sha256:${createHash("sha256").update(canonicalChecklistContent(content, version), "utf8").digest("hex")}`;
+}
+
+/** The MAC of the current canonical form under `key`. */
+export function checklistSignatureMac(content: SignedChecklistContent, key: ChecklistSigningKey): string {
+  return `hmac-sha256:${createHmac("sha256", key.secret).update(canonicalChecklistContent(content), "utf8").digest("hex")}`;
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a, "utf8");
+  const right = Buffer.from(b, "utf8");
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** The signed content of a completion as stored now (for signing, and for re-checking a stored hash). */
 async function storedContent(
   prisma: Pick<PrismaClient, "checklistResponse">,
   completion: Pick<ChecklistCompletion, "id" | "templateId" | "templateVersion" | "equipmentId" | "jobId">,
-  signature: { signerId: string; meaning: string; signedAt: Date },
+  signature: { signerId: string; meaning: string; signedAt: Date; passed: boolean | null },
 ): Promise<SignedChecklistContent> {
   const responses = await prisma.checklistResponse.findMany({
     where: { completionId: completion.id },
     include: { item: { select: { position: true, type: true } } },
   });
   return {
+    completionId: completion.id,
     templateId: completion.templateId,
     templateVersion: completion.templateVersion,
     equipmentId: completion.equipmentId,
@@ -114,18 +166,69 @@ async function storedContent(
   };
 }
 
-/** True when a signed completion's stored hash still matches its stored content (tamper check). */
-export async function checklistHashMatches(prisma: PrismaClient, completionId: string): Promise<boolean> {
-  const completion = await prisma.checklistCompletion.findUniqueOrThrow({ where: { id: completionId } });
-  if (completion.status !== "SIGNED" || !completion.signerId || !completion.signatureMeaning || !completion.signedAt) {
-    return false;
+/**
+ * What a stored signature proves. VALID: the MAC and hash match the stored content. TAMPERED: they do
+ * not, or a completion signed after the MAC existed has none. LEGACY_HASH_ONLY: signed before the
+ * MAC existed and its SHA-256 still matches (which anyone able to write the row could recompute).
+ * UNKNOWN_KEY: made with a key this subgraph no longer (or never) held. UNSIGNED: nothing to verify.
+ */
+export type ChecklistSignatureStatus = "VALID" | "TAMPERED" | "LEGACY_HASH_ONLY" | "UNKNOWN_KEY" | "UNSIGNED";
+
+export interface ChecklistSignatureCheck {
+  completionId: string;
+  status: ChecklistSignatureStatus;
+  /** The key the MAC names; null for legacy and unsigned completions. */
+  keyId: string | null;
+  signerId: string | null;
+  signedAt: Date | null;
+}
+
+/** Checks a completion's stored signature against its stored content; NotFound for an unknown id. */
+export async function verifyChecklistSignature(
+  prisma: PrismaClient,
+  completionId: string,
+): Promise<ChecklistSignatureCheck> {
+  const completion = await prisma.checklistCompletion.findUnique({ where: { id: completionId } });
+  if (!completion) throw new NotFound("checklist completion", completionId);
+  const check = (status: ChecklistSignatureStatus): ChecklistSignatureCheck => ({
+    completionId,
+    status,
+    keyId: completion.signatureKeyId,
+    signerId: completion.signerId,
+    signedAt: completion.signedAt,
+  });
+  if (completion.status !== "SIGNED") return check("UNSIGNED");
+  if (!completion.signerId || !completion.signatureMeaning || !completion.signedAt || !completion.contentHash) {
+    return check("TAMPERED");
   }
   const content = await storedContent(prisma, completion, {
     signerId: completion.signerId,
     meaning: completion.signatureMeaning,
     signedAt: completion.signedAt,
+    passed: completion.passed,
   });
-  return checklistContentHash(content) === completion.contentHash;
+  if (completion.signatureMac === null || completion.signatureKeyId === null) {
+    const macSince = await macRequiredSince(prisma);
+    const legacy = macSince !== null && completion.signedAt < macSince;
+    return check(
+      legacy && sameText(checklistContentHash(content, 1), completion.contentHash) ? "LEGACY_HASH_ONLY" : "TAMPERED",
+    );
+  }
+  const key = checklistSigningKeysOf(prisma).byId.get(completion.signatureKeyId);
+  if (!key) return check("UNKNOWN_KEY");
+  const intact =
+    sameText(checklistSignatureMac(content, key), completion.signatureMac) &&
+    sameText(checklistContentHash(content), completion.contentHash);
+  return check(intact ? "VALID" : "TAMPERED");
+}
+
+/** When the MAC migration finished; null when it is not recorded (then no completion is legacy). */
+async function macRequiredSince(prisma: PrismaClient): Promise<Date | null> {
+  const rows = await prisma.$queryRaw<{ finished_at: Date | null }[]>`
+    SELECT finished_at FROM "_prisma_migrations"
+    WHERE migration_name = ${CHECKLIST_MAC_MIGRATION} AND rolled_back_at IS NULL AND finished_at IS NOT NULL
+    ORDER BY finished_at LIMIT 1`;
+  return rows[0]?.finished_at ?? null;
 }
 
 /** Whether `secret` is the user's PIN or password; false for an inactive or locked user. */
@@ -157,6 +260,8 @@ export async function signChecklist(
   if (meaningGiven !== undefined && meaningGiven.length > MAX_SIGNATURE_MEANING_LENGTH) {
     throw new InvalidInput("meaning", `A signature meaning takes at most ${MAX_SIGNATURE_MEANING_LENGTH} characters.`);
   }
+  // Looked up first: a subgraph wired without keys must not get as far as checking the secret.
+  const signingKey = checklistSigningKeysOf(prisma).current;
   // Before the transaction: scrypt is slow on purpose and must not hold the completion's row lock.
   if (!(await signerSecretMatches(prisma, actor.userId, input.secret, new Date()))) throw new SignatureRejected();
   return prisma.$transaction(async (tx) => {
@@ -177,11 +282,12 @@ export async function signChecklist(
     // A JS Date has millisecond precision, as the timestamptz(3) column: the stored time hashes the same.
     const signedAt = new Date();
     const meaning = meaningGiven || template.defaultSignatureMeaning;
-    const content = await storedContent(tx, completion, { signerId: actor.userId, meaning, signedAt });
     const responses = await tx.checklistResponse.findMany({
       where: { completionId: completion.id },
       select: { valueBoolean: true, withinLimits: true, item: { select: { type: true } } },
     });
+    const passed = checklistPassed(responses);
+    const content = await storedContent(tx, completion, { signerId: actor.userId, meaning, signedAt, passed });
     return tx.checklistCompletion.update({
       where: { id: completion.id },
       data: {
@@ -190,7 +296,9 @@ export async function signChecklist(
         signatureMeaning: meaning,
         signedAt,
         contentHash: checklistContentHash(content),
-        passed: checklistPassed(responses),
+        signatureMac: checklistSignatureMac(content, signingKey),
+        signatureKeyId: signingKey.id,
+        passed,
       },
     });
   });

@@ -7,6 +7,11 @@ import { inject } from "vitest";
 import type { ChecklistAnswerValue } from "./checklist-answers.ts";
 import { answerChecklistItem, startChecklist } from "./checklist-completion.ts";
 import { signChecklist } from "./checklist-signing.ts";
+import {
+  generateChecklistSigningKey,
+  parseChecklistSigningKeys,
+  registerChecklistSigningKeys,
+} from "./checklist-signing-keys.ts";
 import { assignJob } from "./job-workflow.ts";
 
 export const OPERATOR_PIN = "1234";
@@ -38,6 +43,8 @@ export async function openJobTestPlant(): Promise<JobTestPlant> {
   const { runId, databaseServerUrl, templateDatabase } = inject("testRun");
   const db = await createTestDatabase({ serverUrl: databaseServerUrl, runId, templateDatabase });
   await seedPlant(db.prisma, { fastHashing: true });
+  // What the subgraph's CHECKLIST_SIGNING_KEYS would be; the tests reach them with checklistSigningKeysOf.
+  registerChecklistSigningKeys(db.prisma, parseChecklistSigningKeys(generateChecklistSigningKey()));
   const user = async (username: string) => ({
     userId: (await db.prisma.user.findUniqueOrThrow({ where: { username } })).id,
   });

@@ -4,7 +4,7 @@ import type { ChecklistResponse, ChecklistTemplateItem } from "@ms5/db";
 import { defineLoader, ExpectedError } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { answerChecklistItem, startChecklist } from "../jobs/checklist-completion.ts";
-import { signChecklist } from "../jobs/checklist-signing.ts";
+import { type ChecklistSignatureCheck, signChecklist, verifyChecklistSignature } from "../jobs/checklist-signing.ts";
 import {
   ChecklistAlreadySigned,
   ChecklistIncomplete,
@@ -124,6 +124,34 @@ export const ChecklistCompletionRef = builder.prismaObject("ChecklistCompletion"
   }),
 });
 
+export const ChecklistSignatureStatusEnum = builder.enumType("ChecklistSignatureStatus", {
+  values: {
+    VALID: { description: "The keyed MAC and the hash match the stored answers, signer, meaning and time." },
+    TAMPERED: {
+      description:
+        "The stored record no longer matches its signature (changed in the database), or its MAC was removed.",
+    },
+    LEGACY_HASH_ONLY: {
+      description:
+        "Signed before keyed MACs: only the plain SHA-256 could be checked, and it matches. Not proof against " +
+        "someone able to write the database.",
+    },
+    UNKNOWN_KEY: { description: "Signed with a key this plant no longer holds; cannot be checked." },
+    UNSIGNED: { description: "The checklist is not signed yet; there is nothing to verify." },
+  } as const,
+});
+
+const ChecklistSignatureCheckRef = builder.objectRef<ChecklistSignatureCheck>("ChecklistSignatureCheck").implement({
+  description: "What a checklist's stored electronic signature proves, checked now against the stored record.",
+  fields: (t) => ({
+    completionId: t.exposeID("completionId"),
+    status: t.field({ type: ChecklistSignatureStatusEnum, resolve: (check) => check.status }),
+    keyId: t.exposeString("keyId", { nullable: true, description: "The signing key the MAC names." }),
+    signerId: t.exposeID("signerId", { nullable: true }),
+    signedAt: t.expose("signedAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
 builder.objectType(UnknownChecklistItem, {
   name: "UnknownChecklistItem",
   description: "The item is not on the checklist's template.",
@@ -156,6 +184,17 @@ builder.objectType(SignatureRejected, {
 });
 
 builder.queryFields((t) => ({
+  verifyChecklistSignature: t.field({
+    type: ChecklistSignatureCheckRef,
+    description:
+      "Checks a checklist's electronic signature against the record as stored now: VALID, TAMPERED, " +
+      "LEGACY_HASH_ONLY (signed before keyed MACs) or UNKNOWN_KEY.",
+    authScopes: { permission: "job:read" },
+    errors: { types: [NotFound, InvalidInput] },
+    args: { completionId: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) =>
+      verifyChecklistSignature(context.prisma, uuidArgument(args.completionId, "completionId")),
+  }),
   checklistTemplates: t.prismaField({
     // An estimate the gateway prices reads by (gateway/src/list-pricing.ts), not a cap.
     listSize: { assumedSize: 20 },
