@@ -10,6 +10,7 @@ import {
   printSubgraphSdl,
   type SubgraphServer,
   startSubgraphServer,
+  PLANT_WIDE_FEED,
   subgraphSchemaOf,
 } from "@ms5/kit/subgraph";
 import {
@@ -122,6 +123,7 @@ function buildPlantSubgraph(channel: string, counters: FederatedTestPlantCounter
       lineChanged: t.field({
         type: LineRef,
         authScopes: { permission: "plant:read" },
+        directives: PLANT_WIDE_FEED,
         args: { lineId: t.arg.id({ description: "Only this line's changes; every line's when omitted." }) },
         subscribe: (_root, { lineId }, context) => {
           counters.lineChangedSubscriptions++;
