@@ -9,7 +9,6 @@ import {
   GraphQLError,
   type GraphQLSchema,
   getOperationAST,
-  Kind,
   parse,
   specifiedRules,
   type ValidationRule,

@@ -7,10 +7,10 @@ import type { Logger, RedisClient } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import {
   defineLoader,
+  PLANT_WIDE_FEED,
   printSubgraphSdl,
   type SubgraphServer,
   startSubgraphServer,
-  PLANT_WIDE_FEED,
   subgraphSchemaOf,
 } from "@ms5/kit/subgraph";
 import {

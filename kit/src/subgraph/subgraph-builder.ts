@@ -13,8 +13,8 @@ import type { GraphQLSchema } from "graphql";
 import { AuthError } from "../auth/auth-error.ts";
 import { hasPermission } from "../auth/request-identity.ts";
 import { ExpectedError } from "./api-errors.ts";
-import type { SubgraphContext } from "./subgraph-context.ts";
 import { LIVE_FEED_SUBGRAPH_OPTIONS } from "./live-feed-scope.ts";
+import type { SubgraphContext } from "./subgraph-context.ts";
 import { FEDERATION_LINK_URL } from "./subgraph-defaults.ts";
 
 /**
