@@ -20,10 +20,9 @@ import {
   type GatewayConfig,
   subgraphEndpointsOf,
 } from "@ms5/gateway";
-import { type InterruptibleTcpProxy, startInterruptibleTcpProxy } from "@ms5/gateway/testing";
 import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
-import { testRedisPrefix } from "@ms5/kit/testing";
+import { type InterruptibleTcpProxy, startInterruptibleTcpProxy, testRedisPrefix } from "@ms5/kit/testing";
 import { createProductionSubgraph } from "@ms5/production/subgraph";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";

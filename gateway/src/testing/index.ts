@@ -1,5 +1,3 @@
 // Test fixtures of the gateway, for its own tests and the subscriptions' tests.
-
-export * from "../subscriptions/testing/interruptible-tcp-proxy.ts";
 export * from "./federated-test-plant.ts";
 export * from "./gateway-test-environment.ts";
