@@ -15,6 +15,8 @@ export interface GatewayMetrics {
 
 export interface SubscriptionMetrics {
   webSocketConnections: Gauge;
+  /** WebSockets open from the gateway to subgraphs (one per upstream subscription while connected). */
+  upstreamSockets: Gauge;
   subscriptionEvents: Counter;
   deliveries: Counter;
 }
@@ -82,6 +84,11 @@ export function subscriptionMetricsOf(
     webSocketConnections: new Gauge({
       name: "gateway_websocket_connections",
       help: "Open graphql-ws connections.",
+      registers: [registry],
+    }),
+    upstreamSockets: new Gauge({
+      name: "gateway_upstream_sockets",
+      help: "WebSockets open from the gateway to subgraphs, feeding the upstream subscriptions.",
       registers: [registry],
     }),
     subscriptionEvents: new Counter({

@@ -8,7 +8,7 @@ import { createLogger, createRedisClient } from "@ms5/kit";
 import { loadSigningKeys } from "@ms5/kit/auth";
 import { createGateway, subgraphEndpointsOf } from "./gateway.ts";
 import { loadGatewayEnvironment } from "./gateway-environment.ts";
-import { attachFederatedSubscriptions } from "./subscriptions/index.ts";
+import { accountStandingsOf, attachFederatedSubscriptions } from "./subscriptions/index.ts";
 import { readTrustedDocuments, type TrustedDocuments } from "./trusted-documents.ts";
 
 const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -69,6 +69,7 @@ const gateway = await createGateway({
       verificationKeys: signingKeys,
       logger,
       edge,
+      accountStandings: accountStandingsOf(prisma),
     }),
 });
 await gateway.listen(environment.port);

@@ -5,20 +5,24 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { NotificationDispatcher } from "@ms5/andon/notifications";
 import { createAndonSubgraph } from "@ms5/andon/subgraph";
 import type { PrismaClient, Role } from "@ms5/db";
 import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
 import {
+  accountStandingsOf,
   attachFederatedSubscriptions,
   createGateway,
+  type FederatedSubscriptionSettings,
+  type FederatedSubscriptions,
   type Gateway,
   type GatewayConfig,
   subgraphEndpointsOf,
 } from "@ms5/gateway";
 import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
-import { testRedisPrefix } from "@ms5/kit/testing";
+import { type InterruptibleTcpProxy, startInterruptibleTcpProxy, testRedisPrefix } from "@ms5/kit/testing";
 import { createProductionSubgraph } from "@ms5/production/subgraph";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
@@ -68,9 +72,24 @@ export interface HostilePlant {
   url: string;
   wsUrl: string;
   subgraphUrls: Readonly<Record<string, string>>;
-  /** An access token for a seeded user as sign-in would issue it (no sign-in attempt is spent). */
-  tokenOf(username: string, roles?: Role[]): Promise<string>;
+  /** The gateway's graphql-ws side (upstream and subscriber counts). */
+  subscriptions: FederatedSubscriptions;
+  /**
+   * With `proxiedSubgraphs`: the proxy in front of each subgraph that the gateway calls through,
+   * to cut its connections as a restarting subgraph would.
+   */
+  subgraphProxies: Readonly<Record<string, InterruptibleTcpProxy>>;
+  /**
+   * An access token for a seeded user as sign-in would issue it (no sign-in attempt is spent);
+   * `lifetimeSeconds` issues a short-lived one.
+   */
+  tokenOf(username: string, roles?: Role[], options?: { lifetimeSeconds?: number }): Promise<string>;
   userIdOf(username: string): Promise<string>;
+  /**
+   * Sends an in-app notification to these users through the andon subgraph's notification
+   * dispatcher (the path escalations take); resolves with the ids of the rows it made.
+   */
+  notify(userIds: string[], subject: string): Promise<string[]>;
   /** A query or mutation over HTTP through the gateway. */
   graphql<Data = Record<string, unknown>>(
     query: string,
@@ -93,6 +112,10 @@ export interface HostilePlantOptions {
   gateway?: Partial<Pick<GatewayConfig, "settings" | "production" | "auth" | "trustedDocuments">>;
   /** Runs the andon escalation timer loop (off: escalations fire only when a test asks). */
   escalationLoop?: boolean;
+  /** Overrides of the gateway's subscription settings (caps, account check interval...). */
+  subscriptions?: Partial<FederatedSubscriptionSettings>;
+  /** Puts an interruptible TCP proxy between the gateway and each subgraph (`subgraphProxies`). */
+  proxiedSubgraphs?: boolean;
 }
 
 export async function openHostilePlant(run: TestRunServices, options: HostilePlantOptions = {}): Promise<HostilePlant> {
@@ -147,7 +170,19 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
     closers.push(() => andon.close());
 
     const supergraphSdl = await readFile(SUPERGRAPH_URL, "utf8");
-    const subgraphUrls = { production: production.server.url, andon: andon.server.url };
+    const directUrls = { production: production.server.url, andon: andon.server.url };
+    const subgraphProxies: Record<string, InterruptibleTcpProxy> = {};
+    if (options.proxiedSubgraphs) {
+      for (const [name, target] of Object.entries(directUrls)) {
+        const proxy = await startInterruptibleTcpProxy(target);
+        closers.push(() => proxy.close());
+        subgraphProxies[name] = proxy;
+      }
+    }
+    const subgraphUrls = options.proxiedSubgraphs
+      ? { production: subgraphProxies.production?.url ?? "", andon: subgraphProxies.andon?.url ?? "" }
+      : directUrls;
+    let subscriptions: FederatedSubscriptions | undefined;
     const gateway = await createGateway({
       supergraphSdl,
       subgraphUrls,
@@ -159,15 +194,22 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
       production: options.production ?? true,
       ...options.gateway,
       auth: { keyPrefix, ...options.gateway?.auth },
-      attachSubscriptions: (httpServer) =>
-        attachFederatedSubscriptions(httpServer, {
+      attachSubscriptions: (httpServer, edge) => {
+        subscriptions = attachFederatedSubscriptions(httpServer, {
           supergraphSdl,
           subgraphs: subgraphEndpointsOf(supergraphSdl, subgraphUrls),
           gatewaySecret: HOSTILE_GATEWAY_SECRET,
           verificationKeys: keys,
           logger,
-        }),
+          edge,
+          accountStandings: accountStandingsOf(db.prisma),
+          ...(options.subscriptions ? { settings: options.subscriptions } : {}),
+        });
+        return subscriptions;
+      },
     });
+    if (!subscriptions) throw new Error("the gateway did not attach its subscriptions");
+    const attached = subscriptions;
     closers.push(() => gateway.close());
     const { url } = await gateway.listen(0, "127.0.0.1");
     const origin = new URL(url).origin;
@@ -184,7 +226,9 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
       url,
       wsUrl: url.replace(/^http/, "ws"),
       subgraphUrls,
-      async tokenOf(username, roles) {
+      subscriptions: attached,
+      subgraphProxies,
+      async tokenOf(username, roles, tokenOptions) {
         const user = await userOf(username);
         const subject = {
           kind: "user" as const,
@@ -192,10 +236,24 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
           name: `${user.firstName} ${user.lastName}`,
           roles: roles ?? (user.roles as Role[]),
         };
-        return (await issueAccessToken(keys, subject)).token;
+        const lifetime = tokenOptions?.lifetimeSeconds;
+        return (
+          await issueAccessToken(keys, subject, lifetime === undefined ? {} : { accessTokenLifetimeSeconds: lifetime })
+        ).token;
       },
       async userIdOf(username) {
         return (await userOf(username)).id;
+      },
+      async notify(userIds, subject) {
+        const dispatcher = new NotificationDispatcher({ prisma: db.prisma, redis, logger, email: null, keyPrefix });
+        const outcome = await dispatcher.dispatchWithOutcome({
+          recipientUserIds: userIds,
+          channels: ["IN_APP"],
+          subject,
+          body: subject,
+          dedupeKey: `hostile-${Math.random().toString(36).slice(2)}`,
+        });
+        return outcome.created.map((row) => row.id);
       },
       async graphql(query, { token, variables, headers } = {}) {
         const response = await fetch(url, {

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: "Too many attempts; retry after the time given",
   PAYLOAD_TOO_LARGE: "The request or upload is larger than allowed",
   QUERY_TOO_COMPLEX: "The operation exceeds a depth, alias, token or cost limit",
+  TOO_MANY_SUBSCRIPTIONS: "The connection or account holds as many live subscriptions as allowed; end one first",
   PERSISTED_QUERY_NOT_FOUND: "The operation is not in the trusted document list",
   SERVICE_UNAVAILABLE: "A dependency is down; retry later",
   INTERNAL_SERVER_ERROR: "Something failed on the server; the log has the detail",

@@ -4,10 +4,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { composeServices } from "@apollo/composition";
-import { issueAccessToken } from "@ms5/kit/auth";
+import { identifyRequest, issueAccessToken } from "@ms5/kit/auth";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
 import { type InterruptibleTcpProxy, startInterruptibleTcpProxy } from "@ms5/kit/testing";
-import type { Role } from "@ms5/schema";
+import { permissionsOf, type Role } from "@ms5/schema";
 import { parse } from "graphql";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -280,6 +280,59 @@ describe("federated subscriptions through the gateway", () => {
       expect(subscriptions.upstreamCount).toBe(0);
     } finally {
       await proxy.restore();
+    }
+  });
+
+  it("ends only the feeds of a credential the subgraph refuses; the others re-subscribe with their own credential", async () => {
+    // A gateway that admits a credential the subgraphs do not (as a key revoked after connecting).
+    const forged = "Bearer forged-credential";
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const lenient = attachFederatedSubscriptions(server, {
+      supergraphSdl: composeServices(
+        plant.subgraphs.map((subgraph) => ({ name: subgraph.name, url: subgraph.url, typeDefs: parse(subgraph.sdl) })),
+      ).supergraphSdl as string,
+      subgraphs: plant.subgraphs,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      verificationKeys: env.keys,
+      logger: env.logger,
+      identify: async (authorization) =>
+        authorization === forged
+          ? {
+              kind: "user",
+              userId: crypto.randomUUID(),
+              name: "Forged",
+              roles: ["OPERATOR"],
+              permissions: permissionsOf(["OPERATOR"]),
+            }
+          : identifyRequest(authorization, { verificationKeys: env.keys }),
+    });
+    const lenientUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const connectTo = (authorization: string) => {
+      const client = createClient({
+        url: lenientUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization },
+      });
+      clients.push(client);
+      return client;
+    };
+    try {
+      // The forged credential never lapses, so the shared upstream connects with it first.
+      const refused = collect(connectTo(forged), LINE_CHANGED);
+      const honest = collect(connectTo(`Bearer ${operator}`), LINE_CHANGED);
+      await waitUntil(() => refused.completed);
+      expect(refused.payloads.at(-1)?.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      await renameUntil(() => dataPayloads(honest).length > 0, "Bagging Line 1 (after a refused credential)");
+
+      expect(honest.completed).toBe(false);
+      expect(honest.payloads.filter((payload) => payload.errors)).toEqual([]);
+      expect(dataPayloads(refused)).toEqual([]);
+      expect(lenient.upstreamCount).toBe(1);
+    } finally {
+      await lenient.close();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -19,10 +19,12 @@ import { edgeCredentialOfConnectionParams } from "../edge-credentials.ts";
 import type { GatewayEdge } from "../gateway.ts";
 import { gatewayMetricsOf, subscriptionMetricsOf } from "../gateway-metrics.ts";
 import { resolveTrustedDocument, type TrustedDocumentPolicy } from "../trusted-documents.ts";
+import { type AccountStandings, lapsedStandingOf } from "./account-standing.ts";
 import { SharedSubscriptions, type Subscriber } from "./shared-subscriptions.ts";
 import { FEDERATED_SUBSCRIPTION_DEFAULTS, type FederatedSubscriptionSettings } from "./subscription-defaults.ts";
 import { SubscriptionEventResolver } from "./subscription-event-resolver.ts";
 import { type SubscriptionPlan, SubscriptionPlanner } from "./subscription-planner.ts";
+import { dependsOnViewer } from "./subscription-sharing.ts";
 import { FrameWriter, serverTextFrame } from "./websocket-frames.ts";
 
 export interface FederatedSubscriptionsOptions {
@@ -46,6 +48,12 @@ export interface FederatedSubscriptionsOptions {
    * beyond validation, metrics in a registry of their own.
    */
   edge?: GatewayEdge;
+  /**
+   * Reads people's accounts as they stand now (accountStandingsOf(prisma)): a connection is refused,
+   * or closed within `accountCheckIntervalMs`, once its person is deactivated (4403) or has lost a
+   * role its token grants (4401). Without it a connection lasts as long as its token.
+   */
+  accountStandings?: AccountStandings;
 }
 
 export interface FederatedSubscriptions {
@@ -60,8 +68,38 @@ export interface FederatedSubscriptions {
 }
 
 interface AdmittedConnection {
+  /** Tells connections apart in the sharing key of operations no one declared shareable. */
+  id: number;
+  socket: WebSocket;
   identity: Exclude<RequestIdentity, { kind: "anonymous" }>;
   authorization: string;
+  /** When the credential lapses (ms since the epoch); Infinity for an API key. */
+  expiresAt: number;
+  /** "user:<id>" or "service:<id>": whose subscriptions the per-account cap counts. */
+  account: string;
+  /** Client subscriptions open (or being opened) on this connection. */
+  subscriptions: number;
+  closed: boolean;
+  expiryTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** setTimeout's largest delay; a later expiry is re-armed when this one fires. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * When an access token lapses, from its `exp` claim (identifyConnection has verified its signature);
+ * Infinity for an API key, whose lifetime the gateway checks at each connection instead.
+ */
+export function credentialExpiresAt(authorization: string): number {
+  const token = authorization.replace(/^Bearer\s+/i, "");
+  const parts = token.split(".");
+  if (parts.length !== 3) return Number.POSITIVE_INFINITY;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8")) as { exp?: unknown };
+    return typeof claims.exp === "number" ? claims.exp * 1000 : Number.POSITIVE_INFINITY;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 /** What onSubscribe hands to `subscribe` through the execution context. */
@@ -114,18 +152,21 @@ class PermissionSets {
   }
 }
 
-/** Who may share an upstream: the same permissions, and the same caller for user-scoped fields. */
+/**
+ * Who may share an upstream: the same permissions always; the same caller when a field the operation
+ * selects depends on who asks; the same connection when a root field's scope was never declared.
+ */
 function authorisationScope(
-  identity: AdmittedConnection["identity"],
+  connection: AdmittedConnection,
   plan: SubscriptionPlan,
-  settings: FederatedSubscriptionSettings,
+  variableValues: Record<string, unknown>,
   permissionSets: PermissionSets,
 ): string {
-  const permissions = permissionSets.keyOf(identity.permissions);
-  const userScoped = plan.rootFields.some((field) => settings.userScopedFields.includes(field));
-  if (!userScoped) return `permissions:${permissions}`;
-  const who = identity.kind === "user" ? `user:${identity.userId}` : `service:${identity.serviceAccountId}`;
-  return `${who};permissions:${permissions}`;
+  const permissions = `permissions:${permissionSets.keyOf(connection.identity.permissions)}`;
+  const { sharing } = plan;
+  if (sharing.kind === "connection") return `connection:${connection.id};${permissions}`;
+  if (dependsOnViewer(sharing, variableValues)) return `${connection.account};${permissions}`;
+  return permissions;
 }
 
 /**
@@ -161,23 +202,32 @@ function subscriberStream(
   frames: FrameWriter,
   socket: WebSocket,
   id: string,
-  authorization: string,
+  connection: Pick<AdmittedConnection, "authorization" | "expiresAt">,
+  release: () => void,
 ): AsyncGenerator<never, undefined, undefined> {
   const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   let finished = false;
   let wake: ((result: IteratorResult<never, undefined>) => void) | undefined;
   const finish = () => {
+    if (!finished) release();
     finished = true;
     wake?.({ value: undefined, done: true });
     wake = undefined;
   };
-  const leave = join({
-    authorization,
-    deliver: (payloadJson) => {
-      if (!finished) frames.write(socket, nextFrames.of(prefix, payloadJson));
-    },
-    end: finish,
-  });
+  let leave: () => void;
+  try {
+    leave = join({
+      authorization: connection.authorization,
+      expiresAt: connection.expiresAt,
+      deliver: (payloadJson) => {
+        if (!finished) frames.write(socket, nextFrames.of(prefix, payloadJson));
+      },
+      end: finish,
+    });
+  } catch (error) {
+    finish();
+    throw error;
+  }
   const stream: AsyncGenerator<never, undefined, undefined> = {
     next: () =>
       finished
@@ -251,8 +301,79 @@ export function attachFederatedSubscriptions(
         authorization: credential.authorization,
       };
     });
-  const admitted = new WeakMap<WebSocket, AdmittedConnection>();
+  const admitted = new Map<WebSocket, AdmittedConnection>();
+  /** Client subscriptions held per account over all its connections (the per-account cap). */
+  const subscriptionsByAccount = new Map<string, number>();
+  let nextConnectionId = 1;
   const permissionSets = new PermissionSets();
+
+  const changeAccountCount = (account: string, delta: number) => {
+    const count = (subscriptionsByAccount.get(account) ?? 0) + delta;
+    if (count > 0) subscriptionsByAccount.set(account, count);
+    else subscriptionsByAccount.delete(account);
+  };
+
+  /** Forgets a closed connection; its subscriptions no longer count against its account. */
+  const forget = (connection: AdmittedConnection) => {
+    if (connection.closed) return;
+    connection.closed = true;
+    clearTimeout(connection.expiryTimer);
+    admitted.delete(connection.socket);
+    changeAccountCount(connection.account, -connection.subscriptions);
+    connection.subscriptions = 0;
+  };
+
+  /** Closes a connection whose credential lapsed; the client reconnects with a fresh one. */
+  const endConnection = (connection: AdmittedConnection, code: number, reason: string) => {
+    logger.info({ account: connection.account, code, reason }, "ended a graphql-ws connection");
+    forget(connection);
+    connection.socket.close(code, closeReason(reason));
+  };
+
+  const armExpiry = (connection: AdmittedConnection) => {
+    if (!Number.isFinite(connection.expiresAt)) return;
+    const inMs = connection.expiresAt - Date.now();
+    if (inMs <= 0) {
+      endConnection(connection, CloseCode.Unauthorized, "The access token expired: reconnect with a fresh one.");
+      return;
+    }
+    connection.expiryTimer = setTimeout(() => armExpiry(connection), Math.min(inMs, MAX_TIMER_MS));
+    connection.expiryTimer.unref?.();
+  };
+
+  /** Closes the connections of people deactivated or demoted since they connected. */
+  let checkingAccounts = false;
+  const checkAccounts = async () => {
+    const standings = options.accountStandings;
+    if (!standings || checkingAccounts) return;
+    const people = new Map<string, AdmittedConnection[]>();
+    for (const connection of admitted.values()) {
+      if (connection.identity.kind !== "user") continue;
+      const list = people.get(connection.identity.userId);
+      if (list) list.push(connection);
+      else people.set(connection.identity.userId, [connection]);
+    }
+    if (people.size === 0) return;
+    checkingAccounts = true;
+    try {
+      const current = await standings([...people.keys()]);
+      for (const [userId, connections] of people) {
+        for (const connection of connections) {
+          if (connection.closed || connection.identity.kind !== "user") continue;
+          const lapsed = lapsedStandingOf(connection.identity.roles, current.get(userId));
+          if (lapsed) endConnection(connection, lapsed.code, lapsed.reason);
+        }
+      }
+    } catch (error) {
+      logger.error({ err: error }, "could not read the accounts of open graphql-ws connections");
+    } finally {
+      checkingAccounts = false;
+    }
+  };
+  const accountCheckTimer = options.accountStandings
+    ? setInterval(() => void checkAccounts(), settings.accountCheckIntervalMs)
+    : undefined;
+  accountCheckTimer?.unref?.();
   // Without permessage-deflate: broadcasts write pre-encoded frames beside ws (websocket-frames.ts).
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes, perMessageDeflate: false });
   const frames = new FrameWriter();
@@ -320,8 +441,36 @@ export function attachFederatedSubscriptions(
         if (identity.permissions.size === 0) {
           return refuse(ctx.extra.socket, CloseCode.Forbidden, "This account may not read anything.");
         }
-        admitted.set(ctx.extra.socket, { identity: permissionSets.share(identity), authorization });
-        return true;
+        if (identity.kind === "user" && options.accountStandings) {
+          let lapsed: ReturnType<typeof lapsedStandingOf>;
+          try {
+            lapsed = lapsedStandingOf(
+              identity.roles,
+              (await options.accountStandings([identity.userId])).get(identity.userId),
+            );
+          } catch (error) {
+            logger.error({ err: error }, "could not read the account of a graphql-ws connection");
+            ctx.extra.socket.close(CloseCode.InternalServerError, "The account cannot be checked now.");
+            return false;
+          }
+          if (lapsed) return refuse(ctx.extra.socket, lapsed.code, lapsed.reason);
+        }
+        const socket = ctx.extra.socket;
+        if (socket.readyState !== socket.OPEN) return false;
+        const connection: AdmittedConnection = {
+          id: nextConnectionId++,
+          socket,
+          identity: permissionSets.share(identity),
+          authorization,
+          expiresAt: credentialExpiresAt(authorization),
+          account: identity.kind === "user" ? `user:${identity.userId}` : `service:${identity.serviceAccountId}`,
+          subscriptions: 0,
+          closed: false,
+        };
+        admitted.set(socket, connection);
+        socket.once("close", () => forget(connection));
+        armExpiry(connection);
+        return !connection.closed;
       },
       onSubscribe: (ctx, _id, payload) => {
         const connection = admitted.get(ctx.extra.socket);
@@ -341,6 +490,20 @@ export function attachFederatedSubscriptions(
         const outcome = planner.planOf(query, payload.operationName ?? undefined);
         if ("errors" in outcome) return refuseSubscription(outcome.errors);
         const { plan } = outcome;
+        const declared = new Set(
+          (plan.operationContext.operation.variableDefinitions ?? []).map(
+            (definition) => definition.variable.name.value,
+          ),
+        );
+        const undeclared = Object.keys(payload.variables ?? {}).filter((name) => !declared.has(name));
+        if (undeclared.length > 0) {
+          return refuseSubscription([
+            new GraphQLError(
+              `The operation does not declare ${undeclared.map((name) => `$${name}`).join(", ")}: send only the variables it declares.`,
+              { extensions: { code: "BAD_USER_INPUT" } },
+            ),
+          ]);
+        }
         const coerced = getVariableValues(
           planner.apiGraphQLSchema,
           plan.operationContext.operation.variableDefinitions ?? [],
@@ -351,6 +514,22 @@ export function attachFederatedSubscriptions(
             coerced.errors.map((error) => new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } })),
           );
         }
+        if (connection.subscriptions >= settings.maxSubscriptionsPerConnection) {
+          return refuseSubscription([
+            new GraphQLError(
+              `This connection holds ${settings.maxSubscriptionsPerConnection} subscriptions, as many as allowed: complete one first.`,
+              { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } },
+            ),
+          ]);
+        }
+        if ((subscriptionsByAccount.get(connection.account) ?? 0) >= settings.maxSubscriptionsPerAccount) {
+          return refuseSubscription([
+            new GraphQLError(
+              `This account holds ${settings.maxSubscriptionsPerAccount} subscriptions over its connections, as many as allowed: complete one first.`,
+              { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } },
+            ),
+          ]);
+        }
         requests.inc({ transport: "websocket", operation_type: "subscription", outcome: "success" });
         // Forwarded as sent: coerced values may be internal (enum values), not what a subgraph parses.
         const variables = payload.variables ?? {};
@@ -358,8 +537,19 @@ export function attachFederatedSubscriptions(
           query,
           payload.operationName ?? null,
           variables,
-          authorisationScope(connection.identity, plan, settings, permissionSets),
+          authorisationScope(connection, plan, coerced.coerced, permissionSets),
         ]);
+        // Counted from here, so concurrent subscribes cannot all pass the caps; released when the stream ends.
+        connection.subscriptions++;
+        changeAccountCount(connection.account, 1);
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          if (connection.closed) return;
+          connection.subscriptions--;
+          changeAccountCount(connection.account, -1);
+        };
         const prepared: PreparedSubscription = {
           open: () =>
             subscriberStream(
@@ -367,7 +557,8 @@ export function attachFederatedSubscriptions(
               frames,
               ctx.extra.socket,
               _id,
-              connection.authorization,
+              connection,
+              release,
             ),
         };
         const executable: DocumentNode = {
@@ -404,6 +595,8 @@ export function attachFederatedSubscriptions(
     },
     async close() {
       accepting = false;
+      clearInterval(accountCheckTimer);
+      for (const connection of admitted.values()) clearTimeout(connection.expiryTimer);
       httpServer.off("upgrade", onUpgrade);
       shared.stopAll();
       await server.dispose();

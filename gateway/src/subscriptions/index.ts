@@ -1,4 +1,5 @@
 // Federated subscriptions over graphql-ws: the gateway's live endpoint.
+export { type AccountStanding, type AccountStandings, accountStandingsOf } from "./account-standing.ts";
 export {
   attachFederatedSubscriptions,
   type FederatedSubscriptions,

@@ -10,7 +10,7 @@ import type {
   SubscriptionPayload,
 } from "./subscription-event-resolver.ts";
 import type { SubscriptionPlan } from "./subscription-planner.ts";
-import { startUpstreamSubscription, type UpstreamSubscription } from "./upstream-subscription.ts";
+import { startUpstreamSubscription, type UpstreamFailure, type UpstreamSubscription } from "./upstream-subscription.ts";
 
 /** What `extensions.subscriptionStatus` of a data-less payload says about the live feed. */
 export type SubscriptionStatus =
@@ -25,6 +25,8 @@ export interface Subscriber {
   end(): void;
   /** The client's Authorization, forwarded to subgraphs. */
   authorization: string;
+  /** When that credential lapses (ms since the epoch; Infinity for one without a lifetime). */
+  expiresAt: number;
 }
 
 export interface SharedSubscriptionRequest {
@@ -42,9 +44,19 @@ export interface SharedSubscriptionsOptions {
   metrics?: SubscriptionMetrics;
 }
 
+/** Codes of an upstream refusal that are about the credential it connected with, not the operation. */
+const CREDENTIAL_REFUSALS = new Set(["UNAUTHENTICATED", "FORBIDDEN"]);
+
 class SharedSubscription {
   readonly subscribers = new Set<Subscriber>();
+  /**
+   * The subscriber whose credential lapses last: the upstream (re)connects and fetches entities
+   * with it, so a reconnect never uses a credential that expired while a valid one is at hand.
+   * Kept as subscribers come and go, so no event walks the subscribers to choose one.
+   */
+  private credentialHolder: Subscriber | undefined;
   private upstream: UpstreamSubscription | undefined;
+  private subgraphUrl = "";
   /** Events are resolved one after another so subscribers see them in the subgraph's order. */
   private resolving: Promise<void> = Promise.resolve();
   private ended = false;
@@ -56,6 +68,7 @@ class SharedSubscription {
   ) {}
 
   start(subgraphUrl: string) {
+    this.subgraphUrl = subgraphUrl;
     const { plan, variables } = this.request;
     const primaryVariables = Object.fromEntries(
       (plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
@@ -71,6 +84,7 @@ class SharedSubscription {
       gatewaySecret: this.options.gatewaySecret,
       settings: this.options.settings,
       logger: this.options.logger,
+      ...(this.options.metrics ? { sockets: this.options.metrics.upstreamSockets } : {}),
       handlers: {
         onEvent: (event) => this.enqueue(event),
         onReconnecting: (attempt, retryInMs) =>
@@ -79,20 +93,62 @@ class SharedSubscription {
           }),
         onResumed: () => this.broadcast({ extensions: { subscriptionStatus: { status: "resumed" } } }),
         onComplete: () => void this.resolving.then(() => this.finish()),
-        onFailure: (failure) =>
-          void this.resolving.then(() => {
-            this.broadcast({ errors: [{ message: failure.message, extensions: { code: failure.code } }] });
-            this.finish();
-          }),
+        onFailure: (failure) => void this.resolving.then(() => this.fail(failure)),
       },
     });
   }
 
-  /** The newest subscriber's credential: the likeliest to still be valid when reconnecting. */
+  add(subscriber: Subscriber) {
+    this.subscribers.add(subscriber);
+    if (!this.credentialHolder || subscriber.expiresAt > this.credentialHolder.expiresAt) {
+      this.credentialHolder = subscriber;
+    }
+  }
+
+  private remove(subscriber: Subscriber): boolean {
+    if (!this.subscribers.delete(subscriber)) return false;
+    if (this.credentialHolder === subscriber) {
+      this.credentialHolder = undefined;
+      for (const candidate of this.subscribers) {
+        if (!this.credentialHolder || candidate.expiresAt > this.credentialHolder.expiresAt) {
+          this.credentialHolder = candidate;
+        }
+      }
+    }
+    return true;
+  }
+
   private currentAuthorization(): string | undefined {
-    let latest: string | undefined;
-    for (const subscriber of this.subscribers) latest = subscriber.authorization;
-    return latest;
+    return this.credentialHolder?.authorization;
+  }
+
+  /**
+   * The upstream ended for good. A refusal of the credential it connected with ends only the feeds
+   * of that credential's subscribers; the others go on, re-subscribed with another credential.
+   */
+  private fail(failure: UpstreamFailure) {
+    if (this.ended) return;
+    const payload = JSON.stringify({ errors: [{ message: failure.message, extensions: { code: failure.code } }] });
+    const refused = failure.authorization;
+    if (CREDENTIAL_REFUSALS.has(failure.code) && refused !== undefined) {
+      for (const subscriber of [...this.subscribers]) {
+        if (subscriber.authorization !== refused) continue;
+        this.remove(subscriber);
+        subscriber.deliver(payload);
+        subscriber.end();
+      }
+      if (this.subscribers.size > 0) {
+        this.options.logger.info(
+          { code: failure.code },
+          "a subgraph refused a subscriber's credential; re-subscribing",
+        );
+        this.start(this.subgraphUrl);
+        return;
+      }
+    }
+    for (const subscriber of this.subscribers) subscriber.deliver(payload);
+    this.options.metrics?.deliveries.inc(this.subscribers.size);
+    this.finish();
   }
 
   private enqueue(event: GatewayGraphQLResponse) {
@@ -134,7 +190,7 @@ class SharedSubscription {
   }
 
   leave(subscriber: Subscriber) {
-    if (!this.subscribers.delete(subscriber) || this.subscribers.size > 0 || this.ended) return;
+    if (!this.remove(subscriber) || this.subscribers.size > 0 || this.ended) return;
     this.ended = true;
     this.onEnded();
     this.upstream?.stop();
@@ -174,10 +230,10 @@ export class SharedSubscriptions {
       });
       shared = created;
       this.byKey.set(request.key, created);
-      created.subscribers.add(subscriber);
+      created.add(subscriber);
       created.start(subgraphUrl);
     } else {
-      shared.subscribers.add(subscriber);
+      shared.add(subscriber);
     }
     const joined = shared;
     return () => joined.leave(subscriber);

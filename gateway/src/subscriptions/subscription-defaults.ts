@@ -54,11 +54,24 @@ export interface FederatedSubscriptionSettings {
    */
   entityFetchTimeoutMs: number;
   /**
-   * Root subscription fields (`Subscription.<field>`) whose results depend on who asks, not only on
-   * their permissions: subscribers of these share an upstream only with the same user.
-   * @default []
+   * Subscriptions one graphql-ws connection may hold at once; one more is refused with
+   * TOO_MANY_SUBSCRIPTIONS (a screen of the web app holds a handful).
+   * @default 50
    */
-  userScopedFields: readonly string[];
+  maxSubscriptionsPerConnection: number;
+  /**
+   * Subscriptions one user or service account may hold at once over all its connections (tablets,
+   * tabs); one more is refused with TOO_MANY_SUBSCRIPTIONS.
+   * @default 200
+   */
+  maxSubscriptionsPerAccount: number;
+  /**
+   * How often the accounts behind open connections are read again: a deactivated account's
+   * connections, and those whose token grants a role the account no longer holds, are closed
+   * (4403 and 4401) within about this long.
+   * @default 2_000
+   */
+  accountCheckIntervalMs: number;
 }
 
 export const FEDERATED_SUBSCRIPTION_DEFAULTS: Readonly<FederatedSubscriptionSettings> = Object.freeze({
@@ -72,5 +85,7 @@ export const FEDERATED_SUBSCRIPTION_DEFAULTS: Readonly<FederatedSubscriptionSett
   upstreamRetryAttempts: 8,
   upstreamConnectTimeoutMs: 5_000,
   entityFetchTimeoutMs: 10_000,
-  userScopedFields: [],
+  maxSubscriptionsPerConnection: 50,
+  maxSubscriptionsPerAccount: 200,
+  accountCheckIntervalMs: 2_000,
 });

@@ -45,7 +45,8 @@ describe("SubscriptionPlanner", () => {
     expect(outcome.plan.primary.operation).toContain("lineChanged(id:$id)");
     expect(outcome.plan.primary.variableUsages).toEqual(["id"]);
     expect(outcome.plan.hasRest).toBe(true);
-    expect(outcome.plan.rootFields).toEqual(["Subscription.lineChanged"]);
+    // No subgraph declared lineChanged's scope (subscription-sharing.test.ts covers declared ones).
+    expect(outcome.plan.sharing).toEqual({ kind: "connection", undeclared: ["Subscription.lineChanged"] });
     const node = outcome.plan.perEventPlan.node;
     expect(node?.kind === "Sequence" && node.nodes[0]?.kind === "Fetch" && node.nodes[0].serviceName).toBe(
       SUBSCRIPTION_EVENT_SERVICE,

@@ -9,13 +9,13 @@ import {
   GraphQLError,
   type GraphQLSchema,
   getOperationAST,
-  Kind,
   parse,
   specifiedRules,
   type ValidationRule,
   validate,
 } from "graphql";
 import { OPERATION_LIMIT_MESSAGE, tokenLimitMessage } from "../operation-limits.ts";
+import { type SubscriptionSharing, SubscriptionSharingRules } from "./subscription-sharing.ts";
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -33,8 +33,8 @@ export interface SubscriptionPlan {
   /** Whether anything beyond the primary fetch runs per event. */
   hasRest: boolean;
   operationContext: OperationContext;
-  /** `Subscription.<field>` of each root field selected. */
-  rootFields: string[];
+  /** Who may share the upstream subscription, from the fields' declared scopes (fragments included). */
+  sharing: SubscriptionSharing;
 }
 
 export type PlanOutcome = { plan: SubscriptionPlan } | { errors: GraphQLError[] };
@@ -63,6 +63,7 @@ export class SubscriptionPlanner {
   plansBuilt = 0;
 
   private readonly validationRules: readonly ValidationRule[];
+  private readonly sharingRules: SubscriptionSharingRules;
 
   constructor(
     supergraphSdl: string,
@@ -75,6 +76,7 @@ export class SubscriptionPlanner {
     this.apiSchema = supergraph.apiSchema();
     this.apiGraphQLSchema = this.apiSchema.toGraphQLJSSchema();
     this.planner = new QueryPlanner(supergraph);
+    this.sharingRules = new SubscriptionSharingRules(supergraphSdl, this.apiGraphQLSchema);
   }
 
   /** The plan of `query` (cached), or the errors a client should see. */
@@ -124,20 +126,18 @@ export class SubscriptionPlanner {
     if (node?.kind !== "Subscription") throw new Error(`a subscription was planned as ${node?.kind ?? "nothing"}`);
     const servedPrimary: FetchNode = { ...node.primary, serviceName: SUBSCRIPTION_EVENT_SERVICE };
     const nodes: PlanNode[] = node.rest ? [servedPrimary, node.rest] : [servedPrimary];
-    const rootFields = operationAst.selectionSet.selections.flatMap((selection) =>
-      selection.kind === Kind.FIELD ? [`Subscription.${selection.name.value}`] : [],
-    );
+    const operationContext = buildOperationContext({
+      schema: this.apiGraphQLSchema,
+      operationDocument: document,
+      operationName,
+    });
     return {
       plan: {
         primary: node.primary,
         perEventPlan: { kind: "QueryPlan", node: { kind: "Sequence", nodes } },
         hasRest: node.rest !== undefined,
-        operationContext: buildOperationContext({
-          schema: this.apiGraphQLSchema,
-          operationDocument: document,
-          operationName,
-        }),
-        rootFields,
+        operationContext,
+        sharing: this.sharingRules.sharingOf(operationContext.operation, operationContext.fragments),
       },
     };
   }

@@ -13,6 +13,8 @@ export interface UpstreamFailure {
   /** An ErrorCode of the API: SERVICE_UNAVAILABLE, UNAUTHENTICATED, FORBIDDEN or what the subgraph said. */
   code: string;
   message: string;
+  /** The credential the refusing attempt connected with, when the subgraph refused it. */
+  authorization?: string | undefined;
 }
 
 export interface UpstreamSubscriptionHandlers {
@@ -38,6 +40,8 @@ export interface UpstreamSubscriptionOptions {
   settings: FederatedSubscriptionSettings;
   logger: Logger;
   handlers: UpstreamSubscriptionHandlers;
+  /** Counts the WebSockets open to the subgraph (the gateway_upstream_sockets gauge). */
+  sockets?: { inc(): void; dec(): void };
 }
 
 export interface UpstreamSubscription {
@@ -85,6 +89,8 @@ export function startUpstreamSubscription(options: UpstreamSubscriptionOptions):
     return new Promise((resolve) => {
       let acknowledged = false;
       let settled = false;
+      let usedAuthorization: string | undefined;
+      let socketOpen = false;
       const client: Client = createClient({
         url,
         webSocketImpl: WebSocket,
@@ -94,12 +100,22 @@ export function startUpstreamSubscription(options: UpstreamSubscriptionOptions):
         connectionAckWaitTimeout: settings.upstreamConnectTimeoutMs,
         connectionParams: () => {
           const authorization = options.authorization();
+          usedAuthorization = authorization;
           return {
             ...(authorization ? { authorization } : {}),
             ...signGatewayRequest({ secret: options.gatewaySecret, body: GATEWAY_WEBSOCKET_INIT_BODY, authorization }),
           };
         },
         on: {
+          opened: () => {
+            socketOpen = true;
+            options.sockets?.inc();
+          },
+          // Also emitted for a socket that never opened (a refused TCP connect): counted only after `opened`.
+          closed: () => {
+            if (socketOpen) options.sockets?.dec();
+            socketOpen = false;
+          },
           connected: () => {
             acknowledged = true;
             if (isRetry) handlers.onResumed();
@@ -122,7 +138,11 @@ export function startUpstreamSubscription(options: UpstreamSubscriptionOptions):
             if (refusedAs) {
               settle({
                 kind: "refused",
-                failure: { code: refusedAs, message: `The subgraph refused the subscription: ${error.reason}` },
+                failure: {
+                  code: refusedAs,
+                  message: `The subgraph refused the subscription: ${error.reason}`,
+                  authorization: usedAuthorization,
+                },
               });
             } else {
               settle({ kind: "dropped", acknowledged, reason: `closed ${error.code} ${error.reason}`.trim() });
@@ -132,7 +152,11 @@ export function startUpstreamSubscription(options: UpstreamSubscriptionOptions):
             const code = typeof first?.extensions?.code === "string" ? first.extensions.code : "INTERNAL_SERVER_ERROR";
             settle({
               kind: "refused",
-              failure: { code, message: first?.message ?? "The subgraph refused the subscription." },
+              failure: {
+                code,
+                message: first?.message ?? "The subgraph refused the subscription.",
+                authorization: usedAuthorization,
+              },
             });
           } else {
             const reason = error instanceof Error ? error.message : "connection error";

@@ -7,6 +7,7 @@ import type { Logger, RedisClient } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import {
   defineLoader,
+  PLANT_WIDE_FEED,
   printSubgraphSdl,
   type SubgraphServer,
   startSubgraphServer,
@@ -122,6 +123,7 @@ function buildPlantSubgraph(channel: string, counters: FederatedTestPlantCounter
       lineChanged: t.field({
         type: LineRef,
         authScopes: { permission: "plant:read" },
+        directives: PLANT_WIDE_FEED,
         args: { lineId: t.arg.id({ description: "Only this line's changes; every line's when omitted." }) },
         subscribe: (_root, { lineId }, context) => {
           counters.lineChangedSubscriptions++;

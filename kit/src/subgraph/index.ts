@@ -4,6 +4,7 @@ export * from "./api-errors.ts";
 export * from "./field-rules.ts";
 export * from "./gateway-signature.ts";
 export { writeHttpGraphQLResponse } from "./graphql-http-endpoint.ts";
+export * from "./live-feed-scope.ts";
 export * from "./plant-arguments.ts";
 export * from "./subgraph-builder.ts";
 export * from "./subgraph-context.ts";

@@ -13,6 +13,7 @@ import type { GraphQLSchema } from "graphql";
 import { AuthError } from "../auth/auth-error.ts";
 import { hasPermission } from "../auth/request-identity.ts";
 import { ExpectedError } from "./api-errors.ts";
+import { LIVE_FEED_SUBGRAPH_OPTIONS } from "./live-feed-scope.ts";
 import type { SubgraphContext } from "./subgraph-context.ts";
 import { FEDERATION_LINK_URL } from "./subgraph-defaults.ts";
 
@@ -30,6 +31,11 @@ export interface SubgraphSchemaTypes {
   Context: SubgraphContext;
   AuthScopes: SubgraphAuthScopes;
   PrismaTypes: PrismaTypes;
+  /** The live-feed sharing directives (live-feed-scope.ts). */
+  Directives: {
+    plantWide: { locations: "FIELD_DEFINITION"; args: Record<string, never> };
+    perViewer: { locations: "FIELD_DEFINITION"; args: { when?: string } };
+  };
 }
 
 type BaseTypes = PothosSchemaTypes.ExtendDefaultTypes<SubgraphSchemaTypes>;
@@ -114,7 +120,10 @@ export function createSubgraphBuilder<
 export type SubgraphBuilder<ExtraTypes extends Partial<PothosSchemaTypes.UserSchemaTypes> = Record<never, never>> =
   ReturnType<typeof createSubgraphBuilder<ExtraTypes>>;
 
-/** The federated schema of a subgraph's builder, linking the one Federation version all subgraphs use. */
+/**
+ * The federated schema of a subgraph's builder, linking the one Federation version all subgraphs use
+ * and composing the live-feed directives into the supergraph.
+ */
 export function subgraphSchemaOf(builder: { toSubGraphSchema: SubgraphBuilder["toSubGraphSchema"] }): GraphQLSchema {
-  return builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK_URL });
+  return builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK_URL, ...LIVE_FEED_SUBGRAPH_OPTIONS });
 }

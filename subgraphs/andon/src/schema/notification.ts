@@ -2,7 +2,7 @@
 // told (preferences), and the `myNotifications` subscription. Every entry point reads only the
 // signed-in user's rows: there is no argument naming whose.
 import type { Notification } from "@ms5/db";
-import { ApiError, defineLoader, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, ExpectedError, perViewer, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { NOTIFICATION_DEFAULTS } from "../notifications/notification-defaults.ts";
 import { NotificationInputInvalid, NotificationNotFound } from "../notifications/notification-errors.ts";
@@ -189,6 +189,7 @@ builder.subscriptionFields((t) => ({
     type: NotificationRef,
     description: "Each new in-app notification of yours, from whichever instance sent it.",
     authScopes: { permission: "notification:read" },
+    directives: perViewer(),
     subscribe: (_root, _args, context) => {
       const userId = recipientOf(context);
       const feed = notificationFeedOf(context.redis);

@@ -1,7 +1,7 @@
 // Live andon subscriptions, fed by the plant's andon channel on Redis pub/sub (andon-events/): each
 // event names what changed and the row is read fresh, so any instance can serve any subscriber.
 import type { AndonEvent, Escalation } from "@ms5/db";
-import { ApiError, defineLoader, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, PLANT_WIDE_FEED, type SubgraphContext } from "@ms5/kit/subgraph";
 import { andonEventBusOf } from "../andon-events/andon-event-bus.ts";
 import type { AndonEventKind, AndonEventMessage } from "../andon-events/andon-event-message.ts";
 import { builder, uuidArgument } from "../builder.ts";
@@ -41,6 +41,7 @@ builder.subscriptionFields((t) => ({
     type: AndonEventRef,
     description: "Each andon as it is raised (by hand or by a PLC fault), of one line or of the plant.",
     authScopes: { permission: "andon:read" },
+    directives: PLANT_WIDE_FEED,
     args: { lineId: t.arg.id({ required: false }) },
     subscribe: (_root, args, context) => andonEvents(["andon-raised"], args.lineId, context),
     resolve: async (event: AndonEventMessage, _args, context) =>
@@ -50,6 +51,7 @@ builder.subscriptionFields((t) => ({
     type: AndonEventRef,
     description: "An andon each time it changes (a step of its lifecycle, a repeat of its fault, a photo).",
     authScopes: { permission: "andon:read" },
+    directives: PLANT_WIDE_FEED,
     args: { lineId: t.arg.id({ required: false }) },
     subscribe: (_root, args, context) => andonEvents(["andon-updated"], args.lineId, context),
     resolve: async (event: AndonEventMessage, _args, context) =>
@@ -59,6 +61,7 @@ builder.subscriptionFields((t) => ({
     type: EscalationRef,
     description: "An escalation each time it starts, fires a level or reminder, is escalated by hand or stops.",
     authScopes: { permission: "andon:read" },
+    directives: PLANT_WIDE_FEED,
     args: { lineId: t.arg.id({ required: false }) },
     subscribe: (_root, args, context) => andonEvents(["escalation-updated"], args.lineId, context),
     resolve: async (event: AndonEventMessage, _args, context) =>

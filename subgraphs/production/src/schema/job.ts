@@ -2,7 +2,7 @@
 // accept, start, complete, cancel) returning the job or a typed refusal from jobs/job-errors.ts,
 // and jobUpdated: every committed transition published through Redis so any instance serves it.
 import type { JobAssignment, JobStatus } from "@ms5/db";
-import { ApiError, defineLoader, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, ExpectedError, perViewer, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { ChecklistRequired, InvalidInput, InvalidJobTransition, NotFound, NotYourJob } from "../jobs/job-errors.ts";
 import { acceptJob, assignJob, cancelJob, completeJob, startJob } from "../jobs/job-workflow.ts";
@@ -148,6 +148,7 @@ builder.subscriptionFields((t) => ({
     description:
       "A job of the line each time it is assigned or moves to another status (read fresh from the database).",
     authScopes: { permission: "job:read" },
+    directives: perViewer("assignedToMe"),
     args: {
       lineId: t.arg.id({ required: true }),
       assignedToMe: t.arg.boolean({ defaultValue: false, description: "Only jobs assigned to the caller." }),

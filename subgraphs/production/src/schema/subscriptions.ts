@@ -2,7 +2,7 @@
 // names what changed and the entity is read fresh from the database, so any instance can serve any
 // subscriber.
 import type { DowntimeEvent, Equipment, Line, OeeRecord } from "@ms5/db";
-import { ApiError, defineLoader, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, PLANT_WIDE_FEED, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { type LiveEvent, type LiveEventKind, liveEventHubOf } from "../live-events/index.ts";
 import { DowntimeEventRef } from "./downtime.ts";
@@ -71,6 +71,7 @@ builder.subscriptionFields((t) => ({
     type: LineRef,
     description: "The line each time its state (its constraint's) changes; read liveState for the new state.",
     authScopes: { permission: "line-state:read" },
+    directives: PLANT_WIDE_FEED,
     args: { lineId: t.arg.id({ required: true }) },
     subscribe: (_root, args, context) => lineEvents(args.lineId, ["line-state"], context),
     resolve: async (event: LiveEvent, _args, context) =>
@@ -81,6 +82,7 @@ builder.subscriptionFields((t) => ({
     description:
       "An equipment of the line each time its state changes, a changeover's start (state CHANGEOVER) and end included.",
     authScopes: { permission: "line-state:read" },
+    directives: PLANT_WIDE_FEED,
     args: { lineId: t.arg.id({ required: true }) },
     subscribe: (_root, args, context) => lineEvents(args.lineId, ["equipment-state"], context),
     resolve: async (event: LiveEvent, _args, context) =>
@@ -93,6 +95,7 @@ builder.subscriptionFields((t) => ({
     type: DowntimeEventRef,
     description: "A stop of the line's equipment as it starts, with the reason suggested from its first-out fault.",
     authScopes: { permission: "downtime:read" },
+    directives: PLANT_WIDE_FEED,
     args: { lineId: t.arg.id({ required: true }) },
     subscribe: (_root, args, context) => lineEvents(args.lineId, ["downtime-started"], context),
     resolve: async (event: LiveEvent, _args, context) =>
@@ -106,6 +109,7 @@ builder.subscriptionFields((t) => ({
     description:
       "A stop of the line's equipment when it changes: when it ends, and when people confirm its reason, reclassify, split or merge it (each superseded and each new stop).",
     authScopes: { permission: "downtime:read" },
+    directives: PLANT_WIDE_FEED,
     args: { lineId: t.arg.id({ required: true }) },
     subscribe: (_root, args, context) => lineEvents(args.lineId, ["downtime-ended", "downtime-edited"], context),
     resolve: async (event: LiveEvent, _args, context) =>
@@ -118,6 +122,7 @@ builder.subscriptionFields((t) => ({
     type: ProductionCountUpdateRef,
     description: "Units counted by an equipment of the line, as they are committed.",
     authScopes: { permission: "oee:read" },
+    directives: PLANT_WIDE_FEED,
     args: { lineId: t.arg.id({ required: true }) },
     subscribe: (_root, args, context) => lineEvents(args.lineId, ["counts"], context),
     resolve: (event: LiveEvent) => {
@@ -130,6 +135,7 @@ builder.subscriptionFields((t) => ({
     description:
       "The line's OEE for the current hour (its HOUR bucket, recomputed from the event log), at most once a second.",
     authScopes: { permission: "oee:read" },
+    directives: PLANT_WIDE_FEED,
     args: { lineId: t.arg.id({ required: true }) },
     subscribe: (_root, args, context) => lineEvents(args.lineId, ["oee"], context),
     resolve: async (event: LiveEvent, _args, context) =>
