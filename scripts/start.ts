@@ -1,33 +1,39 @@
-// `pnpm start`: brings up the database (given or embedded) and Redis (given, local or spawned),
-// migrates and seeds, runs the platform's services, and on Ctrl-C stops exactly what it started.
+// `pnpm start`: brings up Redis (given, local or spawned) and the database (given, local or
+// embedded), migrates and seeds, runs the platform's services, and on Ctrl-C stops exactly what it
+// started. `pnpm start --no-web` leaves out the web app.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { urlWithoutPassword } from "@ms5/kit";
-import { type EmbeddedPostgres, EmbeddedPostgresError, startEmbeddedPostgres } from "./start/embedded-postgres.ts";
-import { localPostgresUrl } from "./start/local-postgres.ts";
+import { parseArgs } from "node:util";
+import { env, loadConfigOrExit, urlWithoutPassword } from "@ms5/kit";
+import { z } from "zod";
+import { EmbeddedPostgresError } from "./start/embedded-postgres.ts";
+import { type ResolvedDatabase, resolveDatabase } from "./start/local-postgres.ts";
 import { RedisUnavailableError, type ResolvedRedis, resolveRedis } from "./start/local-redis.ts";
 import { localSecrets } from "./start/local-secrets.ts";
-import { floorServices, repoRoot, type Supervisor, superviseServices } from "./start/services.ts";
+import {
+  floorServices,
+  repoRoot,
+  type Supervisor,
+  subgraphUrlsForMovedPorts,
+  superviseServices,
+} from "./start/services.ts";
 
 interface StartDefaults {
-  /** Embedded PostgreSQL port on 127.0.0.1 when EMBEDDED_PG_PORT is unset. */
+  /** Embedded PostgreSQL port on 127.0.0.1 when EMBEDDED_PG_PORT is unset. @default 54329 */
   embeddedPostgresPort: number;
-  /** Connections the embedded server admits; PGlite still runs their queries one at a time. */
-  embeddedPostgresMaxConnections: number;
-  /**
-   * DATABASE_POOL_MAX handed to each service on the embedded server, so that all their pools
-   * together stay within its connection limit.
-   */
-  embeddedServicePoolMax: number;
+  /** How long the embedded PostgreSQL gets to accept connections (crash recovery included). @default 60,000 ms */
+  embeddedPostgresReadyTimeoutMs: number;
   /** Redis tried before spawning one, when REDIS_URL is unset. */
   localRedisUrl: string;
-  /** Port of the spawned redis-server when EMBEDDED_REDIS_PORT is unset. */
+  /** Port of the spawned redis-server when EMBEDDED_REDIS_PORT is unset. @default 63790 */
   spawnedRedisPort: number;
+  /** Where start keeps its state when START_DATA_DIR is unset, relative to the repository. @default ".data" */
+  dataDir: string;
   /** How long a Redis gets to answer PING. */
   redisPingTimeoutMs: number;
   /** How long a spawned redis-server gets to come up. */
   redisReadyTimeoutMs: number;
-  /** Wait after SIGTERM before SIGKILL, for services and the spawned redis-server. */
+  /** Wait after SIGTERM before SIGKILL, for services and the spawned redis-server; also the embedded PostgreSQL's fast shutdown. */
   stopGraceMs: number;
   /** First restart delay of a crashed service; doubles per consecutive crash. */
   restartInitialDelayMs: number;
@@ -39,10 +45,10 @@ interface StartDefaults {
 
 const startDefaults: StartDefaults = {
   embeddedPostgresPort: 54329,
-  embeddedPostgresMaxConnections: 32,
-  embeddedServicePoolMax: 2,
+  embeddedPostgresReadyTimeoutMs: 60_000,
   localRedisUrl: "redis://127.0.0.1:6379",
   spawnedRedisPort: 63790,
+  dataDir: ".data",
   redisPingTimeoutMs: 3000,
   redisReadyTimeoutMs: 10_000,
   stopGraceMs: 10_000,
@@ -51,7 +57,18 @@ const startDefaults: StartDefaults = {
   restartResetAfterMs: 60_000,
 };
 
-const dataRoot = path.join(repoRoot, ".data");
+const startEnvironment = {
+  DATABASE_URL: env.databaseUrl().optional(),
+  /** The embedded PostgreSQL even when one answers on 127.0.0.1:5432 (DATABASE_URL still wins). */
+  EMBEDDED_PG_FORCE: env.flag(false),
+  EMBEDDED_PG_PORT: env.port(startDefaults.embeddedPostgresPort),
+  /** A redis-server of its own even when one answers on 127.0.0.1:6379 (REDIS_URL still wins). */
+  EMBEDDED_REDIS_FORCE: env.flag(false),
+  EMBEDDED_REDIS_PORT: env.port(startDefaults.spawnedRedisPort),
+  START_DATA_DIR: z.string().min(1).default(startDefaults.dataDir),
+  BRIDGE_BUFFER_DIR: z.string().min(1).optional(),
+  ANDON_PHOTO_DIR: z.string().min(1).optional(),
+};
 
 /**
  * For the pnpm commands start.ts runs: pnpm 12 checks node_modules before every script and installs
@@ -68,14 +85,8 @@ function log(line: string): void {
   process.stderr.write(`[start] ${line}\n`);
 }
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new StartAborted(`${name}=${raw} is not a TCP port (1-65535).`);
-  }
-  return port;
+function relativeToHere(file: string): string {
+  return path.relative(process.cwd(), file) || file;
 }
 
 interface RunningStep {
@@ -84,7 +95,7 @@ interface RunningStep {
 }
 
 // What this process started (or is starting), so shutdown stops exactly that.
-let embeddedPostgresStarting: Promise<EmbeddedPostgres> | undefined;
+let databaseResolving: Promise<ResolvedDatabase> | undefined;
 let redisResolving: Promise<ResolvedRedis> | undefined;
 let runningStep: RunningStep | undefined;
 let supervisor: Supervisor | undefined;
@@ -117,10 +128,10 @@ function shutDown(exitCode: number): Promise<void> {
   shuttingDown ??= (async () => {
     const services = supervisor;
     const step = runningStep;
-    // Waited for rather than abandoned: a Ctrl-C during PGlite's first start would otherwise leave a
-    // half-initialised data directory behind.
+    // Waited for rather than abandoned: a Ctrl-C during the first initdb or a redis-server start
+    // would otherwise leave a server running with nobody to stop it.
     const resolvedRedis = await redisResolving?.catch(() => undefined);
-    const database = await embeddedPostgresStarting?.catch(() => undefined);
+    const database = await databaseResolving?.catch(() => undefined);
     const stops: Array<[string, () => Promise<void>]> = [];
     if (services) stops.push(["services", () => services.stop()]);
     if (step) {
@@ -133,9 +144,9 @@ function shutDown(exitCode: number): Promise<void> {
         },
       ]);
     }
-    // stop() of a Redis found running is a no-op: only a spawned redis-server is ended.
-    if (resolvedRedis) stops.push(["redis-server", () => resolvedRedis.stop()]);
+    // stop() of a server found running is a no-op: only what this process started is ended.
     if (database) stops.push(["embedded PostgreSQL", () => database.stop()]);
+    if (resolvedRedis) stops.push(["redis-server", () => resolvedRedis.stop()]);
     for (const [what, stop] of stops) {
       try {
         await stop();
@@ -149,7 +160,22 @@ function shutDown(exitCode: number): Promise<void> {
   return shuttingDown;
 }
 
+function parseCommandLine(): { web: boolean } {
+  try {
+    const { values } = parseArgs({ options: { "no-web": { type: "boolean", default: false } }, strict: true });
+    return { web: !values["no-web"] };
+  } catch (error) {
+    process.stderr.write(`pnpm start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write("Usage: pnpm start [--no-web]\n");
+    process.exit(64);
+  }
+}
+
 async function main(): Promise<void> {
+  const { web } = parseCommandLine();
+  const config = loadConfigOrExit("pnpm start", startEnvironment);
+  const dataRoot = path.resolve(repoRoot, config.START_DATA_DIR);
+
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
       if (shuttingDown) return;
@@ -158,35 +184,14 @@ async function main(): Promise<void> {
     });
   }
 
-  const localPostgres = process.env.DATABASE_URL?.trim() ? undefined : await localPostgresUrl();
-  let databaseUrl = process.env.DATABASE_URL?.trim() || localPostgres;
-  let embeddedPostgres: EmbeddedPostgres | undefined;
-  let databaseOrigin = "from DATABASE_URL";
-  if (databaseUrl && !localPostgres) {
-    log("database: DATABASE_URL");
-  } else if (databaseUrl) {
-    databaseOrigin = "the PostgreSQL answering on 127.0.0.1:5432";
-    log(`database: ${databaseOrigin}, database ms5_floor (created on first start)`);
-  } else {
-    databaseOrigin = "embedded PGlite, data in .data/pglite";
-    const dataDir = path.join(dataRoot, "pglite");
-    log(`database: starting embedded PostgreSQL (PGlite) in ${path.relative(process.cwd(), dataDir) || dataDir}`);
-    embeddedPostgresStarting = startEmbeddedPostgres({
-      dataDir,
-      port: portFromEnv("EMBEDDED_PG_PORT", startDefaults.embeddedPostgresPort),
-      maxConnections: startDefaults.embeddedPostgresMaxConnections,
-    });
-    embeddedPostgres = await embeddedPostgresStarting;
-    databaseUrl = embeddedPostgres.databaseUrl;
-  }
-  if (shuttingDown) return;
-
+  // Redis first: a machine without redis-server stops here, before a database is set up for nothing.
   redisResolving = resolveRedis({
     env: process.env,
     localUrl: startDefaults.localRedisUrl,
+    forceSpawn: config.EMBEDDED_REDIS_FORCE,
     pingTimeoutMs: startDefaults.redisPingTimeoutMs,
     spawn: {
-      port: portFromEnv("EMBEDDED_REDIS_PORT", startDefaults.spawnedRedisPort),
+      port: config.EMBEDDED_REDIS_PORT,
       dataDir: path.join(dataRoot, "redis"),
       readyTimeoutMs: startDefaults.redisReadyTimeoutMs,
       stopGraceMs: startDefaults.stopGraceMs,
@@ -197,13 +202,36 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
   log(`redis: ${redis.origin === "spawned" ? `spawned redis-server (pid ${redis.pid})` : redis.origin}`);
 
-  // PGlite is one session behind every connection: while one connection has a transaction open the
-  // others wait, so a second pool connection in migrate or seed could only deadlock against the first.
-  const stepEnv: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    ...(embeddedPostgres ? { DATABASE_POOL_MAX: "1" } : {}),
-    ...nestedPnpmEnv,
+  const postgresDataDir = path.join(dataRoot, "postgres");
+  if (config.DATABASE_URL && config.EMBEDDED_PG_FORCE) log("database: DATABASE_URL wins over EMBEDDED_PG_FORCE");
+  if (!config.DATABASE_URL) {
+    log(
+      config.EMBEDDED_PG_FORCE
+        ? `database: the embedded PostgreSQL (EMBEDDED_PG_FORCE), data in ${relativeToHere(postgresDataDir)}`
+        : "database: looking for a PostgreSQL on 127.0.0.1:5432, else the embedded one",
+    );
+  }
+  databaseResolving = resolveDatabase({
+    configuredUrl: config.DATABASE_URL,
+    forceEmbedded: config.EMBEDDED_PG_FORCE,
+    embedded: {
+      dataDir: postgresDataDir,
+      port: config.EMBEDDED_PG_PORT,
+      readyTimeoutMs: startDefaults.embeddedPostgresReadyTimeoutMs,
+      stopGraceMs: startDefaults.stopGraceMs,
+      log,
+    },
+  });
+  const database = await databaseResolving;
+  if (shuttingDown) return;
+  const databaseOrigin: Record<typeof database.origin, string> = {
+    DATABASE_URL: "from DATABASE_URL",
+    local: "the PostgreSQL answering on 127.0.0.1:5432",
+    embedded: `embedded PostgreSQL, pid ${database.embedded?.pid}, data in ${relativeToHere(postgresDataDir)}, log ${relativeToHere(database.embedded?.logFile ?? "")}`,
   };
+  log(`database: ${databaseOrigin[database.origin]}`);
+
+  const stepEnv: Record<string, string> = { DATABASE_URL: database.url, ...nestedPnpmEnv };
   for (const [name, script] of [
     ["migrations", "db:migrate"],
     ["seed", "db:seed"],
@@ -216,13 +244,16 @@ async function main(): Promise<void> {
     }
   }
 
-  supervisor = superviseServices(floorServices, {
+  const services = floorServices.filter((service) => web || service.name !== "web");
+  supervisor = superviseServices(services, {
     secrets: await localSecrets(dataRoot),
     sharedEnv: {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: database.url,
       REDIS_URL: redis.url,
+      BRIDGE_BUFFER_DIR: config.BRIDGE_BUFFER_DIR ?? path.join(dataRoot, "plc-bridge", "buffer"),
+      ANDON_PHOTO_DIR: config.ANDON_PHOTO_DIR ?? path.join(dataRoot, "andon-photos"),
+      ...subgraphUrlsForMovedPorts(services, process.env),
       ...nestedPnpmEnv,
-      ...(embeddedPostgres ? { DATABASE_POOL_MAX: String(startDefaults.embeddedServicePoolMax) } : {}),
     },
     restartInitialDelayMs: startDefaults.restartInitialDelayMs,
     restartMaxDelayMs: startDefaults.restartMaxDelayMs,
@@ -234,12 +265,12 @@ async function main(): Promise<void> {
   const redisOrigin: Record<typeof redis.origin, string> = {
     REDIS_URL: "from REDIS_URL",
     local: "already running locally",
-    spawned: "spawned redis-server, data in .data/redis",
+    spawned: `spawned redis-server, data in ${relativeToHere(path.join(dataRoot, "redis"))}`,
   };
   const summary = [
     "",
     "MS5.0 Floor is up.",
-    `  DATABASE_URL=${urlWithoutPassword(databaseUrl)}   (${databaseOrigin})`,
+    `  DATABASE_URL=${urlWithoutPassword(database.url)}   (${databaseOrigin[database.origin]})`,
     `  REDIS_URL=${urlWithoutPassword(redis.url)}   (${redisOrigin[redis.origin]})`,
     supervisor.serviceNames.length > 0
       ? `  services: ${supervisor.serviceNames.join(", ")}`
