@@ -85,8 +85,10 @@ function log(line: string): void {
   process.stderr.write(`[start] ${line}\n`);
 }
 
+/** A path as the user best reads it: relative when under the current directory, else absolute. */
 function relativeToHere(file: string): string {
-  return path.relative(process.cwd(), file) || file;
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") ? relative : file;
 }
 
 interface RunningStep {
