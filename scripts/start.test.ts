@@ -1,17 +1,21 @@
-// `pnpm start` as the README runs it (the process `pnpm start` runs: tsx scripts/start.ts), forced
-// onto its embedded PostgreSQL and a redis-server of its own, on ports and a data folder of its own
-// so a developer's running plant and other tests are untouched; and on a machine without redis-server.
+// `pnpm start` as the README runs it (the process `pnpm start` runs: tsx scripts/start.ts), on its
+// embedded PostgreSQL (forced, though this machine's answers on 5432) and on a PostgreSQL server it is
+// given, each with a redis-server of its own, on ports and a data folder of its own so a developer's
+// running plant and other tests are untouched; and on a machine without redis-server.
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { databaseUrlOn, testDatabasePrefix } from "@ms5/db/test-database";
 import { freePort, freePortRange } from "@ms5/kit/testing";
 import { createClient as createGraphqlWsClient } from "graphql-ws";
+import pg from "pg";
 import { createClient as createRedisClient } from "redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, "..");
@@ -168,7 +172,52 @@ interface GraphqlResponse<Data> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-describe("pnpm start on its embedded PostgreSQL, without the web app", () => {
+interface DatabaseSetup {
+  /** Variables that point `pnpm start` at it. */
+  env(ports: Record<string, number>): Record<string, string>;
+  expectedUrl(ports: Record<string, number>): string;
+  /** What the summary says of where it came from. */
+  origin: RegExp;
+  embedded: boolean;
+  /** Removes what the run left on a server that is not its own. */
+  cleanUp?(): Promise<void>;
+}
+
+const testRun = inject("testRun");
+// On the run's server, under the run's prefix: dropped at the end of the run even if this file dies.
+const givenDatabase = `${testDatabasePrefix(testRun.runId)}start_${randomBytes(4).toString("hex")}`;
+
+const databases: [string, DatabaseSetup][] = [
+  [
+    "its embedded PostgreSQL",
+    {
+      env: (ports) => ({ EMBEDDED_PG_FORCE: "true", EMBEDDED_PG_PORT: String(ports.EMBEDDED_PG_PORT) }),
+      expectedUrl: (ports) => `postgresql://postgres@127.0.0.1:${ports.EMBEDDED_PG_PORT}/ms5_floor`,
+      origin: /\(embedded PostgreSQL, pid \d+, data in .*\/postgres, log .*postgres\.log\)/,
+      embedded: true,
+    },
+  ],
+  [
+    "a PostgreSQL server given in DATABASE_URL",
+    {
+      env: () => ({ DATABASE_URL: databaseUrlOn(testRun.databaseServerUrl, givenDatabase) }),
+      expectedUrl: () => databaseUrlOn(testRun.databaseServerUrl, givenDatabase),
+      origin: /\(from DATABASE_URL\)/,
+      embedded: false,
+      async cleanUp() {
+        const client = new pg.Client({ connectionString: testRun.databaseServerUrl });
+        await client.connect();
+        try {
+          await client.query(`DROP DATABASE IF EXISTS "${givenDatabase}" WITH (FORCE)`);
+        } finally {
+          await client.end();
+        }
+      },
+    },
+  ],
+];
+
+describe.each(databases)("pnpm start on %s, without the web app", (_name, database) => {
   let dataRoot: string;
   let run: StartRun;
   let upAt: number;
@@ -184,7 +233,7 @@ describe("pnpm start on its embedded PostgreSQL, without the web app", () => {
     dataRoot = path.join(tempRoot, "data");
     const plcPortBase = await freePortRange(3);
     Object.assign(ports, {
-      EMBEDDED_PG_PORT: await freePort(),
+      ...(database.embedded ? { EMBEDDED_PG_PORT: await freePort() } : {}),
       EMBEDDED_REDIS_PORT: await freePort(),
       PRODUCTION_SUBGRAPH_PORT: await freePort(),
       ANDON_SUBGRAPH_PORT: await freePort(),
@@ -199,14 +248,15 @@ describe("pnpm start on its embedded PostgreSQL, without the web app", () => {
     run = new StartRun(
       ["--no-web"],
       developerEnvironment({
-        EMBEDDED_PG_FORCE: "true",
+        ...database.env(ports),
         EMBEDDED_REDIS_FORCE: "true",
+        EMBEDDED_REDIS_PORT: String(ports.EMBEDDED_REDIS_PORT),
         START_DATA_DIR: dataRoot,
-        ...Object.fromEntries(
-          Object.entries(ports)
-            .filter(([name]) => !name.includes("+"))
-            .map(([name, port]) => [name, String(port)]),
-        ),
+        PRODUCTION_SUBGRAPH_PORT: String(ports.PRODUCTION_SUBGRAPH_PORT),
+        ANDON_SUBGRAPH_PORT: String(ports.ANDON_SUBGRAPH_PORT),
+        GATEWAY_PORT: String(ports.GATEWAY_PORT),
+        BRIDGE_OPS_PORT: String(ports.BRIDGE_OPS_PORT),
+        DEMO_PLC_PORT_BASE: String(ports.DEMO_PLC_PORT_BASE),
       }),
     );
     await run.waitForLine(/^MS5\.0 Floor is up\.$/, PLANT_UP_TIMEOUT_MS);
@@ -223,14 +273,21 @@ describe("pnpm start on its embedded PostgreSQL, without the web app", () => {
   afterAll(async () => {
     await run?.kill();
     if (dataRoot) await fs.rm(path.dirname(dataRoot), { recursive: true, force: true });
+    await database.cleanUp?.();
   }, 60_000);
 
-  it("runs the embedded PostgreSQL and a redis-server of its own, with its data in START_DATA_DIR", async () => {
+  it("uses that database and a redis-server of its own, keeping its data in START_DATA_DIR", async () => {
+    const summary = run.lines.find((line) => line.text.startsWith("  DATABASE_URL="))?.text;
+    expect(summary).toContain(`DATABASE_URL=${database.expectedUrl(ports)}   `);
+    expect(summary).toMatch(database.origin);
     const output = run.output();
-    expect(output).toContain(`DATABASE_URL=postgresql://postgres@127.0.0.1:${ports.EMBEDDED_PG_PORT}/ms5_floor`);
     expect(output).toContain(`REDIS_URL=${redisUrl}   (spawned redis-server, data in ${path.join(dataRoot, "redis")})`);
     expect(output).toContain("services: plc-emulators, plc-bridge, production-subgraph, andon-subgraph, gateway");
-    expect(await fs.readFile(path.join(dataRoot, "postgres", "PG_VERSION"), "utf8")).toBe("17\n");
+    if (database.embedded) {
+      expect(await fs.readFile(path.join(dataRoot, "postgres", "PG_VERSION"), "utf8")).toBe("17\n");
+    } else {
+      await expect(fs.access(path.join(dataRoot, "postgres"))).rejects.toThrow();
+    }
   });
 
   it("signs in the demo operator, whose README lines query shows every line RUNNING live", async () => {
@@ -372,8 +429,8 @@ describe("pnpm start on its embedded PostgreSQL, without the web app", () => {
   it("stops everything on Ctrl-C: exits 0, leaves no process it started running and every port free", async () => {
     run.recordProcesses();
     const started = [...run.seen.values()];
-    // What it must have run: the embedded PostgreSQL, a redis-server and the five services.
-    expect(started.some((process) => process.command.includes("postgres -D"))).toBe(true);
+    // What it must have run: the embedded PostgreSQL (when it is the one), a redis-server and the services.
+    expect(started.some((process) => process.command.includes("postgres -D"))).toBe(database.embedded);
     expect(started.some((process) => process.command.startsWith("redis-server"))).toBe(true);
     for (const entry of ["plc-bridge/emulator/server.ts", "plc-bridge/src/server.ts", "gateway/src/server.ts"]) {
       expect(started.some((process) => process.command.includes(entry))).toBe(true);
@@ -388,9 +445,11 @@ describe("pnpm start on its embedded PostgreSQL, without the web app", () => {
     const portsInUse: string[] = [];
     for (const [name, port] of Object.entries(ports)) if (!(await portIsFree(port))) portsInUse.push(`${name} ${port}`);
     expect(portsInUse).toEqual([]);
-    // The server stopped cleanly: the next start needs no crash recovery.
-    const serverLog = await fs.readFile(path.join(dataRoot, "postgres.log"), "utf8");
-    expect(serverLog).toMatch(/database system is shut down\s*$/);
+    if (database.embedded) {
+      // The server stopped cleanly: the next start needs no crash recovery.
+      const serverLog = await fs.readFile(path.join(dataRoot, "postgres.log"), "utf8");
+      expect(serverLog).toMatch(/database system is shut down\s*$/);
+    }
   }, 60_000);
 });
 
