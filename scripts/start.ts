@@ -1,34 +1,40 @@
-// `pnpm start`: brings up the database (given or embedded) and Redis (given, local or spawned),
-// migrates and seeds, runs the platform's services, and on Ctrl-C stops exactly what it started.
+// `pnpm start`: brings up Redis (given, local or spawned) and the database (given, local or
+// embedded), migrates and seeds, runs the platform's services, and on Ctrl-C stops exactly what it
+// started. `pnpm start --no-web` leaves out the web app.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { urlWithoutPassword } from "@ms5/kit";
-import { type EmbeddedPostgres, EmbeddedPostgresError, startEmbeddedPostgres } from "./start/embedded-postgres.ts";
-import { localPostgresUrl } from "./start/local-postgres.ts";
+import { parseArgs } from "node:util";
+import { env, loadConfigOrExit, urlWithoutPassword } from "@ms5/kit";
+import { z } from "zod";
+import { EmbeddedPostgresError } from "./start/embedded-postgres.ts";
+import { type ResolvedDatabase, resolveDatabase } from "./start/local-postgres.ts";
 import { RedisUnavailableError, type ResolvedRedis, resolveRedis } from "./start/local-redis.ts";
 import { localSecrets } from "./start/local-secrets.ts";
 import { ServiceLoginError, serviceDatabaseUrl } from "./start/service-database-login.ts";
-import { floorServices, repoRoot, type Supervisor, superviseServices } from "./start/services.ts";
+import {
+  floorServices,
+  repoRoot,
+  type Supervisor,
+  subgraphUrlsForMovedPorts,
+  superviseServices,
+} from "./start/services.ts";
 
 interface StartDefaults {
-  /** Embedded PostgreSQL port on 127.0.0.1 when EMBEDDED_PG_PORT is unset. */
+  /** Embedded PostgreSQL port on 127.0.0.1 when EMBEDDED_PG_PORT is unset. @default 54329 */
   embeddedPostgresPort: number;
-  /** Connections the embedded server admits; PGlite still runs their queries one at a time. */
-  embeddedPostgresMaxConnections: number;
-  /**
-   * DATABASE_POOL_MAX handed to each service on the embedded server, so that all their pools
-   * together stay within its connection limit.
-   */
-  embeddedServicePoolMax: number;
+  /** How long the embedded PostgreSQL gets to accept connections (crash recovery included). @default 60,000 ms */
+  embeddedPostgresReadyTimeoutMs: number;
   /** Redis tried before spawning one, when REDIS_URL is unset. */
   localRedisUrl: string;
-  /** Port of the spawned redis-server when EMBEDDED_REDIS_PORT is unset. */
+  /** Port of the spawned redis-server when EMBEDDED_REDIS_PORT is unset. @default 63790 */
   spawnedRedisPort: number;
+  /** Where start keeps its state when START_DATA_DIR is unset, relative to the repository. @default ".data" */
+  dataDir: string;
   /** How long a Redis gets to answer PING. */
   redisPingTimeoutMs: number;
   /** How long a spawned redis-server gets to come up. */
   redisReadyTimeoutMs: number;
-  /** Wait after SIGTERM before SIGKILL, for services and the spawned redis-server. */
+  /** Wait after SIGTERM before SIGKILL, for services and the spawned redis-server; also the embedded PostgreSQL's fast shutdown. */
   stopGraceMs: number;
   /** First restart delay of a crashed service; doubles per consecutive crash. */
   restartInitialDelayMs: number;
@@ -40,10 +46,10 @@ interface StartDefaults {
 
 const startDefaults: StartDefaults = {
   embeddedPostgresPort: 54329,
-  embeddedPostgresMaxConnections: 32,
-  embeddedServicePoolMax: 2,
+  embeddedPostgresReadyTimeoutMs: 60_000,
   localRedisUrl: "redis://127.0.0.1:6379",
   spawnedRedisPort: 63790,
+  dataDir: ".data",
   redisPingTimeoutMs: 3000,
   redisReadyTimeoutMs: 10_000,
   stopGraceMs: 10_000,
@@ -52,7 +58,20 @@ const startDefaults: StartDefaults = {
   restartResetAfterMs: 60_000,
 };
 
-const dataRoot = path.join(repoRoot, ".data");
+const startEnvironment = {
+  DATABASE_URL: env.databaseUrl().optional(),
+  /** The tables' owner, for migrations and the seed; with it, DATABASE_URL is the services' login. */
+  MIGRATION_DATABASE_URL: env.databaseUrl().optional(),
+  /** The embedded PostgreSQL even when one answers on 127.0.0.1:5432 (DATABASE_URL still wins). */
+  EMBEDDED_PG_FORCE: env.flag(false),
+  EMBEDDED_PG_PORT: env.port(startDefaults.embeddedPostgresPort),
+  /** A redis-server of its own even when one answers on 127.0.0.1:6379 (REDIS_URL still wins). */
+  EMBEDDED_REDIS_FORCE: env.flag(false),
+  EMBEDDED_REDIS_PORT: env.port(startDefaults.spawnedRedisPort),
+  START_DATA_DIR: z.string().min(1).default(startDefaults.dataDir),
+  BRIDGE_BUFFER_DIR: z.string().min(1).optional(),
+  ANDON_PHOTO_DIR: z.string().min(1).optional(),
+};
 
 /**
  * For the pnpm commands start.ts runs: pnpm 12 checks node_modules before every script and installs
@@ -69,14 +88,10 @@ function log(line: string): void {
   process.stderr.write(`[start] ${line}\n`);
 }
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new StartAborted(`${name}=${raw} is not a TCP port (1-65535).`);
-  }
-  return port;
+/** A path as the user best reads it: relative when under the current directory, else absolute. */
+function relativeToHere(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") ? relative : file;
 }
 
 interface RunningStep {
@@ -85,7 +100,7 @@ interface RunningStep {
 }
 
 // What this process started (or is starting), so shutdown stops exactly that.
-let embeddedPostgresStarting: Promise<EmbeddedPostgres> | undefined;
+let databaseResolving: Promise<ResolvedDatabase> | undefined;
 let redisResolving: Promise<ResolvedRedis> | undefined;
 let runningStep: RunningStep | undefined;
 let supervisor: Supervisor | undefined;
@@ -118,10 +133,10 @@ function shutDown(exitCode: number): Promise<void> {
   shuttingDown ??= (async () => {
     const services = supervisor;
     const step = runningStep;
-    // Waited for rather than abandoned: a Ctrl-C during PGlite's first start would otherwise leave a
-    // half-initialised data directory behind.
+    // Waited for rather than abandoned: a Ctrl-C during the first initdb or a redis-server start
+    // would otherwise leave a server running with nobody to stop it.
     const resolvedRedis = await redisResolving?.catch(() => undefined);
-    const database = await embeddedPostgresStarting?.catch(() => undefined);
+    const database = await databaseResolving?.catch(() => undefined);
     const stops: Array<[string, () => Promise<void>]> = [];
     if (services) stops.push(["services", () => services.stop()]);
     if (step) {
@@ -134,9 +149,9 @@ function shutDown(exitCode: number): Promise<void> {
         },
       ]);
     }
-    // stop() of a Redis found running is a no-op: only a spawned redis-server is ended.
-    if (resolvedRedis) stops.push(["redis-server", () => resolvedRedis.stop()]);
+    // stop() of a server found running is a no-op: only what this process started is ended.
     if (database) stops.push(["embedded PostgreSQL", () => database.stop()]);
+    if (resolvedRedis) stops.push(["redis-server", () => resolvedRedis.stop()]);
     for (const [what, stop] of stops) {
       try {
         await stop();
@@ -150,7 +165,22 @@ function shutDown(exitCode: number): Promise<void> {
   return shuttingDown;
 }
 
+function parseCommandLine(): { web: boolean } {
+  try {
+    const { values } = parseArgs({ options: { "no-web": { type: "boolean", default: false } }, strict: true });
+    return { web: !values["no-web"] };
+  } catch (error) {
+    process.stderr.write(`pnpm start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write("Usage: pnpm start [--no-web]\n");
+    process.exit(64);
+  }
+}
+
 async function main(): Promise<void> {
+  const { web } = parseCommandLine();
+  const config = loadConfigOrExit("pnpm start", startEnvironment);
+  const dataRoot = path.resolve(repoRoot, config.START_DATA_DIR);
+
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
       if (shuttingDown) return;
@@ -159,41 +189,14 @@ async function main(): Promise<void> {
     });
   }
 
-  // Two connection settings: the owner (MIGRATION_DATABASE_URL, else DATABASE_URL, else a local or
-  // embedded server) migrates and seeds; services get a data-only login (service-database-login.ts).
-  // The owner's URL is a secret variable: no service inherits it (local-secrets.ts).
-  const migrationUrl = process.env.MIGRATION_DATABASE_URL?.trim() || undefined;
-  const givenServiceUrl = migrationUrl ? process.env.DATABASE_URL?.trim() || undefined : undefined;
-  const givenOwnerUrl = migrationUrl ?? process.env.DATABASE_URL?.trim();
-  const localPostgres = givenOwnerUrl ? undefined : await localPostgresUrl();
-  let databaseUrl = givenOwnerUrl || localPostgres;
-  let embeddedPostgres: EmbeddedPostgres | undefined;
-  let databaseOrigin = migrationUrl ? "from MIGRATION_DATABASE_URL" : "from DATABASE_URL";
-  if (databaseUrl && !localPostgres) {
-    log(`database: ${migrationUrl ? "MIGRATION_DATABASE_URL" : "DATABASE_URL"}`);
-  } else if (databaseUrl) {
-    databaseOrigin = "the PostgreSQL answering on 127.0.0.1:5432";
-    log(`database: ${databaseOrigin}, database ms5_floor (created on first start)`);
-  } else {
-    databaseOrigin = "embedded PGlite, data in .data/pglite";
-    const dataDir = path.join(dataRoot, "pglite");
-    log(`database: starting embedded PostgreSQL (PGlite) in ${path.relative(process.cwd(), dataDir) || dataDir}`);
-    embeddedPostgresStarting = startEmbeddedPostgres({
-      dataDir,
-      port: portFromEnv("EMBEDDED_PG_PORT", startDefaults.embeddedPostgresPort),
-      maxConnections: startDefaults.embeddedPostgresMaxConnections,
-    });
-    embeddedPostgres = await embeddedPostgresStarting;
-    databaseUrl = embeddedPostgres.databaseUrl;
-  }
-  if (shuttingDown) return;
-
+  // Redis first: a machine without redis-server stops here, before a database is set up for nothing.
   redisResolving = resolveRedis({
     env: process.env,
     localUrl: startDefaults.localRedisUrl,
+    forceSpawn: config.EMBEDDED_REDIS_FORCE,
     pingTimeoutMs: startDefaults.redisPingTimeoutMs,
     spawn: {
-      port: portFromEnv("EMBEDDED_REDIS_PORT", startDefaults.spawnedRedisPort),
+      port: config.EMBEDDED_REDIS_PORT,
       dataDir: path.join(dataRoot, "redis"),
       readyTimeoutMs: startDefaults.redisReadyTimeoutMs,
       stopGraceMs: startDefaults.stopGraceMs,
@@ -204,12 +207,44 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
   log(`redis: ${redis.origin === "spawned" ? `spawned redis-server (pid ${redis.pid})` : redis.origin}`);
 
-  // PGlite is one session behind every connection: while one connection has a transaction open the
-  // others wait, so a second pool connection in migrate or seed could only deadlock against the first.
+  // Two connection settings: the owner (MIGRATION_DATABASE_URL, else DATABASE_URL, else a local or
+  // embedded server) migrates and seeds; services get a data-only login (service-database-login.ts).
+  // The owner's URL is a secret variable: no service inherits it (local-secrets.ts).
+  const migrationUrl = config.MIGRATION_DATABASE_URL;
+  const givenServiceUrl = migrationUrl ? config.DATABASE_URL : undefined;
+  const givenOwnerUrl = migrationUrl ?? config.DATABASE_URL;
+  const postgresDataDir = path.join(dataRoot, "postgres");
+  if (givenOwnerUrl && config.EMBEDDED_PG_FORCE) log("database: a given URL wins over EMBEDDED_PG_FORCE");
+  if (!givenOwnerUrl) {
+    log(
+      config.EMBEDDED_PG_FORCE
+        ? `database: the embedded PostgreSQL (EMBEDDED_PG_FORCE), data in ${relativeToHere(postgresDataDir)}`
+        : "database: looking for a PostgreSQL on 127.0.0.1:5432, else the embedded one",
+    );
+  }
+  databaseResolving = resolveDatabase({
+    configuredUrl: givenOwnerUrl,
+    forceEmbedded: config.EMBEDDED_PG_FORCE,
+    embedded: {
+      dataDir: postgresDataDir,
+      port: config.EMBEDDED_PG_PORT,
+      readyTimeoutMs: startDefaults.embeddedPostgresReadyTimeoutMs,
+      stopGraceMs: startDefaults.stopGraceMs,
+      log,
+    },
+  });
+  const database = await databaseResolving;
+  if (shuttingDown) return;
+  const databaseOrigin: Record<typeof database.origin, string> = {
+    DATABASE_URL: migrationUrl ? "from MIGRATION_DATABASE_URL" : "from DATABASE_URL",
+    local: "the PostgreSQL answering on 127.0.0.1:5432",
+    embedded: `embedded PostgreSQL, pid ${database.embedded?.pid}, data in ${relativeToHere(postgresDataDir)}, log ${relativeToHere(database.embedded?.logFile ?? "")}`,
+  };
+  log(`database: ${databaseOrigin[database.origin]}`);
+
   const stepEnv: Record<string, string> = {
-    MIGRATION_DATABASE_URL: databaseUrl,
-    DATABASE_URL: databaseUrl,
-    ...(embeddedPostgres ? { DATABASE_POOL_MAX: "1" } : {}),
+    MIGRATION_DATABASE_URL: database.url,
+    DATABASE_URL: database.url,
     ...nestedPnpmEnv,
   };
   for (const [name, script] of [
@@ -226,18 +261,21 @@ async function main(): Promise<void> {
 
   const secrets = await localSecrets(dataRoot);
   const serviceUrl = await serviceDatabaseUrl({
-    ownerUrl: databaseUrl,
+    ownerUrl: database.url,
     givenServiceUrl,
     password: secrets.DATABASE_SERVICE_PASSWORD,
   });
   if (shuttingDown) return;
-  supervisor = superviseServices(floorServices, {
+  const services = floorServices.filter((service) => web || service.name !== "web");
+  supervisor = superviseServices(services, {
     secrets,
     sharedEnv: {
       DATABASE_URL: serviceUrl,
       REDIS_URL: redis.url,
+      BRIDGE_BUFFER_DIR: config.BRIDGE_BUFFER_DIR ?? path.join(dataRoot, "plc-bridge", "buffer"),
+      ANDON_PHOTO_DIR: config.ANDON_PHOTO_DIR ?? path.join(dataRoot, "andon-photos"),
+      ...subgraphUrlsForMovedPorts(services, process.env),
       ...nestedPnpmEnv,
-      ...(embeddedPostgres ? { DATABASE_POOL_MAX: String(startDefaults.embeddedServicePoolMax) } : {}),
     },
     restartInitialDelayMs: startDefaults.restartInitialDelayMs,
     restartMaxDelayMs: startDefaults.restartMaxDelayMs,
@@ -249,13 +287,13 @@ async function main(): Promise<void> {
   const redisOrigin: Record<typeof redis.origin, string> = {
     REDIS_URL: "from REDIS_URL",
     local: "already running locally",
-    spawned: "spawned redis-server, data in .data/redis",
+    spawned: `spawned redis-server, data in ${relativeToHere(path.join(dataRoot, "redis"))}`,
   };
   const summary = [
     "",
     "MS5.0 Floor is up.",
     `  DATABASE_URL=${urlWithoutPassword(serviceUrl)}   (services: data rights only)`,
-    `  MIGRATION_DATABASE_URL=${urlWithoutPassword(databaseUrl)}   (${databaseOrigin})`,
+    `  MIGRATION_DATABASE_URL=${urlWithoutPassword(database.url)}   (${databaseOrigin[database.origin]})`,
     `  REDIS_URL=${urlWithoutPassword(redis.url)}   (${redisOrigin[redis.origin]})`,
     supervisor.serviceNames.length > 0
       ? `  services: ${supervisor.serviceNames.join(", ")}`

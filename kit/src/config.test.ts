@@ -40,4 +40,15 @@ describe("service configuration", () => {
     const config = parseConfig({ PORT: env.port(4001) }, { PORT: "" });
     expect(config.PORT).toBe(4001);
   });
+
+  it("reads a switch as true/1 or false/0 in any case, and refuses anything else naming the variable", () => {
+    const shape = { EMBEDDED_PG_FORCE: env.flag(false) };
+    expect(parseConfig(shape, {}).EMBEDDED_PG_FORCE).toBe(false);
+    expect(parseConfig(shape, { EMBEDDED_PG_FORCE: "TRUE" }).EMBEDDED_PG_FORCE).toBe(true);
+    expect(parseConfig(shape, { EMBEDDED_PG_FORCE: "1" }).EMBEDDED_PG_FORCE).toBe(true);
+    expect(parseConfig(shape, { EMBEDDED_PG_FORCE: "0" }).EMBEDDED_PG_FORCE).toBe(false);
+    expect(() => parseConfig(shape, { EMBEDDED_PG_FORCE: "yes please" })).toThrow(
+      "EMBEDDED_PG_FORCE: must be true or false (or 1 or 0)",
+    );
+  });
 });

@@ -107,6 +107,14 @@ export const env = {
       .string()
       .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
       .optional(),
+  /** A switch: `true`/`1` or `false`/`0` (any case); anything else names the variable. */
+  flag: (defaultValue: boolean) =>
+    z
+      .string()
+      .transform((v) => v.trim().toLowerCase())
+      .pipe(z.enum(["true", "1", "false", "0"], { error: "must be true or false (or 1 or 0)" }))
+      .transform((v) => v === "true" || v === "1")
+      .default(defaultValue),
   /** A duration in milliseconds, given as a whole number. */
   millis: (defaultMs: number) => z.coerce.number().int().positive().default(defaultMs),
   /** A size in bytes, given as a whole number. */

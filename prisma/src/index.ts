@@ -1,6 +1,5 @@
 // The database client every service uses: Prisma over the pg driver adapter (no native engine),
-// with the pool size set by the caller (1 against the embedded PGlite server, which runs one query
-// at a time).
+// with the pool size set by the caller.
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { type Prisma, PrismaClient } from "../generated/client/client.ts";
@@ -63,21 +62,7 @@ export interface HotStatement {
 export async function runHotStatement<Row>(client: DbClient, statement: HotStatement): Promise<Row[]> {
   const pool = poolOfClient.get(client as PrismaClient);
   if (!pool) return client.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);
-  const { name, text, values } = statement;
-  if (!unpreparedPools.has(pool)) {
-    try {
-      // Prepared once per connection: parsing and planning these every time cost 15-25 % of the
-      // consumer's throughput (BENCHMARKS.md "production").
-      return (await pool.query({ name, text, values })).rows;
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== DUPLICATE_PREPARED_STATEMENT) throw error;
-      // The embedded PGlite serves every connection from one session: a name another connection
-      // prepared is taken there. Such a server gets unnamed statements from now on.
-      unpreparedPools.add(pool);
-    }
-  }
-  return (await pool.query({ text, values })).rows;
+  // Prepared once per connection: parsing and planning these every time cost 15-25 % of the
+  // consumer's throughput (BENCHMARKS.md "production").
+  return (await pool.query({ name: statement.name, text: statement.text, values: statement.values })).rows;
 }
-
-const DUPLICATE_PREPARED_STATEMENT = "42P05";
-const unpreparedPools = new WeakSet<pg.Pool>();

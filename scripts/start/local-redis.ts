@@ -1,5 +1,6 @@
 // Finds the Redis `pnpm start` uses: REDIS_URL, else one on the usual local port, else a
-// redis-server it spawns itself with its data in the repository, so a bare checkout just runs.
+// redis-server it spawns itself with its data in the repository (at once when forced), so a bare
+// checkout just runs.
 import {
   isRedisServerInstalled,
   type RedisServerOptions,
@@ -16,6 +17,8 @@ export interface RedisResolutionOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Tried when REDIS_URL is unset, before spawning anything. */
   localUrl: string;
+  /** Skip localUrl and spawn a redis-server of its own (EMBEDDED_REDIS_FORCE). */
+  forceSpawn?: boolean;
   /** Settings for the redis-server spawned when nothing answers. */
   spawn: RedisServerOptions;
   /** How long a candidate Redis gets to answer PING. */
@@ -47,13 +50,16 @@ export async function resolveRedis(options: RedisResolutionOptions): Promise<Res
     return { url: configuredUrl, origin: "REDIS_URL", stop: async () => undefined };
   }
 
-  if ((await redisPingFailure(options.localUrl, options.pingTimeoutMs)) === undefined) {
+  if (!options.forceSpawn && (await redisPingFailure(options.localUrl, options.pingTimeoutMs)) === undefined) {
     return { url: options.localUrl, origin: "local", stop: async () => undefined };
   }
 
   if (!(await isRedisServerInstalled())) {
+    const why = options.forceSpawn
+      ? "EMBEDDED_REDIS_FORCE asks for a redis-server of its own"
+      : `No Redis answers at ${options.localUrl}`;
     throw new RedisUnavailableError(
-      `No Redis answers at ${options.localUrl} and redis-server is not on PATH. Install it ` +
+      `${why} and redis-server is not on PATH. Install it ` +
         "(Debian/Ubuntu: `sudo apt-get install redis-server`) or set REDIS_URL to a running Redis.",
     );
   }

@@ -15,6 +15,8 @@ export interface ServiceDefinition {
   env?: Readonly<Record<string, string>>;
   /** The secrets this service uses; it is handed these and no other (local-secrets.ts). */
   secrets?: readonly SecretName[];
+  /** Its name in the supergraph, for a subgraph: the gateway is told where it listens. */
+  subgraph?: string;
 }
 
 /** The repository root: services run from it, and `.data/` lives in it. */
@@ -43,6 +45,7 @@ export const floorServices: readonly ServiceDefinition[] = [
   {
     // Reads the bridge's telemetry into live state, downtime and OEE; serves its part of the API.
     name: "production-subgraph",
+    subgraph: "production",
     command: process.execPath,
     args: ["--import", "tsx", "subgraphs/production/src/server.ts"],
     cwd: repoRoot,
@@ -51,6 +54,7 @@ export const floorServices: readonly ServiceDefinition[] = [
   {
     // Andon calls from tablets and the bridge's fault streams, escalation timers, notifications.
     name: "andon-subgraph",
+    subgraph: "andon",
     command: process.execPath,
     args: ["--import", "tsx", "subgraphs/andon/src/server.ts"],
     cwd: repoRoot,
@@ -73,6 +77,28 @@ export const floorServices: readonly ServiceDefinition[] = [
     cwd: repoRoot,
   },
 ];
+
+/**
+ * `<NAME>_SUBGRAPH_URL` for each subgraph whose `<NAME>_SUBGRAPH_PORT` moved it off the port the
+ * composed supergraph records, so the gateway still finds it (a second plant on one machine, tests).
+ * A URL set by hand wins. (The web app follows GATEWAY_PORT by itself: web/scripts/serve.sh.)
+ */
+export function subgraphUrlsForMovedPorts(
+  services: readonly ServiceDefinition[],
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const { subgraph } of services) {
+    if (!subgraph) continue;
+    const prefix = subgraph.toUpperCase();
+    const port = env[`${prefix}_SUBGRAPH_PORT`]?.trim();
+    if (port && !env[`${prefix}_SUBGRAPH_URL`]?.trim()) {
+      // Subgraphs listen on SUBGRAPH_HOST, 127.0.0.1 by default; a wildcard host answers there too.
+      urls[`${prefix}_SUBGRAPH_URL`] = `http://127.0.0.1:${port}/graphql`;
+    }
+  }
+  return urls;
+}
 
 export interface SupervisorOptions {
   /** Variables every service gets on top of the parent's environment (DATABASE_URL, REDIS_URL, ...); no secrets. */

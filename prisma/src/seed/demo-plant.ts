@@ -73,25 +73,28 @@ export const TAG_MAPS = [
   },
 ] as const;
 
+/** The first demo PLC's port on 127.0.0.1 (EtherNet/IP's own); the others follow it. */
+export const DEMO_PLC_PORT_BASE = 44818;
+
 export const PLCS = [
   {
     name: "PLC-BAG1",
     host: "127.0.0.1",
-    port: 44818,
+    port: DEMO_PLC_PORT_BASE,
     slot: 0,
     connectionOptions: { model: "CompactLogix 5380", connected: true, rpiMs: 100, timeoutMs: 2_000 },
   },
   {
     name: "PLC-BAG2",
     host: "127.0.0.1",
-    port: 44819,
+    port: DEMO_PLC_PORT_BASE + 1,
     slot: 0,
     connectionOptions: { model: "CompactLogix 5380", connected: true, rpiMs: 100, timeoutMs: 2_000 },
   },
   {
     name: "PLC-LOAD1",
     host: "127.0.0.1",
-    port: 44820,
+    port: DEMO_PLC_PORT_BASE + 2,
     slot: 0,
     connectionOptions: { model: "CompactLogix 5370", connected: true, rpiMs: 250, timeoutMs: 2_000 },
   },

@@ -8,6 +8,7 @@ import {
   CHECKLISTS,
   DEFECT_TREE,
   DEMO_PASSWORD,
+  DEMO_PLC_PORT_BASE,
   type DefectNode,
   ESCALATION_RULES,
   FAULT_CATALOGS,
@@ -32,11 +33,17 @@ export interface SeedOptions {
   now?: Date;
   /** Cheaper password hashing for tests (never for a real database). */
   fastHashing?: boolean;
+  /**
+   * Port of the first demo PLC, the others following it: a second plant on one machine (a test of
+   * `pnpm start`) moves its emulated PLCs off a running plant's. Applies to PLC rows it creates.
+   * @default 44818
+   */
+  plcPortBase?: number;
 }
 
 export async function seedPlant(
   prisma: PrismaClient,
-  { now = new Date(), fastHashing = false }: SeedOptions = {},
+  { now = new Date(), fastHashing = false, plcPortBase = DEMO_PLC_PORT_BASE }: SeedOptions = {},
 ): Promise<void> {
   const site = await prisma.site.upsert({
     where: { code: SITE.code },
@@ -72,7 +79,12 @@ export async function seedPlant(
 
   const plcIds = new Map<string, string>();
   for (const plc of PLCS) {
-    const row = await prisma.plc.upsert({ where: { name: plc.name }, create: { siteId: site.id, ...plc }, update: {} });
+    const port = plc.port - DEMO_PLC_PORT_BASE + plcPortBase;
+    const row = await prisma.plc.upsert({
+      where: { name: plc.name },
+      create: { siteId: site.id, ...plc, port },
+      update: {},
+    });
     plcIds.set(plc.name, row.id);
   }
 

@@ -7,8 +7,8 @@
 // each level still fires once but the reminders missed meanwhile are one catch-up notice, the next
 // reminder counted from then (escalation-timers.ts). The clock is the database's (clock.ts), so
 // instances with skewed clocks agree on due times and leases.
-// Row claims, not advisory locks: the embedded dev database serves every connection from one
-// session, where advisory locks exclude nobody.
+// Row claims, not advisory locks: a claim outlives the short transaction that writes it, so no
+// connection is held while the recipients are notified, and the row shows who fires it until when.
 import type {
   AndonEvent,
   EscalationKind,
