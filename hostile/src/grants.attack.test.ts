@@ -85,7 +85,8 @@ describe("attacks on account administration", () => {
     for (const [field, query] of Object.entries(attempts)) {
       const answer = await asKey(userManageKey, query, { id: adminId });
       // Demoting to VIEWER is also a grant of VIEWER's read permissions the key lacks: either refusal holds.
-      const refusals = field === "setUserRoles" ? ["AccountNotManageable", "RolesNotGrantable"] : ["AccountNotManageable"];
+      const refusals =
+        field === "setUserRoles" ? ["AccountNotManageable", "RolesNotGrantable"] : ["AccountNotManageable"];
       expect(answer.body.data?.[field], field).toMatchObject({ code: "FORBIDDEN" });
       expect(refusals, field).toContain(answer.body.data?.[field]?.__typename);
     }
@@ -108,11 +109,9 @@ describe("attacks on account administration", () => {
 
   it("a key may not reset a manager's password, though it may reset an operator's (what it holds)", async () => {
     const before = await snapshot();
-    const manager = await asKey(
-      operatorManagerKey,
-      `mutation($id: ID!) { resetUserPassword(id: $id) { ${RESULT} } }`,
-      { id: await plant.userIdOf("pmanager") },
-    );
+    const manager = await asKey(operatorManagerKey, `mutation($id: ID!) { resetUserPassword(id: $id) { ${RESULT} } }`, {
+      id: await plant.userIdOf("pmanager"),
+    });
     expect(manager.body.data?.resetUserPassword).toMatchObject({ __typename: "AccountNotManageable" });
     expect(await snapshot()).toEqual(before);
 

@@ -23,8 +23,8 @@ import {
 import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
 import { type InterruptibleTcpProxy, startInterruptibleTcpProxy, testRedisPrefix } from "@ms5/kit/testing";
-import { FORWARDED_FOR_HEADER, PROXY_SECRET_HEADER } from "@ms5/schema";
 import { createProductionSubgraph } from "@ms5/production/subgraph";
+import { FORWARDED_FOR_HEADER, PROXY_SECRET_HEADER } from "@ms5/schema";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 

@@ -59,7 +59,11 @@ describe("attacks on sign-in", () => {
       const answer = await plant.auth("pin", { login: "admin", pin: `00${10 + guess}` }, viaSignInProxy("203.0.113.1"));
       expect(answer.status).toBe(401);
     }
-    const password = await plant.auth("login", { login: "admin", password: DEMO_PASSWORD }, viaSignInProxy("203.0.113.1"));
+    const password = await plant.auth(
+      "login",
+      { login: "admin", password: DEMO_PASSWORD },
+      viaSignInProxy("203.0.113.1"),
+    );
     expect(password.status).toBe(200);
     expect(rolesInToken(password.body.accessToken!)).toEqual(["ADMIN"]);
     const after = await accountOf("admin");
@@ -134,7 +138,11 @@ describe("attacks on sign-in", () => {
     const attacker = viaSignInProxy("198.51.100.7");
     const statuses = new Set<number>();
     for (let failure = 0; failure < 100; failure++) {
-      const answer = await plant.auth("login", { login: `flood-${failure % 20}`, password: `guess-${failure}` }, attacker);
+      const answer = await plant.auth(
+        "login",
+        { login: `flood-${failure % 20}`, password: `guess-${failure}` },
+        attacker,
+      );
       statuses.add(answer.status);
     }
     expect([...statuses]).toEqual([401]);
@@ -154,7 +162,14 @@ describe("attacks on sign-in", () => {
   it("a locked account answers exactly as an unknown login, even to its right password: no enumeration", async () => {
     const passwordHash = await hashSecret("locked-real-password", FAST_HASH);
     await plant.prisma.user.create({
-      data: { username: "locked-one", employeeId: "L1000", firstName: "Locked", lastName: "One", roles: ["OPERATOR"], passwordHash },
+      data: {
+        username: "locked-one",
+        employeeId: "L1000",
+        firstName: "Locked",
+        lastName: "One",
+        roles: ["OPERATOR"],
+        passwordHash,
+      },
     });
     const client = viaSignInProxy("203.0.113.3");
     for (let guess = 0; guess < 6; guess++) {
@@ -207,7 +222,49 @@ describe("attacks on sign-in", () => {
     expect(await plant.prisma.user.count()).toBe(users);
     expect(await plant.prisma.auditLog.count()).toBe(audit);
 
-    const shiftManager = await plant.auth("pin", { login: "E1003", pin: SHIFT_MANAGER_PIN }, viaSignInProxy("203.0.113.4"));
+    const shiftManager = await plant.auth(
+      "pin",
+      { login: "E1003", pin: SHIFT_MANAGER_PIN },
+      viaSignInProxy("203.0.113.4"),
+    );
     expect(rolesInToken(shiftManager.body.accessToken!)).toEqual(["SHIFT_MANAGER"]);
   });
+
+  it("signChecklist is no PIN oracle: the 6th wrong PIN locks it, the right PIN is then refused and nothing is signed", async () => {
+    const template = await plant.prisma.checklistTemplate.findFirstOrThrow({
+      where: { active: true, equipmentId: { not: null } },
+    });
+    const token = await plant.tokenOf("technician");
+    const started = await plant.graphql<{ startChecklist: { data: { id: string } } }>(
+      `mutation($t: ID!, $e: ID!) { startChecklist(templateId: $t, equipmentId: $e) { ... on MutationStartChecklistSuccess { data { id } } } }`,
+      { token, variables: { t: template.id, e: template.equipmentId } },
+    );
+    const completionId = started.body.data!.startChecklist.data.id;
+    const completionBefore = await plant.prisma.checklistCompletion.findUniqueOrThrow({ where: { id: completionId } });
+    const accountBefore = await accountOf("technician");
+    const sign = (secret: string) =>
+      plant.graphql<{ signChecklist: Record<string, unknown> }>(
+        `mutation($c: ID!, $s: String!) { signChecklist(completionId: $c, secret: $s) {
+          __typename ... on ExpectedError { code } ... on SignatureLocked { secret retryAfterSeconds } } }`,
+        { token, variables: { c: completionId, s: secret } },
+      );
+    const answers: unknown[] = [];
+    for (let guess = 0; guess < 6; guess++) answers.push((await sign(`000${guess}`)).body.data?.signChecklist);
+    expect(answers.slice(0, 5)).toEqual(Array(5).fill({ __typename: "SignatureRejected", code: "FORBIDDEN" }));
+    expect(answers[5]).toMatchObject({ __typename: "SignatureLocked", code: "RATE_LIMITED", secret: "PIN" });
+    const rightPin = await sign("2468");
+    expect(rightPin.body.data?.signChecklist).toMatchObject({ __typename: "SignatureLocked" });
+
+    expect(await plant.prisma.checklistCompletion.findUniqueOrThrow({ where: { id: completionId } })).toEqual(
+      completionBefore,
+    );
+    const accountAfter = await accountOf("technician");
+    // Counted on the PIN only: the password and its counter are untouched.
+    expect(accountAfter).toMatchObject({
+      failedLoginCount: accountBefore.failedLoginCount,
+      lockedUntil: accountBefore.lockedUntil,
+      passwordHash: accountBefore.passwordHash,
+    });
+    expect(accountAfter.pinLockedUntil?.getTime()).toBeGreaterThan(Date.now());
+  }, 120_000);
 });

@@ -1,9 +1,9 @@
 // Sign-in with a password (desktop) or a PIN (shared floor tablet), by username or employee id:
 // verified with scrypt, consecutive failures counted on the user and the account locked for a while.
 import { randomBytes } from "node:crypto";
+import type { Prisma } from "@ms5/db";
 import { PASSWORD_HASH_DEFAULTS, verifySecret } from "../password-hash.ts";
 import type { AuthDatabase } from "./auth-database.ts";
-import type { Prisma } from "@ms5/db";
 import { AUTH_DEFAULTS, type AuthSettings } from "./auth-defaults.ts";
 import { AuthError, badUserInput, rateLimited } from "./auth-error.ts";
 import { AUTHENTICATED_USER_COLUMNS, type AuthenticatedUser, toAuthenticatedUser } from "./authenticated-user.ts";

@@ -158,7 +158,9 @@ export async function rotateRefreshToken(
     familyId: presented.familyId,
     userId: presented.userId,
     expiresAt,
-    user: presented.floorRolesOnly ? floorSessionOf(toAuthenticatedUser(presented.user)) : toAuthenticatedUser(presented.user),
+    user: presented.floorRolesOnly
+      ? floorSessionOf(toAuthenticatedUser(presented.user))
+      : toAuthenticatedUser(presented.user),
   };
 }
 

@@ -413,8 +413,10 @@ describe("pre-start checklists", () => {
   it("guessing the PIN at signing locks the PIN on the 6th wrong one: even the right PIN is refused and nothing is signed", async () => {
     const completion = await fillBaggerChecklist(plant, null);
     const before = await completionRow(completion.id);
-    const sign = (secret: string) => signChecklist(plant.prisma, plant.operator, { completionId: completion.id, secret });
-    for (let guess = 1; guess <= 5; guess++) await expect(sign(`900${guess}`)).rejects.toBeInstanceOf(SignatureRejected);
+    const sign = (secret: string) =>
+      signChecklist(plant.prisma, plant.operator, { completionId: completion.id, secret });
+    for (let guess = 1; guess <= 5; guess++)
+      await expect(sign(`900${guess}`)).rejects.toBeInstanceOf(SignatureRejected);
     const locked = await sign("9006").catch((error: unknown) => error);
     expect(locked).toBeInstanceOf(SignatureLocked);
     expect(locked).toMatchObject({ code: "RATE_LIMITED", secret: "PIN", retryAfterSeconds: 900 });
@@ -432,7 +434,8 @@ describe("pre-start checklists", () => {
     const completion = await fillBaggerChecklist(plant, null);
     const before = await completionRow(completion.id);
     const { failedPinCount } = await plant.prisma.user.findUniqueOrThrow({ where: { id: plant.operator2.userId } });
-    const sign = (secret: string) => signChecklist(plant.prisma, plant.operator2, { completionId: completion.id, secret });
+    const sign = (secret: string) =>
+      signChecklist(plant.prisma, plant.operator2, { completionId: completion.id, secret });
     for (let guess = 1; guess <= 5; guess++) {
       await expect(sign(`not-the-password-${guess}`)).rejects.toBeInstanceOf(SignatureRejected);
     }

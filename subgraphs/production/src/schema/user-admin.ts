@@ -13,9 +13,9 @@ import {
   setServiceAccountActive,
 } from "../user-admin/service-accounts.ts";
 import {
+  AccountNotManageable,
   AdminInputInvalid,
   AdminReferenceNotFound,
-  AccountNotManageable,
   AdminStateConflict,
   AlreadyTaken,
   LastAdministrator,
