@@ -96,10 +96,11 @@ describe("attacks on sign-in", () => {
     const forged = "192.0.2.99";
     const socket = "127.0.0.1";
     const sockets = await failuresCountedOn(socket);
-    for (const headers of [
+    const forgeries: Record<string, string>[] = [
       { "x-forwarded-for": forged },
       { "x-forwarded-for": forged, "x-ms5-proxy-secret": "a-guess-at-the-proxy-secret-0123456789abcdef" },
-    ]) {
+    ];
+    for (const headers of forgeries) {
       const answer = await plant.auth("login", { login: "viewer", password: "not-the-password" }, headers);
       expect(answer.status).toBe(401);
     }
