@@ -10,6 +10,12 @@
 //   persisted-document manifest.
 // - Rate limiting belongs at the edge, before any subgraph or planner work: per login name and per
 //   client address (createLoginRateLimiter), in front of the account lockout in the database.
+//   Every browser sign-in arrives from the web server, so its socket address is one for the whole
+//   plant: the web server proves it is the proxy with PROXY_SECRET_HEADER (GATEWAY_PROXY_SECRET, not
+//   its address: everything may run on one host), and only then is its X-Forwarded-For the client.
+// - A locked account or PIN answers exactly as a wrong secret does (401 invalid-credentials), so
+//   the answers do not tell which login names exist; the log keeps the real reason.
+// - A PIN sign-in issues tokens with the user's floor roles only (FLOOR_ROLES), for its refreshes too.
 //
 // Routes: POST /auth/login {login, password}; POST /auth/pin {login, pin}; POST /auth/refresh
 // {refreshToken}; POST /auth/logout {refreshToken}; POST /auth/change-password {login, password,
@@ -17,6 +23,7 @@
 // password (or PIN) an administrator reset gets no tokens from /auth/login (/auth/pin): 403 with reason
 // `password-change-required` (`pin-change-required`), and signs in by choosing a new one. Errors are
 // `{ error: { code, message, reason? } }` with a documented code; 429 carries Retry-After.
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { PrismaClient } from "@ms5/db";
 import type { Logger } from "@ms5/kit";
@@ -30,6 +37,8 @@ import {
   type CredentialSettings,
   changeOwnPassword,
   changeOwnPin,
+  floorSessionOf,
+  invalidCredentials,
   issueAccessToken,
   issueRefreshToken,
   type LoginRateLimiter,
@@ -38,7 +47,7 @@ import {
   rotateRefreshToken,
   type SigningKeyRing,
 } from "@ms5/kit/auth";
-import type { ErrorCode } from "@ms5/schema";
+import { type ErrorCode, FORWARDED_FOR_HEADER, PROXY_SECRET_HEADER } from "@ms5/schema";
 import { HttpRefusal, headerOf, readCappedBody, sendJson } from "./http-json.ts";
 
 export const AUTH_PATHS = {
@@ -75,6 +84,12 @@ export interface AuthEndpointsOptions {
   accessToken?: AccessTokenOptions;
   credentials?: CredentialSettings;
   refreshTokens?: RefreshTokenSettings;
+  /**
+   * GATEWAY_PROXY_SECRET, shared with the web server: a request carrying it in PROXY_SECRET_HEADER
+   * is the sign-in proxy, and its X-Forwarded-For names the client. Unset: forwarded addresses are
+   * never believed and every limit uses the socket address.
+   */
+  proxySecret?: string;
 }
 
 export interface AuthEndpoints {
@@ -88,7 +103,24 @@ const HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
   BAD_USER_INPUT: 400,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  SERVICE_UNAVAILABLE: 503,
 };
+
+/** Reasons answered as `invalid-credentials`: telling them apart would say the login name exists. */
+const MASKED_REASONS: ReadonlySet<string> = new Set(["account-locked", "pin-locked"]);
+
+function invalidCredentialsFor(path: string): AuthError {
+  return invalidCredentials(path === AUTH_PATHS.pin || path === AUTH_PATHS.changePin ? "PIN" : "password");
+}
+
+function digestOf(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+/** Compares digests, so neither the secret's length nor its first differing byte shows in the timing. */
+function isProxySecret(presented: string | undefined, expected: Buffer | null): boolean {
+  return expected !== null && presented !== undefined && timingSafeEqual(digestOf(presented), expected);
+}
 
 function sendError(
   res: ServerResponse,
@@ -128,6 +160,19 @@ function stringField(body: Record<string, unknown>, name: string): string {
 
 export function createAuthEndpoints(options: AuthEndpointsOptions): AuthEndpoints {
   const { prisma, signingKeys, rateLimiter, logger } = options;
+  const proxySecretDigest = options.proxySecret ? digestOf(options.proxySecret) : null;
+
+  /**
+   * The client's address for the per-address limit: the proxy's forwarded address when the request
+   * proves it comes from the proxy, else the socket's. A forwarded header without the proof is ignored.
+   */
+  function clientAddressOf(req: IncomingMessage): string | null {
+    const socketAddress = req.socket.remoteAddress ?? null;
+    if (!isProxySecret(headerOf(req, PROXY_SECRET_HEADER), proxySecretDigest)) return socketAddress;
+    // The right-most entry is the one the proxy itself added; earlier ones came from the client.
+    const forwarded = headerOf(req, FORWARDED_FOR_HEADER)?.split(",").at(-1)?.trim();
+    return forwarded && forwarded.length <= 100 ? forwarded : socketAddress;
+  }
 
   async function tokensFor(
     user: AuthenticatedUser,
@@ -155,7 +200,7 @@ export function createAuthEndpoints(options: AuthEndpointsOptions): AuthEndpoint
   function metaOf(req: IncomingMessage) {
     return {
       userAgent: headerOf(req, "user-agent")?.slice(0, 500) ?? null,
-      ipAddress: req.socket.remoteAddress ?? null,
+      ipAddress: clientAddressOf(req),
     };
   }
 
@@ -164,11 +209,11 @@ export function createAuthEndpoints(options: AuthEndpointsOptions): AuthEndpoint
     const login = stringField(body, "login");
     const secret = stringField(body, secretField);
     // Counted before the password is checked, so a refused attempt costs no scrypt time.
-    const attempt = await rateLimiter.consumeAttempt({ login, address: req.socket.remoteAddress });
+    const attempt = await rateLimiter.consumeAttempt({ login, address: clientAddressOf(req), method: secretField });
     const user =
       secretField === "password"
         ? await authenticatePassword(prisma, { login, password: secret }, options.credentials)
-        : await authenticatePin(prisma, { login, pin: secret }, options.credentials);
+        : floorSessionOf(await authenticatePin(prisma, { login, pin: secret }, options.credentials));
     await attempt.succeeded();
     // The secret was right, but an administrator handed it out: it only buys the right to choose one.
     if (secretField === "password" && user.mustChangePassword) {
@@ -181,7 +226,12 @@ export function createAuthEndpoints(options: AuthEndpointsOptions): AuthEndpoint
     if (secretField === "pin" && user.mustChangePin) {
       throw new AuthError("FORBIDDEN", "pin-change-required", "Your PIN was reset. Choose a new one to sign in.");
     }
-    const refresh = await issueRefreshToken(prisma, user.userId, metaOf(req), options.refreshTokens);
+    const refresh = await issueRefreshToken(
+      prisma,
+      user.userId,
+      { ...metaOf(req), floorRolesOnly: secretField === "pin" },
+      options.refreshTokens,
+    );
     logger.info({ userId: user.userId, method: secretField }, "signed in");
     return tokensFor(user, refresh);
   }
@@ -192,14 +242,19 @@ export function createAuthEndpoints(options: AuthEndpointsOptions): AuthEndpoint
     const current = stringField(body, secretField);
     const next = stringField(body, secretField === "password" ? "newPassword" : "newPin");
     // Proving the current secret is a sign-in attempt: the same limits apply.
-    const attempt = await rateLimiter.consumeAttempt({ login, address: req.socket.remoteAddress });
+    const attempt = await rateLimiter.consumeAttempt({ login, address: clientAddressOf(req), method: secretField });
     const change = { login, current, next };
     const user =
       secretField === "password"
         ? await changeOwnPassword(prisma, change, options.credentials)
-        : await changeOwnPin(prisma, change, options.credentials);
+        : floorSessionOf(await changeOwnPin(prisma, change, options.credentials));
     await attempt.succeeded();
-    const refresh = await issueRefreshToken(prisma, user.userId, metaOf(req), options.refreshTokens);
+    const refresh = await issueRefreshToken(
+      prisma,
+      user.userId,
+      { ...metaOf(req), floorRolesOnly: secretField === "pin" },
+      options.refreshTokens,
+    );
     logger.info({ userId: user.userId, secret: secretField }, "changed own secret and signed in");
     return tokensFor(user, refresh);
   }
@@ -272,14 +327,15 @@ export function createAuthEndpoints(options: AuthEndpointsOptions): AuthEndpoint
           res.shouldKeepAlive = false;
           sendError(res, error.status, { code: error.code, message: error.message }, error.headers);
         } else if (error instanceof AuthError) {
-          const headers: Record<string, string> = {};
-          if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
-          if (error.code === "UNAUTHENTICATED") headers["www-authenticate"] = "Bearer";
           logger.info({ reason: error.reason, path }, "refused an auth request");
+          const answered = MASKED_REASONS.has(error.reason) ? invalidCredentialsFor(path) : error;
+          const headers: Record<string, string> = {};
+          if (answered.retryAfterSeconds !== undefined) headers["retry-after"] = String(answered.retryAfterSeconds);
+          if (answered.code === "UNAUTHENTICATED") headers["www-authenticate"] = "Bearer";
           sendError(
             res,
-            HTTP_STATUS[error.code] ?? 400,
-            { code: error.code, message: error.message, reason: error.reason },
+            HTTP_STATUS[answered.code] ?? 400,
+            { code: answered.code, message: answered.message, reason: answered.reason },
             headers,
           );
         } else {

@@ -1,6 +1,7 @@
 // The environment the gateway's binary reads, parsed once at start-up with kit's parseConfig: a bad
 // or missing value stops the process naming the variable.
 import { env, loadConfigOrExit, parseConfig } from "@ms5/kit";
+import { AUTH_DEFAULTS } from "@ms5/kit/auth";
 import { z } from "zod";
 import { GATEWAY_DEFAULTS } from "./gateway-defaults.ts";
 import { TRUSTED_DOCUMENTS_MODES, type TrustedDocumentsMode } from "./trusted-documents.ts";
@@ -23,6 +24,9 @@ const shape = {
   /** off | allow | enforce (gateway-defaults.ts explains each). */
   GATEWAY_TRUSTED_DOCUMENTS: z.enum(TRUSTED_DOCUMENTS_MODES).default(GATEWAY_DEFAULTS.trustedDocuments),
   GATEWAY_TRUSTED_DOCUMENTS_PATH: z.string().min(1).default(TRUSTED_DOCUMENTS_DEFAULT_PATH),
+  /** Shared with the web app: proves a sign-in came through it, so its X-Forwarded-For is believed. */
+  GATEWAY_PROXY_SECRET: env.secret(32).optional(),
+  GATEWAY_LOGIN_LIMITER_TIMEOUT_MS: env.millis(AUTH_DEFAULTS.loginLimiterTimeoutMs),
   REDIS_URL: env.redisUrl().default("redis://127.0.0.1:6379"),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
   NODE_ENV: env.nodeEnv(),
@@ -39,6 +43,9 @@ export interface GatewayEnvironment {
   trustedDocuments: TrustedDocumentsMode;
   /** The persisted-documents manifest, relative to the repository root unless absolute. */
   trustedDocumentsPath: string;
+  /** GATEWAY_PROXY_SECRET; undefined: forwarded client addresses are never believed. */
+  proxySecret: string | undefined;
+  loginLimiterTimeoutMs: number;
   redisUrl: string;
   databasePoolMax: number;
   nodeEnv: "development" | "test" | "production";
@@ -66,6 +73,8 @@ function fromParsed(parsed: z.infer<z.ZodObject<typeof shape>>, source: NodeJS.P
     shutdownGracePeriodMs: parsed.GATEWAY_SHUTDOWN_GRACE_MS,
     trustedDocuments: parsed.GATEWAY_TRUSTED_DOCUMENTS,
     trustedDocumentsPath: parsed.GATEWAY_TRUSTED_DOCUMENTS_PATH,
+    proxySecret: parsed.GATEWAY_PROXY_SECRET,
+    loginLimiterTimeoutMs: parsed.GATEWAY_LOGIN_LIMITER_TIMEOUT_MS,
     redisUrl: parsed.REDIS_URL,
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     nodeEnv: parsed.NODE_ENV,

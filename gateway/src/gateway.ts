@@ -121,8 +121,12 @@ export interface GatewayConfig {
     keyPrefix?: string;
     perAccount?: SlidingWindowLimit;
     perAddress?: SlidingWindowLimit;
+    /** How long a sign-in waits for the limiter's Redis before a 503. @default AUTH_DEFAULTS.loginLimiterTimeoutMs */
+    limiterTimeoutMs?: number;
     credentials?: CredentialSettings;
     refreshTokens?: RefreshTokenSettings;
+    /** GATEWAY_PROXY_SECRET: the web server's proof that it is the sign-in proxy (auth-endpoints.ts). */
+    proxySecret?: string;
   };
   /**
    * The web app's persisted-documents manifest (readTrustedDocuments); required when
@@ -372,12 +376,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       keyPrefix: config.auth?.keyPrefix,
       perAccount: config.auth?.perAccount,
       perAddress: config.auth?.perAddress,
+      timeoutMs: config.auth?.limiterTimeoutMs,
     }),
     logger: logger.child({ component: "auth" }),
     bodyLimitBytes: settings.authBodyLimitBytes,
     accessToken: config.accessToken,
     credentials: config.auth?.credentials,
     refreshTokens: config.auth?.refreshTokens,
+    proxySecret: config.auth?.proxySecret,
   });
 
   /** Whether the caller behind `credential` is a verified service account (may send any document). */

@@ -54,6 +54,7 @@ const gateway = await createGateway({
   redis,
   logger,
   production: environment.nodeEnv === "production",
+  auth: { proxySecret: environment.proxySecret, limiterTimeoutMs: environment.loginLimiterTimeoutMs },
   settings: {
     host: environment.host,
     bodyLimitBytes: environment.bodyLimitBytes,

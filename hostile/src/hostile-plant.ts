@@ -24,6 +24,7 @@ import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
 import { type InterruptibleTcpProxy, startInterruptibleTcpProxy, testRedisPrefix } from "@ms5/kit/testing";
 import { createProductionSubgraph } from "@ms5/production/subgraph";
+import { FORWARDED_FOR_HEADER, PROXY_SECRET_HEADER } from "@ms5/schema";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 
@@ -34,6 +35,14 @@ export const DEMO_PASSWORD = "floor-demo-2026";
 
 /** The gateway-to-subgraph secret of this floor; attacks that forge signatures need to know its length only. */
 export const HOSTILE_GATEWAY_SECRET = "hostile-suite-gateway-secret-0123456789abcdefghijkl";
+
+/** The floor's GATEWAY_PROXY_SECRET: sign-ins carrying it are from the web server (the sign-in proxy). */
+export const HOSTILE_PROXY_SECRET = "hostile-suite-proxy-secret-0123456789abcdefghijklmnop";
+
+/** The headers the web server adds to a sign-in it proxies for a browser at `clientAddress`. */
+export function viaSignInProxy(clientAddress: string): Record<string, string> {
+  return { [PROXY_SECRET_HEADER]: HOSTILE_PROXY_SECRET, [FORWARDED_FOR_HEADER]: clientAddress };
+}
 
 /** The run's shared servers, as vitest.global-setup.ts provides them (`inject("testRun")`). */
 export interface TestRunServices {
@@ -193,7 +202,7 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
       logger,
       production: options.production ?? true,
       ...options.gateway,
-      auth: { keyPrefix, ...options.gateway?.auth },
+      auth: { keyPrefix, proxySecret: HOSTILE_PROXY_SECRET, ...options.gateway?.auth },
       attachSubscriptions: (httpServer, edge) => {
         subscriptions = attachFederatedSubscriptions(httpServer, {
           supergraphSdl,

@@ -13,6 +13,24 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The roles a PIN sign-in on a shared floor tablet carries. A PIN is a few digits typed where others
+ * watch, so it never opens administration, plant or PLC settings, or user management: an
+ * administrator who also has a PIN gets only these of their roles from a PIN sign-in.
+ */
+export const FLOOR_ROLES = [
+  "SHIFT_MANAGER",
+  "OPERATOR",
+  "MAINTENANCE_TECHNICIAN",
+  "QUALITY_INSPECTOR",
+  "VIEWER",
+] as const satisfies readonly Role[];
+
+/** Those of `roles` a PIN sign-in may carry (FLOOR_ROLES). */
+export function floorRolesOf(roles: readonly Role[]): Role[] {
+  return roles.filter((role) => (FLOOR_ROLES as readonly Role[]).includes(role));
+}
+
 /** Every permission, with what it allows in words a plant manager would use. */
 export const PERMISSIONS = {
   "plant:read": "See sites, lines, equipment and product types",

@@ -1,5 +1,6 @@
 // Secrets for a local `pnpm start`: the gateway-to-subgraph signing secret, the token signing key,
-// the checklist signing key and the password of the services' database login, generated once into
+// the checklist signing key, the web server's sign-in proxy secret and the password of the services'
+// database login, generated once into
 // .data/ (mode 0600) so tokens, sessions and signed records survive a restart. A real deployment sets
 // them itself; the variables of the same names always win. Each
 // service is handed only the secrets it uses (secretsFor): the private keys go to the gateway alone,
@@ -20,6 +21,8 @@ export interface LocalSecrets {
   CHECKLIST_SIGNING_KEYS: string;
   /** The services' database login (start.ts makes it); handed to no service as a variable. */
   DATABASE_SERVICE_PASSWORD: string;
+  /** The gateway's and the web app's alone: the web server's proof that it is the sign-in proxy. */
+  GATEWAY_PROXY_SECRET: string;
 }
 
 type StoredSecrets = Omit<LocalSecrets, "AUTH_VERIFICATION_KEYS">;
@@ -29,6 +32,7 @@ const generators: { [Name in keyof StoredSecrets]: () => Promise<string> | strin
   AUTH_SIGNING_KEYS: async () => JSON.stringify([await generateSigningKey()]),
   CHECKLIST_SIGNING_KEYS: () => generateChecklistSigningKey(),
   DATABASE_SERVICE_PASSWORD: () => randomBytes(24).toString("base64url"),
+  GATEWAY_PROXY_SECRET: () => randomBytes(48).toString("base64url"),
 };
 
 export type SecretName = keyof LocalSecrets;
@@ -46,6 +50,7 @@ export const SECRET_VARIABLES: readonly string[] = [
   // The tables' owner: migrate and seed only, never a service; the services' login travels in DATABASE_URL.
   "MIGRATION_DATABASE_URL",
   "DATABASE_SERVICE_PASSWORD",
+  "GATEWAY_PROXY_SECRET",
 ];
 
 export async function localSecrets(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalSecrets> {
@@ -72,6 +77,7 @@ export async function localSecrets(dataDir: string, env: NodeJS.ProcessEnv = pro
     AUTH_VERIFICATION_KEYS: JSON.stringify(ring.jwks()),
     CHECKLIST_SIGNING_KEYS: env.CHECKLIST_SIGNING_KEYS || stored.CHECKLIST_SIGNING_KEYS!,
     DATABASE_SERVICE_PASSWORD: stored.DATABASE_SERVICE_PASSWORD!,
+    GATEWAY_PROXY_SECRET: env.GATEWAY_PROXY_SECRET || stored.GATEWAY_PROXY_SECRET!,
   };
 }
 

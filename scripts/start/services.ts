@@ -67,7 +67,7 @@ export const floorServices: readonly ServiceDefinition[] = [
     args: ["--import", "tsx", "gateway/src/server.ts"],
     cwd: repoRoot,
     // The only holder of the private signing keys.
-    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_SIGNING_KEYS"],
+    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_SIGNING_KEYS", "GATEWAY_PROXY_SECRET"],
   },
   {
     // The tablet and desktop app on http://127.0.0.1:3000 (WEB_PORT); built on its first start.
@@ -75,6 +75,8 @@ export const floorServices: readonly ServiceDefinition[] = [
     command: "sh",
     args: ["web/scripts/serve.sh"],
     cwd: repoRoot,
+    // Sent with each sign-in it proxies, so the gateway believes its forwarded client address.
+    secrets: ["GATEWAY_PROXY_SECRET"],
   },
 ];
 

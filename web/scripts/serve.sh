@@ -5,4 +5,5 @@ set -e
 cd "$(dirname "$0")/.."
 [ -f .next/BUILD_ID ] || node node_modules/next/dist/bin/next build
 export GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:${GATEWAY_PORT:-4000}}"
-exec node node_modules/next/dist/bin/next start --hostname 127.0.0.1 --port "${WEB_PORT:-3000}"
+# serve-web.mjs, not `next start`: it sets X-Forwarded-For from the socket (see the file).
+exec node scripts/serve-web.mjs

@@ -18,14 +18,21 @@ export interface AuthSettings {
   clockToleranceSeconds: number;
   /** Lifetime of a refresh token, counted again from every rotation. @default 1209600 (14 days) */
   refreshTokenLifetimeSeconds: number;
-  /** The consecutive wrong password or PIN that locks the account (the 6th locks it). @default 6 */
+  /**
+   * The consecutive wrong password that locks the account, or wrong PIN that locks the PIN (the 6th
+   * locks it). The two are counted apart, at sign-in and at re-entry for a signature. @default 6
+   */
   lockAfterConsecutiveFailures: number;
-  /** How long a locked account refuses every sign-in, even with the right password. @default 900 */
+  /**
+   * How long a locked account refuses every sign-in, even with the right password, and a locked PIN
+   * is refused (a password sign-in lifts a PIN lock sooner). @default 900
+   */
   lockoutSeconds: number;
   /** An API key's `lastUsedAt` is written at most this often, so busy integrations don't write per request. @default 60 */
   apiKeyLastUsedResolutionSeconds: number;
   /**
-   * Failed sign-ins per login name (known or not) in Redis, so probing unknown names is limited too.
+   * Failed sign-ins per login name (known or not) in Redis, so probing unknown names is limited too;
+   * password and PIN attempts have a window each, so PIN guesses never block the password.
    * @default { maxAttempts: 10, windowSeconds: 900 }
    */
   loginAttemptsPerAccount: SlidingWindowLimit;
@@ -36,6 +43,11 @@ export interface AuthSettings {
   loginAttemptsPerAddress: SlidingWindowLimit;
   /** Longer passwords or PINs are refused before hashing, so a request cannot buy CPU time. @default 1024 */
   maxSecretLength: number;
+  /**
+   * How long a sign-in waits for the login limiter's Redis before it is refused (503): a stalled
+   * Redis must not hold sign-ins until the client gives up, nor let them through unlimited. @default 2000
+   */
+  loginLimiterTimeoutMs: number;
 }
 
 export const AUTH_DEFAULTS: Readonly<AuthSettings> = Object.freeze({
@@ -50,4 +62,5 @@ export const AUTH_DEFAULTS: Readonly<AuthSettings> = Object.freeze({
   loginAttemptsPerAccount: Object.freeze({ maxAttempts: 10, windowSeconds: 15 * 60 }),
   loginAttemptsPerAddress: Object.freeze({ maxAttempts: 100, windowSeconds: 15 * 60 }),
   maxSecretLength: 1024,
+  loginLimiterTimeoutMs: 2000,
 });

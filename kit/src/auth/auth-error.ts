@@ -3,7 +3,10 @@
 // not), and a message a person can act on.
 import type { ErrorCode } from "@ms5/schema";
 
-export type AuthErrorCode = Extract<ErrorCode, "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "BAD_USER_INPUT">;
+export type AuthErrorCode = Extract<
+  ErrorCode,
+  "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "BAD_USER_INPUT" | "SERVICE_UNAVAILABLE"
+>;
 
 /** Why authentication or authorisation failed; stable strings, safe to log and to send. */
 export type AuthFailureReason =
@@ -20,6 +23,7 @@ export type AuthFailureReason =
   | "invalid-credentials"
   | "account-inactive"
   | "account-locked"
+  | "pin-locked"
   | "too-many-attempts"
   | "password-change-required"
   | "pin-change-required"
@@ -32,6 +36,8 @@ export type AuthFailureReason =
   | "api-key-invalid"
   | "api-key-revoked"
   | "api-key-expired"
+  // the login limiter's store cannot answer: sign-in is refused rather than left unlimited
+  | "limiter-unavailable"
   // authorisation and input
   | "missing-permission"
   | "invalid-input";

@@ -1,6 +1,6 @@
 // The signed-in person as the gateway needs them after a password, PIN or refresh-token sign-in:
 // enough to issue an access token and to tell the app what must happen next.
-import type { Role } from "@ms5/schema";
+import { floorRolesOf, type Role } from "@ms5/schema";
 import type { AccessTokenSubject } from "./access-tokens.ts";
 
 export interface AuthenticatedUser {
@@ -47,6 +47,11 @@ export function toAuthenticatedUser(row: {
     mustChangePassword: row.mustChangePassword,
     mustChangePin: row.mustChangePin,
   };
+}
+
+/** The user as a PIN sign-in presents them: their floor roles only (FLOOR_ROLES). */
+export function floorSessionOf(user: AuthenticatedUser): AuthenticatedUser {
+  return { ...user, roles: floorRolesOf(user.roles) };
 }
 
 /** What `issueAccessToken` needs for this user. */

@@ -121,41 +121,75 @@ describe("password and PIN sign-in", () => {
   });
 
   it("locks the account on the 6th wrong password and refuses the right one until the lock ends", async () => {
-    const user = await createTestUser(db, { username: "target", password: "the-real-password" });
-    const settings = { lockoutSeconds: 1 };
+    const user = await createTestUser(db, { username: "target", password: "the-real-password", pin: "4826" });
     for (let attempt = 1; attempt <= 5; attempt++) {
       await refusal(
-        authenticatePassword(db.prisma, { login: "target", password: `guess-${attempt}` }, settings),
+        authenticatePassword(db.prisma, { login: "target", password: `guess-${attempt}` }),
         "UNAUTHENTICATED",
         "invalid-credentials",
       );
     }
     const locking = await refusal(
-      authenticatePassword(db.prisma, { login: "target", password: "guess-6" }, settings),
+      authenticatePassword(db.prisma, { login: "target", password: "guess-6" }),
       "RATE_LIMITED",
       "account-locked",
     );
-    expect(locking.retryAfterSeconds).toBe(1);
+    expect(locking.retryAfterSeconds).toBe(900);
     const whileLocked = await refusal(
-      authenticatePassword(db.prisma, { login: "target", password: "the-real-password" }, settings),
+      authenticatePassword(db.prisma, { login: "target", password: "the-real-password" }),
       "RATE_LIMITED",
       "account-locked",
     );
     expect(whileLocked.retryAfterSeconds).toBeGreaterThan(0);
     expect(whileLocked.message).toMatch(/locked.*Try again in/);
-    // A PIN is no way around the lock.
-    await refusal(
-      authenticatePin(db.prisma, { login: "target", pin: "0000" }, settings),
-      "RATE_LIMITED",
-      "account-locked",
-    );
+    // A PIN, even the right one, is no way around the lock.
+    await refusal(authenticatePin(db.prisma, { login: "target", pin: "4826" }), "RATE_LIMITED", "account-locked");
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // The lock's end, without waiting for it: its time is moved into the past.
+    await db.prisma.user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     await expect(
-      authenticatePassword(db.prisma, { login: "target", password: "the-real-password" }, settings),
+      authenticatePassword(db.prisma, { login: "target", password: "the-real-password" }),
     ).resolves.toMatchObject({ userId: user.id });
     const row = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row).toMatchObject({ failedLoginCount: 0, lockedUntil: null });
+  });
+
+  it("counts wrong PINs apart: seven wrong PINs lock the PIN, never the password", async () => {
+    const user = await createTestUser(db, { username: "pin-target", password: "the-real-password", pin: "4826" });
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await refusal(
+        authenticatePin(db.prisma, { login: "pin-target", pin: `000${attempt}` }),
+        "UNAUTHENTICATED",
+        "invalid-credentials",
+      );
+    }
+    await refusal(authenticatePin(db.prisma, { login: "pin-target", pin: "0006" }), "RATE_LIMITED", "pin-locked");
+    // The right PIN is refused while the PIN is locked.
+    await refusal(authenticatePin(db.prisma, { login: "pin-target", pin: "4826" }), "RATE_LIMITED", "pin-locked");
+    const locked = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(locked).toMatchObject({ failedLoginCount: 0, lockedUntil: null });
+    expect(locked.pinLockedUntil?.getTime()).toBeGreaterThan(Date.now());
+
+    // The password still works at once, and lifts the PIN lock.
+    await expect(
+      authenticatePassword(db.prisma, { login: "pin-target", password: "the-real-password" }),
+    ).resolves.toMatchObject({ userId: user.id });
+    await expect(authenticatePin(db.prisma, { login: "pin-target", pin: "4826" })).resolves.toMatchObject({
+      userId: user.id,
+    });
+    const after = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after).toMatchObject({ failedPinCount: 0, pinLockedUntil: null, failedLoginCount: 0, lockedUntil: null });
+  });
+
+  it("lets the PIN work again after the PIN lock's cool-down", async () => {
+    const user = await createTestUser(db, { username: "pin-cooldown", pin: "4826" });
+    await db.prisma.user.update({
+      where: { id: user.id },
+      data: { pinLockedUntil: new Date(Date.now() - 1000), failedPinCount: 0 },
+    });
+    await expect(authenticatePin(db.prisma, { login: "pin-cooldown", pin: "4826" })).resolves.toMatchObject({
+      userId: user.id,
+    });
   });
 
   it("locks for 15 minutes by default", async () => {

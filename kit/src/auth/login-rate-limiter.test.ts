@@ -1,7 +1,13 @@
-// The login rate limiter on the real Redis server: per-account and per-address sliding windows.
+// The login rate limiter on the real Redis server: per-account and per-address sliding windows, and
+// what a sign-in gets when Redis stalls (a redis-server of the test's own, paused by its PID).
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createRedisClient, type RedisClient } from "../redis-client.ts";
+import { startRedisServer } from "../redis-server-process.ts";
+import { freePort } from "../testing/free-port.ts";
 import { testRedisPrefix } from "../testing/index.ts";
 import { refusal } from "./auth-test-fixtures.ts";
 import { createLoginRateLimiter, type LoginRateLimiterOptions } from "./login-rate-limiter.ts";
@@ -98,5 +104,50 @@ describe("the login rate limiter", () => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(15 * 60_000);
     }
+  });
+
+  it("counts PIN attempts apart: a full PIN window never refuses the password, whose success clears both", async () => {
+    const { limiter: limit } = limiter({ perAccount: { maxAttempts: 3, windowSeconds: 60 } });
+    for (let attempt = 1; attempt <= 3; attempt++) await limit.consumeAttempt({ login: "admin", method: "pin" });
+    await refusal(limit.consumeAttempt({ login: "admin", method: "pin" }), "RATE_LIMITED", "too-many-attempts");
+    const password = await limit.consumeAttempt({ login: "admin", method: "password" });
+    await password.succeeded();
+    await expect(limit.consumeAttempt({ login: "admin", method: "pin" })).resolves.toBeDefined();
+  });
+
+  describe("with a redis-server of its own that stalls", () => {
+    let dataDir: string;
+    let server: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+    let stalledRedis: RedisClient | undefined;
+
+    afterAll(async () => {
+      stalledRedis?.destroy();
+      if (server) {
+        process.kill(server.pid, "SIGCONT");
+        await server.stop();
+      }
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it("refuses a sign-in with SERVICE_UNAVAILABLE when Redis does not answer, instead of waiting or letting it through", async () => {
+      dataDir = mkdtempSync(path.join(tmpdir(), "ms5-login-limiter-"));
+      server = await startRedisServer({ port: await freePort(), dataDir, readyTimeoutMs: 10_000, stopGraceMs: 5_000 });
+      stalledRedis = createRedisClient({ url: server.url });
+      await stalledRedis.connect();
+      const limit = createLoginRateLimiter({ redis: stalledRedis, keyPrefix: "ms5:", timeoutMs: 200 });
+      await expect(limit.consumeAttempt({ login: "operator", address: "10.0.0.5" })).resolves.toBeDefined();
+
+      // Paused by its PID: the connection stays open and the script is sent, but no answer comes.
+      process.kill(server.pid, "SIGSTOP");
+      const error = await refusal(
+        limit.consumeAttempt({ login: "operator", address: "10.0.0.5" }),
+        "SERVICE_UNAVAILABLE",
+        "limiter-unavailable",
+      );
+      expect(error.message).toMatch(/Sign-in is unavailable/);
+
+      process.kill(server.pid, "SIGCONT");
+      await expect(limit.consumeAttempt({ login: "operator", address: "10.0.0.5" })).resolves.toBeDefined();
+    });
   });
 });

@@ -1,9 +1,11 @@
 // Limits sign-in attempts per login name and per client address with sliding windows in Redis, in
 // front of the database lockout: it also covers names that do not exist and many names from one address.
+// When Redis does not answer in time the attempt is refused (fails closed): an unlimited sign-in
+// would reopen PIN guessing at full speed, and a sign-in that hangs helps no one.
 import { createHash, randomUUID } from "node:crypto";
 import type { RedisClient } from "../redis-client.ts";
 import { AUTH_DEFAULTS, type SlidingWindowLimit } from "./auth-defaults.ts";
-import { rateLimited } from "./auth-error.ts";
+import { AuthError, rateLimited } from "./auth-error.ts";
 
 export interface LoginRateLimiterOptions {
   /** A client from `createRedisClient`, connected. */
@@ -14,25 +16,33 @@ export interface LoginRateLimiterOptions {
   perAccount?: SlidingWindowLimit;
   /** @default AUTH_DEFAULTS.loginAttemptsPerAddress */
   perAddress?: SlidingWindowLimit;
+  /** @default AUTH_DEFAULTS.loginLimiterTimeoutMs */
+  timeoutMs?: number;
 }
 
 export interface LoginAttemptSubject {
   /** The username or employee id as typed. */
   login: string;
+  /** Password and PIN attempts are counted in separate per-account windows. @default "password" */
+  method?: "password" | "pin";
   /** The client's address; without one only the per-account window applies. */
   address?: string | null;
 }
 
 /** One allowed attempt. Left alone it counts as a failure; `succeeded()` takes it back. */
 export interface LoginAttempt {
-  /** The sign-in worked: forget this attempt and the account's earlier failures. */
+  /**
+   * The sign-in worked: forget this attempt and the account's earlier failures of its method (a
+   * password sign-in forgets the PIN failures too, as it lifts a PIN lock).
+   */
   succeeded(): Promise<void>;
 }
 
 export interface LoginRateLimiter {
   /**
    * Counts an attempt in both windows, or throws AuthError RATE_LIMITED (`too-many-attempts`, with
-   * retryAfterSeconds) without counting it when either window is full.
+   * retryAfterSeconds) without counting it when either window is full, or SERVICE_UNAVAILABLE
+   * (`limiter-unavailable`) when Redis does not answer within the timeout.
    */
   consumeAttempt(subject: LoginAttemptSubject): Promise<LoginAttempt>;
 }
@@ -69,35 +79,65 @@ function normalizedAddress(address: string): string {
   return trimmed.startsWith("::ffff:") && trimmed.includes(".") ? trimmed.slice(7) : trimmed;
 }
 
+function limiterUnavailable(cause?: unknown): AuthError {
+  return new AuthError(
+    "SERVICE_UNAVAILABLE",
+    "limiter-unavailable",
+    "Sign-in is unavailable for a moment (the attempt counter does not answer). Try again shortly.",
+    { cause },
+  );
+}
+
+/** `work`, or limiter-unavailable once `timeoutMs` pass or Redis fails: never an unlimited attempt. */
+async function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(limiterUnavailable()), timeoutMs);
+  });
+  try {
+    return await Promise.race([work.catch((error: unknown) => Promise.reject(limiterUnavailable(error))), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createLoginRateLimiter(options: LoginRateLimiterOptions): LoginRateLimiter {
   const { redis, keyPrefix = "ms5:" } = options;
   const perAccount = options.perAccount ?? AUTH_DEFAULTS.loginAttemptsPerAccount;
   const perAddress = options.perAddress ?? AUTH_DEFAULTS.loginAttemptsPerAddress;
+  const timeoutMs = options.timeoutMs ?? AUTH_DEFAULTS.loginLimiterTimeoutMs;
   // One hash tag for all keys, so the script's keys share a slot on a Redis Cluster too.
-  const accountKey = (login: string) =>
+  const accountKey = (login: string, method: "password" | "pin") =>
     // Hashed: login names stay out of Redis, and a key's length does not depend on what was typed.
-    `${keyPrefix}{login-attempts}:account:${createHash("sha256").update(login.trim().toLowerCase()).digest("hex")}`;
+    `${keyPrefix}{login-attempts}:${method === "pin" ? "pin-account" : "account"}:${createHash("sha256").update(login.trim().toLowerCase()).digest("hex")}`;
   const addressKey = (address: string) => `${keyPrefix}{login-attempts}:address:${normalizedAddress(address)}`;
 
   return {
-    async consumeAttempt({ login, address }) {
-      const windows: [string, SlidingWindowLimit][] = [[accountKey(login), perAccount]];
+    async consumeAttempt({ login, address, method = "password" }) {
+      const windows: [string, SlidingWindowLimit][] = [[accountKey(login, method), perAccount]];
       if (address) windows.push([addressKey(address), perAddress]);
       const member = randomUUID();
       const waitMs = Number(
-        await redis.eval(CONSUME_ATTEMPT_SCRIPT, {
-          keys: windows.map(([key]) => key),
-          arguments: [
-            member,
-            ...windows.flatMap(([, limit]) => [String(limit.maxAttempts), String(limit.windowSeconds * 1000)]),
-          ],
-        }),
+        await withinTimeout(
+          redis.eval(CONSUME_ATTEMPT_SCRIPT, {
+            keys: windows.map(([key]) => key),
+            arguments: [
+              member,
+              ...windows.flatMap(([, limit]) => [String(limit.maxAttempts), String(limit.windowSeconds * 1000)]),
+            ],
+          }),
+          timeoutMs,
+        ),
       );
       if (waitMs > 0) throw rateLimited("too-many-attempts", waitMs / 1000, "Too many sign-in attempts.");
       return {
         async succeeded() {
-          await redis.del(windows[0]![0]);
-          if (windows[1]) await redis.zRem(windows[1][0], member);
+          const forget = [windows[0]![0]];
+          if (method === "password") forget.push(accountKey(login, "pin"));
+          await withinTimeout(
+            Promise.all([redis.del(forget), windows[1] ? redis.zRem(windows[1][0], member) : 0]),
+            timeoutMs,
+          );
         },
       };
     },

@@ -4,7 +4,12 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { AuthDatabase } from "./auth-database.ts";
 import { AUTH_DEFAULTS, type AuthSettings } from "./auth-defaults.ts";
 import { AuthError, type AuthFailureReason } from "./auth-error.ts";
-import { AUTHENTICATED_USER_COLUMNS, type AuthenticatedUser, toAuthenticatedUser } from "./authenticated-user.ts";
+import {
+  AUTHENTICATED_USER_COLUMNS,
+  type AuthenticatedUser,
+  floorSessionOf,
+  toAuthenticatedUser,
+} from "./authenticated-user.ts";
 
 /** Marks the string as an MS5 refresh token, so secret scanners and people recognise a leaked one. */
 export const REFRESH_TOKEN_PREFIX = "ms5rt_";
@@ -13,6 +18,11 @@ const REFRESH_TOKEN_PATTERN = /^ms5rt_[A-Za-z0-9_-]{43}$/;
 export interface RefreshTokenMeta {
   userAgent?: string | null;
   ipAddress?: string | null;
+  /**
+   * A PIN sign-in's family: every refresh hands out the user's floor roles only (FLOOR_ROLES), so a
+   * refresh never turns a tablet session into the user's full roles. Kept by rotation. @default false
+   */
+  floorRolesOnly?: boolean;
 }
 
 export interface IssuedRefreshToken {
@@ -25,7 +35,10 @@ export interface IssuedRefreshToken {
 }
 
 export interface RotatedRefreshToken extends IssuedRefreshToken {
-  /** The token's user as they are now (roles may have changed since sign-in), for the new access token. */
+  /**
+   * The token's user as they are now (roles may have changed since sign-in), for the new access
+   * token; only their floor roles when the family began with a PIN.
+   */
   user: AuthenticatedUser;
 }
 
@@ -70,6 +83,7 @@ export async function issueRefreshToken(
       expiresAt: expiryFrom(new Date(), settings),
       userAgent: meta.userAgent ?? null,
       ipAddress: meta.ipAddress ?? null,
+      floorRolesOnly: meta.floorRolesOnly ?? false,
     },
   });
   return { token, id: row.id, familyId: row.familyId, userId, expiresAt: row.expiresAt };
@@ -128,6 +142,7 @@ export async function rotateRefreshToken(
           expiresAt,
           userAgent: meta.userAgent ?? presented.userAgent,
           ipAddress: meta.ipAddress ?? presented.ipAddress,
+          floorRolesOnly: presented.floorRolesOnly,
         },
       });
     });
@@ -143,7 +158,9 @@ export async function rotateRefreshToken(
     familyId: presented.familyId,
     userId: presented.userId,
     expiresAt,
-    user: toAuthenticatedUser(presented.user),
+    user: presented.floorRolesOnly
+      ? floorSessionOf(toAuthenticatedUser(presented.user))
+      : toAuthenticatedUser(presented.user),
   };
 }
 

@@ -59,6 +59,15 @@ export function assertAcceptablePassword(password: string, person: { username: s
 }
 
 /** Throws BAD_USER_INPUT saying what is wrong with a PIN a person chose. */
+/**
+ * Whether a secret has a PIN's shape (4 to 8 digits). No acceptable password has it (at least 10
+ * characters), so a re-entered secret of this shape is counted as a PIN attempt, any other as a password.
+ */
+export function isPinShaped(secret: string): boolean {
+  const { minPinLength, maxPinLength } = SECRET_POLICY;
+  return new RegExp(`^[0-9]{${minPinLength},${maxPinLength}}$`).test(secret);
+}
+
 export function assertAcceptablePin(pin: string): void {
   const { minPinLength, maxPinLength } = SECRET_POLICY;
   if (typeof pin !== "string" || !new RegExp(`^[0-9]{${minPinLength},${maxPinLength}}$`).test(pin)) {

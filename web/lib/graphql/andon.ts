@@ -75,8 +75,8 @@ export const RaiseAndonMutation = graphql(`
 `);
 
 export const AcknowledgeAndonMutation = graphql(`
-  mutation AcknowledgeAndon($andonId: ID!, $note: String) {
-    acknowledgeAndon(andonId: $andonId, note: $note) {
+  mutation AcknowledgeAndon($andonId: ID!, $note: String, $idempotencyKey: String) {
+    acknowledgeAndon(andonId: $andonId, note: $note, idempotencyKey: $idempotencyKey) {
       __typename
       ... on ExpectedError {
         code

@@ -33,11 +33,12 @@ const ACTIONS = {
   // No key on the API: answering an item again with the same value leaves the same answer.
   answerChecklistItem: { document: AnswerChecklistItemMutation, field: "answerChecklistItem", key: "none" },
   raiseAndon: { document: RaiseAndonMutation, field: "raiseAndon", key: "input" },
-  // No key on the API: a second acknowledgement is refused as AndonAlreadyAcknowledged and changes nothing.
+  // Keyed: a replay hours later (after the andon was resolved and reopened) returns the andon and
+  // acknowledges nothing; another person's acknowledgement in between still reads as already done.
   acknowledgeAndon: {
     document: AcknowledgeAndonMutation,
     field: "acknowledgeAndon",
-    key: "none",
+    key: "argument",
     alreadyDone: ["AndonAlreadyAcknowledged"],
   },
 } as const satisfies Record<string, ActionSpec>;

@@ -68,3 +68,15 @@ export class PhotoRejected extends ExpectedError {
     super(reason === "TOO_LARGE" ? "PAYLOAD_TOO_LARGE" : "BAD_USER_INPUT", message);
   }
 }
+
+/**
+ * The caller used this idempotency key before for a different request (another andon, other
+ * fields): the key names one request, so this one is refused rather than silently answered with
+ * the earlier result.
+ */
+export class IdempotencyKeyReused extends ExpectedError {
+  override name = "IdempotencyKeyReused";
+  constructor(readonly idempotencyKey: string) {
+    super("CONFLICT", "You used this idempotency key for a different request; nothing was changed. Send a new key.");
+  }
+}

@@ -2,6 +2,7 @@
 // root cause, close, reopen. Every step is a conditional update on the expected status inside one
 // transaction with its history row and its escalation timers, so of two concurrent steps only one
 // applies and a refused step changes nothing.
+import { createHash } from "node:crypto";
 import type { AndonEvent, AndonPriority, AndonStatus, AndonType, Prisma } from "@ms5/db";
 import { ANDON_DEFAULTS } from "../andon-defaults.ts";
 import type { AndonEventMessage } from "../andon-events/andon-event-message.ts";
@@ -12,6 +13,7 @@ import {
   AndonAlreadyAcknowledged,
   AndonInputInvalid,
   AndonReferenceNotFound,
+  IdempotencyKeyReused,
   InvalidAndonTransition,
   PhotoRejected,
 } from "./andon-errors.ts";
@@ -41,8 +43,42 @@ export interface RaiseAndonInput {
   priority: AndonPriority;
   note?: string | null;
   photo?: PhotoUpload | null;
-  /** A retried raise with the same key returns the andon it made. */
+  /**
+   * A retried raise with the same key by the same person returns the andon it made; the key is the
+   * raiser's own (another person's key never matches), and reusing it for another request is refused.
+   */
   idempotencyKey?: string | null;
+}
+
+function checkedIdempotencyKey(key: string | null | undefined): string | null {
+  if (key === null || key === undefined) return null;
+  if (key.trim().length === 0 || key.length > 200) {
+    throw new AndonInputInvalid("idempotencyKey", "An idempotency key is 1 to 200 characters.");
+  }
+  return key;
+}
+
+/** What a raise asked for, hashed, so a reused key with another request can be told from a retry. */
+function raiseRequestHash(input: RaiseAndonInput, note: string | null, photo: CheckedPhoto | null): string {
+  const request = [input.lineId, input.equipmentId ?? null, input.type, input.priority, note, photo?.sha256 ?? null];
+  return createHash("sha256").update(JSON.stringify(request)).digest("hex");
+}
+
+/** The caller's earlier raise with this key: returned for the same request, refused for another. */
+async function earlierRaise(
+  runtime: AndonRuntime,
+  raisedById: string,
+  idempotencyKey: string,
+  requestHash: string,
+): Promise<AndonEvent | null> {
+  const earlier = await runtime.prisma.andonEvent.findUnique({
+    where: { raisedById_idempotencyKey: { raisedById, idempotencyKey } },
+  });
+  // A row from before request hashes were kept has none: it is taken as the same request.
+  if (earlier && earlier.idempotencyRequestHash !== null && earlier.idempotencyRequestHash !== requestHash) {
+    throw new IdempotencyKeyReused(idempotencyKey);
+  }
+  return earlier;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -85,12 +121,12 @@ export async function raiseAndon(
 ): Promise<AndonEvent> {
   const { prisma } = runtime;
   const note = checkedText(input.note, "note");
-  const idempotencyKey = input.idempotencyKey ?? null;
-  if (idempotencyKey !== null && (idempotencyKey.trim().length === 0 || idempotencyKey.length > 200)) {
-    throw new AndonInputInvalid("idempotencyKey", "An idempotency key is 1 to 200 characters.");
-  }
-  if (idempotencyKey) {
-    const earlier = await prisma.andonEvent.findUnique({ where: { idempotencyKey } });
+  // A key without a person to scope it to (the system) is not kept: it could match anyone's.
+  const idempotencyKey = actor ? checkedIdempotencyKey(input.idempotencyKey) : null;
+  const photo = input.photo ? checkPhoto(input.photo, runtime.maxPhotoBytes) : null;
+  const requestHash = raiseRequestHash(input, note, photo);
+  if (idempotencyKey && actor) {
+    const earlier = await earlierRaise(runtime, actor.userId, idempotencyKey, requestHash);
     if (earlier) return earlier;
   }
   const line = await prisma.line.findUnique({ where: { id: input.lineId }, select: { id: true, active: true } });
@@ -103,7 +139,6 @@ export async function raiseAndon(
       throw new AndonInputInvalid("equipmentId", `Equipment ${input.equipmentId} is not on line ${line.id}.`);
     }
   }
-  const photo = input.photo ? checkPhoto(input.photo, runtime.maxPhotoBytes) : null;
   const at = runtime.clock.now();
   try {
     const { andon, escalationId } = await withPhoto(runtime, photo, (storageKey) =>
@@ -119,6 +154,7 @@ export async function raiseAndon(
             raisedById: actor?.userId ?? null,
             raisedAt: at,
             idempotencyKey,
+            idempotencyRequestHash: idempotencyKey ? requestHash : null,
           },
         });
         await tx.andonEventHistory.create({
@@ -148,9 +184,9 @@ export async function raiseAndon(
     await afterCommit(runtime, raisedEvents(andon, escalationId), escalationId !== null);
     return andon;
   } catch (error) {
-    // Two raises with one key at once: the loser returns the winner's andon.
-    if (idempotencyKey && isUniqueViolation(error)) {
-      const earlier = await prisma.andonEvent.findUnique({ where: { idempotencyKey } });
+    // Two raises with one key at once: the loser returns the winner's andon (or is refused if it asked otherwise).
+    if (idempotencyKey && actor && isUniqueViolation(error)) {
+      const earlier = await earlierRaise(runtime, actor.userId, idempotencyKey, requestHash);
       if (earlier) return earlier;
     }
     throw error;
@@ -214,10 +250,16 @@ async function applyStep(
   note: string | null,
   escalations: (tx: Tx, andon: AndonEvent, at: Date) => Promise<(string | null)[]>,
   precheck?: (tx: Tx, andon: AndonEvent) => Promise<void>,
+  idempotencyKey: string | null = null,
 ): Promise<AndonEvent> {
   const { from, to } = ANDON_TRANSITIONS[step];
+  const keyed = idempotencyKey && actor ? { actorId: actor.userId, idempotencyKey } : null;
+  if (keyed) {
+    const replayed = await stepTakenBefore(runtime, keyed, andonId, to);
+    if (replayed) return replayed;
+  }
   const at = runtime.clock.now();
-  const { andon, escalationIds } = await runtime.prisma
+  const stepResult: StepResult | (StepResult & { replay: true }) = await runtime.prisma
     .$transaction(async (tx): Promise<StepResult> => {
       const current = await tx.andonEvent.findUnique({ where: { id: andonId } });
       if (!current) throw new AndonReferenceNotFound("andon", andonId);
@@ -233,18 +275,31 @@ async function applyStep(
         throw refusalFor(now, step);
       }
       await tx.andonEventHistory.create({
-        data: { andonId, fromStatus: current.status, toStatus: to, actorId: actor?.userId ?? null, at, note },
+        data: {
+          andonId,
+          fromStatus: current.status,
+          toStatus: to,
+          actorId: actor?.userId ?? null,
+          at,
+          note,
+          idempotencyKey: keyed?.idempotencyKey ?? null,
+        },
       });
       const andon = await tx.andonEvent.findUniqueOrThrow({ where: { id: andonId } });
       const escalationIds = (await escalations(tx, andon, at)).filter((id): id is string => id !== null);
       return { andon, escalationIds };
     })
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
       if (isUniqueViolation(error)) {
+        // The same keyed step sent twice at once: the loser answers as a replay of the winner.
+        const replayed = keyed ? await stepTakenBefore(runtime, keyed, andonId, to) : null;
+        if (replayed) return { andon: replayed, escalationIds: [], replay: true };
         throw new AndonInputInvalid("andonId", "An open andon for the same equipment fault exists already.");
       }
       throw error;
     });
+  const { andon, escalationIds } = stepResult;
+  if ("replay" in stepResult) return andon;
   await afterCommit(
     runtime,
     [
@@ -263,6 +318,26 @@ async function applyStep(
   return andon;
 }
 
+/**
+ * The andon as it is now if the actor already took this step with this key (a replay after a lost
+ * answer, even hours later and after the andon was reopened: nothing is done again), null if the
+ * key is new; IdempotencyKeyReused if the key was used for another andon or step.
+ */
+async function stepTakenBefore(
+  runtime: AndonRuntime,
+  keyed: { actorId: string; idempotencyKey: string },
+  andonId: string,
+  to: AndonStatus,
+): Promise<AndonEvent | null> {
+  const earlier = await runtime.prisma.andonEventHistory.findUnique({
+    where: { actorId_idempotencyKey: keyed },
+    select: { andonId: true, toStatus: true },
+  });
+  if (!earlier) return null;
+  if (earlier.andonId !== andonId || earlier.toStatus !== to) throw new IdempotencyKeyReused(keyed.idempotencyKey);
+  return runtime.prisma.andonEvent.findUniqueOrThrow({ where: { id: andonId } });
+}
+
 function refusalFor(andon: AndonEvent, step: keyof typeof ANDON_TRANSITIONS): Error {
   if (step === "acknowledge" && andon.acknowledgedAt) {
     return new AndonAlreadyAcknowledged(andon.id, andon.acknowledgedById, andon.acknowledgedAt);
@@ -270,13 +345,19 @@ function refusalFor(andon: AndonEvent, step: keyof typeof ANDON_TRANSITIONS): Er
   return new InvalidAndonTransition(andon.id, andon.status, ANDON_TRANSITIONS[step].to);
 }
 
+/**
+ * With an idempotency key (the offline queue sends one), a replay by the same person returns the
+ * andon and acknowledges nothing again, even when the andon was reopened in between.
+ */
 export async function acknowledgeAndon(
   runtime: AndonRuntime,
   actor: AndonActor,
   andonId: string,
   noteInput?: string | null,
+  idempotencyKeyInput?: string | null,
 ): Promise<AndonEvent> {
   const note = checkedText(noteInput, "note");
+  const idempotencyKey = checkedIdempotencyKey(idempotencyKeyInput);
   return applyStep(
     runtime,
     actor,
@@ -290,6 +371,8 @@ export async function acknowledgeAndon(
       const started = rule ? await startEscalation(tx, andon.id, rule, "RESOLVE", at, actor?.userId ?? null) : null;
       return [stopped, started];
     },
+    undefined,
+    idempotencyKey,
   );
 }
 

@@ -9,6 +9,7 @@ import {
   AndonAlreadyAcknowledged,
   AndonInputInvalid,
   AndonReferenceNotFound,
+  IdempotencyKeyReused,
   InvalidAndonTransition,
   PhotoRejected,
 } from "../andons/andon-errors.ts";
@@ -97,6 +98,13 @@ builder.objectType(AndonAlreadyAcknowledged, {
     acknowledgedById: t.exposeID("acknowledgedById", { nullable: true }),
     acknowledgedAt: t.field({ type: "DateTime", resolve: (error) => error.acknowledgedAt }),
   }),
+});
+
+builder.objectType(IdempotencyKeyReused, {
+  name: "IdempotencyKeyReused",
+  description: "You used this idempotency key for a different request; nothing changed. Send a new key.",
+  interfaces: [ExpectedError],
+  fields: (t) => ({ idempotencyKey: t.exposeString("idempotencyKey") }),
 });
 
 builder.objectType(AcknowledgeRequired, {
@@ -253,7 +261,10 @@ const RaiseAndonInput = builder.inputType("RaiseAndonInput", {
     priority: t.field({ type: AndonPriorityEnum, required: true }),
     note: t.string(),
     photo: t.field({ type: PhotoInput }),
-    idempotencyKey: t.string({ description: "A retried raise with the same key returns the andon it made." }),
+    idempotencyKey: t.string({
+      description:
+        "Your key for this raise: a retry with the same key and request returns the andon it made; the same key with another request is refused (IdempotencyKeyReused). Keys are per person.",
+    }),
   }),
 });
 
@@ -264,7 +275,7 @@ builder.mutationFields((t) => ({
     type: AndonEventRef,
     description: "Raises an andon by hand; its escalation rule starts counting at once.",
     authScopes: { permission: "andon:raise" },
-    errors: { types: [AndonReferenceNotFound, AndonInputInvalid, PhotoRejected] },
+    errors: { types: [AndonReferenceNotFound, AndonInputInvalid, PhotoRejected, IdempotencyKeyReused] },
     args: { input: t.arg({ type: RaiseAndonInput, required: true }) },
     resolve: (_root, { input }, context) =>
       raiseAndon(andonRuntimeOf(context.redis), userActorOf(context), {
@@ -288,14 +299,22 @@ builder.mutationFields((t) => ({
     type: AndonEventRef,
     description: "Takes an open andon: its acknowledge escalation stops and its resolve escalation starts.",
     authScopes: { permission: "andon:respond" },
-    errors: { types: [...stepErrors, AndonAlreadyAcknowledged] },
-    args: { andonId: t.arg.id({ required: true }), note: t.arg.string() },
+    errors: { types: [...stepErrors, AndonAlreadyAcknowledged, IdempotencyKeyReused] },
+    args: {
+      andonId: t.arg.id({ required: true }),
+      note: t.arg.string(),
+      idempotencyKey: t.arg.string({
+        description:
+          "Your key for this acknowledgement (the offline queue sends one): a replay returns the andon and acknowledges nothing again, even after it was reopened.",
+      }),
+    },
     resolve: (_root, args, context) =>
       acknowledgeAndon(
         andonRuntimeOf(context.redis),
         userActorOf(context),
         uuidArgument(args.andonId, "andonId"),
         args.note,
+        args.idempotencyKey,
       ),
   }),
   startAndonWork: t.field({

@@ -24,6 +24,7 @@ import {
   ChecklistIncomplete,
   InvalidChecklistAnswer,
   NotFound,
+  SignatureLocked,
   SignatureRejected,
   UnknownChecklistItem,
 } from "./job-errors.ts";
@@ -407,5 +408,43 @@ describe("pre-start checklists", () => {
     const [a, b] = await Promise.all([startChecklist(plant.prisma, input), startChecklist(plant.prisma, input)]);
     expect(b.id).toBe(a.id);
     expect(await plant.prisma.checklistCompletion.count({ where: { idempotencyKey: "tab-3:cl-1" } })).toBe(1);
+  });
+
+  it("guessing the PIN at signing locks the PIN on the 6th wrong one: even the right PIN is refused and nothing is signed", async () => {
+    const completion = await fillBaggerChecklist(plant, null);
+    const before = await completionRow(completion.id);
+    const sign = (secret: string) =>
+      signChecklist(plant.prisma, plant.operator, { completionId: completion.id, secret });
+    for (let guess = 1; guess <= 5; guess++)
+      await expect(sign(`900${guess}`)).rejects.toBeInstanceOf(SignatureRejected);
+    const locked = await sign("9006").catch((error: unknown) => error);
+    expect(locked).toBeInstanceOf(SignatureLocked);
+    expect(locked).toMatchObject({ code: "RATE_LIMITED", secret: "PIN", retryAfterSeconds: 900 });
+    await expect(sign(OPERATOR_PIN)).rejects.toBeInstanceOf(SignatureLocked);
+    expect(await completionRow(completion.id)).toEqual(before);
+    const operator = await plant.prisma.user.findUniqueOrThrow({ where: { id: plant.operator.userId } });
+    // Counted on the PIN, never on the password: the password still signs, and lifts the PIN lock.
+    expect(operator).toMatchObject({ failedLoginCount: 0, lockedUntil: null });
+    await expect(sign(DEMO_PASSWORD)).resolves.toMatchObject({ status: "SIGNED" });
+    const after = await plant.prisma.user.findUniqueOrThrow({ where: { id: plant.operator.userId } });
+    expect(after).toMatchObject({ failedPinCount: 0, pinLockedUntil: null });
+  });
+
+  it("wrong passwords at signing count on the password counter and lock the account like sign-in", async () => {
+    const completion = await fillBaggerChecklist(plant, null);
+    const before = await completionRow(completion.id);
+    const { failedPinCount } = await plant.prisma.user.findUniqueOrThrow({ where: { id: plant.operator2.userId } });
+    const sign = (secret: string) =>
+      signChecklist(plant.prisma, plant.operator2, { completionId: completion.id, secret });
+    for (let guess = 1; guess <= 5; guess++) {
+      await expect(sign(`not-the-password-${guess}`)).rejects.toBeInstanceOf(SignatureRejected);
+    }
+    await expect(sign("not-the-password-6")).rejects.toMatchObject({ name: "SignatureLocked", secret: "password" });
+    await expect(sign(DEMO_PASSWORD)).rejects.toBeInstanceOf(SignatureLocked);
+    expect(await completionRow(completion.id)).toEqual(before);
+    const operator2 = await plant.prisma.user.findUniqueOrThrow({ where: { id: plant.operator2.userId } });
+    expect(operator2.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
+    expect(operator2.failedPinCount).toBe(failedPinCount);
+    await plant.prisma.user.update({ where: { id: plant.operator2.userId }, data: { lockedUntil: null } });
   });
 });

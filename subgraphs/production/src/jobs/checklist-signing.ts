@@ -6,7 +6,7 @@
 // anyway (a DBA, a restored backup edited by hand) is caught by verifyChecklistSignature.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { ChecklistCompletion, PrismaClient } from "@ms5/db";
-import { verifySecret } from "@ms5/kit";
+import { AUTH_DEFAULTS, AuthError, checkUserSecret, isPinShaped, SECRET_CHECK_COLUMNS } from "@ms5/kit/auth";
 import { checklistPassed } from "./checklist-answers.ts";
 import type { ChecklistActor } from "./checklist-completion.ts";
 import { lockChecklistCompletion } from "./checklist-completion.ts";
@@ -16,6 +16,7 @@ import {
   ChecklistIncomplete,
   InvalidInput,
   NotFound,
+  SignatureLocked,
   SignatureRejected,
 } from "./job-errors.ts";
 
@@ -231,15 +232,27 @@ async function macRequiredSince(prisma: PrismaClient): Promise<Date | null> {
   return rows[0]?.finished_at ?? null;
 }
 
-/** Whether `secret` is the user's PIN or password; false for an inactive or locked user. */
-async function signerSecretMatches(prisma: PrismaClient, userId: string, secret: string, now: Date): Promise<boolean> {
-  const user = await prisma.user.findUnique({
-    where: { id: userId },
-    select: { active: true, lockedUntil: true, passwordHash: true, pinHash: true },
-  });
-  if (!user?.active || (user.lockedUntil && user.lockedUntil > now) || secret.length === 0) return false;
-  if (user.pinHash && (await verifySecret(secret, user.pinHash))) return true;
-  return verifySecret(secret, user.passwordHash);
+/**
+ * Re-authenticates the signer with sign-in's counters and limits (kit's checkUserSecret), so a
+ * tablet left signed in is no guessing oracle: a PIN-shaped secret of a user with a PIN counts on the
+ * PIN counter, any other on the password counter. SignatureRejected for a wrong secret or an inactive
+ * user, SignatureLocked past the limit.
+ */
+async function reauthenticateSigner(prisma: PrismaClient, userId: string, secret: string): Promise<void> {
+  if (secret.length > AUTH_DEFAULTS.maxSecretLength) {
+    throw new InvalidInput("secret", `A password or PIN has at most ${AUTH_DEFAULTS.maxSecretLength} characters.`);
+  }
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: SECRET_CHECK_COLUMNS });
+  if (!user || secret.length === 0) throw new SignatureRejected();
+  const secretName = user.pinHash !== null && isPinShaped(secret) ? "PIN" : "password";
+  try {
+    await checkUserSecret(prisma, user, secret, secretName);
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error;
+    if (error.reason === "account-locked") throw new SignatureLocked("password", error.retryAfterSeconds ?? 1);
+    if (error.reason === "pin-locked") throw new SignatureLocked("PIN", error.retryAfterSeconds ?? 1);
+    throw new SignatureRejected();
+  }
 }
 
 export interface SignChecklistInput {
@@ -263,7 +276,7 @@ export async function signChecklist(
   // Looked up first: a subgraph wired without keys must not get as far as checking the secret.
   const signingKey = checklistSigningKeysOf(prisma).current;
   // Before the transaction: scrypt is slow on purpose and must not hold the completion's row lock.
-  if (!(await signerSecretMatches(prisma, actor.userId, input.secret, new Date()))) throw new SignatureRejected();
+  await reauthenticateSigner(prisma, actor.userId, input.secret);
   return prisma.$transaction(async (tx) => {
     const completion = await lockChecklistCompletion(tx, input.completionId);
     if (completion.status === "SIGNED") throw new ChecklistAlreadySigned(completion.id);

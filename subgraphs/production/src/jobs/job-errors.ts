@@ -104,6 +104,25 @@ export class ChecklistAlreadySigned extends ExpectedError {
 }
 
 /** The password or PIN given to sign did not match the signer's. */
+/**
+ * Too many wrong secrets: the PIN (or the whole account, for wrong passwords) is locked with the
+ * same limits as sign-in, and nothing is signed until the lock ends (a password sign-in lifts a PIN lock).
+ */
+export class SignatureLocked extends ExpectedError {
+  override name = "SignatureLocked";
+  constructor(
+    readonly secret: "password" | "PIN",
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      "RATE_LIMITED",
+      secret === "PIN"
+        ? `Too many wrong PINs: signing with the PIN is locked for ${retryAfterSeconds} s (sign in with your password to lift it). The checklist was not signed.`
+        : `Too many wrong passwords: the account is locked for ${retryAfterSeconds} s. The checklist was not signed.`,
+    );
+  }
+}
+
 export class SignatureRejected extends ExpectedError {
   override name = "SignatureRejected";
   constructor() {

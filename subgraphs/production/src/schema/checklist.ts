@@ -11,6 +11,7 @@ import {
   InvalidChecklistAnswer,
   InvalidInput,
   NotFound,
+  SignatureLocked,
   SignatureRejected,
   UnknownChecklistItem,
 } from "../jobs/job-errors.ts";
@@ -176,6 +177,16 @@ builder.objectType(ChecklistAlreadySigned, {
   interfaces: [ExpectedError],
   fields: (t) => ({ completionId: t.exposeID("completionId") }),
 });
+builder.objectType(SignatureLocked, {
+  name: "SignatureLocked",
+  description:
+    "Too many wrong secrets: the PIN (or, for passwords, the account) is locked as at sign-in; nothing was signed.",
+  interfaces: [ExpectedError],
+  fields: (t) => ({
+    secret: t.exposeString("secret", { description: "PIN or password: which one is locked." }),
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds"),
+  }),
+});
 builder.objectType(SignatureRejected, {
   name: "SignatureRejected",
   description: "The password or PIN did not match the signer's; nothing was signed.",
@@ -264,7 +275,9 @@ builder.mutationFields((t) => ({
     type: ChecklistCompletionRef,
     description: "Signs a checklist as the caller, who re-enters their password or PIN; afterwards it cannot change.",
     authScopes: { permission: "checklist:complete" },
-    errors: { types: [NotFound, InvalidInput, SignatureRejected, ChecklistIncomplete, ChecklistAlreadySigned] },
+    errors: {
+      types: [NotFound, InvalidInput, SignatureRejected, SignatureLocked, ChecklistIncomplete, ChecklistAlreadySigned],
+    },
     args: {
       completionId: t.arg.id({ required: true }),
       secret: t.arg.string({ required: true, description: "The caller's password or PIN." }),

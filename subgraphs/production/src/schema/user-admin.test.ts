@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
 import { createLogger, hashSecret } from "@ms5/kit";
 import { authenticatePassword, issueRefreshToken, verifyApiKey } from "@ms5/kit/auth";
 import { createSubgraphContext } from "@ms5/kit/subgraph";
-import { type Permission, permissionsOf, type Role } from "@ms5/schema";
+import { ALL_PERMISSIONS, type Permission, permissionsOf, type Role } from "@ms5/schema";
 import { graphql } from "graphql";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { schema } from "./index.ts";
@@ -196,12 +196,20 @@ describe("user and API-key administration", () => {
       expect(demote.data!.setUserRoles).toMatchObject({ __typename: "LastAdministrator", code: "CONFLICT" });
       const self = await asAdmin(`mutation($id: ID!) { deactivateUser(id: $id) { ${RESULT} } }`, { id });
       expect(self.data!.deactivateUser).toMatchObject({ __typename: "AdminInputInvalid" });
+      // A key holding every permission is still stopped by the last-administrator rule...
       const service = await run(
-        { serviceAccountId: randomUUID(), scopes: ["user:manage"] },
+        { serviceAccountId: randomUUID(), scopes: [...ALL_PERMISSIONS] },
         `mutation($id: ID!) { deactivateUser(id: $id) { ${RESULT} } }`,
         { id },
       );
       expect(service.data!.deactivateUser).toMatchObject({ __typename: "LastAdministrator" });
+      // ...and one scoped to user:manage alone may not touch an administrator at all.
+      const scoped = await run(
+        { serviceAccountId: randomUUID(), scopes: ["user:manage"] },
+        `mutation($id: ID!) { deactivateUser(id: $id) { ${RESULT} } }`,
+        { id },
+      );
+      expect(scoped.data!.deactivateUser).toMatchObject({ __typename: "AccountNotManageable", code: "FORBIDDEN" });
       expect(await snapshot()).toEqual(before);
       expect(await db.prisma.user.findUniqueOrThrow({ where: { id } })).toMatchObject({
         active: true,

@@ -13,11 +13,13 @@ import {
   setServiceAccountActive,
 } from "../user-admin/service-accounts.ts";
 import {
+  AccountNotManageable,
   AdminInputInvalid,
   AdminReferenceNotFound,
   AdminStateConflict,
   AlreadyTaken,
   LastAdministrator,
+  RolesNotGrantable,
   ScopesNotGrantable,
 } from "../user-admin/user-admin-errors.ts";
 import {
@@ -66,6 +68,25 @@ builder.objectType(ScopesNotGrantable, {
   interfaces: [ExpectedError],
   fields: (t) => ({ scopes: t.exposeStringList("scopes") }),
 });
+builder.objectType(RolesNotGrantable, {
+  name: "RolesNotGrantable",
+  description: "A role may only be granted by someone holding every permission it carries; nothing changed.",
+  interfaces: [ExpectedError],
+  fields: (t) => ({
+    roles: t.exposeStringList("roles", { description: "The roles asked for that carry more than you hold." }),
+    permissions: t.exposeStringList("permissions", { description: "The permissions you do not hold." }),
+  }),
+});
+builder.objectType(AccountNotManageable, {
+  name: "AccountNotManageable",
+  description:
+    "The account has permissions you do not hold: only someone holding them may change, reset or deactivate it; nothing changed.",
+  interfaces: [ExpectedError],
+  fields: (t) => ({
+    userId: t.exposeID("userId"),
+    permissions: t.exposeStringList("permissions", { description: "The account's permissions you do not hold." }),
+  }),
+});
 builder.objectType(AdminStateConflict, {
   name: "AdminStateConflict",
   description: "The account is not in a state that allows this step (already deactivated, not locked...).",
@@ -104,6 +125,13 @@ export const UserRef = builder.objectRef<User>("User").implement({
       nullable: true,
       description: "Set while the account is locked after too many wrong attempts.",
       resolve: (user) => (user.lockedUntil && user.lockedUntil > new Date() ? user.lockedUntil : null),
+    }),
+    pinLockedUntil: t.field({
+      type: "DateTime",
+      nullable: true,
+      description:
+        "Set while the tablet PIN is locked after too many wrong PINs (the password still works and lifts it).",
+      resolve: (user) => (user.pinLockedUntil && user.pinLockedUntil > new Date() ? user.pinLockedUntil : null),
     }),
     lastLoginAt: t.expose("lastLoginAt", { type: "DateTime", nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
@@ -322,14 +350,14 @@ const UserChangesInput = builder.inputType("UserChangesInput", {
   }),
 });
 
-const userErrors = [AdminReferenceNotFound, AdminInputInvalid, AdminStateConflict];
+const userErrors = [AdminReferenceNotFound, AdminInputInvalid, AdminStateConflict, AccountNotManageable];
 
 builder.mutationFields((t) => ({
   createUser: t.field({
     type: UserWithTemporarySecretsRef,
     description: "Creates an account with a temporary password (and PIN) the person replaces at first sign-in.",
     authScopes: { permission: "user:manage" },
-    errors: { types: [AdminInputInvalid, AlreadyTaken] },
+    errors: { types: [AdminInputInvalid, AlreadyTaken, RolesNotGrantable] },
     args: { input: t.arg({ type: NewUserInput, required: true }) },
     resolve: (_root, { input }, context) => createUser(context.prisma, adminActorOf(context), input),
   }),
@@ -344,7 +372,7 @@ builder.mutationFields((t) => ({
     type: UserRef,
     description: "Replaces a person's roles. The last active administrator cannot lose ADMIN.",
     authScopes: { permission: "user:manage" },
-    errors: { types: [...userErrors, LastAdministrator] },
+    errors: { types: [...userErrors, LastAdministrator, RolesNotGrantable] },
     args: { id: t.arg.id({ required: true }), roles: t.arg({ type: [RoleEnum], required: true }) },
     resolve: (_root, { id, roles }, context) => setUserRoles(context.prisma, adminActorOf(context), String(id), roles),
   }),

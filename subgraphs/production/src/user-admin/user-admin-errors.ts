@@ -61,3 +61,31 @@ export class AdminStateConflict extends ExpectedError {
     super("INVALID_STATE_TRANSITION", message);
   }
 }
+
+/** A role may only be granted by a caller who holds every permission it carries. */
+export class RolesNotGrantable extends ExpectedError {
+  override name = "RolesNotGrantable";
+  constructor(
+    readonly roles: readonly string[],
+    readonly permissions: readonly string[],
+  ) {
+    super(
+      "FORBIDDEN",
+      `You cannot grant ${roles.join(", ")}: it carries permissions you do not hold (${permissions.join(", ")}). Nothing was changed.`,
+    );
+  }
+}
+
+/** The account holds permissions the caller does not: only someone holding them may change or reset it. */
+export class AccountNotManageable extends ExpectedError {
+  override name = "AccountNotManageable";
+  constructor(
+    readonly userId: string,
+    readonly permissions: readonly string[],
+  ) {
+    super(
+      "FORBIDDEN",
+      `This account has permissions you do not hold (${permissions.join(", ")}): ask someone who holds them. Nothing was changed.`,
+    );
+  }
+}

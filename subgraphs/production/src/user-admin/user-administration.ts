@@ -1,10 +1,12 @@
 // Creating, changing, deactivating and resetting people's accounts. Every change is one transaction
 // with its audit row; the plant always keeps an active administrator; a reset hands out a one-time
-// secret the person must replace at next sign-in, and ends their sessions.
+// secret the person must replace at next sign-in, and ends their sessions. A caller grants only roles
+// whose permissions it holds and changes only accounts whose permissions it holds, checked on the
+// locked row before anything is written, so a refusal changes nothing and writes no audit row.
 import type { Prisma, PrismaClient, Role, User } from "@ms5/db";
 import { hashSecret } from "@ms5/kit";
 import { generateTemporaryPassword, generateTemporaryPin, revokeAllForUser } from "@ms5/kit/auth";
-import { type AdminActor, writeAdminAudit } from "./admin-actor.ts";
+import { type AdminActor, assertAccountManageable, assertRolesGrantable, writeAdminAudit } from "./admin-actor.ts";
 import {
   AdminInputInvalid,
   AdminReferenceNotFound,
@@ -171,6 +173,7 @@ export async function createUser(
     skills: skillsOf(input.skills) ?? [],
     roles: rolesOf(input.roles),
   };
+  assertRolesGrantable(actor, data.roles);
   const temporaryPassword = generateTemporaryPassword();
   const temporaryPin = input.withPin ? generateTemporaryPin() : null;
   const [passwordHash, pinHash] = await Promise.all([
@@ -236,6 +239,7 @@ export async function updateUser(
   try {
     return await prisma.$transaction(async (tx) => {
       const before = await lockedUser(tx, id);
+      assertAccountManageable(actor, before);
       if (typeof data.email === "string" && data.email !== before.email) {
         const holder = await tx.user.findUnique({ where: { email: data.email }, select: { id: true } });
         if (holder) throw new AlreadyTaken("email", data.email);
@@ -263,8 +267,10 @@ export async function setUserRoles(
   roles: readonly Role[],
 ): Promise<User> {
   const nextRoles = rolesOf(roles);
+  assertRolesGrantable(actor, nextRoles);
   return prisma.$transaction(async (tx) => {
     const { user: before, activeAdministratorIds } = await lockedUserAndAdministrators(tx, id);
+    assertAccountManageable(actor, before);
     keepAnAdministrator(before, activeAdministratorIds, { active: before.active, roles: nextRoles });
     const after = await tx.user.update({ where: { id }, data: { roles: nextRoles } });
     await writeAdminAudit(tx, actor, {
@@ -290,6 +296,7 @@ export async function setUserActive(
   }
   return prisma.$transaction(async (tx) => {
     const { user: before, activeAdministratorIds } = await lockedUserAndAdministrators(tx, id);
+    assertAccountManageable(actor, before);
     if (before.active === active) {
       throw new AdminStateConflict(
         `${before.firstName} ${before.lastName} is already ${active ? "active" : "deactivated"}.`,
@@ -321,13 +328,14 @@ export async function resetUserSecret(
   const hash = await hashSecret(temporary);
   const user = await prisma.$transaction(async (tx) => {
     const before = await lockedUser(tx, id);
+    assertAccountManageable(actor, before);
     if (!before.active) throw new AdminStateConflict("Reactivate the user before resetting their sign-in.");
     const after = await tx.user.update({
       where: { id },
       data:
         secret === "password"
           ? { passwordHash: hash, mustChangePassword: true, failedLoginCount: 0, lockedUntil: null }
-          : { pinHash: hash, mustChangePin: true, failedLoginCount: 0, lockedUntil: null },
+          : { pinHash: hash, mustChangePin: true, failedPinCount: 0, pinLockedUntil: null },
     });
     await revokeAllForUser(tx, id);
     await writeAdminAudit(tx, actor, {
@@ -344,19 +352,29 @@ export async function resetUserSecret(
   };
 }
 
-/** Lifts a lockout after too many wrong attempts, before it runs out by itself. */
+/** Lifts a lockout (of the account, or of the PIN) after too many wrong attempts, before it runs out by itself. */
 export async function unlockUser(prisma: PrismaClient, actor: AdminActor, id: string): Promise<User> {
   return prisma.$transaction(async (tx) => {
     const before = await lockedUser(tx, id);
-    if (!before.lockedUntil || before.lockedUntil <= new Date()) {
+    assertAccountManageable(actor, before);
+    const now = new Date();
+    const accountLocked = before.lockedUntil !== null && before.lockedUntil > now;
+    const pinLocked = before.pinLockedUntil !== null && before.pinLockedUntil > now;
+    if (!accountLocked && !pinLocked) {
       throw new AdminStateConflict(`${before.firstName} ${before.lastName} is not locked.`);
     }
-    const after = await tx.user.update({ where: { id }, data: { lockedUntil: null, failedLoginCount: 0 } });
+    const after = await tx.user.update({
+      where: { id },
+      data: { lockedUntil: null, failedLoginCount: 0, pinLockedUntil: null, failedPinCount: 0 },
+    });
     await writeAdminAudit(tx, actor, {
       action: "user.unlocked",
       entityType: "User",
       entityId: id,
-      before: { lockedUntil: before.lockedUntil.toISOString() },
+      before: {
+        ...(accountLocked ? { lockedUntil: before.lockedUntil?.toISOString() } : {}),
+        ...(pinLocked ? { pinLockedUntil: before.pinLockedUntil?.toISOString() } : {}),
+      },
     });
     return after;
   });

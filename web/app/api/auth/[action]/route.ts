@@ -1,6 +1,7 @@
 // Sign-in, PIN sign-in, silent refresh and sign-out for the browser. Each calls the gateway's /auth
 // endpoint server-side, keeps the refresh token in an httpOnly cookie and hands the browser only the
 // short-lived access token and who signed in.
+import { FORWARDED_FOR_HEADER, PROXY_SECRET_HEADER } from "@ms5/schema";
 import { type NextRequest, NextResponse } from "next/server";
 import { gatewayOrigin } from "@/lib/server/gateway-address";
 import { clearRefreshCookie, REFRESH_COOKIE, setRefreshCookie } from "@/lib/server/refresh-cookie";
@@ -25,6 +26,27 @@ function refusal(status: number, code: string, message: string): NextResponse {
   return NextResponse.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
 }
 
+/**
+ * The browser's address as this server saw it: web/scripts/serve-web.mjs sets X-Forwarded-For to the
+ * socket's address (or keeps a front proxy's, with WEB_BEHIND_PROXY), and its right-most entry is
+ * the one added by the hop nearest to us.
+ */
+function clientAddressOf(request: NextRequest): string | null {
+  return request.headers.get(FORWARDED_FOR_HEADER)?.split(",").at(-1)?.trim() || null;
+}
+
+/**
+ * The gateway counts sign-in attempts per client address. With GATEWAY_PROXY_SECRET it believes the
+ * address we forward, so one browser's failures never block another's tablet; without the secret it
+ * ignores the header and counts all of us as this server's one address.
+ */
+function proxyHeaders(request: NextRequest): Record<string, string> {
+  const secret = process.env.GATEWAY_PROXY_SECRET;
+  const address = clientAddressOf(request);
+  if (!secret || !address) return {};
+  return { [PROXY_SECRET_HEADER]: secret, [FORWARDED_FOR_HEADER]: address };
+}
+
 async function callGateway(path: string, body: unknown, request: NextRequest): Promise<Response> {
   return fetch(`${gatewayOrigin()}${path}`, {
     method: "POST",
@@ -32,8 +54,7 @@ async function callGateway(path: string, body: unknown, request: NextRequest): P
       "content-type": "application/json",
       // The gateway records the device a refresh token was issued to.
       "user-agent": request.headers.get("user-agent") ?? "ms5-web",
-      // Not the browser's address: the gateway rate-limits per socket address and trusts no
-      // forwarding header, so its per-address limit sees this server (the per-account limit still holds).
+      ...proxyHeaders(request),
     },
     body: JSON.stringify(body),
     cache: "no-store",
