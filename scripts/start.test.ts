@@ -277,9 +277,14 @@ describe.each(databases)("pnpm start on %s, without the web app", (_name, databa
   }, 60_000);
 
   it("uses that database and a redis-server of its own, keeping its data in START_DATA_DIR", async () => {
-    const summary = run.lines.find((line) => line.text.startsWith("  DATABASE_URL="))?.text;
-    expect(summary).toContain(`DATABASE_URL=${database.expectedUrl(ports)}   `);
-    expect(summary).toMatch(database.origin);
+    // The owner migrates and seeds; the services connect with the data-only login start made.
+    const owner = run.lines.find((line) => line.text.startsWith("  MIGRATION_DATABASE_URL="))?.text;
+    expect(owner).toContain(`MIGRATION_DATABASE_URL=${database.expectedUrl(ports)}   `);
+    expect(owner).toMatch(database.origin);
+    const services = run.lines.find((line) => line.text.startsWith("  DATABASE_URL="))?.text;
+    expect(services).toMatch(
+      /^ {2}DATABASE_URL=postgresql:\/\/ms5_floor_service:\*\*\*@.+ {3}\(services: data rights only\)$/,
+    );
     const output = run.output();
     expect(output).toContain(`REDIS_URL=${redisUrl}   (spawned redis-server, data in ${path.join(dataRoot, "redis")})`);
     expect(output).toContain("services: plc-emulators, plc-bridge, production-subgraph, andon-subgraph, gateway");
