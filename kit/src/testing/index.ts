@@ -1,3 +1,4 @@
 export * from "./free-port.ts";
 export * from "./interruptible-tcp-proxy.ts";
 export * from "./redis-key-prefix.ts";
+export * from "./restartable-redis-server.ts";

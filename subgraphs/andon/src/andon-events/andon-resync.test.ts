@@ -2,16 +2,11 @@
 // own, real PostgreSQL and graphql-ws: what changed while Redis was away (an andon acknowledged, a
 // notification sent) reaches the subscribers once the instance's subscriber connection is back,
 // with no new event published after it.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createLogger, createRedisClient, type RedisClient, startRedisServer } from "@ms5/kit";
-import { GATEWAY_WEBSOCKET_INIT_BODY, signGatewayRequest } from "@ms5/kit/subgraph";
-import { freePort, testRedisPrefix } from "@ms5/kit/testing";
-import { type Client, createClient } from "graphql-ws";
+import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
+import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import WebSocket from "ws";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { acknowledgeAndon, raiseAndon } from "../andons/andon-workflow.ts";
 import { ManualClock } from "../escalation/clock.ts";
 import { notificationChannelOf } from "../notifications/notification-defaults.ts";
@@ -20,6 +15,7 @@ import {
   type AndonTestPlant,
   eventually,
   openAndonTestPlant,
+  startAndonTestSubgraph,
   TEST_GATEWAY_SECRET,
 } from "../testing/andon-test-plant.ts";
 import { andonEventBusOf } from "./andon-event-bus.ts";
@@ -33,40 +29,21 @@ describe("live andon subscriptions across a Redis restart", () => {
   const keyPrefix = `${testRedisPrefix(run.runId)}andon-resync:`;
   const clock = new ManualClock(t0);
   let plant: AndonTestPlant;
-  let redisDirectory: string;
-  let redisPort: number;
-  let redisServer: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+  let redisServer: RestartableRedisServer | undefined;
   let redis: RedisClient;
   let subgraph: AndonSubgraph;
-  const clients: Client[] = [];
-
-  const startOwnRedis = async () => {
-    redisServer = await startRedisServer({
-      port: redisPort,
-      dataDir: redisDirectory,
-      readyTimeoutMs: 10_000,
-      stopGraceMs: 2_000,
-    });
-  };
+  const subscriptions: CollectedSubscription[] = [];
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, t0);
-    redisDirectory = await mkdtemp(path.join(tmpdir(), "andon-resync-"));
-    redisPort = await freePort();
-    await startOwnRedis();
-    redis = createRedisClient({ url: `redis://127.0.0.1:${redisPort}`, logger });
+    redisServer = await startRestartableRedisServer({ name: "andon-resync" });
+    redis = createRedisClient({ url: redisServer.url, logger });
     await redis.connect();
-    subgraph = await createAndonSubgraph({
-      prisma: plant.db.prisma,
+    subgraph = await startAndonTestSubgraph(plant, {
       redis,
       logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
       keyPrefix,
       clock,
-      photoDirectory: plant.photoDirectory,
       email: null,
       faults: false,
       scheduler: false,
@@ -74,43 +51,26 @@ describe("live andon subscriptions across a Redis restart", () => {
     });
   });
   afterAll(async () => {
-    for (const client of clients) await client.dispose();
+    for (const { client } of subscriptions) await client.dispose();
     await subgraph?.close();
     redis?.destroy();
-    await redisServer?.stop();
-    if (redisDirectory) await rm(redisDirectory, { recursive: true, force: true });
+    await redisServer?.close();
     await plant?.close();
   });
 
   function subscribe(token: string, query: string) {
-    const authorization = `Bearer ${token}`;
-    const client = createClient({
-      url: subgraph.server.url.replace(/^http/, "ws"),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: {
-        authorization,
-        ...signGatewayRequest({ secret: TEST_GATEWAY_SECRET, body: GATEWAY_WEBSOCKET_INIT_BODY, authorization }),
-      },
+    const subscription = subscribeAsGateway({
+      url: subgraph.server.url,
+      token,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      query,
     });
-    clients.push(client);
-    const collected = { events: [] as Record<string, unknown>[], errors: [] as unknown[] };
-    client.subscribe(
-      { query },
-      {
-        next: (payload) => {
-          if (payload.errors) collected.errors.push(...payload.errors);
-          if (payload.data) collected.events.push(payload.data);
-        },
-        error: (error) => collected.errors.push(error),
-        complete: () => {},
-      },
-    );
-    return collected;
+    subscriptions.push(subscription);
+    return subscription;
   }
 
   it("shows subscribers the andon acknowledged and the notification sent while Redis was down, once it is back", async () => {
-    const lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
+    const lineId = await plant.lineIdOf("bagging-1");
     const andon = await raiseAndon(subgraph.runtime, null, { lineId, type: "MATERIAL", priority: "HIGH" });
     const managerId = await plant.userIdOf("smanager");
     const updates = subscribe(await plant.tokenOf("viewer"), `subscription { andonUpdated { id status } }`);
@@ -142,7 +102,7 @@ describe("live andon subscriptions across a Redis restart", () => {
     expect(updates.events).toEqual([]);
     expect(inbox.events).toEqual([]);
 
-    await startOwnRedis();
+    await redisServer!.start();
     await eventually(async () =>
       updates.events.some((event) => {
         const row = event.andonUpdated as { id: string; status: string };

@@ -5,10 +5,10 @@ import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ESCALATION_SCHEDULER_DEFAULTS } from "../andon-defaults.ts";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { raiseAndon } from "../andons/andon-workflow.ts";
 import { NotificationDispatcher } from "../notifications/index.ts";
-import { type AndonTestPlant, openAndonTestPlant, TEST_GATEWAY_SECRET } from "../testing/andon-test-plant.ts";
+import { type AndonTestPlant, openAndonTestPlant, startAndonTestSubgraph } from "../testing/andon-test-plant.ts";
 import { type Clock, DatabaseClock, databaseClockOf } from "./clock.ts";
 import { EscalationScheduler } from "./escalation-scheduler.ts";
 
@@ -24,16 +24,9 @@ describe("escalation instances with skewed clocks", () => {
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, new Date());
-    subgraph = await createAndonSubgraph({
-      prisma: plant.db.prisma,
-      redis: plant.redis,
+    subgraph = await startAndonTestSubgraph(plant, {
       logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
       keyPrefix,
-      photoDirectory: plant.photoDirectory,
       faults: false,
       scheduler: false,
       alerts: false,
@@ -77,11 +70,9 @@ describe("escalation instances with skewed clocks", () => {
   });
 
   it("neither fires early nor steals a lease on an instance whose clock runs ten minutes ahead", async () => {
-    const lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
+    const lineId = await plant.lineIdOf("bagging-1");
     const andon = await raiseAndon(subgraph.runtime, null, { lineId, type: "MATERIAL", priority: "HIGH" });
-    const escalation = await plant.db.prisma.escalation.findUniqueOrThrow({
-      where: { andonId_kind: { andonId: andon.id, kind: "ACKNOWLEDGE" } },
-    });
+    const escalation = await plant.acknowledgeEscalationOf(andon.id);
     // Level 1 of the High rule is due 3 minutes after the raise, by the database's clock.
     expect(escalation.nextDueAt!.getTime() - andon.raisedAt.getTime()).toBe(180_000);
 
@@ -102,9 +93,7 @@ describe("escalation instances with skewed clocks", () => {
       clock: { now: () => new Date(onTime.clock.now().getTime() - 181_000) },
     };
     const due = await raiseAndon(raisedEarlier, null, { lineId, type: "MATERIAL", priority: "HIGH" });
-    const dueEscalation = await plant.db.prisma.escalation.findUniqueOrThrow({
-      where: { andonId_kind: { andonId: due.id, kind: "ACKNOWLEDGE" } },
-    });
+    const dueEscalation = await plant.acknowledgeEscalationOf(due.id);
     const [claimed] = (await onTime.scheduler.claimDue()).filter((row) => row.id === dueEscalation.id);
     expect(claimed).toBeDefined();
     const leased = await plant.db.prisma.escalation.findUniqueOrThrow({ where: { id: dueEscalation.id } });

@@ -5,9 +5,9 @@
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { raiseAndon } from "../andons/andon-workflow.ts";
-import { type AndonTestPlant, openAndonTestPlant, TEST_GATEWAY_SECRET } from "../testing/andon-test-plant.ts";
+import { type AndonTestPlant, openAndonTestPlant, startAndonTestSubgraph } from "../testing/andon-test-plant.ts";
 import { ManualClock } from "./clock.ts";
 
 const logger = createLogger({ service: "escalation-catch-up-test", level: "silent" });
@@ -25,22 +25,15 @@ describe("escalation reminders after the scheduler was down", () => {
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, t0);
-    subgraph = await createAndonSubgraph({
-      prisma: plant.db.prisma,
-      redis: plant.redis,
+    subgraph = await startAndonTestSubgraph(plant, {
       logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
       keyPrefix,
       clock,
-      photoDirectory: plant.photoDirectory,
       faults: false,
       scheduler: false,
       alerts: false,
     });
-    lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
+    lineId = await plant.lineIdOf("bagging-1");
   });
   afterAll(async () => {
     await subgraph?.close();
@@ -50,9 +43,7 @@ describe("escalation reminders after the scheduler was down", () => {
   /** A HIGH andon raised now; its acknowledge escalation follows the demo plant's High rule. */
   async function raiseHighAndon() {
     const andon = await raiseAndon(subgraph.runtime, null, { lineId, type: "MATERIAL", priority: "HIGH" });
-    return plant.db.prisma.escalation.findUniqueOrThrow({
-      where: { andonId_kind: { andonId: andon.id, kind: "ACKNOWLEDGE" } },
-    });
+    return plant.acknowledgeEscalationOf(andon.id);
   }
 
   async function stepsOf(escalationId: string) {

@@ -2,20 +2,17 @@
 // (stopped, then restarted and frozen mid-test), real PostgreSQL and a real SMTP server: the level's
 // e-mails still go out, the level is recorded once, the in-app rows are in the inboxes, and the
 // publishes that could not happen are counted instead of holding up the escalation.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createLogger, createRedisClient, type RedisClient, startRedisServer } from "@ms5/kit";
-import { freePort, testRedisPrefix } from "@ms5/kit/testing";
+import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { raiseAndon } from "../andons/andon-workflow.ts";
 import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   eventually,
   openAndonTestPlant,
-  TEST_GATEWAY_SECRET,
+  startAndonTestSubgraph,
 } from "../testing/andon-test-plant.ts";
 import { createSmtpEmailSender, type EmailSender } from "./email-sender.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "./notification-test-support.ts";
@@ -28,9 +25,7 @@ describe("escalation delivery while Redis is down", () => {
   const keyPrefix = `${testRedisPrefix(run.runId)}redis-outage:`;
   const clock = new ManualClock(t0);
   let plant: AndonTestPlant;
-  let redisDirectory: string;
-  let redisPort: number;
-  let redisServer: Awaited<ReturnType<typeof startRedisServer>>;
+  let redisServer: RestartableRedisServer;
   let redis: RedisClient;
   let smtp: TestSmtpServer;
   let email: EmailSender;
@@ -38,25 +33,17 @@ describe("escalation delivery while Redis is down", () => {
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, t0);
-    redisDirectory = await mkdtemp(path.join(tmpdir(), "andon-redis-outage-"));
-    redisPort = await freePort();
-    redisServer = await startOwnRedis();
+    redisServer = await startRestartableRedisServer({ name: "andon-redis-outage" });
     // As the andon process connects: commands wait in the client's offline queue while disconnected.
     redis = createRedisClient({ url: redisServer.url, logger });
     await redis.connect();
     smtp = await startTestSmtpServer();
     email = createSmtpEmailSender({ host: "127.0.0.1", port: smtp.port, from: "andon@plant.test", timeoutMs: 5_000 });
-    subgraph = await createAndonSubgraph({
-      prisma: plant.db.prisma,
+    subgraph = await startAndonTestSubgraph(plant, {
       redis,
       logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
       keyPrefix,
       clock,
-      photoDirectory: plant.photoDirectory,
       email,
       faults: false,
       scheduler: false,
@@ -64,19 +51,15 @@ describe("escalation delivery while Redis is down", () => {
     });
   });
   afterAll(async () => {
+    // Resumed first, in case a test stopped while it was frozen.
     if (redisServer) process.kill(redisServer.pid, "SIGCONT");
     await subgraph?.close();
     redis?.destroy();
-    await redisServer?.stop();
+    await redisServer?.close();
     email?.close();
     await smtp?.close();
-    if (redisDirectory) await rm(redisDirectory, { recursive: true, force: true });
     await plant?.close();
   });
-
-  function startOwnRedis() {
-    return startRedisServer({ port: redisPort, dataDir: redisDirectory, readyTimeoutMs: 10_000, stopGraceMs: 2_000 });
-  }
 
   const recipientsOfLevel1 = () =>
     plant.db.prisma.user.findMany({
@@ -84,18 +67,14 @@ describe("escalation delivery while Redis is down", () => {
     });
 
   it("still e-mails a level's recipients and records the level once when Redis stops before it falls due", async () => {
-    const lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
+    const lineId = await plant.lineIdOf("bagging-1");
     const andon = await raiseAndon(subgraph.runtime, null, { lineId, type: "SAFETY", priority: "CRITICAL" });
-    const escalation = await plant.db.prisma.escalation.findUniqueOrThrow({
-      where: { andonId_kind: { andonId: andon.id, kind: "ACKNOWLEDGE" } },
-    });
+    const escalation = await plant.acknowledgeEscalationOf(andon.id);
 
     await redisServer.stop();
     // The Critical rule's level 1 (shift managers and technicians, in-app and e-mail) falls due.
     clock.set(new Date(t0.getTime() + 60_000));
-    const t = Date.now();
     expect(await subgraph.scheduler.runDue()).toBe(1);
-    console.log("RUNDUE", Date.now() - t, redis.isReady);
 
     const recipients = await recipientsOfLevel1();
     expect(recipients.length).toBeGreaterThan(0);
@@ -136,14 +115,12 @@ describe("escalation delivery while Redis is down", () => {
   });
 
   it("still e-mails a level's recipients, once, while Redis accepts the connection but never answers", async () => {
-    redisServer = await startOwnRedis();
+    await redisServer.start();
     await eventually(async () => redis.isReady);
-    const lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-2" } })).id;
+    const lineId = await plant.lineIdOf("bagging-2");
     clock.set(new Date(t0.getTime() + 3_600_000));
     const andon = await raiseAndon(subgraph.runtime, null, { lineId, type: "SAFETY", priority: "CRITICAL" });
-    const escalation = await plant.db.prisma.escalation.findUniqueOrThrow({
-      where: { andonId_kind: { andonId: andon.id, kind: "ACKNOWLEDGE" } },
-    });
+    const escalation = await plant.acknowledgeEscalationOf(andon.id);
     const mailedBefore = smtp.received.length;
 
     // Frozen: the socket stays open, so the client still thinks it is connected, and no reply comes.

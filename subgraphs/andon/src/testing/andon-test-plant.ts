@@ -4,13 +4,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Role } from "@ms5/db";
+import type { Escalation, Role } from "@ms5/db";
 import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
 import { createRedisClient, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
 import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { type AndonSubgraph, type AndonSubgraphOptions, createAndonSubgraph } from "../andon-subgraph.ts";
 
 export interface TestRunServices {
   runId: string;
@@ -29,6 +30,10 @@ export interface AndonTestPlant {
   /** A bearer token for a seeded user by username (admin, pmanager, smanager, operator, technician, viewer...). */
   tokenOf(username: string): Promise<string>;
   userIdOf(username: string): Promise<string>;
+  /** The id of a seeded line by code (bagging-1, bagging-2, loading-1...). */
+  lineIdOf(code: string): Promise<string>;
+  /** The acknowledge escalation an andon's raise started. */
+  acknowledgeEscalationOf(andonId: string): Promise<Escalation>;
   close(): Promise<void>;
 }
 
@@ -58,6 +63,12 @@ export async function openAndonTestPlant(run: TestRunServices, now: Date): Promi
       async userIdOf(username) {
         return (await user(username)).id;
       },
+      async lineIdOf(code) {
+        return (await db.prisma.line.findUniqueOrThrow({ where: { code } })).id;
+      },
+      acknowledgeEscalationOf(andonId) {
+        return db.prisma.escalation.findUniqueOrThrow({ where: { andonId_kind: { andonId, kind: "ACKNOWLEDGE" } } });
+      },
       async close() {
         redis.destroy();
         await rm(photoDirectory, { recursive: true, force: true });
@@ -68,6 +79,32 @@ export async function openAndonTestPlant(run: TestRunServices, now: Date): Promi
     await db.drop();
     throw error;
   }
+}
+
+/** What a test chooses of its subgraph; the plant supplies the rest. */
+export type AndonTestSubgraphOptions = Omit<
+  AndonSubgraphOptions,
+  "prisma" | "redis" | "verificationKeys" | "gatewaySecret" | "port" | "production" | "photoDirectory"
+> & {
+  /** @default the plant's Redis connection */
+  redis?: RedisClient;
+};
+
+/** An andon subgraph over the plant's database, keys and photo directory, on a free port, signed as the tests' gateway. */
+export function startAndonTestSubgraph(
+  plant: AndonTestPlant,
+  options: AndonTestSubgraphOptions,
+): Promise<AndonSubgraph> {
+  return createAndonSubgraph({
+    prisma: plant.db.prisma,
+    redis: plant.redis,
+    verificationKeys: plant.keys,
+    gatewaySecret: TEST_GATEWAY_SECRET,
+    port: 0,
+    production: false,
+    photoDirectory: plant.photoDirectory,
+    ...options,
+  });
 }
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
