@@ -2,15 +2,11 @@
 // subscribed only while someone listens, filtered and bounded delivery, a close that ends every
 // listener; and, on a redis-server of the test's own restarted mid-test, a resync of each channel's
 // current state once the subscriber is back, and publishes that fail fast and are counted meanwhile.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createLogger } from "./logger.ts";
 import { type ChannelGap, perRedisClient, RedisChannelHub } from "./redis-channel-hub.ts";
 import { createRedisClient, type RedisClient } from "./redis-client.ts";
-import { startRedisServer } from "./redis-server-process.ts";
-import { freePort, testRedisPrefix } from "./testing/index.ts";
+import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "./testing/index.ts";
 
 interface Reading {
   n: number;
@@ -112,24 +108,16 @@ describe("a Redis channel hub", () => {
 });
 
 describe("a Redis channel hub across a Redis restart", () => {
-  let directory: string;
-  let port: number;
-  let server: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+  let server: RestartableRedisServer | undefined;
   let redis: RedisClient;
   let hub: RedisChannelHub<Reading>;
   /** What the channels' owner holds as the truth (a database, in a service). */
   const current = new Map<string, number>();
   const gaps: { channel: string; gap: ChannelGap }[] = [];
 
-  const startServer = async () => {
-    server = await startRedisServer({ port, dataDir: directory, readyTimeoutMs: 10_000, stopGraceMs: 2_000 });
-  };
-
   beforeAll(async () => {
-    directory = await mkdtemp(path.join(tmpdir(), "channel-hub-restart-"));
-    port = await freePort();
-    await startServer();
-    redis = createRedisClient({ url: `redis://127.0.0.1:${port}` });
+    server = await startRestartableRedisServer({ name: "channel-hub-restart" });
+    redis = createRedisClient({ url: server.url });
     await redis.connect();
     hub = new RedisChannelHub<Reading>({
       redis,
@@ -146,8 +134,7 @@ describe("a Redis channel hub across a Redis restart", () => {
   afterAll(async () => {
     await hub?.close();
     redis?.destroy();
-    await server?.stop();
-    if (directory) await rm(directory, { recursive: true, force: true });
+    await server?.close();
   });
 
   it("hands each listener the current state its filter keeps once the subscriber is back, without a new message", async () => {
@@ -165,7 +152,7 @@ describe("a Redis channel hub across a Redis restart", () => {
     current.set(watched, 2);
     await hub.publish(watched, { n: 2 });
     expect(hub.publishFailures).toBe(1);
-    await startServer();
+    await server!.start();
 
     expect(await all.next()).toEqual({ value: { n: 2 }, done: false });
     expect(await evenOnly.next()).toEqual({ value: { n: 2 }, done: false });

@@ -1,29 +1,20 @@
 // The stream consumer through a Redis restart, against a redis-server of its own (append-only file,
 // fsync on every write): an XACK in flight when the connection drops is retried once Redis is back,
 // the read loop and the claim timer survive, and nothing is handled twice or left pending.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "./logger.ts";
 import { createRedisClient, type RedisClient } from "./redis-client.ts";
-import { startRedisServer } from "./redis-server-process.ts";
 import { type ConsumedEntry, StreamConsumer } from "./stream-consumer.ts";
-import { freePort } from "./testing/free-port.ts";
+import { type RestartableRedisServer, startRestartableRedisServer } from "./testing/restartable-redis-server.ts";
 
 const logger = createLogger({ service: "stream-consumer-redis-restart-test", level: "silent" });
 
 describe("the stream consumer across a Redis restart", () => {
-  let dataDir: string;
-  let port: number;
-  let server: Awaited<ReturnType<typeof startRedisServer>>;
+  let server: RestartableRedisServer;
   let redis: RedisClient;
-  const start = () => startRedisServer({ port, dataDir, readyTimeoutMs: 10_000, stopGraceMs: 5_000 });
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), "ms5-consumer-redis-"));
-    port = await freePort();
-    server = await start();
+    server = await startRestartableRedisServer({ name: "ms5-consumer-redis", stopGraceMs: 5_000 });
     redis = createRedisClient({ url: server.url, maxReconnectDelayMs: 100 });
     await redis.connect();
     // A kill -9 must not lose what was written before it.
@@ -31,8 +22,7 @@ describe("the stream consumer across a Redis restart", () => {
   });
   afterAll(async () => {
     redis?.destroy();
-    await server?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server?.close();
   });
 
   async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
@@ -92,7 +82,7 @@ describe("the stream consumer across a Redis restart", () => {
       await new Promise((resolve) => setImmediate(resolve));
       process.kill(server.pid, "SIGKILL");
       await server.stop();
-      server = await start();
+      await server.start();
 
       await until(
         "the dropped acknowledgement retried",

@@ -4,29 +4,23 @@
 // without andon:read is refused when subscribing.
 import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
 import { issueAccessToken } from "@ms5/kit/auth";
-import { GATEWAY_WEBSOCKET_INIT_BODY, signGatewayRequest } from "@ms5/kit/subgraph";
+import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { testRedisPrefix } from "@ms5/kit/testing";
-import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import WebSocket from "ws";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,
   eventually,
   openAndonTestPlant,
+  startAndonTestSubgraph,
   TEST_GATEWAY_SECRET,
 } from "../testing/andon-test-plant.ts";
 import { andonEventBusOf } from "./andon-event-bus.ts";
 
 const logger = createLogger({ service: "andon-subscriptions-test", level: "silent" });
 const t0 = new Date(Date.UTC(2026, 10, 27, 10, 0, 0));
-
-interface Collected {
-  events: Record<string, unknown>[];
-  errors: unknown[];
-}
 
 describe("live andon subscriptions across instances", () => {
   const run = inject("testRun");
@@ -38,33 +32,18 @@ describe("live andon subscriptions across instances", () => {
   let instanceB: AndonSubgraph;
   let lineId: string;
   let otherLineId: string;
-  const clients: Client[] = [];
+  const subscriptions: CollectedSubscription[] = [];
 
-  function subscribe(token: string, query: string, variables: Record<string, unknown> = {}): Collected {
-    const authorization = `Bearer ${token}`;
-    const client = createClient({
-      url: instanceB.server.url.replace(/^http/, "ws"),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: {
-        authorization,
-        ...signGatewayRequest({ secret: TEST_GATEWAY_SECRET, body: GATEWAY_WEBSOCKET_INIT_BODY, authorization }),
-      },
+  function subscribe(token: string, query: string, variables: Record<string, unknown> = {}): CollectedSubscription {
+    const subscription = subscribeAsGateway({
+      url: instanceB.server.url,
+      token,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      query,
+      variables,
     });
-    clients.push(client);
-    const collected: Collected = { events: [], errors: [] };
-    client.subscribe(
-      { query, variables },
-      {
-        next: (payload) => {
-          if (payload.errors) collected.errors.push(...payload.errors);
-          if (payload.data) collected.events.push(payload.data);
-        },
-        error: (error) => collected.errors.push(error),
-        complete: () => {},
-      },
-    );
-    return collected;
+    subscriptions.push(subscription);
+    return subscription;
   }
 
   /** Until instance B's bus listens for all of them (and has subscribed to Redis), a publish would miss some. */
@@ -80,26 +59,14 @@ describe("live andon subscriptions across instances", () => {
     plant = await openAndonTestPlant(run, t0);
     redisB = createRedisClient({ url: run.redisUrl });
     await redisB.connect();
-    const common = {
-      prisma: plant.db.prisma,
-      logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
-      keyPrefix,
-      clock,
-      photoDirectory: plant.photoDirectory,
-      faults: false as const,
-      scheduler: false as const,
-    };
-    instanceA = await createAndonSubgraph({ ...common, redis: plant.redis, instanceId: "live-a" });
-    instanceB = await createAndonSubgraph({ ...common, redis: redisB, instanceId: "live-b" });
-    lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
-    otherLineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "loading-1" } })).id;
+    const common = { logger, keyPrefix, clock, faults: false, scheduler: false } as const;
+    instanceA = await startAndonTestSubgraph(plant, { ...common, redis: plant.redis, instanceId: "live-a" });
+    instanceB = await startAndonTestSubgraph(plant, { ...common, redis: redisB, instanceId: "live-b" });
+    lineId = await plant.lineIdOf("bagging-1");
+    otherLineId = await plant.lineIdOf("loading-1");
   });
   afterAll(async () => {
-    for (const client of clients) await client.dispose();
+    for (const { client } of subscriptions) await client.dispose();
     await instanceB?.close();
     await instanceA?.close();
     redisB?.destroy();

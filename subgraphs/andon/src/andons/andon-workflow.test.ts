@@ -6,14 +6,14 @@ import path from "node:path";
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,
   type GraphQLResponse,
   openAndonTestPlant,
-  TEST_GATEWAY_SECRET,
+  startAndonTestSubgraph,
 } from "../testing/andon-test-plant.ts";
 
 const logger = createLogger({ service: "andon-workflow-test", level: "silent" });
@@ -82,23 +82,16 @@ describe("the andon lifecycle through the API", () => {
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, t0);
-    subgraph = await createAndonSubgraph({
-      prisma: plant.db.prisma,
-      redis: plant.redis,
+    subgraph = await startAndonTestSubgraph(plant, {
       logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
       keyPrefix,
       clock,
-      photoDirectory: plant.photoDirectory,
       maxPhotoBytes: MAX_PHOTO_BYTES,
       faults: false,
       scheduler: false,
     });
     call = (token, query, variables) => callSubgraph(subgraph.server.url, token, query, variables);
-    lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
+    lineId = await plant.lineIdOf("bagging-1");
     otherLineEquipmentId = (await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "LOADER-1" } })).id;
     operator = await plant.tokenOf("operator");
     technician = await plant.tokenOf("technician");

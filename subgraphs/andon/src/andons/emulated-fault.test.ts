@@ -10,12 +10,12 @@ import { testRedisPrefix } from "@ms5/kit/testing";
 import { type Bridge, createBridge, loadPlantConfigFromDatabase } from "@ms5/plc-bridge";
 import { emulatedPlantFromDatabase, type RunningLogixEmulator, startLogixEmulator } from "@ms5/plc-bridge/emulator";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import {
   type AndonTestPlant,
   eventually,
   openAndonTestPlant,
-  TEST_GATEWAY_SECRET,
+  startAndonTestSubgraph,
 } from "../testing/andon-test-plant.ts";
 
 const logger = createLogger({ service: "andon-emulated-fault-test", level: "silent" });
@@ -54,16 +54,9 @@ describe("a fault forced on the emulated PLC", () => {
       keyPrefix,
     });
     await bridge.start();
-    subgraph = await createAndonSubgraph({
-      prisma: plant.db.prisma,
-      redis: plant.redis,
+    subgraph = await startAndonTestSubgraph(plant, {
       logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
       keyPrefix,
-      photoDirectory: plant.photoDirectory,
       faults: { settings: { blockMs: 100 } },
       scheduler: false,
     });

@@ -6,14 +6,14 @@
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import {
   type AndonTestPlant,
   callSubgraph,
   eventually,
   openAndonTestPlant,
   publishFault,
-  TEST_GATEWAY_SECRET,
+  startAndonTestSubgraph,
 } from "../testing/andon-test-plant.ts";
 import { ManualClock } from "./clock.ts";
 
@@ -31,17 +31,10 @@ describe("an andon raised by a PLC fault and left unanswered", () => {
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, t0);
-    subgraph = await createAndonSubgraph({
-      prisma: plant.db.prisma,
-      redis: plant.redis,
+    subgraph = await startAndonTestSubgraph(plant, {
       logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
       keyPrefix,
       clock,
-      photoDirectory: plant.photoDirectory,
       instanceId: "escalation-test",
       faults: { settings: { blockMs: 100 } },
       scheduler: false,

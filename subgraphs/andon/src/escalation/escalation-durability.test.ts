@@ -11,14 +11,14 @@ import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { ESCALATION_SCHEDULER_DEFAULTS } from "../andon-defaults.ts";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { raiseAndon } from "../andons/andon-workflow.ts";
 import { NotificationDispatcher } from "../notifications/index.ts";
 import {
   type AndonTestPlant,
   eventually,
   openAndonTestPlant,
-  TEST_GATEWAY_SECRET,
+  startAndonTestSubgraph,
 } from "../testing/andon-test-plant.ts";
 import { type Clock, ManualClock, systemClock } from "./clock.ts";
 import { saveEscalationRule } from "./escalation-rule-admin.ts";
@@ -125,21 +125,14 @@ describe("escalation timers across crashes and instances", () => {
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, new Date());
-    raiser = await createAndonSubgraph({
-      prisma: plant.db.prisma,
-      redis: plant.redis,
+    raiser = await startAndonTestSubgraph(plant, {
       logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
       keyPrefix,
       clock,
-      photoDirectory: plant.photoDirectory,
       faults: false,
       scheduler: false,
     });
-    lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-2" } })).id;
+    lineId = await plant.lineIdOf("bagging-2");
     await saveEscalationRule(raiser.runtime, null, { ...FAST_RULE, lineId });
   });
   afterEach(async () => {

@@ -3,14 +3,14 @@
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { applyFaultRise } from "../andons/fault-andons.ts";
 import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,
   openAndonTestPlant,
-  TEST_GATEWAY_SECRET,
+  startAndonTestSubgraph,
 } from "../testing/andon-test-plant.ts";
 
 const logger = createLogger({ service: "andon-maintenance-test", level: "silent" });
@@ -23,17 +23,10 @@ describe("work orders from andons, through the API", () => {
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, t0);
-    subgraph = await createAndonSubgraph({
-      prisma: plant.db.prisma,
-      redis: plant.redis,
+    subgraph = await startAndonTestSubgraph(plant, {
       logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
       keyPrefix: `${testRedisPrefix(run.runId)}andon-maintenance:`,
       clock: new ManualClock(t0),
-      photoDirectory: plant.photoDirectory,
       faults: false,
       scheduler: false,
       alerts: false,

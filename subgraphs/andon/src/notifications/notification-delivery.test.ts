@@ -2,18 +2,17 @@
 // instance A reaches the recipient's myNotifications subscription held by instance B (through
 // Redis) and their mailbox on a real SMTP server; firing the same level again sends nothing twice.
 import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
-import { GATEWAY_WEBSOCKET_INIT_BODY, signGatewayRequest } from "@ms5/kit/subgraph";
+import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { testRedisPrefix } from "@ms5/kit/testing";
-import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import WebSocket from "ws";
-import { type AndonSubgraph, createAndonSubgraph } from "../andon-subgraph.ts";
+import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,
   eventually,
   openAndonTestPlant,
+  startAndonTestSubgraph,
   TEST_GATEWAY_SECRET,
 } from "../testing/andon-test-plant.ts";
 import { createSmtpEmailSender, type EmailSender } from "./email-sender.ts";
@@ -33,7 +32,7 @@ describe("notification delivery across instances", () => {
   let email: EmailSender;
   let instanceA: AndonSubgraph;
   let instanceB: AndonSubgraph;
-  const clients: Client[] = [];
+  const subscriptions: CollectedSubscription[] = [];
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, t0);
@@ -41,25 +40,12 @@ describe("notification delivery across instances", () => {
     await redisB.connect();
     smtp = await startTestSmtpServer();
     email = createSmtpEmailSender({ host: "127.0.0.1", port: smtp.port, from: "andon@plant.test", timeoutMs: 5_000 });
-    const common = {
-      prisma: plant.db.prisma,
-      logger,
-      verificationKeys: plant.keys,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      port: 0,
-      production: false,
-      keyPrefix,
-      clock,
-      photoDirectory: plant.photoDirectory,
-      faults: false as const,
-      scheduler: false as const,
-      alerts: false as const,
-    };
-    instanceA = await createAndonSubgraph({ ...common, redis: plant.redis, instanceId: "notify-a", email });
-    instanceB = await createAndonSubgraph({ ...common, redis: redisB, instanceId: "notify-b", email: null });
+    const common = { logger, keyPrefix, clock, faults: false, scheduler: false, alerts: false } as const;
+    instanceA = await startAndonTestSubgraph(plant, { ...common, redis: plant.redis, instanceId: "notify-a", email });
+    instanceB = await startAndonTestSubgraph(plant, { ...common, redis: redisB, instanceId: "notify-b", email: null });
   });
   afterAll(async () => {
-    for (const client of clients) await client.dispose();
+    for (const { client } of subscriptions) await client.dispose();
     await instanceB?.close();
     await instanceA?.close();
     email?.close();
@@ -69,30 +55,14 @@ describe("notification delivery across instances", () => {
   });
 
   function subscribeOnB(token: string, query: string) {
-    const authorization = `Bearer ${token}`;
-    const client = createClient({
-      url: instanceB.server.url.replace(/^http/, "ws"),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: {
-        authorization,
-        ...signGatewayRequest({ secret: TEST_GATEWAY_SECRET, body: GATEWAY_WEBSOCKET_INIT_BODY, authorization }),
-      },
+    const subscription = subscribeAsGateway({
+      url: instanceB.server.url,
+      token,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      query,
     });
-    clients.push(client);
-    const collected = { events: [] as Record<string, unknown>[], errors: [] as unknown[] };
-    client.subscribe(
-      { query },
-      {
-        next: (payload) => {
-          if (payload.errors) collected.errors.push(...payload.errors);
-          if (payload.data) collected.events.push(payload.data);
-        },
-        error: (error) => collected.errors.push(error),
-        complete: () => {},
-      },
-    );
-    return collected;
+    subscriptions.push(subscription);
+    return subscription;
   }
 
   it("a fired level reaches the shift manager's subscription on the other instance and their mailbox, once", async () => {
@@ -112,7 +82,7 @@ describe("notification delivery across instances", () => {
       return Object.values(counts).every((count) => count > 0);
     });
 
-    const lineId = (await plant.db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } })).id;
+    const lineId = await plant.lineIdOf("bagging-1");
     const raised = await callSubgraph<{ raiseAndon: { data: { id: string } } }>(
       instanceA.server.url,
       await plant.tokenOf("operator"),

@@ -1,16 +1,11 @@
 // A line's live subscriptions across a Redis restart, on a redis-server of the test's own, real
 // PostgreSQL and graphql-ws: a line and equipment state changed while the subscriber connection was
 // down reach the subscribers once it is back, with no new event published after it.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createLogger, createRedisClient, type RedisClient, startRedisServer } from "@ms5/kit";
+import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken } from "@ms5/kit/auth";
-import { GATEWAY_WEBSOCKET_INIT_BODY, signGatewayRequest } from "@ms5/kit/subgraph";
-import { freePort, testRedisPrefix } from "@ms5/kit/testing";
-import { type Client, createClient } from "graphql-ws";
+import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
+import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import WebSocket from "ws";
 import { createProductionSubgraph, type ProductionSubgraph } from "../production-subgraph.ts";
 import { openSeededTestPlant, type SeededTestPlant } from "../testing/production-test-plant.ts";
 import { liveEventChannel } from "./live-event.ts";
@@ -30,29 +25,16 @@ describe("a line's live subscriptions across a Redis restart", () => {
   const run = inject("testRun");
   const keyPrefix = `${testRedisPrefix(run.runId)}live-resync:`;
   let plant: SeededTestPlant;
-  let redisDirectory: string;
-  let redisPort: number;
-  let redisServer: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+  let redisServer: RestartableRedisServer | undefined;
   let redis: RedisClient;
   let subgraph: ProductionSubgraph;
   let token: string;
-  const clients: Client[] = [];
-
-  const startOwnRedis = async () => {
-    redisServer = await startRedisServer({
-      port: redisPort,
-      dataDir: redisDirectory,
-      readyTimeoutMs: 10_000,
-      stopGraceMs: 2_000,
-    });
-  };
+  const subscriptions: CollectedSubscription[] = [];
 
   beforeAll(async () => {
     plant = await openSeededTestPlant(run, new Date(Date.now() - 3_600_000));
-    redisDirectory = await mkdtemp(path.join(tmpdir(), "live-resync-"));
-    redisPort = await freePort();
-    await startOwnRedis();
-    redis = createRedisClient({ url: `redis://127.0.0.1:${redisPort}`, logger });
+    redisServer = await startRestartableRedisServer({ name: "live-resync" });
+    redis = createRedisClient({ url: redisServer.url, logger });
     await redis.connect();
     const keys = await createSigningKeyRing([await generateSigningKey()]);
     const viewer = await plant.db.prisma.user.findUniqueOrThrow({ where: { username: "viewer" } });
@@ -71,40 +53,24 @@ describe("a line's live subscriptions across a Redis restart", () => {
     });
   });
   afterAll(async () => {
-    for (const client of clients) await client.dispose();
+    for (const { client } of subscriptions) await client.dispose();
     await subgraph?.close();
     redis?.destroy();
-    await redisServer?.stop();
-    if (redisDirectory) await rm(redisDirectory, { recursive: true, force: true });
+    await redisServer?.close();
     plant?.redis.destroy();
     await plant?.db.drop();
   });
 
   function subscribe(query: string, variables: Record<string, unknown>) {
-    const authorization = `Bearer ${token}`;
-    const client = createClient({
-      url: subgraph.server.url.replace(/^http/, "ws"),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: {
-        authorization,
-        ...signGatewayRequest({ secret: GATEWAY_SECRET, body: GATEWAY_WEBSOCKET_INIT_BODY, authorization }),
-      },
+    const subscription = subscribeAsGateway({
+      url: subgraph.server.url,
+      token,
+      gatewaySecret: GATEWAY_SECRET,
+      query,
+      variables,
     });
-    clients.push(client);
-    const collected = { events: [] as Record<string, unknown>[], errors: [] as unknown[] };
-    client.subscribe(
-      { query, variables },
-      {
-        next: (payload) => {
-          if (payload.errors) collected.errors.push(...payload.errors);
-          if (payload.data) collected.events.push(payload.data);
-        },
-        error: (error) => collected.errors.push(error),
-        complete: () => {},
-      },
-    );
-    return collected;
+    subscriptions.push(subscription);
+    return subscription;
   }
 
   it("shows subscribers the line's and its equipment's state changed while Redis was down, once it is back", async () => {
@@ -141,7 +107,7 @@ describe("a line's live subscriptions across a Redis restart", () => {
     });
     expect(lineStatus.events).toEqual([]);
 
-    await startOwnRedis();
+    await redisServer!.start();
     await waitUntil(() =>
       lineStatus.events.some((event) => {
         const changed = event.lineStatusChanged as { liveState: { state: string } | null };
