@@ -1,7 +1,11 @@
 // Attacks on the records that must not change (signed checklists, the audit log): from the services'
 // own database login, which is what a compromised service would hold, and from the owner, playing a
 // DBA who edits a signed record behind the application's back, which the signature then exposes.
-import { checklistContentHash, type SignedChecklistContent } from "@ms5/production/checklist-signing";
+import {
+  checklistContentHash,
+  type SignedChecklistContent,
+  storedChecklistContent,
+} from "@ms5/production/checklist-signing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type HostilePlant, openHostilePlant } from "./hostile-plant.ts";
@@ -265,30 +269,12 @@ describe("attacks on signed records and the audit log", () => {
     completionId: string,
     signature?: Pick<SignedChecklistContent, "signerId" | "signedAt" | "meaning">,
   ): Promise<SignedChecklistContent> {
-    const completion = await plant.prisma.checklistCompletion.findUniqueOrThrow({
-      where: { id: completionId },
-      include: { responses: { include: { item: true } } },
-    });
-    return {
-      completionId,
+    const completion = await plant.prisma.checklistCompletion.findUniqueOrThrow({ where: { id: completionId } });
+    return storedChecklistContent(plant.prisma, completion, {
       passed: completion.passed,
-      templateId: completion.templateId,
-      templateVersion: completion.templateVersion,
-      equipmentId: completion.equipmentId,
-      jobId: completion.jobId,
-      responses: completion.responses.map((r) => ({
-        position: r.item.position,
-        itemId: r.itemId,
-        type: r.item.type,
-        valueBoolean: r.valueBoolean,
-        valueNumber: r.valueNumber,
-        valueText: r.valueText,
-        withinLimits: r.withinLimits,
-        answeredById: r.answeredById,
-      })),
       signerId: signature?.signerId ?? completion.signerId!,
       meaning: signature?.meaning ?? completion.signatureMeaning!,
       signedAt: signature?.signedAt ?? completion.signedAt!,
-    };
+    });
   }
 });

@@ -5,53 +5,25 @@
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { claimInstanceId } from "./instance-identity.ts";
 import { createLogger } from "./logger.ts";
-import { createRedisClient } from "./redis-client.ts";
-import { StreamConsumer, type StreamConsumerOptions } from "./stream-consumer.ts";
 import { streamConsumerHealthCheck } from "./stream-consumer-health.ts";
 import { StreamSequenceAudit } from "./stream-sequence-audit.ts";
-import { testRedisPrefix } from "./testing/redis-key-prefix.ts";
+import { StreamConsumerTestBench } from "./testing/stream-consumer-test-bench.ts";
 
 const logger = createLogger({ service: "stream-bookkeeping-test", level: "silent" });
 
 describe("stream bookkeeping", () => {
   const { runId, redisUrl } = inject("testRun");
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const bench = new StreamConsumerTestBench({ runId, redisUrl, name: "bookkeeping", logger });
+  const cleanups = bench.cleanups;
+  afterEach(() => bench.cleanup());
 
-  let counter = 0;
   async function setup() {
-    const prefix = `${testRedisPrefix(runId)}bookkeeping${++counter}:`;
-    const redis = createRedisClient({ url: redisUrl });
-    await redis.connect();
-    cleanups.push(() => redis.destroy());
-    const stream = `${prefix}{line-1}:telemetry`;
-    const start = async (
-      overrides: Partial<StreamConsumerOptions> & Pick<StreamConsumerOptions, "handle" | "consumer">,
-    ) => {
-      const consumer = new StreamConsumer({
-        redis,
-        streams: [stream],
-        group: "production",
-        logger,
-        deadLetterStream: `${prefix}dead-letter:production`,
-        ...overrides,
-      });
-      await consumer.start();
-      cleanups.push(() => consumer.stop());
-      return consumer;
-    };
+    const { redis, prefix, stream, start } = await bench.setup();
     return { redis, prefix, stream, start };
   }
 
-  async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const until = (what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10_000) =>
+    bench.until(what, probe, timeoutMs);
 
   it("counts entries MAXLEN trimmed before they were acknowledged, pending or never read, and warns about them", async () => {
     const { redis, stream, start } = await setup();

@@ -3,42 +3,23 @@
 // dead-lettered.
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createLogger } from "./logger.ts";
-import { createRedisClient } from "./redis-client.ts";
 import { type ConsumedEntry, StreamConsumer } from "./stream-consumer.ts";
-import { testRedisPrefix } from "./testing/redis-key-prefix.ts";
+import { StreamConsumerTestBench } from "./testing/stream-consumer-test-bench.ts";
 
 const logger = createLogger({ service: "stream-consumer-batch-test", level: "silent" });
 
 describe("the stream consumer in batch mode", () => {
   const { runId, redisUrl } = inject("testRun");
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const bench = new StreamConsumerTestBench({ runId, redisUrl, name: "batch", logger });
+  const cleanups = bench.cleanups;
+  afterEach(() => bench.cleanup());
 
-  let counter = 0;
   async function setup() {
-    const prefix = `${testRedisPrefix(runId)}batch${++counter}:`;
-    const redis = createRedisClient({ url: redisUrl });
-    await redis.connect();
-    cleanups.push(() => redis.destroy());
-    const streams = [`${prefix}{line-1}:telemetry`, `${prefix}{line-2}:telemetry`];
-    const deadLetterStream = `${prefix}dead-letter:production`;
-    const pending = async () => {
-      let total = 0;
-      for (const stream of streams) total += Number((await redis.xPending(stream, "production")).pending);
-      return total;
-    };
+    const { redis, streams, deadLetterStream, pending } = await bench.setup(2);
     return { redis, streams, deadLetterStream, pending };
   }
 
-  async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 5_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const until = bench.until.bind(bench);
 
   it("hands one read's entries of both streams to one call, each stream in order, and acknowledges them after it", async () => {
     const { redis, streams, deadLetterStream, pending } = await setup();

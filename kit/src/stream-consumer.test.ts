@@ -1,52 +1,21 @@
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createLogger } from "./logger.ts";
-import { createRedisClient } from "./redis-client.ts";
-import { type ConsumedEntry, StreamConsumer, type StreamConsumerOptions } from "./stream-consumer.ts";
-import { testRedisPrefix } from "./testing/redis-key-prefix.ts";
+import type { ConsumedEntry } from "./stream-consumer.ts";
+import { StreamConsumerTestBench } from "./testing/stream-consumer-test-bench.ts";
 
 const logger = createLogger({ service: "stream-consumer-test", level: "silent" });
 
 describe("the stream consumer", () => {
   const { runId, redisUrl } = inject("testRun");
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const bench = new StreamConsumerTestBench({ runId, redisUrl, name: "consumer", logger });
+  afterEach(() => bench.cleanup());
 
-  let counter = 0;
   async function setup() {
-    const prefix = `${testRedisPrefix(runId)}consumer${++counter}:`;
-    const redis = createRedisClient({ url: redisUrl });
-    await redis.connect();
-    cleanups.push(() => redis.destroy());
-    const stream = `${prefix}{line-1}:telemetry`;
-    const deadLetterStream = `${prefix}dead-letter:production`;
-    const start = async (
-      overrides: Partial<StreamConsumerOptions> & Pick<StreamConsumerOptions, "handle" | "consumer">,
-    ) => {
-      const consumer = new StreamConsumer({
-        redis,
-        streams: [stream],
-        group: "production",
-        logger,
-        deadLetterStream,
-        ...overrides,
-      });
-      await consumer.start();
-      cleanups.push(() => consumer.stop());
-      return consumer;
-    };
-    const add = (n: number) => redis.xAdd(stream, "*", { n: String(n) });
+    const { redis, stream, deadLetterStream, start, add } = await bench.setup();
     return { redis, stream, deadLetterStream, start, add };
   }
 
-  async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 5_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const until = bench.until.bind(bench);
 
   it("consumes entries written before its group existed, in stream order", async () => {
     const { add, start } = await setup();

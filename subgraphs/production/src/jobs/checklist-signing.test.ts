@@ -10,6 +10,7 @@ import {
   checklistSignatureMac,
   type SignedChecklistContent,
   signChecklist,
+  storedChecklistContent,
   verifyChecklistSignature,
 } from "./checklist-signing.ts";
 import {
@@ -349,31 +350,13 @@ describe("pre-start checklists", () => {
     completionId: string,
     signature: Partial<Pick<SignedChecklistContent, "meaning" | "signedAt" | "passed">>,
   ): Promise<SignedChecklistContent> {
-    const completion = await plant.prisma.checklistCompletion.findUniqueOrThrow({
-      where: { id: completionId },
-      include: { responses: { include: { item: true } } },
-    });
-    return {
-      completionId,
+    const completion = await plant.prisma.checklistCompletion.findUniqueOrThrow({ where: { id: completionId } });
+    return storedChecklistContent(plant.prisma, completion, {
       passed: signature.passed ?? completion.passed,
-      templateId: completion.templateId,
-      templateVersion: completion.templateVersion,
-      equipmentId: completion.equipmentId,
-      jobId: completion.jobId,
-      responses: completion.responses.map((r) => ({
-        position: r.item.position,
-        itemId: r.itemId,
-        type: r.item.type,
-        valueBoolean: r.valueBoolean,
-        valueNumber: r.valueNumber,
-        valueText: r.valueText,
-        withinLimits: r.withinLimits,
-        answeredById: r.answeredById,
-      })),
       signerId: completion.signerId ?? plant.operator.userId,
       meaning: signature.meaning ?? completion.signatureMeaning ?? "Performed and verified",
       signedAt: signature.signedAt ?? completion.signedAt!,
-    };
+    });
   }
 
   it("a signed completion cannot be modified: the database refuses updates, deletes and new answers", async () => {

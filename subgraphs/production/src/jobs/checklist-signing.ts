@@ -138,7 +138,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** The signed content of a completion as stored now (for signing, and for re-checking a stored hash). */
-async function storedContent(
+export async function storedChecklistContent(
   prisma: Pick<PrismaClient, "checklistResponse">,
   completion: Pick<ChecklistCompletion, "id" | "templateId" | "templateVersion" | "equipmentId" | "jobId">,
   signature: { signerId: string; meaning: string; signedAt: Date; passed: boolean | null },
@@ -202,7 +202,7 @@ export async function verifyChecklistSignature(
   if (!completion.signerId || !completion.signatureMeaning || !completion.signedAt || !completion.contentHash) {
     return check("TAMPERED");
   }
-  const content = await storedContent(prisma, completion, {
+  const content = await storedChecklistContent(prisma, completion, {
     signerId: completion.signerId,
     meaning: completion.signatureMeaning,
     signedAt: completion.signedAt,
@@ -300,7 +300,7 @@ export async function signChecklist(
       select: { valueBoolean: true, withinLimits: true, item: { select: { type: true } } },
     });
     const passed = checklistPassed(responses);
-    const content = await storedContent(tx, completion, { signerId: actor.userId, meaning, signedAt, passed });
+    const content = await storedChecklistContent(tx, completion, { signerId: actor.userId, meaning, signedAt, passed });
     return tx.checklistCompletion.update({
       where: { id: completion.id },
       data: {
