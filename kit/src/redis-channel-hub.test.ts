@@ -2,7 +2,7 @@
 // subscribed only while someone listens, filtered and bounded delivery, a close that ends every
 // listener; and, on a redis-server of the test's own restarted mid-test, a resync of each channel's
 // current state once the subscriber is back, and publishes that fail fast and are counted meanwhile.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createLogger } from "./logger.ts";
 import { type ChannelGap, perRedisClient, RedisChannelHub } from "./redis-channel-hub.ts";
 import { createRedisClient, type RedisClient } from "./redis-client.ts";
@@ -148,6 +148,9 @@ describe("a Redis channel hub across a Redis restart", () => {
     expect(await all.next()).toEqual({ value: { n: 1 }, done: false });
 
     await server!.stop();
+    // Until the client has seen the socket close, a publish would wait in its queue and could still
+    // reach subscribers after the restart; the case here is a publish made while Redis is known away.
+    await vi.waitFor(() => expect(redis.isReady).toBe(false), { timeout: 10_000 });
     // Changed while Redis is away: the publish is lost (and counted), the owner's truth is not.
     current.set(watched, 2);
     await hub.publish(watched, { n: 2 });
