@@ -79,14 +79,16 @@ describe("the demo plant seed", () => {
     expect(await verifySecret("1234", operator.pinHash!)).toBe(true);
   });
 
-  it("plans three shifts a day for the week containing the seed date, with targets per shift and hour", async () => {
+  it("plans three shifts a day for the week containing the seed date, and the night shift running into its Monday, with targets per shift and hour", async () => {
     const instances = await db.prisma.shiftInstance.findMany({ orderBy: { startsAt: "asc" } });
-    expect(instances).toHaveLength(21);
-    // Monday 23 Nov 2026, 06:00 in Johannesburg (UTC+2).
-    expect(instances[0]!.startsAt.toISOString()).toBe("2026-11-23T04:00:00.000Z");
+    expect(instances).toHaveLength(22);
+    // Sunday 22 Nov 2026, 22:00 in Johannesburg (UTC+2): the night shift a plant started at Monday 01:00 is in.
+    expect(instances[0]!.startsAt.toISOString()).toBe("2026-11-22T20:00:00.000Z");
+    // Monday 23 Nov 2026, 06:00.
+    expect(instances[1]!.startsAt.toISOString()).toBe("2026-11-23T04:00:00.000Z");
     const line = await db.prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } });
-    expect(await db.prisma.productionTarget.count({ where: { lineId: line.id, granularity: "SHIFT" } })).toBe(21);
-    expect(await db.prisma.productionTarget.count({ where: { lineId: line.id, granularity: "HOUR" } })).toBe(21 * 8);
+    expect(await db.prisma.productionTarget.count({ where: { lineId: line.id, granularity: "SHIFT" } })).toBe(22);
+    expect(await db.prisma.productionTarget.count({ where: { lineId: line.id, granularity: "HOUR" } })).toBe(22 * 8);
     expect(await db.prisma.workOrder.count({ where: { lineId: line.id } })).toBe(14);
   });
 

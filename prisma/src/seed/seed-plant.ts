@@ -337,10 +337,25 @@ async function seedShifts(prisma: PrismaClient, siteId: string, now: Date): Prom
       create: { patternId: pattern.id, ...shift, weekdays: [...shift.weekdays] },
       update: {},
     });
-    for (const date of localWeekDates(now, SITE.timezone)) {
+    const week = localWeekDates(now, SITE.timezone);
+    const weekStart = localToUtc(week[0]!.year, week[0]!.month, week[0]!.day, 0, SITE.timezone);
+    // The Sunday before the week too: its night shift runs into Monday, and a plant started early on
+    // Monday morning must find the shift it is in.
+    const sundayBefore = new Date(Date.UTC(week[0]!.year, week[0]!.month - 1, week[0]!.day - 1));
+    const dates = [
+      {
+        year: sundayBefore.getUTCFullYear(),
+        month: sundayBefore.getUTCMonth() + 1,
+        day: sundayBefore.getUTCDate(),
+        isoWeekday: 7,
+      },
+      ...week,
+    ];
+    for (const date of dates) {
       if (!(shift.weekdays as readonly number[]).includes(date.isoWeekday)) continue;
       const startsAt = localToUtc(date.year, date.month, date.day, shift.startMinuteOfDay, SITE.timezone);
       const endsAt = new Date(startsAt.getTime() + shift.durationMinutes * 60_000);
+      if (endsAt <= weekStart) continue;
       const row = await prisma.shiftInstance.upsert({
         where: { shiftId_startsAt: { shiftId: shiftRow.id, startsAt } },
         create: { shiftId: shiftRow.id, startsAt, endsAt },
