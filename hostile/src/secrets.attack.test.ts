@@ -83,7 +83,10 @@ describe("attacks from inside a compromised service process", () => {
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
+    // A subgraph that does start (the attack succeeding) must not outlive the test.
+    const killer = setTimeout(() => child.kill("SIGKILL"), 45_000);
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    clearTimeout(killer);
     expect(code).not.toBe(0);
     expect(output).toMatch(/AUTH_SIGNING_KEYS/);
     expect(output).toMatch(/only the gateway/);
