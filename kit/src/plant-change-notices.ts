@@ -5,6 +5,7 @@ import { type PlantChange, plantChangedChannel } from "@ms5/schema";
 import type { Logger } from "./logger.ts";
 import { perRedisClient } from "./redis-channel-hub.ts";
 import type { RedisClient } from "./redis-client.ts";
+import type { StreamConsumer } from "./stream-consumer.ts";
 
 export interface PlantFollowingSettings {
   /** Line and equipment settings a consumer caches are read again after this long at the latest. @default 60000 */
@@ -54,6 +55,29 @@ export async function followPlantChanges(options: {
       subscriber.destroy();
     },
   };
+}
+
+/**
+ * Starts `consumer` and keeps it following the plant model: on each announced change `forget` drops
+ * what the consumer's owner cached about the plant and the consumer rescans for new streams. The
+ * follower stops with the consumer.
+ */
+export async function startFollowingPlant(
+  consumer: StreamConsumer,
+  options: { redis: RedisClient; keyPrefix: string; logger: Logger; forget: () => void },
+): Promise<StreamConsumer> {
+  await consumer.start();
+  const plantChanges = await followPlantChanges({
+    redis: options.redis,
+    keyPrefix: options.keyPrefix,
+    logger: options.logger,
+    onChange: () => {
+      options.forget();
+      void consumer.rescan();
+    },
+  });
+  consumer.whenStopping(() => plantChanges.close());
+  return consumer;
 }
 
 /** Values read from the plant model, kept at most `ttlMs` and dropped at once on a plant change. */

@@ -4,7 +4,6 @@
 import type { PrismaClient } from "@ms5/db";
 import {
   type ConsumedEntry,
-  followPlantChanges,
   type Logger,
   PLANT_FOLLOWING_DEFAULTS,
   type PlantFollowingSettings,
@@ -13,6 +12,7 @@ import {
   StreamConsumer,
   type StreamConsumerSettings,
   StreamEntryRejected,
+  startFollowingPlant,
 } from "@ms5/kit";
 import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import type { AndonRuntime } from "./andon-runtime.ts";
@@ -88,16 +88,10 @@ export async function startFaultConsumer(options: FaultConsumerOptions): Promise
       options.onOutcome?.(outcome);
     },
   });
-  await consumer.start();
-  const plantChanges = await followPlantChanges({
+  return startFollowingPlant(consumer, {
     redis: options.redis,
     keyPrefix,
     logger,
-    onChange: () => {
-      equipmentByCode.clear();
-      void consumer.rescan();
-    },
+    forget: () => equipmentByCode.clear(),
   });
-  consumer.whenStopping(() => plantChanges.close());
-  return consumer;
 }

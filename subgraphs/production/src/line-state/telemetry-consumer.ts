@@ -5,7 +5,6 @@
 import type { PrismaClient } from "@ms5/db";
 import {
   type ConsumedEntry,
-  followPlantChanges,
   type Logger,
   PLANT_FOLLOWING_DEFAULTS,
   type PlantFollowingSettings,
@@ -14,6 +13,7 @@ import {
   StreamConsumer,
   type StreamConsumerSettings,
   StreamEntryRejected,
+  startFollowingPlant,
 } from "@ms5/kit";
 import { deadLetterStreamKey, streamKey } from "@ms5/schema";
 import { applyTelemetryBatch } from "./apply-telemetry-batch.ts";
@@ -123,16 +123,10 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
       if (changes.length > 0) options.onChanges?.(changes);
     },
   });
-  await consumer.start();
-  const plantChanges = await followPlantChanges({
+  return startFollowingPlant(consumer, {
     redis: options.redis,
     keyPrefix,
     logger,
-    onChange: () => {
-      equipmentByCode.clear();
-      void consumer.rescan();
-    },
+    forget: () => equipmentByCode.clear(),
   });
-  consumer.whenStopping(() => plantChanges.close());
-  return consumer;
 }
