@@ -148,7 +148,8 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
     const photoDirectory = await mkdtemp(path.join(tmpdir(), "hostile-photos-"));
     closers.push(() => rm(photoDirectory, { recursive: true, force: true }));
 
-    const production = await createProductionSubgraph({
+    // What both subgraphs are started with: this floor's stores, keys and secret, production-safe.
+    const subgraphBasics = {
       prisma: db.prisma,
       redis,
       logger,
@@ -156,18 +157,15 @@ export async function openHostilePlant(run: TestRunServices, options: HostilePla
       gatewaySecret: HOSTILE_GATEWAY_SECRET,
       port: 0,
       production: options.production ?? true,
+    };
+    const production = await createProductionSubgraph({
+      ...subgraphBasics,
       telemetry: { consumerName: "hostile-production", keyPrefix, settings: { blockMs: 200 } },
       liveEvents: { keyPrefix },
     });
     closers.push(() => production.close());
     const andon = await createAndonSubgraph({
-      prisma: db.prisma,
-      redis,
-      logger,
-      verificationKeys: keys,
-      gatewaySecret: HOSTILE_GATEWAY_SECRET,
-      port: 0,
-      production: options.production ?? true,
+      ...subgraphBasics,
       keyPrefix,
       instanceId: "hostile-andon",
       photoDirectory,
