@@ -1,6 +1,7 @@
 // Attacks on live feeds: reading another person's feed through a shared upstream, opening unlimited
 // upstreams, and keeping a feed after the right to it lapsed; and a subgraph restart that must not
 // end anyone's feed.
+import { issueApiKey } from "@ms5/kit/auth";
 import type { Client } from "graphql-ws";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { type CollectedFeed, collect, eventually, type HostilePlant, openHostilePlant } from "./hostile-plant.ts";
@@ -358,6 +359,41 @@ describe("attacks on live feeds", () => {
     } finally {
       await plant.prisma.user.update({ where: { id: managerId }, data: { roles: ["SHIFT_MANAGER"] } });
     }
+  });
+
+  it("ends the feed of an API key revoked while its connection is open, and refuses the key afterwards", async () => {
+    const account = await plant.prisma.serviceAccount.create({ data: { name: "hostile-feed-integrator" } });
+    const { key, apiKeyId } = await issueApiKey(plant.prisma, {
+      serviceAccountId: account.id,
+      scopes: ["andon:read", "plant:read"],
+    });
+    const feed = collect<{ andonRaised: { id: string; note: string } }>(connect(key), ANDONS_RAISED);
+    await eventually(() => plant.subscriptions.subscriberCount === 1, "the integrator's feed to start");
+    const keyBefore = await plant.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKeyId } });
+    expect(keyBefore.revokedAt).toBeNull();
+
+    const revoked = await plant.graphql<{ revokeApiKey: { __typename: string } }>(
+      "mutation ($id: ID!) { revokeApiKey(id: $id) { __typename } }",
+      { token: await plant.tokenOf("admin"), variables: { id: apiKeyId } },
+    );
+    expect(revoked.body.errors).toBeUndefined();
+    await eventually(() => closeCodeOf(feed) === 4403, "the revoked key's connection to close with 4403", 5_000);
+    await raiseAndon(await plant.tokenOf("operator"), "after the revocation");
+    const again = collect(connect(key), ANDONS_RAISED);
+    await eventually(() => again.errors.length > 0, "the revoked key's new connection to be refused");
+
+    expect(closeCodeOf(again)).toBe(4401);
+    expect(again.events).toEqual([]);
+    expect(feed.events.filter((event) => event.andonRaised.note === "after the revocation")).toEqual([]);
+    expect(plant.subscriptions.subscriberCount).toBe(0);
+    // The refusal changed nothing about the key: still revoked, same scopes, same account.
+    const keyAfter = await plant.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKeyId } });
+    expect({ ...keyAfter, revokedAt: null, lastUsedAt: null }).toEqual({
+      ...keyBefore,
+      revokedAt: null,
+      lastUsedAt: null,
+    });
+    expect(keyAfter.revokedAt).not.toBeNull();
   });
 
   it("ends a connection when its access token expires, refuses the expired token, and serves a fresh one", async () => {

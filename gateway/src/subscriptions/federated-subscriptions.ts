@@ -19,7 +19,13 @@ import { edgeCredentialOfConnectionParams } from "../edge-credentials.ts";
 import type { GatewayEdge } from "../gateway.ts";
 import { gatewayMetricsOf, subscriptionMetricsOf } from "../gateway-metrics.ts";
 import { resolveTrustedDocument, type TrustedDocumentPolicy } from "../trusted-documents.ts";
-import { type AccountStandings, lapsedStandingOf } from "./account-standing.ts";
+import {
+  type AccountStandings,
+  apiKeyPrefixOf,
+  type LapsedStanding,
+  lapsedApiKeyOf,
+  lapsedStandingOf,
+} from "./account-standing.ts";
 import { SharedSubscriptions, type Subscriber } from "./shared-subscriptions.ts";
 import { FEDERATED_SUBSCRIPTION_DEFAULTS, type FederatedSubscriptionSettings } from "./subscription-defaults.ts";
 import { SubscriptionEventResolver } from "./subscription-event-resolver.ts";
@@ -49,9 +55,11 @@ export interface FederatedSubscriptionsOptions {
    */
   edge?: GatewayEdge;
   /**
-   * Reads people's accounts as they stand now (accountStandingsOf(prisma)): a connection is refused,
-   * or closed within `accountCheckIntervalMs`, once its person is deactivated (4403) or has lost a
-   * role its token grants (4401). Without it a connection lasts as long as its token.
+   * Reads people's accounts and API keys as they stand now (accountStandingsOf(prisma)): a connection
+   * is refused, or closed within `accountCheckIntervalMs`, once its person is deactivated (4403) or
+   * has lost a role its token grants (4401), or once its API key is revoked or its service account
+   * deactivated (4403), or the key expired or lost a scope (4401). Without it a connection lasts as
+   * long as its token, and an API key's as long as the socket.
    */
   accountStandings?: AccountStandings;
 }
@@ -341,28 +349,56 @@ export function attachFederatedSubscriptions(
     connection.expiryTimer.unref?.();
   };
 
-  /** Closes the connections of people deactivated or demoted since they connected. */
+  /**
+   * Closes the connections of people deactivated or demoted, and of API keys revoked, expired or
+   * narrowed, since they connected.
+   */
   let checkingAccounts = false;
   const checkAccounts = async () => {
     const standings = options.accountStandings;
     if (!standings || checkingAccounts) return;
     const people = new Map<string, AdmittedConnection[]>();
+    const keys = new Map<string, AdmittedConnection[]>();
     for (const connection of admitted.values()) {
-      if (connection.identity.kind !== "user") continue;
-      const list = people.get(connection.identity.userId);
+      const group =
+        connection.identity.kind === "user"
+          ? { map: people, id: connection.identity.userId }
+          : { map: keys, id: apiKeyPrefixOf(connection.authorization) };
+      // A service's access token lapses at its expiry (armExpiry); only keys are read here.
+      if (group.id === undefined) continue;
+      const list = group.map.get(group.id);
       if (list) list.push(connection);
-      else people.set(connection.identity.userId, [connection]);
+      else group.map.set(group.id, [connection]);
     }
-    if (people.size === 0) return;
+    if (people.size === 0 && keys.size === 0) return;
     checkingAccounts = true;
+    const endLapsed = (
+      connections: AdmittedConnection[],
+      lapsedOf: (connection: AdmittedConnection) => LapsedStanding,
+    ) => {
+      for (const connection of connections) {
+        if (connection.closed) continue;
+        const lapsed = lapsedOf(connection);
+        if (lapsed) endConnection(connection, lapsed.code, lapsed.reason);
+      }
+    };
     try {
-      const current = await standings([...people.keys()]);
+      const [users, apiKeys] = await Promise.all([
+        people.size > 0 ? standings.users([...people.keys()]) : new Map(),
+        keys.size > 0 ? standings.apiKeys([...keys.keys()]) : new Map(),
+      ]);
       for (const [userId, connections] of people) {
-        for (const connection of connections) {
-          if (connection.closed || connection.identity.kind !== "user") continue;
-          const lapsed = lapsedStandingOf(connection.identity.roles, current.get(userId));
-          if (lapsed) endConnection(connection, lapsed.code, lapsed.reason);
-        }
+        endLapsed(connections, (connection) =>
+          connection.identity.kind === "user"
+            ? lapsedStandingOf(connection.identity.roles, users.get(userId))
+            : undefined,
+        );
+      }
+      const now = new Date();
+      for (const [prefix, connections] of keys) {
+        endLapsed(connections, (connection) =>
+          lapsedApiKeyOf(connection.identity.permissions, apiKeys.get(prefix), now),
+        );
       }
     } catch (error) {
       logger.error({ err: error }, "could not read the accounts of open graphql-ws connections");
@@ -446,7 +482,7 @@ export function attachFederatedSubscriptions(
           try {
             lapsed = lapsedStandingOf(
               identity.roles,
-              (await options.accountStandings([identity.userId])).get(identity.userId),
+              (await options.accountStandings.users([identity.userId])).get(identity.userId),
             );
           } catch (error) {
             logger.error({ err: error }, "could not read the account of a graphql-ws connection");

@@ -1,5 +1,10 @@
 // Federated subscriptions over graphql-ws: the gateway's live endpoint.
-export { type AccountStanding, type AccountStandings, accountStandingsOf } from "./account-standing.ts";
+export {
+  type AccountStanding,
+  type AccountStandings,
+  type ApiKeyStanding,
+  accountStandingsOf,
+} from "./account-standing.ts";
 export {
   attachFederatedSubscriptions,
   type FederatedSubscriptions,
