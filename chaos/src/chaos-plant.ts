@@ -132,7 +132,8 @@ export interface ChaosPlant {
   services: Readonly<Record<ServiceName, ServiceProcess>>;
   postgres: { stop(): Promise<void>; start(): Promise<void>; readonly running: boolean };
   redis: { stop(): Promise<void>; start(): Promise<void>; readonly running: boolean };
-  close(): Promise<void>;
+  /** Stops everything it started; the run's folder (logs, data) stays when `keepFolder`. */
+  close(keepFolder?: boolean): Promise<void>;
 }
 
 export async function startChaosPlant(settings: ChaosSettings, log: (line: string) => void): Promise<ChaosPlant> {
@@ -140,9 +141,9 @@ export async function startChaosPlant(settings: ChaosSettings, log: (line: strin
   // PostgreSQL runs as the system user postgres when we are root: it must reach its folder.
   chmodSync(runDir, 0o755);
   const closers: (() => Promise<void>)[] = [];
-  const closeAll = async () => {
+  const closeAll = async (keepFolder = false) => {
     for (const close of closers.reverse()) await close().catch((error) => log(`cleanup: ${String(error)}`));
-    await fs.rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+    if (!keepFolder) await fs.rm(runDir, { recursive: true, force: true }).catch(() => undefined);
   };
   try {
     // ---- PostgreSQL ------------------------------------------------------------------------------
@@ -322,10 +323,10 @@ export async function startChaosPlant(settings: ChaosSettings, log: (line: strin
           redis = await startRedisServer(redisOptions);
         },
       },
-      close: closeAll,
+      close: (keepFolder) => closeAll(keepFolder),
     };
   } catch (error) {
-    await closeAll();
+    await closeAll(process.env.CHAOS_KEEP === "true");
     throw error;
   }
 }

@@ -155,8 +155,9 @@ main()
   })
   .finally(async () => {
     for (const subscriber of subscribers) await subscriber.close().catch(() => undefined);
-    if (process.env.CHAOS_KEEP === "true" && plant) log(`kept: ${plant.runDir} (CHAOS_KEEP)`);
-    else await plant?.close();
+    const keep = process.env.CHAOS_KEEP === "true";
+    await plant?.close(keep);
+    if (keep && plant) log(`kept the run's folder: ${plant.runDir} (CHAOS_KEEP)`);
     log(`done in ${((Date.now() - runStarted) / 1000).toFixed(0)} s`);
     process.exit(exitCode);
   });
