@@ -4,6 +4,8 @@
 export interface FaultBitEdge {
   bitIndex: number;
   edge: "rising" | "falling";
+  /** From the first read: a bit found set, not seen rising. */
+  atStart?: true;
 }
 
 export class FaultWordEdges {
@@ -11,6 +13,7 @@ export class FaultWordEdges {
 
   /** Edges since the last read. The first read reports every set bit as rising. */
   next(words: readonly number[]): FaultBitEdge[] {
+    const atStart = this.previous === undefined;
     const previous = this.previous ?? words.map(() => 0);
     this.previous = [...words];
     const edges: FaultBitEdge[] = [];
@@ -22,7 +25,11 @@ export class FaultWordEdges {
       for (let bit = 0; bit < 32; bit++) {
         const mask = (1 << bit) >>> 0;
         if ((changed & mask) === 0) continue;
-        edges.push({ bitIndex: w * 32 + bit, edge: (now & mask) !== 0 ? "rising" : "falling" });
+        edges.push({
+          bitIndex: w * 32 + bit,
+          edge: (now & mask) !== 0 ? "rising" : "falling",
+          ...(atStart ? { atStart: true as const } : {}),
+        });
       }
     }
     return edges;
