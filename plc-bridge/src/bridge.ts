@@ -2,7 +2,7 @@
 // buffer, metrics and health. server.ts wires it to the environment; tests and the benchmark call
 // the same factory.
 import { mkdirSync } from "node:fs";
-import { createMetricsRegistry, createRedisClient, type HealthCheck, type Logger } from "@ms5/kit";
+import { createMetricsRegistry, createRedisClient, type HealthCheck, type Logger, settleWithin } from "@ms5/kit";
 import type { Registry } from "prom-client";
 import { createBridgeMetrics } from "./bridge-metrics.ts";
 import { DiskBuffer } from "./disk-buffer.ts";
@@ -23,6 +23,11 @@ export interface BridgeOptions {
   bufferMaxAgeMs?: number;
   commsLostAfterMs?: number;
   redisSendTimeoutMs?: number;
+  /**
+   * How long start waits for Redis before polling, to count on from the totals consumers were last
+   * given (StreamPublisher.counterTotalsAtStart); polling starts after it either way. @default 3_000
+   */
+  redisWaitAtStartMs?: number;
   registry?: Registry;
 }
 
@@ -121,10 +126,6 @@ export function createBridge(options: BridgeOptions): Bridge {
         },
       }),
   );
-  for (const poller of pollers) {
-    for (const processor of poller.processors)
-      processor.restoreCounterTotals(publisher.savedCounterTotals(processor.config.code));
-  }
 
   let stopped = false;
   return {
@@ -165,10 +166,23 @@ export function createBridge(options: BridgeOptions): Bridge {
       return checks;
     },
     async start() {
-      // The bridge starts even when Redis is down: it buffers until Redis comes.
-      redis
+      // The bridge starts even when Redis is down: it buffers until Redis comes. It waits a moment
+      // for Redis all the same, to count on from the totals consumers were last given.
+      const connected = redis
         .connect()
-        .catch((error: unknown) => logger.warn({ err: error }, "redis not reachable at start; buffering on disk"));
+        .then(() => true)
+        .catch((error: unknown) => {
+          logger.warn({ err: error }, "redis not reachable at start; buffering on disk");
+          return false;
+        });
+      await settleWithin(connected, options.redisWaitAtStartMs ?? 3_000, () => new Error("redis slow at start")).catch(
+        () => false,
+      );
+      const processors = pollers.flatMap((poller) => poller.processors);
+      const totals = await publisher.counterTotalsAtStart(
+        processors.map((processor) => ({ code: processor.config.code, line: processor.config.line })),
+      );
+      for (const processor of processors) processor.restoreCounterTotals(totals.get(processor.config.code));
       for (const connection of connections) connection.start();
       for (const poller of pollers) poller.start();
       logger.info(
