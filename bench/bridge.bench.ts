@@ -118,11 +118,10 @@ async function bridgeXadd(url: string): Promise<number> {
     keyPrefix: "bench:",
   });
   const entry = (i: number): UnsequencedEntry => ({
-    type: "sample",
     line: "bench-line",
     equipment: "EQ-1",
     ts: Date.now(),
-    fields: { signal: "speed", value: String(i), reason: "change" },
+    body: { type: "sample", quality: "good", signal: "speed", value: i, reason: "change" },
   });
   const started = performance.now();
   for (let i = 0; i < BENCH.xaddEntries; i += 1_000) {

@@ -10,9 +10,9 @@ import { printSubgraphSdl } from "@ms5/kit/subgraph";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import type { Role } from "@ms5/schema";
 import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyTelemetryEntry } from "./line-state/apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "./line-state/telemetry-entry.ts";
 import { createProductionSubgraph, PRODUCTION_SDL_PATH, type ProductionSubgraph } from "./production-subgraph.ts";
 import { schema } from "./schema/index.ts";
 import { openSeededTestPlant, plcStateFields, signedGraphQLCaller } from "./testing/production-test-plant.ts";
@@ -49,7 +49,7 @@ describe("the production subgraph", () => {
   let seq = 0;
   async function telemetry(atSeconds: number, fields: Record<string, string>) {
     seq++;
-    const entry = parseTelemetryEntry({
+    const entry = parseStreamEntry("telemetry", {
       v: STREAM_SCHEMA_VERSION,
       plc: "PLC-BAG1",
       seq: String(seq),

@@ -14,7 +14,8 @@ import {
   StreamEntryRejected,
   startFollowingPlant,
 } from "@ms5/kit";
-import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { DEFAULT_KEY_PREFIX, deadLetterStreamKey, streamKey } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import type { AndonRuntime } from "./andon-runtime.ts";
 import { applyFaultRise, type FaultAndonOutcome } from "./fault-andons.ts";
 
@@ -36,7 +37,7 @@ export interface FaultConsumerOptions {
 
 export async function startFaultConsumer(options: FaultConsumerOptions): Promise<StreamConsumer> {
   const { prisma, logger } = options;
-  const keyPrefix = options.keyPrefix ?? "ms5:";
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const { cacheTtlMs } = { ...PLANT_FOLLOWING_DEFAULTS, ...options.plantFollowing };
   const equipmentByCode = new PlantModelCache<{ id: string; lineId: string }>(cacheTtlMs);
 
@@ -61,29 +62,21 @@ export async function startFaultConsumer(options: FaultConsumerOptions): Promise
     logger,
     ...(options.settings ? { settings: options.settings } : {}),
     async handle(entry: ConsumedEntry) {
-      const fields = entry.fields;
-      if (fields.v !== STREAM_SCHEMA_VERSION) {
-        throw new StreamEntryRejected(`unknown stream schema version '${fields.v}'`);
-      }
-      if (fields.type !== "fault" || fields.edge !== "rising") {
+      const fault = parseStreamEntry("faults", entry.fields);
+      if (fault.edge !== "rising") {
         options.onOutcome?.("ignored");
         return;
       }
-      const bitIndex = Number(fields.bitIndex);
-      const ts = Number(fields.ts);
-      if (!fields.equipment || !fields.faultCode || !Number.isInteger(bitIndex) || !Number.isFinite(ts)) {
-        throw new StreamEntryRejected("a fault entry lacks equipment, faultCode, bitIndex or ts");
-      }
-      const equipment = await equipmentOf(fields.equipment);
+      const equipment = await equipmentOf(fault.equipment);
       const { outcome } = await applyFaultRise(options.runtime, {
         streamEntryId: entry.id,
         stream: entry.stream,
         equipmentId: equipment.id,
         lineId: equipment.lineId,
-        faultCode: fields.faultCode,
-        faultText: fields.faultText ?? "",
-        bitIndex,
-        at: new Date(ts),
+        faultCode: fault.faultCode,
+        faultText: fault.faultText,
+        bitIndex: fault.bitIndex,
+        at: fault.ts,
       });
       options.onOutcome?.(outcome);
     },

@@ -5,9 +5,9 @@ import type { PrismaClient } from "@ms5/db";
 import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyTelemetryEntry, type EquipmentRef } from "../line-state/apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "../line-state/telemetry-entry.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 import {
   DowntimeEventNotFound,
@@ -79,7 +79,7 @@ describe("editing downtime history", () => {
     const apply = (hhmm: string, fields: Record<string, string>) =>
       applyTelemetryEntry(
         prisma,
-        parseTelemetryEntry({
+        parseStreamEntry("telemetry", {
           v: STREAM_SCHEMA_VERSION,
           plc: "PLC-BAG1",
           seq: String(++seq),

@@ -10,8 +10,8 @@ import {
   runHotStatement,
 } from "@ms5/db";
 import type { EquipmentState } from "@ms5/schema";
+import type { TelemetryEntry } from "@ms5/schema/stream-entries";
 import { applyTelemetryRecords } from "./apply-telemetry-records.ts";
-import type { TelemetryEntry } from "./telemetry-entry.ts";
 
 type Tx = Prisma.TransactionClient;
 

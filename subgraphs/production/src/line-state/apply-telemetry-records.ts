@@ -1,7 +1,7 @@
 // Counts, energy readings and samples: what most telemetry entries are, written in bulk.
 import { type DbClient, runHotStatement } from "@ms5/db";
+import type { TelemetryEntry } from "@ms5/schema/stream-entries";
 import type { EntrySource, EquipmentRef, LineStateChange } from "./apply-telemetry-entry.ts";
-import type { TelemetryEntry } from "./telemetry-entry.ts";
 
 export interface BatchedTelemetryEntry {
   entry: TelemetryEntry;

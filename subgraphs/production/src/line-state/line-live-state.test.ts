@@ -3,10 +3,10 @@
 // only when no machine's state is known.
 import type { EquipmentState } from "@ms5/schema";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSeededTestPlant, plcStateFields, type SeededTestPlant } from "../testing/production-test-plant.ts";
 import { applyTelemetryEntry, type EquipmentRef, type LineStateChange } from "./apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "./telemetry-entry.ts";
 
 describe("a line's live state", () => {
   const testRun = inject("testRun");
@@ -48,7 +48,7 @@ describe("a line's live state", () => {
 
   async function report(machine: EquipmentRef, state: EquipmentState): Promise<LineStateChange[]> {
     seq++;
-    const entry = parseTelemetryEntry({
+    const entry = parseStreamEntry("telemetry", {
       v: STREAM_SCHEMA_VERSION,
       plc: "PLC-LINE-TEST",
       seq: String(seq),

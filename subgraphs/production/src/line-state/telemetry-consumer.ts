@@ -15,10 +15,10 @@ import {
   StreamEntryRejected,
   startFollowingPlant,
 } from "@ms5/kit";
-import { deadLetterStreamKey, streamKey } from "@ms5/schema";
+import { DEFAULT_KEY_PREFIX, deadLetterStreamKey, streamKey } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { applyTelemetryBatch } from "./apply-telemetry-batch.ts";
 import { applyTelemetryEntry, type EquipmentRef, type LineStateChange } from "./apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "./telemetry-entry.ts";
 
 export const TELEMETRY_CONSUMER_GROUP = "production";
 
@@ -60,7 +60,7 @@ export async function activeLineStreams(
 
 export async function startTelemetryConsumer(options: TelemetryConsumerOptions): Promise<StreamConsumer> {
   const { prisma, logger } = options;
-  const keyPrefix = options.keyPrefix ?? "ms5:";
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const { cacheTtlMs } = { ...PLANT_FOLLOWING_DEFAULTS, ...options.plantFollowing };
   // The micro-stop threshold and the constraint flag decide live classification: never kept longer
   // than cacheTtlMs, and dropped at once when a plant change is announced.
@@ -92,7 +92,7 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
     logger,
     settings: { ...TELEMETRY_CONSUMER_DEFAULTS, ...options.settings },
     async handle(entry: ConsumedEntry) {
-      const telemetry = parseTelemetryEntry(entry.fields);
+      const telemetry = parseStreamEntry("telemetry", entry.fields);
       const changes = await applyTelemetryEntry(
         prisma,
         telemetry,
@@ -105,7 +105,7 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
     async handleBatch(entries: ConsumedEntry[]) {
       const batch = [];
       for (const entry of entries) {
-        const telemetry = parseTelemetryEntry(entry.fields);
+        const telemetry = parseStreamEntry("telemetry", entry.fields);
         batch.push({
           entry: telemetry,
           source: { stream: entry.stream, id: entry.id, group: TELEMETRY_CONSUMER_GROUP },

@@ -2,9 +2,9 @@
 import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyTelemetryEntry, type EquipmentRef } from "../line-state/apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "../line-state/telemetry-entry.ts";
 import { recomputeOeeRecords } from "./recompute-oee-records.ts";
 
 describe("OEE records", () => {
@@ -31,7 +31,7 @@ describe("OEE records", () => {
     const apply = (ts: Date, fields: Record<string, string>) =>
       applyTelemetryEntry(
         db.prisma,
-        parseTelemetryEntry({
+        parseStreamEntry("telemetry", {
           v: STREAM_SCHEMA_VERSION,
           plc: "PLC-BAG1",
           seq: String(++seq),

@@ -7,9 +7,9 @@ import { createLogger, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
 import type { Role } from "@ms5/schema";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyTelemetryEntry } from "../line-state/apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "../line-state/telemetry-entry.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 import { createProductionSubgraph, type ProductionSubgraph } from "../production-subgraph.ts";
 import { openSeededTestPlant, signedGraphQLCaller } from "../testing/production-test-plant.ts";
@@ -128,7 +128,7 @@ describe("downtime history through GraphQL", () => {
     const telemetry = (seconds: number, state: "RUNNING" | "DOWN") =>
       applyTelemetryEntry(
         db.prisma,
-        parseTelemetryEntry({
+        parseStreamEntry("telemetry", {
           v: STREAM_SCHEMA_VERSION,
           plc: "PLC-BAG1",
           seq: String(++seq),
