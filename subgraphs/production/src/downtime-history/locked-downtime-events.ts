@@ -42,9 +42,21 @@ export async function microStopThresholdSeconds(tx: Prisma.TransactionClient, li
   return line.microStopThresholdSeconds;
 }
 
-/** Only unplanned stops shorter than the threshold are micro-stops (small stops, not breakdowns). */
-export function isMicroStop(category: DowntimeCategory, startedAt: Date, endedAt: Date, thresholdSeconds: number) {
-  return category === "UNPLANNED" && (endedAt.getTime() - startedAt.getTime()) / 1000 < thresholdSeconds;
+/**
+ * Whether a stop is a micro-stop, asked of the database's is_micro_stop() (migration
+ * 20261215090000_downtime_rules_in_one_home), the rule's one home: the telemetry path applies the same
+ * function when a stop closes, so an edited stop is classified exactly as a recorded one.
+ */
+export async function isMicroStop(
+  tx: Prisma.TransactionClient,
+  category: DowntimeCategory,
+  startedAt: Date,
+  endedAt: Date,
+  thresholdSeconds: number,
+): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ micro: boolean }[]>`
+    SELECT is_micro_stop(${category}::"DowntimeCategory", ${startedAt}::timestamptz, ${endedAt}::timestamptz, ${thresholdSeconds}::int) AS micro`;
+  return row?.micro === true;
 }
 
 /** The fields an audit row records before and after an edit. */
