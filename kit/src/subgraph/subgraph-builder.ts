@@ -13,6 +13,7 @@ import type { GraphQLSchema } from "graphql";
 import { AuthError } from "../auth/auth-error.ts";
 import { hasPermission } from "../auth/request-identity.ts";
 import { ExpectedError } from "./api-errors.ts";
+import { InputInvalid, NotFound } from "./expected-errors.ts";
 import { LIVE_FEED_SUBGRAPH_OPTIONS } from "./live-feed-scope.ts";
 import type { SubgraphContext } from "./subgraph-context.ts";
 import { FEDERATION_LINK_URL } from "./subgraph-defaults.ts";
@@ -112,6 +113,26 @@ export function createSubgraphBuilder<
       code: t.exposeString("code", { nullable: false, description: "A code from the API's documented error codes." }),
       message: t.exposeString("message", { nullable: false }),
     }),
+  });
+  // The outcomes every subgraph shares (expected-errors.ts): one type each across the supergraph.
+  baseBuilder.objectType(NotFound, {
+    name: "NotFound",
+    description: "An id given to the operation names nothing of the expected kind; nothing changed.",
+    interfaces: [ExpectedError],
+    shareable: true,
+    fields: (t) => ({
+      // Nullable like the subgraphs' own error fields (DuplicateKey.field, ...): one selection set
+      // may ask `field` of several members of a result union only when their types agree.
+      entity: t.exposeString("entity", { description: "What kind of thing was looked for (line, work order...)." }),
+      id: t.exposeID("id"),
+    }),
+  });
+  baseBuilder.objectType(InputInvalid, {
+    name: "InputInvalid",
+    description: "A field of the input is missing, malformed or out of range; nothing changed.",
+    interfaces: [ExpectedError],
+    shareable: true,
+    fields: (t) => ({ field: t.exposeString("field", { description: "The input field at fault." }) }),
   });
 
   return builder;

@@ -1,12 +1,9 @@
 // What every history edit does first: lock the events it names (in id order, so two edits never
 // deadlock), refuse missing, superseded and still-open ones, and look up a reason it is given.
+
 import type { DowntimeCategory, DowntimeEvent, Prisma, ReasonCode } from "@ms5/db";
-import {
-  DowntimeEventNotFound,
-  DowntimeEventStillOpen,
-  DowntimeEventSuperseded,
-  ReasonCodeNotFound,
-} from "./downtime-history-errors.ts";
+import { NotFound } from "@ms5/kit/subgraph";
+import { DowntimeEventStillOpen, DowntimeEventSuperseded } from "./downtime-history-errors.ts";
 
 /** A closed, current event: the only kind history edits touch. */
 export type ClosedDowntimeEvent = DowntimeEvent & { endedAt: Date };
@@ -22,17 +19,18 @@ export async function lockClosedDowntimeEvents(
   const rows = locked.length > 0 ? await tx.downtimeEvent.findMany({ where: { id: { in: sorted } } }) : [];
   return ids.map((id) => {
     const event = rows.find((row) => row.id === id);
-    if (!event) throw new DowntimeEventNotFound(id);
+    if (!event) throw new NotFound("downtime event", id);
     if (event.supersededAt) throw new DowntimeEventSuperseded(event.id, event.supersededAt);
     if (!event.endedAt) throw new DowntimeEventStillOpen(event.id, event.startedAt);
     return event as ClosedDowntimeEvent;
   });
 }
 
-/** An active reason code, or ReasonCodeNotFound. */
+/** An active reason code, or NotFound. */
 export async function activeReasonCode(tx: Prisma.TransactionClient, reasonCodeId: string): Promise<ReasonCode> {
   const reason = await tx.reasonCode.findUnique({ where: { id: reasonCodeId } });
-  if (!reason?.active) throw new ReasonCodeNotFound(reasonCodeId);
+  if (!reason?.active)
+    throw new NotFound("reason code", reasonCodeId, `There is no active reason code ${reasonCodeId}.`);
   return reason;
 }
 

@@ -187,7 +187,7 @@ describe("downtime history through GraphQL", () => {
       endedAt: at(1800).toISOString(),
     });
     const unknown = await call(tokens.supervisor, SPLIT, { id: randomUUID(), at: at(900).toISOString(), note: "why" });
-    expect(unknown.data?.splitDowntimeEvent).toMatchObject({ __typename: "DowntimeEventNotFound", code: "NOT_FOUND" });
+    expect(unknown.data?.splitDowntimeEvent).toMatchObject({ __typename: "NotFound", code: "NOT_FOUND" });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -251,6 +251,6 @@ describe("downtime history through GraphQL", () => {
       },
     });
     const missing = await call(tokens.viewer, HISTORY, { id: randomUUID() });
-    expect(missing.data?.downtimeEventHistory).toMatchObject({ __typename: "DowntimeEventNotFound" });
+    expect(missing.data?.downtimeEventHistory).toMatchObject({ __typename: "NotFound" });
   });
 });
