@@ -1,20 +1,16 @@
-// The andon subgraph's reader of the bridge's fault streams: its own consumer group over every
-// active line's fault stream (lines added later join on a plant change or the periodic rescan);
-// each rising edge becomes (or repeats) an andon in one transaction before the entry is acknowledged.
+// The andon subgraph's reader of the bridge's fault streams: the kit's line-stream consumer with its
+// own consumer group over every active line's fault stream (lines added later join on a plant change
+// or the periodic rescan); each rising edge becomes (or repeats) an andon in one transaction before
+// the entry is acknowledged.
 import type { PrismaClient } from "@ms5/db";
 import {
-  type ConsumedEntry,
   type Logger,
-  PLANT_FOLLOWING_DEFAULTS,
   type PlantFollowingSettings,
-  PlantModelCache,
   type RedisClient,
-  StreamConsumer,
+  type StreamConsumer,
   type StreamConsumerSettings,
-  StreamEntryRejected,
-  startFollowingPlant,
+  startLineStreamConsumer,
 } from "@ms5/kit";
-import { DEFAULT_KEY_PREFIX, deadLetterStreamKey, streamKey } from "@ms5/schema";
 import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import type { AndonRuntime } from "./andon-runtime.ts";
 import { applyFaultRise, type FaultAndonOutcome } from "./fault-andons.ts";
@@ -36,32 +32,20 @@ export interface FaultConsumerOptions {
 }
 
 export async function startFaultConsumer(options: FaultConsumerOptions): Promise<StreamConsumer> {
-  const { prisma, logger } = options;
-  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-  const { cacheTtlMs } = { ...PLANT_FOLLOWING_DEFAULTS, ...options.plantFollowing };
-  const equipmentByCode = new PlantModelCache<{ id: string; lineId: string }>(cacheTtlMs);
-
-  function equipmentOf(code: string) {
-    return equipmentByCode.get(code, async () => {
-      const row = await prisma.equipment.findUnique({ where: { code }, select: { id: true, lineId: true } });
-      if (!row) throw new StreamEntryRejected(`equipment '${code}' is not in the plant model`);
-      return row;
-    });
-  }
-
-  const consumer = new StreamConsumer({
+  const { prisma } = options;
+  return startLineStreamConsumer<{ id: string; lineId: string }>({
     redis: options.redis,
-    streams: [],
-    listStreams: async () => {
-      const lines = await prisma.line.findMany({ where: { active: true }, select: { code: true } });
-      return lines.map((line) => streamKey(line.code, "faults", keyPrefix));
-    },
+    logger: options.logger,
+    kind: "faults",
     group: FAULT_CONSUMER_GROUP,
-    consumer: options.consumerName,
-    deadLetterStream: deadLetterStreamKey(FAULT_CONSUMER_GROUP, keyPrefix),
-    logger,
+    consumerName: options.consumerName,
+    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
     ...(options.settings ? { settings: options.settings } : {}),
-    async handle(entry: ConsumedEntry) {
+    ...(options.plantFollowing ? { plantFollowing: options.plantFollowing } : {}),
+    activeLineCodes: async () =>
+      (await prisma.line.findMany({ where: { active: true }, select: { code: true } })).map((line) => line.code),
+    loadEquipment: (code) => prisma.equipment.findUnique({ where: { code }, select: { id: true, lineId: true } }),
+    async handle(entry, { equipmentOf }) {
       const fault = parseStreamEntry("faults", entry.fields);
       if (fault.edge !== "rising") {
         options.onOutcome?.("ignored");
@@ -80,11 +64,5 @@ export async function startFaultConsumer(options: FaultConsumerOptions): Promise
       });
       options.onOutcome?.(outcome);
     },
-  });
-  return startFollowingPlant(consumer, {
-    redis: options.redis,
-    keyPrefix,
-    logger,
-    forget: () => equipmentByCode.clear(),
   });
 }
