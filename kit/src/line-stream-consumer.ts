@@ -4,7 +4,7 @@
 // once on a plant change); entries that fail for good go to the group's dead-letter stream. The
 // subgraph supplies only the lines, what to know of an equipment and what to do with an entry.
 import { DEFAULT_KEY_PREFIX, deadLetterStreamKey, type StreamKind, streamKey } from "@ms5/schema";
-import type { Logger } from "./logger.ts";
+import { type Logger, withCorrelationId } from "./logger.ts";
 import {
   PLANT_FOLLOWING_DEFAULTS,
   type PlantFollowingSettings,
@@ -70,8 +70,15 @@ export async function startLineStreamConsumer<Equipment>(
     deadLetterStream: deadLetterStreamKey(options.group, keyPrefix),
     logger: options.logger,
     ...(options.settings ? { settings: options.settings } : {}),
-    handle: (entry) => options.handle(entry, context),
-    ...(handleBatch ? { handleBatch: (entries: ConsumedEntry[]) => handleBatch(entries, context) } : {}),
+    // Every line a handler logs names the entry it was handling: `<stream>/<id>`, the same text the
+    // subgraphs store as the row's sourceStreamId, so a log line leads to the rows and back.
+    handle: (entry) => withCorrelationId(streamEntryCorrelationId(entry), () => options.handle(entry, context)),
+    ...(handleBatch
+      ? {
+          handleBatch: (entries: ConsumedEntry[]) =>
+            withCorrelationId(streamBatchCorrelationId(entries), () => handleBatch(entries, context)),
+        }
+      : {}),
   });
   return startFollowingPlant(consumer, {
     redis: options.redis,
@@ -79,4 +86,21 @@ export async function startLineStreamConsumer<Equipment>(
     logger: options.logger,
     forget: () => equipmentByCode.clear(),
   });
+}
+
+/** The correlation id of the work one stream entry causes: `<stream>/<entry id>`. */
+export function streamEntryCorrelationId(entry: Pick<ConsumedEntry, "stream" | "id">): string {
+  return `${entry.stream}/${entry.id}`;
+}
+
+/**
+ * The correlation id of one read's entries applied together: the first entry's, and how many
+ * followed it (`<stream>/<id>+<n>`), so the batch's log lines lead to its first entry.
+ */
+export function streamBatchCorrelationId(entries: readonly Pick<ConsumedEntry, "stream" | "id">[]): string {
+  const first = entries[0];
+  if (!first) return "empty-batch";
+  return entries.length === 1
+    ? streamEntryCorrelationId(first)
+    : `${streamEntryCorrelationId(first)}+${entries.length - 1}`;
 }
