@@ -9,7 +9,7 @@ import { NotFound } from "@ms5/kit/subgraph";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
 import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { applyTelemetryEntry, type EquipmentRef } from "../line-state/apply-telemetry-entry.ts";
+import { applyTelemetryEntry, type TelemetryEquipment } from "../line-state/apply-telemetry-entry.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 import {
   DowntimeEventStillOpen,
@@ -28,7 +28,7 @@ describe("editing downtime history", () => {
   const { runId, databaseServerUrl, templateDatabase } = inject("testRun");
   let db: TestDatabase;
   let prisma: PrismaClient;
-  let bagger: EquipmentRef;
+  let bagger: TelemetryEquipment;
   let supervisorId: string;
   const at = (hhmm: string) => new Date(`2026-11-27T${hhmm}:00.000Z`);
   const now = at("10:00");

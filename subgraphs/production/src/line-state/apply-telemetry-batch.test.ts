@@ -5,13 +5,13 @@ import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSeededTestPlant, plcStateFields, type SeededTestPlant } from "../testing/production-test-plant.ts";
 import { applyTelemetryBatch, type BatchedTelemetryEntry } from "./apply-telemetry-batch.ts";
-import type { EquipmentRef, LineStateChange } from "./apply-telemetry-entry.ts";
+import type { LineStateChange, TelemetryEquipment } from "./apply-telemetry-entry.ts";
 
 describe("applying a batch of telemetry entries", () => {
   const testRun = inject("testRun");
   const t0 = Date.UTC(2026, 10, 27, 8, 0, 0);
   let plant: SeededTestPlant;
-  let bagger: EquipmentRef;
+  let bagger: TelemetryEquipment;
 
   beforeAll(async () => {
     plant = await openSeededTestPlant(testRun, new Date(t0));

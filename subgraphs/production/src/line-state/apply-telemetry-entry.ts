@@ -22,8 +22,11 @@ export interface EntrySource {
   group: string;
 }
 
-/** What the handler needs to know of an equipment; cached by the caller. */
-export interface EquipmentRef {
+/**
+ * What applying telemetry needs to know of an equipment (cached by the line-stream consumer): not
+ * the GraphQL Equipment entity (schema/plant.ts EquipmentRef), only the settings that classify states.
+ */
+export interface TelemetryEquipment {
   id: string;
   lineId: string;
   isConstraint: boolean;
@@ -34,7 +37,7 @@ export async function applyTelemetryEntry(
   prisma: PrismaClient,
   entry: TelemetryEntry,
   source: EntrySource,
-  equipment: EquipmentRef,
+  equipment: TelemetryEquipment,
 ): Promise<LineStateChange[]> {
   const sourceStreamId = `${source.stream}/${source.id}`;
   switch (entry.type) {
@@ -73,7 +76,7 @@ async function applyStateChange(
   prisma: PrismaClient,
   entry: Extract<TelemetryEntry, { type: "state" }>,
   sourceStreamId: string,
-  equipment: EquipmentRef,
+  equipment: TelemetryEquipment,
 ): Promise<LineStateChange[]> {
   const at = entry.ts;
   const [row] = await runHotStatement<{ applied: AppliedState }>(prisma, {

@@ -7,7 +7,7 @@ import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
 import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSeededTestPlant, plcStateFields, type SeededTestPlant } from "../testing/production-test-plant.ts";
-import { applyTelemetryEntry, type EquipmentRef } from "./apply-telemetry-entry.ts";
+import { applyTelemetryEntry, type TelemetryEquipment } from "./apply-telemetry-entry.ts";
 
 interface StateEvent {
   seq: number;
@@ -63,7 +63,7 @@ describe("the downtime rules applied in any order", () => {
   });
 
   /** A machine of its own with the two catalogued faults, so each order starts from nothing. */
-  async function machine(code: string): Promise<EquipmentRef> {
+  async function machine(code: string): Promise<TelemetryEquipment> {
     const prisma = plant.db.prisma;
     const row = await prisma.equipment.create({
       data: { lineId, code, name: code, kind: "filler", sequence: 0, isConstraint: false, targetSpeedPerMinute: 40 },
@@ -92,7 +92,7 @@ describe("the downtime rules applied in any order", () => {
     return { id: row.id, lineId, isConstraint: false, microStopThresholdSeconds: 120 };
   }
 
-  async function apply(equipment: EquipmentRef, events: readonly StateEvent[]): Promise<void> {
+  async function apply(equipment: TelemetryEquipment, events: readonly StateEvent[]): Promise<void> {
     for (const event of events) {
       const entry = parseStreamEntry("telemetry", {
         v: STREAM_SCHEMA_VERSION,
@@ -113,7 +113,7 @@ describe("the downtime rules applied in any order", () => {
   }
 
   /** The rows the rules write, without ids and write times, oldest first. */
-  async function rowsOf(equipment: EquipmentRef) {
+  async function rowsOf(equipment: TelemetryEquipment) {
     const prisma = plant.db.prisma;
     const states = await prisma.equipmentStateChange.findMany({
       where: { equipmentId: equipment.id },

@@ -15,7 +15,7 @@ import {
 import { streamKey } from "@ms5/schema";
 import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { applyTelemetryBatch } from "./apply-telemetry-batch.ts";
-import { applyTelemetryEntry, type EquipmentRef, type LineStateChange } from "./apply-telemetry-entry.ts";
+import { applyTelemetryEntry, type LineStateChange, type TelemetryEquipment } from "./apply-telemetry-entry.ts";
 
 export const TELEMETRY_CONSUMER_GROUP = "production";
 
@@ -57,7 +57,7 @@ export async function activeLineStreams(
 
 export async function startTelemetryConsumer(options: TelemetryConsumerOptions): Promise<StreamConsumer> {
   const { prisma } = options;
-  return startLineStreamConsumer<EquipmentRef>({
+  return startLineStreamConsumer<TelemetryEquipment>({
     redis: options.redis,
     logger: options.logger,
     kind: "telemetry",
