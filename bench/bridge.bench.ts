@@ -11,7 +11,8 @@ import { createLogger, createRedisClient, startRedisServer } from "@ms5/kit";
 import { freePort } from "@ms5/kit/testing";
 import { type RunningLogixEmulator, startLogixEmulator } from "../plc-bridge/emulator/index.ts";
 import { DiskBuffer } from "../plc-bridge/src/disk-buffer.ts";
-import { createPlcDriver, type TagSpec } from "../plc-bridge/src/driver/plc-driver.ts";
+import type { TagSpec } from "../plc-bridge/src/driver/plc-driver.ts";
+import { createPlcDriver } from "../plc-bridge/src/driver/plc-driver-registry.ts";
 import type { UnsequencedEntry } from "../plc-bridge/src/equipment-signal-processor.ts";
 import { StreamPublisher } from "../plc-bridge/src/stream-publisher.ts";
 import { writeBenchResult } from "./bench-result.ts";
@@ -118,11 +119,10 @@ async function bridgeXadd(url: string): Promise<number> {
     keyPrefix: "bench:",
   });
   const entry = (i: number): UnsequencedEntry => ({
-    type: "sample",
     line: "bench-line",
     equipment: "EQ-1",
     ts: Date.now(),
-    fields: { signal: "speed", value: String(i), reason: "change" },
+    body: { type: "sample", quality: "good", signal: "speed", value: i, reason: "change" },
   });
   const started = performance.now();
   for (let i = 0; i < BENCH.xaddEntries; i += 1_000) {

@@ -19,6 +19,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type ConsumedEntry, createLogger, createRedisClient, type RedisClient, startRedisServer } from "@ms5/kit";
 import { freePort } from "@ms5/kit/testing";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import WebSocket from "ws";
@@ -30,7 +31,6 @@ import {
   type BatchedTelemetryEntry,
 } from "../subgraphs/production/src/line-state/apply-telemetry-batch.ts";
 import { startTelemetryConsumer } from "../subgraphs/production/src/line-state/telemetry-consumer.ts";
-import { parseTelemetryEntry } from "../subgraphs/production/src/line-state/telemetry-entry.ts";
 import {
   computeOeeRecords,
   recomputeOeeRecords,
@@ -223,7 +223,7 @@ async function measureWritePath(plant: Awaited<ReturnType<typeof openBenchPlant>
   const base = Date.now() - 2 * 86_400_000;
   const batched = (type: "sample" | "counts", runId: string): BatchedTelemetryEntry[] =>
     Array.from({ length: BENCH.writeRows }, (_, i) => ({
-      entry: parseTelemetryEntry({
+      entry: parseStreamEntry("telemetry", {
         v: "1",
         plc: "PLC-BENCH",
         seq: String(i + 1),

@@ -1,5 +1,7 @@
 // Telemetry entries as the bridge writes them, in the proportions a plant produces, for the
-// production benchmark's backlog and offered load.
+// production benchmark's backlog and offered load, encoded by the stream contract's one encoder.
+import { encodeStreamEntry } from "@ms5/schema/stream-entries";
+
 /**
  * What a plant's streams carry: mostly analog samples (deadband changes and heartbeats), counts,
  * energy, and a few state changes (0.2 %: 2,000 machines producing 10,000 entries/s change state
@@ -14,21 +16,22 @@ export function syntheticEntry(
   kind?: "state",
 ): Record<string, string> {
   const eq = line.equipment[e % line.equipment.length]!;
-  const header = {
-    v: "1",
-    plc: `PLC-${line.code}`,
-    seq: String(seq),
-    equipment: eq.code,
-    line: line.code,
-    ts: String(ts),
-  };
+  const address = { plc: `PLC-${line.code}`, seq, equipment: eq.code, line: line.code, ts };
   const roll = (Math.imul(seq, 2654435761) >>> 0) % 1000;
   if (kind === "state" || roll < 2) {
-    return { ...header, type: "state", state: Math.floor(seq / 100) % 2 === 0 ? "IDLE" : "RUNNING", previousState: "" };
+    return encodeStreamEntry(address, { type: "state", state: Math.floor(seq / 100) % 2 === 0 ? "IDLE" : "RUNNING" });
   }
   if (roll < 102) {
-    return { ...header, type: "counts", goodDelta: "3", rejectDelta: "0", goodTotal: "0", rejectTotal: "0" };
+    return encodeStreamEntry(address, { type: "counts", goodDelta: 3, rejectDelta: 0, goodTotal: 0, rejectTotal: 0 });
   }
-  if (roll < 142) return { ...header, type: "energy", meterKwh: String(seq / 100), deltaKwh: "0.01" };
-  return { ...header, type: "sample", signal: `analog${seq % 37}`, value: String(100 + (seq % 17)), reason: "change" };
+  if (roll < 142) {
+    return encodeStreamEntry(address, { type: "energy", quality: "good", meterKwh: seq / 100, deltaKwh: 0.01 });
+  }
+  return encodeStreamEntry(address, {
+    type: "sample",
+    quality: "good",
+    signal: `analog${seq % 37}`,
+    value: 100 + (seq % 17),
+    reason: "change",
+  });
 }

@@ -1,6 +1,7 @@
-// The gateway as a pure factory: Apollo Gateway over a static supergraph, Apollo Server on Node's own
-// http server at /graphql, the auth endpoints, /health and /metrics, and the request defences.
-// The binary (server.ts) and the tests call the same createGateway.
+// The gateway as one factory: createGateway builds and starts Apollo Gateway over a static supergraph,
+// Apollo Server on Node's own http server at /graphql, the auth endpoints, /health and /metrics, and
+// the request defences (it opens a port and uses the Redis and database it is given, so it is no pure
+// function). The binary (server.ts) and the tests call the same createGateway.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";

@@ -261,7 +261,7 @@ describe("attacks on signed records and the audit log", () => {
     expect(answer.body.data?.verifyChecklistSignature ?? null).toBeNull();
     expect(answer.body.errors?.length).toBeGreaterThan(0);
     const unknown = await verified("00000000-0000-4000-8000-000000000000");
-    expect(unknown).toMatchObject({ __typename: "JobReferenceNotFound" });
+    expect(unknown).toMatchObject({ __typename: "NotFound" });
   });
 
   /** The completion's signed content as stored (version 1 fields and the version 2 binding). */

@@ -1,5 +1,6 @@
 // Environment parsing shared by every service: validated once at start-up, and a bad or missing
 // value stops the process with a message naming the variable.
+import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import { z } from "zod";
 
 /** Thrown when the environment does not satisfy a service's schema; lists every bad variable. */
@@ -97,7 +98,7 @@ export const env = {
     z
       .string()
       .regex(/^[^\s{}]+$/, "must be non-empty, without spaces or braces (braces are Redis Cluster hash tags)")
-      .default("ms5:"),
+      .default(DEFAULT_KEY_PREFIX),
   /**
    * INSTANCE_ID: names this instance of a service (its stream consumer, its leases), stable across
    * its restarts. Unset: `<host>-<ordinal>` (claimInstanceId), so two instances on a host differ.

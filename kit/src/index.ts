@@ -1,5 +1,6 @@
 export * from "./config.ts";
 export * from "./instance-identity.ts";
+export * from "./line-stream-consumer.ts";
 export * from "./logger.ts";
 export * from "./ops-endpoints.ts";
 export * from "./password-hash.ts";

@@ -1,4 +1,5 @@
-// Reads Redis streams through a consumer group, one entry at a time in stream order, and
+// Reads Redis streams through a consumer group, in stream order: one entry at a time through
+// `handle`, or one read's entries together through `handleBatch` when the owner gives one, and
 // acknowledges an entry only after its handler has committed the entry's effect. A transient
 // failure (database or Redis unreachable, serialization failure, timeout) stops reading and retries
 // the same entries with capped backoff for as long as it lasts; only an entry the handler rejects

@@ -107,14 +107,7 @@ export function isTransientError(error: unknown): boolean {
   return false;
 }
 
-/**
- * Thrown by a handler for an entry that can never be applied as it is (it does not parse, or it
- * breaks a rule of the plant model): dead-lettered at once with `reason`, never retried.
- */
-export class StreamEntryRejected extends Error {
-  readonly code = "STREAM_ENTRY_REJECTED";
-  override name = "StreamEntryRejected";
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
+// The rejection of an entry that can never be applied is part of the stream contract: the one
+// parser of stream entries (@ms5/schema/stream-entries) throws it, and handlers throw it for entries
+// that break a rule of the plant model.
+export { StreamEntryRejected } from "@ms5/schema/stream-entries";

@@ -1,6 +1,7 @@
+import { encodeStreamEntryBody } from "@ms5/schema/stream-entries";
 import { describe, expect, it } from "vitest";
 import type { TagValue } from "./driver/plc-driver.ts";
-import { EquipmentSignalProcessor } from "./equipment-signal-processor.ts";
+import { EquipmentSignalProcessor, type UnsequencedEntry } from "./equipment-signal-processor.ts";
 import { parsePlantConfig } from "./plant-config.ts";
 
 const plant = parsePlantConfig({
@@ -31,6 +32,9 @@ const plant = parsePlantConfig({
   ],
 });
 
+/** The entry's fields as they go onto the stream: what these tests pin down is the wire format. */
+const fieldsOf = (entry: UnsequencedEntry) => encodeStreamEntryBody(entry.body);
+
 const tags = (values: Record<string, TagValue>) =>
   new Map(Object.entries(values).map(([tag, value]) => [`Program:Bagger1.${tag}`, value] as [string, TagValue]));
 
@@ -42,7 +46,7 @@ describe("the equipment signal processor", () => {
       tags({ Running: false, StateCode: 3, Faults: [1 << 4, 1 << 9], FirstOutFault: 4 }),
       1_100,
     );
-    expect(entries.map((e) => [e.type, e.fields])).toEqual([
+    expect(entries.map((e) => [e.body.type, fieldsOf(e)])).toEqual([
       ["fault", { edge: "rising", bitIndex: "4", faultCode: "BG-004", faultText: "Sealing jaw jam", firstOut: "true" }],
       [
         "fault",
@@ -67,34 +71,39 @@ describe("the equipment signal processor", () => {
     expect(processor.process(tags({ GoodCount: 100, RejectCount: 3 }), 0)).toEqual([]);
     expect(processor.process(tags({ GoodCount: 100, RejectCount: 3 }), 500)).toEqual([]);
     const [counts] = processor.process(tags({ GoodCount: 120, RejectCount: 4 }), 1_000);
-    expect(counts?.fields).toEqual({ goodDelta: "20", rejectDelta: "1", goodTotal: "120", rejectTotal: "4" });
+    expect(counts && fieldsOf(counts)).toEqual({
+      goodDelta: "20",
+      rejectDelta: "1",
+      goodTotal: "120",
+      rejectTotal: "4",
+    });
   });
 
   it("keeps counting through a comms loss: parts made while the PLC was unreachable are not lost", () => {
     const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
     processor.process(tags({ Running: true, StateCode: 1, Faults: [0, 0], GoodCount: 10, RejectCount: 0 }), 0);
     const lost = processor.commsLost(5_000);
-    expect(lost.map((e) => e.fields.state)).toEqual(["COMMS_LOST"]);
+    expect(lost.map((e) => fieldsOf(e).state)).toEqual(["COMMS_LOST"]);
     const back = processor.process(
       tags({ Running: true, StateCode: 1, Faults: [0, 0], GoodCount: 70, RejectCount: 0 }),
       9_000,
     );
-    expect(back.map((e) => e.type)).toEqual(["state", "counts"]);
-    expect(back[0]!.fields).toMatchObject({ state: "RUNNING", previousState: "COMMS_LOST" });
-    expect(back[1]!.fields.goodDelta).toBe("60");
+    expect(back.map((e) => e.body.type)).toEqual(["state", "counts"]);
+    expect(fieldsOf(back[0]!)).toMatchObject({ state: "RUNNING", previousState: "COMMS_LOST" });
+    expect(fieldsOf(back[1]!).goodDelta).toBe("60");
   });
 
   it("publishes speed and free-form tags on deadband, and energy with its increment", () => {
     const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
     const first = processor.process(tags({ Speed: 39.8, JawTempC: 175.2, EnergyKWh: 1000 }), 0);
-    expect(first.map((e) => [e.type, e.fields.signal ?? e.fields.meterKwh])).toEqual([
+    expect(first.map((e) => [e.body.type, fieldsOf(e).signal ?? fieldsOf(e).meterKwh])).toEqual([
       ["sample", "speed"],
       ["sample", "jawTemperature"],
       ["energy", "1000"],
     ]);
     expect(processor.process(tags({ Speed: 40.0, JawTempC: 175.5, EnergyKWh: 1000.05 }), 500)).toEqual([]);
     const later = processor.process(tags({ Speed: 41.0, EnergyKWh: 1000.25 }), 1_000);
-    expect(later.map((e) => e.fields)).toEqual([
+    expect(later.map((e) => fieldsOf(e))).toEqual([
       { signal: "speed", value: "41", reason: "change" },
       { meterKwh: "1000.25", deltaKwh: "0.25" },
     ]);
@@ -104,21 +113,21 @@ describe("the equipment signal processor", () => {
     const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
     processor.process(tags({ Speed: 40 }), 0);
     const bad = processor.process(tags({ Speed: Number.NaN }), 500);
-    expect(bad.map((e) => e.fields)).toEqual([{ signal: "speed", value: "", reason: "change", quality: "bad" }]);
+    expect(bad.map((e) => fieldsOf(e))).toEqual([{ signal: "speed", value: "", reason: "change", quality: "bad" }]);
     expect(processor.process(tags({ Speed: Number.NaN }), 1_000)).toEqual([]);
     const back = processor.process(tags({ Speed: 40.2 }), 1_500);
-    expect(back.map((e) => e.fields)).toEqual([{ signal: "speed", value: "40.2", reason: "change" }]);
+    expect(back.map((e) => fieldsOf(e))).toEqual([{ signal: "speed", value: "40.2", reason: "change" }]);
   });
 
   it("publishes an energy meter's NaN as bad quality, and later increments count from the last good reading", () => {
     const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
     processor.process(tags({ EnergyKWh: 1000 }), 0);
     const bad = processor.process(tags({ EnergyKWh: Number.NaN }), 1_000);
-    expect(bad.map((e) => e.fields)).toEqual([{ meterKwh: "", deltaKwh: "", quality: "bad" }]);
-    expect(processor.process(tags({ EnergyKWh: 1000.5 }), 2_000).map((e) => e.fields)).toEqual([
+    expect(bad.map((e) => fieldsOf(e))).toEqual([{ meterKwh: "", deltaKwh: "", quality: "bad" }]);
+    expect(processor.process(tags({ EnergyKWh: 1000.5 }), 2_000).map((e) => fieldsOf(e))).toEqual([
       { meterKwh: "1000.5", deltaKwh: "0.5" },
     ]);
-    expect(processor.process(tags({ EnergyKWh: 1001 }), 3_000).map((e) => e.fields)).toEqual([
+    expect(processor.process(tags({ EnergyKWh: 1001 }), 3_000).map((e) => fieldsOf(e))).toEqual([
       { meterKwh: "1001", deltaKwh: "0.5" },
     ]);
   });
@@ -127,6 +136,11 @@ describe("the equipment signal processor", () => {
     const processor = new EquipmentSignalProcessor(plant.plcs[0]!.equipment[0]!);
     processor.restoreCounterTotals({ good: 100, reject: 3 });
     const [counts] = processor.process(tags({ GoodCount: 160, RejectCount: 5 }), 0);
-    expect(counts?.fields).toEqual({ goodDelta: "60", rejectDelta: "2", goodTotal: "160", rejectTotal: "5" });
+    expect(counts && fieldsOf(counts)).toEqual({
+      goodDelta: "60",
+      rejectDelta: "2",
+      goodTotal: "160",
+      rejectTotal: "5",
+    });
   });
 });

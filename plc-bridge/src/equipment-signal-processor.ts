@@ -1,7 +1,8 @@
 // Turns one equipment's raw tag values into canonical stream entries: state changes with the
 // first-out fault, fault-bit edges with catalog codes, counter increments, analog samples on
 // deadband or heartbeat, energy. Holds the per-signal memory those transforms need.
-import type { EquipmentState, StreamEntryType } from "@ms5/schema";
+import type { EquipmentState } from "@ms5/schema";
+import type { StreamEntryBody } from "@ms5/schema/stream-entries";
 import type { TagValue } from "./driver/plc-driver.ts";
 import { CANONICAL_SIGNALS, type EquipmentConfig, fullTagName, type TagBinding } from "./plant-config.ts";
 import { AnalogDeadband } from "./signals/analog-deadband.ts";
@@ -10,14 +11,16 @@ import { EquipmentStateTracker, type StateTransition } from "./signals/equipment
 import { FaultWordEdges } from "./signals/fault-word-edges.ts";
 import type { CounterTotals } from "./stream-publisher.ts";
 
-/** An entry before the publisher gives it its PLC, sequence number and key. */
+/**
+ * An entry before the publisher gives it its PLC, sequence number and key: the typed body of the
+ * stream contract (@ms5/schema/stream-entries), encoded into stream fields only when published.
+ */
 export interface UnsequencedEntry {
-  type: StreamEntryType;
   equipment: string;
   line: string;
   /** PLC read time, epoch ms. */
   ts: number;
-  fields: Record<string, string>;
+  body: StreamEntryBody;
 }
 
 const FREE_FORM_DEFAULTS = { deadband: 0, heartbeatMs: 10_000 };
@@ -106,13 +109,14 @@ export class EquipmentSignalProcessor {
     for (const edge of faultEdges) {
       const known = this.catalog.get(edge.bitIndex);
       entries.push(
-        this.entry("fault", ts, {
+        this.entry(ts, {
+          type: "fault",
           edge: edge.edge,
-          bitIndex: String(edge.bitIndex),
+          bitIndex: edge.bitIndex,
           faultCode: known?.faultCode ?? `UNKNOWN-${edge.bitIndex}`,
           faultText: known?.text ?? `Fault bit ${edge.bitIndex} (not in the fault catalog)`,
-          firstOut: String(edge.edge === "rising" && transition?.firstOutBit === edge.bitIndex) as "true" | "false",
-          ...(edge.atStart ? { atStart: "true" } : {}),
+          firstOut: edge.edge === "rising" && transition?.firstOutBit === edge.bitIndex,
+          atStart: edge.atStart === true,
         }),
       );
     }
@@ -125,11 +129,12 @@ export class EquipmentSignalProcessor {
       const rejectDelta = rejectTotal === undefined ? 0 : this.reject.next(rejectTotal);
       if (goodDelta > 0 || rejectDelta > 0) {
         entries.push(
-          this.entry("counts", ts, {
-            goodDelta: String(goodDelta),
-            rejectDelta: String(rejectDelta),
-            goodTotal: String(goodTotal ?? this.good.base ?? ""),
-            rejectTotal: String(rejectTotal ?? this.reject.base ?? ""),
+          this.entry(ts, {
+            type: "counts",
+            goodDelta,
+            rejectDelta,
+            goodTotal: goodTotal ?? this.good.base,
+            rejectTotal: rejectTotal ?? this.reject.base,
           }),
         );
       }
@@ -142,11 +147,10 @@ export class EquipmentSignalProcessor {
       if (!decision.publish) continue;
       entries.push(
         this.entry(
-          "sample",
           ts,
           decision.quality === "bad"
-            ? { signal, value: "", reason: decision.reason, quality: "bad" }
-            : { signal, value: String(value), reason: decision.reason },
+            ? { type: "sample", signal, reason: decision.reason, quality: "bad" }
+            : { type: "sample", signal, value, reason: decision.reason, quality: "good" },
         ),
       );
     }
@@ -156,11 +160,11 @@ export class EquipmentSignalProcessor {
       const decision = this.energy.offer(meter, ts);
       if (decision.publish && decision.quality === "bad") {
         // The increment resumes from the last good reading once the meter reads a number again.
-        entries.push(this.entry("energy", ts, { meterKwh: "", deltaKwh: "", quality: "bad" }));
+        entries.push(this.entry(ts, { type: "energy", quality: "bad" }));
       } else if (decision.publish) {
         const delta = this.lastPublishedEnergy === undefined ? 0 : Math.max(0, meter - this.lastPublishedEnergy);
         this.lastPublishedEnergy = meter;
-        entries.push(this.entry("energy", ts, { meterKwh: String(meter), deltaKwh: String(round(delta, 6)) }));
+        entries.push(this.entry(ts, { type: "energy", quality: "good", meterKwh: meter, deltaKwh: round(delta, 6) }));
       }
     }
     return entries;
@@ -178,17 +182,19 @@ export class EquipmentSignalProcessor {
 
   private stateEntry(transition: StateTransition, ts: number): UnsequencedEntry {
     const firstOut = transition.firstOutBit;
-    return this.entry("state", ts, {
+    return this.entry(ts, {
+      type: "state",
       state: transition.state,
-      previousState: transition.previousState ?? "",
-      stateCode: transition.stateCode === undefined ? "" : String(transition.stateCode),
-      firstOutFaultBit: firstOut === undefined ? "" : String(firstOut),
-      firstOutFaultCode: firstOut === undefined ? "" : (this.catalog.get(firstOut)?.faultCode ?? `UNKNOWN-${firstOut}`),
+      previousState: transition.previousState,
+      stateCode: transition.stateCode,
+      firstOutFaultBit: firstOut,
+      firstOutFaultCode:
+        firstOut === undefined ? undefined : (this.catalog.get(firstOut)?.faultCode ?? `UNKNOWN-${firstOut}`),
     });
   }
 
-  private entry(type: StreamEntryType, ts: number, fields: Record<string, string>): UnsequencedEntry {
-    return { type, equipment: this.config.code, line: this.config.line, ts, fields };
+  private entry(ts: number, body: StreamEntryBody): UnsequencedEntry {
+    return { equipment: this.config.code, line: this.config.line, ts, body };
   }
 }
 

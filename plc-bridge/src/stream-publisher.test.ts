@@ -29,11 +29,10 @@ async function connect(url: string) {
 
 function sample(line: string, equipment: string, value: number): UnsequencedEntry {
   return {
-    type: "sample",
     line,
     equipment,
     ts: Date.now(),
-    fields: { signal: "speed", value: String(value), reason: "change" },
+    body: { type: "sample", quality: "good", signal: "speed", value, reason: "change" },
   };
 }
 
@@ -66,11 +65,18 @@ describe("the stream publisher", () => {
     publisher.publish("PLC-A", [sample("line-a", "EQ-1", 1), sample("line-a", "EQ-1", 2)]);
     publisher.publish("PLC-A", [
       {
-        type: "fault",
         line: "line-a",
         equipment: "EQ-1",
         ts: 1_700_000_000_000,
-        fields: { edge: "rising", bitIndex: "4", faultCode: "BG-004", faultText: "Jam", firstOut: "true" },
+        body: {
+          type: "fault",
+          edge: "rising",
+          bitIndex: 4,
+          faultCode: "BG-004",
+          faultText: "Jam",
+          firstOut: true,
+          atStart: false,
+        },
       },
     ]);
     publisher.publish("PLC-B", [sample("line-b", "EQ-9", 7)]);

@@ -12,7 +12,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { type Logger, type RedisClient, settleWithin } from "@ms5/kit";
-import { STREAM_OF_ENTRY, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { DEFAULT_KEY_PREFIX, STREAM_OF_ENTRY, streamKey } from "@ms5/schema";
+import { encodeStreamEntry, streamKindOf } from "@ms5/schema/stream-entries";
 import type { BufferedCounterTotals, BufferedEntry, DiskBuffer } from "./disk-buffer.ts";
 import { fsyncDirectory, replaceFileDurably, replaceFileDurablyAsync } from "./durable-file.ts";
 import type { UnsequencedEntry } from "./equipment-signal-processor.ts";
@@ -89,7 +90,7 @@ export class StreamPublisher {
   dropped = 0;
 
   constructor(private readonly options: StreamPublisherOptions) {
-    this.keyPrefix = options.keyPrefix ?? "ms5:";
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.maxLen = options.maxLen ?? 1_000_000;
     this.maxBatch = options.maxBatch ?? 1_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 2_000;
@@ -199,20 +200,13 @@ export class StreamPublisher {
     let seq = this.peekNextSeq(plc);
     for (const entry of entries) {
       this.queue.push({
-        key: streamKey(entry.line, STREAM_OF_ENTRY[entry.type], this.keyPrefix),
+        key: streamKey(entry.line, streamKindOf(entry.body), this.keyPrefix),
         plc,
         seq,
-        fields: {
-          v: STREAM_SCHEMA_VERSION,
-          type: entry.type,
-          plc,
-          epoch: this.epochId,
-          seq: String(seq),
-          equipment: entry.equipment,
-          line: entry.line,
-          ts: String(entry.ts),
-          ...entry.fields,
-        },
+        fields: encodeStreamEntry(
+          { plc, epoch: this.epochId, seq, equipment: entry.equipment, line: entry.line, ts: entry.ts },
+          entry.body,
+        ),
       });
       seq++;
     }

@@ -118,10 +118,9 @@ export type ConfirmDowntimeReasonMutationVariables = Exact<{
 
 
 export type ConfirmDowntimeReasonMutation = { confirmDowntimeReason:
-    | { __typename: 'DowntimeEventNotFound', code: string, message: string }
     | { __typename: 'DowntimeEventSuperseded', code: string, message: string, downtimeEventId: string | null, supersededAt: string | null }
     | { __typename: 'MutationConfirmDowntimeReasonSuccess', data: { id: string | null, confirmedAt: string | null, reason: { id: string | null, code: string | null, name: string | null, category: DowntimeCategory | null, sixBigLoss: SixBigLoss | null } | null, confirmedBy: { userId: string | null, name: string | null } | null } }
-    | { __typename: 'ReasonCodeNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type MyJobsQueryVariables = Exact<{

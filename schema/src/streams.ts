@@ -1,10 +1,17 @@
-// Redis stream contracts between the PLC bridge and the subgraphs: keys, entry types and fields.
-// PROTOCOL.md beside this folder explains them; a change here is a change of the wire format, so
+// Redis stream contracts between the PLC bridge and the subgraphs: keys, channels and entry types;
+// the entries' fields, their parser and their encoder are in stream-entries.ts. PROTOCOL.md beside
+// this folder explains them; a change here is a change of the wire format, so
 // it bumps STREAM_SCHEMA_VERSION, except a new field that consumers of the version may ignore
 // (`epoch`, `quality` were added so: a consumer that ignores them stays correct).
 
 /** Written into every entry as field `v`. Consumers refuse entries of a version they do not know. */
 export const STREAM_SCHEMA_VERSION = "1";
+
+/**
+ * The prefix of every stream key and channel unless STREAM_KEY_PREFIX says otherwise (read by the
+ * one environment reader, `streamEnvironmentShape` in @ms5/kit).
+ */
+export const DEFAULT_KEY_PREFIX = "ms5:";
 
 /** The kinds of stream per line. */
 export const STREAM_KINDS = ["telemetry", "faults"] as const;
@@ -14,12 +21,12 @@ export type StreamKind = (typeof STREAM_KINDS)[number];
  * `ms5:{<lineCode>}:<kind>`. The braces are a Redis Cluster hash tag: every stream of a line lands
  * on the same shard, so one consumer can read a line's streams with one XREADGROUP.
  */
-export function streamKey(lineCode: string, kind: StreamKind, prefix = "ms5:"): string {
+export function streamKey(lineCode: string, kind: StreamKind, prefix = DEFAULT_KEY_PREFIX): string {
   return `${prefix}{${lineCode}}:${kind}`;
 }
 
 /** The dead-letter stream of a consumer group: entries that kept failing, with their error. */
-export function deadLetterStreamKey(consumerGroup: string, prefix = "ms5:"): string {
+export function deadLetterStreamKey(consumerGroup: string, prefix = DEFAULT_KEY_PREFIX): string {
   return `${prefix}dead-letter:${consumerGroup}`;
 }
 
@@ -28,7 +35,7 @@ export function deadLetterStreamKey(consumerGroup: string, prefix = "ms5:"): str
  * changed or deactivated): stream consumers follow new lines and drop cached settings at once
  * instead of at their next periodic rescan. Messages are JSON PlantChange.
  */
-export function plantChangedChannel(prefix = "ms5:"): string {
+export function plantChangedChannel(prefix = DEFAULT_KEY_PREFIX): string {
   return `${prefix}plant-changed`;
 }
 
@@ -54,102 +61,8 @@ export const PLC_STATE_CODES: Readonly<Record<number, EquipmentState>> = {
   5: "CHANGEOVER",
 };
 
-/** Fields every entry carries. All Redis stream values are strings. */
-export interface StreamEntryHeader {
-  /** STREAM_SCHEMA_VERSION */
-  v: string;
-  type: StreamEntryType;
-  /** PLC name (as in the `plc` table). */
-  plc: string;
-  /**
-   * The bridge epoch `seq` counts in: a new one whenever the bridge starts without its saved sequence
-   * state (an emptied buffer folder, an unreadable or unsaveable state). Absent from entries of
-   * bridges before epochs.
-   */
-  epoch?: string;
-  /** Per-PLC sequence number within the epoch: increases by exactly 1 for every entry the bridge publishes for that PLC. */
-  seq: string;
-  /** Equipment code. */
-  equipment: string;
-  /** Line code (also in the key). */
-  line: string;
-  /** When the PLC value was read: epoch milliseconds. */
-  ts: string;
-}
-
 export const STREAM_ENTRY_TYPES = ["state", "counts", "sample", "energy", "fault"] as const;
 export type StreamEntryType = (typeof STREAM_ENTRY_TYPES)[number];
-
-/** telemetry: the equipment changed state (or the bridge lost / regained the PLC). */
-export interface StateEntry extends StreamEntryHeader {
-  type: "state";
-  state: EquipmentState;
-  /** The PLC's raw StateCode; empty for COMMS_LOST. */
-  stateCode: string;
-  /** Fault code of the first-out fault latched when the equipment stopped; empty if none. */
-  firstOutFaultCode: string;
-  /** Bit index of that fault; empty if none. */
-  firstOutFaultBit: string;
-  /** State before this one. */
-  previousState: EquipmentState | "";
-}
-
-/** telemetry: counter increments since the previous counts entry (rollover of the DINT handled). */
-export interface CountsEntry extends StreamEntryHeader {
-  type: "counts";
-  goodDelta: string;
-  rejectDelta: string;
-  /** The PLC counters as read, for audit and for re-basing after a bridge restart. */
-  goodTotal: string;
-  rejectTotal: string;
-}
-
-/**
- * A reading the PLC gave as NaN or an infinity (a REAL tag): published with `quality` "bad" and its
- * value fields empty, never as a number. Absent means "good".
- */
-export type ReadingQuality = "good" | "bad";
-
-/** telemetry: an analog value that moved beyond its deadband, or its periodic heartbeat. */
-export interface SampleEntry extends StreamEntryHeader {
-  type: "sample";
-  /** Canonical signal (`speed`) or a free-form tag's name. */
-  signal: string;
-  /** Empty when `quality` is "bad". */
-  value: string;
-  /** "change" or "heartbeat"; a bad value is re-sent at the heartbeat while it lasts. */
-  reason: "change" | "heartbeat";
-  quality?: ReadingQuality;
-}
-
-/** telemetry: the equipment's energy meter (running total and increment). */
-export interface EnergyEntry extends StreamEntryHeader {
-  type: "energy";
-  /** Empty when `quality` is "bad". */
-  meterKwh: string;
-  /** Since the previous good reading; empty when `quality` is "bad". */
-  deltaKwh: string;
-  quality?: ReadingQuality;
-}
-
-/** faults: a fault bit rose or fell. */
-export interface FaultEntry extends StreamEntryHeader {
-  type: "fault";
-  edge: "rising" | "falling";
-  bitIndex: string;
-  /** From the fault catalog; `UNKNOWN-<bit>` for a bit the catalog does not know. */
-  faultCode: string;
-  faultText: string;
-  /** "true" when this is the first-out fault of a stop. */
-  firstOut: "true" | "false";
-  /**
-   * "true" on a rising edge of the bridge's first read after it started: the bit is set, but it may
-   * have risen long before (the bridge restarted under a standing fault). Absent otherwise.
-   */
-  atStart?: "true";
-}
-
-export type StreamEntry = StateEntry | CountsEntry | SampleEntry | EnergyEntry | FaultEntry;
 
 /** Which stream an entry type goes to. */
 export const STREAM_OF_ENTRY: Readonly<Record<StreamEntryType, StreamKind>> = {

@@ -86,54 +86,48 @@ function buildPlantSubgraph(channel: string, counters: FederatedTestPlantCounter
   const builder = createTestSubgraphBuilder();
   const { LineRef } = defineTestLineEntity(builder);
 
-  builder.queryType({
-    fields: (t) => ({
-      lines: t.prismaField({
-        type: ["Line"],
-        authScopes: { permission: "plant:read" },
-        resolve: (query, _root, _args, context) => {
-          counters.linesQueries++;
-          return context.prisma.line.findMany({ ...query, orderBy: { name: "asc" } });
-        },
-      }),
+  builder.queryFields((t) => ({
+    lines: t.prismaField({
+      type: ["Line"],
+      authScopes: { permission: "plant:read" },
+      resolve: (query, _root, _args, context) => {
+        counters.linesQueries++;
+        return context.prisma.line.findMany({ ...query, orderBy: { name: "asc" } });
+      },
     }),
-  });
+  }));
 
-  builder.mutationType({
-    fields: (t) => ({
-      setLineName: t.prismaField({
-        type: "Line",
-        authScopes: { permission: "plant:manage" },
-        args: { id: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
-        resolve: async (query, _root, { id, name }, context) => {
-          counters.setLineNameCalls++;
-          const line = await context.prisma.line.update({ ...query, where: { id: String(id) }, data: { name } });
-          const event: LineChangedEvent = { id: line.id, code: line.code, name: line.name };
-          const message = JSON.stringify(event);
-          await context.redis.publish(channel, message);
-          await context.redis.publish(lineChannelOf(channel, line.id), message);
-          return line;
-        },
-      }),
+  builder.mutationFields((t) => ({
+    setLineName: t.prismaField({
+      type: "Line",
+      authScopes: { permission: "plant:manage" },
+      args: { id: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
+      resolve: async (query, _root, { id, name }, context) => {
+        counters.setLineNameCalls++;
+        const line = await context.prisma.line.update({ ...query, where: { id: String(id) }, data: { name } });
+        const event: LineChangedEvent = { id: line.id, code: line.code, name: line.name };
+        const message = JSON.stringify(event);
+        await context.redis.publish(channel, message);
+        await context.redis.publish(lineChannelOf(channel, line.id), message);
+        return line;
+      },
     }),
-  });
+  }));
 
-  builder.subscriptionType({
-    fields: (t) => ({
-      lineChanged: t.field({
-        type: LineRef,
-        authScopes: { permission: "plant:read" },
-        directives: PLANT_WIDE_FEED,
-        args: { lineId: t.arg.id({ description: "Only this line's changes; every line's when omitted." }) },
-        subscribe: (_root, { lineId }, context) => {
-          counters.lineChangedSubscriptions++;
-          return redisChannelMessages(context.redis, lineId ? lineChannelOf(channel, String(lineId)) : channel);
-        },
-        // The event carries the Line itself: no read per event.
-        resolve: (message: string) => JSON.parse(message) as Line,
-      }),
+  builder.subscriptionFields((t) => ({
+    lineChanged: t.field({
+      type: LineRef,
+      authScopes: { permission: "plant:read" },
+      directives: PLANT_WIDE_FEED,
+      args: { lineId: t.arg.id({ description: "Only this line's changes; every line's when omitted." }) },
+      subscribe: (_root, { lineId }, context) => {
+        counters.lineChangedSubscriptions++;
+        return redisChannelMessages(context.redis, lineId ? lineChannelOf(channel, String(lineId)) : channel);
+      },
+      // The event carries the Line itself: no read per event.
+      resolve: (message: string) => JSON.parse(message) as Line,
     }),
-  });
+  }));
 
   return subgraphSchemaOf(builder);
 }
@@ -141,7 +135,8 @@ function buildPlantSubgraph(channel: string, counters: FederatedTestPlantCounter
 const OPEN_ANDON_STATUSES = ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS"] as const;
 
 function buildAndonSubgraph(counters: FederatedTestPlantCounters) {
-  const builder = createTestSubgraphBuilder();
+  // Query fields only: this subgraph has no mutations or subscriptions.
+  const builder = createTestSubgraphBuilder({ rootTypes: [] });
 
   const openAndonCountByLine = defineLoader<string, number>(async (lineIds, context) => {
     counters.andonCountBatches.push([...lineIds]);
@@ -164,15 +159,13 @@ function buildAndonSubgraph(counters: FederatedTestPlantCounters) {
     }),
   });
 
-  builder.queryType({
-    fields: (t) => ({
-      openAndonTotal: t.int({
-        authScopes: { permission: "andon:read" },
-        resolve: (_root, _args, context) =>
-          context.prisma.andonEvent.count({ where: { status: { in: [...OPEN_ANDON_STATUSES] } } }),
-      }),
+  builder.queryFields((t) => ({
+    openAndonTotal: t.int({
+      authScopes: { permission: "andon:read" },
+      resolve: (_root, _args, context) =>
+        context.prisma.andonEvent.count({ where: { status: { in: [...OPEN_ANDON_STATUSES] } } }),
     }),
-  });
+  }));
 
   void LineRef;
   return subgraphSchemaOf(builder);

@@ -3,6 +3,7 @@
 // When Redis does not answer in time the attempt is refused (fails closed): an unlimited sign-in
 // would reopen PIN guessing at full speed, and a sign-in that hangs helps no one.
 import { createHash, randomUUID } from "node:crypto";
+import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import type { RedisClient } from "../redis-client.ts";
 import { AUTH_DEFAULTS, type SlidingWindowLimit } from "./auth-defaults.ts";
 import { AuthError, rateLimited } from "./auth-error.ts";
@@ -102,7 +103,7 @@ async function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T>
 }
 
 export function createLoginRateLimiter(options: LoginRateLimiterOptions): LoginRateLimiter {
-  const { redis, keyPrefix = "ms5:" } = options;
+  const { redis, keyPrefix = DEFAULT_KEY_PREFIX } = options;
   const perAccount = options.perAccount ?? AUTH_DEFAULTS.loginAttemptsPerAccount;
   const perAddress = options.perAddress ?? AUTH_DEFAULTS.loginAttemptsPerAddress;
   const timeoutMs = options.timeoutMs ?? AUTH_DEFAULTS.loginLimiterTimeoutMs;

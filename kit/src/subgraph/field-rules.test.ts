@@ -6,30 +6,26 @@ import { PUBLIC_FIELD, printFieldRules, rootFieldRules, rootFieldsWithoutRule } 
 import { createSubgraphBuilder, subgraphSchemaOf } from "./subgraph-builder.ts";
 
 function buildSchema() {
-  const builder = createSubgraphBuilder({ prismaDatamodel: getDatamodel() });
+  const builder = createSubgraphBuilder({ prismaDatamodel: getDatamodel(), rootTypes: ["Mutation"] });
   const Shift = builder.objectRef<{ name: string }>("Shift").implement({
     authScopes: { permission: "shift:manage" },
     fields: (t) => ({ name: t.exposeString("name") }),
   });
-  builder.queryType({
-    fields: (t) => ({
-      guarded: t.string({ authScopes: { permission: "plant:read" }, resolve: () => "x" }),
-      eitherOf: t.string({
-        authScopes: { $any: { permission: "report:read", $any: { permission: "oee:read" } } },
-        resolve: () => "x",
-      }),
-      signedIn: t.string({ authScopes: { authenticated: true }, resolve: () => "x" }),
-      open: t.string({ extensions: PUBLIC_FIELD, resolve: () => "x" }),
-      forgotten: t.string({ resolve: () => "x" }),
-      shift: t.field({ type: Shift, nullable: true, resolve: () => null }),
+  builder.queryFields((t) => ({
+    guarded: t.string({ authScopes: { permission: "plant:read" }, resolve: () => "x" }),
+    eitherOf: t.string({
+      authScopes: { $any: { permission: "report:read", $any: { permission: "oee:read" } } },
+      resolve: () => "x",
     }),
-  });
-  builder.mutationType({
-    fields: (t) => ({
-      decided: t.boolean({ authScopes: () => true, resolve: () => true }),
-      alsoForgotten: t.boolean({ resolve: () => true }),
-    }),
-  });
+    signedIn: t.string({ authScopes: { authenticated: true }, resolve: () => "x" }),
+    open: t.string({ extensions: PUBLIC_FIELD, resolve: () => "x" }),
+    forgotten: t.string({ resolve: () => "x" }),
+    shift: t.field({ type: Shift, nullable: true, resolve: () => null }),
+  }));
+  builder.mutationFields((t) => ({
+    decided: t.boolean({ authScopes: () => true, resolve: () => true }),
+    alsoForgotten: t.boolean({ resolve: () => true }),
+  }));
   return subgraphSchemaOf(builder);
 }
 

@@ -1,6 +1,7 @@
 // @ms5/kit/subgraph: what every subgraph is made of — the Pothos builder, the request context, the
 // server (HTTP + graphql-ws, gateway-only), and the signing helper the gateway uses to reach it.
 export * from "./api-errors.ts";
+export * from "./expected-errors.ts";
 export * from "./field-rules.ts";
 export * from "./gateway-signature.ts";
 export { writeHttpGraphQLResponse } from "./graphql-http-endpoint.ts";

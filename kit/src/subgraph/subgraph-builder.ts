@@ -13,7 +13,9 @@ import type { GraphQLSchema } from "graphql";
 import { AuthError } from "../auth/auth-error.ts";
 import { hasPermission } from "../auth/request-identity.ts";
 import { ExpectedError } from "./api-errors.ts";
+import { InputInvalid, NotFound } from "./expected-errors.ts";
 import { LIVE_FEED_SUBGRAPH_OPTIONS } from "./live-feed-scope.ts";
+import { DATE_TIME_SCALAR } from "./plant-arguments.ts";
 import type { SubgraphContext } from "./subgraph-context.ts";
 import { FEDERATION_LINK_URL } from "./subgraph-defaults.ts";
 
@@ -29,6 +31,8 @@ export interface SubgraphAuthScopes {
 /** The builder's types; a subgraph may add its own (scalars, ...) through createSubgraphBuilder's type parameter. */
 export interface SubgraphSchemaTypes {
   Context: SubgraphContext;
+  /** DateTime: an instant as an ISO 8601 string in UTC (DATE_TIME_SCALAR), registered by createSubgraphBuilder. */
+  Scalars: { DateTime: { Input: Date; Output: Date } };
   AuthScopes: SubgraphAuthScopes;
   PrismaTypes: PrismaTypes;
   /** The live-feed sharing directives (live-feed-scope.ts). */
@@ -43,6 +47,12 @@ type BaseTypes = PothosSchemaTypes.ExtendDefaultTypes<SubgraphSchemaTypes>;
 export interface SubgraphBuilderOptions {
   /** `getDatamodel()` from `@ms5/db/pothos-types` (the generated, trimmed Prisma datamodel). */
   prismaDatamodel: PothosPrismaDatamodel;
+  /**
+   * The root types besides Query the subgraph adds fields to (with mutationFields /
+   * subscriptionFields); a root type without fields is no valid schema, so leave out what it lacks.
+   * @default ["Mutation", "Subscription"]
+   */
+  rootTypes?: readonly ("Mutation" | "Subscription")[];
 }
 
 /** The permissions a refused scope check asked for, to name them in the FORBIDDEN message. */
@@ -71,7 +81,8 @@ function refusalFor(context: SubgraphContext, failure: AuthFailure): AuthError {
 }
 
 /**
- * A subgraph's SchemaBuilder. Fields and types guard themselves with
+ * A subgraph's SchemaBuilder, with the DateTime scalar and the root types already in it. Fields and
+ * types guard themselves with
  * `authScopes: { permission: "..." }`; a refusal is UNAUTHENTICATED for an anonymous caller and
  * FORBIDDEN for a known one, in `extensions.code`. Expected outcomes are typed results:
  * `errors: { types: [SomeExpectedError] }` with classes extending ExpectedError.
@@ -102,6 +113,7 @@ export function createSubgraphBuilder<
     },
   };
   const builder = new SchemaBuilder<SubgraphSchemaTypes & ExtraTypes>(builderOptions as never);
+  const rootTypes = options.rootTypes ?? ["Mutation", "Subscription"];
 
   // One shape for every typed error result, so a client can select `... on ExpectedError { code message }`.
   const baseBuilder = builder as unknown as PothosSchemaTypes.SchemaBuilder<BaseTypes>;
@@ -112,6 +124,32 @@ export function createSubgraphBuilder<
       code: t.exposeString("code", { nullable: false, description: "A code from the API's documented error codes." }),
       message: t.exposeString("message", { nullable: false }),
     }),
+  });
+  baseBuilder.scalarType("DateTime", DATE_TIME_SCALAR);
+  // Each schema/<type>.ts adds its fields with queryFields / mutationFields / subscriptionFields.
+  baseBuilder.queryType({});
+  if (rootTypes.includes("Mutation")) baseBuilder.mutationType({});
+  if (rootTypes.includes("Subscription")) baseBuilder.subscriptionType({});
+
+  // The outcomes every subgraph shares (expected-errors.ts): one type each across the supergraph.
+  baseBuilder.objectType(NotFound, {
+    name: "NotFound",
+    description: "An id given to the operation names nothing of the expected kind; nothing changed.",
+    interfaces: [ExpectedError],
+    shareable: true,
+    fields: (t) => ({
+      // Nullable like the subgraphs' own error fields (DuplicateKey.field, ...): one selection set
+      // may ask `field` of several members of a result union only when their types agree.
+      entity: t.exposeString("entity", { description: "What kind of thing was looked for (line, work order...)." }),
+      id: t.exposeID("id"),
+    }),
+  });
+  baseBuilder.objectType(InputInvalid, {
+    name: "InputInvalid",
+    description: "A field of the input is missing, malformed or out of range; nothing changed.",
+    interfaces: [ExpectedError],
+    shareable: true,
+    fields: (t) => ({ field: t.exposeString("field", { description: "The input field at fault." }) }),
   });
 
   return builder;

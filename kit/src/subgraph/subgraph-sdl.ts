@@ -1,6 +1,6 @@
 // The printed SDL of a subgraph, as composition reads it (committed as subgraphs/<name>/schema.graphql),
-// and optionally its root fields' access rules beside it (schema.rules.json), which the gateway's
-// API-schema test checks the composed API against.
+// and its root fields' access rules beside it (schema.rules.json), which the gateway's API-schema
+// test checks the composed API against. The two are always written together.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { printSubgraphSchema } from "@apollo/subgraph";
@@ -22,21 +22,23 @@ async function writeIfChanged(file: string, content: string): Promise<boolean> {
   return true;
 }
 
-export interface WriteSubgraphSdlOptions {
-  /** Also write the root fields' rules (printFieldRules) to this file, e.g. subgraphs/<name>/schema.rules.json. */
-  rulesPath?: string;
+/**
+ * Writes the SDL to `file` and the root fields' rules (printFieldRules) beside it
+ * (schema.rules.json), always together, so the rules never describe another schema than the SDL;
+ * leaves a file untouched when it already says the same. Returns whether anything changed.
+ */
+export async function writeSubgraphSdl(schema: GraphQLSchema, file: string): Promise<boolean> {
+  const sdlChanged = await writeIfChanged(file, printSubgraphSdl(schema));
+  const rulesPath = path.join(path.dirname(file), FIELD_RULES_FILE_NAME);
+  const rulesChanged = await writeIfChanged(rulesPath, printFieldRules(schema));
+  return sdlChanged || rulesChanged;
 }
 
 /**
- * Writes the SDL to `file` (and the rules to `options.rulesPath`); leaves a file untouched when it
- * already says the same. Returns whether anything changed.
+ * The body of a subgraph's `print-sdl` script: writes `schema.graphql` and `schema.rules.json` from
+ * the schema alone (no database, no Redis), so `pnpm compose` and the API rules test run offline.
  */
-export async function writeSubgraphSdl(
-  schema: GraphQLSchema,
-  file: string,
-  options: WriteSubgraphSdlOptions = {},
-): Promise<boolean> {
-  const sdlChanged = await writeIfChanged(file, printSubgraphSdl(schema));
-  const rulesChanged = options.rulesPath ? await writeIfChanged(options.rulesPath, printFieldRules(schema)) : false;
-  return sdlChanged || rulesChanged;
+export async function printSdlMain(schema: GraphQLSchema, sdlPath: string): Promise<void> {
+  const changed = await writeSubgraphSdl(schema, sdlPath);
+  console.log(changed ? `wrote ${sdlPath} and its ${FIELD_RULES_FILE_NAME}` : `${sdlPath} is up to date`);
 }

@@ -46,85 +46,79 @@ export function buildTestSubgraph(renamedChannel: string) {
     fields: (t) => ({ lineId: t.exposeID("lineId") }),
   });
 
-  builder.queryType({
-    fields: (t) => ({
-      lines: t.prismaField({
-        type: ["Line"],
-        authScopes: { permission: "plant:read" },
-        resolve: (query, _root, _args, context) => {
-          counters.linesQueries++;
-          return context.prisma.line.findMany({ ...query, orderBy: { name: "asc" } });
-        },
-      }),
-      whoAmI: t.string({
-        authScopes: { authenticated: true },
-        resolve: (_root, _args, context) => (context.identity.kind === "anonymous" ? "" : context.identity.name),
-      }),
-      // A bug in a resolver, carrying something no client should read.
-      brokenReport: t.string({
-        authScopes: { authenticated: true },
-        resolve: () => {
-          throw new Error("connection to 10.0.0.7 refused (password=hunter2)");
-        },
-      }),
-      // Failures raised on purpose, in the two ways a resolver may: the kit's class or a GraphQLError with a code.
-      shiftReport: t.string({
-        authScopes: { authenticated: true },
-        args: { shift: t.arg.string({ required: true }) },
-        resolve: (_root, { shift }) => {
-          if (shift === "night") throw new ApiError("SERVICE_UNAVAILABLE", "The report store is down; retry shortly.");
-          throw new GraphQLError(`No report for shift ${shift}.`, { extensions: { code: "NOT_FOUND" } });
-        },
-      }),
-      // Holds the request open, to show that close() lets in-flight requests finish.
-      slowEcho: t.string({
-        authScopes: { authenticated: true },
-        args: { text: t.arg.string({ required: true }), delayMs: t.arg.int({ required: true }) },
-        resolve: async (_root, { text, delayMs }) => {
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
-          return text;
-        },
-      }),
+  builder.queryFields((t) => ({
+    lines: t.prismaField({
+      type: ["Line"],
+      authScopes: { permission: "plant:read" },
+      resolve: (query, _root, _args, context) => {
+        counters.linesQueries++;
+        return context.prisma.line.findMany({ ...query, orderBy: { name: "asc" } });
+      },
     }),
-  });
+    whoAmI: t.string({
+      authScopes: { authenticated: true },
+      resolve: (_root, _args, context) => (context.identity.kind === "anonymous" ? "" : context.identity.name),
+    }),
+    // A bug in a resolver, carrying something no client should read.
+    brokenReport: t.string({
+      authScopes: { authenticated: true },
+      resolve: () => {
+        throw new Error("connection to 10.0.0.7 refused (password=hunter2)");
+      },
+    }),
+    // Failures raised on purpose, in the two ways a resolver may: the kit's class or a GraphQLError with a code.
+    shiftReport: t.string({
+      authScopes: { authenticated: true },
+      args: { shift: t.arg.string({ required: true }) },
+      resolve: (_root, { shift }) => {
+        if (shift === "night") throw new ApiError("SERVICE_UNAVAILABLE", "The report store is down; retry shortly.");
+        throw new GraphQLError(`No report for shift ${shift}.`, { extensions: { code: "NOT_FOUND" } });
+      },
+    }),
+    // Holds the request open, to show that close() lets in-flight requests finish.
+    slowEcho: t.string({
+      authScopes: { authenticated: true },
+      args: { text: t.arg.string({ required: true }), delayMs: t.arg.int({ required: true }) },
+      resolve: async (_root, { text, delayMs }) => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return text;
+      },
+    }),
+  }));
 
-  builder.mutationType({
-    fields: (t) => ({
-      renameLine: t.field({
-        type: LineRef,
-        authScopes: { permission: "plant:manage" },
-        errors: { types: [LineNotFound] },
-        args: { id: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
-        resolve: async (_root, { id, name }, context) => {
-          counters.renameCalls++;
-          const lineId = String(id);
-          const existing = await context.prisma.line.findUnique({ where: { id: lineId } });
-          if (!existing) throw new LineNotFound(lineId);
-          const line = await context.prisma.line.update({ where: { id: lineId }, data: { name } });
-          await context.redis.publish(renamedChannel, line.id);
-          return line;
-        },
-      }),
+  builder.mutationFields((t) => ({
+    renameLine: t.field({
+      type: LineRef,
+      authScopes: { permission: "plant:manage" },
+      errors: { types: [LineNotFound] },
+      args: { id: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
+      resolve: async (_root, { id, name }, context) => {
+        counters.renameCalls++;
+        const lineId = String(id);
+        const existing = await context.prisma.line.findUnique({ where: { id: lineId } });
+        if (!existing) throw new LineNotFound(lineId);
+        const line = await context.prisma.line.update({ where: { id: lineId }, data: { name } });
+        await context.redis.publish(renamedChannel, line.id);
+        return line;
+      },
     }),
-  });
+  }));
 
-  builder.subscriptionType({
-    fields: (t) => ({
-      lineRenamed: t.field({
-        type: LineRef,
-        authScopes: { permission: "plant:read" },
-        subscribe: (_root, _args, context) => {
-          counters.subscriptionsStarted++;
-          return redisChannelMessages(context.redis, renamedChannel);
-        },
-        resolve: async (lineId: string, _args, context) => {
-          const line = await context.loaders.of(lineById).load(lineId);
-          if (!line) throw new Error(`line ${lineId} vanished`);
-          return line;
-        },
-      }),
+  builder.subscriptionFields((t) => ({
+    lineRenamed: t.field({
+      type: LineRef,
+      authScopes: { permission: "plant:read" },
+      subscribe: (_root, _args, context) => {
+        counters.subscriptionsStarted++;
+        return redisChannelMessages(context.redis, renamedChannel);
+      },
+      resolve: async (lineId: string, _args, context) => {
+        const line = await context.loaders.of(lineById).load(lineId);
+        if (!line) throw new Error(`line ${lineId} vanished`);
+        return line;
+      },
     }),
-  });
+  }));
 
   return { schema: subgraphSchemaOf(builder), counters };
 }

@@ -16,6 +16,7 @@ import {
 } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import { Counter } from "prom-client";
 import { AlertEvaluator, type AlertEvaluatorSettings } from "./alerts/alert-evaluator.ts";
 import { ANDON_DEFAULTS, type EscalationSchedulerSettings } from "./andon-defaults.ts";
@@ -92,7 +93,7 @@ export interface AndonSubgraph {
 }
 
 export async function createAndonSubgraph(options: AndonSubgraphOptions): Promise<AndonSubgraph> {
-  const keyPrefix = options.keyPrefix ?? "ms5:";
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const instanceId = options.instanceId ?? `andon-${hostname()}-${process.pid}`;
   let databaseClock: DatabaseClock | undefined;
   if (!options.clock) {

@@ -1,19 +1,11 @@
-// The andon subgraph's one SchemaBuilder: the kit's builder over the plant's Prisma datamodel,
-// the DateTime scalar, and the root types every schema/<type>.ts file adds its fields to.
+// The andon subgraph's one SchemaBuilder: the kit's builder over the plant's Prisma datamodel.
 import { getDatamodel } from "@ms5/db/pothos-types";
-import { createSubgraphBuilder, DATE_TIME_SCALAR, type SubgraphContext, uuidArgument } from "@ms5/kit/subgraph";
+import { createSubgraphBuilder, type SubgraphContext, uuidArgument } from "@ms5/kit/subgraph";
 
 export type Context = SubgraphContext;
 
-export const builder = createSubgraphBuilder<{
-  Scalars: { DateTime: { Input: Date; Output: Date } };
-}>({ prismaDatamodel: getDatamodel() });
-
-builder.scalarType("DateTime", DATE_TIME_SCALAR);
-
-// Each schema/<type>.ts adds its fields with queryFields / mutationFields / subscriptionFields.
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+// DateTime and the root types (Query, Mutation, Subscription) come with the kit's builder: each
+// schema/<type>.ts adds its fields with queryFields / mutationFields / subscriptionFields.
+export const builder = createSubgraphBuilder({ prismaDatamodel: getDatamodel() });
 
 export { uuidArgument };

@@ -10,9 +10,9 @@ import { printSubgraphSdl } from "@ms5/kit/subgraph";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import type { Role } from "@ms5/schema";
 import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyTelemetryEntry } from "./line-state/apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "./line-state/telemetry-entry.ts";
 import { createProductionSubgraph, PRODUCTION_SDL_PATH, type ProductionSubgraph } from "./production-subgraph.ts";
 import { schema } from "./schema/index.ts";
 import { openSeededTestPlant, plcStateFields, signedGraphQLCaller } from "./testing/production-test-plant.ts";
@@ -49,7 +49,7 @@ describe("the production subgraph", () => {
   let seq = 0;
   async function telemetry(atSeconds: number, fields: Record<string, string>) {
     seq++;
-    const entry = parseTelemetryEntry({
+    const entry = parseStreamEntry("telemetry", {
       v: STREAM_SCHEMA_VERSION,
       plc: "PLC-BAG1",
       seq: String(seq),
@@ -181,12 +181,12 @@ describe("the production subgraph", () => {
     ]);
   });
 
-  it("answers an unknown reason id with ReasonCodeNotFound and changes nothing", async () => {
+  it("answers an unknown reason id with NotFound and changes nothing", async () => {
     const stop = await db.prisma.downtimeEvent.findFirstOrThrow({ where: { equipmentId: bagger.id } });
     const before = await snapshot();
     const body = await call(tokens.operator, CONFIRM, { id: stop.id, reason: randomUUID() });
     expect(body.errors).toBeUndefined();
-    expect(body.data?.confirmDowntimeReason).toMatchObject({ __typename: "ReasonCodeNotFound", code: "NOT_FOUND" });
+    expect(body.data?.confirmDowntimeReason).toMatchObject({ __typename: "NotFound", code: "NOT_FOUND" });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -200,10 +200,10 @@ describe("the production subgraph", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("answers an unknown downtime event with DowntimeEventNotFound, and a malformed id with BAD_USER_INPUT", async () => {
+  it("answers an unknown downtime event with NotFound, and a malformed id with BAD_USER_INPUT", async () => {
     const jaw = await db.prisma.reasonCode.findUniqueOrThrow({ where: { code: "UNPL-MECH-JAW" } });
     const unknown = await call(tokens.operator, CONFIRM, { id: randomUUID(), reason: jaw.id });
-    expect(unknown.data?.confirmDowntimeReason).toMatchObject({ __typename: "DowntimeEventNotFound" });
+    expect(unknown.data?.confirmDowntimeReason).toMatchObject({ __typename: "NotFound" });
     const malformed = await call(tokens.operator, CONFIRM, { id: "42", reason: jaw.id });
     expect(malformed.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });

@@ -18,6 +18,7 @@ import {
 } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import {
   type ChecklistSigningKeys,
   checklistSigningKeysOf,
@@ -100,7 +101,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
     registerChecklistSigningKeys(options.prisma, parseChecklistSigningKeys(generateChecklistSigningKey()));
   }
   const telemetry = options.telemetry === false ? null : (options.telemetry ?? {});
-  const streamKeyPrefix = options.keyPrefix ?? (telemetry ? telemetry.keyPrefix : undefined) ?? "ms5:";
+  const streamKeyPrefix = options.keyPrefix ?? (telemetry ? telemetry.keyPrefix : undefined) ?? DEFAULT_KEY_PREFIX;
   const liveEventPrefix = options.liveEvents?.keyPrefix ?? streamKeyPrefix;
   const liveEventLogger = options.logger.child({ component: "live-events" });
   const liveEventHub = new LiveEventHub({

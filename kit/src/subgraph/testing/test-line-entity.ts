@@ -2,12 +2,12 @@
 // resolvable by id through `_entities`, with one DataLoader for both.
 import type { Line } from "@ms5/db";
 import { getDatamodel } from "@ms5/db/pothos-types";
-import { createSubgraphBuilder, type SubgraphBuilder } from "../subgraph-builder.ts";
+import { createSubgraphBuilder, type SubgraphBuilder, type SubgraphBuilderOptions } from "../subgraph-builder.ts";
 import { defineLoader } from "../subgraph-context.ts";
 
 /** A subgraph builder over the project's Prisma datamodel. */
-export function createTestSubgraphBuilder(): SubgraphBuilder {
-  return createSubgraphBuilder({ prismaDatamodel: getDatamodel() });
+export function createTestSubgraphBuilder(options: Pick<SubgraphBuilderOptions, "rootTypes"> = {}): SubgraphBuilder {
+  return createSubgraphBuilder({ prismaDatamodel: getDatamodel(), ...options });
 }
 
 export interface TestLineEntityOptions {

@@ -1,29 +1,9 @@
 // AlertRule administration: validated so a rule can always be evaluated (a scope that exists,
 // thresholds in range, the hysteresis band the right way round), each change audited.
 import type { AlertKind, AlertRule, AndonPriority, Prisma, PrismaClient, ProductionAlert } from "@ms5/db";
-import { ExpectedError } from "@ms5/kit/subgraph";
+import { ExpectedError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { ALERT_KINDS } from "./alert-conditions.ts";
 import { ALERT_DEFAULTS } from "./alert-defaults.ts";
-
-export class AlertRuleNotFound extends ExpectedError {
-  override name = "AlertRuleNotFound";
-  constructor(
-    readonly entity: string,
-    readonly id: string,
-  ) {
-    super("NOT_FOUND", `There is no ${entity} ${id}.`);
-  }
-}
-
-export class AlertRuleInvalid extends ExpectedError {
-  override name = "AlertRuleInvalid";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super("BAD_USER_INPUT", message);
-  }
-}
 
 export class ProductionAlertNotActive extends ExpectedError {
   override name = "ProductionAlertNotActive";
@@ -57,19 +37,19 @@ type Transaction = Prisma.TransactionClient;
 
 async function validated(tx: Transaction, input: AlertRuleInput) {
   const name = input.name.trim();
-  if (!name || name.length > 100) throw new AlertRuleInvalid("name", "name must be 1 to 100 characters.");
+  if (!name || name.length > 100) throw new InputInvalid("name", "name must be 1 to 100 characters.");
   const kind = ALERT_KINDS[input.kind];
-  if (!kind) throw new AlertRuleInvalid("kind", `Unknown alert kind ${input.kind}.`);
+  if (!kind) throw new InputInvalid("kind", `Unknown alert kind ${input.kind}.`);
   const inRange = (value: number) => Number.isFinite(value) && value >= kind.min && value <= kind.max;
   if (!inRange(input.threshold)) {
-    throw new AlertRuleInvalid("threshold", `threshold must be from ${kind.min} to ${kind.max} (${kind.describe}).`);
+    throw new InputInvalid("threshold", `threshold must be from ${kind.min} to ${kind.max} (${kind.describe}).`);
   }
   const clearThreshold = input.clearThreshold ?? input.threshold;
   if (!inRange(clearThreshold)) {
-    throw new AlertRuleInvalid("clearThreshold", `clearThreshold must be from ${kind.min} to ${kind.max}.`);
+    throw new InputInvalid("clearThreshold", `clearThreshold must be from ${kind.min} to ${kind.max}.`);
   }
   if (kind.direction === "below" ? clearThreshold < input.threshold : clearThreshold > input.threshold) {
-    throw new AlertRuleInvalid(
+    throw new InputInvalid(
       "clearThreshold",
       `For ${input.kind} the alert clears ${kind.direction === "below" ? "at or above" : "at or below"} its threshold: clearThreshold must be on that side.`,
     );
@@ -80,21 +60,21 @@ async function validated(tx: Transaction, input: AlertRuleInput) {
     durationSeconds < 0 ||
     durationSeconds > ALERT_DEFAULTS.maxDurationSeconds
   ) {
-    throw new AlertRuleInvalid(
+    throw new InputInvalid(
       "durationSeconds",
       `durationSeconds must be a whole number from 0 to ${ALERT_DEFAULTS.maxDurationSeconds}.`,
     );
   }
-  if (!input.lineId && !input.equipmentId) throw new AlertRuleInvalid("lineId", "Name a line or equipment.");
+  if (!input.lineId && !input.equipmentId) throw new InputInvalid("lineId", "Name a line or equipment.");
   let lineId = input.lineId ?? null;
   if (input.equipmentId) {
     const equipment = await tx.equipment.findUnique({ where: { id: input.equipmentId }, select: { lineId: true } });
-    if (!equipment) throw new AlertRuleNotFound("equipment", input.equipmentId);
+    if (!equipment) throw new NotFound("equipment", input.equipmentId);
     if (lineId && equipment.lineId !== lineId)
-      throw new AlertRuleInvalid("equipmentId", "The equipment is on another line.");
+      throw new InputInvalid("equipmentId", "The equipment is on another line.");
     lineId = equipment.lineId;
   } else if (lineId && !(await tx.line.findUnique({ where: { id: lineId }, select: { id: true } }))) {
-    throw new AlertRuleNotFound("line", lineId);
+    throw new NotFound("line", lineId);
   }
   return {
     name,
@@ -149,7 +129,7 @@ export async function updateAlertRule(
 ): Promise<AlertRule> {
   return prisma.$transaction(async (tx) => {
     const existing = await tx.alertRule.findUnique({ where: { id: ruleId } });
-    if (!existing) throw new AlertRuleNotFound("alert rule", ruleId);
+    if (!existing) throw new NotFound("alert rule", ruleId);
     const rule = await tx.alertRule.update({
       where: { id: ruleId },
       data: { ...(await validated(tx, input)), conditionSince: null },
@@ -174,7 +154,7 @@ export async function deleteAlertRule(
 ): Promise<AlertRule> {
   return prisma.$transaction(async (tx) => {
     const existing = await tx.alertRule.findUnique({ where: { id: ruleId } });
-    if (!existing) throw new AlertRuleNotFound("alert rule", ruleId);
+    if (!existing) throw new NotFound("alert rule", ruleId);
     await tx.productionAlert.updateMany({
       where: { ruleId, status: { not: "CLEARED" } },
       data: { status: "CLEARED", clearedAt: now },
@@ -198,7 +178,7 @@ export async function acknowledgeProductionAlert(
       data: { status: "ACKNOWLEDGED", acknowledgedById: userId, acknowledgedAt: now },
     });
     const alert = await tx.productionAlert.findUnique({ where: { id: alertId } });
-    if (!alert) throw new AlertRuleNotFound("production alert", alertId);
+    if (!alert) throw new NotFound("production alert", alertId);
     if (count === 0) throw new ProductionAlertNotActive(alertId, alert.status);
     return alert;
   });

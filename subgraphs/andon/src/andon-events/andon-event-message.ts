@@ -1,6 +1,8 @@
 // Andon live events as they cross Redis pub/sub: one channel for the plant, a small JSON message
 // naming what changed; subscribers read the row fresh, so any instance can serve any subscriber.
 
+import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
+
 export type AndonEventMessage =
   | { kind: "andon-raised" | "andon-updated"; andonId: string; lineId: string }
   | { kind: "escalation-updated"; andonId: string; lineId: string; escalationId: string };
@@ -10,7 +12,7 @@ export type AndonEventKind = AndonEventMessage["kind"];
 const KINDS: ReadonlySet<string> = new Set<AndonEventKind>(["andon-raised", "andon-updated", "escalation-updated"]);
 
 /** `<prefix>andon:events`, e.g. `ms5:andon:events`. */
-export function andonEventChannel(prefix = "ms5:"): string {
+export function andonEventChannel(prefix = DEFAULT_KEY_PREFIX): string {
   return `${prefix}andon:events`;
 }
 

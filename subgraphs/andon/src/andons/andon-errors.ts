@@ -4,28 +4,6 @@
 import type { AndonStatus } from "@ms5/db";
 import { ExpectedError } from "@ms5/kit/subgraph";
 
-/** An id given to an andon operation names nothing (or nothing of the expected kind). */
-export class AndonReferenceNotFound extends ExpectedError {
-  override name = "AndonReferenceNotFound";
-  constructor(
-    readonly entity: string,
-    readonly id: string,
-  ) {
-    super("NOT_FOUND", `There is no ${entity} ${id}.`);
-  }
-}
-
-/** An argument is out of range or inconsistent with the rows it names. */
-export class AndonInputInvalid extends ExpectedError {
-  override name = "AndonInputInvalid";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super("BAD_USER_INPUT", message);
-  }
-}
-
 /** The andon is not in a state from which the asked-for step is allowed. */
 export class InvalidAndonTransition extends ExpectedError {
   override name = "InvalidAndonTransition";

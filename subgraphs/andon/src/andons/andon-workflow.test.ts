@@ -31,7 +31,7 @@ const RAISE = `mutation ($input: RaiseAndonInput!) { raiseAndon(input: $input) {
   __typename
   ... on MutationRaiseAndonSuccess { data { id status priority type photos { contentType sizeBytes sha256 } } }
   ... on ExpectedError { code message }
-  ... on AndonReferenceNotFound { entity id }
+  ... on NotFound { entity id }
   ... on PhotoRejected { reason } } }`;
 
 type Result = { __typename: string; code?: string; data?: Record<string, unknown>; reason?: string; entity?: string };
@@ -129,21 +129,21 @@ describe("the andon lifecycle through the API", () => {
     });
   });
 
-  it("refuses an unknown line with AndonReferenceNotFound and changes nothing", async () => {
+  it("refuses an unknown line with NotFound and changes nothing", async () => {
     const before = await snapshot();
     const result = await raise(operator, {
       lineId: "00000000-0000-4000-8000-000000000000",
       type: "HELP",
       priority: "LOW",
     });
-    expect(result).toMatchObject({ __typename: "AndonReferenceNotFound", code: "NOT_FOUND", entity: "line" });
+    expect(result).toMatchObject({ __typename: "NotFound", code: "NOT_FOUND", entity: "line" });
     expect(await snapshot()).toEqual(before);
   });
 
-  it("refuses equipment of another line with AndonInputInvalid and changes nothing", async () => {
+  it("refuses equipment of another line with InputInvalid and changes nothing", async () => {
     const before = await snapshot();
     const result = await raise(operator, { lineId, equipmentId: otherLineEquipmentId, type: "HELP", priority: "LOW" });
-    expect(result).toMatchObject({ __typename: "AndonInputInvalid", code: "BAD_USER_INPUT" });
+    expect(result).toMatchObject({ __typename: "InputInvalid", code: "BAD_USER_INPUT" });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -234,7 +234,7 @@ describe("the andon lifecycle through the API", () => {
     await step(technician, "acknowledgeAndon", "", { id: andon.data!.id });
     const acknowledged = await snapshot();
     expect(await step(technician, "resolveAndon", `, rootCause: "   "`, { id: andon.data!.id })).toMatchObject({
-      __typename: "AndonInputInvalid",
+      __typename: "InputInvalid",
       code: "BAD_USER_INPUT",
     });
     expect(await snapshot()).toEqual(acknowledged);
@@ -313,7 +313,7 @@ describe("the andon lifecycle through the API", () => {
       `mutation ($id: ID!) { escalateAndon(andonId: $id, level: 7, note: "x") { __typename ... on ExpectedError { code } } }`,
       { id: andon.data!.id },
     );
-    expect(noLevel.data?.escalateAndon).toMatchObject({ __typename: "AndonInputInvalid", code: "BAD_USER_INPUT" });
+    expect(noLevel.data?.escalateAndon).toMatchObject({ __typename: "InputInvalid", code: "BAD_USER_INPUT" });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -367,11 +367,11 @@ describe("the andon lifecycle through the API", () => {
         levels: [{ ...RULE_INPUT.levels[0], level: 2 }],
       },
     });
-    expect(gap.data?.createEscalationRule).toMatchObject({ __typename: "AndonInputInvalid", code: "BAD_USER_INPUT" });
+    expect(gap.data?.createEscalationRule).toMatchObject({ __typename: "InputInvalid", code: "BAD_USER_INPUT" });
     const noRecipients = await call<{ createEscalationRule: Result }>(admin, CREATE_RULE, {
       input: { ...RULE_INPUT, levels: [{ ...RULE_INPUT.levels[0], recipients: [] }] },
     });
-    expect(noRecipients.data?.createEscalationRule.__typename).toBe("AndonInputInvalid");
+    expect(noRecipients.data?.createEscalationRule.__typename).toBe("InputInvalid");
     expect(await snapshot()).toEqual(before);
 
     const created = await call<{ createEscalationRule: Result }>(admin, CREATE_RULE, {

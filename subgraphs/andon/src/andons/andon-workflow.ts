@@ -2,8 +2,10 @@
 // root cause, close, reopen. Every step is a conditional update on the expected status inside one
 // transaction with its history row and its escalation timers, so of two concurrent steps only one
 // applies and a refused step changes nothing.
+
 import { createHash } from "node:crypto";
 import type { AndonEvent, AndonPriority, AndonStatus, AndonType, Prisma } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { ANDON_DEFAULTS } from "../andon-defaults.ts";
 import type { AndonEventMessage } from "../andon-events/andon-event-message.ts";
 import { ruleForAndon, startEscalation, stopEscalation } from "../escalation/escalation-timers.ts";
@@ -11,8 +13,6 @@ import { createWorkOrderForAndon } from "../maintenance/maintenance-workflow.ts"
 import {
   AcknowledgeRequired,
   AndonAlreadyAcknowledged,
-  AndonInputInvalid,
-  AndonReferenceNotFound,
   IdempotencyKeyReused,
   InvalidAndonTransition,
   PhotoRejected,
@@ -53,7 +53,7 @@ export interface RaiseAndonInput {
 function checkedIdempotencyKey(key: string | null | undefined): string | null {
   if (key === null || key === undefined) return null;
   if (key.trim().length === 0 || key.length > 200) {
-    throw new AndonInputInvalid("idempotencyKey", "An idempotency key is 1 to 200 characters.");
+    throw new InputInvalid("idempotencyKey", "An idempotency key is 1 to 200 characters.");
   }
   return key;
 }
@@ -89,7 +89,7 @@ function checkedText(value: string | null | undefined, field: string): string | 
   if (value === null || value === undefined) return null;
   const text = value.trim();
   if (text.length > ANDON_DEFAULTS.maxNoteLength) {
-    throw new AndonInputInvalid(field, `${field} may be at most ${ANDON_DEFAULTS.maxNoteLength} characters.`);
+    throw new InputInvalid(field, `${field} may be at most ${ANDON_DEFAULTS.maxNoteLength} characters.`);
   }
   return text.length > 0 ? text : null;
 }
@@ -130,13 +130,13 @@ export async function raiseAndon(
     if (earlier) return earlier;
   }
   const line = await prisma.line.findUnique({ where: { id: input.lineId }, select: { id: true, active: true } });
-  if (!line) throw new AndonReferenceNotFound("line", input.lineId);
-  if (!line.active) throw new AndonInputInvalid("lineId", `Line ${line.id} is not active.`);
+  if (!line) throw new NotFound("line", input.lineId);
+  if (!line.active) throw new InputInvalid("lineId", `Line ${line.id} is not active.`);
   if (input.equipmentId) {
     const equipment = await prisma.equipment.findUnique({ where: { id: input.equipmentId }, select: { lineId: true } });
-    if (!equipment) throw new AndonReferenceNotFound("equipment", input.equipmentId);
+    if (!equipment) throw new NotFound("equipment", input.equipmentId);
     if (equipment.lineId !== line.id) {
-      throw new AndonInputInvalid("equipmentId", `Equipment ${input.equipmentId} is not on line ${line.id}.`);
+      throw new InputInvalid("equipmentId", `Equipment ${input.equipmentId} is not on line ${line.id}.`);
     }
   }
   const at = runtime.clock.now();
@@ -209,7 +209,7 @@ export async function attachAndonPhoto(
     where: { id: andonId },
     include: { _count: { select: { attachments: true } } },
   });
-  if (!andon) throw new AndonReferenceNotFound("andon", andonId);
+  if (!andon) throw new NotFound("andon", andonId);
   if (andon.status === "CLOSED") throw new InvalidAndonTransition(andonId, andon.status, andon.status);
   if (andon._count.attachments >= ANDON_DEFAULTS.maxPhotosPerAndon) {
     throw new PhotoRejected("TOO_MANY", `An andon may have at most ${ANDON_DEFAULTS.maxPhotosPerAndon} photos.`);
@@ -262,7 +262,7 @@ async function applyStep(
   const stepResult: StepResult | (StepResult & { replay: true }) = await runtime.prisma
     .$transaction(async (tx): Promise<StepResult> => {
       const current = await tx.andonEvent.findUnique({ where: { id: andonId } });
-      if (!current) throw new AndonReferenceNotFound("andon", andonId);
+      if (!current) throw new NotFound("andon", andonId);
       if (!(from as readonly AndonStatus[]).includes(current.status)) throw refusalFor(current, step);
       await precheck?.(tx, current);
       const updated = await tx.andonEvent.updateMany({
@@ -294,7 +294,7 @@ async function applyStep(
         // The same keyed step sent twice at once: the loser answers as a replay of the winner.
         const replayed = keyed ? await stepTakenBefore(runtime, keyed, andonId, to) : null;
         if (replayed) return { andon: replayed, escalationIds: [], replay: true };
-        throw new AndonInputInvalid("andonId", "An open andon for the same equipment fault exists already.");
+        throw new InputInvalid("andonId", "An open andon for the same equipment fault exists already.");
       }
       throw error;
     });
@@ -401,7 +401,7 @@ export async function resolveAndon(
   input: { rootCause: string; resolutionNote?: string | null },
 ): Promise<AndonEvent> {
   const rootCause = checkedText(input.rootCause, "rootCause");
-  if (!rootCause) throw new AndonInputInvalid("rootCause", "Resolving an andon needs its root cause.");
+  if (!rootCause) throw new InputInvalid("rootCause", "Resolving an andon needs its root cause.");
   const resolutionNote = checkedText(input.resolutionNote, "resolutionNote");
   return applyStep(
     runtime,
@@ -454,7 +454,7 @@ export async function reopenAndon(
   noteInput: string,
 ): Promise<AndonEvent> {
   const note = checkedText(noteInput, "note");
-  if (!note) throw new AndonInputInvalid("note", "Reopening an andon needs a note saying why.");
+  if (!note) throw new InputInvalid("note", "Reopening an andon needs a note saying why.");
   return applyStep(
     runtime,
     actor,

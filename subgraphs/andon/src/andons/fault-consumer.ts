@@ -1,20 +1,17 @@
-// The andon subgraph's reader of the bridge's fault streams: its own consumer group over every
-// active line's fault stream (lines added later join on a plant change or the periodic rescan);
-// each rising edge becomes (or repeats) an andon in one transaction before the entry is acknowledged.
+// The andon subgraph's reader of the bridge's fault streams: the kit's line-stream consumer with its
+// own consumer group over every active line's fault stream (lines added later join on a plant change
+// or the periodic rescan); each rising edge becomes (or repeats) an andon in one transaction before
+// the entry is acknowledged.
 import type { PrismaClient } from "@ms5/db";
 import {
-  type ConsumedEntry,
   type Logger,
-  PLANT_FOLLOWING_DEFAULTS,
   type PlantFollowingSettings,
-  PlantModelCache,
   type RedisClient,
-  StreamConsumer,
+  type StreamConsumer,
   type StreamConsumerSettings,
-  StreamEntryRejected,
-  startFollowingPlant,
+  startLineStreamConsumer,
 } from "@ms5/kit";
-import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import type { AndonRuntime } from "./andon-runtime.ts";
 import { applyFaultRise, type FaultAndonOutcome } from "./fault-andons.ts";
 
@@ -35,64 +32,38 @@ export interface FaultConsumerOptions {
 }
 
 export async function startFaultConsumer(options: FaultConsumerOptions): Promise<StreamConsumer> {
-  const { prisma, logger } = options;
-  const keyPrefix = options.keyPrefix ?? "ms5:";
-  const { cacheTtlMs } = { ...PLANT_FOLLOWING_DEFAULTS, ...options.plantFollowing };
-  const equipmentByCode = new PlantModelCache<{ id: string; lineId: string }>(cacheTtlMs);
-
-  function equipmentOf(code: string) {
-    return equipmentByCode.get(code, async () => {
-      const row = await prisma.equipment.findUnique({ where: { code }, select: { id: true, lineId: true } });
-      if (!row) throw new StreamEntryRejected(`equipment '${code}' is not in the plant model`);
-      return row;
-    });
-  }
-
-  const consumer = new StreamConsumer({
+  const { prisma } = options;
+  return startLineStreamConsumer<{ id: string; lineId: string }>({
     redis: options.redis,
-    streams: [],
-    listStreams: async () => {
-      const lines = await prisma.line.findMany({ where: { active: true }, select: { code: true } });
-      return lines.map((line) => streamKey(line.code, "faults", keyPrefix));
-    },
+    logger: options.logger,
+    kind: "faults",
     group: FAULT_CONSUMER_GROUP,
-    consumer: options.consumerName,
-    deadLetterStream: deadLetterStreamKey(FAULT_CONSUMER_GROUP, keyPrefix),
-    logger,
+    consumerName: options.consumerName,
+    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
     ...(options.settings ? { settings: options.settings } : {}),
-    async handle(entry: ConsumedEntry) {
-      const fields = entry.fields;
-      if (fields.v !== STREAM_SCHEMA_VERSION) {
-        throw new StreamEntryRejected(`unknown stream schema version '${fields.v}'`);
-      }
-      if (fields.type !== "fault" || fields.edge !== "rising") {
+    ...(options.plantFollowing ? { plantFollowing: options.plantFollowing } : {}),
+    activeLineCodes: async () =>
+      (await prisma.line.findMany({ where: { active: true }, select: { code: true } })).map((line) => line.code),
+    loadEquipment: (code) => prisma.equipment.findUnique({ where: { code }, select: { id: true, lineId: true } }),
+    async handle(entry, { equipmentOf }) {
+      const fault = parseStreamEntry("faults", entry.fields);
+      if (fault.edge !== "rising") {
         options.onOutcome?.("ignored");
         return;
       }
-      const bitIndex = Number(fields.bitIndex);
-      const ts = Number(fields.ts);
-      if (!fields.equipment || !fields.faultCode || !Number.isInteger(bitIndex) || !Number.isFinite(ts)) {
-        throw new StreamEntryRejected("a fault entry lacks equipment, faultCode, bitIndex or ts");
-      }
-      const equipment = await equipmentOf(fields.equipment);
+      const equipment = await equipmentOf(fault.equipment);
       const { outcome } = await applyFaultRise(options.runtime, {
         streamEntryId: entry.id,
         stream: entry.stream,
         equipmentId: equipment.id,
         lineId: equipment.lineId,
-        faultCode: fields.faultCode,
-        faultText: fields.faultText ?? "",
-        bitIndex,
-        at: new Date(ts),
-        foundAtStart: fields.atStart === "true",
+        faultCode: fault.faultCode,
+        faultText: fault.faultText,
+        bitIndex: fault.bitIndex,
+        at: fault.ts,
+        foundAtStart: fault.atStart,
       });
       options.onOutcome?.(outcome);
     },
-  });
-  return startFollowingPlant(consumer, {
-    redis: options.redis,
-    keyPrefix,
-    logger,
-    forget: () => equipmentByCode.clear(),
   });
 }

@@ -2,9 +2,10 @@
 // every part is checked, in one transaction, so a refused edit leaves the old rule in force. Rules
 // are never deleted (escalations point at them); they are deactivated. Running escalations read the
 // rule when their next level falls due, so an edit applies from then on.
+
 import type { AndonPriority, AndonType, EscalationKind, NotificationChannel, RecipientKind, Role } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { ROLES } from "@ms5/schema";
-import { AndonInputInvalid, AndonReferenceNotFound } from "../andons/andon-errors.ts";
 import type { AndonRuntime } from "../andons/andon-runtime.ts";
 import type { RuleWithLevels } from "./escalation-timers.ts";
 
@@ -45,7 +46,7 @@ export interface EscalationRuleInput {
 
 function positiveSeconds(value: number, field: string, allowZero = false) {
   if (!Number.isInteger(value) || value < (allowZero ? 0 : 1) || value > ESCALATION_RULE_LIMITS.maxDelaySeconds) {
-    throw new AndonInputInvalid(
+    throw new InputInvalid(
       field,
       `${field} must be a whole number of seconds from ${allowZero ? 0 : 1} to ${ESCALATION_RULE_LIMITS.maxDelaySeconds}.`,
     );
@@ -55,39 +56,35 @@ function positiveSeconds(value: number, field: string, allowZero = false) {
 async function checkRule(runtime: AndonRuntime, input: EscalationRuleInput): Promise<void> {
   const { prisma } = runtime;
   const name = input.name.trim();
-  if (name.length === 0 || name.length > 200)
-    throw new AndonInputInvalid("name", "A rule's name is 1 to 200 characters.");
+  if (name.length === 0 || name.length > 200) throw new InputInvalid("name", "A rule's name is 1 to 200 characters.");
   positiveSeconds(input.acknowledgeTimeoutSeconds, "acknowledgeTimeoutSeconds");
   positiveSeconds(input.resolveTimeoutSeconds, "resolveTimeoutSeconds");
   if (input.reminderIntervalSeconds !== null && input.reminderIntervalSeconds !== undefined) {
     positiveSeconds(input.reminderIntervalSeconds, "reminderIntervalSeconds");
   }
   if (input.lineId && !(await prisma.line.findUnique({ where: { id: input.lineId }, select: { id: true } }))) {
-    throw new AndonReferenceNotFound("line", input.lineId);
+    throw new NotFound("line", input.lineId);
   }
-  if (input.levels.length === 0) throw new AndonInputInvalid("levels", "A rule needs at least one level.");
+  if (input.levels.length === 0) throw new InputInvalid("levels", "A rule needs at least one level.");
   for (const kind of ["ACKNOWLEDGE", "RESOLVE"] as const) {
     const levels = input.levels.filter((l) => l.kind === kind).sort((a, b) => a.level - b.level);
     if (levels.length > ESCALATION_RULE_LIMITS.maxLevelsPerKind) {
-      throw new AndonInputInvalid(
-        "levels",
-        `A rule has at most ${ESCALATION_RULE_LIMITS.maxLevelsPerKind} ${kind} levels.`,
-      );
+      throw new InputInvalid("levels", `A rule has at most ${ESCALATION_RULE_LIMITS.maxLevelsPerKind} ${kind} levels.`);
     }
     levels.forEach((level, index) => {
       if (level.level !== index + 1) {
-        throw new AndonInputInvalid("levels", `${kind} levels must be numbered 1, 2, 3... without gaps or repeats.`);
+        throw new InputInvalid("levels", `${kind} levels must be numbered 1, 2, 3... without gaps or repeats.`);
       }
       positiveSeconds(level.delaySeconds, `levels[${kind} ${level.level}].delaySeconds`, true);
       const previous = levels[index - 1];
       if (previous && level.delaySeconds <= previous.delaySeconds) {
-        throw new AndonInputInvalid("levels", `${kind} level ${level.level} must fire after level ${previous.level}.`);
+        throw new InputInvalid("levels", `${kind} level ${level.level} must fire after level ${previous.level}.`);
       }
       if (level.channels.length === 0) {
-        throw new AndonInputInvalid("levels", `${kind} level ${level.level} needs at least one channel.`);
+        throw new InputInvalid("levels", `${kind} level ${level.level} needs at least one channel.`);
       }
       if (level.recipients.length === 0 || level.recipients.length > ESCALATION_RULE_LIMITS.maxRecipientsPerLevel) {
-        throw new AndonInputInvalid(
+        throw new InputInvalid(
           "levels",
           `${kind} level ${level.level} needs 1 to ${ESCALATION_RULE_LIMITS.maxRecipientsPerLevel} recipients.`,
         );
@@ -103,20 +100,17 @@ async function checkRule(runtime: AndonRuntime, input: EscalationRuleInput): Pro
           ? recipient.userId
           : recipient.shiftId;
     if (!named) {
-      throw new AndonInputInvalid(
-        "levels",
-        `A ${recipient.kind} recipient must name its ${recipient.kind.toLowerCase()}.`,
-      );
+      throw new InputInvalid("levels", `A ${recipient.kind} recipient must name its ${recipient.kind.toLowerCase()}.`);
     }
   }
   const userIds = [...new Set(recipients.flatMap((r) => (r.kind === "USER" && r.userId ? [r.userId] : [])))];
   const shiftIds = [...new Set(recipients.flatMap((r) => (r.kind === "SHIFT" && r.shiftId ? [r.shiftId] : [])))];
   const users = await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true } });
   const missingUser = userIds.find((id) => !users.some((u) => u.id === id));
-  if (missingUser) throw new AndonReferenceNotFound("user", missingUser);
+  if (missingUser) throw new NotFound("user", missingUser);
   const shifts = await prisma.shift.findMany({ where: { id: { in: shiftIds } }, select: { id: true } });
   const missingShift = shiftIds.find((id) => !shifts.some((s) => s.id === id));
-  if (missingShift) throw new AndonReferenceNotFound("shift", missingShift);
+  if (missingShift) throw new NotFound("shift", missingShift);
 }
 
 /** Who edits escalation rules, for the audit trail; null when the plant's own setup code does it. */
@@ -175,7 +169,7 @@ export async function saveEscalationRule(
         saved = await tx.escalationRule.create({ data: { ...fields, levels }, include: { levels: true } });
       } else {
         before = await tx.escalationRule.findUnique({ where: { id }, include: { levels: true } });
-        if (!before) throw new AndonReferenceNotFound("escalation rule", id);
+        if (!before) throw new NotFound("escalation rule", id);
         await tx.escalationLevel.deleteMany({ where: { ruleId: id } });
         saved = await tx.escalationRule.update({
           where: { id },
@@ -198,7 +192,7 @@ export async function saveEscalationRule(
     });
   } catch (error) {
     if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002") {
-      throw new AndonInputInvalid("name", `An escalation rule named "${fields.name}" exists already.`);
+      throw new InputInvalid("name", `An escalation rule named "${fields.name}" exists already.`);
     }
     throw error;
   }
@@ -213,7 +207,7 @@ export async function setEscalationRuleActive(
   return runtime.prisma.$transaction(async (tx) => {
     const updated = await tx.escalationRule.updateMany({ where: { id, active: !active }, data: { active } });
     const rule = await tx.escalationRule.findUnique({ where: { id }, include: { levels: true } });
-    if (!rule) throw new AndonReferenceNotFound("escalation rule", id);
+    if (!rule) throw new NotFound("escalation rule", id);
     // Switching a rule to the state it is in changes nothing and writes nothing.
     if (updated.count === 1) {
       await tx.auditLog.create({

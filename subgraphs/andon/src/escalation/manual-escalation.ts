@@ -1,9 +1,11 @@
 // Escalating an andon by hand to a chosen level, with a note: the level's recipients are notified
 // now, the history records who did it and why, and the timer continues from that level (a later
 // automatic level still fires; the ones up to the chosen level do not fire again).
+
 import type { Escalation } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { ANDON_DEFAULTS } from "../andon-defaults.ts";
-import { AndonInputInvalid, AndonReferenceNotFound, InvalidAndonTransition } from "../andons/andon-errors.ts";
+import { InvalidAndonTransition } from "../andons/andon-errors.ts";
 import type { AndonRuntime } from "../andons/andon-runtime.ts";
 import { recipientUserIds } from "./escalation-recipients.ts";
 import { messageFor } from "./escalation-scheduler.ts";
@@ -16,7 +18,7 @@ export async function escalateAndonManually(
 ): Promise<Escalation> {
   const note = input.note.trim();
   if (note.length === 0 || note.length > ANDON_DEFAULTS.maxNoteLength) {
-    throw new AndonInputInvalid(
+    throw new InputInvalid(
       "note",
       `A manual escalation needs a note of 1 to ${ANDON_DEFAULTS.maxNoteLength} characters.`,
     );
@@ -24,19 +26,16 @@ export async function escalateAndonManually(
   const at = runtime.clock.now();
   const { escalation, andon, recipients, channels } = await runtime.prisma.$transaction(async (tx) => {
     const andon = await tx.andonEvent.findUnique({ where: { id: input.andonId } });
-    if (!andon) throw new AndonReferenceNotFound("andon", input.andonId);
+    if (!andon) throw new NotFound("andon", input.andonId);
     if (andon.status === "RESOLVED" || andon.status === "CLOSED") {
       throw new InvalidAndonTransition(andon.id, andon.status, andon.status);
     }
     const rule = await ruleForAndon(tx, andon);
-    if (!rule) throw new AndonInputInvalid("andonId", `No escalation rule governs andon ${andon.id}.`);
+    if (!rule) throw new InputInvalid("andonId", `No escalation rule governs andon ${andon.id}.`);
     const kind = andon.status === "OPEN" ? "ACKNOWLEDGE" : "RESOLVE";
     const level = levelsOfKind(rule, kind).find((l) => l.level === input.level);
     if (!level) {
-      throw new AndonInputInvalid(
-        "level",
-        `The rule "${rule.name}" has no ${kind.toLowerCase()} level ${input.level}.`,
-      );
+      throw new InputInvalid("level", `The rule "${rule.name}" has no ${kind.toLowerCase()} level ${input.level}.`);
     }
     let escalation = await tx.escalation.findUnique({ where: { andonId_kind: { andonId: andon.id, kind } } });
     if (!escalation || escalation.status === "STOPPED") {
@@ -44,8 +43,7 @@ export async function escalateAndonManually(
       const id = await startEscalation(tx, andon.id, rule, kind, base, actor.userId);
       escalation = id ? await tx.escalation.findUniqueOrThrow({ where: { id } }) : null;
     }
-    if (!escalation)
-      throw new AndonInputInvalid("level", `The rule "${rule.name}" has no ${kind.toLowerCase()} levels.`);
+    if (!escalation) throw new InputInvalid("level", `The rule "${rule.name}" has no ${kind.toLowerCase()} levels.`);
     const started = await tx.escalationHistory.findFirst({
       where: { escalationId: escalation.id, action: "STARTED" },
       orderBy: { id: "desc" },

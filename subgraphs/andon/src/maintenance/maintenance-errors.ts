@@ -3,27 +3,6 @@
 import type { MaintenanceStatus } from "@ms5/db";
 import { ExpectedError } from "@ms5/kit/subgraph";
 
-export class MaintenanceNotFound extends ExpectedError {
-  override name = "MaintenanceNotFound";
-  constructor(
-    readonly entity: string,
-    readonly id: string,
-  ) {
-    super("NOT_FOUND", `There is no ${entity} ${id}.`);
-  }
-}
-
-/** An argument out of range or inconsistent with the rows it names. */
-export class MaintenanceInputInvalid extends ExpectedError {
-  override name = "MaintenanceInputInvalid";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super("BAD_USER_INPUT", message);
-  }
-}
-
 /** The work order's status does not allow the operation. */
 export class InvalidMaintenanceTransition extends ExpectedError {
   override name = "InvalidMaintenanceTransition";

@@ -6,8 +6,9 @@
 //   MTTR = total repair time / repairs completed in the window
 //   MTBF = (window length - repair time inside the window) / failures that began in the window
 // Each is null when there is nothing to divide by, rather than 0 or infinity.
+
 import type { PrismaClient } from "@ms5/db";
-import { MaintenanceInputInvalid } from "./maintenance-errors.ts";
+import { InputInvalid } from "@ms5/kit/subgraph";
 
 export interface EquipmentReliability {
   equipmentId: string;
@@ -30,10 +31,10 @@ export async function equipmentReliability(
   from: Date,
   to: Date,
 ): Promise<EquipmentReliability[]> {
-  if (from.getTime() >= to.getTime()) throw new MaintenanceInputInvalid("to", "to must be after from.");
+  if (from.getTime() >= to.getTime()) throw new InputInvalid("to", "to must be after from.");
   const ids = [...new Set(equipmentIds)];
   if (ids.length === 0 || ids.length > MAX_RELIABILITY_EQUIPMENT) {
-    throw new MaintenanceInputInvalid("equipmentIds", `Name 1 to ${MAX_RELIABILITY_EQUIPMENT} equipment.`);
+    throw new InputInvalid("equipmentIds", `Name 1 to ${MAX_RELIABILITY_EQUIPMENT} equipment.`);
   }
   // Orders opened after the window cannot have failures in it; an order opened before it may.
   const orders = await prisma.maintenanceWorkOrder.findMany({

@@ -201,7 +201,7 @@ describe("maintenance work orders", () => {
     });
     await finishMaintenanceTask(prisma, before!.tasks[0]!.id, { status: "DONE" }, { userId: technician.id }, at(211));
     await expect(completeWorkOrder(prisma, order.id, "  ", { userId: technician.id }, at(212))).rejects.toMatchObject({
-      name: "MaintenanceInputInvalid",
+      name: "InputInvalid",
       field: "failureCause",
     });
     expect((await snapshot(order.id))!.status).toBe("IN_PROGRESS");
@@ -224,7 +224,7 @@ describe("maintenance work orders", () => {
     const missing = "00000000-0000-4000-8000-000000000000";
     await expect(
       createWorkOrder(prisma, { equipmentId: missing, type: "CORRECTIVE", title: "x" }, actor, at(400)),
-    ).rejects.toMatchObject({ name: "MaintenanceNotFound", code: "NOT_FOUND" });
+    ).rejects.toMatchObject({ name: "NotFound", code: "NOT_FOUND" });
     const otherAndon = await prisma.andonEvent.create({
       data: { lineId: other.lineId, equipmentId: other.id, type: "MAINTENANCE", priority: "LOW" },
     });
@@ -235,7 +235,7 @@ describe("maintenance work orders", () => {
         actor,
         at(400),
       ),
-    ).rejects.toMatchObject({ name: "MaintenanceInputInvalid", field: "andonId" });
+    ).rejects.toMatchObject({ name: "InputInvalid", field: "andonId" });
     await expect(
       createWorkOrder(prisma, { equipmentId: bagger.id, type: "CORRECTIVE", title: "   " }, actor, at(400)),
     ).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: "title" });

@@ -2,6 +2,7 @@
 // raise transaction) or by hand, then OPEN -> ASSIGNED -> IN_PROGRESS <-> ON_HOLD -> COMPLETED, or
 // CANCELLED before work is done. Each transition is one conditional UPDATE, so a concurrent change
 // makes it fail cleanly instead of half-applying; each writes an audit row.
+
 import type {
   AndonEvent,
   AndonPriority,
@@ -13,13 +14,9 @@ import type {
   Prisma,
   PrismaClient,
 } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { permissionsOf, type Role } from "@ms5/schema";
-import {
-  InvalidMaintenanceTransition,
-  MaintenanceInputInvalid,
-  MaintenanceNotFound,
-  MaintenanceTasksOpen,
-} from "./maintenance-errors.ts";
+import { InvalidMaintenanceTransition, MaintenanceTasksOpen } from "./maintenance-errors.ts";
 
 export type Transaction = Prisma.TransactionClient;
 
@@ -53,8 +50,8 @@ export const MAINTENANCE_TRANSITIONS = {
 
 function text(field: string, value: string | null | undefined, max: number, required = false): string | null {
   const trimmed = value?.trim() ?? "";
-  if (required && !trimmed) throw new MaintenanceInputInvalid(field, `${field} is required.`);
-  if (trimmed.length > max) throw new MaintenanceInputInvalid(field, `${field} is longer than ${max} characters.`);
+  if (required && !trimmed) throw new InputInvalid(field, `${field} is required.`);
+  if (trimmed.length > max) throw new InputInvalid(field, `${field} is longer than ${max} characters.`);
   return trimmed || null;
 }
 
@@ -163,19 +160,19 @@ export async function createWorkOrder(
   const description = text("description", input.description, MAINTENANCE_DEFAULTS.maxTextLength);
   const tasks = (input.tasks ?? []).map((task) => text("tasks", task, MAINTENANCE_DEFAULTS.maxTextLength, true)!);
   if (tasks.length > MAINTENANCE_DEFAULTS.maxTasks) {
-    throw new MaintenanceInputInvalid("tasks", `At most ${MAINTENANCE_DEFAULTS.maxTasks} tasks.`);
+    throw new InputInvalid("tasks", `At most ${MAINTENANCE_DEFAULTS.maxTasks} tasks.`);
   }
   if (input.dueAt && input.dueAt.getTime() < now.getTime()) {
-    throw new MaintenanceInputInvalid("dueAt", "dueAt is in the past.");
+    throw new InputInvalid("dueAt", "dueAt is in the past.");
   }
   return prisma.$transaction(async (tx) => {
     const equipment = await tx.equipment.findUnique({ where: { id: input.equipmentId }, select: { id: true } });
-    if (!equipment) throw new MaintenanceNotFound("equipment", input.equipmentId);
+    if (!equipment) throw new NotFound("equipment", input.equipmentId);
     if (input.andonId) {
       const andon = await tx.andonEvent.findUnique({ where: { id: input.andonId }, select: { equipmentId: true } });
-      if (!andon) throw new MaintenanceNotFound("andon", input.andonId);
+      if (!andon) throw new NotFound("andon", input.andonId);
       if (andon.equipmentId !== input.equipmentId) {
-        throw new MaintenanceInputInvalid("andonId", "The andon was raised on other equipment.");
+        throw new InputInvalid("andonId", "The andon was raised on other equipment.");
       }
     }
     if (input.downtimeEventId) {
@@ -183,9 +180,9 @@ export async function createWorkOrder(
         where: { id: input.downtimeEventId },
         select: { equipmentId: true },
       });
-      if (!stop) throw new MaintenanceNotFound("downtime event", input.downtimeEventId);
+      if (!stop) throw new NotFound("downtime event", input.downtimeEventId);
       if (stop.equipmentId !== input.equipmentId) {
-        throw new MaintenanceInputInvalid("downtimeEventId", "The stop is of other equipment.");
+        throw new InputInvalid("downtimeEventId", "The stop is of other equipment.");
       }
     }
     const workOrder = await tx.maintenanceWorkOrder.create({
@@ -226,16 +223,16 @@ async function transition(
     data: { ...data, ...(to ? { status: to } : {}) },
   });
   const row = await tx.maintenanceWorkOrder.findUnique({ where: { id: workOrderId } });
-  if (!row) throw new MaintenanceNotFound("work order", workOrderId);
+  if (!row) throw new NotFound("work order", workOrderId);
   if (count === 0) throw new InvalidMaintenanceTransition(workOrderId, row.status, to, operation);
   return row;
 }
 
 async function requireTechnician(tx: Transaction, userId: string): Promise<void> {
   const user = await tx.user.findUnique({ where: { id: userId }, select: { active: true, roles: true } });
-  if (!user?.active) throw new MaintenanceNotFound("user", userId);
+  if (!user?.active) throw new NotFound("user", userId);
   if (!permissionsOf(user.roles as Role[]).has("maintenance:execute")) {
-    throw new MaintenanceInputInvalid("assigneeId", "The assignee cannot work on maintenance orders.");
+    throw new InputInvalid("assigneeId", "The assignee cannot work on maintenance orders.");
   }
 }
 
@@ -249,7 +246,7 @@ export async function assignWorkOrder(
   return prisma.$transaction(async (tx) => {
     await requireTechnician(tx, assigneeId);
     const current = await tx.maintenanceWorkOrder.findUnique({ where: { id: workOrderId }, select: { status: true } });
-    if (!current) throw new MaintenanceNotFound("work order", workOrderId);
+    if (!current) throw new NotFound("work order", workOrderId);
     // Assigning an OPEN order makes it ASSIGNED; reassigning one under way keeps its status.
     const to = current.status === "OPEN" ? "ASSIGNED" : null;
     const row = await transition(tx, workOrderId, "assign", to, { assigneeId });
@@ -267,9 +264,9 @@ export async function startWorkOrder(
 ): Promise<MaintenanceWorkOrder> {
   return prisma.$transaction(async (tx) => {
     const current = await tx.maintenanceWorkOrder.findUnique({ where: { id: workOrderId } });
-    if (!current) throw new MaintenanceNotFound("work order", workOrderId);
+    if (!current) throw new NotFound("work order", workOrderId);
     if (current.status === "OPEN" && !actor.userId) {
-      throw new MaintenanceInputInvalid("workOrderId", "Assign the work order before starting it.");
+      throw new InputInvalid("workOrderId", "Assign the work order before starting it.");
     }
     const row = await transition(tx, workOrderId, "start", "IN_PROGRESS", {
       startedAt: current.startedAt ?? now,
@@ -311,7 +308,7 @@ export async function completeWorkOrder(
       where: { id: workOrderId },
       include: { tasks: { where: { status: "TODO" }, select: { id: true } } },
     });
-    if (!current) throw new MaintenanceNotFound("work order", workOrderId);
+    if (!current) throw new NotFound("work order", workOrderId);
     if (current.status === "IN_PROGRESS") {
       if (current.tasks.length > 0)
         throw new MaintenanceTasksOpen(
@@ -319,7 +316,7 @@ export async function completeWorkOrder(
           current.tasks.map((task) => task.id),
         );
       if (current.type === "CORRECTIVE" && !cause) {
-        throw new MaintenanceInputInvalid("failureCause", "A corrective work order needs its failure cause.");
+        throw new InputInvalid("failureCause", "A corrective work order needs its failure cause.");
       }
     }
     const row = await transition(tx, workOrderId, "complete", "COMPLETED", {
@@ -357,7 +354,7 @@ async function recordable(tx: Transaction, workOrderId: string): Promise<Mainten
   const row = (await lockWorkOrder(tx, workOrderId))
     ? await tx.maintenanceWorkOrder.findUnique({ where: { id: workOrderId } })
     : null;
-  if (!row) throw new MaintenanceNotFound("work order", workOrderId);
+  if (!row) throw new NotFound("work order", workOrderId);
   if (!(MAINTENANCE_TRANSITIONS.record as readonly MaintenanceStatus[]).includes(row.status)) {
     throw new InvalidMaintenanceTransition(workOrderId, row.status, null, "take tasks, parts or time");
   }
@@ -376,7 +373,7 @@ export async function addMaintenanceTask(
     const last = await tx.maintenanceTask.findFirst({ where: { workOrderId }, orderBy: { position: "desc" } });
     const position = last ? last.position + 1 : 0;
     if (position >= MAINTENANCE_DEFAULTS.maxTasks) {
-      throw new MaintenanceInputInvalid("description", `At most ${MAINTENANCE_DEFAULTS.maxTasks} tasks.`);
+      throw new InputInvalid("description", `At most ${MAINTENANCE_DEFAULTS.maxTasks} tasks.`);
     }
     return tx.maintenanceTask.create({
       data: { workOrderId, position, description, assigneeId: input.assigneeId ?? null },
@@ -386,7 +383,7 @@ export async function addMaintenanceTask(
 
 function minutes(value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > MAINTENANCE_DEFAULTS.maxMinutesPerEntry) {
-    throw new MaintenanceInputInvalid(
+    throw new InputInvalid(
       "minutes",
       `Minutes must be a whole number from 0 to ${MAINTENANCE_DEFAULTS.maxMinutesPerEntry}.`,
     );
@@ -403,7 +400,7 @@ export async function logMaintenanceTime(
   const added = minutes(minutesSpent);
   return prisma.$transaction(async (tx) => {
     const task = await tx.maintenanceTask.findUnique({ where: { id: taskId } });
-    if (!task) throw new MaintenanceNotFound("maintenance task", taskId);
+    if (!task) throw new NotFound("maintenance task", taskId);
     await recordable(tx, task.workOrderId);
     return tx.maintenanceTask.update({ where: { id: taskId }, data: { minutesSpent: { increment: added } } });
   });
@@ -420,13 +417,13 @@ export async function finishMaintenanceTask(
   const added = minutes(input.minutesSpent ?? 0);
   return prisma.$transaction(async (tx) => {
     const task = await tx.maintenanceTask.findUnique({ where: { id: taskId } });
-    if (!task) throw new MaintenanceNotFound("maintenance task", taskId);
+    if (!task) throw new NotFound("maintenance task", taskId);
     const workOrder = await recordable(tx, task.workOrderId);
     if (workOrder.status !== "IN_PROGRESS") {
       throw new InvalidMaintenanceTransition(workOrder.id, workOrder.status, null, "finish tasks before work starts");
     }
     if (task.status !== "TODO") {
-      throw new MaintenanceInputInvalid("taskId", `The task is already ${task.status}.`);
+      throw new InputInvalid("taskId", `The task is already ${task.status}.`);
     }
     return tx.maintenanceTask.update({
       where: { id: taskId },
@@ -448,10 +445,10 @@ export async function recordPartUsage(
   const partNumber = text("partNumber", input.partNumber, 100, true)!;
   const description = text("description", input.description, MAINTENANCE_DEFAULTS.maxTextLength);
   if (!Number.isFinite(input.quantity) || input.quantity <= 0) {
-    throw new MaintenanceInputInvalid("quantity", "quantity must be greater than 0.");
+    throw new InputInvalid("quantity", "quantity must be greater than 0.");
   }
   if (input.unitCost != null && (!Number.isFinite(input.unitCost) || input.unitCost < 0 || input.unitCost >= 1e10)) {
-    throw new MaintenanceInputInvalid("unitCost", "unitCost must be 0 or more.");
+    throw new InputInvalid("unitCost", "unitCost must be 0 or more.");
   }
   return prisma.$transaction(async (tx) => {
     await recordable(tx, workOrderId);

@@ -1,9 +1,10 @@
 // Tunables of notifications in one place, each with its default.
 import type { NotificationChannel } from "@ms5/db";
+import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 
 export const NOTIFICATION_DEFAULTS = {
   /** @default "ms5:" — prefix of the `<prefix>notifications:<user id>` pub/sub channels. */
-  keyPrefix: "ms5:",
+  keyPrefix: DEFAULT_KEY_PREFIX,
   /** @default 10_000 ms — an SMTP server slower than this to connect, greet or answer counts as down. */
   smtpTimeoutMs: 10_000,
   /** @default 50 — in-app events queued for one slow subscriber before the oldest are dropped (it re-reads the inbox). */

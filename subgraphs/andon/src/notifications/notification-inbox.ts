@@ -1,8 +1,9 @@
 // A user's in-app inbox: newest first in keyset pages (a notification arriving between two pages
 // neither repeats nor hides a row), the unread count, and marking read.
+
 import type { Notification, PrismaClient } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { NOTIFICATION_DEFAULTS } from "./notification-defaults.ts";
-import { NotificationInputInvalid, NotificationNotFound } from "./notification-errors.ts";
 
 export interface InboxPage {
   nodes: Notification[];
@@ -20,7 +21,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
   const createdAt = new Date(at ?? "");
   if (!id || Number.isNaN(createdAt.getTime())) {
-    throw new NotificationInputInvalid("after", "The cursor is not one this API handed out.");
+    throw new InputInvalid("after", "The cursor is not one this API handed out.");
   }
   return { createdAt, id };
 }
@@ -36,7 +37,7 @@ export async function inboxPage(
 ): Promise<InboxPage> {
   const first = options.first ?? NOTIFICATION_DEFAULTS.defaultPageSize;
   if (!Number.isInteger(first) || first < 1 || first > NOTIFICATION_DEFAULTS.maxPageSize) {
-    throw new NotificationInputInvalid("first", `first must be 1 to ${NOTIFICATION_DEFAULTS.maxPageSize}.`);
+    throw new InputInvalid("first", `first must be 1 to ${NOTIFICATION_DEFAULTS.maxPageSize}.`);
   }
   const after = options.after ? decodeCursor(options.after) : null;
   const rows = await prisma.notification.findMany({
@@ -74,7 +75,7 @@ export async function markNotificationsRead(
   return prisma.$transaction(async (tx) => {
     const own = await tx.notification.findMany({ where: { id: { in: ids }, userId }, select: { id: true } });
     const missing = ids.find((id) => !own.some((row) => row.id === id));
-    if (missing) throw new NotificationNotFound(missing);
+    if (missing) throw new NotFound("notification", missing, `You have no notification ${missing}.`);
     // Already-read rows keep their first readAt.
     await tx.notification.updateMany({
       where: { id: { in: ids }, readAt: null },

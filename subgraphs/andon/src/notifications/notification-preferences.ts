@@ -1,7 +1,8 @@
 // A user's notification preferences: per channel on/off, the lowest priority it carries, and its
 // place in the fallback order. Set as a whole, so a client never leaves half a change behind.
+
 import type { AndonPriority, NotificationChannel, NotificationPreference, PrismaClient } from "@ms5/db";
-import { NotificationInputInvalid } from "./notification-errors.ts";
+import { InputInvalid } from "@ms5/kit/subgraph";
 
 export interface NotificationPreferenceInput {
   channel: NotificationChannel;
@@ -21,7 +22,7 @@ const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 /** "HH:MM" to minutes after midnight. */
 function minuteOf(field: string, value: string): number {
   const match = CLOCK_TIME.exec(value);
-  if (!match) throw new NotificationInputInvalid(field, `${field} must be a time like 22:00.`);
+  if (!match) throw new InputInvalid(field, `${field} must be a time like 22:00.`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
 
@@ -44,21 +45,21 @@ function rowOf(userId: string, preference: NotificationPreferenceInput) {
   const { quietFrom, quietTo } = preference;
   const timeZone = preference.timeZone ?? "UTC";
   if (!validTimeZone(timeZone)) {
-    throw new NotificationInputInvalid("timeZone", `${timeZone} is not a time zone (e.g. Africa/Johannesburg).`);
+    throw new InputInvalid("timeZone", `${timeZone} is not a time zone (e.g. Africa/Johannesburg).`);
   }
   if ((quietFrom == null) !== (quietTo == null)) {
-    throw new NotificationInputInvalid("quietTo", "Quiet hours need both quietFrom and quietTo.");
+    throw new InputInvalid("quietTo", "Quiet hours need both quietFrom and quietTo.");
   }
   let quietStartMinute: number | null = null;
   let quietEndMinute: number | null = null;
   if (quietFrom != null && quietTo != null) {
     if (preference.channel === "IN_APP") {
-      throw new NotificationInputInvalid("quietFrom", "The in-app inbox has no quiet hours: it never rings.");
+      throw new InputInvalid("quietFrom", "The in-app inbox has no quiet hours: it never rings.");
     }
     quietStartMinute = minuteOf("quietFrom", quietFrom);
     quietEndMinute = minuteOf("quietTo", quietTo);
     if (quietStartMinute === quietEndMinute) {
-      throw new NotificationInputInvalid("quietTo", "Quiet hours cannot start and end at the same time.");
+      throw new InputInvalid("quietTo", "Quiet hours cannot start and end at the same time.");
     }
   }
   return {
@@ -89,18 +90,18 @@ export async function setNotificationPreferences(
   const seen = new Set<NotificationChannel>();
   for (const preference of preferences) {
     if (seen.has(preference.channel)) {
-      throw new NotificationInputInvalid("channel", `${preference.channel} is listed twice.`);
+      throw new InputInvalid("channel", `${preference.channel} is listed twice.`);
     }
     seen.add(preference.channel);
     if (!Number.isInteger(preference.rank) || preference.rank < 0 || preference.rank > 100) {
-      throw new NotificationInputInvalid("rank", "rank must be a whole number from 0 to 100.");
+      throw new InputInvalid("rank", "rank must be a whole number from 0 to 100.");
     }
   }
   const rows = preferences.map((preference) => rowOf(userId, preference));
   if (preferences.some((preference) => preference.channel === "EMAIL" && preference.enabled)) {
     const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true } });
     if (!user?.email) {
-      throw new NotificationInputInvalid("channel", "E-mail cannot be switched on: you have no e-mail address.");
+      throw new InputInvalid("channel", "E-mail cannot be switched on: you have no e-mail address.");
     }
   }
   return prisma.$transaction(async (tx) => {

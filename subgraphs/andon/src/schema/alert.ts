@@ -1,9 +1,7 @@
 // Production alerts: the threshold rules (admin), the alerts they raised, and acknowledging one.
-import { ApiError, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, ExpectedError, InputInvalid, NotFound, type SubgraphContext } from "@ms5/kit/subgraph";
 import { ALERT_KINDS } from "../alerts/alert-conditions.ts";
 import {
-  AlertRuleInvalid,
-  AlertRuleNotFound,
   acknowledgeProductionAlert,
   createAlertRule,
   deleteAlertRule,
@@ -38,18 +36,6 @@ const AlertStatusEnum = builder.enumType("AlertStatus", {
   values: ["ACTIVE", "ACKNOWLEDGED", "CLEARED"] as const,
 });
 
-builder.objectType(AlertRuleNotFound, {
-  name: "AlertRuleNotFound",
-  description: "An id given to an alert operation names nothing.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ entity: t.exposeString("entity"), id: t.exposeID("id") }),
-});
-builder.objectType(AlertRuleInvalid, {
-  name: "AlertRuleInvalid",
-  description: "The rule cannot be evaluated as given (scope, range, hysteresis band); nothing changed.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ field: t.exposeString("field", { description: "The argument at fault." }) }),
-});
 builder.objectType(ProductionAlertNotActive, {
   name: "ProductionAlertNotActive",
   description: "Only an ACTIVE alert can be acknowledged; nothing changed.",
@@ -185,7 +171,7 @@ builder.mutationFields((t) => ({
     type: AlertRuleRef,
     description: "Defines a production alert threshold.",
     authScopes: { permission: "alert:manage" },
-    errors: { types: [AlertRuleNotFound, AlertRuleInvalid] },
+    errors: { types: [NotFound, InputInvalid] },
     args: { input: t.arg({ type: AlertRuleInput, required: true }) },
     resolve: (_root, { input }, context) =>
       createAlertRule(context.prisma, ruleInput(input), actorOf(context), nowFor(context)),
@@ -194,7 +180,7 @@ builder.mutationFields((t) => ({
     type: AlertRuleRef,
     description: "Replaces a rule's settings; switching it off clears its active alert.",
     authScopes: { permission: "alert:manage" },
-    errors: { types: [AlertRuleNotFound, AlertRuleInvalid] },
+    errors: { types: [NotFound, InputInvalid] },
     args: { ruleId: t.arg.id({ required: true }), input: t.arg({ type: AlertRuleInput, required: true }) },
     resolve: (_root, args, context) =>
       updateAlertRule(
@@ -209,7 +195,7 @@ builder.mutationFields((t) => ({
     type: AlertRuleRef,
     description: "Deletes a rule (its past alerts stay); returns it as it was.",
     authScopes: { permission: "alert:manage" },
-    errors: { types: [AlertRuleNotFound] },
+    errors: { types: [NotFound] },
     args: { ruleId: t.arg.id({ required: true }) },
     resolve: (_root, args, context) =>
       deleteAlertRule(context.prisma, uuidArgument(args.ruleId, "ruleId"), actorOf(context), nowFor(context)),
@@ -218,7 +204,7 @@ builder.mutationFields((t) => ({
     type: ProductionAlertRef,
     description: "Marks an active alert as seen; it still clears by itself when the value recovers.",
     authScopes: { permission: "andon:respond" },
-    errors: { types: [AlertRuleNotFound, ProductionAlertNotActive] },
+    errors: { types: [NotFound, ProductionAlertNotActive] },
     args: { alertId: t.arg.id({ required: true }) },
     resolve: (_root, args, context) =>
       acknowledgeProductionAlert(

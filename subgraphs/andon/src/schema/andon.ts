@@ -2,13 +2,11 @@
 // lifecycle mutations (raise, acknowledge, start, resolve, close, reopen, attach a photo) returning
 // the andon or a typed refusal from andons/andon-errors.ts.
 import type { AndonAttachment, AndonEventHistory, AndonStatus } from "@ms5/db";
-import { ApiError, defineLoader, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, ExpectedError, InputInvalid, NotFound, type SubgraphContext } from "@ms5/kit/subgraph";
 import { ANDON_DEFAULTS } from "../andon-defaults.ts";
 import {
   AcknowledgeRequired,
   AndonAlreadyAcknowledged,
-  AndonInputInvalid,
-  AndonReferenceNotFound,
   IdempotencyKeyReused,
   InvalidAndonTransition,
   PhotoRejected,
@@ -59,23 +57,6 @@ const attachmentsOfAndon = defineLoader<string, AndonAttachment[]>(async (andonI
     orderBy: { uploadedAt: "asc" },
   });
   return andonIds.map((id) => rows.filter((row) => row.andonId === id));
-});
-
-builder.objectType(AndonReferenceNotFound, {
-  name: "AndonReferenceNotFound",
-  description: "An id given to an andon or escalation operation names nothing.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({
-    entity: t.exposeString("entity", { description: "What kind of thing was looked for (andon, line, equipment...)." }),
-    id: t.exposeID("id"),
-  }),
-});
-
-builder.objectType(AndonInputInvalid, {
-  name: "AndonInputInvalid",
-  description: "An argument of an andon or escalation operation is out of range or inconsistent; nothing changed.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ field: t.exposeString("field", { description: "The argument at fault." }) }),
 });
 
 builder.objectType(InvalidAndonTransition, {
@@ -268,14 +249,14 @@ const RaiseAndonInput = builder.inputType("RaiseAndonInput", {
   }),
 });
 
-const stepErrors = [AndonReferenceNotFound, AndonInputInvalid, InvalidAndonTransition];
+const stepErrors = [NotFound, InputInvalid, InvalidAndonTransition];
 
 builder.mutationFields((t) => ({
   raiseAndon: t.field({
     type: AndonEventRef,
     description: "Raises an andon by hand; its escalation rule starts counting at once.",
     authScopes: { permission: "andon:raise" },
-    errors: { types: [AndonReferenceNotFound, AndonInputInvalid, PhotoRejected, IdempotencyKeyReused] },
+    errors: { types: [NotFound, InputInvalid, PhotoRejected, IdempotencyKeyReused] },
     args: { input: t.arg({ type: RaiseAndonInput, required: true }) },
     resolve: (_root, { input }, context) =>
       raiseAndon(andonRuntimeOf(context.redis), userActorOf(context), {
@@ -288,7 +269,7 @@ builder.mutationFields((t) => ({
     type: AndonEventRef,
     description: "Adds a photo to an andon that is not closed.",
     authScopes: { permission: "andon:raise" },
-    errors: { types: [AndonReferenceNotFound, InvalidAndonTransition, PhotoRejected] },
+    errors: { types: [NotFound, InvalidAndonTransition, PhotoRejected] },
     args: { andonId: t.arg.id({ required: true }), photo: t.arg({ type: PhotoInput, required: true }) },
     resolve: (_root, args, context) => {
       userActorOf(context);

@@ -1,9 +1,9 @@
 // Escalation: the rules (who hears about an unanswered andon, and when), each andon's running
 // escalations with their full history, manual escalation, and the rule-editing mutations.
 import type { Escalation, EscalationHistory, EscalationLevel, EscalationRecipient } from "@ms5/db";
-import { defineLoader } from "@ms5/kit/subgraph";
+import { defineLoader, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { ROLES } from "@ms5/schema";
-import { AndonInputInvalid, AndonReferenceNotFound, InvalidAndonTransition } from "../andons/andon-errors.ts";
+import { InvalidAndonTransition } from "../andons/andon-errors.ts";
 import { andonRuntimeOf } from "../andons/andon-runtime.ts";
 import { builder, uuidArgument } from "../builder.ts";
 import {
@@ -240,7 +240,7 @@ builder.mutationFields((t) => ({
     description:
       "Escalates an unresolved andon by hand to a level of its rule, with a note; that level is notified now.",
     authScopes: { permission: "escalation:trigger" },
-    errors: { types: [AndonReferenceNotFound, AndonInputInvalid, InvalidAndonTransition] },
+    errors: { types: [NotFound, InputInvalid, InvalidAndonTransition] },
     args: {
       andonId: t.arg.id({ required: true }),
       level: t.arg.int({ required: true }),
@@ -257,7 +257,7 @@ builder.mutationFields((t) => ({
     type: EscalationRuleRef,
     description: "Adds an escalation rule.",
     authScopes: { permission: "escalation:manage" },
-    errors: { types: [AndonReferenceNotFound, AndonInputInvalid] },
+    errors: { types: [NotFound, InputInvalid] },
     args: { input: t.arg({ type: RuleInput, required: true }) },
     resolve: (_root, { input }, context) => {
       const editor = { ...userActorOf(context), correlationId: context.correlationId };
@@ -268,7 +268,7 @@ builder.mutationFields((t) => ({
     type: EscalationRuleRef,
     description: "Replaces an escalation rule in full; running escalations follow it from their next level.",
     authScopes: { permission: "escalation:manage" },
-    errors: { types: [AndonReferenceNotFound, AndonInputInvalid] },
+    errors: { types: [NotFound, InputInvalid] },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: RuleInput, required: true }) },
     resolve: (_root, args, context) => {
       const editor = { ...userActorOf(context), correlationId: context.correlationId };
@@ -284,7 +284,7 @@ builder.mutationFields((t) => ({
     type: EscalationRuleRef,
     description: "Switches a rule on or off (rules are never deleted: escalations point at them).",
     authScopes: { permission: "escalation:manage" },
-    errors: { types: [AndonReferenceNotFound] },
+    errors: { types: [NotFound] },
     args: { id: t.arg.id({ required: true }), active: t.arg.boolean({ required: true }) },
     resolve: (_root, args, context) => {
       const editor = { ...userActorOf(context), correlationId: context.correlationId };

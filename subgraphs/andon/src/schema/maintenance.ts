@@ -1,14 +1,9 @@
 // Maintenance work orders: the types, the queries (one, a list, MTBF/MTTR per equipment) and the
 // workflow mutations, each returning the row or a typed refusal from maintenance/maintenance-errors.ts.
 import type { MaintenancePartUsage, MaintenanceTask } from "@ms5/db";
-import { ApiError, defineLoader, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, ExpectedError, InputInvalid, NotFound, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import {
-  InvalidMaintenanceTransition,
-  MaintenanceInputInvalid,
-  MaintenanceNotFound,
-  MaintenanceTasksOpen,
-} from "../maintenance/maintenance-errors.ts";
+import { InvalidMaintenanceTransition, MaintenanceTasksOpen } from "../maintenance/maintenance-errors.ts";
 import { type EquipmentReliability, equipmentReliability } from "../maintenance/maintenance-reliability.ts";
 import {
   addMaintenanceTask,
@@ -51,21 +46,6 @@ const FinishedTaskStatusEnum = builder.enumType("MaintenanceTaskOutcome", {
   values: ["DONE", "SKIPPED"] as const,
 });
 
-builder.objectType(MaintenanceNotFound, {
-  name: "MaintenanceNotFound",
-  description: "An id given to a maintenance operation names nothing.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({
-    entity: t.exposeString("entity", { description: "What was looked for (work order, equipment, user...)." }),
-    id: t.exposeID("id"),
-  }),
-});
-builder.objectType(MaintenanceInputInvalid, {
-  name: "MaintenanceInputInvalid",
-  description: "An argument of a maintenance operation is out of range or inconsistent; nothing changed.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ field: t.exposeString("field", { description: "The argument at fault." }) }),
-});
 builder.objectType(InvalidMaintenanceTransition, {
   name: "InvalidMaintenanceTransition",
   description: "The work order's status does not allow this step; nothing changed.",
@@ -228,7 +208,7 @@ builder.queryFields((t) => ({
     type: [EquipmentReliabilityRef],
     description: "MTBF and MTTR per equipment over [from, to).",
     authScopes: { permission: "maintenance:read" },
-    errors: { types: [MaintenanceInputInvalid] },
+    errors: { types: [InputInvalid] },
     args: {
       equipmentIds: t.arg.idList({ required: true }),
       from: t.arg({ type: "DateTime", required: true }),
@@ -267,7 +247,7 @@ const MaintenancePartInput = builder.inputType("MaintenancePartInput", {
   }),
 });
 
-const lookupErrors = [MaintenanceNotFound, MaintenanceInputInvalid];
+const lookupErrors = [NotFound, InputInvalid];
 const stepErrors = [...lookupErrors, InvalidMaintenanceTransition];
 const optionalId = (value: string | number | null | undefined, name: string) =>
   value == null ? null : uuidArgument(value, name);

@@ -125,7 +125,7 @@ describe("notification, maintenance and alert GraphQL", () => {
       expect(all.data!.markAllNotificationsRead).toBe(2);
     });
 
-    it("marking someone else's notification read returns NotificationNotFound and changes nothing", async () => {
+    it("marking someone else's notification read returns NotFound and changes nothing", async () => {
       await dispatcher.dispatch({
         recipientUserIds: [manager.id],
         channels: ["IN_APP"],
@@ -136,13 +136,14 @@ describe("notification, maintenance and alert GraphQL", () => {
       const theirs = await prisma.notification.findFirstOrThrow({ where: { dedupeKey: "schema:not-yours" } });
       const result = await asOperator(
         `mutation($ids: [ID!]!) { markNotificationsRead(notificationIds: $ids) { __typename
-          ... on ExpectedError { code } ... on NotificationNotFound { notificationId } } }`,
+          ... on ExpectedError { code } ... on NotFound { entity id } } }`,
         { ids: [theirs.id] },
       );
       expect(result.data!.markNotificationsRead).toEqual({
-        __typename: "NotificationNotFound",
+        __typename: "NotFound",
         code: "NOT_FOUND",
-        notificationId: theirs.id,
+        entity: "notification",
+        id: theirs.id,
       });
       expect(await prisma.notification.findUnique({ where: { id: theirs.id } })).toEqual(theirs);
     });
@@ -188,7 +189,7 @@ describe("notification, maintenance and alert GraphQL", () => {
           { channel: "SMS", enabled: false, minPriority: "LOW", rank: 1 },
         ],
       });
-      expect(twice.data!.setNotificationPreferences).toMatchObject({ __typename: "NotificationInputInvalid" });
+      expect(twice.data!.setNotificationPreferences).toMatchObject({ __typename: "InputInvalid" });
       expect(await prisma.notificationPreference.count({ where: { userId: manager.id } })).toBe(2);
       // Refused while coercing the variables, before any resolver (the server reports it as BAD_USER_INPUT).
       const badEnum = await asManager(set, { p: [{ channel: "PIGEON", enabled: true, minPriority: "LOW", rank: 0 }] });
@@ -340,7 +341,7 @@ describe("notification, maintenance and alert GraphQL", () => {
         input: { equipmentId: "00000000-0000-4000-8000-000000000000", type: "CORRECTIVE", title: "x" },
       });
       expect(unknown.data!.createMaintenanceWorkOrder).toMatchObject({
-        __typename: "MaintenanceNotFound",
+        __typename: "NotFound",
         code: "NOT_FOUND",
       });
       const badEnum = await asManager(create, { input: { equipmentId: bagger.id, type: "MAGIC", title: "x" } });
@@ -352,7 +353,7 @@ describe("notification, maintenance and alert GraphQL", () => {
 
   describe("alerts", () => {
     const create = `mutation($input: AlertRuleInput!) { createAlertRule(input: $input) { __typename
-      ... on ExpectedError { code } ... on AlertRuleInvalid { field } ... on MutationCreateAlertRuleSuccess { data { id kind threshold clearThreshold line { id } } } } }`;
+      ... on ExpectedError { code } ... on InputInvalid { field } ... on MutationCreateAlertRuleSuccess { data { id kind threshold clearThreshold line { id } } } } }`;
 
     it("an engineer defines a rule; its line is implied by the equipment", async () => {
       const result = await asEngineer(create, {
@@ -381,14 +382,14 @@ describe("notification, maintenance and alert GraphQL", () => {
         input: { name: "Flappy", kind: "OEE_BELOW_TARGET", lineId: bagger.lineId, threshold: 0.6, clearThreshold: 0.5 },
       });
       expect(wrongBand.data!.createAlertRule).toEqual({
-        __typename: "AlertRuleInvalid",
+        __typename: "InputInvalid",
         code: "BAD_USER_INPUT",
         field: "clearThreshold",
       });
       const overOne = await asEngineer(create, {
         input: { name: "Too high", kind: "OEE_BELOW_TARGET", lineId: bagger.lineId, threshold: 85 },
       });
-      expect(overOne.data!.createAlertRule).toMatchObject({ __typename: "AlertRuleInvalid", field: "threshold" });
+      expect(overOne.data!.createAlertRule).toMatchObject({ __typename: "InputInvalid", field: "threshold" });
       const unknownLine = await asEngineer(create, {
         input: {
           name: "Ghost",
@@ -397,7 +398,7 @@ describe("notification, maintenance and alert GraphQL", () => {
           threshold: 0.1,
         },
       });
-      expect(unknownLine.data!.createAlertRule).toMatchObject({ __typename: "AlertRuleNotFound", code: "NOT_FOUND" });
+      expect(unknownLine.data!.createAlertRule).toMatchObject({ __typename: "NotFound", code: "NOT_FOUND" });
       expect(await prisma.alertRule.count()).toBe(before);
     });
 

@@ -2,10 +2,9 @@
 // told (preferences), and the `myNotifications` subscription. Every entry point reads only the
 // signed-in user's rows: there is no argument naming whose.
 import type { Notification } from "@ms5/db";
-import { ApiError, defineLoader, ExpectedError, perViewer, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, InputInvalid, NotFound, perViewer, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { NOTIFICATION_DEFAULTS } from "../notifications/notification-defaults.ts";
-import { NotificationInputInvalid, NotificationNotFound } from "../notifications/notification-errors.ts";
 import type { NotificationEvent } from "../notifications/notification-feed.ts";
 import { notificationFeedOf } from "../notifications/notification-feed.ts";
 import { inboxPage, markAllNotificationsRead, markNotificationsRead } from "../notifications/notification-inbox.ts";
@@ -32,20 +31,6 @@ export const NotificationChannelEnum = builder.enumType("NotificationChannel", {
 const NotificationStatusEnum = builder.enumType("NotificationStatus", {
   description: "PENDING while being sent; SENT; FAILED (see lastError; a fallback was tried); READ.",
   values: ["PENDING", "SENT", "FAILED", "READ"] as const,
-});
-
-builder.objectType(NotificationNotFound, {
-  name: "NotificationNotFound",
-  description: "The id names no notification of yours; nothing changed.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ notificationId: t.exposeID("notificationId") }),
-});
-
-builder.objectType(NotificationInputInvalid, {
-  name: "NotificationInputInvalid",
-  description: "Preferences, paging arguments or ids that cannot be applied; nothing changed.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ field: t.exposeString("field", { description: "The argument at fault." }) }),
 });
 
 export const NotificationRef = builder.prismaObject("Notification", {
@@ -129,7 +114,7 @@ builder.queryFields((t) => ({
     type: NotificationPageRef,
     description: `Your in-app notifications, newest first (${NOTIFICATION_DEFAULTS.defaultPageSize} a page unless \`first\` says otherwise, at most ${NOTIFICATION_DEFAULTS.maxPageSize}).`,
     authScopes: { permission: "notification:read" },
-    errors: { types: [NotificationInputInvalid] },
+    errors: { types: [InputInvalid] },
     args: {
       first: t.arg.int({ required: false }),
       after: t.arg.string({ required: false }),
@@ -150,14 +135,11 @@ builder.mutationFields((t) => ({
     type: [NotificationRef],
     description: "Marks your notifications read; an id that is not yours refuses the whole call.",
     authScopes: { permission: "notification:read" },
-    errors: { types: [NotificationNotFound, NotificationInputInvalid] },
+    errors: { types: [NotFound, InputInvalid] },
     args: { notificationIds: t.arg.idList({ required: true }) },
     resolve: (_root, args, context) => {
       if (args.notificationIds.length === 0 || args.notificationIds.length > NOTIFICATION_DEFAULTS.maxPageSize) {
-        throw new NotificationInputInvalid(
-          "notificationIds",
-          `Name 1 to ${NOTIFICATION_DEFAULTS.maxPageSize} notifications.`,
-        );
+        throw new InputInvalid("notificationIds", `Name 1 to ${NOTIFICATION_DEFAULTS.maxPageSize} notifications.`);
       }
       const ids = args.notificationIds.map((id) => uuidArgument(id, "notificationIds"));
       return markNotificationsRead(context.prisma, recipientOf(context), ids, nowFor(context));
@@ -172,7 +154,7 @@ builder.mutationFields((t) => ({
     type: [NotificationPreferenceRef],
     description: "Replaces your notification preferences as a whole.",
     authScopes: { permission: "notification:read" },
-    errors: { types: [NotificationInputInvalid] },
+    errors: { types: [InputInvalid] },
     args: { preferences: t.arg({ type: [NotificationPreferenceInput], required: true }) },
     resolve: (_root, args, context) =>
       setNotificationPreferences(context.prisma, recipientOf(context), args.preferences),

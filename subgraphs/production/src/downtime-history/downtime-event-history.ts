@@ -1,6 +1,7 @@
 // The history of one stop: its audit trail, and the splits and merges it came from or went into.
+
 import type { DowntimeEvent, DowntimeEventAudit, DowntimeLineage, PrismaClient } from "@ms5/db";
-import { DowntimeEventNotFound } from "./downtime-history-errors.ts";
+import { NotFound } from "@ms5/kit/subgraph";
 
 export interface DowntimeEventHistory {
   event: DowntimeEvent;
@@ -17,7 +18,7 @@ export async function downtimeEventHistory(
   downtimeEventId: string,
 ): Promise<DowntimeEventHistory> {
   const event = await prisma.downtimeEvent.findUnique({ where: { id: downtimeEventId } });
-  if (!event) throw new DowntimeEventNotFound(downtimeEventId);
+  if (!event) throw new NotFound("downtime event", downtimeEventId);
   const [audits, producedBy, replacedBy] = await Promise.all([
     prisma.downtimeEventAudit.findMany({ where: { eventId: event.id }, orderBy: { id: "asc" } }),
     prisma.downtimeLineage.findMany({ where: { resultEventId: event.id }, orderBy: { performedAt: "asc" } }),

@@ -1,9 +1,9 @@
 // The refusals of splitting, merging and reclassifying past stops a client is expected to handle:
 // thrown inside the transaction (so nothing changes), returned as typed union members by GraphQL.
-// Not found, unknown reason and superseded are downtime.ts's own, shared with confirmDowntimeReason.
+// Superseded is downtime.ts's own, shared with confirmDowntimeReason; not found is the kit's NotFound.
 import { ExpectedError } from "@ms5/kit/subgraph";
 
-export { DowntimeEventNotFound, DowntimeEventSuperseded, ReasonCodeNotFound } from "../schema/downtime.ts";
+export { DowntimeEventSuperseded } from "../schema/downtime.ts";
 
 /** History is edited only once a stop has ended; an open stop's reason is confirmed, not reclassified. */
 export class DowntimeEventStillOpen extends ExpectedError {

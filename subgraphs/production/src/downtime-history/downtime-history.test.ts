@@ -1,23 +1,23 @@
 // Splitting, merging and reclassifying past stops over a real database: stops come from telemetry,
 // OEE from recomputeOeeRecords, and every edit recomputes the buckets it touches from the event log.
+
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@ms5/db";
 import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
+import { NotFound } from "@ms5/kit/subgraph";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { applyTelemetryEntry, type EquipmentRef } from "../line-state/apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "../line-state/telemetry-entry.ts";
+import { applyTelemetryEntry, type TelemetryEquipment } from "../line-state/apply-telemetry-entry.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 import {
-  DowntimeEventNotFound,
   DowntimeEventStillOpen,
   DowntimeEventSuperseded,
   DowntimeEventsOfDifferentEquipment,
   downtimeEventHistory,
   MergeGapTooLong,
   mergeDowntimeEvents,
-  ReasonCodeNotFound,
   reclassifyDowntimeEvent,
   SplitInstantOutsideEvent,
   splitDowntimeEvent,
@@ -28,7 +28,7 @@ describe("editing downtime history", () => {
   const { runId, databaseServerUrl, templateDatabase } = inject("testRun");
   let db: TestDatabase;
   let prisma: PrismaClient;
-  let bagger: EquipmentRef;
+  let bagger: TelemetryEquipment;
   let supervisorId: string;
   const at = (hhmm: string) => new Date(`2026-11-27T${hhmm}:00.000Z`);
   const now = at("10:00");
@@ -79,7 +79,7 @@ describe("editing downtime history", () => {
     const apply = (hhmm: string, fields: Record<string, string>) =>
       applyTelemetryEntry(
         prisma,
-        parseTelemetryEntry({
+        parseStreamEntry("telemetry", {
           v: STREAM_SCHEMA_VERSION,
           plc: "PLC-BAG1",
           seq: String(++seq),
@@ -266,10 +266,7 @@ describe("editing downtime history", () => {
     const before = await snapshot();
 
     const refusals: [() => Promise<unknown>, new (...args: never[]) => Error][] = [
-      [
-        () => splitDowntimeEvent(prisma, { ...by, downtimeEventId: randomUUID(), at: at("08:20") }),
-        DowntimeEventNotFound,
-      ],
+      [() => splitDowntimeEvent(prisma, { ...by, downtimeEventId: randomUUID(), at: at("08:20") }), NotFound],
       [
         () => splitDowntimeEvent(prisma, { ...by, downtimeEventId: original.id, at: at("08:20") }),
         DowntimeEventSuperseded,
@@ -286,7 +283,7 @@ describe("editing downtime history", () => {
             at: at("08:20"),
             reasons: { second: randomUUID() },
           }),
-        ReasonCodeNotFound,
+        NotFound,
       ],
       [() => mergeDowntimeEvents(prisma, { ...by, downtimeEventIds: [merged.id] }), TooFewEventsToMerge],
       [() => mergeDowntimeEvents(prisma, { ...by, downtimeEventIds: [merged.id, merged.id] }), TooFewEventsToMerge],
@@ -300,10 +297,7 @@ describe("editing downtime history", () => {
         () => mergeDowntimeEvents(prisma, { ...by, downtimeEventIds: [merged.id, original.id] }),
         DowntimeEventSuperseded,
       ],
-      [
-        () => mergeDowntimeEvents(prisma, { ...by, downtimeEventIds: [merged.id, randomUUID()] }),
-        DowntimeEventNotFound,
-      ],
+      [() => mergeDowntimeEvents(prisma, { ...by, downtimeEventIds: [merged.id, randomUUID()] }), NotFound],
       [
         () =>
           mergeDowntimeEvents(prisma, {
@@ -311,12 +305,9 @@ describe("editing downtime history", () => {
             downtimeEventIds: [merged.id, fiveMinutes.id],
             reasonCodeId: randomUUID(),
           }),
-        ReasonCodeNotFound,
+        NotFound,
       ],
-      [
-        () => reclassifyDowntimeEvent(prisma, { ...by, downtimeEventId: jaw.id, reasonCodeId: randomUUID() }),
-        ReasonCodeNotFound,
-      ],
+      [() => reclassifyDowntimeEvent(prisma, { ...by, downtimeEventId: jaw.id, reasonCodeId: randomUUID() }), NotFound],
       [
         () =>
           reclassifyDowntimeEvent(prisma, {
@@ -355,6 +346,6 @@ describe("editing downtime history", () => {
     const part = await downtimeEventHistory(prisma, firstPart!.resultEventId);
     expect(part.producedBy.map((l) => l.sourceEventId)).toEqual([original.id]);
     expect(part.producedBy[0]).toMatchObject({ operation: "SPLIT", performedById: supervisorId });
-    await expect(downtimeEventHistory(prisma, randomUUID())).rejects.toBeInstanceOf(DowntimeEventNotFound);
+    await expect(downtimeEventHistory(prisma, randomUUID())).rejects.toBeInstanceOf(NotFound);
   });
 });

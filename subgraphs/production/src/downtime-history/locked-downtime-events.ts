@@ -1,12 +1,9 @@
 // What every history edit does first: lock the events it names (in id order, so two edits never
 // deadlock), refuse missing, superseded and still-open ones, and look up a reason it is given.
+
 import type { DowntimeCategory, DowntimeEvent, Prisma, ReasonCode } from "@ms5/db";
-import {
-  DowntimeEventNotFound,
-  DowntimeEventStillOpen,
-  DowntimeEventSuperseded,
-  ReasonCodeNotFound,
-} from "./downtime-history-errors.ts";
+import { NotFound } from "@ms5/kit/subgraph";
+import { DowntimeEventStillOpen, DowntimeEventSuperseded } from "./downtime-history-errors.ts";
 
 /** A closed, current event: the only kind history edits touch. */
 export type ClosedDowntimeEvent = DowntimeEvent & { endedAt: Date };
@@ -22,17 +19,18 @@ export async function lockClosedDowntimeEvents(
   const rows = locked.length > 0 ? await tx.downtimeEvent.findMany({ where: { id: { in: sorted } } }) : [];
   return ids.map((id) => {
     const event = rows.find((row) => row.id === id);
-    if (!event) throw new DowntimeEventNotFound(id);
+    if (!event) throw new NotFound("downtime event", id);
     if (event.supersededAt) throw new DowntimeEventSuperseded(event.id, event.supersededAt);
     if (!event.endedAt) throw new DowntimeEventStillOpen(event.id, event.startedAt);
     return event as ClosedDowntimeEvent;
   });
 }
 
-/** An active reason code, or ReasonCodeNotFound. */
+/** An active reason code, or NotFound. */
 export async function activeReasonCode(tx: Prisma.TransactionClient, reasonCodeId: string): Promise<ReasonCode> {
   const reason = await tx.reasonCode.findUnique({ where: { id: reasonCodeId } });
-  if (!reason?.active) throw new ReasonCodeNotFound(reasonCodeId);
+  if (!reason?.active)
+    throw new NotFound("reason code", reasonCodeId, `There is no active reason code ${reasonCodeId}.`);
   return reason;
 }
 
@@ -42,9 +40,21 @@ export async function microStopThresholdSeconds(tx: Prisma.TransactionClient, li
   return line.microStopThresholdSeconds;
 }
 
-/** Only unplanned stops shorter than the threshold are micro-stops (small stops, not breakdowns). */
-export function isMicroStop(category: DowntimeCategory, startedAt: Date, endedAt: Date, thresholdSeconds: number) {
-  return category === "UNPLANNED" && (endedAt.getTime() - startedAt.getTime()) / 1000 < thresholdSeconds;
+/**
+ * Whether a stop is a micro-stop, asked of the database's is_micro_stop() (migration
+ * 20261215090000_downtime_rules_in_one_home), the rule's one home: the telemetry path applies the same
+ * function when a stop closes, so an edited stop is classified exactly as a recorded one.
+ */
+export async function isMicroStop(
+  tx: Prisma.TransactionClient,
+  category: DowntimeCategory,
+  startedAt: Date,
+  endedAt: Date,
+  thresholdSeconds: number,
+): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ micro: boolean }[]>`
+    SELECT is_micro_stop(${category}::"DowntimeCategory", ${startedAt}::timestamptz, ${endedAt}::timestamptz, ${thresholdSeconds}::int) AS micro`;
+  return row?.micro === true;
 }
 
 /** The fields an audit row records before and after an edit. */

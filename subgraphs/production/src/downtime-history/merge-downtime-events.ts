@@ -87,7 +87,7 @@ export async function mergeDowntimeEvents(
           ...inheritedFields(earliest),
           startedAt: earliest.startedAt,
           endedAt: end,
-          isMicroStop: isMicroStop(earliest.category, earliest.startedAt, end, threshold),
+          isMicroStop: await isMicroStop(tx, earliest.category, earliest.startedAt, end, threshold),
           ...(reason
             ? { reasonCodeId: reason.id, confirmedById: request.performedById, confirmedAt: now }
             : {

@@ -41,7 +41,7 @@ export async function reclassifyDowntimeEvent(
           reasonCodeId: reason.id,
           category,
           // Only unplanned stops are micro-stops, so a new category may change the flag.
-          isMicroStop: isMicroStop(category, event.startedAt, event.endedAt, threshold),
+          isMicroStop: await isMicroStop(tx, category, event.startedAt, event.endedAt, threshold),
           confirmedById: request.performedById,
           confirmedAt: now,
         },

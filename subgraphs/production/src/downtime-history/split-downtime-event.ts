@@ -54,13 +54,13 @@ export async function splitDowntimeEvent(
 
       const operationId = randomUUID();
       const superseded = await tx.downtimeEvent.update({ where: { id: original.id }, data: { supersededAt: now } });
-      const part = (startedAt: Date, endedAt: Date, reasonCodeId: string | undefined) =>
+      const part = async (startedAt: Date, endedAt: Date, reasonCodeId: string | undefined) =>
         tx.downtimeEvent.create({
           data: {
             ...inheritedFields(original),
             startedAt,
             endedAt,
-            isMicroStop: isMicroStop(original.category, startedAt, endedAt, threshold),
+            isMicroStop: await isMicroStop(tx, original.category, startedAt, endedAt, threshold),
             ...(reasonCodeId
               ? { reasonCodeId, confirmedById: request.performedById, confirmedAt: now }
               : {

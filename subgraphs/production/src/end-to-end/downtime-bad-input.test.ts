@@ -115,12 +115,12 @@ describe("bad input to the downtime API through the gateway", () => {
       [
         "a retired reason",
         gatewayCall(floor.url, tokens.operator, CONFIRM, { id: closedStop, reason: retiredReason }),
-        "ReasonCodeNotFound",
+        "NotFound",
       ],
       [
         "an unknown stop",
         gatewayCall(floor.url, tokens.operator, CONFIRM, { id: randomUUID(), reason: activeReason }),
-        "DowntimeEventNotFound",
+        "NotFound",
       ],
       [
         "splitting a stop still under way",
@@ -138,12 +138,12 @@ describe("bad input to the downtime API through the gateway", () => {
       [
         "reclassifying as a retired reason",
         gatewayCall(floor.url, tokens.supervisor, RECLASSIFY, { id: closedStop, reason: retiredReason }),
-        "ReasonCodeNotFound",
+        "NotFound",
       ],
       [
         "reclassifying an unknown stop",
         gatewayCall(floor.url, tokens.supervisor, RECLASSIFY, { id: randomUUID(), reason: activeReason }),
-        "DowntimeEventNotFound",
+        "NotFound",
       ],
     ];
     for (const [what, attempt, typename] of attempts) {

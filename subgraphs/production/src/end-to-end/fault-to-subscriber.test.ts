@@ -43,6 +43,8 @@ interface OeePayload {
   id: string;
   bucket: string;
   availability: number;
+  performance: number;
+  quality: number;
   oee: number;
   runSeconds: number;
   plannedProductionSeconds: number;
@@ -140,7 +142,8 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
       client,
       `subscription ($lineId: ID!) {
         oeeUpdated(lineId: $lineId) {
-          id bucket availability oee runSeconds plannedProductionSeconds losses { breakdownSeconds smallStopSeconds }
+          id bucket availability performance quality oee runSeconds plannedProductionSeconds
+          losses { breakdownSeconds smallStopSeconds }
         }
       }`,
       { lineId },
@@ -212,8 +215,10 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
     expect(after.availability).toBeCloseTo(after.runSeconds / after.plannedProductionSeconds, 3);
     const withoutTheJam = (after.runSeconds + jamSeconds) / after.plannedProductionSeconds;
     expect(after.availability).toBeLessThan(withoutTheJam - 4 / after.plannedProductionSeconds);
-    // OEE is availability x performance x quality, so the jam's share comes off OEE in the same proportion.
-    expect(after.oee).toBeGreaterThan(0);
+    // OEE is availability x performance x quality, so the jam's share comes off OEE in the same
+    // proportion: the pushed OEE is below what the same run would have scored without the jam.
+    expect(after.oee).toBeCloseTo(after.availability * after.performance * after.quality, 3);
+    expect(after.oee).toBeLessThan(withoutTheJam * after.performance * after.quality);
 
     // And the persisted bucket, read back through the gateway, agrees with what was pushed.
     const hour = 3_600_000;

@@ -1,8 +1,10 @@
 // Filling in a checklist: a completion of a template for one piece of equipment (and the job it
 // clears to start), answered item by item until it is signed (checklist-signing.ts).
+
 import type { ChecklistCompletion, ChecklistResponse, Prisma, PrismaClient } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { type ChecklistAnswerValue, checkChecklistAnswer } from "./checklist-answers.ts";
-import { ChecklistAlreadySigned, InvalidInput, NotFound, UnknownChecklistItem } from "./job-errors.ts";
+import { ChecklistAlreadySigned, UnknownChecklistItem } from "./job-errors.ts";
 
 export interface ChecklistActor {
   userId: string;
@@ -24,7 +26,7 @@ function isUniqueViolation(error: unknown): boolean {
 export async function startChecklist(prisma: PrismaClient, input: StartChecklistInput): Promise<ChecklistCompletion> {
   const key = input.idempotencyKey ?? null;
   if (key !== null && (key.trim().length === 0 || key.length > 200)) {
-    throw new InvalidInput("idempotencyKey", "An idempotency key is 1 to 200 characters.");
+    throw new InputInvalid("idempotencyKey", "An idempotency key is 1 to 200 characters.");
   }
   const replay = async () => {
     if (key === null) return null;
@@ -35,7 +37,7 @@ export async function startChecklist(prisma: PrismaClient, input: StartChecklist
         existing.equipmentId !== input.equipmentId ||
         existing.jobId !== (input.jobId ?? null))
     ) {
-      throw new InvalidInput("idempotencyKey", "This idempotency key was used for another checklist.");
+      throw new InputInvalid("idempotencyKey", "This idempotency key was used for another checklist.");
     }
     return existing;
   };
@@ -48,15 +50,15 @@ export async function startChecklist(prisma: PrismaClient, input: StartChecklist
   if (!equipment) throw new NotFound("equipment", input.equipmentId);
   const applies =
     template.equipmentId === equipment.id || (template.equipmentId === null && template.lineId === equipment.lineId);
-  if (!applies) throw new InvalidInput("templateId", "The template is not for that equipment or its line.");
+  if (!applies) throw new InputInvalid("templateId", "The template is not for that equipment or its line.");
   if (input.jobId) {
     const job = await prisma.jobAssignment.findUnique({ where: { id: input.jobId } });
     if (!job) throw new NotFound("job", input.jobId);
     if (job.equipmentId ? job.equipmentId !== equipment.id : job.lineId !== equipment.lineId) {
-      throw new InvalidInput("jobId", "The job is for other equipment.");
+      throw new InputInvalid("jobId", "The job is for other equipment.");
     }
     if (job.status === "COMPLETED" || job.status === "CANCELLED") {
-      throw new InvalidInput("jobId", `The job is ${job.status.toLowerCase()}.`);
+      throw new InputInvalid("jobId", `The job is ${job.status.toLowerCase()}.`);
     }
   }
   try {

@@ -1,6 +1,7 @@
 // Pre-start checklists against a real database: answers checked against the template, the
 // electronic signature re-checking the signer's secret, the content hash and keyed MAC, their
 // verification after a change made in the database behind the services' back, and immutability.
+import { NotFound } from "@ms5/kit/subgraph";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerChecklistItem, startChecklist } from "./checklist-completion.ts";
@@ -24,7 +25,6 @@ import {
   ChecklistAlreadySigned,
   ChecklistIncomplete,
   InvalidChecklistAnswer,
-  NotFound,
   SignatureLocked,
   SignatureRejected,
   UnknownChecklistItem,

@@ -4,21 +4,16 @@
 // with a key the database does not hold (checklist-signing-keys.ts). After that the database refuses
 // any change to the completion or its answers (trigger in the plant rules), and whoever changes one
 // anyway (a DBA, a restored backup edited by hand) is caught by verifyChecklistSignature.
+
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { ChecklistCompletion, PrismaClient } from "@ms5/db";
 import { AUTH_DEFAULTS, AuthError, checkUserSecret, isPinShaped, SECRET_CHECK_COLUMNS } from "@ms5/kit/auth";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { checklistPassed } from "./checklist-answers.ts";
 import type { ChecklistActor } from "./checklist-completion.ts";
 import { lockChecklistCompletion } from "./checklist-completion.ts";
 import { type ChecklistSigningKey, checklistSigningKeysOf } from "./checklist-signing-keys.ts";
-import {
-  ChecklistAlreadySigned,
-  ChecklistIncomplete,
-  InvalidInput,
-  NotFound,
-  SignatureLocked,
-  SignatureRejected,
-} from "./job-errors.ts";
+import { ChecklistAlreadySigned, ChecklistIncomplete, SignatureLocked, SignatureRejected } from "./job-errors.ts";
 
 /** The longest signature meaning kept. @default 200 characters */
 export const MAX_SIGNATURE_MEANING_LENGTH = 200;
@@ -240,7 +235,7 @@ async function macRequiredSince(prisma: PrismaClient): Promise<Date | null> {
  */
 async function reauthenticateSigner(prisma: PrismaClient, userId: string, secret: string): Promise<void> {
   if (secret.length > AUTH_DEFAULTS.maxSecretLength) {
-    throw new InvalidInput("secret", `A password or PIN has at most ${AUTH_DEFAULTS.maxSecretLength} characters.`);
+    throw new InputInvalid("secret", `A password or PIN has at most ${AUTH_DEFAULTS.maxSecretLength} characters.`);
   }
   const user = await prisma.user.findUnique({ where: { id: userId }, select: SECRET_CHECK_COLUMNS });
   if (!user || secret.length === 0) throw new SignatureRejected();
@@ -271,7 +266,7 @@ export async function signChecklist(
 ): Promise<ChecklistCompletion> {
   const meaningGiven = input.meaning?.trim();
   if (meaningGiven !== undefined && meaningGiven.length > MAX_SIGNATURE_MEANING_LENGTH) {
-    throw new InvalidInput("meaning", `A signature meaning takes at most ${MAX_SIGNATURE_MEANING_LENGTH} characters.`);
+    throw new InputInvalid("meaning", `A signature meaning takes at most ${MAX_SIGNATURE_MEANING_LENGTH} characters.`);
   }
   // Looked up first: a subgraph wired without keys must not get as far as checking the secret.
   const signingKey = checklistSigningKeysOf(prisma).current;

@@ -37,28 +37,6 @@ export class ChecklistRequired extends ExpectedError {
   }
 }
 
-/** An id that names nothing (or nothing of the expected kind). */
-export class NotFound extends ExpectedError {
-  override name = "NotFound";
-  constructor(
-    readonly entity: string,
-    readonly id: string,
-  ) {
-    super("NOT_FOUND", `There is no ${entity} ${id}.`);
-  }
-}
-
-/** An argument is out of range or inconsistent with the rows it names. */
-export class InvalidInput extends ExpectedError {
-  override name = "InvalidInput";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super("BAD_USER_INPUT", message);
-  }
-}
-
 /** The item is not part of the completion's template. */
 export class UnknownChecklistItem extends ExpectedError {
   override name = "UnknownChecklistItem";

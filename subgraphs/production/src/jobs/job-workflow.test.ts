@@ -1,8 +1,10 @@
 // The operator job workflow against a real database: who may do what, in which state, and that a
 // refusal changes nothing.
+
 import type { JobAssignment } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChecklistRequired, InvalidInput, InvalidJobTransition, NotFound, NotYourJob } from "./job-errors.ts";
+import { ChecklistRequired, InvalidJobTransition, NotYourJob } from "./job-errors.ts";
 import {
   assignBaggerJob,
   fillBaggerChecklist,
@@ -217,23 +219,23 @@ describe("job workflow", () => {
     expect(await plant.prisma.jobAssignment.count({ where: { title: "Offline assignment" } })).toBe(1);
   });
 
-  it("completing with negative quantities returns InvalidInput and changes nothing", async () => {
+  it("completing with negative quantities returns InputInvalid and changes nothing", async () => {
     const job = await jobIn("IN_PROGRESS");
     await expectRefusedWithoutChange(
       job.id,
       () => completeJob(plant.prisma, plant.operator, { jobId: job.id, actualGoodQuantity: -1 }),
-      InvalidInput,
+      InputInvalid,
     );
     await expectRefusedWithoutChange(
       job.id,
       () =>
         completeJob(plant.prisma, plant.operator, { jobId: job.id, actualGoodQuantity: 10, actualRejectQuantity: -2 }),
-      InvalidInput,
+      InputInvalid,
     );
     await expectRefusedWithoutChange(
       job.id,
       () => completeJob(plant.prisma, plant.operator, { jobId: job.id, actualGoodQuantity: 1.5 }),
-      InvalidInput,
+      InputInvalid,
     );
   });
 
@@ -242,7 +244,7 @@ describe("job workflow", () => {
     await expectRefusedWithoutChange(
       job.id,
       () => cancelJob(plant.prisma, plant.manager, { jobId: job.id, reason: "   " }),
-      InvalidInput,
+      InputInvalid,
     );
     const cancelled = await cancelJob(plant.prisma, plant.manager, { jobId: job.id, reason: "Film roll missing" });
     expect(cancelled).toMatchObject({ status: "CANCELLED", cancelReason: "Film roll missing" });
@@ -264,16 +266,16 @@ describe("job workflow", () => {
     );
     const loader = await plant.prisma.equipment.findUniqueOrThrow({ where: { code: "LOADER-1" } });
     await expect(assignJob(plant.prisma, plant.manager, { ...base, equipmentId: loader.id })).rejects.toBeInstanceOf(
-      InvalidInput,
+      InputInvalid,
     );
     const viewer = await plant.prisma.user.findUniqueOrThrow({ where: { username: "viewer" } });
     await expect(assignJob(plant.prisma, plant.manager, { ...base, assigneeId: viewer.id })).rejects.toBeInstanceOf(
-      InvalidInput,
+      InputInvalid,
     );
     await expect(assignJob(plant.prisma, plant.manager, { ...base, plannedQuantity: 0 })).rejects.toBeInstanceOf(
-      InvalidInput,
+      InputInvalid,
     );
-    await expect(assignJob(plant.prisma, plant.manager, { ...base, title: " " })).rejects.toBeInstanceOf(InvalidInput);
+    await expect(assignJob(plant.prisma, plant.manager, { ...base, title: " " })).rejects.toBeInstanceOf(InputInvalid);
     expect(await plant.prisma.jobAssignment.count()).toBe(before);
   });
 

@@ -3,9 +3,11 @@
 // conditional update on the expected status, so of two concurrent transitions only one applies, and
 // is recorded in the audit log with its idempotency key, so a tablet replaying it offline gets the
 // job back and changes nothing.
+
 import type { JobAssignment, JobStatus, Prisma, PrismaClient } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { permissionsOf, type Role } from "@ms5/schema";
-import { ChecklistRequired, InvalidInput, InvalidJobTransition, NotFound, NotYourJob } from "./job-errors.ts";
+import { ChecklistRequired, InvalidJobTransition, NotYourJob } from "./job-errors.ts";
 import { outstandingPreStartTemplates } from "./pre-start-checklists.ts";
 
 /** The person acting: jobs are assigned by and to users, never service accounts. */
@@ -73,7 +75,7 @@ async function auditedJobIdFor(
 function requireKey(key: string | null | undefined): string | undefined {
   if (key === null || key === undefined) return undefined;
   if (key.trim().length === 0 || key.length > 200) {
-    throw new InvalidInput("idempotencyKey", "An idempotency key is 1 to 200 characters.");
+    throw new InputInvalid("idempotencyKey", "An idempotency key is 1 to 200 characters.");
   }
   return key;
 }
@@ -82,14 +84,14 @@ function requireKey(key: string | null | undefined): string | undefined {
 export async function assignJob(prisma: PrismaClient, actor: JobActor, input: AssignJobInput): Promise<JobAssignment> {
   const key = requireKey(input.idempotencyKey);
   const title = input.title.trim();
-  if (title.length === 0) throw new InvalidInput("title", "A job needs a title.");
+  if (title.length === 0) throw new InputInvalid("title", "A job needs a title.");
   if (input.plannedQuantity !== null && input.plannedQuantity !== undefined) {
     if (!Number.isInteger(input.plannedQuantity) || input.plannedQuantity <= 0) {
-      throw new InvalidInput("plannedQuantity", "The planned quantity is a whole number above zero.");
+      throw new InputInvalid("plannedQuantity", "The planned quantity is a whole number above zero.");
     }
   }
   if (input.dueAt && Number.isNaN(input.dueAt.getTime()))
-    throw new InvalidInput("dueAt", "The due time is not a date.");
+    throw new InputInvalid("dueAt", "The due time is not a date.");
 
   return prisma.$transaction(async (tx) => {
     if (key) {
@@ -102,12 +104,12 @@ export async function assignJob(prisma: PrismaClient, actor: JobActor, input: As
     if (input.equipmentId) {
       const equipment = await tx.equipment.findUnique({ where: { id: input.equipmentId }, select: { lineId: true } });
       if (!equipment) throw new NotFound("equipment", input.equipmentId);
-      if (equipment.lineId !== line.id) throw new InvalidInput("equipmentId", "The equipment is not on that line.");
+      if (equipment.lineId !== line.id) throw new InputInvalid("equipmentId", "The equipment is not on that line.");
     }
     if (input.workOrderId) {
       const workOrder = await tx.workOrder.findUnique({ where: { id: input.workOrderId }, select: { lineId: true } });
       if (!workOrder) throw new NotFound("work order", input.workOrderId);
-      if (workOrder.lineId !== line.id) throw new InvalidInput("workOrderId", "The work order is for another line.");
+      if (workOrder.lineId !== line.id) throw new InputInvalid("workOrderId", "The work order is for another line.");
     }
     const assignee = await tx.user.findUnique({
       where: { id: input.assigneeId },
@@ -115,7 +117,7 @@ export async function assignJob(prisma: PrismaClient, actor: JobActor, input: As
     });
     if (!assignee) throw new NotFound("user", input.assigneeId);
     if (!assignee.active || !permissionsOf(assignee.roles as Role[]).has("job:execute")) {
-      throw new InvalidInput("assigneeId", "Jobs go to active users who may execute them (operators).");
+      throw new InputInvalid("assigneeId", "Jobs go to active users who may execute them (operators).");
     }
 
     const job = await tx.jobAssignment.create({
@@ -238,11 +240,11 @@ export function completeJob(
   const good = input.actualGoodQuantity;
   const reject = input.actualRejectQuantity ?? 0;
   if (!Number.isInteger(good) || good < 0) {
-    return Promise.reject(new InvalidInput("actualGoodQuantity", "The good quantity is a whole number, zero or more."));
+    return Promise.reject(new InputInvalid("actualGoodQuantity", "The good quantity is a whole number, zero or more."));
   }
   if (!Number.isInteger(reject) || reject < 0) {
     return Promise.reject(
-      new InvalidInput("actualRejectQuantity", "The reject quantity is a whole number, zero or more."),
+      new InputInvalid("actualRejectQuantity", "The reject quantity is a whole number, zero or more."),
     );
   }
   return transitionJob(prisma, actor, input.jobId, input, {
@@ -264,7 +266,7 @@ export function cancelJob(
   input: { jobId: string; reason: string } & TransitionOptions,
 ): Promise<JobAssignment> {
   const reason = input.reason.trim();
-  if (reason.length === 0) return Promise.reject(new InvalidInput("reason", "Say why the job is cancelled."));
+  if (reason.length === 0) return Promise.reject(new InputInvalid("reason", "Say why the job is cancelled."));
   return transitionJob(prisma, actor, input.jobId, input, {
     name: "cancel",
     to: "CANCELLED",

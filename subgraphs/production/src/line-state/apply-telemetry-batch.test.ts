@@ -1,17 +1,17 @@
 // A batch of telemetry entries written with one statement per table: the same rows as entry by
 // entry, and a redelivered batch (a consumer killed after the commit, before XACK) changes nothing.
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSeededTestPlant, plcStateFields, type SeededTestPlant } from "../testing/production-test-plant.ts";
 import { applyTelemetryBatch, type BatchedTelemetryEntry } from "./apply-telemetry-batch.ts";
-import type { EquipmentRef, LineStateChange } from "./apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "./telemetry-entry.ts";
+import type { LineStateChange, TelemetryEquipment } from "./apply-telemetry-entry.ts";
 
 describe("applying a batch of telemetry entries", () => {
   const testRun = inject("testRun");
   const t0 = Date.UTC(2026, 10, 27, 8, 0, 0);
   let plant: SeededTestPlant;
-  let bagger: EquipmentRef;
+  let bagger: TelemetryEquipment;
 
   beforeAll(async () => {
     plant = await openSeededTestPlant(testRun, new Date(t0));
@@ -25,7 +25,7 @@ describe("applying a batch of telemetry entries", () => {
 
   function batchOf(fields: Record<string, string>[], offset = 0): BatchedTelemetryEntry[] {
     return fields.map((extra, j) => ({
-      entry: parseTelemetryEntry({
+      entry: parseStreamEntry("telemetry", {
         v: STREAM_SCHEMA_VERSION,
         plc: "PLC-BAG1",
         seq: String(offset + j + 1),

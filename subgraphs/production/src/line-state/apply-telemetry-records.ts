@@ -1,12 +1,12 @@
 // Counts, energy readings and samples: what most telemetry entries are, written in bulk.
 import { type DbClient, runHotStatement } from "@ms5/db";
-import type { EntrySource, EquipmentRef, LineStateChange } from "./apply-telemetry-entry.ts";
-import type { TelemetryEntry } from "./telemetry-entry.ts";
+import type { TelemetryEntry } from "@ms5/schema/stream-entries";
+import type { EntrySource, LineStateChange, TelemetryEquipment } from "./apply-telemetry-entry.ts";
 
 export interface BatchedTelemetryEntry {
   entry: TelemetryEntry;
   source: EntrySource;
-  equipment: EquipmentRef;
+  equipment: TelemetryEquipment;
 }
 
 /** An entry of one type with a value to record (a sample or energy reading of bad quality has none). */

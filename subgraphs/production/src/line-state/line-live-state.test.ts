@@ -3,10 +3,10 @@
 // only when no machine's state is known.
 import type { EquipmentState } from "@ms5/schema";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSeededTestPlant, plcStateFields, type SeededTestPlant } from "../testing/production-test-plant.ts";
-import { applyTelemetryEntry, type EquipmentRef, type LineStateChange } from "./apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "./telemetry-entry.ts";
+import { applyTelemetryEntry, type LineStateChange, type TelemetryEquipment } from "./apply-telemetry-entry.ts";
 
 describe("a line's live state", () => {
   const testRun = inject("testRun");
@@ -28,7 +28,7 @@ describe("a line's live state", () => {
     const line = await prisma.line.create({
       data: { areaId: area.id, code, name: `Line ${code}`, microStopThresholdSeconds: 120 },
     });
-    const machines: EquipmentRef[] = [];
+    const machines: TelemetryEquipment[] = [];
     for (let i = 0; i < 3; i++) {
       const row = await prisma.equipment.create({
         data: {
@@ -46,9 +46,9 @@ describe("a line's live state", () => {
     return { lineId: line.id, machines };
   }
 
-  async function report(machine: EquipmentRef, state: EquipmentState): Promise<LineStateChange[]> {
+  async function report(machine: TelemetryEquipment, state: EquipmentState): Promise<LineStateChange[]> {
     seq++;
-    const entry = parseTelemetryEntry({
+    const entry = parseStreamEntry("telemetry", {
       v: STREAM_SCHEMA_VERSION,
       plc: "PLC-LINE-TEST",
       seq: String(seq),
@@ -70,7 +70,7 @@ describe("a line's live state", () => {
 
   it("follows the most severe known state of its machines when it has no constraint", async () => {
     const { lineId, machines } = await lineOf("no-constraint", null);
-    const [a, b, c] = machines as [EquipmentRef, EquipmentRef, EquipmentRef];
+    const [a, b, c] = machines as [TelemetryEquipment, TelemetryEquipment, TelemetryEquipment];
     expect(await report(a, "COMMS_LOST")).toContainEqual(
       expect.objectContaining({ kind: "line-state", state: "COMMS_LOST" }),
     );
@@ -87,7 +87,7 @@ describe("a line's live state", () => {
 
   it("follows its constraint whatever the other machines do", async () => {
     const { lineId, machines } = await lineOf("with-constraint", 1);
-    const [a, constraint, c] = machines as [EquipmentRef, EquipmentRef, EquipmentRef];
+    const [a, constraint, c] = machines as [TelemetryEquipment, TelemetryEquipment, TelemetryEquipment];
     await report(constraint, "RUNNING");
     await report(a, "DOWN");
     await report(c, "COMMS_LOST");

@@ -161,7 +161,7 @@ describe("the telemetry consumer", () => {
     await settled();
     // Redeliver the sample as a consumer that crashed before XACK would see it again.
     const { applyTelemetryEntry } = await import("./apply-telemetry-entry.ts");
-    const { parseTelemetryEntry } = await import("./telemetry-entry.ts");
+    const { parseStreamEntry } = await import("@ms5/schema/stream-entries");
     const [raw] = (await redis.xRange(stream, sampleId, sampleId)) ?? [];
     const bagger = await db.prisma.equipment.findUniqueOrThrow({
       where: { code: "BAGGER-1" },
@@ -170,7 +170,7 @@ describe("the telemetry consumer", () => {
     const ref = { id: bagger.id, lineId: bagger.lineId, isConstraint: true, microStopThresholdSeconds: 120 };
     await applyTelemetryEntry(
       db.prisma,
-      parseTelemetryEntry(raw!.message),
+      parseStreamEntry("telemetry", raw!.message),
       { stream, id: sampleId, group: "production" },
       ref,
     );

@@ -1,24 +1,21 @@
-// The production subgraph's reader of the bridge's telemetry streams: one consumer group over
-// every active line's telemetry stream (lines added later join on a plant change or the periodic
-// rescan); each read's entries are applied together (applyTelemetryBatch) and acknowledged after
-// they are committed.
+// The production subgraph's reader of the bridge's telemetry streams: the kit's line-stream consumer
+// (one consumer group over every active line's telemetry stream, equipment cache, dead letters,
+// plant following); each read's entries are applied together (applyTelemetryBatch) and acknowledged
+// after they are committed.
 import type { PrismaClient } from "@ms5/db";
 import {
   type ConsumedEntry,
   type Logger,
-  PLANT_FOLLOWING_DEFAULTS,
   type PlantFollowingSettings,
-  PlantModelCache,
   type RedisClient,
-  StreamConsumer,
+  type StreamConsumer,
   type StreamConsumerSettings,
-  StreamEntryRejected,
-  startFollowingPlant,
+  startLineStreamConsumer,
 } from "@ms5/kit";
-import { deadLetterStreamKey, streamKey } from "@ms5/schema";
+import { streamKey } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { applyTelemetryBatch } from "./apply-telemetry-batch.ts";
-import { applyTelemetryEntry, type EquipmentRef, type LineStateChange } from "./apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "./telemetry-entry.ts";
+import { applyTelemetryEntry, type LineStateChange, type TelemetryEquipment } from "./apply-telemetry-entry.ts";
 
 export const TELEMETRY_CONSUMER_GROUP = "production";
 
@@ -59,57 +56,55 @@ export async function activeLineStreams(
 }
 
 export async function startTelemetryConsumer(options: TelemetryConsumerOptions): Promise<StreamConsumer> {
-  const { prisma, logger } = options;
-  const keyPrefix = options.keyPrefix ?? "ms5:";
-  const { cacheTtlMs } = { ...PLANT_FOLLOWING_DEFAULTS, ...options.plantFollowing };
-  // The micro-stop threshold and the constraint flag decide live classification: never kept longer
-  // than cacheTtlMs, and dropped at once when a plant change is announced.
-  const equipmentByCode = new PlantModelCache<EquipmentRef>(cacheTtlMs);
-
-  function equipmentRef(code: string): Promise<EquipmentRef> {
-    return equipmentByCode.get(code, async () => {
+  const { prisma } = options;
+  return startLineStreamConsumer<TelemetryEquipment>({
+    redis: options.redis,
+    logger: options.logger,
+    kind: "telemetry",
+    group: TELEMETRY_CONSUMER_GROUP,
+    consumerName: options.consumerName,
+    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
+    settings: { ...TELEMETRY_CONSUMER_DEFAULTS, ...options.settings },
+    ...(options.plantFollowing ? { plantFollowing: options.plantFollowing } : {}),
+    activeLineCodes: async () =>
+      (await prisma.line.findMany({ where: { active: true }, select: { code: true }, orderBy: { code: "asc" } })).map(
+        (line) => line.code,
+      ),
+    // The micro-stop threshold and the constraint flag decide live classification: never kept longer
+    // than the plant-following cache allows, and dropped at once when a plant change is announced.
+    loadEquipment: async (code) => {
       const row = await prisma.equipment.findUnique({
         where: { code },
         select: { id: true, lineId: true, isConstraint: true, line: { select: { microStopThresholdSeconds: true } } },
       });
-      if (!row) throw new StreamEntryRejected(`equipment '${code}' is not in the plant model`);
-      return {
-        id: row.id,
-        lineId: row.lineId,
-        isConstraint: row.isConstraint,
-        microStopThresholdSeconds: row.line.microStopThresholdSeconds,
-      };
-    });
-  }
-
-  const consumer = new StreamConsumer({
-    redis: options.redis,
-    streams: [],
-    listStreams: () => activeLineStreams(prisma, ["telemetry"], keyPrefix),
-    group: TELEMETRY_CONSUMER_GROUP,
-    consumer: options.consumerName,
-    deadLetterStream: deadLetterStreamKey(TELEMETRY_CONSUMER_GROUP, keyPrefix),
-    logger,
-    settings: { ...TELEMETRY_CONSUMER_DEFAULTS, ...options.settings },
-    async handle(entry: ConsumedEntry) {
-      const telemetry = parseTelemetryEntry(entry.fields);
+      return row
+        ? {
+            id: row.id,
+            lineId: row.lineId,
+            isConstraint: row.isConstraint,
+            microStopThresholdSeconds: row.line.microStopThresholdSeconds,
+          }
+        : null;
+    },
+    async handle(entry, { equipmentOf }) {
+      const telemetry = parseStreamEntry("telemetry", entry.fields);
       const changes = await applyTelemetryEntry(
         prisma,
         telemetry,
         { stream: entry.stream, id: entry.id, group: TELEMETRY_CONSUMER_GROUP },
-        await equipmentRef(telemetry.equipment),
+        await equipmentOf(telemetry.equipment),
       );
       options.onApplied?.([entry]);
       if (changes.length > 0) options.onChanges?.(changes);
     },
-    async handleBatch(entries: ConsumedEntry[]) {
+    async handleBatch(entries, { equipmentOf }) {
       const batch = [];
       for (const entry of entries) {
-        const telemetry = parseTelemetryEntry(entry.fields);
+        const telemetry = parseStreamEntry("telemetry", entry.fields);
         batch.push({
           entry: telemetry,
           source: { stream: entry.stream, id: entry.id, group: TELEMETRY_CONSUMER_GROUP },
-          equipment: await equipmentRef(telemetry.equipment),
+          equipment: await equipmentOf(telemetry.equipment),
         });
       }
       // State changes are announced as each commits, ahead of the batch's bulk inserts.
@@ -122,11 +117,5 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
       options.onApplied?.(entries);
       if (changes.length > 0) options.onChanges?.(changes);
     },
-  });
-  return startFollowingPlant(consumer, {
-    redis: options.redis,
-    keyPrefix,
-    logger,
-    forget: () => equipmentByCode.clear(),
   });
 }

@@ -4,6 +4,7 @@
 // ordinary events.
 import type { PrismaClient } from "@ms5/db";
 import { type ChannelGap, type Logger, perRedisClient, RedisChannelHub, type RedisClient } from "@ms5/kit";
+import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import {
   LIVE_EVENT_DEFAULTS,
   type LiveEvent,
@@ -31,7 +32,7 @@ export class LiveEventHub {
   readonly #lineOfChannel = new Map<string, string>();
 
   constructor(options: LiveEventHubOptions) {
-    this.#keyPrefix = options.keyPrefix ?? "ms5:";
+    this.#keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const { prisma } = options;
     this.#hub = new RedisChannelHub<LiveEvent>({
       redis: options.redis,

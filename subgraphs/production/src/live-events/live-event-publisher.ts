@@ -3,6 +3,7 @@
 // per throttle interval per line.
 import type { PrismaClient } from "@ms5/db";
 import type { Logger, RedisClient } from "@ms5/kit";
+import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import type { LineStateChange } from "../line-state/apply-telemetry-entry.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 import { LIVE_EVENT_DEFAULTS, type LiveEvent, type LiveEventSettings, liveEventChannel } from "./live-event.ts";
@@ -57,7 +58,7 @@ function liveEventOf(change: LineStateChange, now: Date): LiveEvent {
 
 export function createLiveEventPublisher(options: LiveEventPublisherOptions): LiveEventPublisher {
   const { prisma, redis, logger } = options;
-  const keyPrefix = options.keyPrefix ?? "ms5:";
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const settings: LiveEventSettings = { ...LIVE_EVENT_DEFAULTS, ...options.settings };
   const constraintOfLine = new Map<string, string | null>();
   let closed = false;

@@ -1,6 +1,7 @@
 // The live events of a line as they cross Redis pub/sub: their channel, their JSON shape and the
 // tunables of publishing and fanning them out.
 import type { EquipmentState } from "@ms5/schema";
+import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 
 /** Tunables of live events. */
 export const LIVE_EVENT_DEFAULTS = {
@@ -16,9 +17,11 @@ export type LiveEventSettings = { -readonly [K in keyof typeof LIVE_EVENT_DEFAUL
 
 /**
  * The pub/sub channel of a line's live events: `<prefix>{<line id>}:live`, e.g.
- * `ms5:{0b7e...}:live`. The braces are the Redis Cluster hash tag the line's streams use too.
+ * `ms5:{0b7e...}:live`. The braces are a Redis Cluster hash tag of the line's id, not the tag of the
+ * line's streams (those use the line's code), so the channel and the streams may live on different
+ * shards: nothing needs them together, as events are published after the entries' effect committed.
  */
-export function liveEventChannel(lineId: string, prefix = "ms5:"): string {
+export function liveEventChannel(lineId: string, prefix = DEFAULT_KEY_PREFIX): string {
   return `${prefix}{${lineId}}:live`;
 }
 

@@ -2,15 +2,15 @@
 import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { applyTelemetryEntry, type EquipmentRef } from "../line-state/apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "../line-state/telemetry-entry.ts";
+import { applyTelemetryEntry, type TelemetryEquipment } from "../line-state/apply-telemetry-entry.ts";
 import { recomputeOeeRecords } from "./recompute-oee-records.ts";
 
 describe("OEE records", () => {
   const { runId, databaseServerUrl, templateDatabase } = inject("testRun");
   let db: TestDatabase;
-  let bagger: EquipmentRef;
+  let bagger: TelemetryEquipment;
   const at = (hhmm: string) => new Date(`2026-11-27T${hhmm}:00.000Z`);
   const hour = { from: at("08:00"), to: at("09:00"), bucket: "HOUR" as const, now: at("10:00") };
 
@@ -31,7 +31,7 @@ describe("OEE records", () => {
     const apply = (ts: Date, fields: Record<string, string>) =>
       applyTelemetryEntry(
         db.prisma,
-        parseTelemetryEntry({
+        parseStreamEntry("telemetry", {
           v: STREAM_SCHEMA_VERSION,
           plc: "PLC-BAG1",
           seq: String(++seq),

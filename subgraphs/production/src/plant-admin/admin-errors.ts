@@ -1,28 +1,6 @@
 // The refusals of the plant, shift, schedule and target admin mutations a client is expected to
 // handle: thrown inside the transaction (so nothing changes), returned as typed union members.
-import { ExpectedError } from "@ms5/kit/subgraph";
-
-/** An id given to an admin mutation names nothing of the expected kind. */
-export class ReferenceNotFound extends ExpectedError {
-  override name = "ReferenceNotFound";
-  constructor(
-    readonly entity: string,
-    readonly id: string,
-  ) {
-    super("NOT_FOUND", `There is no ${entity} ${id}.`);
-  }
-}
-
-/** A field of the input is missing, malformed, out of range or inconsistent with the rows it names. */
-export class InputInvalid extends ExpectedError {
-  override name = "InputInvalid";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super("BAD_USER_INPUT", message);
-  }
-}
+import { ExpectedError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 
 /** Another row already holds this unique key (a code, a number, a period). */
 export class DuplicateKey extends ExpectedError {
@@ -51,4 +29,4 @@ export class InvalidStatusChange extends ExpectedError {
 }
 
 /** Every admin mutation may answer with these. */
-export const ADMIN_ERRORS = [ReferenceNotFound, InputInvalid, DuplicateKey, InvalidStatusChange];
+export const ADMIN_ERRORS = [NotFound, InputInvalid, DuplicateKey, InvalidStatusChange];

@@ -1,6 +1,6 @@
+import { InputInvalid } from "@ms5/kit/subgraph";
 // Checks of admin mutation inputs, each refusing with InputInvalid naming the field, before anything
 // is written; the database's CHECK constraints stay the last line, not the first.
-import { InputInvalid } from "./admin-errors.ts";
 
 /** Text fields are at most this long. @default 200 characters */
 export const MAX_TEXT_LENGTH = 200;

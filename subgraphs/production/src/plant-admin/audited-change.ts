@@ -1,10 +1,12 @@
 // Runs one administrative change and its audit-log row in one transaction: a refusal thrown inside
 // rolls both back, so a refused change leaves the database exactly as it was.
+
 import type { Prisma } from "@ms5/db";
 import { announcePlantChange } from "@ms5/kit";
 import type { SubgraphContext } from "@ms5/kit/subgraph";
+import { NotFound } from "@ms5/kit/subgraph";
 import type { PlantChange } from "@ms5/schema";
-import { DuplicateKey, ReferenceNotFound } from "./admin-errors.ts";
+import { DuplicateKey } from "./admin-errors.ts";
 import { type AuditEntry, auditActorOf, writeAuditEntry } from "./audit-entry.ts";
 
 /** Prisma's code for a unique constraint that refused a write. */
@@ -48,7 +50,7 @@ export interface EditedRow {
 }
 
 /**
- * An audited change of one existing row: `load` reads it inside the transaction (ReferenceNotFound
+ * An audited change of one existing row: `load` reads it inside the transaction (NotFound
  * when it is not there), `change` checks and writes it; the audit row holds it before and after.
  */
 export function auditedEdit<Row extends object>(
@@ -59,7 +61,7 @@ export function auditedEdit<Row extends object>(
 ): Promise<Row> {
   return auditedChange(context, edited.entity, async (tx) => {
     const before = await load(tx);
-    if (!before) throw new ReferenceNotFound(edited.entity, edited.id);
+    if (!before) throw new NotFound(edited.entity, edited.id);
     const row = await change(tx, before);
     const { action, entityType, id } = edited;
     return { row, audit: { action, entityType, entityId: id, before, after: row } };

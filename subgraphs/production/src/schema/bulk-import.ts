@@ -1,8 +1,7 @@
 // Bulk import of work orders for MES/ERP integrators: the mutation, its per-row result, and a query
 // for a past import's result by its idempotency key.
-import { ExpectedError } from "@ms5/kit/subgraph";
+import { ExpectedError, InputInvalid } from "@ms5/kit/subgraph";
 import { builder } from "../builder.ts";
-import { InputInvalid } from "../plant-admin/admin-errors.ts";
 import { auditActorOf } from "../plant-admin/audit-entry.ts";
 import { ImportKeyConflict, ImportTooLarge, InvalidIdempotencyKey } from "../work-order-import/import-errors.ts";
 import {

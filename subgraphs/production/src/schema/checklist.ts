@@ -1,7 +1,7 @@
 // Pre-start checklists: templates with their items, completions with their answers, and the
 // mutations that start, answer and sign one (jobs/checklist-*.ts), with typed refusals.
 import type { ChecklistResponse, ChecklistTemplateItem } from "@ms5/db";
-import { defineLoader, ExpectedError } from "@ms5/kit/subgraph";
+import { defineLoader, ExpectedError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { answerChecklistItem, startChecklist } from "../jobs/checklist-completion.ts";
 import { type ChecklistSignatureCheck, signChecklist, verifyChecklistSignature } from "../jobs/checklist-signing.ts";
@@ -9,8 +9,6 @@ import {
   ChecklistAlreadySigned,
   ChecklistIncomplete,
   InvalidChecklistAnswer,
-  InvalidInput,
-  NotFound,
   SignatureLocked,
   SignatureRejected,
   UnknownChecklistItem,
@@ -201,7 +199,7 @@ builder.queryFields((t) => ({
       "Checks a checklist's electronic signature against the record as stored now: VALID, TAMPERED, " +
       "LEGACY_HASH_ONLY (signed before keyed MACs) or UNKNOWN_KEY.",
     authScopes: { permission: "job:read" },
-    errors: { types: [NotFound, InvalidInput] },
+    errors: { types: [NotFound, InputInvalid] },
     args: { completionId: t.arg.id({ required: true }) },
     resolve: (_root, args, context) =>
       verifyChecklistSignature(context.prisma, uuidArgument(args.completionId, "completionId")),
@@ -234,7 +232,7 @@ builder.mutationFields((t) => ({
     type: ChecklistCompletionRef,
     description: "Starts filling in a template for a piece of equipment, optionally for the job it clears.",
     authScopes: { permission: "checklist:complete" },
-    errors: { types: [NotFound, InvalidInput] },
+    errors: { types: [NotFound, InputInvalid] },
     args: {
       templateId: t.arg.id({ required: true }),
       equipmentId: t.arg.id({ required: true }),
@@ -276,7 +274,7 @@ builder.mutationFields((t) => ({
     description: "Signs a checklist as the caller, who re-enters their password or PIN; afterwards it cannot change.",
     authScopes: { permission: "checklist:complete" },
     errors: {
-      types: [NotFound, InvalidInput, SignatureRejected, SignatureLocked, ChecklistIncomplete, ChecklistAlreadySigned],
+      types: [NotFound, InputInvalid, SignatureRejected, SignatureLocked, ChecklistIncomplete, ChecklistAlreadySigned],
     },
     args: {
       completionId: t.arg.id({ required: true }),

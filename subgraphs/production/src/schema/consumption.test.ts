@@ -195,7 +195,7 @@ describe("material and energy per good unit", () => {
         { lineId: otherLineId, jobId },
         { __typename: "InputInvalid", field: "jobId" },
       ],
-      [{ jobId: "00000000-0000-4000-8000-00000000000b" }, { __typename: "ReferenceNotFound", entity: "job" }],
+      [{ jobId: "00000000-0000-4000-8000-00000000000b" }, { __typename: "NotFound", entity: "job" }],
       [{ materialCode: "film roll!" }, { __typename: "InputInvalid", field: "materialCode" }],
     ];
     for (const [override, expected] of cases) {

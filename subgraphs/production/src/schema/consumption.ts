@@ -2,7 +2,7 @@
 // output: the consumption records, the mutation that records one, and per-unit figures on work
 // orders, jobs, equipment and lines, each batched through a loader.
 import type { Equipment, JobAssignment, Line, MaterialConsumption, Prisma, WorkOrder } from "@ms5/db";
-import { ApiError, defineLoader } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import {
   type FigureWindow,
@@ -11,7 +11,7 @@ import {
   materialTotals,
   perGoodUnit,
 } from "../consumption/consumption-figures.ts";
-import { ADMIN_ERRORS, InputInvalid, ReferenceNotFound } from "../plant-admin/admin-errors.ts";
+import { ADMIN_ERRORS } from "../plant-admin/admin-errors.ts";
 import { codeText, optionalText, positiveNumber, requiredText } from "../plant-admin/admin-input.ts";
 import { auditedChange } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
@@ -411,16 +411,16 @@ builder.mutationFields((t) => ({
         unit: requiredText(input.unit, "unit", 20),
       };
       return auditedChange(context, "material consumption", async (tx) => {
-        if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new ReferenceNotFound("line", lineId);
+        if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new NotFound("line", lineId);
         if (equipmentId) {
           const equipment = await tx.equipment.findUnique({ where: { id: equipmentId } });
-          if (!equipment) throw new ReferenceNotFound("equipment", equipmentId);
+          if (!equipment) throw new NotFound("equipment", equipmentId);
           if (equipment.lineId !== lineId) throw new InputInvalid("equipmentId", "The equipment is not on that line.");
         }
         let orderId = workOrderId ?? null;
         if (jobId) {
           const job = await tx.jobAssignment.findUnique({ where: { id: jobId } });
-          if (!job) throw new ReferenceNotFound("job", jobId);
+          if (!job) throw new NotFound("job", jobId);
           if (job.lineId !== lineId) throw new InputInvalid("jobId", "The job is on another line.");
           if (orderId && job.workOrderId && job.workOrderId !== orderId) {
             throw new InputInvalid("workOrderId", "The job belongs to another work order.");
@@ -429,7 +429,7 @@ builder.mutationFields((t) => ({
         }
         if (workOrderId) {
           const order = await tx.workOrder.findUnique({ where: { id: workOrderId } });
-          if (!order) throw new ReferenceNotFound("work order", workOrderId);
+          if (!order) throw new NotFound("work order", workOrderId);
           if (order.lineId !== lineId) throw new InputInvalid("workOrderId", "The work order is for another line.");
         }
         const row = await tx.materialConsumption.create({

@@ -7,9 +7,9 @@ import { createLogger, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
 import type { Role } from "@ms5/schema";
 import { STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyTelemetryEntry } from "../line-state/apply-telemetry-entry.ts";
-import { parseTelemetryEntry } from "../line-state/telemetry-entry.ts";
 import { recomputeOeeRecords } from "../oee-records/recompute-oee-records.ts";
 import { createProductionSubgraph, type ProductionSubgraph } from "../production-subgraph.ts";
 import { openSeededTestPlant, signedGraphQLCaller } from "../testing/production-test-plant.ts";
@@ -128,7 +128,7 @@ describe("downtime history through GraphQL", () => {
     const telemetry = (seconds: number, state: "RUNNING" | "DOWN") =>
       applyTelemetryEntry(
         db.prisma,
-        parseTelemetryEntry({
+        parseStreamEntry("telemetry", {
           v: STREAM_SCHEMA_VERSION,
           plc: "PLC-BAG1",
           seq: String(++seq),
@@ -187,7 +187,7 @@ describe("downtime history through GraphQL", () => {
       endedAt: at(1800).toISOString(),
     });
     const unknown = await call(tokens.supervisor, SPLIT, { id: randomUUID(), at: at(900).toISOString(), note: "why" });
-    expect(unknown.data?.splitDowntimeEvent).toMatchObject({ __typename: "DowntimeEventNotFound", code: "NOT_FOUND" });
+    expect(unknown.data?.splitDowntimeEvent).toMatchObject({ __typename: "NotFound", code: "NOT_FOUND" });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -251,6 +251,6 @@ describe("downtime history through GraphQL", () => {
       },
     });
     const missing = await call(tokens.viewer, HISTORY, { id: randomUUID() });
-    expect(missing.data?.downtimeEventHistory).toMatchObject({ __typename: "DowntimeEventNotFound" });
+    expect(missing.data?.downtimeEventHistory).toMatchObject({ __typename: "NotFound" });
   });
 });

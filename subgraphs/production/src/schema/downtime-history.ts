@@ -1,11 +1,10 @@
 // Editing past stops (split, merge, reclassify) for supervisors, and the audit trail and lineage of
 // a stop. The domain logic is in downtime-history/; this file only declares the GraphQL surface.
 import type { DowntimeEvent, DowntimeEventAudit, DowntimeLineage } from "@ms5/db";
-import { ApiError, ExpectedError, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ApiError, ExpectedError, NotFound, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import {
   type DowntimeEventHistory,
-  DowntimeEventNotFound,
   DowntimeEventStillOpen,
   DowntimeEventSuperseded,
   DowntimeEventsOfDifferentEquipment,
@@ -14,7 +13,6 @@ import {
   MergeGapTooLong,
   MergeSpanContainsOtherEvent,
   mergeDowntimeEvents,
-  ReasonCodeNotFound,
   reclassifyDowntimeEvent,
   type SplitDowntimeResult,
   SplitInstantOutsideEvent,
@@ -217,12 +215,7 @@ function performerOf(context: SubgraphContext): string {
   return context.identity.userId;
 }
 
-const EDITED_EVENT_ERRORS = [
-  DowntimeEventNotFound,
-  DowntimeEventSuperseded,
-  DowntimeEventStillOpen,
-  ReasonCodeNotFound,
-];
+const EDITED_EVENT_ERRORS = [NotFound, DowntimeEventSuperseded, DowntimeEventStillOpen, NotFound];
 
 builder.queryFields((t) => ({
   downtimeEventHistory: t.field({
@@ -230,7 +223,7 @@ builder.queryFields((t) => ({
     description:
       "A stop's audit trail and lineage: what it was split or merged from and into, who did it, when and why.",
     authScopes: { permission: "downtime:read" },
-    errors: { types: [DowntimeEventNotFound] },
+    errors: { types: [NotFound] },
     args: { downtimeEventId: t.arg.id({ required: true }) },
     resolve: (_root, args, { prisma }) =>
       downtimeEventHistory(prisma, uuidArgument(args.downtimeEventId, "downtimeEventId")),

@@ -2,7 +2,7 @@
 // confirmation of a stop's reason: one transaction that sets the reason, writes the audit trail and
 // recomputes the affected OEE buckets from the event log.
 import type { DowntimeEvent, Prisma, PrismaClient, ReasonCode } from "@ms5/db";
-import { ApiError, defineLoader, ExpectedError } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, ExpectedError, NotFound } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { publishDowntimeEdited } from "../live-events/downtime-edited.ts";
 import { fixedBuckets } from "../oee/index.ts";
@@ -201,18 +201,6 @@ builder.asEntity(DowntimeEventRef, {
 
 // --- Expected outcomes of confirmDowntimeReason -------------------------------------------------
 
-export class DowntimeEventNotFound extends ExpectedError {
-  constructor(readonly downtimeEventId: string) {
-    super("NOT_FOUND", `There is no downtime event ${downtimeEventId}.`);
-  }
-}
-
-export class ReasonCodeNotFound extends ExpectedError {
-  constructor(readonly reasonCodeId: string) {
-    super("NOT_FOUND", `There is no active reason code ${reasonCodeId}.`);
-  }
-}
-
 export class DowntimeEventSuperseded extends ExpectedError {
   constructor(
     readonly downtimeEventId: string,
@@ -225,16 +213,6 @@ export class DowntimeEventSuperseded extends ExpectedError {
   }
 }
 
-builder.objectType(DowntimeEventNotFound, {
-  name: "DowntimeEventNotFound",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ downtimeEventId: t.exposeID("downtimeEventId") }),
-});
-builder.objectType(ReasonCodeNotFound, {
-  name: "ReasonCodeNotFound",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ reasonCodeId: t.exposeID("reasonCodeId") }),
-});
 builder.objectType(DowntimeEventSuperseded, {
   name: "DowntimeEventSuperseded",
   interfaces: [ExpectedError],
@@ -279,7 +257,7 @@ export async function confirmDowntimeReason(
         SELECT id FROM downtime_event WHERE id = ${request.downtimeEventId}::uuid FOR UPDATE`;
       const event =
         locked.length > 0 ? await tx.downtimeEvent.findUnique({ where: { id: request.downtimeEventId } }) : null;
-      if (!event) throw new DowntimeEventNotFound(request.downtimeEventId);
+      if (!event) throw new NotFound("downtime event", request.downtimeEventId);
 
       if (request.idempotencyKey) {
         const replayed = await tx.downtimeEventAudit.findFirst({
@@ -289,7 +267,13 @@ export async function confirmDowntimeReason(
       }
       if (event.supersededAt) throw new DowntimeEventSuperseded(event.id, event.supersededAt);
       const reason = await tx.reasonCode.findUnique({ where: { id: request.reasonCodeId } });
-      if (!reason?.active) throw new ReasonCodeNotFound(request.reasonCodeId);
+      if (!reason?.active) {
+        throw new NotFound(
+          "reason code",
+          request.reasonCodeId,
+          `There is no active reason code ${request.reasonCodeId}.`,
+        );
+      }
 
       const before: ConfirmationAuditRecord = {
         reasonCodeId: event.reasonCodeId,
@@ -432,7 +416,7 @@ builder.mutationFields((t) => ({
     description:
       "Confirms or changes the reason of a stop; the audit trail records it and OEE for the stop's buckets is recomputed.",
     authScopes: { permission: "downtime:confirm-reason" },
-    errors: { types: [DowntimeEventNotFound, ReasonCodeNotFound, DowntimeEventSuperseded] },
+    errors: { types: [NotFound, DowntimeEventSuperseded] },
     args: {
       downtimeEventId: t.arg.id({ required: true }),
       reasonCodeId: t.arg.id({ required: true }),

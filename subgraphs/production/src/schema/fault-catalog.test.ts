@@ -106,7 +106,7 @@ describe("the fault catalog", () => {
     expect(operator.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
     const taken = await plant.db.prisma.faultCatalogEntry.findFirstOrThrow({ where: { equipmentId: baggerId } });
     const cases: [Record<string, unknown>, string, string][] = [
-      [{ equipmentId: "9b2f1c1e-0000-4000-8000-000000000000" }, "ReferenceNotFound", "NOT_FOUND"],
+      [{ equipmentId: "9b2f1c1e-0000-4000-8000-000000000000" }, "NotFound", "NOT_FOUND"],
       [{ bitIndex: taken.bitIndex }, "DuplicateKey", "CONFLICT"],
       [{ faultCode: "bad code" }, "InputInvalid", "BAD_USER_INPUT"],
       [{ bitIndex: -1 }, "InputInvalid", "BAD_USER_INPUT"],

@@ -2,9 +2,9 @@
 // it is a stop's first-out fault, and the andon type and priority a PLC fault raises. Read by anyone
 // who sees the plant; changed (audited) by whoever maintains the reason tree.
 import type { AndonPriority, AndonType, FaultCatalogEntry, FaultCategory } from "@ms5/db";
-import { defineLoader } from "@ms5/kit/subgraph";
+import { defineLoader, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import { ADMIN_ERRORS, DuplicateKey, InputInvalid, ReferenceNotFound } from "../plant-admin/admin-errors.ts";
+import { ADMIN_ERRORS, DuplicateKey } from "../plant-admin/admin-errors.ts";
 import { definedOnly, requiredText, wholeNumber } from "../plant-admin/admin-input.ts";
 import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import { ReasonCodeRef } from "./downtime.ts";
@@ -132,7 +132,7 @@ async function suggestedReasonOf(
   if (String(value) === "") return null;
   const id = uuidArgument(value, "suggestedReasonCodeId");
   const reason = await tx.reasonCode.findUnique({ where: { id } });
-  if (!reason?.active) throw new ReferenceNotFound("active reason code", id);
+  if (!reason?.active) throw new NotFound("active reason code", id);
   return id;
 }
 
@@ -150,7 +150,7 @@ builder.mutationFields((t) => ({
       const text = requiredText(input.text, "text");
       return auditedChange(context, "fault catalog entry", async (tx) => {
         if (!(await tx.equipment.findUnique({ where: { id: equipmentId } }))) {
-          throw new ReferenceNotFound("equipment", equipmentId);
+          throw new NotFound("equipment", equipmentId);
         }
         const clash = await tx.faultCatalogEntry.findFirst({
           where: { equipmentId, OR: [{ bitIndex }, { faultCode }] },
@@ -226,7 +226,7 @@ builder.mutationFields((t) => ({
       const id = uuidArgument(args.id, "id");
       return auditedChange(context, "fault catalog entry", async (tx) => {
         const before = await tx.faultCatalogEntry.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("fault catalog entry", id);
+        if (!before) throw new NotFound("fault catalog entry", id);
         const row = await tx.faultCatalogEntry.update({ where: { id }, data: { active: args.active } });
         return {
           row,

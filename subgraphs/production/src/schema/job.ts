@@ -2,9 +2,17 @@
 // accept, start, complete, cancel) returning the job or a typed refusal from jobs/job-errors.ts,
 // and jobUpdated: every committed transition published through Redis so any instance serves it.
 import type { JobAssignment, JobStatus } from "@ms5/db";
-import { ApiError, defineLoader, ExpectedError, perViewer, type SubgraphContext } from "@ms5/kit/subgraph";
+import {
+  ApiError,
+  defineLoader,
+  ExpectedError,
+  InputInvalid,
+  NotFound,
+  perViewer,
+  type SubgraphContext,
+} from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import { ChecklistRequired, InvalidInput, InvalidJobTransition, NotFound, NotYourJob } from "../jobs/job-errors.ts";
+import { ChecklistRequired, InvalidJobTransition, NotYourJob } from "../jobs/job-errors.ts";
 import { acceptJob, assignJob, cancelJob, completeJob, startJob } from "../jobs/job-workflow.ts";
 import { type LiveEvent, liveEventHubOf } from "../live-events/index.ts";
 import { EquipmentRef, LineRef, lineById } from "./plant.ts";
@@ -29,23 +37,6 @@ export function userActorOf(context: SubgraphContext): { userId: string } {
   }
   return { userId: context.identity.userId };
 }
-
-builder.objectType(NotFound, {
-  name: "JobReferenceNotFound",
-  description: "An id given to a job or checklist operation names nothing.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({
-    entity: t.exposeString("entity", { description: "What kind of thing was looked for (job, line, equipment...)." }),
-    id: t.exposeID("id"),
-  }),
-});
-
-builder.objectType(InvalidInput, {
-  name: "JobInputInvalid",
-  description: "An argument of a job or checklist operation is out of range or inconsistent.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ field: t.exposeString("field", { description: "The argument at fault." }) }),
-});
 
 builder.objectType(InvalidJobTransition, {
   name: "InvalidJobTransition",
@@ -225,7 +216,7 @@ const AssignJobInput = builder.inputType("AssignJobInput", {
   }),
 });
 
-const transitionErrors = [NotFound, InvalidInput, NotYourJob, InvalidJobTransition];
+const transitionErrors = [NotFound, InputInvalid, NotYourJob, InvalidJobTransition];
 const optionalId = (value: string | number | null | undefined, name: string) =>
   value === null || value === undefined ? null : uuidArgument(value, name);
 
@@ -234,7 +225,7 @@ builder.mutationFields((t) => ({
     type: JobRef,
     description: "Gives a job to an operator.",
     authScopes: { permission: "job:assign" },
-    errors: { types: [NotFound, InvalidInput] },
+    errors: { types: [NotFound, InputInvalid] },
     args: { input: t.arg({ type: AssignJobInput, required: true }) },
     resolve: (_root, { input }, context) =>
       assignJob(context.prisma, userActorOf(context), {

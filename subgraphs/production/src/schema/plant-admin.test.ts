@@ -225,7 +225,7 @@ describe("plant model queries and admin mutations", () => {
             targetSpeedPerMinute: 10,
           },
         },
-        { __typename: "ReferenceNotFound", code: "NOT_FOUND", entity: "line" },
+        { __typename: "NotFound", code: "NOT_FOUND", entity: "line" },
       ],
       [
         `mutation($input: CreateEquipmentInput!) { createEquipment(input: $input) { ${RESULT_SELECTION} } }`,

@@ -2,15 +2,11 @@
 // changed and deactivated (never deleted: history points at them), each change audited in its own
 // transaction. Codes are stable keys other systems hold (a line's code names its Redis streams), so
 // they are set at creation and never changed.
+
 import type { Prisma } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import {
-  ADMIN_ERRORS,
-  DuplicateKey,
-  InputInvalid,
-  InvalidStatusChange,
-  ReferenceNotFound,
-} from "../plant-admin/admin-errors.ts";
+import { ADMIN_ERRORS, DuplicateKey, InvalidStatusChange } from "../plant-admin/admin-errors.ts";
 import {
   codeText,
   definedOnly,
@@ -240,7 +236,7 @@ builder.mutationFields((t) => ({
       const siteId = uuidArgument(input.siteId, "siteId");
       const data = { siteId, code: codeText(input.code, "code"), name: requiredText(input.name, "name") };
       return auditedChange(context, "area", async (tx) => {
-        if (!(await tx.site.findUnique({ where: { id: siteId } }))) throw new ReferenceNotFound("site", siteId);
+        if (!(await tx.site.findUnique({ where: { id: siteId } }))) throw new NotFound("site", siteId);
         if (await tx.area.findUnique({ where: { siteId_code: { siteId, code: data.code } } })) {
           throw new DuplicateKey("area", "code", data.code);
         }
@@ -272,7 +268,7 @@ builder.mutationFields((t) => ({
         context,
         "line",
         auditedChange(context, "line", async (tx) => {
-          if (!(await tx.area.findUnique({ where: { id: areaId } }))) throw new ReferenceNotFound("area", areaId);
+          if (!(await tx.area.findUnique({ where: { id: areaId } }))) throw new NotFound("area", areaId);
           if (await tx.line.findUnique({ where: { code: data.code } }))
             throw new DuplicateKey("line", "code", data.code);
           const row = await tx.line.create({ data });
@@ -309,8 +305,7 @@ builder.mutationFields((t) => ({
           { entity: "line", entityType: "Line", action: "line.update", id },
           (tx) => tx.line.findUnique({ where: { id } }),
           async (tx) => {
-            if (areaId && !(await tx.area.findUnique({ where: { id: areaId } })))
-              throw new ReferenceNotFound("area", areaId);
+            if (areaId && !(await tx.area.findUnique({ where: { id: areaId } }))) throw new NotFound("area", areaId);
             return tx.line.update({ where: { id }, data });
           },
         ),
@@ -367,7 +362,7 @@ builder.mutationFields((t) => ({
         context,
         "equipment",
         auditedChange(context, "equipment", async (tx) => {
-          if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new ReferenceNotFound("line", lineId);
+          if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new NotFound("line", lineId);
           if (await tx.equipment.findUnique({ where: { code: data.code } })) {
             throw new DuplicateKey("equipment", "code", data.code);
           }

@@ -2,9 +2,9 @@
 // admin mutations that set, change and remove them (audited). A shift target spans its shift
 // instance exactly; an hour target spans one clock hour.
 import type { Prisma, ProductionTarget, TargetGranularity } from "@ms5/db";
-import { ApiError } from "@ms5/kit/subgraph";
+import { ApiError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import { ADMIN_ERRORS, DuplicateKey, InputInvalid, ReferenceNotFound } from "../plant-admin/admin-errors.ts";
+import { ADMIN_ERRORS, DuplicateKey } from "../plant-admin/admin-errors.ts";
 import { wholeNumber } from "../plant-admin/admin-input.ts";
 import { auditedChange } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
@@ -150,12 +150,12 @@ builder.mutationFields((t) => ({
         }
       }
       return auditedChange(context, "production target", async (tx) => {
-        if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new ReferenceNotFound("line", lineId);
+        if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new NotFound("line", lineId);
         if (productTypeId && !(await tx.productType.findUnique({ where: { id: productTypeId } }))) {
-          throw new ReferenceNotFound("product type", productTypeId);
+          throw new NotFound("product type", productTypeId);
         }
         const instance = shiftInstanceId ? await tx.shiftInstance.findUnique({ where: { id: shiftInstanceId } }) : null;
-        if (shiftInstanceId && !instance) throw new ReferenceNotFound("shift instance", shiftInstanceId);
+        if (shiftInstanceId && !instance) throw new NotFound("shift instance", shiftInstanceId);
         const periodStart =
           input.granularity === "SHIFT" ? (instance as { startsAt: Date }).startsAt : (input.periodStart as Date);
         const periodEnd =
@@ -203,9 +203,9 @@ builder.mutationFields((t) => ({
       const productTypeId = optionalUuid(args.productTypeId, "productTypeId");
       return auditedChange(context, "production target", async (tx) => {
         const before = await tx.productionTarget.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("production target", id);
+        if (!before) throw new NotFound("production target", id);
         if (productTypeId && !(await tx.productType.findUnique({ where: { id: productTypeId } }))) {
-          throw new ReferenceNotFound("product type", productTypeId);
+          throw new NotFound("product type", productTypeId);
         }
         const row = await tx.productionTarget.update({
           where: { id },
@@ -234,7 +234,7 @@ builder.mutationFields((t) => ({
       const id = uuidArgument(args.id, "id");
       return auditedChange(context, "production target", async (tx) => {
         const before = await tx.productionTarget.findUnique({ where: { id } });
-        if (!before) throw new ReferenceNotFound("production target", id);
+        if (!before) throw new NotFound("production target", id);
         await tx.productionTarget.delete({ where: { id } });
         return {
           row: before,

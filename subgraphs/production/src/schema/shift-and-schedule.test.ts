@@ -255,10 +255,7 @@ describe("shifts, schedules, work orders and targets", () => {
     const cases: [Record<string, unknown>, Record<string, unknown>][] = [
       [{ plannedQuantity: 0 }, { __typename: "InputInvalid", field: "plannedQuantity" }],
       [{ plannedEnd: "2026-11-26T05:00:00Z" }, { __typename: "InputInvalid", field: "plannedEnd" }],
-      [
-        { productTypeId: "00000000-0000-4000-8000-000000000001" },
-        { __typename: "ReferenceNotFound", entity: "product type" },
-      ],
+      [{ productTypeId: "00000000-0000-4000-8000-000000000001" }, { __typename: "NotFound", entity: "product type" }],
       [{ scheduleId: schedule.id }, { __typename: "InputInvalid", field: "scheduleId" }],
       [{ number: existing.number }, { __typename: "DuplicateKey", field: "number" }],
     ];

@@ -121,11 +121,11 @@ describe("shift handover", () => {
       ],
       [
         { l: "00000000-0000-4000-8000-000000000009", s: shift.id, b: "hi" },
-        { __typename: "ReferenceNotFound", entity: "line" },
+        { __typename: "NotFound", entity: "line" },
       ],
       [
         { l: lineId, s: "00000000-0000-4000-8000-000000000009", b: "hi" },
-        { __typename: "ReferenceNotFound", entity: "shift instance" },
+        { __typename: "NotFound", entity: "shift instance" },
       ],
     ];
     for (const [variables, expected] of cases) {

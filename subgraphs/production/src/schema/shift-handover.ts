@@ -1,9 +1,9 @@
 // Shift handover on a line in one query (open andons, untagged stops, unsigned checklists, notes
 // for the next shift), and the mutation that writes a handover note.
 import type { AndonEvent, ShiftHandoverNote } from "@ms5/db";
-import { ApiError } from "@ms5/kit/subgraph";
+import { ApiError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import { ADMIN_ERRORS, InputInvalid, ReferenceNotFound } from "../plant-admin/admin-errors.ts";
+import { ADMIN_ERRORS } from "../plant-admin/admin-errors.ts";
 import { requiredText } from "../plant-admin/admin-input.ts";
 import { auditedChange } from "../plant-admin/audited-change.ts";
 import {
@@ -159,10 +159,10 @@ builder.mutationFields((t) => ({
       const shiftInstanceId = args.shiftInstanceId ? uuidArgument(args.shiftInstanceId, "shiftInstanceId") : undefined;
       const body = requiredText(args.body, "body", SHIFT_HANDOVER_DEFAULTS.maxNoteLength);
       return auditedChange(context, "handover note", async (tx) => {
-        if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new ReferenceNotFound("line", lineId);
+        if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new NotFound("line", lineId);
         const shift = await handoverShift({ ...context, prisma: tx as typeof context.prisma }, lineId, shiftInstanceId);
         if (!shift) {
-          if (shiftInstanceId) throw new ReferenceNotFound("shift instance", shiftInstanceId);
+          if (shiftInstanceId) throw new NotFound("shift instance", shiftInstanceId);
           throw new InputInvalid(
             "shiftInstanceId",
             "No shift is running at the line's site now; name the shift instance.",

@@ -3,15 +3,9 @@
 // define shifts and lay out their instances in the site's time zone.
 import type { Prisma, Shift, ShiftInstance, ShiftPattern } from "@ms5/db";
 import { localDate, localToUtc } from "@ms5/db/local-time";
-import { ApiError, defineLoader } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import {
-  ADMIN_ERRORS,
-  DuplicateKey,
-  InputInvalid,
-  InvalidStatusChange,
-  ReferenceNotFound,
-} from "../plant-admin/admin-errors.ts";
+import { ADMIN_ERRORS, DuplicateKey, InvalidStatusChange } from "../plant-admin/admin-errors.ts";
 import { definedOnly, optionalText, requiredText, wholeNumber } from "../plant-admin/admin-input.ts";
 import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
@@ -315,7 +309,7 @@ builder.mutationFields((t) => ({
       const siteId = uuidArgument(args.siteId, "siteId");
       const name = requiredText(args.name, "name");
       return auditedChange(context, "shift pattern", async (tx) => {
-        if (!(await tx.site.findUnique({ where: { id: siteId } }))) throw new ReferenceNotFound("site", siteId);
+        if (!(await tx.site.findUnique({ where: { id: siteId } }))) throw new NotFound("site", siteId);
         if (await tx.shiftPattern.findUnique({ where: { siteId_name: { siteId, name } } })) {
           throw new DuplicateKey("shift pattern", "name", name);
         }
@@ -389,7 +383,7 @@ builder.mutationFields((t) => ({
       });
       return auditedChange(context, "shift", async (tx) => {
         if (!(await tx.shiftPattern.findUnique({ where: { id: patternId } }))) {
-          throw new ReferenceNotFound("shift pattern", patternId);
+          throw new NotFound("shift pattern", patternId);
         }
         if (await tx.shift.findUnique({ where: { patternId_name: { patternId, name } } })) {
           throw new DuplicateKey("shift", "name", name);
@@ -450,7 +444,7 @@ builder.mutationFields((t) => ({
           where: { id: patternId },
           include: { site: true, shifts: true },
         });
-        if (!pattern) throw new ReferenceNotFound("shift pattern", patternId);
+        if (!pattern) throw new NotFound("shift pattern", patternId);
         if (!pattern.active) throw new InvalidStatusChange("shift pattern", patternId, "INACTIVE", "SCHEDULED");
         const zone = pattern.site.timezone;
         const planned: { shiftId: string; startsAt: Date; endsAt: Date }[] = [];

@@ -64,8 +64,6 @@ const ProductionCountUpdateRef = builder
     }),
   });
 
-builder.subscriptionType({});
-
 builder.subscriptionFields((t) => ({
   lineStatusChanged: t.field({
     type: LineRef,

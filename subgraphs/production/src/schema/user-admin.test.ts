@@ -137,10 +137,10 @@ describe("user and API-key administration", () => {
     const attempts: [Record<string, unknown>, string, string][] = [
       [{ username: "taken-name", employeeId: "E5001" }, "AlreadyTaken", "CONFLICT"],
       [{ username: "fresh-name", employeeId: "taken-name" }, "AlreadyTaken", "CONFLICT"],
-      [{ username: "x", employeeId: "E5002" }, "AdminInputInvalid", "BAD_USER_INPUT"],
-      [{ username: "valid-name", employeeId: "E5003", roles: [] }, "AdminInputInvalid", "BAD_USER_INPUT"],
-      [{ username: "valid-name", employeeId: "E5004", email: "not-an-email" }, "AdminInputInvalid", "BAD_USER_INPUT"],
-      [{ username: "valid-name", employeeId: "E5005", firstName: "   " }, "AdminInputInvalid", "BAD_USER_INPUT"],
+      [{ username: "x", employeeId: "E5002" }, "InputInvalid", "BAD_USER_INPUT"],
+      [{ username: "valid-name", employeeId: "E5003", roles: [] }, "InputInvalid", "BAD_USER_INPUT"],
+      [{ username: "valid-name", employeeId: "E5004", email: "not-an-email" }, "InputInvalid", "BAD_USER_INPUT"],
+      [{ username: "valid-name", employeeId: "E5005", firstName: "   " }, "InputInvalid", "BAD_USER_INPUT"],
     ];
     for (const [overrides, typename, code] of attempts) {
       const body = await asAdmin(CREATE, {
@@ -195,7 +195,7 @@ describe("user and API-key administration", () => {
       });
       expect(demote.data!.setUserRoles).toMatchObject({ __typename: "LastAdministrator", code: "CONFLICT" });
       const self = await asAdmin(`mutation($id: ID!) { deactivateUser(id: $id) { ${RESULT} } }`, { id });
-      expect(self.data!.deactivateUser).toMatchObject({ __typename: "AdminInputInvalid" });
+      expect(self.data!.deactivateUser).toMatchObject({ __typename: "InputInvalid" });
       // A key holding every permission is still stopped by the last-administrator rule...
       const service = await run(
         { serviceAccountId: randomUUID(), scopes: [...ALL_PERMISSIONS] },
@@ -306,7 +306,7 @@ describe("user and API-key administration", () => {
     const before = await snapshot();
     for (const id of [randomUUID(), "not-a-uuid"]) {
       const body = await asAdmin(`mutation($id: ID!) { resetUserPassword(id: $id) { ${RESULT} } }`, { id });
-      expect(body.data!.resetUserPassword).toMatchObject({ __typename: "AdminReferenceNotFound", code: "NOT_FOUND" });
+      expect(body.data!.resetUserPassword).toMatchObject({ __typename: "NotFound", code: "NOT_FOUND" });
       const update = await asAdmin(
         `mutation($id: ID!) { updateUser(id: $id, input: { department: "Packing" }) { ${RESULT} } }`,
         {
@@ -400,9 +400,9 @@ describe("user and API-key administration", () => {
       const escalation = await run(integrator, issue, { id: account.id, scopes: ["oee:read", "user:manage"] });
       expect(escalation.data!.issueApiKey).toMatchObject({ __typename: "ScopesNotGrantable", code: "FORBIDDEN" });
       const unknownScope = await asAdmin(issue, { id: account.id, scopes: ["everything"] });
-      expect(unknownScope.data!.issueApiKey).toMatchObject({ __typename: "AdminInputInvalid", code: "BAD_USER_INPUT" });
+      expect(unknownScope.data!.issueApiKey).toMatchObject({ __typename: "InputInvalid", code: "BAD_USER_INPUT" });
       const noAccount = await asAdmin(issue, { id: randomUUID(), scopes: ["oee:read"] });
-      expect(noAccount.data!.issueApiKey).toMatchObject({ __typename: "AdminReferenceNotFound", code: "NOT_FOUND" });
+      expect(noAccount.data!.issueApiKey).toMatchObject({ __typename: "NotFound", code: "NOT_FOUND" });
       const operator = await run({ userId: admin.id, roles: ["OPERATOR"] }, issue, {
         id: account.id,
         scopes: ["oee:read"],

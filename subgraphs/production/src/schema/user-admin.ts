@@ -2,7 +2,7 @@
 // the administration mutations (create, change, roles, deactivate, reset password or PIN, keys).
 // Passwords are never sent IN: resets and new accounts return a one-time temporary secret.
 import type { ApiKey, AuditLog, Prisma, ServiceAccount, User } from "@ms5/db";
-import { defineLoader, ExpectedError } from "@ms5/kit/subgraph";
+import { defineLoader, ExpectedError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { ROLES } from "@ms5/schema";
 import { builder, uuidArgument } from "../builder.ts";
 import { adminActorOf } from "../user-admin/admin-actor.ts";
@@ -14,8 +14,6 @@ import {
 } from "../user-admin/service-accounts.ts";
 import {
   AccountNotManageable,
-  AdminInputInvalid,
-  AdminReferenceNotFound,
   AdminStateConflict,
   AlreadyTaken,
   LastAdministrator,
@@ -38,18 +36,6 @@ export const RoleEnum = builder.enumType("Role", {
   values: ROLES,
 });
 
-builder.objectType(AdminReferenceNotFound, {
-  name: "AdminReferenceNotFound",
-  description: "An id given to an administration operation names nothing.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ entity: t.exposeString("entity"), id: t.exposeID("id") }),
-});
-builder.objectType(AdminInputInvalid, {
-  name: "AdminInputInvalid",
-  description: "An argument is missing, malformed or out of range; nothing changed.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ field: t.exposeString("field", { description: "The argument at fault." }) }),
-});
 builder.objectType(AlreadyTaken, {
   name: "AlreadyTaken",
   description: "Someone else already has this username, employee id, e-mail or name.",
@@ -350,14 +336,14 @@ const UserChangesInput = builder.inputType("UserChangesInput", {
   }),
 });
 
-const userErrors = [AdminReferenceNotFound, AdminInputInvalid, AdminStateConflict, AccountNotManageable];
+const userErrors = [NotFound, InputInvalid, AdminStateConflict, AccountNotManageable];
 
 builder.mutationFields((t) => ({
   createUser: t.field({
     type: UserWithTemporarySecretsRef,
     description: "Creates an account with a temporary password (and PIN) the person replaces at first sign-in.",
     authScopes: { permission: "user:manage" },
-    errors: { types: [AdminInputInvalid, AlreadyTaken, RolesNotGrantable] },
+    errors: { types: [InputInvalid, AlreadyTaken, RolesNotGrantable] },
     args: { input: t.arg({ type: NewUserInput, required: true }) },
     resolve: (_root, { input }, context) => createUser(context.prisma, adminActorOf(context), input),
   }),
@@ -420,7 +406,7 @@ builder.mutationFields((t) => ({
   createServiceAccount: t.field({
     type: ServiceAccountRef,
     authScopes: { permission: "api-key:manage" },
-    errors: { types: [AdminInputInvalid, AlreadyTaken] },
+    errors: { types: [InputInvalid, AlreadyTaken] },
     args: { name: t.arg.string({ required: true }), description: t.arg.string() },
     resolve: (_root, args, context) => createServiceAccountRow(context.prisma, adminActorOf(context), args),
   }),
@@ -428,7 +414,7 @@ builder.mutationFields((t) => ({
     type: ServiceAccountRef,
     description: "Stops every key of the account at once.",
     authScopes: { permission: "api-key:manage" },
-    errors: { types: [AdminReferenceNotFound, AdminStateConflict] },
+    errors: { types: [NotFound, AdminStateConflict] },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, context) =>
       setServiceAccountActive(context.prisma, adminActorOf(context), String(id), false),
@@ -436,7 +422,7 @@ builder.mutationFields((t) => ({
   reactivateServiceAccount: t.field({
     type: ServiceAccountRef,
     authScopes: { permission: "api-key:manage" },
-    errors: { types: [AdminReferenceNotFound, AdminStateConflict] },
+    errors: { types: [NotFound, AdminStateConflict] },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, context) =>
       setServiceAccountActive(context.prisma, adminActorOf(context), String(id), true),
@@ -445,7 +431,7 @@ builder.mutationFields((t) => ({
     type: IssuedApiKeyRef,
     description: "A new key for a service account with the given permission scopes (only ones you hold).",
     authScopes: { permission: "api-key:manage" },
-    errors: { types: [AdminReferenceNotFound, AdminInputInvalid, ScopesNotGrantable] },
+    errors: { types: [NotFound, InputInvalid, ScopesNotGrantable] },
     args: {
       serviceAccountId: t.arg.id({ required: true }),
       scopes: t.arg.stringList({ required: true }),
@@ -464,7 +450,7 @@ builder.mutationFields((t) => ({
     type: ApiKeyRef,
     description: "Stops a key now. Revoking a revoked key changes nothing.",
     authScopes: { permission: "api-key:manage" },
-    errors: { types: [AdminReferenceNotFound] },
+    errors: { types: [NotFound] },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, context) => revokeServiceAccountKey(context.prisma, adminActorOf(context), String(id)),
   }),

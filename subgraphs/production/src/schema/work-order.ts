@@ -1,9 +1,9 @@
 // Schedules and work orders: paged queries with filters, and the admin mutations that create,
 // change and move them through their statuses (audited, refused outside the allowed transitions).
 import type { Prisma, ProductionSchedule, ScheduleStatus, WorkOrder, WorkOrderStatus } from "@ms5/db";
-import { ApiError, defineLoader } from "@ms5/kit/subgraph";
+import { ApiError, defineLoader, NotFound } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import { ADMIN_ERRORS, DuplicateKey, InvalidStatusChange, ReferenceNotFound } from "../plant-admin/admin-errors.ts";
+import { ADMIN_ERRORS, DuplicateKey, InvalidStatusChange } from "../plant-admin/admin-errors.ts";
 import { definedOnly, forwardPeriod, optionalText, requiredText, wholeNumber } from "../plant-admin/admin-input.ts";
 import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import {
@@ -307,7 +307,7 @@ builder.mutationFields((t) => ({
       const name = requiredText(input.name, "name");
       forwardPeriod(input.periodStart, input.periodEnd, "periodEnd");
       return auditedChange(context, "schedule", async (tx) => {
-        if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new ReferenceNotFound("line", lineId);
+        if (!(await tx.line.findUnique({ where: { id: lineId } }))) throw new NotFound("line", lineId);
         const taken = await tx.productionSchedule.findUnique({
           where: { lineId_periodStart: { lineId, periodStart: input.periodStart } },
         });

@@ -107,5 +107,5 @@ export async function tableFingerprint(prisma: PrismaClient, tables: readonly st
 
 /** The typename and code of a mutation's typed result, e.g. { __typename: "InputInvalid", code: "BAD_USER_INPUT" }. */
 export const RESULT_SELECTION = `__typename ... on ExpectedError { code message }
-  ... on InputInvalid { field } ... on ReferenceNotFound { entity id } ... on DuplicateKey { field value }
+  ... on InputInvalid { field } ... on NotFound { entity id } ... on DuplicateKey { field value }
   ... on InvalidStatusChange { from to }`;

@@ -1,16 +1,12 @@
 // Service accounts for MES/ERP/BI integrators and their API keys: a key is shown once at issue, may
 // only carry permissions its issuer holds, and is revoked, never deleted, so the audit trail keeps it.
+
 import type { ApiKey, PrismaClient, ServiceAccount } from "@ms5/db";
 import { AuthError, type IssuedApiKey, issueApiKey } from "@ms5/kit/auth";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { isPermission } from "@ms5/schema";
 import { type AdminActor, writeAdminAudit } from "./admin-actor.ts";
-import {
-  AdminInputInvalid,
-  AdminReferenceNotFound,
-  AdminStateConflict,
-  AlreadyTaken,
-  ScopesNotGrantable,
-} from "./user-admin-errors.ts";
+import { AdminStateConflict, AlreadyTaken, ScopesNotGrantable } from "./user-admin-errors.ts";
 
 const SERVICE_ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{2,59}$/;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,7 +22,7 @@ export async function createServiceAccount(
 ): Promise<ServiceAccount> {
   const name = input.name.trim();
   if (!SERVICE_ACCOUNT_NAME.test(name)) {
-    throw new AdminInputInvalid("name", "A service account name is 3 to 60 letters, digits, spaces, dots or dashes.");
+    throw new InputInvalid("name", "A service account name is 3 to 60 letters, digits, spaces, dots or dashes.");
   }
   const description = input.description?.trim().slice(0, 500) || null;
   try {
@@ -55,11 +51,11 @@ export async function setServiceAccountActive(
   id: string,
   active: boolean,
 ): Promise<ServiceAccount> {
-  if (!UUID_PATTERN.test(id)) throw new AdminReferenceNotFound("service account", id);
+  if (!UUID_PATTERN.test(id)) throw new NotFound("service account", id);
   return prisma.$transaction(async (tx) => {
     const changed = await tx.serviceAccount.updateMany({ where: { id, active: !active }, data: { active } });
     const account = await tx.serviceAccount.findUnique({ where: { id } });
-    if (!account) throw new AdminReferenceNotFound("service account", id);
+    if (!account) throw new NotFound("service account", id);
     if (changed.count === 0) {
       throw new AdminStateConflict(`Service account ${account.name} is already ${active ? "active" : "deactivated"}.`);
     }
@@ -80,7 +76,7 @@ export async function issueServiceAccountKey(
   input: { serviceAccountId: string; scopes: readonly string[]; expiresAt?: Date | null },
 ): Promise<{ issued: IssuedApiKey; apiKey: ApiKey }> {
   if (!UUID_PATTERN.test(input.serviceAccountId)) {
-    throw new AdminReferenceNotFound("service account", input.serviceAccountId);
+    throw new NotFound("service account", input.serviceAccountId);
   }
   const notHeld = input.scopes.filter((scope) => isPermission(scope) && !actor.permissions.has(scope));
   if (notHeld.length > 0) throw new ScopesNotGrantable(notHeld);
@@ -109,9 +105,9 @@ export async function issueServiceAccountKey(
   } catch (error) {
     if (error instanceof AuthError && error.code === "BAD_USER_INPUT") {
       if (/service account/.test(error.message) && /no service account/.test(error.message)) {
-        throw new AdminReferenceNotFound("service account", input.serviceAccountId);
+        throw new NotFound("service account", input.serviceAccountId);
       }
-      throw new AdminInputInvalid(/scope/i.test(error.message) ? "scopes" : "input", error.message);
+      throw new InputInvalid(/scope/i.test(error.message) ? "scopes" : "input", error.message);
     }
     throw error;
   }
@@ -123,12 +119,12 @@ export async function revokeServiceAccountKey(
   actor: AdminActor,
   apiKeyId: string,
 ): Promise<ApiKey> {
-  if (!UUID_PATTERN.test(apiKeyId)) throw new AdminReferenceNotFound("API key", apiKeyId);
+  if (!UUID_PATTERN.test(apiKeyId)) throw new NotFound("API key", apiKeyId);
   return prisma.$transaction(async (tx) => {
     const revokedAt = new Date();
     const changed = await tx.apiKey.updateMany({ where: { id: apiKeyId, revokedAt: null }, data: { revokedAt } });
     const key = await tx.apiKey.findUnique({ where: { id: apiKeyId } });
-    if (!key) throw new AdminReferenceNotFound("API key", apiKeyId);
+    if (!key) throw new NotFound("API key", apiKeyId);
     if (changed.count === 1) {
       await writeAdminAudit(tx, actor, {
         action: "api-key.revoked",

@@ -2,28 +2,6 @@
 // domain functions, returned as typed union members by the GraphQL errors plugin.
 import { ExpectedError } from "@ms5/kit/subgraph";
 
-/** An id given to an administration operation names nothing. */
-export class AdminReferenceNotFound extends ExpectedError {
-  override name = "AdminReferenceNotFound";
-  constructor(
-    readonly entity: "user" | "service account" | "API key",
-    readonly id: string,
-  ) {
-    super("NOT_FOUND", `There is no ${entity} ${id}.`);
-  }
-}
-
-/** An argument is missing, malformed or out of range. */
-export class AdminInputInvalid extends ExpectedError {
-  override name = "AdminInputInvalid";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super("BAD_USER_INPUT", message);
-  }
-}
-
 /** Another user (or service account) already has this username, employee id, e-mail or name. */
 export class AlreadyTaken extends ExpectedError {
   override name = "AlreadyTaken";

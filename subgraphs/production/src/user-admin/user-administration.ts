@@ -3,17 +3,13 @@
 // secret the person must replace at next sign-in, and ends their sessions. A caller grants only roles
 // whose permissions it holds and changes only accounts whose permissions it holds, checked on the
 // locked row before anything is written, so a refusal changes nothing and writes no audit row.
+
 import type { Prisma, PrismaClient, Role, User } from "@ms5/db";
 import { hashSecret } from "@ms5/kit";
 import { generateTemporaryPassword, generateTemporaryPin, revokeAllForUser } from "@ms5/kit/auth";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { type AdminActor, assertAccountManageable, assertRolesGrantable, writeAdminAudit } from "./admin-actor.ts";
-import {
-  AdminInputInvalid,
-  AdminReferenceNotFound,
-  AdminStateConflict,
-  AlreadyTaken,
-  LastAdministrator,
-} from "./user-admin-errors.ts";
+import { AdminStateConflict, AlreadyTaken, LastAdministrator } from "./user-admin-errors.ts";
 
 const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,39}$/;
 const EMPLOYEE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{1,19}$/;
@@ -68,7 +64,7 @@ function auditViewOf(user: User) {
 function requiredName(value: string | null | undefined, field: string): string {
   const trimmed = (value ?? "").trim();
   if (trimmed === "" || trimmed.length > MAX_NAME_LENGTH) {
-    throw new AdminInputInvalid(field, `${field} is required and at most ${MAX_NAME_LENGTH} characters.`);
+    throw new InputInvalid(field, `${field} is required and at most ${MAX_NAME_LENGTH} characters.`);
   }
   return trimmed;
 }
@@ -78,7 +74,7 @@ function optionalText(value: string | null | undefined, field: string, pattern?:
   const trimmed = value.trim();
   if (trimmed === "") return null;
   if (trimmed.length > 200 || (pattern && !pattern.test(trimmed))) {
-    throw new AdminInputInvalid(field, `${field} "${trimmed}" is not valid.`);
+    throw new InputInvalid(field, `${field} "${trimmed}" is not valid.`);
   }
   return trimmed;
 }
@@ -87,19 +83,19 @@ function skillsOf(skills: readonly string[] | null | undefined): string[] | unde
   if (skills === undefined || skills === null) return undefined;
   const cleaned = [...new Set(skills.map((skill) => skill.trim()).filter((skill) => skill !== ""))];
   if (cleaned.length > 50 || cleaned.some((skill) => skill.length > MAX_NAME_LENGTH)) {
-    throw new AdminInputInvalid("skills", `At most 50 skills of at most ${MAX_NAME_LENGTH} characters each.`);
+    throw new InputInvalid("skills", `At most 50 skills of at most ${MAX_NAME_LENGTH} characters each.`);
   }
   return cleaned;
 }
 
 function rolesOf(roles: readonly Role[]): Role[] {
   const unique = [...new Set(roles)];
-  if (unique.length === 0) throw new AdminInputInvalid("roles", "A user needs at least one role.");
+  if (unique.length === 0) throw new InputInvalid("roles", "A user needs at least one role.");
   return unique;
 }
 
 function userId(id: string): string {
-  if (!UUID_PATTERN.test(id)) throw new AdminReferenceNotFound("user", id);
+  if (!UUID_PATTERN.test(id)) throw new NotFound("user", id);
   return id;
 }
 
@@ -107,7 +103,7 @@ async function lockedUser(tx: Prisma.TransactionClient, id: string): Promise<Use
   // Row lock: two administrators changing one person serialise, so each audit row's "before" is true.
   await tx.$queryRaw`SELECT id FROM app_user WHERE id = ${userId(id)}::uuid FOR UPDATE`;
   const user = await tx.user.findUnique({ where: { id } });
-  if (!user) throw new AdminReferenceNotFound("user", id);
+  if (!user) throw new NotFound("user", id);
   return user;
 }
 
@@ -125,7 +121,7 @@ async function lockedUserAndAdministrators(
     WHERE id = ${userId(id)}::uuid OR (active AND 'ADMIN' = ANY(roles))
     ORDER BY id FOR UPDATE`;
   const user = locked.some((row) => row.id === id) ? await tx.user.findUnique({ where: { id } }) : null;
-  if (!user) throw new AdminReferenceNotFound("user", id);
+  if (!user) throw new NotFound("user", id);
   return { user, activeAdministratorIds: locked.filter((row) => row.activeAdministrator).map((row) => row.id) };
 }
 
@@ -154,14 +150,14 @@ export async function createUser(
 ): Promise<UserWithTemporarySecrets> {
   const username = input.username.trim().toLowerCase();
   if (!USERNAME_PATTERN.test(username)) {
-    throw new AdminInputInvalid(
+    throw new InputInvalid(
       "username",
       "A username is 3 to 40 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.",
     );
   }
   const employeeId = input.employeeId.trim();
   if (!EMPLOYEE_ID_PATTERN.test(employeeId)) {
-    throw new AdminInputInvalid("employeeId", "An employee id is 2 to 20 letters, digits or dashes.");
+    throw new InputInvalid("employeeId", "An employee id is 2 to 20 letters, digits or dashes.");
   }
   const data = {
     username,
@@ -234,7 +230,7 @@ export async function updateUser(
   if (department !== undefined) data.department = department;
   const skills = skillsOf(changes.skills);
   if (skills !== undefined) data.skills = skills;
-  if (Object.keys(data).length === 0) throw new AdminInputInvalid("input", "Nothing to change was given.");
+  if (Object.keys(data).length === 0) throw new InputInvalid("input", "Nothing to change was given.");
 
   try {
     return await prisma.$transaction(async (tx) => {
@@ -292,7 +288,7 @@ export async function setUserActive(
   reason?: string | null,
 ): Promise<User> {
   if (!active && actor.userId === id) {
-    throw new AdminInputInvalid("id", "You cannot deactivate your own account; ask another administrator.");
+    throw new InputInvalid("id", "You cannot deactivate your own account; ask another administrator.");
   }
   return prisma.$transaction(async (tx) => {
     const { user: before, activeAdministratorIds } = await lockedUserAndAdministrators(tx, id);

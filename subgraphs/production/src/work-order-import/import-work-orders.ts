@@ -5,9 +5,8 @@
 // with another payload is a conflict.
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient, WorkOrder, WorkOrderStatus } from "@ms5/db";
-import { ApiError } from "@ms5/kit/subgraph";
+import { ApiError, InputInvalid } from "@ms5/kit/subgraph";
 import type { ErrorCode } from "@ms5/schema";
-import { InputInvalid } from "../plant-admin/admin-errors.ts";
 import { type AuditActor, auditSnapshot } from "../plant-admin/audit-entry.ts";
 import {
   CHANGEABLE_WORK_ORDER_STATUSES,

@@ -1,9 +1,11 @@
 // What makes a work order valid, shared by the admin mutations (which refuse the first problem) and
 // the bulk import (which reports every problem of every row): quantities, windows, and the line,
 // product and schedule it names.
+
 import type { Prisma, ScheduleStatus, WorkOrderStatus } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import type { ErrorCode } from "@ms5/schema";
-import { DuplicateKey, InputInvalid, ReferenceNotFound } from "../plant-admin/admin-errors.ts";
+import { DuplicateKey } from "../plant-admin/admin-errors.ts";
 
 /** Which statuses each target status may be reached from. */
 export const WORK_ORDER_TRANSITIONS: Readonly<Record<WorkOrderStatus, readonly WorkOrderStatus[]>> = {
@@ -141,7 +143,7 @@ export async function checkWorkOrderFields(tx: Prisma.TransactionClient, fields:
   if (problem.code === "NOT_FOUND") {
     const entity =
       { lineId: "line", productTypeId: "product type", scheduleId: "schedule" }[problem.field] ?? problem.field;
-    throw new ReferenceNotFound(entity, String(fields[problem.field as keyof WorkOrderFields]));
+    throw new NotFound(entity, String(fields[problem.field as keyof WorkOrderFields]));
   }
   throw new InputInvalid(problem.field, problem.message);
 }

@@ -279,8 +279,8 @@ export type CreateUserMutationVariables = Exact<{
 
 
 export type CreateUserMutation = { createUser:
-    | { __typename: 'AdminInputInvalid', code: string, message: string }
     | { __typename: 'AlreadyTaken', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationCreateUserSuccess', data: { temporaryPassword: string | null, temporaryPin: string | null, user: { id: string | null, username: string | null, employeeId: string | null, name: string | null, email: string | null, department: string | null, roles: Array<Role> | null, active: boolean | null, hasPin: boolean | null, mustChangePassword: boolean | null, lockedUntil: string | null, lastLoginAt: string | null } | null } }
     | { __typename: 'RolesNotGrantable', code: string, message: string }
    | null };
@@ -293,11 +293,11 @@ export type SetUserRolesMutationVariables = Exact<{
 
 export type SetUserRolesMutation = { setUserRoles:
     | { __typename: 'AccountNotManageable', code: string, message: string }
-    | { __typename: 'AdminInputInvalid', code: string, message: string }
-    | { __typename: 'AdminReferenceNotFound', code: string, message: string }
     | { __typename: 'AdminStateConflict', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'LastAdministrator', code: string, message: string }
     | { __typename: 'MutationSetUserRolesSuccess', data: { id: string | null, username: string | null, employeeId: string | null, name: string | null, email: string | null, department: string | null, roles: Array<Role> | null, active: boolean | null, hasPin: boolean | null, mustChangePassword: boolean | null, lockedUntil: string | null, lastLoginAt: string | null } }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'RolesNotGrantable', code: string, message: string }
    | null };
 
@@ -309,11 +309,11 @@ export type DeactivateUserMutationVariables = Exact<{
 
 export type DeactivateUserMutation = { deactivateUser:
     | { __typename: 'AccountNotManageable', code: string, message: string }
-    | { __typename: 'AdminInputInvalid', code: string, message: string }
-    | { __typename: 'AdminReferenceNotFound', code: string, message: string }
     | { __typename: 'AdminStateConflict', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'LastAdministrator', code: string, message: string }
     | { __typename: 'MutationDeactivateUserSuccess', data: { id: string | null, username: string | null, employeeId: string | null, name: string | null, email: string | null, department: string | null, roles: Array<Role> | null, active: boolean | null, hasPin: boolean | null, mustChangePassword: boolean | null, lockedUntil: string | null, lastLoginAt: string | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type ReactivateUserMutationVariables = Exact<{
@@ -323,10 +323,10 @@ export type ReactivateUserMutationVariables = Exact<{
 
 export type ReactivateUserMutation = { reactivateUser:
     | { __typename: 'AccountNotManageable', code: string, message: string }
-    | { __typename: 'AdminInputInvalid', code: string, message: string }
-    | { __typename: 'AdminReferenceNotFound', code: string, message: string }
     | { __typename: 'AdminStateConflict', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationReactivateUserSuccess', data: { id: string | null, username: string | null, employeeId: string | null, name: string | null, email: string | null, department: string | null, roles: Array<Role> | null, active: boolean | null, hasPin: boolean | null, mustChangePassword: boolean | null, lockedUntil: string | null, lastLoginAt: string | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type ResetUserPasswordMutationVariables = Exact<{
@@ -336,10 +336,10 @@ export type ResetUserPasswordMutationVariables = Exact<{
 
 export type ResetUserPasswordMutation = { resetUserPassword:
     | { __typename: 'AccountNotManageable', code: string, message: string }
-    | { __typename: 'AdminInputInvalid', code: string, message: string }
-    | { __typename: 'AdminReferenceNotFound', code: string, message: string }
     | { __typename: 'AdminStateConflict', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationResetUserPasswordSuccess', data: { temporaryPassword: string | null, temporaryPin: string | null, user: { id: string | null, username: string | null, employeeId: string | null, name: string | null, email: string | null, department: string | null, roles: Array<Role> | null, active: boolean | null, hasPin: boolean | null, mustChangePassword: boolean | null, lockedUntil: string | null, lastLoginAt: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type ResetUserPinMutationVariables = Exact<{
@@ -349,10 +349,10 @@ export type ResetUserPinMutationVariables = Exact<{
 
 export type ResetUserPinMutation = { resetUserPin:
     | { __typename: 'AccountNotManageable', code: string, message: string }
-    | { __typename: 'AdminInputInvalid', code: string, message: string }
-    | { __typename: 'AdminReferenceNotFound', code: string, message: string }
     | { __typename: 'AdminStateConflict', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationResetUserPinSuccess', data: { temporaryPassword: string | null, temporaryPin: string | null, user: { id: string | null, username: string | null, employeeId: string | null, name: string | null, email: string | null, department: string | null, roles: Array<Role> | null, active: boolean | null, hasPin: boolean | null, mustChangePassword: boolean | null, lockedUntil: string | null, lastLoginAt: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type UnlockUserMutationVariables = Exact<{
@@ -362,10 +362,10 @@ export type UnlockUserMutationVariables = Exact<{
 
 export type UnlockUserMutation = { unlockUser:
     | { __typename: 'AccountNotManageable', code: string, message: string }
-    | { __typename: 'AdminInputInvalid', code: string, message: string }
-    | { __typename: 'AdminReferenceNotFound', code: string, message: string }
     | { __typename: 'AdminStateConflict', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationUnlockUserSuccess', data: { id: string | null, username: string | null, employeeId: string | null, name: string | null, email: string | null, department: string | null, roles: Array<Role> | null, active: boolean | null, hasPin: boolean | null, mustChangePassword: boolean | null, lockedUntil: string | null, lastLoginAt: string | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type ServiceAccountsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -380,8 +380,8 @@ export type CreateServiceAccountMutationVariables = Exact<{
 
 
 export type CreateServiceAccountMutation = { createServiceAccount:
-    | { __typename: 'AdminInputInvalid', code: string, message: string }
     | { __typename: 'AlreadyTaken', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationCreateServiceAccountSuccess', data: { id: string | null, name: string | null } }
    | null };
 
@@ -393,9 +393,9 @@ export type IssueApiKeyMutationVariables = Exact<{
 
 
 export type IssueApiKeyMutation = { issueApiKey:
-    | { __typename: 'AdminInputInvalid', code: string, message: string }
-    | { __typename: 'AdminReferenceNotFound', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationIssueApiKeySuccess', data: { key: string | null, apiKey: { id: string | null, prefix: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'ScopesNotGrantable', code: string, message: string }
    | null };
 
@@ -405,8 +405,8 @@ export type RevokeApiKeyMutationVariables = Exact<{
 
 
 export type RevokeApiKeyMutation = { revokeApiKey:
-    | { __typename: 'AdminReferenceNotFound', code: string, message: string }
     | { __typename: 'MutationRevokeApiKeySuccess', data: { id: string | null, status: ApiKeyStatus | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type AuditLogQueryVariables = Exact<{
@@ -447,10 +447,10 @@ export type RaiseAndonMutationVariables = Exact<{
 
 
 export type RaiseAndonMutation = { raiseAndon:
-    | { __typename: 'AndonInputInvalid', code: string, message: string }
-    | { __typename: 'AndonReferenceNotFound', code: string, message: string }
     | { __typename: 'IdempotencyKeyReused', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationRaiseAndonSuccess', data: { id: string | null, type: AndonType | null, priority: AndonPriority | null, status: AndonStatus | null, source: AndonSource | null, faultCode: string | null, note: string | null, raisedAt: string | null, acknowledgedAt: string | null, resolvedAt: string | null, repeatCount: number | null, line: { id: string | null, name: string | null } | null, equipment: { id: string | null, name: string | null } | null, escalations: Array<{ id: string | null, kind: EscalationKind | null, status: EscalationStatus | null, currentLevel: number | null, nextDueAt: string | null }> | null } }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'PhotoRejected', code: string, message: string }
    | null };
 
@@ -463,11 +463,11 @@ export type AcknowledgeAndonMutationVariables = Exact<{
 
 export type AcknowledgeAndonMutation = { acknowledgeAndon:
     | { __typename: 'AndonAlreadyAcknowledged', code: string, message: string }
-    | { __typename: 'AndonInputInvalid', code: string, message: string }
-    | { __typename: 'AndonReferenceNotFound', code: string, message: string }
     | { __typename: 'IdempotencyKeyReused', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidAndonTransition', code: string, message: string }
     | { __typename: 'MutationAcknowledgeAndonSuccess', data: { id: string | null, type: AndonType | null, priority: AndonPriority | null, status: AndonStatus | null, source: AndonSource | null, faultCode: string | null, note: string | null, raisedAt: string | null, acknowledgedAt: string | null, resolvedAt: string | null, repeatCount: number | null, line: { id: string | null, name: string | null } | null, equipment: { id: string | null, name: string | null } | null, escalations: Array<{ id: string | null, kind: EscalationKind | null, status: EscalationStatus | null, currentLevel: number | null, nextDueAt: string | null }> | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type DowntimeFieldsFragment = { id: string | null, startedAt: string | null, endedAt: string | null, durationSeconds: number | null, category: DowntimeCategory | null, isMicroStop: boolean | null, firstOutFaultCode: string | null, confirmedAt: string | null, suggestedReason: { id: string | null, code: string | null, name: string | null } | null, reason: { id: string | null, code: string | null, name: string | null } | null, confirmedBy: { name: string | null } | null, equipment: { id: string | null, code: string | null, name: string | null } | null };
@@ -504,10 +504,9 @@ export type ConfirmDowntimeReasonMutationVariables = Exact<{
 
 
 export type ConfirmDowntimeReasonMutation = { confirmDowntimeReason:
-    | { __typename: 'DowntimeEventNotFound', code: string, message: string }
     | { __typename: 'DowntimeEventSuperseded', code: string, message: string }
     | { __typename: 'MutationConfirmDowntimeReasonSuccess', data: { id: string | null, startedAt: string | null, endedAt: string | null, durationSeconds: number | null, category: DowntimeCategory | null, isMicroStop: boolean | null, firstOutFaultCode: string | null, confirmedAt: string | null, suggestedReason: { id: string | null, code: string | null, name: string | null } | null, reason: { id: string | null, code: string | null, name: string | null } | null, confirmedBy: { name: string | null } | null, equipment: { id: string | null, code: string | null, name: string | null } | null } }
-    | { __typename: 'ReasonCodeNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type ReclassifyDowntimeEventMutationVariables = Exact<{
@@ -518,11 +517,10 @@ export type ReclassifyDowntimeEventMutationVariables = Exact<{
 
 
 export type ReclassifyDowntimeEventMutation = { reclassifyDowntimeEvent:
-    | { __typename: 'DowntimeEventNotFound', code: string, message: string }
     | { __typename: 'DowntimeEventStillOpen', code: string, message: string }
     | { __typename: 'DowntimeEventSuperseded', code: string, message: string }
     | { __typename: 'MutationReclassifyDowntimeEventSuccess', data: { id: string | null, startedAt: string | null, endedAt: string | null, durationSeconds: number | null, category: DowntimeCategory | null, isMicroStop: boolean | null, firstOutFaultCode: string | null, confirmedAt: string | null, suggestedReason: { id: string | null, code: string | null, name: string | null } | null, reason: { id: string | null, code: string | null, name: string | null } | null, confirmedBy: { name: string | null } | null, equipment: { id: string | null, code: string | null, name: string | null } | null } }
-    | { __typename: 'ReasonCodeNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type SplitDowntimeEventMutationVariables = Exact<{
@@ -533,11 +531,10 @@ export type SplitDowntimeEventMutationVariables = Exact<{
 
 
 export type SplitDowntimeEventMutation = { splitDowntimeEvent:
-    | { __typename: 'DowntimeEventNotFound', code: string, message: string }
     | { __typename: 'DowntimeEventStillOpen', code: string, message: string }
     | { __typename: 'DowntimeEventSuperseded', code: string, message: string }
     | { __typename: 'MutationSplitDowntimeEventSuccess', data: { operationId: string | null } }
-    | { __typename: 'ReasonCodeNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'SplitInstantOutsideEvent', code: string, message: string }
    | null };
 
@@ -548,14 +545,13 @@ export type MergeDowntimeEventsMutationVariables = Exact<{
 
 
 export type MergeDowntimeEventsMutation = { mergeDowntimeEvents:
-    | { __typename: 'DowntimeEventNotFound', code: string, message: string }
     | { __typename: 'DowntimeEventStillOpen', code: string, message: string }
     | { __typename: 'DowntimeEventSuperseded', code: string, message: string }
     | { __typename: 'DowntimeEventsOfDifferentEquipment', code: string, message: string }
     | { __typename: 'MergeGapTooLong', code: string, message: string }
     | { __typename: 'MergeSpanContainsOtherEvent', code: string, message: string }
     | { __typename: 'MutationMergeDowntimeEventsSuccess', data: { operationId: string | null } }
-    | { __typename: 'ReasonCodeNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'TooFewEventsToMerge', code: string, message: string }
    | null };
 
@@ -583,7 +579,7 @@ export type CreateFaultCatalogEntryMutation = { createFaultCatalogEntry:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationCreateFaultCatalogEntrySuccess', data: { id: string | null, bitIndex: number | null, faultCode: string | null, text: string | null, category: FaultCategory | null, andonType: AndonType | null, andonPriority: AndonPriority | null, active: boolean | null, suggestedReason: { id: string | null, code: string | null, name: string | null } | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type UpdateFaultCatalogEntryMutationVariables = Exact<{
@@ -597,7 +593,7 @@ export type UpdateFaultCatalogEntryMutation = { updateFaultCatalogEntry:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationUpdateFaultCatalogEntrySuccess', data: { id: string | null, bitIndex: number | null, faultCode: string | null, text: string | null, category: FaultCategory | null, andonType: AndonType | null, andonPriority: AndonPriority | null, active: boolean | null, suggestedReason: { id: string | null, code: string | null, name: string | null } | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type SetFaultCatalogEntryActiveMutationVariables = Exact<{
@@ -611,7 +607,7 @@ export type SetFaultCatalogEntryActiveMutation = { setFaultCatalogEntryActive:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationSetFaultCatalogEntryActiveSuccess', data: { id: string | null, bitIndex: number | null, faultCode: string | null, text: string | null, category: FaultCategory | null, andonType: AndonType | null, andonPriority: AndonPriority | null, active: boolean | null, suggestedReason: { id: string | null, code: string | null, name: string | null } | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type JobFieldsFragment = { id: string | null, title: string | null, description: string | null, status: JobStatus | null, plannedQuantity: number | null, actualGoodQuantity: number | null, actualRejectQuantity: number | null, dueAt: string | null, acceptedAt: string | null, startedAt: string | null, completedAt: string | null, line: { id: string | null, name: string | null } | null, equipment: { id: string | null, code: string | null, name: string | null } | null };
@@ -630,10 +626,10 @@ export type AcceptJobMutationVariables = Exact<{
 
 
 export type AcceptJobMutation = { acceptJob:
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidJobTransition', code: string, message: string }
-    | { __typename: 'JobInputInvalid', code: string, message: string }
-    | { __typename: 'JobReferenceNotFound', code: string, message: string }
     | { __typename: 'MutationAcceptJobSuccess', data: { id: string | null, title: string | null, description: string | null, status: JobStatus | null, plannedQuantity: number | null, actualGoodQuantity: number | null, actualRejectQuantity: number | null, dueAt: string | null, acceptedAt: string | null, startedAt: string | null, completedAt: string | null, line: { id: string | null, name: string | null } | null, equipment: { id: string | null, code: string | null, name: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'NotYourJob', code: string, message: string }
    | null };
 
@@ -645,10 +641,10 @@ export type StartJobMutationVariables = Exact<{
 
 export type StartJobMutation = { startJob:
     | { __typename: 'ChecklistRequired', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidJobTransition', code: string, message: string }
-    | { __typename: 'JobInputInvalid', code: string, message: string }
-    | { __typename: 'JobReferenceNotFound', code: string, message: string }
     | { __typename: 'MutationStartJobSuccess', data: { id: string | null, title: string | null, description: string | null, status: JobStatus | null, plannedQuantity: number | null, actualGoodQuantity: number | null, actualRejectQuantity: number | null, dueAt: string | null, acceptedAt: string | null, startedAt: string | null, completedAt: string | null, line: { id: string | null, name: string | null } | null, equipment: { id: string | null, code: string | null, name: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'NotYourJob', code: string, message: string }
    | null };
 
@@ -661,10 +657,10 @@ export type CompleteJobMutationVariables = Exact<{
 
 
 export type CompleteJobMutation = { completeJob:
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidJobTransition', code: string, message: string }
-    | { __typename: 'JobInputInvalid', code: string, message: string }
-    | { __typename: 'JobReferenceNotFound', code: string, message: string }
     | { __typename: 'MutationCompleteJobSuccess', data: { id: string | null, title: string | null, description: string | null, status: JobStatus | null, plannedQuantity: number | null, actualGoodQuantity: number | null, actualRejectQuantity: number | null, dueAt: string | null, acceptedAt: string | null, startedAt: string | null, completedAt: string | null, line: { id: string | null, name: string | null } | null, equipment: { id: string | null, code: string | null, name: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'NotYourJob', code: string, message: string }
    | null };
 
@@ -684,9 +680,9 @@ export type StartChecklistMutationVariables = Exact<{
 
 
 export type StartChecklistMutation = { startChecklist:
-    | { __typename: 'JobInputInvalid', code: string, message: string }
-    | { __typename: 'JobReferenceNotFound', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationStartChecklistSuccess', data: { id: string | null, status: ChecklistCompletionStatus | null, responses: Array<{ itemId: string | null, valueBoolean: boolean | null, valueNumber: number | null, valueText: string | null, withinLimits: boolean | null }> | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type AnswerChecklistItemMutationVariables = Exact<{
@@ -701,8 +697,8 @@ export type AnswerChecklistItemMutationVariables = Exact<{
 export type AnswerChecklistItemMutation = { answerChecklistItem:
     | { __typename: 'ChecklistAlreadySigned', code: string, message: string }
     | { __typename: 'InvalidChecklistAnswer', code: string, message: string }
-    | { __typename: 'JobReferenceNotFound', code: string, message: string }
     | { __typename: 'MutationAnswerChecklistItemSuccess', data: { itemId: string | null, withinLimits: boolean | null } }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'UnknownChecklistItem', code: string, message: string }
    | null };
 
@@ -716,9 +712,9 @@ export type SignChecklistMutationVariables = Exact<{
 export type SignChecklistMutation = { signChecklist:
     | { __typename: 'ChecklistAlreadySigned', code: string, message: string }
     | { __typename: 'ChecklistIncomplete', code: string, message: string, missingItemIds: Array<string> | null }
-    | { __typename: 'JobInputInvalid', code: string, message: string }
-    | { __typename: 'JobReferenceNotFound', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationSignChecklistSuccess', data: { id: string | null, status: ChecklistCompletionStatus | null, passed: boolean | null, signedAt: string | null } }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'SignatureLocked', code: string, message: string }
     | { __typename: 'SignatureRejected', code: string, message: string }
    | null };
@@ -749,10 +745,10 @@ export type StartMaintenanceWorkOrderMutationVariables = Exact<{
 
 
 export type StartMaintenanceWorkOrderMutation = { startMaintenanceWorkOrder:
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidMaintenanceTransition', code: string, message: string }
-    | { __typename: 'MaintenanceInputInvalid', code: string, message: string }
-    | { __typename: 'MaintenanceNotFound', code: string, message: string }
     | { __typename: 'MutationStartMaintenanceWorkOrderSuccess', data: { id: string | null, number: string | null, type: MaintenanceType | null, priority: AndonPriority | null, status: MaintenanceStatus | null, title: string | null, failureCause: string | null, createdAt: string | null, dueAt: string | null, startedAt: string | null, completedAt: string | null, equipment: { id: string | null, name: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type HoldMaintenanceWorkOrderMutationVariables = Exact<{
@@ -762,10 +758,10 @@ export type HoldMaintenanceWorkOrderMutationVariables = Exact<{
 
 
 export type HoldMaintenanceWorkOrderMutation = { holdMaintenanceWorkOrder:
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidMaintenanceTransition', code: string, message: string }
-    | { __typename: 'MaintenanceInputInvalid', code: string, message: string }
-    | { __typename: 'MaintenanceNotFound', code: string, message: string }
     | { __typename: 'MutationHoldMaintenanceWorkOrderSuccess', data: { id: string | null, number: string | null, type: MaintenanceType | null, priority: AndonPriority | null, status: MaintenanceStatus | null, title: string | null, failureCause: string | null, createdAt: string | null, dueAt: string | null, startedAt: string | null, completedAt: string | null, equipment: { id: string | null, name: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type CompleteMaintenanceWorkOrderMutationVariables = Exact<{
@@ -775,11 +771,11 @@ export type CompleteMaintenanceWorkOrderMutationVariables = Exact<{
 
 
 export type CompleteMaintenanceWorkOrderMutation = { completeMaintenanceWorkOrder:
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidMaintenanceTransition', code: string, message: string }
-    | { __typename: 'MaintenanceInputInvalid', code: string, message: string }
-    | { __typename: 'MaintenanceNotFound', code: string, message: string }
     | { __typename: 'MaintenanceTasksOpen', code: string, message: string }
     | { __typename: 'MutationCompleteMaintenanceWorkOrderSuccess', data: { id: string | null, number: string | null, type: MaintenanceType | null, priority: AndonPriority | null, status: MaintenanceStatus | null, title: string | null, failureCause: string | null, createdAt: string | null, dueAt: string | null, startedAt: string | null, completedAt: string | null, equipment: { id: string | null, name: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type EscalationRulesQueryVariables = Exact<{ [key: string]: never; }>;
@@ -794,8 +790,8 @@ export type SetEscalationRuleActiveMutationVariables = Exact<{
 
 
 export type SetEscalationRuleActiveMutation = { setEscalationRuleActive:
-    | { __typename: 'AndonReferenceNotFound', code: string, message: string }
     | { __typename: 'MutationSetEscalationRuleActiveSuccess', data: { id: string | null, active: boolean | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type OperatorsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -818,9 +814,9 @@ export type AssignJobMutationVariables = Exact<{
 
 
 export type AssignJobMutation = { assignJob:
-    | { __typename: 'JobInputInvalid', code: string, message: string }
-    | { __typename: 'JobReferenceNotFound', code: string, message: string }
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'MutationAssignJobSuccess', data: { id: string | null, title: string | null, status: JobStatus | null, assigneeId: string | null, plannedQuantity: number | null, actualGoodQuantity: number | null, actualRejectQuantity: number | null, dueAt: string | null, assignedAt: string | null, cancelReason: string | null, equipment: { id: string | null, name: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type CancelJobMutationVariables = Exact<{
@@ -831,10 +827,10 @@ export type CancelJobMutationVariables = Exact<{
 
 
 export type CancelJobMutation = { cancelJob:
+    | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidJobTransition', code: string, message: string }
-    | { __typename: 'JobInputInvalid', code: string, message: string }
-    | { __typename: 'JobReferenceNotFound', code: string, message: string }
     | { __typename: 'MutationCancelJobSuccess', data: { id: string | null, title: string | null, status: JobStatus | null, assigneeId: string | null, plannedQuantity: number | null, actualGoodQuantity: number | null, actualRejectQuantity: number | null, dueAt: string | null, assignedAt: string | null, cancelReason: string | null, equipment: { id: string | null, name: string | null } | null } }
+    | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'NotYourJob', code: string, message: string }
    | null };
 
@@ -863,7 +859,7 @@ export type WriteHandoverNoteMutation = { writeHandoverNote:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationWriteHandoverNoteSuccess', data: { id: string | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type OeeFieldsFragment = { id: string | null, bucketStart: string | null, bucketEnd: string | null, plannedProductionSeconds: number | null, runSeconds: number | null, idealCycleTimeSeconds: number | null, totalCount: number | null, goodCount: number | null, rejectCount: number | null, availability: number | null, performance: number | null, quality: number | null, oee: number | null };
@@ -920,7 +916,7 @@ export type CreateLineMutation = { createLine:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationCreateLineSuccess', data: { id: string | null, code: string | null, name: string | null, active: boolean | null, microStopThresholdSeconds: number | null, oeeTarget: number | null, area: { id: string | null, name: string | null } | null, site: { id: string | null, name: string | null } | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type UpdateLineMutationVariables = Exact<{
@@ -934,7 +930,7 @@ export type UpdateLineMutation = { updateLine:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationUpdateLineSuccess', data: { id: string | null, code: string | null, name: string | null, active: boolean | null, microStopThresholdSeconds: number | null, oeeTarget: number | null, area: { id: string | null, name: string | null } | null, site: { id: string | null, name: string | null } | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type DeactivateLineMutationVariables = Exact<{
@@ -947,7 +943,7 @@ export type DeactivateLineMutation = { deactivateLine:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationDeactivateLineSuccess', data: { id: string | null, code: string | null, name: string | null, active: boolean | null, microStopThresholdSeconds: number | null, oeeTarget: number | null, area: { id: string | null, name: string | null } | null, site: { id: string | null, name: string | null } | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type CreateEquipmentMutationVariables = Exact<{
@@ -960,7 +956,7 @@ export type CreateEquipmentMutation = { createEquipment:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationCreateEquipmentSuccess', data: { id: string | null, code: string | null, name: string | null, kind: string | null, sequence: number | null, isConstraint: boolean | null, criticality: Criticality | null, targetSpeedPerMinute: number | null, active: boolean | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type UpdateEquipmentMutationVariables = Exact<{
@@ -974,7 +970,7 @@ export type UpdateEquipmentMutation = { updateEquipment:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationUpdateEquipmentSuccess', data: { id: string | null, code: string | null, name: string | null, kind: string | null, sequence: number | null, isConstraint: boolean | null, criticality: Criticality | null, targetSpeedPerMinute: number | null, active: boolean | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type DeactivateEquipmentMutationVariables = Exact<{
@@ -987,7 +983,7 @@ export type DeactivateEquipmentMutation = { deactivateEquipment:
     | { __typename: 'InputInvalid', code: string, message: string }
     | { __typename: 'InvalidStatusChange', code: string, message: string }
     | { __typename: 'MutationDeactivateEquipmentSuccess', data: { id: string | null, code: string | null, name: string | null, kind: string | null, sequence: number | null, isConstraint: boolean | null, criticality: Criticality | null, targetSpeedPerMinute: number | null, active: boolean | null } }
-    | { __typename: 'ReferenceNotFound', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
    | null };
 
 export type TeamQueryVariables = Exact<{
