@@ -1,6 +1,7 @@
 // The PLC driver contract the bridge codes against, and the registry that creates a driver by
 // name so another protocol (SLC/PCCC, Modbus, OPC UA) slots in beside Logix.
 import { LogixDriver } from "./logix-driver.ts";
+import { SlcPcccDriver } from "./slc-pccc-driver.ts";
 
 export { PlcCommsError, type PlcCommsErrorKind, PlcTagError } from "./plc-comms-error.ts";
 
@@ -54,6 +55,7 @@ export type PlcDriverFactory = (endpoint: PlcEndpoint) => PlcDriver;
 
 const plcDriverFactories = {
   LOGIX: (endpoint) => new LogixDriver(endpoint),
+  SLC_PCCC: (endpoint) => new SlcPcccDriver(endpoint),
 } satisfies Record<string, PlcDriverFactory>;
 
 export type PlcDriverName = keyof typeof plcDriverFactories;
