@@ -1,8 +1,6 @@
 // LogixDriver against the Logix emulator: the driver contract over connected and unconnected
 // messaging, then a controller that drops, splits, corrupts, refuses or ignores its replies.
 
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type EmulatedEquipment,
@@ -11,7 +9,7 @@ import {
   startLogixEmulator,
 } from "../../emulator/index.ts";
 import { LogixDriver, type LogixDriverOptions } from "./logix-driver.ts";
-import { createPlcDriver, PlcCommsError, type PlcEndpoint, type TagSpec, type TagType } from "./plc-driver.ts";
+import { createPlcDriver, type PlcEndpoint, type TagSpec, type TagType } from "./plc-driver.ts";
 import { describePlcDriverContract } from "./plc-driver-contract.ts";
 import { type ScriptedEnipServer, startScriptedEnipServer } from "./scripted-enip-server.ts";
 
@@ -97,8 +95,6 @@ describe("LogixDriver read rate", () => {
     await driver.connect();
     return driver;
   }
-
-  const goodCount: TagSpec = { name: "Program:Bagger1.GoodCount", type: "DINT" };
 
   it("measures tags/s reading ~200-tag batches over one connection", async () => {
     for (const connected of [true, false]) {
