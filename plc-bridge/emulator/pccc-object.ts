@@ -21,6 +21,8 @@ export interface PcccObjectOptions {
   maxTransferBytes: number;
   /** Runs before each request touches the table (the simulation's image is brought up to date). */
   beforeAccess: () => void;
+  /** Runs after a write changed the table (the simulation adopts written counter words). */
+  afterWrite: () => void;
   /** True while the emulator's reply mode says every read answers "no such address". */
   readsAnswerUnknownTag: () => boolean;
   counters: { tagsRead: number; tagsWritten: number };
@@ -136,6 +138,7 @@ function write(
   const place = locate(options, target);
   if (typeof place === "number") return extended(out, tns, place);
   request.copy(place.data, place.at, target.next, end);
+  options.afterWrite();
   options.counters.tagsWritten++;
   return status(out, tns, PcccStatus.Success);
 }
@@ -160,6 +163,7 @@ function maskedWrite(
     const value = request[target.next + size + b]!;
     place.data[place.at + b] = (place.data[place.at + b]! & ~mask) | (value & mask);
   }
+  options.afterWrite();
   options.counters.tagsWritten++;
   return status(out, tns, PcccStatus.Success);
 }

@@ -138,6 +138,9 @@ export async function startSlcEmulator(options: SlcEmulatorOptions): Promise<Run
     for (const image of images) image.update();
     updateStatusFile(table, simulation.simulatedMs, startedAt);
   };
+  const adoptWrites = () => {
+    for (const image of images) image.adoptWrites();
+  };
   updateImage();
   const counters = { tagsRead: 0, tagsWritten: 0 };
   let wire: EmulatorTcpServer | undefined;
@@ -156,6 +159,7 @@ export async function startSlcEmulator(options: SlcEmulatorOptions): Promise<Run
           table,
           maxTransferBytes: options.maxTransferBytes ?? 236,
           beforeAccess: updateImage,
+          afterWrite: adoptWrites,
           readsAnswerUnknownTag: () => wire?.mode === "unknown-tag",
           counters,
         }),
@@ -178,6 +182,7 @@ export async function startSlcEmulator(options: SlcEmulatorOptions): Promise<Run
     setTag: (address, value) => {
       updateImage();
       table.set(address, value);
+      adoptWrites();
     },
     getTag: (address, length) => {
       updateImage();

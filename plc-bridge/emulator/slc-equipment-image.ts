@@ -79,14 +79,11 @@ export class SlcEquipmentImage {
     table.set(`${this.addresses.batchCounter}.PRE`, BATCH_UNITS);
   }
 
-  /**
-   * Brings the image up to date. A counter word a client wrote since the last update carries on from
-   * the written value (its low 16 bits replace the simulation's), as a counter preset from an HMI does.
-   */
+  /** Brings the image up to date with the simulation. */
   update(): void {
     const { table, addresses: at, tag } = this;
-    this.lastGood = this.syncCounter(at.goodCount, tag.GoodCount!, this.lastGood);
-    this.lastReject = this.syncCounter(at.rejectCount, tag.RejectCount!, this.lastReject);
+    this.lastGood = this.projectCounter(at.goodCount, tag.GoodCount!);
+    this.lastReject = this.projectCounter(at.rejectCount, tag.RejectCount!);
     const faults = tag.Faults!.data;
     const words: number[] = [];
     for (let w = 0; w < 4; w++) words.push(faults.length >= w * 2 + 2 ? faults.readUInt16LE(w * 2) : 0);
@@ -112,14 +109,25 @@ export class SlcEquipmentImage {
     table.set(`${at.batchCounter}.DN`, inBatch === 0 && good > 0);
   }
 
-  private syncCounter(address: string, counter: LogixTag, last: number | undefined): number {
+  /**
+   * Called after a client wrote the table: a counter word it changed becomes the simulation's count
+   * (its low 16 bits), so counting carries on from the written value, as after a preset from an HMI.
+   */
+  adoptWrites(): void {
+    const { addresses: at, tag } = this;
+    this.adoptCounter(at.goodCount, tag.GoodCount!, this.lastGood);
+    this.adoptCounter(at.rejectCount, tag.RejectCount!, this.lastReject);
+  }
+
+  private adoptCounter(address: string, counter: LogixTag, last: number | undefined): void {
     const word = table16(this.table.get(address));
-    let total = counter.data.readInt32LE(0);
-    if (last !== undefined && word !== last) {
-      total = (total & ~0xffff) | (word & 0xffff) | 0;
-      counter.data.writeInt32LE(total, 0);
-    }
-    const projected = toInt16(total & 0xffff);
+    if (last === undefined || word === last) return;
+    const total = counter.data.readInt32LE(0);
+    counter.data.writeInt32LE((total & ~0xffff) | (word & 0xffff) | 0, 0);
+  }
+
+  private projectCounter(address: string, counter: LogixTag): number {
+    const projected = toInt16(counter.data.readInt32LE(0) & 0xffff);
     this.table.set(address, projected);
     return projected;
   }
