@@ -6,6 +6,7 @@ import { createBridge } from "./bridge.ts";
 import { loadBridgeEnv } from "./bridge-config.ts";
 import { type PlantConfig, parsePlantConfig } from "./plant-config.ts";
 import { PlantFollower } from "./plant-follower.ts";
+import { PlcConnectionTester } from "./plc-connection-tester.ts";
 
 const env = loadBridgeEnv();
 const logger = createLogger({ service: "plc-bridge", level: env.LOG_LEVEL });
@@ -64,6 +65,16 @@ if (follower) {
   );
 }
 
+// "Test this PLC connection" from the API: the bridge is what reaches the PLCs
+const tester = new PlcConnectionTester({
+  redis: createRedisClient({ url: env.REDIS_URL, logger }),
+  keyPrefix: env.STREAM_KEY_PREFIX,
+  logger,
+});
+tester
+  .start()
+  .catch((error: unknown) => logger.warn({ err: error }, "cannot take PLC connection tests: Redis not reachable"));
+
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
@@ -71,7 +82,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     stopping = true;
     logger.info({ signal }, "stopping");
     follower?.stop();
-    void Promise.resolve(announcements?.close())
+    void Promise.all([announcements?.close(), tester.stop()])
       .then(() => bridge.stop())
       .then(() => ops.close())
       .then(() => process.exit(0));
