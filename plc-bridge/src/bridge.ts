@@ -9,7 +9,7 @@ import type { Registry } from "prom-client";
 import { createBridgeMetrics } from "./bridge-metrics.ts";
 import { DiskBuffer } from "./disk-buffer.ts";
 import { PlcConnection } from "./driver/plc-connection.ts";
-import { createPlcDriver } from "./driver/plc-driver.ts";
+import { createPlcDriver } from "./driver/plc-driver-registry.ts";
 import type { PlantConfig, PlcConfig } from "./plant-config.ts";
 import { PlcPoller } from "./plc-poller.ts";
 import { StreamPublisher } from "./stream-publisher.ts";

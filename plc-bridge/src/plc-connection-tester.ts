@@ -14,15 +14,8 @@ import {
 } from "@ms5/schema";
 import { z } from "zod";
 import type { CipIdentity } from "./cip/cip-identity.ts";
-import {
-  createPlcDriver,
-  PLC_DRIVER_NAMES,
-  type PlcDriver,
-  type PlcDriverName,
-  type PlcEndpoint,
-  type TagSpec,
-  type TagValue,
-} from "./driver/plc-driver.ts";
+import type { PlcDriver, PlcEndpoint, TagSpec, TagValue } from "./driver/plc-driver.ts";
+import { createPlcDriver, PLC_DRIVER_NAMES, type PlcDriverName } from "./driver/plc-driver-registry.ts";
 import { tagAddressProblem } from "./driver/tag-address-check.ts";
 import { TAG_TYPES } from "./plant-config.ts";
 

@@ -9,8 +9,9 @@ import {
   startLogixEmulator,
 } from "../../emulator/index.ts";
 import { LogixDriver, type LogixDriverOptions } from "./logix-driver.ts";
-import { createPlcDriver, type PlcEndpoint, type TagSpec, type TagType } from "./plc-driver.ts";
+import type { PlcEndpoint, TagSpec, TagType } from "./plc-driver.ts";
 import { describePlcDriverContract } from "./plc-driver-contract.ts";
+import { createPlcDriver } from "./plc-driver-registry.ts";
 import { type ScriptedEnipServer, startScriptedEnipServer } from "./scripted-enip-server.ts";
 
 const EQUIPMENT_COUNT = 16;

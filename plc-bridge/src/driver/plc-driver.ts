@@ -1,7 +1,5 @@
-// The PLC driver contract the bridge codes against, and the registry that creates a driver by
-// name so another protocol (SLC/PCCC, Modbus, OPC UA) slots in beside Logix.
-import { LogixDriver } from "./logix-driver.ts";
-import { SlcPcccDriver } from "./slc-pccc-driver.ts";
+// The PLC driver contract the bridge codes against: types only, so every driver imports it without
+// importing the others. The registry that creates a driver by name is plc-driver-registry.ts.
 
 export { PlcCommsError, type PlcCommsErrorKind, PlcTagError } from "./plc-comms-error.ts";
 
@@ -49,22 +47,4 @@ export interface PlcDriver {
   /** Never rejects. */
   close(): Promise<void>;
   readonly connected: boolean;
-}
-
-export type PlcDriverFactory = (endpoint: PlcEndpoint) => PlcDriver;
-
-const plcDriverFactories = {
-  LOGIX: (endpoint) => new LogixDriver(endpoint),
-  SLC_PCCC: (endpoint) => new SlcPcccDriver(endpoint),
-} satisfies Record<string, PlcDriverFactory>;
-
-export type PlcDriverName = keyof typeof plcDriverFactories;
-
-/** Driver names the registry knows, for validating configuration. */
-export const PLC_DRIVER_NAMES = Object.keys(plcDriverFactories) as PlcDriverName[];
-
-export function createPlcDriver(driver: PlcDriverName, endpoint: PlcEndpoint): PlcDriver {
-  const factory: PlcDriverFactory | undefined = plcDriverFactories[driver];
-  if (!factory) throw new Error(`Unknown PLC driver "${driver}"; known: ${PLC_DRIVER_NAMES.join(", ")}`);
-  return factory(endpoint);
 }

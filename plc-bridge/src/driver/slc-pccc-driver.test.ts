@@ -3,8 +3,9 @@
 // reads per data file, a refused read failing only its own tags, timers, counters, bits, long files.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningSlcEmulator, type SlcEmulatorOptions, startSlcEmulator } from "../../emulator/index.ts";
-import { createPlcDriver, type PlcEndpoint, PlcTagError, type TagSpec } from "./plc-driver.ts";
+import { type PlcEndpoint, PlcTagError, type TagSpec } from "./plc-driver.ts";
 import { describePlcDriverContract } from "./plc-driver-contract.ts";
+import { createPlcDriver } from "./plc-driver-registry.ts";
 import { SlcPcccDriver, type SlcPcccDriverOptions } from "./slc-pccc-driver.ts";
 
 function startEmulator(options: Partial<SlcEmulatorOptions> = {}): Promise<RunningSlcEmulator> {

@@ -3,7 +3,8 @@
 import { PcccAddressError, parseTypedPcccAddress } from "../pccc/pccc-address.ts";
 import { addressTag } from "./cip-tag-codec.ts";
 import { PlcTagError } from "./plc-comms-error.ts";
-import type { PlcDriverName, TagSpec } from "./plc-driver.ts";
+import type { TagSpec } from "./plc-driver.ts";
+import type { PlcDriverName } from "./plc-driver-registry.ts";
 
 const checkers = {
   LOGIX: (spec) => {
