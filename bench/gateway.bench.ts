@@ -10,12 +10,12 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Agent, request } from "node:http";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
 import pg from "pg";
 import { type BenchMetric, writeBenchResult } from "./bench-result.ts";
+import { type LoadSlice, load, summarise } from "./gateway/http-load.ts";
 import { cpuProfileArgs, measureSubscribers } from "./gateway/subscriber-bench.ts";
 
 /**
@@ -25,87 +25,6 @@ import { cpuProfileArgs, measureSubscribers } from "./gateway/subscriber-bench.t
 const BENCH = { connections: 50, warmupSeconds: 3, seconds: 10, rounds: 5 };
 const SINGLE = JSON.stringify({ query: "{ lines { id code name } }" });
 const CROSS = JSON.stringify({ query: "{ lines { id name openAndonCount } }" });
-
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-}
-
-interface LoadSlice {
-  latencies: number[];
-  seconds: number;
-  errors: number;
-}
-
-function summarise(slices: readonly LoadSlice[]): LoadResult {
-  const latencies = slices.flatMap((slice) => slice.latencies).sort((a, b) => a - b);
-  const seconds = slices.reduce((sum, slice) => sum + slice.seconds, 0);
-  return {
-    rps: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-async function load(
-  url: string,
-  headers: () => Record<string, string>,
-  body: string,
-  seconds: number,
-): Promise<LoadSlice> {
-  const agent = new Agent({ keepAlive: true, maxSockets: BENCH.connections });
-  const target = new URL(url);
-  const latencies: number[] = [];
-  let errors = 0;
-  const until = performance.now() + seconds * 1000;
-  const one = () =>
-    new Promise<void>((resolve) => {
-      const started = performance.now();
-      const req = request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: "POST",
-          headers: { "content-type": "application/json", ...headers() },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString();
-            if (res.statusCode !== 200 || text.includes('"errors"')) errors++;
-            else latencies.push(performance.now() - started);
-            resolve();
-          });
-        },
-      );
-      req.on("error", () => {
-        errors++;
-        resolve();
-      });
-      req.end(body);
-    });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: BENCH.connections }, async () => {
-      while (performance.now() < until) await one();
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { latencies, seconds: elapsed, errors };
-}
 
 const parts = new Set((process.env.BENCH_GATEWAY_PARTS ?? "http,subscribers").split(","));
 const HTTP_KEYS = ["single_vs_direct_ratio", "single_p95_ms", "cross_p95_ms", "cross_rps"];
@@ -162,14 +81,14 @@ async function measureHttp(databaseUrl: string): Promise<Record<string, BenchMet
       ...signGatewayRequest({ secret: info.gatewaySecret, body: SINGLE, authorization }),
     });
 
-    await load(info.gatewayUrl, viaGateway, CROSS, BENCH.warmupSeconds);
-    await load(plantUrl, direct, SINGLE, BENCH.warmupSeconds);
+    await load(info.gatewayUrl, viaGateway, CROSS, BENCH.warmupSeconds, BENCH.connections);
+    await load(plantUrl, direct, SINGLE, BENCH.warmupSeconds, BENCH.connections);
     const slices: Record<"direct" | "single" | "cross", LoadSlice[]> = { direct: [], single: [], cross: [] };
     const slice = BENCH.seconds / BENCH.rounds;
     for (let round = 0; round < BENCH.rounds; round++) {
-      slices.direct.push(await load(plantUrl, direct, SINGLE, slice));
-      slices.single.push(await load(info.gatewayUrl, viaGateway, SINGLE, slice));
-      slices.cross.push(await load(info.gatewayUrl, viaGateway, CROSS, slice));
+      slices.direct.push(await load(plantUrl, direct, SINGLE, slice, BENCH.connections));
+      slices.single.push(await load(info.gatewayUrl, viaGateway, SINGLE, slice, BENCH.connections));
+      slices.cross.push(await load(info.gatewayUrl, viaGateway, CROSS, slice, BENCH.connections));
     }
     const directResult = summarise(slices.direct);
     const single = summarise(slices.single);

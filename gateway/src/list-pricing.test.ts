@@ -5,7 +5,7 @@ import path from "node:path";
 import { buildSchema, GraphQLError, parse, specifiedRules, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { OPERATION_LIMIT_DEFAULTS } from "./gateway-defaults.ts";
-import { assertOperationAffordable, listBoundsOf, type PricingVariables } from "./list-pricing.ts";
+import { assertOperationAffordable, listBoundsOf, listPricingPlugin, type PricingVariables } from "./list-pricing.ts";
 import { operationLimitProtection } from "./operation-limits.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -127,6 +127,39 @@ describe("pricing an operation", () => {
 
   it("accepts one full page of a month's stops with their equipment and reasons", () => {
     expect(costOf(`{ downtimeEvents(lineId: ${LINE}, ${MONTH}, first: 1000) { ${STOP_FIELDS} } }`)).toBe(4000);
+  });
+});
+
+describe("the pricing plugin on the HTTP path", () => {
+  /** Runs the plugin's didResolveOperation as Apollo would, for one request. */
+  async function resolveOperation(
+    plugin: ReturnType<typeof listPricingPlugin>,
+    document: ReturnType<typeof parse>,
+    variables: PricingVariables,
+  ): Promise<void> {
+    const listener = await plugin.requestDidStart?.({} as never);
+    await listener?.didResolveOperation?.({ schema, document, request: { variables } } as never);
+  }
+
+  it("prices a document it priced before afresh when the page size it depends on changes", async () => {
+    const plugin = listPricingPlugin(bounds, limits);
+    const document = parse(
+      `query Stops($n: Int) { a: downtimeEvents(lineId: ${LINE}, ${MONTH}, first: $n) { ${STOP_FIELDS} } b: downtimeEvents(lineId: ${LINE}, ${MONTH}, first: $n) { ${STOP_FIELDS} } c: downtimeEvents(lineId: ${LINE}, ${MONTH}, first: $n) { ${STOP_FIELDS} } }`,
+    );
+    await resolveOperation(plugin, document, { n: 10 });
+    await resolveOperation(plugin, document, { n: 10 });
+
+    const refused = await resolveOperation(plugin, document, { n: 1000 }).then(
+      () => undefined,
+      (error: unknown) => error as GraphQLError,
+    );
+    expect(refused?.extensions.code).toBe("QUERY_TOO_COMPLEX");
+    const outOfRange = await resolveOperation(plugin, document, { n: 5000 }).then(
+      () => undefined,
+      (error: unknown) => error as GraphQLError,
+    );
+    expect(outOfRange?.extensions.code).toBe("BAD_USER_INPUT");
+    await expect(resolveOperation(plugin, document, { n: 10 })).resolves.toBeUndefined();
   });
 });
 

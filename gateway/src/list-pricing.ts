@@ -100,6 +100,8 @@ interface PricingInput {
   variables: PricingVariables;
   bounds: ListBounds;
   limits: ListPricingLimits;
+  /** Told the name of each variable the price depends on (a slicing argument's value). */
+  readVariables?: Set<string>;
 }
 
 /**
@@ -119,6 +121,7 @@ export function operationCostOf(input: PricingInput): number {
         value = declared?.defaultValue ? valueFromASTUntyped(declared.defaultValue) : limits.maxPageSize;
       } else {
         value = variables[name];
+        input.readVariables?.add(name);
       }
     } else {
       value = valueFromASTUntyped(argument.value as ValueNode);
@@ -250,6 +253,7 @@ export function assertOperationAffordable(options: {
   variables: PricingVariables;
   bounds: ListBounds;
   limits: ListPricingLimits;
+  readVariables?: Set<string>;
 }): number {
   const operations = options.document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
@@ -294,20 +298,43 @@ export function listPricingPlugin<Context extends object>(
   bounds: ListBounds,
   limits: ListPricingLimits,
 ): ApolloServerPlugin<Context> {
+  // Apollo hands the same DocumentNode to every request with the same query text, so an operation
+  // that was priced under the limit is not walked again for the same values of the variables its
+  // price reads (usually none, or only `first`).
+  const affordable = new WeakMap<DocumentNode, Map<string, { reads: readonly string[]; priced: Set<string> }>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
+          const variables = request.variables ?? {};
+          const operation = request.operationName ?? "";
+          let operations = affordable.get(document);
+          const known = operations?.get(operation);
+          const keyOf = (reads: readonly string[]) => JSON.stringify(reads.map((name) => variables[name] ?? null));
+          if (known?.priced.has(keyOf(known.reads))) return;
+          const reads = new Set<string>();
           assertOperationAffordable({
             schema,
             document,
             operationName: request.operationName,
-            variables: request.variables ?? {},
+            variables,
             bounds,
             limits,
+            readVariables: reads,
           });
+          if (!operations) {
+            operations = new Map();
+            affordable.set(document, operations);
+          }
+          const entry = known ?? { reads: [...reads].sort(), priced: new Set<string>() };
+          // A handful of page sizes per operation is what clients send; past that, price afresh.
+          if (entry.priced.size < MAX_PRICES_KEPT_PER_OPERATION) entry.priced.add(keyOf(entry.reads));
+          operations.set(operation, entry);
         },
       };
     },
   };
 }
+
+/** Distinct variable values whose affordable price is remembered per operation. */
+const MAX_PRICES_KEPT_PER_OPERATION = 32;

@@ -101,6 +101,30 @@ describe("the stream consumer", () => {
     await until("acknowledged", async () => (await redis.xPending(stream, "production")).pending === 0);
   });
 
+  it("handles the entries it held when it died as soon as it starts again under its name, before any claim could take them", async () => {
+    const { add, start, redis, stream } = await setup();
+    await add(1);
+    await add(2);
+    const killed = await start({
+      consumer: "instance-1",
+      handle: () => new Promise<void>(() => {}),
+      settings: { stopGraceMs: 50 },
+    });
+    await until("both delivered to instance-1", async () => (await redis.xPending(stream, "production")).pending === 2);
+    await killed.stop().catch(() => undefined);
+
+    const seen: ConsumedEntry[] = [];
+    // The claim idle time is far beyond the test: only taking back its own entries can finish them.
+    await start({
+      consumer: "instance-1",
+      handle: async (e) => void seen.push(e),
+      settings: { claimIdleMs: 3_600_000 },
+    });
+    await until("handled again", () => seen.length >= 2);
+    expect(seen.map((e) => e.fields.n)).toEqual(["1", "2"]);
+    await until("acknowledged", async () => (await redis.xPending(stream, "production")).pending === 0);
+  });
+
   it("sends an entry that keeps failing to the dead-letter stream with its error, and goes on with the rest", async () => {
     const { add, start, redis, stream, deadLetterStream } = await setup();
     const processed: string[] = [];

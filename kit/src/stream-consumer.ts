@@ -330,6 +330,9 @@ export class StreamConsumer {
    * handler's retries, so nothing more is read until it passes.
    */
   private async readLoop(): Promise<void> {
+    await this.takeBackOwnPending().catch((error: unknown) =>
+      this.loopFailed("taking back this consumer's pending entries failed (a claim takes them later)", error),
+    );
     let failedReads = 0;
     let next: Promise<ConsumedEntry[] | undefined> = this.read();
     while (this.running) {
@@ -438,6 +441,37 @@ export class StreamConsumer {
         }
       } while (cursor !== "0-0" && this.running);
       await this.removeDeadConsumers(stream);
+    }
+  }
+
+  /**
+   * An instance restarted under its old name (a stable INSTANCE_ID) finds the entries it held when
+   * it died still pending under that name: it handles them first, oldest first, instead of leaving
+   * them until a claim finds them idle for claimIdleMs (30 s of a line standing still on screen).
+   */
+  private async takeBackOwnPending(): Promise<void> {
+    const { redis, group, consumer } = this.options;
+    for (const stream of [...this.streams]) {
+      let after = "-";
+      while (this.running) {
+        const held = await redis.xPendingRange(stream, group, after, "+", this.settings.batchSize, { consumer });
+        if (held.length === 0) break;
+        const ids = held.map((p) => String(p.id));
+        after = `(${ids[ids.length - 1]}`;
+        const claimed = await redis.xClaim(stream, group, consumer, 0, ids);
+        // Entries whose data was trimmed come back empty from XCLAIM (and leave the PEL): counted.
+        const trimmed = ids.length - claimed.filter(Boolean).length;
+        if (trimmed > 0) this.stats.trimmedBeforeAck += trimmed;
+        for (const message of claimed) {
+          if (!message || !this.running) continue;
+          this.inFlight.add(`${stream} ${message.id}`);
+          try {
+            await this.processClaimed(stream, message.id, message.message as Record<string, string>);
+          } finally {
+            this.inFlight.delete(`${stream} ${message.id}`);
+          }
+        }
+      }
     }
   }
 

@@ -60,6 +60,13 @@ export interface LogixEmulatorControl {
    * rewritten at the next simulation step; counters and the energy meter continue from the written value.
    */
   setTag(fullTagName: string, value: TagValue): void;
+  /**
+   * Holds a tag at `value` against the equipment's program until releaseTag, as a PLC force does:
+   * `forceTag("Program:Bagger1.Speed", Number.NaN)` makes a REAL tag read NaN for as long as it lasts.
+   * Internal state (counters, speed) is untouched, so releasing it restores the program's values.
+   */
+  forceTag(fullTagName: string, value: TagValue): void;
+  releaseTag(fullTagName: string): void;
   /** Reads a tag by full name; arrays come back as arrays, LINT as bigint, BOOL as boolean. */
   getTag(fullTagName: string): TagValue;
   /** Destroys every client socket, as a cable pull or controller reboot would. */
@@ -85,6 +92,8 @@ export function createEmulatorControl(
     setSpeed: (tagPrefix, perMinute) => simulation.equipment(tagPrefix).setSpeed(perMinute),
     setTag: (fullTagName, value) => tags.set(fullTagName, value),
     getTag: (fullTagName) => tags.get(fullTagName),
+    forceTag: (fullTagName, value) => simulation.forceTag(fullTagName, value),
+    releaseTag: (fullTagName) => simulation.releaseTag(fullTagName),
     dropConnections: () => wire.dropConnections(),
     setReplyMode: (mode) => {
       if (!replyModes.includes(mode)) throw new Error(`unknown reply mode "${mode}"`);

@@ -3,7 +3,7 @@
 import type { SimulationTunables } from "./emulator-defaults.ts";
 import { type EmulatedEquipment, EquipmentSimulation } from "./equipment-simulation.ts";
 import { SeededRandom } from "./seeded-random.ts";
-import type { LogixTag, TagDatabase } from "./tag-database.ts";
+import type { LogixTag, TagDatabase, TagValue } from "./tag-database.ts";
 
 export interface ControllerSimulationOptions {
   seed: number;
@@ -33,9 +33,11 @@ export class ControllerSimulation {
   private pendingMs = 0;
   private stepCount = 0;
   private isPaused = false;
+  /** Tag values held against the program (a PLC "force"): rewritten after every step until released. */
+  private readonly forcedTags = new Map<string, TagValue>();
 
   constructor(
-    tags: TagDatabase,
+    private readonly tags: TagDatabase,
     private readonly options: ControllerSimulationOptions,
   ) {
     if (!(options.timeScale > 0)) throw new Error("timeScale must be > 0");
@@ -98,6 +100,20 @@ export class ControllerSimulation {
     this.lastTickAt = performance.now(); // time spent paused does not count
   }
 
+  /**
+   * Holds `fullTagName` at `value` whatever the equipment's program writes (a NaN on a REAL tag, a
+   * stuck sensor), until releaseTag. Written at once and again after every simulation step.
+   */
+  forceTag(fullTagName: string, value: TagValue): void {
+    this.tags.set(fullTagName, value);
+    this.forcedTags.set(fullTagName, value);
+  }
+
+  /** Ends a forceTag: the program's own value is written at the next step. */
+  releaseTag(fullTagName: string): void {
+    this.forcedTags.delete(fullTagName);
+  }
+
   /** Runs `simulatedMs` of simulation at once (rounded to whole steps), paused or not. */
   advance(simulatedMs: number): void {
     const steps = Math.round(simulatedMs / this.options.stepMs);
@@ -127,6 +143,7 @@ export class ControllerSimulation {
       equipment.step(dt);
       totalSpeed += equipment.speed;
     }
+    for (const [name, value] of this.forcedTags) this.tags.set(name, value);
     this.stepCount++;
     const beat = this.heartbeat.data;
     beat.writeInt32LE((beat.readInt32LE(0) + 1) | 0, 0);

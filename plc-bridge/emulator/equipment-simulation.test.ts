@@ -143,6 +143,21 @@ describe("faults and states through the control API", () => {
   });
 });
 
+describe("forced tags", () => {
+  it("a forced tag holds its value against the program until released, and the counters never notice", async () => {
+    const { control } = await emulatorWith();
+    const count = () => control.getTag(`${BAGGER}.GoodCount`) as number;
+    const start = count();
+    control.forceTag(`${BAGGER}.Speed`, Number.NaN);
+    control.advance(60_000);
+    expect(control.getTag(`${BAGGER}.Speed`)).toBeNaN();
+    control.releaseTag(`${BAGGER}.Speed`);
+    control.advance(60_000);
+    expect(Number.isFinite(control.getTag(`${BAGGER}.Speed`) as number)).toBe(true);
+    expect(count() - start).toBeGreaterThan(0);
+  });
+});
+
 describe("counters and meters", () => {
   it("GoodCount wraps from 2^31-1 to -2^31 like a DINT", async () => {
     const { control } = await emulatorWith();

@@ -29,6 +29,8 @@ describe("the SLC 5/05 personality", () => {
     // 10 units made: good + rejects moved by 10, and good went past 32767
     expect(good + 65_536 - 32_760 + rejects).toBe(10);
     expect(good).toBeLessThan(0);
+    // The machine behind the table counts at full width: the N7 word is its low 16 bits
+    expect(emulator.control.getTag("GoodCount")).toBe(good + 65_536);
   });
 
   it("carries on counting from a value a client wrote into the counter word", async () => {

@@ -3,6 +3,7 @@
 // in the table as slc-equipment-image.ts lays it out. Same EtherNet/IP server, reply modes and
 // control API as the Logix personality; tags are addressed "N7:1", "B3:0/5".
 import type { Logger } from "@ms5/kit";
+import { PcccAddressError, parsePcccAddress } from "../src/pccc/pccc-address.ts";
 import { PCCC_OBJECT_CLASS } from "../src/pccc/pccc-codes.ts";
 import { CipRouter } from "./cip.ts";
 import { createEmulatorControl, type LogixEmulatorControl } from "./control-api.ts";
@@ -18,7 +19,7 @@ import { EmulatorTcpServer } from "./logix-emulator.ts";
 import { type DataFileDefinition, type DataTableValue, PcccDataTable } from "./pccc-data-table.ts";
 import { createPcccObject } from "./pccc-object.ts";
 import { SLC_MAX_EQUIPMENT, SlcEquipmentImage } from "./slc-equipment-image.ts";
-import { TagDatabase } from "./tag-database.ts";
+import { TagDatabase, type TagValue } from "./tag-database.ts";
 
 export type SlcModel = "SLC 5/05" | "MicroLogix 1400";
 
@@ -99,8 +100,12 @@ export interface SlcEmulatorOptions {
 export interface SlcEmulatorControl extends Omit<LogixEmulatorControl, "setTag" | "getTag"> {
   /** Writes the data table by address ("N7:1", "B3:0/5", "T4:0.PRE", "N10:0" with an array for several). */
   setTag(address: string, value: DataTableValue): void;
-  /** Reads the data table by address; a length reads that many elements. */
-  getTag(address: string, length?: number): DataTableValue;
+  /**
+   * Reads the data table by address; a length reads that many elements. A name of the simulation's
+   * own tags instead ("GoodCount", "Program:M1.Speed") reads the machine behind the table at full
+   * width (the 32-bit count the 16-bit N7 word shows the low half of), for tests to compare with.
+   */
+  getTag(address: string, length?: number): DataTableValue | TagValue;
 }
 
 export interface RunningSlcEmulator {
@@ -185,6 +190,7 @@ export async function startSlcEmulator(options: SlcEmulatorOptions): Promise<Run
       adoptWrites();
     },
     getTag: (address, length) => {
+      if (!isPcccAddress(address)) return simulationTags.get(address);
       updateImage();
       return table.get(address, length);
     },
@@ -219,4 +225,15 @@ function updateStatusFile(table: PcccDataTable, simulatedMs: number, startedAt: 
   clock.forEach((value, i) => {
     status.data.writeUInt16LE(value, (37 + i) * 2);
   });
+}
+
+/** True for an SLC data-table address, false for anything else (a simulation tag name). */
+function isPcccAddress(text: string): boolean {
+  try {
+    parsePcccAddress(text.replace(/,\d+$/, ""));
+    return true;
+  } catch (error) {
+    if (error instanceof PcccAddressError && error.problem === "syntax") return false;
+    return true;
+  }
 }

@@ -4,7 +4,7 @@
 // settings changed reconnects, one whose tag map changed gets a new poller on its open connection,
 // an unchanged one keeps polling.
 import { mkdirSync } from "node:fs";
-import { createMetricsRegistry, createRedisClient, type HealthCheck, type Logger } from "@ms5/kit";
+import { createMetricsRegistry, createRedisClient, type HealthCheck, type Logger, settleWithin } from "@ms5/kit";
 import type { Registry } from "prom-client";
 import { createBridgeMetrics } from "./bridge-metrics.ts";
 import { DiskBuffer } from "./disk-buffer.ts";
@@ -12,7 +12,7 @@ import { PlcConnection } from "./driver/plc-connection.ts";
 import { createPlcDriver } from "./driver/plc-driver-registry.ts";
 import type { PlantConfig, PlcConfig } from "./plant-config.ts";
 import { PlcPoller } from "./plc-poller.ts";
-import { StreamPublisher } from "./stream-publisher.ts";
+import { type CounterTotals, StreamPublisher } from "./stream-publisher.ts";
 
 export interface BridgeOptions {
   plant: PlantConfig;
@@ -25,6 +25,11 @@ export interface BridgeOptions {
   bufferMaxAgeMs?: number;
   commsLostAfterMs?: number;
   redisSendTimeoutMs?: number;
+  /**
+   * How long start waits for Redis before polling, to count on from the totals consumers were last
+   * given (StreamPublisher.counterTotalsAtStart); polling starts after it either way. @default 3_000
+   */
+  redisWaitAtStartMs?: number;
   registry?: Registry;
 }
 
@@ -153,8 +158,6 @@ export function createBridge(options: BridgeOptions): Bridge {
         metrics.reconnects.set({ plc: plc.name }, connection.counters.reconnects);
       },
     });
-    for (const processor of poller.processors)
-      processor.restoreCounterTotals(publisher.savedCounterTotals(processor.config.code));
     return poller;
   }
 
@@ -201,6 +204,29 @@ export function createBridge(options: BridgeOptions): Bridge {
 
   for (const plc of options.plant.plcs) add(plc);
 
+  /**
+   * Starts a poller that applyPlant() put in place: its counters count on from the totals consumers
+   * were given, as at start, once what its predecessor published is sent or buffered.
+   */
+  async function startPoller(runtime: PlcRuntime): Promise<void> {
+    const { processors } = runtime.poller;
+    const totals = await publisher
+      .drain()
+      .then(() =>
+        publisher.counterTotalsAtStart(
+          processors.map((processor) => ({ code: processor.config.code, line: processor.config.line })),
+        ),
+      )
+      .catch((error: unknown) => {
+        // The first reading then sets the base: units made meanwhile are not counted, never twice
+        logger.warn({ err: error, plc: runtime.config.name }, "counter totals unknown for a changed PLC");
+        return new Map<string, CounterTotals | undefined>();
+      });
+    if (stopped || runtimes.get(runtime.config.name) !== runtime) return;
+    for (const processor of processors) processor.restoreCounterTotals(totals.get(processor.config.code));
+    runtime.poller.start();
+  }
+
   let stopped = false;
   let started = false;
   return {
@@ -237,7 +263,7 @@ export function createBridge(options: BridgeOptions): Bridge {
         const runtime = add(plc, sameController ? current.connection : undefined);
         if (started) {
           if (!sameController) runtime.connection.start();
-          runtime.poller.start();
+          void startPoller(runtime);
         }
         (current ? (sameController ? applied.retagged : applied.reconnected) : applied.added).push(plc.name);
       }
@@ -245,10 +271,23 @@ export function createBridge(options: BridgeOptions): Bridge {
       return applied;
     },
     async start() {
-      // The bridge starts even when Redis is down: it buffers until Redis comes.
-      redis
+      // The bridge starts even when Redis is down: it buffers until Redis comes. It waits a moment
+      // for Redis all the same, to count on from the totals consumers were last given.
+      const connected = redis
         .connect()
-        .catch((error: unknown) => logger.warn({ err: error }, "redis not reachable at start; buffering on disk"));
+        .then(() => true)
+        .catch((error: unknown) => {
+          logger.warn({ err: error }, "redis not reachable at start; buffering on disk");
+          return false;
+        });
+      await settleWithin(connected, options.redisWaitAtStartMs ?? 3_000, () => new Error("redis slow at start")).catch(
+        () => false,
+      );
+      const processors = [...runtimes.values()].flatMap(({ poller }) => poller.processors);
+      const totals = await publisher.counterTotalsAtStart(
+        processors.map((processor) => ({ code: processor.config.code, line: processor.config.line })),
+      );
+      for (const processor of processors) processor.restoreCounterTotals(totals.get(processor.config.code));
       started = true;
       for (const { connection, poller } of runtimes.values()) {
         connection.start();

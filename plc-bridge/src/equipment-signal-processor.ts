@@ -114,6 +114,7 @@ export class EquipmentSignalProcessor {
           faultCode: known?.faultCode ?? `UNKNOWN-${edge.bitIndex}`,
           faultText: known?.text ?? `Fault bit ${edge.bitIndex} (not in the fault catalog)`,
           firstOut: String(edge.edge === "rising" && transition?.firstOutBit === edge.bitIndex) as "true" | "false",
+          ...(edge.atStart ? { atStart: "true" } : {}),
         }),
       );
     }

@@ -10,7 +10,10 @@ export async function loadPlantConfigFromDatabase(prisma: PrismaClient): Promise
       equipment: {
         where: { active: true, tagMapId: { not: null } },
         orderBy: { code: "asc" },
-        include: { line: true, tagMap: true, faults: { where: { active: true }, orderBy: { bitIndex: "asc" } } },
+        // Switched-off entries too: their bits keep their codes, and the andon service (which reads
+        // `active`) decides that they raise nothing; left out, they would arrive as UNKNOWN-<bit>
+        // and open an uncatalogued MAINTENANCE andon.
+        include: { line: true, tagMap: true, faults: { orderBy: { bitIndex: "asc" } } },
       },
     },
   });

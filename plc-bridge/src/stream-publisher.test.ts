@@ -142,6 +142,98 @@ describe("the stream publisher", () => {
     expect(publisher.savedCounterTotals("EQ-B")).toEqual({ good: 500, reject: 4, seq: 8 });
   });
 
+  it("counts on from the totals Redis holds when the saved state is ahead of them (killed between the state's save and the send)", async () => {
+    const redis = await connect(redisUrl);
+    await redis.xAdd(`${prefix}{line-c}:telemetry`, "*", {
+      type: "counts",
+      equipment: "EQ-C",
+      plc: "PLC-C",
+      epoch: "ep-1",
+      seq: "4",
+      goodTotal: "400",
+      rejectTotal: "2",
+    });
+    // Another machine's entries after it: the look-back passes over them.
+    for (let i = 0; i < 30; i++)
+      await redis.xAdd(`${prefix}{line-c}:telemetry`, "*", {
+        type: "sample",
+        equipment: "EQ-D",
+        plc: "PLC-C",
+        epoch: "ep-1",
+        seq: String(5 + i),
+      });
+    const dir = tempDir();
+    // The state claims seq 40 with 450 good, an entry Redis never took.
+    writeFileSync(
+      path.join(dir, "sequence.json"),
+      JSON.stringify({
+        epoch: "ep-1",
+        lastSeq: { "PLC-C": 40 },
+        counters: { "EQ-C": { good: 450, reject: 3, seq: 40 } },
+      }),
+    );
+    const publisher = newPublisher(redis, { dir });
+
+    const totals = await publisher.counterTotalsAtStart([{ code: "EQ-C", line: "line-c" }]);
+
+    expect(totals.get("EQ-C")).toEqual({ good: 400, reject: 2, seq: 4 });
+  });
+
+  it("redeployed with an empty buffer folder, counts on from the totals Redis holds instead of from its first reading", async () => {
+    const redis = await connect(redisUrl);
+    await redis.xAdd(`${prefix}{line-w}:telemetry`, "*", {
+      type: "counts",
+      equipment: "EQ-W",
+      plc: "PLC-W",
+      epoch: "ep-old",
+      seq: "9",
+      goodTotal: "1200",
+      rejectTotal: "7",
+    });
+    const publisher = newPublisher(redis);
+
+    const totals = await publisher.counterTotalsAtStart([
+      { code: "EQ-W", line: "line-w" },
+      { code: "EQ-NEVER", line: "line-w" },
+    ]);
+
+    expect(totals.get("EQ-W")).toEqual({ good: 1200, reject: 7, seq: 9 });
+    expect(totals.get("EQ-NEVER")).toBeUndefined();
+  });
+
+  it("counts on from its buffer's totals when they are newer than Redis's, and from Redis's when the buffer's were delivered before them", async () => {
+    const redis = await connect(redisUrl);
+    const key = `${prefix}{line-n}:telemetry`;
+    const counts = (equipment: string, epoch: string, seq: number, good: number) => ({
+      type: "counts",
+      equipment,
+      plc: "PLC-N",
+      epoch,
+      seq: String(seq),
+      goodTotal: String(good),
+      rejectTotal: "0",
+    });
+    await redis.xAdd(key, "*", counts("EQ-PENDING", "lkv0000-aa", 3, 300));
+    await redis.xAdd(key, "*", counts("EQ-DELIVERED", "lkv0001-bb", 2, 900));
+    const dir = tempDir();
+    const buffer = new DiskBuffer({ dir, fsync: false });
+    buffer.append([
+      { key, plc: "PLC-N", seq: 5, fields: counts("EQ-PENDING", "lkv0000-aa", 5, 320) },
+      // An older epoch's record left in the buffer: Redis holds newer totals of a later epoch.
+      { key, plc: "PLC-N", seq: 7, fields: counts("EQ-DELIVERED", "lkv0000-aa", 7, 800) },
+    ]);
+    buffer.close();
+    const publisher = newPublisher(redis, { dir });
+
+    const totals = await publisher.counterTotalsAtStart([
+      { code: "EQ-PENDING", line: "line-n" },
+      { code: "EQ-DELIVERED", line: "line-n" },
+    ]);
+
+    expect(totals.get("EQ-PENDING")).toEqual({ good: 320, reject: 0, seq: 5 });
+    expect(totals.get("EQ-DELIVERED")).toEqual({ good: 900, reject: 0, seq: 2 });
+  });
+
   it("redeployed with an empty buffer folder while Redis keeps the streams, opens a new epoch and skips none of its fresh entries", async () => {
     const redis = await connect(redisUrl);
     const first = newPublisher(redis);

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { type Logger, type RedisClient, settleWithin } from "@ms5/kit";
 import { STREAM_OF_ENTRY, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
-import type { BufferedEntry, DiskBuffer } from "./disk-buffer.ts";
+import type { BufferedCounterTotals, BufferedEntry, DiskBuffer } from "./disk-buffer.ts";
 import { fsyncDirectory, replaceFileDurably, replaceFileDurablyAsync } from "./durable-file.ts";
 import type { UnsequencedEntry } from "./equipment-signal-processor.ts";
 
@@ -120,6 +120,77 @@ export class StreamPublisher {
   /** The counter totals last published for `equipment` before this start, if the state was resumed. */
   savedCounterTotals(equipment: string): CounterTotals | undefined {
     return this.restoredCounters.get(equipment);
+  }
+
+  /**
+   * The totals each equipment's first reading after this start counts from, chosen among three
+   * records of them: the newest counts entry in the disk buffer (it will be delivered), the newest
+   * in Redis (what consumers were given), and the saved state. The saved state can be ahead of both:
+   * it is written before a send, so a crash between the two leaves totals that no entry carried, and
+   * counting from them would lose those units for good; with the buffer folder wiped it is gone
+   * altogether. So the newer of buffer and Redis wins, and the saved state serves only when neither
+   * knows the equipment (Redis unreachable at start, or its entries trimmed away).
+   */
+  async counterTotalsAtStart(
+    equipment: readonly { code: string; line: string }[],
+  ): Promise<Map<string, CounterTotals | undefined>> {
+    const delivered = await this.deliveredCounterTotals(equipment);
+    const chosen = new Map<string, CounterTotals | undefined>();
+    for (const { code } of equipment) {
+      const buffered = this.options.buffer.lastCountsByEquipment.get(code);
+      const inRedis = delivered.get(code);
+      const newest = buffered && inRedis ? (isNewer(buffered, inRedis) ? buffered : inRedis) : (buffered ?? inRedis);
+      chosen.set(
+        code,
+        newest
+          ? {
+              seq: newest.seq,
+              ...(newest.good === undefined ? {} : { good: newest.good }),
+              ...(newest.reject === undefined ? {} : { reject: newest.reject }),
+            }
+          : this.restoredCounters.get(code),
+      );
+    }
+    return chosen;
+  }
+
+  /** The newest counts entry Redis holds per equipment, looking back `reconcileWindow` entries per line. */
+  private async deliveredCounterTotals(
+    equipment: readonly { code: string; line: string }[],
+  ): Promise<Map<string, BufferedCounterTotals>> {
+    const found = new Map<string, BufferedCounterTotals>();
+    if (!this.redisReady()) return found;
+    const byLine = new Map<string, Set<string>>();
+    for (const { code, line } of equipment) byLine.set(line, (byLine.get(line) ?? new Set()).add(code));
+    try {
+      for (const [line, codes] of byLine) {
+        const key = streamKey(line, STREAM_OF_ENTRY.counts, this.keyPrefix);
+        let end = "+";
+        let looked = 0;
+        while (codes.size > 0 && looked < this.reconcileWindow) {
+          const page = await this.withTimeout(
+            this.options.redis.xRevRange(key, end, "-", { COUNT: Math.min(1_000, this.reconcileWindow - looked) }),
+          );
+          if (!page || page.length === 0) break;
+          for (const { message } of page) {
+            const code = message.equipment;
+            if (message.type !== "counts" || !code || !codes.has(code)) continue;
+            codes.delete(code);
+            const totals: BufferedCounterTotals = { epoch: message.epoch ?? "", seq: Number(message.seq) || 0 };
+            const good = Number(message.goodTotal || Number.NaN);
+            const reject = Number(message.rejectTotal || Number.NaN);
+            if (Number.isFinite(good)) totals.good = good;
+            if (Number.isFinite(reject)) totals.reject = reject;
+            found.set(code, totals);
+          }
+          looked += page.length;
+          end = `(${page.at(-1)!.id}`;
+        }
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "could not read the delivered counter totals; using the saved ones");
+    }
+    return found;
   }
 
   /** Sequence-numbers `entries` for `plc` (in order) and schedules them for Redis. */
@@ -443,6 +514,18 @@ export class StreamPublisher {
 
 function sentKey(entry: BufferedEntry): string {
   return `${entry.fields.epoch ?? ""}|${entry.plc}`;
+}
+
+/** Whether counts record `a` was published after `b`: a later epoch, or a later number in the same one. */
+function isNewer(a: BufferedCounterTotals, b: BufferedCounterTotals): boolean {
+  if (a.epoch === b.epoch) return a.seq > b.seq;
+  return epochStartedAt(a.epoch) > epochStartedAt(b.epoch);
+}
+
+/** When an epoch began (ms); 0 for entries of a bridge before epochs. */
+function epochStartedAt(epoch: string): number {
+  const started = Number.parseInt(epoch.split("-")[0] ?? "", 36);
+  return Number.isFinite(started) ? started : 0;
 }
 
 /** Sortable by creation time and unique across bridges: base-36 milliseconds and 4 random bytes. */

@@ -144,6 +144,11 @@ export interface FaultEntry extends StreamEntryHeader {
   faultText: string;
   /** "true" when this is the first-out fault of a stop. */
   firstOut: "true" | "false";
+  /**
+   * "true" on a rising edge of the bridge's first read after it started: the bit is set, but it may
+   * have risen long before (the bridge restarted under a standing fault). Absent otherwise.
+   */
+  atStart?: "true";
 }
 
 export type StreamEntry = StateEntry | CountsEntry | SampleEntry | EnergyEntry | FaultEntry;

@@ -4,8 +4,9 @@
 //
 // Scheme: `x-ms5-gateway-signature: v2=<hex HMAC-SHA256>` over
 // "v2\n<timestamp>\n<nonce>\n<Authorization>\n<body>", with `x-ms5-gateway-timestamp: <unix seconds>`
-// accepted within a small window (30 s either way by default) and `x-ms5-gateway-nonce`, a random
-// value each subgraph accepts once (GatewayNonceLedger remembers it until its window has passed).
+// accepted within a small window (30 s either way by default) and `x-ms5-gateway-nonce`, a value
+// unique to each signature that each subgraph accepts once (GatewayNonceLedger remembers it until
+// its window has passed).
 // Chosen over a plain shared-secret header compared timing-safe because the secret itself never
 // travels: a header that leaks through a proxy's log, a trace or a captured request cannot be turned
 // into a new request, and the nonce makes the captured request itself good for one use only, the
@@ -58,10 +59,18 @@ function mac(
     .digest();
 }
 
+/**
+ * Nonces only need to be unique, never secret (the HMAC covers them): 12 random bytes per process,
+ * then a counter. A randomBytes call per request was 1 % of the gateway's CPU in its benchmark.
+ */
+const NONCE_PREFIX = randomBytes(12).toString("base64url");
+let nonceCounter = 0;
+
 /** For the gateway: the headers to add to a subgraph request (or to a connection_init payload). */
 export function signGatewayRequest(request: GatewayRequestToSign): GatewaySignatureHeaders {
   const timestamp = String(Math.floor((request.now?.() ?? new Date()).getTime() / 1000));
-  const nonce = randomBytes(16).toString("base64url");
+  nonceCounter = (nonceCounter + 1) % Number.MAX_SAFE_INTEGER;
+  const nonce = `${NONCE_PREFIX}${nonceCounter.toString(36)}`;
   const signature = mac(request.secret, timestamp, nonce, request.authorization ?? "", request.body).toString("hex");
   return {
     [GATEWAY_TIMESTAMP_HEADER]: timestamp,

@@ -5,6 +5,8 @@
 export interface FaultBitEdge {
   bitIndex: number;
   edge: "rising" | "falling";
+  /** From the first read: a bit found set, not seen rising. */
+  atStart?: true;
 }
 
 /** Bits per fault word of each integer tag type. */
@@ -24,6 +26,7 @@ export class FaultWordEdges {
 
   /** Edges since the last read. The first read reports every set bit as rising. */
   next(words: readonly number[]): FaultBitEdge[] {
+    const atStart = this.previous === undefined;
     const current = words.map((word) => this.bitsOf(word));
     const previous = this.previous ?? current.map(() => 0);
     this.previous = current;
@@ -36,7 +39,11 @@ export class FaultWordEdges {
       for (let bit = 0; bit < this.bitsPerWord; bit++) {
         const mask = (1 << bit) >>> 0;
         if ((changed & mask) === 0) continue;
-        edges.push({ bitIndex: w * this.bitsPerWord + bit, edge: (now & mask) !== 0 ? "rising" : "falling" });
+        edges.push({
+          bitIndex: w * this.bitsPerWord + bit,
+          edge: (now & mask) !== 0 ? "rising" : "falling",
+          ...(atStart ? { atStart: true as const } : {}),
+        });
       }
     }
     return edges;

@@ -123,6 +123,12 @@ describe("fault word edges", () => {
     expect(faults.activeBits()).toEqual([17, 63]);
     expect(faults.next([0, 0, 0, -32_768])).toEqual([{ bitIndex: 17, edge: "falling" }]);
   });
+
+  it("mark the bits found set by the first read as found at start, not seen rising", () => {
+    const faults = new FaultWordEdges();
+    expect(faults.next([0b1, 0])).toEqual([{ bitIndex: 0, edge: "rising", atStart: true }]);
+    expect(faults.next([0b11, 0])).toEqual([{ bitIndex: 1, edge: "rising" }]);
+  });
 });
 
 describe("equipment state", () => {

@@ -21,6 +21,8 @@ import {
 const logger = createLogger({ service: "andon-emulated-fault-test", level: "silent" });
 const BAGGER_PLC = "PLC-BAG1";
 const BAGGER_TAGS = "Program:Bagger1";
+/** A catalogued fault of Bagger 1 the test switches off. */
+const SWITCHED_OFF_BIT = 5;
 
 describe("a fault forced on the emulated PLC", () => {
   const run = inject("testRun");
@@ -29,10 +31,17 @@ describe("a fault forced on the emulated PLC", () => {
   let plant: AndonTestPlant;
   let emulator: RunningLogixEmulator;
   let bridge: Bridge;
+  let bridgeOptions: Parameters<typeof createBridge>[0];
   let subgraph: AndonSubgraph;
 
   beforeAll(async () => {
     plant = await openAndonTestPlant(run, new Date());
+    // Switched off before the bridge loads the catalog: its bit keeps its code and raises nothing.
+    const bagger = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
+    await plant.db.prisma.faultCatalogEntry.update({
+      where: { equipmentId_bitIndex: { equipmentId: bagger.id, bitIndex: SWITCHED_OFF_BIT } },
+      data: { active: false },
+    });
     const plc = (await emulatedPlantFromDatabase(plant.db.prisma)).find((candidate) => candidate.name === BAGGER_PLC);
     if (!plc) throw new Error(`the plant model has no ${BAGGER_PLC}`);
     // Scripted, not autonomous: every fault in the stream is one this test forced.
@@ -42,7 +51,7 @@ describe("a fault forced on the emulated PLC", () => {
       equipment: plc.equipment.map((equipment) => ({ ...equipment, autonomous: false })),
     });
     const config = await loadPlantConfigFromDatabase(plant.db.prisma);
-    bridge = createBridge({
+    bridgeOptions = {
       plant: {
         plcs: config.plcs
           .filter((candidate) => candidate.name === BAGGER_PLC)
@@ -52,7 +61,8 @@ describe("a fault forced on the emulated PLC", () => {
       bufferDir,
       logger,
       keyPrefix,
-    });
+    };
+    bridge = createBridge(bridgeOptions);
     await bridge.start();
     subgraph = await startAndonTestSubgraph(plant, {
       logger,
@@ -100,5 +110,37 @@ describe("a fault forced on the emulated PLC", () => {
     expect(await plant.db.prisma.andonEvent.count({ where: { equipmentId: bagger.id } })).toBe(1);
     const escalation = await plant.db.prisma.escalation.findFirstOrThrow({ where: { andonId: andon.id } });
     expect(escalation).toMatchObject({ kind: "ACKNOWLEDGE", status: "ACTIVE" });
+  });
+
+  it("counts no repeat for a fault that stood through a bridge restart, and none opens for a switched-off catalog entry", async () => {
+    const bagger = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
+    const andon = await plant.db.prisma.andonEvent.findFirstOrThrow({ where: { equipmentId: bagger.id } });
+    const before = andon.repeatCount;
+    emulator.control.forceFault(BAGGER_TAGS, SWITCHED_OFF_BIT);
+    const stream = `${keyPrefix}{bagging-1}:faults`;
+    const risenAgain = async () =>
+      ((await plant.redis.xRange(stream, "-", "+")) ?? []).filter(
+        (entry) => entry.message.bitIndex === "0" && entry.message.edge === "rising",
+      ).length;
+    const risesBefore = await risenAgain();
+    // The bridge goes away and comes back while bit 0 (still forced) and the switched-off bit stand.
+    await bridge.stop();
+    bridge = createBridge(bridgeOptions);
+    await bridge.start();
+    await eventually(async () => (await risenAgain()) > risesBefore);
+    await eventually(async () => {
+      const groups = (await plant.redis.xInfoGroups(stream)) as unknown as { pending: number; lag: number }[];
+      return groups.every((group) => Number(group.pending) === 0 && Number(group.lag) === 0);
+    });
+    const after = await plant.db.prisma.andonEvent.findUniqueOrThrow({ where: { id: andon.id } });
+    expect(after.repeatCount).toBe(before);
+    const switchedOff = await plant.db.prisma.faultCatalogEntry.findUniqueOrThrow({
+      where: { equipmentId_bitIndex: { equipmentId: bagger.id, bitIndex: SWITCHED_OFF_BIT } },
+    });
+    expect(
+      await plant.db.prisma.andonEvent.count({
+        where: { equipmentId: bagger.id, faultCode: { in: [switchedOff.faultCode, `UNKNOWN-${SWITCHED_OFF_BIT}`] } },
+      }),
+    ).toBe(0);
   });
 });

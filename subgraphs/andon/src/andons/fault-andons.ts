@@ -25,6 +25,11 @@ export interface FaultRise {
   faultText: string;
   bitIndex: number;
   at: Date;
+  /**
+   * Found set by the bridge's first read after a start (`atStart`), not seen rising: a fault that
+   * stood through a bridge restart. It opens an andon when none is open and repeats nothing.
+   */
+  foundAtStart?: boolean;
 }
 
 export type FaultAndonOutcome = "raised" | "repeated" | "duplicate" | "ignored";
@@ -62,6 +67,7 @@ export async function applyFaultRise(
             status: { in: [...OPEN_ANDON_STATUSES] },
           },
         });
+        if (open && fault.foundAtStart) return { outcome: "duplicate" as const, andon: open, events: [] };
         if (open) {
           const note = repeatNote(fault);
           const seen = await tx.andonEventHistory.findFirst({

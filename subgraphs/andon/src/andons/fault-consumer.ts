@@ -84,6 +84,7 @@ export async function startFaultConsumer(options: FaultConsumerOptions): Promise
         faultText: fields.faultText ?? "",
         bitIndex,
         at: new Date(ts),
+        foundAtStart: fields.atStart === "true",
       });
       options.onOutcome?.(outcome);
     },

@@ -129,6 +129,20 @@ describe("the telemetry consumer", () => {
     expect(live).toMatchObject({ state: "RUNNING", commsOk: true });
   });
 
+  it("records one stop for one DOWN when a restarted bridge reports the state the bagger is already in", async () => {
+    const down = plcStateFields("DOWN", { stateCode: "3", firstOutFaultCode: "BG-004", firstOutFaultBit: "4" });
+    await publish("BAGGER-1", 3_000, down);
+    // The bridge restarted mid-stop: its first read reports DOWN again, as a change from nothing.
+    await publish("BAGGER-1", 3_040, { ...down, previousState: "" });
+    await publish("BAGGER-1", 3_300, plcStateFields("RUNNING", { stateCode: "1" }));
+    await settled();
+    const stops = await db.prisma.downtimeEvent.findMany({
+      where: { startedAt: { gte: new Date(t0 + 3_000_000) }, supersededAt: null },
+    });
+    expect(stops).toHaveLength(1);
+    expect((stops[0]!.endedAt!.getTime() - stops[0]!.startedAt.getTime()) / 1000).toBe(300);
+  });
+
   it("records counts, energy and samples once each, however often an entry is delivered", async () => {
     await publish("BAGGER-1", 3_000, {
       type: "counts",
