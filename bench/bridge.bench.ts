@@ -1,5 +1,7 @@
 // `pnpm bench:bridge`: the PLC bridge's figures, measured side by side in one run on this machine.
 //   tags_per_s          batched tag reads from the emulator over one connection
+//   slc_tags_per_s      N-file integers read from the SLC 5/05 personality over one connection
+//                       (merged reads); slc_unmerged_tags_per_s the same with one PCCC read per tag
 //   xadd_ratio          bridge publisher XADD entries/s over redis-benchmark's pipelined XADD, same Redis
 //   cpu_ms_per_1k_tags  bridge process CPU per 1,000 tags/s at 20 lines x 5 equipment x 50 tags at 1 Hz
 //   rss_mb              bridge process resident memory at that load
@@ -9,10 +11,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createLogger, createRedisClient, startRedisServer } from "@ms5/kit";
 import { freePort } from "@ms5/kit/testing";
-import { type RunningLogixEmulator, startLogixEmulator } from "../plc-bridge/emulator/index.ts";
+import { type RunningLogixEmulator, startLogixEmulator, startSlcEmulator } from "../plc-bridge/emulator/index.ts";
 import { DiskBuffer } from "../plc-bridge/src/disk-buffer.ts";
 import type { TagSpec } from "../plc-bridge/src/driver/plc-driver.ts";
 import { createPlcDriver } from "../plc-bridge/src/driver/plc-driver-registry.ts";
+import { SlcPcccDriver, slcPcccDriverDefaults } from "../plc-bridge/src/driver/slc-pccc-driver.ts";
 import type { UnsequencedEntry } from "../plc-bridge/src/equipment-signal-processor.ts";
 import { StreamPublisher } from "../plc-bridge/src/stream-publisher.ts";
 import { writeBenchResult } from "./bench-result.ts";
@@ -21,6 +24,8 @@ const BENCH = {
   /** Equipment per emulator in the read benchmark (13 tags each). */
   readEquipment: 16,
   readSeconds: 5,
+  /** N-file integers per readTags call in the SLC read benchmark. */
+  slcBatch: 200,
   xaddEntries: 200_000,
   plantLines: 20,
   equipmentPerLine: 5,
@@ -79,6 +84,42 @@ async function measureTagReads(): Promise<{ tagsPerSecond: number; batch: number
   await driver.close();
   await emulator.stop();
   return { tagsPerSecond: read / seconds, batch: tags.length };
+}
+
+/**
+ * N-file INTs read per second from the SLC 5/05 personality over one connection (connected messaging):
+ * N7:0-N7:99 and N10:0-N10:99, merged into one typed read per 200 bytes, or with `maxReadBytes` 2
+ * one PCCC request per tag.
+ */
+async function measureSlcReads(
+  maxReadBytes: number,
+): Promise<{ tagsPerSecond: number; batch: number; requests: number }> {
+  const emulator = await startSlcEmulator({
+    equipment: [{ tagPrefix: "", targetSpeedPerMinute: 40, faultWords: 2, faultBits: [], autonomous: false }],
+  });
+  const perFile = BENCH.slcBatch / 2;
+  const tags: TagSpec[] = [7, 10].flatMap((file) =>
+    Array.from({ length: perFile }, (_, i): TagSpec => ({ name: `N${file}:${i}`, type: "INT" })),
+  );
+  const driver = new SlcPcccDriver(
+    { host: "127.0.0.1", port: emulator.port, slot: 0, timeoutMs: 2_000, connected: true },
+    { maxReadBytes },
+  );
+  await driver.connect();
+  const readsBefore = emulator.control.stats().tagsRead;
+  await driver.readTags(tags);
+  const requests = emulator.control.stats().tagsRead - readsBefore;
+  let read = 0;
+  const until = performance.now() + BENCH.readSeconds * 1000;
+  const started = performance.now();
+  while (performance.now() < until) {
+    const results = await driver.readTags(tags);
+    read += results.filter((r) => r.ok).length;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await driver.close();
+  await emulator.stop();
+  return { tagsPerSecond: read / seconds, batch: tags.length, requests };
 }
 
 function redisBenchmarkXadd(port: number): number {
@@ -246,6 +287,16 @@ const redisServer = await startRedisServer({
 try {
   const reads = await measureTagReads();
   console.log(`tag reads: ${Math.round(reads.tagsPerSecond)} tags/s (batches of ${reads.batch} over one connection)`);
+  const slc = await measureSlcReads(slcPcccDriverDefaults.maxReadBytes);
+  const slcUnmerged = await measureSlcReads(2);
+  for (const [label, run] of [
+    ["merged", slc],
+    ["one read per tag", slcUnmerged],
+  ] as const) {
+    console.log(
+      `SLC reads (${label}): ${Math.round(run.tagsPerSecond)} N-file INTs/s (batches of ${run.batch} in ${run.requests} PCCC reads)`,
+    );
+  }
   const port = Number(new URL(redisServer.url).port);
   const redisBenchmark = redisBenchmarkXadd(port);
   const bridge = await bridgeXadd(redisServer.url);
@@ -260,6 +311,16 @@ try {
       value: Math.round(reads.tagsPerSecond),
       unit: "tags/s",
       target: ">= 6000 (headroom to 60000 on loopback)",
+    },
+    slc_tags_per_s: {
+      value: Math.round(slc.tagsPerSecond),
+      unit: "tags/s",
+      target: ">= 3000",
+    },
+    slc_unmerged_tags_per_s: {
+      value: Math.round(slcUnmerged.tagsPerSecond),
+      unit: "tags/s",
+      target: "report",
     },
     xadd_ratio: {
       value: Number((bridge / redisBenchmark).toFixed(3)),

@@ -13,7 +13,17 @@ import { migrateDatabase } from "@ms5/db/migrate";
 import { seedPlant } from "@ms5/db/seed";
 import { startRedisServer } from "@ms5/kit";
 import { freePort, freePortRange } from "@ms5/kit/testing";
-import { emulatedPlantFromDatabase, type RunningLogixEmulator, startLogixEmulator } from "@ms5/plc-bridge/emulator";
+import {
+  emulatedPlantFromDatabase,
+  type RunningLogixEmulator,
+  type RunningSlcEmulator,
+  startLogixEmulator,
+  startSlcEmulator,
+} from "@ms5/plc-bridge/emulator";
+
+/** An emulated PLC of either family (Basket Loader 1's is an SLC 5/05); both take the same control calls. */
+export type EmulatedController = RunningLogixEmulator | RunningSlcEmulator;
+
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../scripts/start/embedded-postgres.ts";
 import { localSecrets, type SecretName, serviceEnvironment } from "../../scripts/start/local-secrets.ts";
 import { serviceDatabaseUrl } from "../../scripts/start/service-database-login.ts";
@@ -127,7 +137,7 @@ export interface ChaosPlant {
   gatewayUrl: string;
   bridgeOpsUrl: string;
   owner: PrismaClient;
-  emulators: ReadonlyMap<string, RunningLogixEmulator>;
+  emulators: ReadonlyMap<string, EmulatedController>;
   equipment: readonly PlantEquipment[];
   services: Readonly<Record<ServiceName, ServiceProcess>>;
   postgres: { stop(): Promise<void>; start(): Promise<void>; readonly running: boolean };
@@ -182,15 +192,17 @@ export async function startChaosPlant(settings: ChaosSettings, log: (line: strin
     log(`database: migrated and seeded; ${equipment.length} equipment on PLCs`);
 
     // ---- emulated PLCs: scripted equipment, counters from 0, paused until the bridge has read them
-    const emulators = new Map<string, RunningLogixEmulator>();
+    const emulators = new Map<string, EmulatedController>();
     for (const plc of await emulatedPlantFromDatabase(owner)) {
-      const emulator = await startLogixEmulator({
+      const options = {
         host: plc.host,
         port: plc.port,
         seed: plc.seed,
         startPaused: true,
         equipment: plc.equipment.map((eq) => ({ ...eq, autonomous: false })),
-      });
+      };
+      const emulator: EmulatedController =
+        plc.driver === "SLC_PCCC" ? await startSlcEmulator(options) : await startLogixEmulator(options);
       closers.push(() => emulator.stop());
       emulators.set(plc.name, emulator);
     }

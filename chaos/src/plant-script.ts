@@ -5,8 +5,7 @@
 // Changes are held back while the bridge cannot see a PLC (the bridge killed, a PLC silent or
 // dropping its connection): a machine that went down and came back while nobody polled it left
 // nothing any poller could observe, and the run compares what was observable.
-import type { RunningLogixEmulator } from "@ms5/plc-bridge/emulator";
-import type { PlantEquipment } from "./chaos-plant.ts";
+import type { EmulatedController, PlantEquipment } from "./chaos-plant.ts";
 import type { ChaosSettings } from "./chaos-settings.ts";
 import type { SeededRandom } from "./seeded-random.ts";
 
@@ -35,7 +34,7 @@ export class PlantScript {
 
   constructor(
     private readonly equipment: readonly PlantEquipment[],
-    private readonly emulators: ReadonlyMap<string, RunningLogixEmulator>,
+    private readonly emulators: ReadonlyMap<string, EmulatedController>,
     private readonly random: SeededRandom,
     private readonly settings: ChaosSettings,
   ) {

@@ -32,12 +32,29 @@ export interface CipCounters {
   tagsWritten: number;
 }
 
+/**
+ * Answers a service to another object class (the SLC personality's PCCC object): appends the whole
+ * reply, header included, to `out` and returns its general status.
+ */
+export type CipObjectHandler = (
+  request: Buffer,
+  service: number,
+  instanceId: number,
+  dataStart: number,
+  end: number,
+  out: ByteWriter,
+) => number;
+
 export interface CipRouterOptions {
   tags: TagDatabase;
   identity: ControllerIdentity;
   maxConnectionSize: number;
   unconnectedReplyLimit: number;
   pathCacheLimit: number;
+  /** Further objects by class id, beside the Logix ones. */
+  objects?: ReadonlyMap<number, CipObjectHandler>;
+  /** Answer Forward Open with "service not supported", as controllers without class 3 connections do. */
+  refuseForwardOpen?: boolean;
 }
 
 interface ResolvedTagPath {
@@ -114,6 +131,7 @@ export class CipRouter {
           return this.unconnectedSend(request, dataStart, end, out, session);
         }
         if (service === CipService.ForwardOpen || service === CipService.LargeForwardOpen) {
+          if (this.options.refuseForwardOpen) return this.fail(out, service, CipStatus.ServiceNotSupported);
           return this.forwardOpen(request, service, dataStart, end, out, session);
         }
         if (service === CipService.ForwardClose) return this.forwardClose(request, dataStart, end, out, session);
@@ -128,8 +146,11 @@ export class CipRouter {
           return this.browse(request, null, Math.max(0, this.instanceId), dataStart, end, out, limit);
         }
         return this.fail(out, service, CipStatus.ServiceNotSupported);
-      default:
+      default: {
+        const handler = this.options.objects?.get(this.classId);
+        if (handler) return handler(request, service, this.instanceId, dataStart, end, out);
         return this.fail(out, service, CipStatus.PathDestinationUnknown);
+      }
     }
   }
 
@@ -614,20 +635,24 @@ export class CipRouter {
 
   // ---- reply framing -----------------------------------------------------------------------------
 
-  /** Reply header: service with the reply flag, reserved, status, and the extended status if any. */
   private replyHeader(out: ByteWriter, service: number, status: number, extendedStatus?: number): void {
-    out.u8(service | CIP_REPLY_FLAG);
-    out.u8(0);
-    out.u8(status);
-    if (extendedStatus === undefined) out.u8(0);
-    else {
-      out.u8(1);
-      out.u16(extendedStatus);
-    }
+    writeCipReplyHeader(out, service, status, extendedStatus);
   }
 
   private fail(out: ByteWriter, service: number, status: number, extendedStatus?: number): number {
     this.replyHeader(out, service, status, extendedStatus);
     return status;
+  }
+}
+
+/** Reply header: service with the reply flag, reserved, status, and the extended status if any. */
+export function writeCipReplyHeader(out: ByteWriter, service: number, status: number, extendedStatus?: number): void {
+  out.u8(service | CIP_REPLY_FLAG);
+  out.u8(0);
+  out.u8(status);
+  if (extendedStatus === undefined) out.u8(0);
+  else {
+    out.u8(1);
+    out.u16(extendedStatus);
   }
 }

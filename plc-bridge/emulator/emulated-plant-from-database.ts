@@ -1,11 +1,17 @@
-// The emulated plant for `pnpm start`: one emulated controller per PLC of the plant model, each
-// with the equipment the model puts on it, so the demo's bridge reads exactly what a real plant's
-// bridge would (same addresses, tag prefixes, fault catalog bits).
+// The emulated plant for `pnpm start`: one emulated controller per PLC of the plant model, of the
+// model's family (a Logix, or an SLC 5/05 for SLC_PCCC), each with the equipment the model puts on
+// it, so the demo's bridge reads exactly what a real plant's bridge would (same addresses, tag
+// prefixes, fault catalog bits).
 import type { PrismaClient } from "@ms5/db";
 import type { EmulatedEquipment } from "./equipment-simulation.ts";
 
+/** The controller families the emulator has a personality for. */
+export const EMULATED_DRIVERS = ["LOGIX", "SLC_PCCC"] as const;
+export type EmulatedDriver = (typeof EMULATED_DRIVERS)[number];
+
 export interface EmulatedPlc {
   name: string;
+  driver: EmulatedDriver;
   host: string;
   port: number;
   seed: number;
@@ -14,7 +20,7 @@ export interface EmulatedPlc {
 
 export async function emulatedPlantFromDatabase(prisma: PrismaClient): Promise<EmulatedPlc[]> {
   const plcs = await prisma.plc.findMany({
-    where: { driver: "LOGIX" },
+    where: { driver: { in: [...EMULATED_DRIVERS] } },
     orderBy: { name: "asc" },
     include: {
       equipment: {
@@ -28,12 +34,18 @@ export async function emulatedPlantFromDatabase(prisma: PrismaClient): Promise<E
     .filter((plc) => plc.equipment.length > 0)
     .map((plc, index) => ({
       name: plc.name,
+      driver: plc.driver as EmulatedDriver,
       // The emulators stand in for PLCs on this machine, whatever address the model gives.
       host: "127.0.0.1",
       port: plc.port,
       seed: index + 1,
       equipment: plc.equipment.map((eq) => {
-        const faultWords = (eq.tagMap!.tags as { faultWords?: { length?: number } }).faultWords?.length === 2 ? 2 : 1;
+        // An SLC keeps 64 fault bits in B3:0-B3:3 whatever the map reads; a Logix one or two DINTs
+        const faultWords =
+          plc.driver === "SLC_PCCC" ||
+          (eq.tagMap!.tags as { faultWords?: { length?: number } }).faultWords?.length === 2
+            ? 2
+            : 1;
         return {
           tagPrefix: eq.plcTagPrefix ?? "",
           targetSpeedPerMinute: eq.targetSpeedPerMinute,

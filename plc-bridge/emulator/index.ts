@@ -40,5 +40,15 @@ export {
   type SettableEquipmentState,
 } from "./equipment-simulation.ts";
 export { type LogixEmulatorOptions, type RunningLogixEmulator, startLogixEmulator } from "./logix-emulator.ts";
+export { type DataFileDefinition, type DataTableValue, PcccDataTable } from "./pccc-data-table.ts";
 export { RawEnipClient } from "./raw-enip-client.ts";
+export {
+  type RunningSlcEmulator,
+  type SlcEmulatorControl,
+  type SlcEmulatorOptions,
+  type SlcModel,
+  slcModels,
+  startSlcEmulator,
+} from "./slc-emulator.ts";
+export { SLC_MAX_EQUIPMENT, slcEquipmentAddresses } from "./slc-equipment-image.ts";
 export type { TagValue } from "./tag-database.ts";

@@ -123,9 +123,10 @@ export async function startLogixEmulator(options: LogixEmulatorOptions): Promise
   };
 }
 
-type WireSettings = Pick<LogixEmulatorDefaults, "splitReplyChunks" | "splitReplyDelayMs">;
+export type WireSettings = Pick<LogixEmulatorDefaults, "splitReplyChunks" | "splitReplyDelayMs">;
 
-class EmulatorTcpServer implements EmulatorWire {
+/** The EtherNet/IP side of an emulated controller, whatever its personality (Logix, SLC 5/05). */
+export class EmulatorTcpServer implements EmulatorWire {
   private readonly server: Server;
   private readonly clients = new Set<ClientConnection>();
   private replyMode: ReplyMode = "normal";

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { SlcPcccDriver } from "../src/driver/slc-pccc-driver.ts";
 import { encodeReadTag } from "./cip-client-messages.ts";
 import { RawEnipClient } from "./raw-enip-client.ts";
 
@@ -47,7 +48,7 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promi
 }
 
 describe("emulator/server.ts", () => {
-  it("starts one emulator per EMULATED_PLCS entry, serves reads, and exits 0 on SIGTERM", async () => {
+  it("starts one emulator per EMULATED_PLCS entry, an SLC 5/05 for driver SLC_PCCC, serves reads, and exits 0 on SIGTERM", async () => {
     const plcs = [
       {
         name: "line-1",
@@ -61,6 +62,13 @@ describe("emulator/server.ts", () => {
         port: 0,
         seed: 2,
         equipment: [{ tagPrefix: "", targetSpeedPerMinute: 50, faultWords: 2, faultBits: [40], autonomous: false }],
+      },
+      {
+        name: "loader",
+        driver: "SLC_PCCC",
+        port: 0,
+        seed: 3,
+        equipment: [{ tagPrefix: "", targetSpeedPerMinute: 0.7, faultWords: 2, faultBits: [17], autonomous: false }],
       },
     ];
     const { child, output } = startCli({ EMULATED_PLCS: JSON.stringify(plcs), LOG_LEVEL: "info" });
@@ -76,6 +84,17 @@ describe("emulator/server.ts", () => {
       expect((await client.sendRRData(encodeReadTag("Line_Heartbeat"))).status).toBe(0);
       await client.close();
     }
+    const slcPort = await waitFor(() => {
+      const line = output()
+        .split("\n")
+        .find((text) => text.includes("emulated SLC 5/05 controller listening"));
+      return line ? (JSON.parse(line) as { port: number }).port : undefined;
+    });
+    const slc = new SlcPcccDriver({ host: "127.0.0.1", port: slcPort, slot: 0, timeoutMs: 2_000, connected: true });
+    await slc.connect();
+    // N7:0 is the loader's state code: running (1) for scripted equipment
+    expect(await slc.readTags([{ name: "N7:0", type: "INT" }])).toEqual([{ name: "N7:0", ok: true, value: 1 }]);
+    await slc.close();
     child.kill("SIGTERM");
     expect(await exitCode(child)).toBe(0);
     expect(output()).toContain("stopping emulated controllers");

@@ -1,10 +1,12 @@
-// CLI entry: starts one emulated Logix controller per entry of EMULATED_PLCS (JSON) and stops them
-// cleanly on SIGTERM/SIGINT. `pnpm --filter @ms5/plc-bridge emulator`.
+// CLI entry: starts one emulated controller (Logix, or SLC 5/05 for driver SLC_PCCC) per entry of
+// EMULATED_PLCS (JSON) or per PLC of the plant model, and stops them cleanly on SIGTERM/SIGINT.
+// `pnpm --filter @ms5/plc-bridge emulator`.
 import { createPrismaClient } from "@ms5/db";
 import { createLogger, env, loadConfigOrExit } from "@ms5/kit";
 import { z } from "zod";
-import { emulatedPlantFromDatabase } from "./emulated-plant-from-database.ts";
-import { type RunningLogixEmulator, startLogixEmulator } from "./logix-emulator.ts";
+import { EMULATED_DRIVERS, emulatedPlantFromDatabase } from "./emulated-plant-from-database.ts";
+import { startLogixEmulator } from "./logix-emulator.ts";
+import { startSlcEmulator } from "./slc-emulator.ts";
 
 const equipmentSchema = z.object({
   tagPrefix: z.string(),
@@ -17,6 +19,8 @@ const equipmentSchema = z.object({
 
 const plcSchema = z.object({
   name: z.string().min(1),
+  /** Which controller family to emulate. @default "LOGIX" */
+  driver: z.enum(EMULATED_DRIVERS).default("LOGIX"),
   port: z.number().int().min(0).max(65535),
   host: z.string().optional(),
   seed: z.number().int().optional(),
@@ -37,7 +41,7 @@ const config = loadConfigOrExit("plc-emulator", {
     })
     .pipe(z.array(plcSchema).min(1))
     .optional(),
-  /** Without EMULATED_PLCS: emulate every Logix PLC of the plant model in this database. */
+  /** Without EMULATED_PLCS: emulate every Logix and SLC PLC of the plant model in this database. */
   DATABASE_URL: env.databaseUrl().optional(),
   LOG_LEVEL: env.logLevel(),
 });
@@ -59,23 +63,24 @@ async function plcsToEmulate(): Promise<z.infer<typeof plcSchema>[]> {
 }
 
 const logger = createLogger({ service: "plc-emulator", level: config.LOG_LEVEL });
-const running: RunningLogixEmulator[] = [];
+const running: { stop(): Promise<void> }[] = [];
 
 try {
   for (const plc of await plcsToEmulate()) {
     const plcLogger = logger.child({ plc: plc.name });
-    const emulator = await startLogixEmulator({
+    const options = {
       host: plc.host,
       port: plc.port,
       seed: plc.seed,
       timeScale: plc.timeScale,
       equipment: plc.equipment,
       logger: plcLogger,
-    });
+    };
+    const emulator = plc.driver === "SLC_PCCC" ? await startSlcEmulator(options) : await startLogixEmulator(options);
     running.push(emulator);
     plcLogger.info(
       { host: emulator.host, port: emulator.port, equipment: plc.equipment.map((e) => e.tagPrefix) },
-      "emulated Logix controller listening",
+      plc.driver === "SLC_PCCC" ? "emulated SLC 5/05 controller listening" : "emulated Logix controller listening",
     );
   }
 } catch (error) {

@@ -143,4 +143,49 @@ describe("the equipment signal processor", () => {
       rejectTotal: "5",
     });
   });
+
+  it("takes an SLC's INT fault words B3:0-B3:3 through the same catalog, and an N-file counter's wrap as parts made", () => {
+    const [loader] = parsePlantConfig({
+      plcs: [
+        {
+          name: "PLC-LOAD1",
+          driver: "SLC_PCCC",
+          host: "127.0.0.1",
+          equipment: [
+            {
+              code: "LOADER-1",
+              line: "loading-1",
+              tags: {
+                stateCode: { tag: "N7:0", type: "INT", scanMs: 100 },
+                faultWords: { tag: "B3:0", type: "INT", length: 4, scanMs: 100 },
+                firstOutFault: { tag: "N7:3", type: "INT", scanMs: 100 },
+                goodCount: { tag: "N7:1", type: "INT", scanMs: 1_000 },
+              },
+              faultCatalog: [{ bitIndex: 17, faultCode: "BL-017", text: "Hoist over-travel" }],
+            },
+          ],
+        },
+      ],
+    }).plcs[0]!.equipment;
+    const processor = new EquipmentSignalProcessor(loader!);
+    const slc = (values: Record<string, TagValue>) => new Map(Object.entries(values));
+    processor.process(slc({ "N7:0": 1, "B3:0": [0, 0, 0, 0], "N7:3": -1, "N7:1": 32_766 }), 1_000);
+    const entries = processor.process(slc({ "N7:0": 3, "B3:0": [0, 0b10, 0, 0], "N7:3": 17, "N7:1": -32_766 }), 2_000);
+    const summary = entries.map(({ body }) =>
+      body.type === "fault"
+        ? [body.type, body.faultCode]
+        : body.type === "state"
+          ? [body.type, body.state]
+          : body.type === "counts"
+            ? [body.type, body.goodDelta]
+            : [body.type],
+    );
+    expect(summary).toEqual([
+      ["fault", "BL-017"],
+      ["state", "DOWN"],
+      ["counts", 4],
+    ]);
+    const state = entries[1]!.body;
+    expect(state.type === "state" ? state.firstOutFaultCode : undefined).toBe("BL-017");
+  });
 });

@@ -8,7 +8,7 @@ import { CANONICAL_SIGNALS, type EquipmentConfig, fullTagName, type TagBinding }
 import { AnalogDeadband } from "./signals/analog-deadband.ts";
 import { COUNTER_RANGE_OF_TYPE, CounterDelta } from "./signals/counter-delta.ts";
 import { EquipmentStateTracker, type StateTransition } from "./signals/equipment-state.ts";
-import { FaultWordEdges } from "./signals/fault-word-edges.ts";
+import { FAULT_WORD_BITS, FaultWordEdges } from "./signals/fault-word-edges.ts";
 import type { CounterTotals } from "./stream-publisher.ts";
 
 /**
@@ -27,7 +27,7 @@ const FREE_FORM_DEFAULTS = { deadband: 0, heartbeatMs: 10_000 };
 
 export class EquipmentSignalProcessor {
   private readonly state = new EquipmentStateTracker();
-  private readonly faultEdges = new FaultWordEdges();
+  private readonly faultEdges: FaultWordEdges;
   private readonly good: CounterDelta;
   private readonly reject: CounterDelta;
   private readonly samples = new Map<string, AnalogDeadband>();
@@ -43,6 +43,8 @@ export class EquipmentSignalProcessor {
 
   constructor(readonly config: EquipmentConfig) {
     this.catalog = new Map(config.faultCatalog.map((f) => [f.bitIndex, f]));
+    // INT fault words (an SLC's B3:0-B3:3) hold 16 bits each; DINT words 32
+    this.faultEdges = new FaultWordEdges(FAULT_WORD_BITS[config.tags.faultWords?.type ?? "DINT"] ?? 32);
     this.good = new CounterDelta({ range: counterRange(config.tags.goodCount) });
     this.reject = new CounterDelta({ range: counterRange(config.tags.rejectCount) });
     this.signalOfTag = new Map(

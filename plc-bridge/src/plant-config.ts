@@ -2,6 +2,7 @@
 // signals and free-form tags, each with a scan rate) and fault catalog. Comes from a JSON file or
 // from the database (plant-config-from-database.ts); validated here either way.
 import { z } from "zod";
+import { tagAddressProblem } from "./driver/tag-address-check.ts";
 
 export const TAG_TYPES = ["BOOL", "SINT", "INT", "DINT", "LINT", "REAL", "LREAL"] as const;
 
@@ -52,16 +53,50 @@ const equipmentConfig = z.object({
 });
 export type EquipmentConfig = z.infer<typeof equipmentConfig>;
 
-const plcConfig = z.object({
-  name: z.string().min(1),
-  driver: z.enum(["LOGIX"]).default("LOGIX"),
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65_535).default(44_818),
-  slot: z.number().int().min(0).default(0),
-  timeoutMs: z.number().int().positive().default(2_000),
-  connected: z.boolean().default(true),
-  equipment: z.array(equipmentConfig).min(1),
-});
+/** Fault words are integers whose bits are fault bits: 8, 16 (an SLC's B-file words) or 32 each. */
+const FAULT_WORD_TYPES: readonly string[] = ["SINT", "INT", "DINT"];
+
+const plcConfig = z
+  .object({
+    name: z.string().min(1),
+    driver: z.enum(["LOGIX", "SLC_PCCC"]).default("LOGIX"),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535).default(44_818),
+    slot: z.number().int().min(0).default(0),
+    timeoutMs: z.number().int().positive().default(2_000),
+    connected: z.boolean().default(true),
+    equipment: z.array(equipmentConfig).min(1),
+  })
+  // Each address in the driver's own syntax, so a bad binding is refused here, not by the PLC
+  .superRefine((plc, context) => {
+    plc.equipment.forEach((equipment, e) => {
+      if (plc.driver === "SLC_PCCC" && equipment.tagPrefix !== "") {
+        context.addIssue({
+          code: "custom",
+          path: ["equipment", e, "tagPrefix"],
+          message: "an SLC has no program scopes: leave the tag prefix empty and give data-table addresses",
+        });
+        return;
+      }
+      for (const [signal, binding] of Object.entries(equipment.tags)) {
+        if (signal === "faultWords" && !FAULT_WORD_TYPES.includes(binding.type)) {
+          context.addIssue({
+            code: "custom",
+            path: ["equipment", e, "tags", signal, "type"],
+            message: `fault words are SINT, INT or DINT, not ${binding.type}`,
+          });
+        }
+        const spec = {
+          name: fullTagName(equipment, binding),
+          type: binding.type,
+          ...(binding.length ? { length: binding.length } : {}),
+        };
+        const problem = tagAddressProblem(plc.driver, spec);
+        if (problem)
+          context.addIssue({ code: "custom", path: ["equipment", e, "tags", signal, "tag"], message: problem });
+      }
+    });
+  });
 export type PlcConfig = z.infer<typeof plcConfig>;
 
 export const plantConfigSchema = z.object({ plcs: z.array(plcConfig) });

@@ -1,10 +1,12 @@
 // plc-bridge entry point: read the environment and the plant configuration, start the bridge and
 // its /health and /metrics, stop cleanly on SIGTERM/SIGINT.
 import { readFileSync } from "node:fs";
-import { createLogger, createOpsEndpoints, startOpsServer } from "@ms5/kit";
+import { createLogger, createOpsEndpoints, createRedisClient, followPlantChanges, startOpsServer } from "@ms5/kit";
 import { createBridge } from "./bridge.ts";
 import { loadBridgeEnv } from "./bridge-config.ts";
 import { type PlantConfig, parsePlantConfig } from "./plant-config.ts";
+import { PlantFollower } from "./plant-follower.ts";
+import { PlcConnectionTester } from "./plc-connection-tester.ts";
 
 const env = loadBridgeEnv();
 const logger = createLogger({ service: "plc-bridge", level: env.LOG_LEVEL });
@@ -43,14 +45,45 @@ const ops = await startOpsServer(
 await bridge.start();
 logger.info({ opsPort: ops.port }, "plc-bridge ready: /health and /metrics");
 
+// A plant model in the database is followed without a restart: each announced change (a PLC, a tag
+// map, equipment) reloads it; a file is read once.
+const follower = env.BRIDGE_PLANT_CONFIG ? undefined : new PlantFollower({ load: loadPlant, bridge, logger });
+let announcements: { close(): Promise<void> } | undefined;
+if (follower) {
+  // Not awaited: with Redis away the bridge polls (and buffers) all the same, re-reading every minute
+  followPlantChanges({
+    redis: createRedisClient({ url: env.REDIS_URL, logger }),
+    keyPrefix: env.STREAM_KEY_PREFIX,
+    logger,
+    onChange: () => follower.changed(),
+  }).then(
+    (following) => {
+      announcements = following;
+    },
+    (error: unknown) =>
+      logger.warn({ err: error }, "cannot follow plant changes over Redis; re-reading the plant every minute"),
+  );
+}
+
+// "Test this PLC connection" from the API: the bridge is what reaches the PLCs
+const tester = new PlcConnectionTester({
+  redis: createRedisClient({ url: env.REDIS_URL, logger }),
+  keyPrefix: env.STREAM_KEY_PREFIX,
+  logger,
+});
+tester
+  .start()
+  .catch((error: unknown) => logger.warn({ err: error }, "cannot take PLC connection tests: Redis not reachable"));
+
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
-    void bridge
-      .stop()
+    follower?.stop();
+    void Promise.all([announcements?.close(), tester.stop()])
+      .then(() => bridge.stop())
       .then(() => ops.close())
       .then(() => process.exit(0));
   });

@@ -32,15 +32,17 @@ export function deadLetterStreamKey(consumerGroup: string, prefix = DEFAULT_KEY_
 
 /**
  * The pub/sub channel announcing a committed change of the plant model (a line or equipment added,
- * changed or deactivated): stream consumers follow new lines and drop cached settings at once
- * instead of at their next periodic rescan. Messages are JSON PlantChange.
+ * changed or deactivated; a PLC or tag map edited): stream consumers follow new lines and drop cached
+ * settings at once instead of at their next periodic rescan, and the PLC bridge reloads its PLCs and
+ * tag bindings. Messages are JSON PlantChange.
  */
 export function plantChangedChannel(prefix = DEFAULT_KEY_PREFIX): string {
   return `${prefix}plant-changed`;
 }
 
 export interface PlantChange {
-  entity: "line" | "equipment";
+  /** "plc" and "tagMap": the bridge reloads its configuration (connection settings, tag bindings). */
+  entity: "line" | "equipment" | "plc" | "tagMap";
   /** The row's id. */
   id: string;
 }

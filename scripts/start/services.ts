@@ -29,7 +29,7 @@ export const repoRoot = path.resolve(import.meta.dirname, "../..");
  */
 export const floorServices: readonly ServiceDefinition[] = [
   {
-    // Stands in for the plant's PLCs: one emulated Logix controller per PLC of the plant model,
+    // Stands in for the plant's PLCs: one emulated controller (Logix, or SLC 5/05) per PLC of the plant model,
     // speaking EtherNet/IP on the model's ports on 127.0.0.1.
     name: "plc-emulators",
     command: process.execPath,

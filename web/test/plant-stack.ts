@@ -11,7 +11,12 @@ import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
 import { createSigningKeyRing, generateSigningKey } from "@ms5/kit/auth";
 import { freePort } from "@ms5/kit/testing";
-import { emulatedPlantFromDatabase, type RunningLogixEmulator, startLogixEmulator } from "@ms5/plc-bridge/emulator";
+import {
+  emulatedPlantFromDatabase,
+  type RunningLogixEmulator,
+  startLogixEmulator,
+  startSlcEmulator,
+} from "@ms5/plc-bridge/emulator";
 
 export const REPOSITORY_ROOT = path.resolve(import.meta.dirname, "../..");
 export const WEB_ROOT = path.resolve(import.meta.dirname, "..");
@@ -57,7 +62,7 @@ async function answers(url: string): Promise<boolean> {
 
 export async function startPlantStack(options: PlantStackOptions): Promise<PlantStack> {
   const children: ChildProcess[] = [];
-  const emulators: RunningLogixEmulator[] = [];
+  const emulators: { stop(): Promise<void> }[] = [];
   const tempDir = mkdtempSync(path.join(tmpdir(), "ms5-web-stack-"));
   const db = await createTestDatabase({
     serverUrl: options.databaseServerUrl,
@@ -142,22 +147,29 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       redis,
     );
 
-    // Emulators on free ports; the model's PLC rows point at them so the bridge reads these.
+    // Emulators on free ports, of each PLC's family (Basket Loader 1's is an SLC 5/05); the model's PLC
+    // rows point at them so the bridge reads these.
+    const emulatorByPrefix = new Map<string, RunningLogixEmulator>();
     for (const plc of await emulatedPlantFromDatabase(db.prisma)) {
-      const emulator = await startLogixEmulator({
+      const options = {
         port: 0,
         seed: plc.seed,
         // Scripted: runs at target speed and counts exactly; only the test stops it.
         equipment: plc.equipment.map((equipment) => ({ ...equipment, autonomous: false })),
-      });
-      emulators.push(emulator);
-      await db.prisma.plc.update({ where: { name: plc.name }, data: { port: emulator.port, host: "127.0.0.1" } });
+      };
+      let port: number;
+      if (plc.driver === "SLC_PCCC") {
+        const emulator = await startSlcEmulator(options);
+        emulators.push(emulator);
+        port = emulator.port;
+      } else {
+        const emulator = await startLogixEmulator(options);
+        emulators.push(emulator);
+        for (const equipment of plc.equipment) emulatorByPrefix.set(equipment.tagPrefix, emulator);
+        port = emulator.port;
+      }
+      await db.prisma.plc.update({ where: { name: plc.name }, data: { port, host: "127.0.0.1" } });
     }
-    const emulatorByPrefix = new Map<string, RunningLogixEmulator>();
-    const plcs = await emulatedPlantFromDatabase(db.prisma);
-    plcs.forEach((plc, index) => {
-      for (const equipment of plc.equipment) emulatorByPrefix.set(equipment.tagPrefix, emulators[index]!);
-    });
 
     // Each process gets only the secrets it uses, as `pnpm start` hands them out: the private
     // signing key to the gateway alone, its public half to the subgraphs, nothing to the bridge.

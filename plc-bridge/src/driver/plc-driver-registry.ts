@@ -2,11 +2,13 @@
 // slots in beside Logix: add its factory here; the contract it implements is plc-driver.ts.
 import { LogixDriver } from "./logix-driver.ts";
 import type { PlcDriver, PlcEndpoint } from "./plc-driver.ts";
+import { SlcPcccDriver } from "./slc-pccc-driver.ts";
 
 export type PlcDriverFactory = (endpoint: PlcEndpoint) => PlcDriver;
 
 const plcDriverFactories = {
   LOGIX: (endpoint) => new LogixDriver(endpoint),
+  SLC_PCCC: (endpoint) => new SlcPcccDriver(endpoint),
 } satisfies Record<string, PlcDriverFactory>;
 
 export type PlcDriverName = keyof typeof plcDriverFactories;

@@ -1,10 +1,13 @@
 // Turns a PLC's running counter into increments. A DINT wraps from 2^31-1 to -2^31 (an INT from
 // 32767 to -32768), so the increment is taken modulo the tag's range; a jump larger than any
 // believable rate is a counter reset (PLC download, operator reset), counted from zero rather than
-// as billions of parts. A reading that is not a finite number is ignored: it never becomes the base.
+// as billions of parts. For a narrow counter the believable jump is also at most half its range:
+// an SLC's INT counter going from 30000 to 12 was reset (65,548 parts in one read is not believable
+// for a 16-bit counter), while 32767 to -32767 is a wrap of 2. A reading that is not a finite number
+// is ignored: it never becomes the base.
 
 export interface CounterDeltaOptions {
-  /** Increments above this between two reads are treated as a counter reset. @default 1_000_000 */
+  /** Increments above this (or above half the range) between two reads are a counter reset. @default 1_000_000 */
   maxPlausibleDelta?: number;
   /** Values the counter tag can hold before it wraps: 2^32 for a DINT, 2^16 for an INT. @default 2^32 */
   range?: number;
@@ -24,8 +27,8 @@ export class CounterDelta {
   private readonly range: number;
 
   constructor(options: CounterDeltaOptions = {}) {
-    this.maxPlausibleDelta = options.maxPlausibleDelta ?? 1_000_000;
     this.range = options.range ?? 2 ** 32;
+    this.maxPlausibleDelta = Math.min(options.maxPlausibleDelta ?? 1_000_000, this.range / 2);
   }
 
   /** The increment since the last reading (or restored total); 0 for the first reading with neither. */

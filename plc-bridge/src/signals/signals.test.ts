@@ -30,6 +30,19 @@ describe("counter deltas", () => {
     expect(counter.next(-32_760)).toBe(16);
   });
 
+  it("treat an INT counter going back from 30000 to 12 as a reset, not 35,548 parts across a wrap", () => {
+    const counter = new CounterDelta({ range: 2 ** 16 });
+    counter.next(30_000);
+    expect(counter.next(12)).toBe(12);
+  });
+
+  it("count an INT counter across its wrap even when it moves fast, up to half its range per read", () => {
+    const counter = new CounterDelta({ range: 2 ** 16 });
+    counter.next(20_000);
+    expect(counter.next(-20_000)).toBe(25_536);
+    expect(counter.next(-19_990)).toBe(10);
+  });
+
   it("ignore a reading that is not a number: later increments count from the last real one", () => {
     const counter = new CounterDelta();
     counter.next(100);
@@ -97,6 +110,18 @@ describe("fault word edges", () => {
     ]);
     expect(faults.activeBits()).toEqual([4, 63]);
     expect(faults.next([0, 1 << 31])).toEqual([{ bitIndex: 4, edge: "falling" }]);
+  });
+
+  it("number bits of 16-bit words (an SLC's B3:0-B3:3) as 16 * word + bit, a negative INT word included", () => {
+    const faults = new FaultWordEdges(16);
+    expect(faults.next([0, 0, 0, 0])).toEqual([]);
+    // B3:1/1 and B3:3/15 (bit 15 makes the INT read negative)
+    expect(faults.next([0, 0b10, 0, -32_768])).toEqual([
+      { bitIndex: 17, edge: "rising" },
+      { bitIndex: 63, edge: "rising" },
+    ]);
+    expect(faults.activeBits()).toEqual([17, 63]);
+    expect(faults.next([0, 0, 0, -32_768])).toEqual([{ bitIndex: 17, edge: "falling" }]);
   });
 
   it("mark the bits found set by the first read as found at start, not seen rising", () => {

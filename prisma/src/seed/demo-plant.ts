@@ -59,16 +59,19 @@ export const TAG_MAPS = [
     },
   },
   {
-    name: "basket-loader-v1",
+    // Basket Loader 1's SLC 5/05 program, as its data table lays it out: 64 fault bits packed in
+    // B3:0-B3:3 (bit n of B3:w is fault bit 16w+n), state and counters as N7 INTs (the counters wrap
+    // at 16 bits), speed and energy in F8.
+    name: "basket-loader-slc500-v1",
     tags: {
-      running: { tag: "Running", type: "BOOL", scanMs: 100 },
-      stateCode: { tag: "StateCode", type: "DINT", scanMs: 100 },
-      speed: { tag: "Speed", type: "REAL", scanMs: 1_000, deadband: 0.05, heartbeatMs: 10_000 },
-      goodCount: { tag: "GoodCount", type: "DINT", scanMs: 1_000 },
-      rejectCount: { tag: "RejectCount", type: "DINT", scanMs: 1_000 },
-      faultWords: { tag: "Faults", type: "DINT", length: 1, scanMs: 100 },
-      firstOutFault: { tag: "FirstOutFault", type: "DINT", scanMs: 100 },
-      energyKwh: { tag: "EnergyKWh", type: "REAL", scanMs: 5_000, deadband: 0.01, heartbeatMs: 60_000 },
+      running: { tag: "B3:4/0", type: "BOOL", scanMs: 100 },
+      stateCode: { tag: "N7:0", type: "INT", scanMs: 100 },
+      speed: { tag: "F8:0", type: "REAL", scanMs: 1_000, deadband: 0.05, heartbeatMs: 10_000 },
+      goodCount: { tag: "N7:1", type: "INT", scanMs: 1_000 },
+      rejectCount: { tag: "N7:2", type: "INT", scanMs: 1_000 },
+      faultWords: { tag: "B3:0", type: "INT", length: 4, scanMs: 100 },
+      firstOutFault: { tag: "N7:3", type: "INT", scanMs: 100 },
+      energyKwh: { tag: "F8:1", type: "REAL", scanMs: 5_000, deadband: 0.01, heartbeatMs: 60_000 },
     },
   },
 ] as const;
@@ -93,10 +96,11 @@ export const PLCS = [
   },
   {
     name: "PLC-LOAD1",
+    driver: "SLC_PCCC",
     host: "127.0.0.1",
     port: DEMO_PLC_PORT_BASE + 2,
     slot: 0,
-    connectionOptions: { model: "CompactLogix 5370", connected: true, rpiMs: 250, timeoutMs: 2_000 },
+    connectionOptions: { model: "SLC 5/05 (1747-L552)", connected: true, timeoutMs: 2_000 },
   },
 ] as const;
 
@@ -237,8 +241,8 @@ export const LINES: readonly {
         isConstraint: true,
         criticality: "HIGH",
         plc: "PLC-LOAD1",
-        plcTagPrefix: "Program:Loader1",
-        tagMap: "basket-loader-v1",
+        plcTagPrefix: null,
+        tagMap: "basket-loader-slc500-v1",
         targetSpeedPerMinute: 0.7,
         faultCatalog: "loader",
       },
@@ -601,6 +605,26 @@ export const FAULT_CATALOGS: Record<"bagger" | "loader", readonly FaultFixture[]
       andonType: "HELP",
       andonPriority: "LOW",
       reason: "UNPL-MAT-BLOCKED",
+    },
+    {
+      // B3:1/1: the second fault word's bit 1
+      bitIndex: 17,
+      faultCode: "BL-017",
+      text: "Hoist over-travel limit",
+      category: "MECHANICAL",
+      andonType: "MAINTENANCE",
+      andonPriority: "HIGH",
+      reason: "UNPL-ELEC-SENSOR",
+    },
+    {
+      // B3:3/2
+      bitIndex: 50,
+      faultCode: "BL-050",
+      text: "Truck bay door interlock open",
+      category: "SAFETY",
+      andonType: "SAFETY",
+      andonPriority: "HIGH",
+      reason: "UNPL-SAFETY-GUARD",
     },
   ],
 };

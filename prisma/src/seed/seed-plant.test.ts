@@ -67,6 +67,22 @@ describe("the demo plant seed", () => {
     expect(loader.line.code).toBe("loading-1");
   });
 
+  it("puts Basket Loader 1 on an SLC 5/05, its 64 fault bits in B3:0-B3:3 and its counters in N7", async () => {
+    const loader = await db.prisma.equipment.findUniqueOrThrow({
+      where: { code: "LOADER-1" },
+      include: { plc: true, tagMap: true, faults: { orderBy: { bitIndex: "asc" } } },
+    });
+    expect(loader.plc!.driver).toBe("SLC_PCCC");
+    expect((loader.plc!.connectionOptions as { model: string }).model).toMatch(/SLC 5\/05/);
+    expect(loader.plcTagPrefix).toBeNull();
+    const tags = loader.tagMap!.tags as Record<string, { tag: string; type: string; length?: number }>;
+    expect(tags.faultWords).toMatchObject({ tag: "B3:0", type: "INT", length: 4 });
+    expect(tags.goodCount).toMatchObject({ tag: "N7:1", type: "INT" });
+    // Bit 17 is B3:1/1: the catalog numbers bits across the four 16-bit words
+    expect(loader.faults.map((f) => f.bitIndex)).toEqual(expect.arrayContaining([0, 17, 50]));
+    expect(loader.faults.every((f) => f.bitIndex < 64 && f.suggestedReasonCodeId !== null)).toBe(true);
+  });
+
   it("has one demo user per role, each able to sign in with the documented password", async () => {
     const users = await db.prisma.user.findMany();
     for (const role of ROLES)
