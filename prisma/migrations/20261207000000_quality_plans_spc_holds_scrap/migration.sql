@@ -253,7 +253,10 @@ ALTER TABLE "spc_live_state" ADD CONSTRAINT "spc_live_state_characteristicId_fke
 -- Rules the database holds whatever the application does
 -- ---------------------------------------------------------------------------------------------
 
--- One current value per sample: corrections supersede, the superseded row stays for the audit.
+-- One current value per sample: corrections supersede, the superseded row stays for the audit. The
+-- old row is marked superseded before its correction is inserted (so the two are never current at
+-- once), which needs the link checked at commit.
+ALTER TABLE "measurement" ALTER CONSTRAINT "measurement_supersededById_fkey" DEFERRABLE INITIALLY DEFERRED;
 CREATE UNIQUE INDEX "measurement_one_current_value_per_sample" ON "measurement"("checkId", "characteristicId", "sampleIndex") WHERE "supersededById" IS NULL;
 
 -- A measurement is evidence: once written only the link to its correction may be set, once.

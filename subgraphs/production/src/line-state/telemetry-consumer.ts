@@ -45,6 +45,11 @@ export interface TelemetryConsumerOptions {
 }
 
 /** The telemetry streams of every active line. */
+/** A check weigher's weighing: charted by the quality subgraph, nothing production records. */
+function isWeightEntry(entry: ConsumedEntry): boolean {
+  return entry.fields.type === "weight";
+}
+
 export async function activeLineStreams(
   prisma: PrismaClient,
   kinds: readonly ("telemetry" | "faults")[],
@@ -92,6 +97,8 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
     logger,
     settings: { ...TELEMETRY_CONSUMER_DEFAULTS, ...options.settings },
     async handle(entry: ConsumedEntry) {
+      // Check-weigher weights are the quality subgraph's (its own consumer group): acknowledged here.
+      if (isWeightEntry(entry)) return;
       const telemetry = parseTelemetryEntry(entry.fields);
       const changes = await applyTelemetryEntry(
         prisma,
@@ -105,6 +112,7 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
     async handleBatch(entries: ConsumedEntry[]) {
       const batch = [];
       for (const entry of entries) {
+        if (isWeightEntry(entry)) continue;
         const telemetry = parseTelemetryEntry(entry.fields);
         batch.push({
           entry: telemetry,
