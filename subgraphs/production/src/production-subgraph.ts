@@ -27,6 +27,7 @@ import {
 } from "./jobs/checklist-signing-keys.ts";
 import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
 import { activeLineStreams, startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
+import { startScrapOeeConsumer } from "./oee-records/scrap-oee-consumer.ts";
 import {
   createLiveEventPublisher,
   LiveEventHub,
@@ -89,6 +90,8 @@ export interface ProductionSubgraph {
   telemetryConsumer: StreamConsumer | null;
   /** Null when started without the telemetry consumer or with `sequenceAudit: false`. */
   sequenceAudit: StreamSequenceAudit | null;
+  /** The reader of the quality subgraph's scrap notices; null when started without the telemetry consumer. */
+  scrapConsumer: StreamConsumer | null;
   /** Stops the consumer, then the server; Prisma and Redis stay open. */
   close(): Promise<void>;
 }
@@ -147,6 +150,17 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
         ...(onChanges ? { onChanges } : {}),
       })
     : null;
+  // Scrap changes OEE, which this subgraph owns: it runs wherever the telemetry consumer does.
+  const scrapConsumer = telemetry
+    ? await startScrapOeeConsumer({
+        prisma: options.prisma,
+        redis: options.redis,
+        logger: options.logger.child({ component: "scrap-consumer" }),
+        consumerName: telemetry.consumerName ?? `production-${process.pid}`,
+        keyPrefix: streamKeyPrefix,
+        liveEventPrefix,
+      })
+    : null;
   const sequenceAudit =
     telemetryConsumer && telemetry?.sequenceAudit !== false
       ? new StreamSequenceAudit({
@@ -197,10 +211,12 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       server,
       telemetryConsumer,
       sequenceAudit,
+      scrapConsumer,
       close() {
         closing ??= (async () => {
           await sequenceAudit?.stop();
           await telemetryConsumer?.stop();
+          await scrapConsumer?.stop();
           // Subscriptions close with the server; their Redis subscriber connection goes after them.
           await server.close();
           await stopLiveEvents();
@@ -211,6 +227,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
   } catch (error) {
     await sequenceAudit?.stop();
     await telemetryConsumer?.stop();
+    await scrapConsumer?.stop();
     await stopLiveEvents();
     throw error;
   }
