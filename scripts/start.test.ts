@@ -289,7 +289,9 @@ describe.each(databases)("pnpm start on %s, without the web app", (_name, databa
     );
     const output = run.output();
     expect(output).toContain(`REDIS_URL=${redisUrl}   (spawned redis-server, data in ${path.join(dataRoot, "redis")})`);
-    expect(output).toContain("services: plc-emulators, plc-bridge, production-subgraph, quality-subgraph, andon-subgraph, gateway");
+    expect(output).toContain(
+      "services: plc-emulators, plc-bridge, production-subgraph, quality-subgraph, andon-subgraph, gateway",
+    );
     if (database.embedded) {
       expect(await fs.readFile(path.join(dataRoot, "postgres", "PG_VERSION"), "utf8")).toBe("17\n");
     } else {

@@ -27,7 +27,6 @@ import {
 } from "./jobs/checklist-signing-keys.ts";
 import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
 import { activeLineStreams, startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
-import { startScrapOeeConsumer } from "./oee-records/scrap-oee-consumer.ts";
 import {
   createLiveEventPublisher,
   LiveEventHub,
@@ -35,6 +34,7 @@ import {
   registerLiveEventHub,
   unregisterLiveEventHub,
 } from "./live-events/index.ts";
+import { startScrapOeeConsumer } from "./oee-records/scrap-oee-consumer.ts";
 import { schema } from "./schema/index.ts";
 
 /** subgraphs/production/schema.graphql: the committed SDL composition reads. */

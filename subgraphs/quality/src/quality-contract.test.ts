@@ -16,14 +16,19 @@ describeSubgraphContract("quality", async () => {
   const plant = await openQualityTestPlant(run, new Date());
   const admin = await plant.db.prisma.user.findUniqueOrThrow({ where: { username: "admin" } });
   const viewer = await plant.db.prisma.user.findUniqueOrThrow({ where: { username: "viewer" } });
-  const subgraph = await startQualityTestSubgraph(plant, { keyPrefix: `${testRedisPrefix(run.runId)}quality-contract:` });
+  const subgraph = await startQualityTestSubgraph(plant, {
+    keyPrefix: `${testRedisPrefix(run.runId)}quality-contract:`,
+  });
   return {
     url: subgraph.server.url,
     schema,
     gatewaySecret: TEST_GATEWAY_SECRET,
     tokens: {
-      admin: (await issueAccessToken(plant.keys, { kind: "user", userId: admin.id, name: "Admin", roles: ["ADMIN"] })).token,
-      withoutPermissions: (await issueAccessToken(plant.keys, { kind: "user", userId: viewer.id, name: "Nobody", roles: [] })).token,
+      admin: (await issueAccessToken(plant.keys, { kind: "user", userId: admin.id, name: "Admin", roles: ["ADMIN"] }))
+        .token,
+      withoutPermissions: (
+        await issueAccessToken(plant.keys, { kind: "user", userId: viewer.id, name: "Nobody", roles: [] })
+      ).token,
     },
     entities: { Line: { id: await plant.lineIdOf("bagging-1") }, Equipment: { id: await plant.equipmentIdOf("CW-1") } },
     async close() {

@@ -19,7 +19,11 @@ import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServ
 import { Counter } from "prom-client";
 import { DueCheckScheduler } from "./checks/due-check-scheduler.ts";
 import { startWeightConsumer } from "./live-spc/weight-consumer.ts";
-import { QualityEventBus, registerQualityEventBus, unregisterQualityEventBus } from "./quality-events/quality-event-bus.ts";
+import {
+  QualityEventBus,
+  registerQualityEventBus,
+  unregisterQualityEventBus,
+} from "./quality-events/quality-event-bus.ts";
 import { type QualityRuntime, registerQualityRuntime, unregisterQualityRuntime } from "./quality-runtime.ts";
 import { schema } from "./schema/index.ts";
 
@@ -48,7 +52,12 @@ export interface QualitySubgraphOptions {
   /** @default () => new Date() */
   now?: () => Date;
   /** The live SPC consumer of the lines' telemetry; false for an instance that only serves the API (tests). */
-  weights?: { settings?: Partial<StreamConsumerSettings>; onApplied?: (result: { weights: number; subgroups: number; violations: SpcViolation[] }) => void } | false;
+  weights?:
+    | {
+        settings?: Partial<StreamConsumerSettings>;
+        onApplied?: (result: { weights: number; subgroups: number; violations: SpcViolation[] }) => void;
+      }
+    | false;
   /** The due-check pass timer; false to run passes only through `scheduler.runOnce()` (tests). */
   scheduler?: { intervalMs?: number } | false;
 }

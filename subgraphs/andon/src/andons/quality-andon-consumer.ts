@@ -58,15 +58,31 @@ export async function applyQualityAndonRequest(
     if (already) return { andon: already, duplicate: true, events: [] as AndonEventMessage[] };
     const note = (fields.note ?? "").slice(0, 2_000) || `Quality: ${fields.reason}`;
     const andon = await tx.andonEvent.create({
-      data: { lineId: line.id, equipmentId, type: "QUALITY", priority, source: "QUALITY", note, raisedAt: at, sourceStreamId },
+      data: {
+        lineId: line.id,
+        equipmentId,
+        type: "QUALITY",
+        priority,
+        source: "QUALITY",
+        note,
+        raisedAt: at,
+        sourceStreamId,
+      },
     });
     await tx.andonEventHistory.create({
-      data: { andonId: andon.id, fromStatus: null, toStatus: "OPEN", at, note: `quality ${fields.reason} (${fields.subjectId ?? ""})` },
+      data: {
+        andonId: andon.id,
+        fromStatus: null,
+        toStatus: "OPEN",
+        at,
+        note: `quality ${fields.reason} (${fields.subjectId ?? ""})`,
+      },
     });
     const rule = await ruleForAndon(tx, andon);
     const escalationId = rule ? await startEscalation(tx, andon.id, rule, "ACKNOWLEDGE", at, null) : null;
     const events: AndonEventMessage[] = [{ kind: "andon-raised", andonId: andon.id, lineId: andon.lineId }];
-    if (escalationId) events.push({ kind: "escalation-updated", andonId: andon.id, lineId: andon.lineId, escalationId });
+    if (escalationId)
+      events.push({ kind: "escalation-updated", andonId: andon.id, lineId: andon.lineId, escalationId });
     return { andon, duplicate: false, events };
   });
   if (!result.duplicate) runtime.escalationsChanged();

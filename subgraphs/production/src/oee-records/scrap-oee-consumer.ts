@@ -42,7 +42,8 @@ export async function applyScrapNotice(
     throw new StreamEntryRejected(`not a scrap notice: version '${fields.v}', type '${fields.type}'`);
   }
   const madeAt = new Date(Number(fields.madeAt));
-  if (!fields.equipmentId || Number.isNaN(madeAt.getTime())) throw new StreamEntryRejected("a scrap notice lacks equipment or madeAt");
+  if (!fields.equipmentId || Number.isNaN(madeAt.getTime()))
+    throw new StreamEntryRejected("a scrap notice lacks equipment or madeAt");
   const equipment = await prisma.equipment.findUnique({
     where: { id: fields.equipmentId },
     select: { id: true, lineId: true, isConstraint: true },
@@ -79,9 +80,11 @@ export async function startScrapOeeConsumer(options: ScrapOeeConsumerOptions): P
       });
       if (!record) return;
       const event: LiveEvent = { kind: "oee", lineId: applied.lineId, oeeRecordId: record.id, at: now.toISOString() };
-      await redis.publish(liveEventChannel(applied.lineId, liveEventPrefix), JSON.stringify(event)).catch((error: unknown) => {
-        logger.warn({ err: error, lineId: applied.lineId }, "could not publish oeeUpdated after scrap");
-      });
+      await redis
+        .publish(liveEventChannel(applied.lineId, liveEventPrefix), JSON.stringify(event))
+        .catch((error: unknown) => {
+          logger.warn({ err: error, lineId: applied.lineId }, "could not publish oeeUpdated after scrap");
+        });
     },
   });
   await consumer.start();

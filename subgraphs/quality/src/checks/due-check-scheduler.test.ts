@@ -1,10 +1,15 @@
 // Checks fall due by their plan's sampling rules and an overdue check asks the andon subgraph for a
 // quality andon through the request stream (never by writing andon tables), once.
-import { qualityAndonStreamKey } from "@ms5/schema";
+
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { qualityAndonStreamKey } from "@ms5/schema";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { QualitySubgraph } from "../quality-subgraph.ts";
-import { openQualityTestPlant, type QualityTestPlant, startQualityTestSubgraph } from "../testing/quality-test-plant.ts";
+import {
+  openQualityTestPlant,
+  type QualityTestPlant,
+  startQualityTestSubgraph,
+} from "../testing/quality-test-plant.ts";
 
 describe("due checks", () => {
   const run = inject("testRun");
@@ -19,8 +24,12 @@ describe("due checks", () => {
     subgraph = await startQualityTestSubgraph(plant, { keyPrefix, now: () => now });
     const lineId = await plant.lineIdOf("bagging-1");
     // The line makes the 25 kg product now: that plan applies, the others are switched off.
-    const plan = await plant.db.prisma.qualityCheckTemplate.findFirstOrThrow({ where: { name: "25 kg bag weight and seal check" } });
-    await plant.db.prisma.workOrder.deleteMany({ where: { lineId, plannedStart: { lte: now }, plannedEnd: { gt: now }, jobs: { none: {} } } });
+    const plan = await plant.db.prisma.qualityCheckTemplate.findFirstOrThrow({
+      where: { name: "25 kg bag weight and seal check" },
+    });
+    await plant.db.prisma.workOrder.deleteMany({
+      where: { lineId, plannedStart: { lte: now }, plannedEnd: { gt: now }, jobs: { none: {} } },
+    });
     await plant.db.prisma.workOrder.create({
       data: {
         number: "WO-QUALITY-DUE",
@@ -46,7 +55,13 @@ describe("due checks", () => {
   async function countGood(good: number) {
     const bagger = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
     await plant.db.prisma.productionCount.create({
-      data: { equipmentId: bagger.id, lineId: bagger.lineId, recordedAt: new Date(now.getTime() - 1_000), goodDelta: good, rejectDelta: 0 },
+      data: {
+        equipmentId: bagger.id,
+        lineId: bagger.lineId,
+        recordedAt: new Date(now.getTime() - 1_000),
+        goodDelta: good,
+        rejectDelta: 0,
+      },
     });
   }
 
@@ -65,12 +80,16 @@ describe("due checks", () => {
   });
 
   it("asks for a quality andon once when the check is still open after its overdue time", async () => {
-    const check = await plant.db.prisma.qualityCheck.findFirstOrThrow({ where: { templateId: planId, trigger: "GOOD_UNITS" } });
+    const check = await plant.db.prisma.qualityCheck.findFirstOrThrow({
+      where: { templateId: planId, trigger: "GOOD_UNITS" },
+    });
     now = new Date(check.overdueAt!.getTime() + 1_000);
     const { overdue } = await subgraph.scheduler.runOnce();
     expect(overdue.map((c) => c.id)).toEqual([check.id]);
     const requests = await plant.redis.xRange(qualityAndonStreamKey(keyPrefix), "-", "+");
-    expect(requests!.map((r) => [r.message.reason, r.message.subjectId, r.message.lineId])).toEqual([["check-overdue", check.id, check.lineId]]);
+    expect(requests!.map((r) => [r.message.reason, r.message.subjectId, r.message.lineId])).toEqual([
+      ["check-overdue", check.id, check.lineId],
+    ]);
     const again = await subgraph.scheduler.runOnce();
     expect(again.overdue).toEqual([]);
     expect(await plant.redis.xLen(qualityAndonStreamKey(keyPrefix))).toBe(1);

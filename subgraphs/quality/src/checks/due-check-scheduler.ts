@@ -69,7 +69,9 @@ export class DueCheckScheduler {
       }
     }
     if (created.length > 0) {
-      await this.options.publish(created.map((check) => ({ kind: "check-due" as const, checkId: check.id, lineId: check.lineId })));
+      await this.options.publish(
+        created.map((check) => ({ kind: "check-due" as const, checkId: check.id, lineId: check.lineId })),
+      );
     }
     const overdue = await this.announceOverdue(now);
     return { created, overdue };
@@ -79,7 +81,13 @@ export class DueCheckScheduler {
   private async occasionsOf(plan: QualityCheckTemplate, now: Date) {
     const { prisma } = this.options;
     const lineId = plan.lineId!;
-    const occasions: { key: string; trigger: QualityCheck["trigger"]; dueAt: Date; jobId?: string; workOrderId?: string | null }[] = [];
+    const occasions: {
+      key: string;
+      trigger: QualityCheck["trigger"];
+      dueAt: Date;
+      jobId?: string;
+      workOrderId?: string | null;
+    }[] = [];
     const order = await prisma.workOrder.findFirst({
       where: { lineId, plannedStart: { lte: now }, plannedEnd: { gt: now } },
       orderBy: { plannedStart: "desc" },
@@ -87,11 +95,18 @@ export class DueCheckScheduler {
     });
     // A plan for a product applies while the line makes it.
     if (plan.productTypeId && order?.productTypeId !== plan.productTypeId) return occasions;
-    const constraint = await prisma.equipment.findFirst({ where: { lineId, isConstraint: true }, select: { id: true } });
+    const constraint = await prisma.equipment.findFirst({
+      where: { lineId, isConstraint: true },
+      select: { id: true },
+    });
     // Sampling looks back a day at most: a plan switched on again does not owe a week of checks.
     const since = new Date(now.getTime() - 24 * 3_600_000);
     const lastOf = (trigger: QualityCheck["trigger"]) =>
-      prisma.qualityCheck.findFirst({ where: { templateId: plan.id, trigger }, orderBy: { dueAt: "desc" }, select: { dueAt: true } });
+      prisma.qualityCheck.findFirst({
+        where: { templateId: plan.id, trigger },
+        orderBy: { dueAt: "desc" },
+        select: { dueAt: true },
+      });
 
     if (plan.everyGoodUnits && constraint) {
       const last = await lastOf("GOOD_UNITS");
@@ -101,7 +116,12 @@ export class DueCheckScheduler {
         _sum: { goodDelta: true },
       });
       if ((good._sum.goodDelta ?? 0) >= plan.everyGoodUnits) {
-        occasions.push({ key: `${plan.id}:GOOD_UNITS:${from.getTime()}`, trigger: "GOOD_UNITS", dueAt: now, workOrderId: order?.id ?? null });
+        occasions.push({
+          key: `${plan.id}:GOOD_UNITS:${from.getTime()}`,
+          trigger: "GOOD_UNITS",
+          dueAt: now,
+          workOrderId: order?.id ?? null,
+        });
       }
     }
     if (plan.frequencyMinutes && constraint) {
@@ -113,7 +133,12 @@ export class DueCheckScheduler {
         WHERE "equipmentId" = ${constraint.id}::uuid AND state = 'RUNNING'
           AND "startedAt" < ${now} AND coalesce("endedAt", ${now}) > ${from}`;
       if ((row?.seconds ?? 0) >= plan.frequencyMinutes * 60) {
-        occasions.push({ key: `${plan.id}:RUN_TIME:${from.getTime()}`, trigger: "RUN_TIME", dueAt: now, workOrderId: order?.id ?? null });
+        occasions.push({
+          key: `${plan.id}:RUN_TIME:${from.getTime()}`,
+          trigger: "RUN_TIME",
+          dueAt: now,
+          workOrderId: order?.id ?? null,
+        });
       }
     }
     if (plan.firstOffAtJobStart) {
@@ -122,17 +147,37 @@ export class DueCheckScheduler {
         select: { id: true, startedAt: true, workOrderId: true },
       });
       for (const job of jobs) {
-        occasions.push({ key: `${plan.id}:FIRST_OFF:${job.id}`, trigger: "FIRST_OFF", dueAt: job.startedAt!, jobId: job.id, workOrderId: job.workOrderId });
+        occasions.push({
+          key: `${plan.id}:FIRST_OFF:${job.id}`,
+          trigger: "FIRST_OFF",
+          dueAt: job.startedAt!,
+          jobId: job.id,
+          workOrderId: job.workOrderId,
+        });
       }
     }
     if (plan.oncePerShift && constraint) {
-      const shift = await prisma.shiftInstance.findFirst({ where: { startsAt: { lte: now }, endsAt: { gt: now } }, select: { id: true, startsAt: true } });
+      const shift = await prisma.shiftInstance.findFirst({
+        where: { startsAt: { lte: now }, endsAt: { gt: now } },
+        select: { id: true, startsAt: true },
+      });
       if (shift) {
         const ran = await prisma.equipmentStateChange.findFirst({
-          where: { equipmentId: constraint.id, state: "RUNNING", startedAt: { lt: now }, OR: [{ endedAt: null }, { endedAt: { gt: shift.startsAt } }] },
+          where: {
+            equipmentId: constraint.id,
+            state: "RUNNING",
+            startedAt: { lt: now },
+            OR: [{ endedAt: null }, { endedAt: { gt: shift.startsAt } }],
+          },
           select: { id: true },
         });
-        if (ran) occasions.push({ key: `${plan.id}:SHIFT:${shift.id}`, trigger: "SHIFT", dueAt: now, workOrderId: order?.id ?? null });
+        if (ran)
+          occasions.push({
+            key: `${plan.id}:SHIFT:${shift.id}`,
+            trigger: "SHIFT",
+            dueAt: now,
+            workOrderId: order?.id ?? null,
+          });
       }
     }
     return occasions;
@@ -140,7 +185,13 @@ export class DueCheckScheduler {
 
   private async createDue(
     plan: QualityCheckTemplate,
-    occasion: { key: string; trigger: QualityCheck["trigger"]; dueAt: Date; jobId?: string; workOrderId?: string | null },
+    occasion: {
+      key: string;
+      trigger: QualityCheck["trigger"];
+      dueAt: Date;
+      jobId?: string;
+      workOrderId?: string | null;
+    },
     now: Date,
   ): Promise<QualityCheck | null> {
     const { prisma } = this.options;
@@ -196,7 +247,10 @@ export class DueCheckScheduler {
         announced.push(check);
       } catch (error) {
         await prisma.qualityCheck.update({ where: { id: check.id }, data: { overdueRaisedAt: null } });
-        this.options.logger.warn({ err: error, checkId: check.id }, "could not announce an overdue check; retried next pass");
+        this.options.logger.warn(
+          { err: error, checkId: check.id },
+          "could not announce an overdue check; retried next pass",
+        );
       }
     }
     return announced;

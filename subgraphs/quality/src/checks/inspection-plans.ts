@@ -3,9 +3,9 @@
 // rules that make checks fall due; the chart and run rules of each characteristic. Every change is
 // validated in full before anything is written, and audited.
 import type { CharacteristicType, ControlChartType, Prisma, PrismaClient, QualityCharacteristic } from "@ms5/db";
+import { QualityInputInvalid, QualityReferenceNotFound } from "../quality-errors.ts";
 import { isRunRule } from "../spc/run-rules.ts";
 import type { QualityActor } from "./actor.ts";
-import { QualityInputInvalid, QualityReferenceNotFound } from "../quality-errors.ts";
 import { QUALITY_DEFAULTS } from "./quality-defaults.ts";
 
 export interface CharacteristicInput {
@@ -38,7 +38,8 @@ export interface InspectionPlanInput {
   characteristics: readonly CharacteristicInput[];
 }
 
-const isFiniteOrNull = (value: number | null | undefined) => value === null || value === undefined || Number.isFinite(value);
+const isFiniteOrNull = (value: number | null | undefined) =>
+  value === null || value === undefined || Number.isFinite(value);
 
 function positiveIntegerOrNull(value: number | null | undefined, field: string, max = 1_000_000): number | null {
   if (value === null || value === undefined) return null;
@@ -51,17 +52,25 @@ function positiveIntegerOrNull(value: number | null | undefined, field: string, 
 /** The spec limits and chart settings of a characteristic, checked; throws QualityInputInvalid. */
 export function checkedCharacteristic(input: CharacteristicInput, field: string) {
   const name = input.name.trim();
-  if (name.length === 0 || name.length > 200) throw new QualityInputInvalid(`${field}.name`, "A name is 1 to 200 characters.");
+  if (name.length === 0 || name.length > 200)
+    throw new QualityInputInvalid(`${field}.name`, "A name is 1 to 200 characters.");
   for (const key of ["nominal", "lowerSpec", "upperSpec"] as const) {
-    if (!isFiniteOrNull(input[key])) throw new QualityInputInvalid(`${field}.${key}`, `${key} must be a finite number.`);
+    if (!isFiniteOrNull(input[key]))
+      throw new QualityInputInvalid(`${field}.${key}`, `${key} must be a finite number.`);
   }
   const lowerSpec = input.lowerSpec ?? null;
   const upperSpec = input.upperSpec ?? null;
   if (lowerSpec !== null && upperSpec !== null && lowerSpec >= upperSpec) {
-    throw new QualityInputInvalid(`${field}.lowerSpec`, `The lower spec limit ${lowerSpec} must be below the upper ${upperSpec}.`);
+    throw new QualityInputInvalid(
+      `${field}.lowerSpec`,
+      `The lower spec limit ${lowerSpec} must be below the upper ${upperSpec}.`,
+    );
   }
   const nominal = input.nominal ?? null;
-  if (nominal !== null && ((lowerSpec !== null && nominal < lowerSpec) || (upperSpec !== null && nominal > upperSpec))) {
+  if (
+    nominal !== null &&
+    ((lowerSpec !== null && nominal < lowerSpec) || (upperSpec !== null && nominal > upperSpec))
+  ) {
     throw new QualityInputInvalid(`${field}.nominal`, "The nominal must lie within the spec limits.");
   }
   const decimals = input.decimals ?? 2;
@@ -76,7 +85,10 @@ export function checkedCharacteristic(input: CharacteristicInput, field: string)
   if (chartType !== null) {
     const variables = chartType === "XBAR_R" || chartType === "XBAR_S" || chartType === "I_MR";
     if (variables !== (input.type === "VARIABLE")) {
-      throw new QualityInputInvalid(`${field}.chartType`, `A ${chartType} chart does not fit a ${input.type} characteristic.`);
+      throw new QualityInputInvalid(
+        `${field}.chartType`,
+        `A ${chartType} chart does not fit a ${input.type} characteristic.`,
+      );
     }
     const fits =
       !variables ||
@@ -92,7 +104,8 @@ export function checkedCharacteristic(input: CharacteristicInput, field: string)
   }
   const spcRules = [...new Set(input.spcRules ?? [])];
   for (const rule of spcRules) {
-    if (!isRunRule(rule)) throw new QualityInputInvalid(`${field}.spcRules`, `${rule} is not a run rule (WE1-WE4, N5-N8).`);
+    if (!isRunRule(rule))
+      throw new QualityInputInvalid(`${field}.spcRules`, `${rule} is not a run rule (WE1-WE4, N5-N8).`);
   }
   return {
     name,
@@ -130,6 +143,7 @@ async function audit(
     },
   });
 }
+
 export { audit as auditQualityChange };
 
 export async function createInspectionPlan(prisma: PrismaClient, actor: QualityActor, input: InspectionPlanInput) {
@@ -141,8 +155,17 @@ export async function createInspectionPlan(prisma: PrismaClient, actor: QualityA
   const characteristics = input.characteristics.map((c, i) => checkedCharacteristic(c, `characteristics.${i}`));
   const sampleSize = positiveIntegerOrNull(input.sampleSize, "sampleSize", 25) ?? 1;
   for (const [i, c] of characteristics.entries()) {
-    if (c.liveSignal === null && c.chartType !== null && c.chartType !== "C" && c.chartType !== "U" && c.subgroupSize > sampleSize) {
-      throw new QualityInputInvalid(`characteristics.${i}.subgroupSize`, `A check takes ${sampleSize} samples; a subgroup of ${c.subgroupSize} cannot form.`);
+    if (
+      c.liveSignal === null &&
+      c.chartType !== null &&
+      c.chartType !== "C" &&
+      c.chartType !== "U" &&
+      c.subgroupSize > sampleSize
+    ) {
+      throw new QualityInputInvalid(
+        `characteristics.${i}.subgroupSize`,
+        `A check takes ${sampleSize} samples; a subgroup of ${c.subgroupSize} cannot form.`,
+      );
     }
   }
   const overdueAfterMinutes = positiveIntegerOrNull(input.overdueAfterMinutes, "overdueAfterMinutes", 24 * 60) ?? 15;
@@ -155,7 +178,8 @@ export async function createInspectionPlan(prisma: PrismaClient, actor: QualityA
   if (input.equipmentId) {
     const equipment = await prisma.equipment.findUnique({ where: { id: input.equipmentId }, select: { lineId: true } });
     if (!equipment) throw new QualityReferenceNotFound("equipment", input.equipmentId);
-    if (equipment.lineId !== line.id) throw new QualityInputInvalid("equipmentId", "The equipment is not on the plan's line.");
+    if (equipment.lineId !== line.id)
+      throw new QualityInputInvalid("equipmentId", "The equipment is not on the plan's line.");
   }
   const latest = await prisma.qualityCheckTemplate.findFirst({ where: { name }, orderBy: { version: "desc" } });
   return prisma.$transaction(async (tx) => {
@@ -178,7 +202,8 @@ export async function createInspectionPlan(prisma: PrismaClient, actor: QualityA
       include: { characteristics: true },
     });
     // An older version of the same plan stops making checks.
-    if (latest) await tx.qualityCheckTemplate.updateMany({ where: { name, id: { not: plan.id } }, data: { active: false } });
+    if (latest)
+      await tx.qualityCheckTemplate.updateMany({ where: { name, id: { not: plan.id } }, data: { active: false } });
     await audit(tx, actor, "inspection-plan.create", "QualityCheckTemplate", plan.id, null, plan);
     return plan;
   });
@@ -240,12 +265,25 @@ export async function changeCharacteristic(
   });
 }
 
-export async function setInspectionPlanActive(prisma: PrismaClient, actor: QualityActor, planId: string, active: boolean) {
+export async function setInspectionPlanActive(
+  prisma: PrismaClient,
+  actor: QualityActor,
+  planId: string,
+  active: boolean,
+) {
   const plan = await prisma.qualityCheckTemplate.findUnique({ where: { id: planId } });
   if (!plan) throw new QualityReferenceNotFound("inspection plan", planId);
   return prisma.$transaction(async (tx) => {
     const updated = await tx.qualityCheckTemplate.update({ where: { id: planId }, data: { active } });
-    await audit(tx, actor, active ? "inspection-plan.activate" : "inspection-plan.deactivate", "QualityCheckTemplate", planId, { active: plan.active }, { active });
+    await audit(
+      tx,
+      actor,
+      active ? "inspection-plan.activate" : "inspection-plan.deactivate",
+      "QualityCheckTemplate",
+      planId,
+      { active: plan.active },
+      { active },
+    );
     return updated;
   });
 }

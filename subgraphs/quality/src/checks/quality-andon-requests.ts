@@ -29,9 +29,14 @@ export async function requestQualityAndon(
     note: request.note,
     ts: String(request.at.getTime()),
   };
-  return redis.xAdd(qualityAndonStreamKey(keyPrefix), "*", { ...entry }, {
-    TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: QUALITY_ANDON_STREAM_MAX_LENGTH },
-  });
+  return redis.xAdd(
+    qualityAndonStreamKey(keyPrefix),
+    "*",
+    { ...entry },
+    {
+      TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: QUALITY_ANDON_STREAM_MAX_LENGTH },
+    },
+  );
 }
 
 /** Fire-and-log for requests that accompany a committed recording. */

@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Measurement, Prisma, PrismaClient, QualityCharacteristic, QualityCheck, SpcViolation } from "@ms5/db";
 import { AUTH_DEFAULTS, AuthError, checkUserSecret, isPinShaped, SECRET_CHECK_COLUMNS } from "@ms5/kit/auth";
+import { type NewSubgroup, recordSubgroups } from "../live-spc/spc-subgroups.ts";
 import {
   InspectionPlanInactive,
   QualityInputInvalid,
@@ -13,7 +14,6 @@ import {
   QualitySignatureRejected,
   QualityStateConflict,
 } from "../quality-errors.ts";
-import { type NewSubgroup, recordSubgroups } from "../live-spc/spc-subgroups.ts";
 import { subgroupStatistics } from "../spc/subgroup-statistics.ts";
 import type { QualityActor } from "./actor.ts";
 import { auditQualityChange, checkedNote } from "./inspection-plans.ts";
@@ -45,7 +45,10 @@ export function judgeMeasurement(characteristic: QualityCharacteristic, input: M
   if (characteristic.type === "VARIABLE") {
     const value = input.value;
     if (value === null || value === undefined || typeof value !== "number" || !Number.isFinite(value)) {
-      throw new QualityInputInvalid(`${field}.value`, `${characteristic.name} needs a finite number, not ${String(value)}.`);
+      throw new QualityInputInvalid(
+        `${field}.value`,
+        `${characteristic.name} needs a finite number, not ${String(value)}.`,
+      );
     }
     return {
       value,
@@ -60,13 +63,18 @@ export function judgeMeasurement(characteristic: QualityCharacteristic, input: M
   }
   const conforming = input.conforming ?? (defectCount === null ? null : defectCount === 0);
   if (conforming === null) {
-    throw new QualityInputInvalid(`${field}.conforming`, `${characteristic.name} needs conforming (true/false) or a defect count.`);
+    throw new QualityInputInvalid(
+      `${field}.conforming`,
+      `${characteristic.name} needs conforming (true/false) or a defect count.`,
+    );
   }
   return { value: null, conforming, defectCount, withinSpec: conforming };
 }
 
 async function lockCheck(tx: Tx, checkId: string): Promise<QualityCheck> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM quality_check WHERE id = ${checkId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM quality_check WHERE id = ${checkId}::uuid FOR UPDATE`;
   if (rows.length === 0) throw new QualityReferenceNotFound("quality check", checkId);
   return tx.qualityCheck.findUniqueOrThrow({ where: { id: checkId } });
 }
@@ -125,11 +133,19 @@ export interface RecordingResult {
 export async function recordMeasurements(
   prisma: PrismaClient,
   actor: QualityActor,
-  input: { checkId: string; measurements: readonly MeasurementInput[]; note?: string | null; complete?: boolean | null },
+  input: {
+    checkId: string;
+    measurements: readonly MeasurementInput[];
+    note?: string | null;
+    complete?: boolean | null;
+  },
   now: Date,
 ): Promise<RecordingResult> {
   if (input.measurements.length > QUALITY_DEFAULTS.maxMeasurementsPerRecording) {
-    throw new QualityInputInvalid("measurements", `At most ${QUALITY_DEFAULTS.maxMeasurementsPerRecording} measurements at once.`);
+    throw new QualityInputInvalid(
+      "measurements",
+      `At most ${QUALITY_DEFAULTS.maxMeasurementsPerRecording} measurements at once.`,
+    );
   }
   const note = checkedNote(input.note);
   const check = await prisma.qualityCheck.findUnique({
@@ -143,10 +159,14 @@ export async function recordMeasurements(
   const judged = input.measurements.map((m, i) => {
     const field = `measurements.${i}`;
     const characteristic = characteristics.get(m.characteristicId);
-    if (!characteristic) throw new QualityInputInvalid(`${field}.characteristicId`, "The characteristic is not in this check's plan.");
+    if (!characteristic)
+      throw new QualityInputInvalid(`${field}.characteristicId`, "The characteristic is not in this check's plan.");
     if (!characteristic.active) throw new InspectionPlanInactive(check.templateId);
     if (!Number.isInteger(m.sampleIndex) || m.sampleIndex < 0 || m.sampleIndex >= check.template.sampleSize) {
-      throw new QualityInputInvalid(`${field}.sampleIndex`, `The plan takes samples 0 to ${check.template.sampleSize - 1}.`);
+      throw new QualityInputInvalid(
+        `${field}.sampleIndex`,
+        `The plan takes samples 0 to ${check.template.sampleSize - 1}.`,
+      );
     }
     const key = `${m.characteristicId}/${m.sampleIndex}`;
     if (seen.has(key)) throw new QualityInputInvalid(`${field}.sampleIndex`, "The same sample is given twice.");
@@ -160,13 +180,23 @@ export async function recordMeasurements(
   return prisma.$transaction(async (tx) => {
     const locked = await lockCheck(tx, check.id);
     if (!(OPEN_CHECK_STATUSES as readonly string[]).includes(locked.status)) {
-      throw new QualityStateConflict("quality check", check.id, locked.status, `Check ${check.id} is ${locked.status}: record a correction instead.`);
+      throw new QualityStateConflict(
+        "quality check",
+        check.id,
+        locked.status,
+        `Check ${check.id} is ${locked.status}: record a correction instead.`,
+      );
     }
     const existing = await tx.measurement.findMany({ where: { checkId: check.id, supersededById: null } });
     const taken = new Set(existing.map((m) => `${m.characteristicId}/${m.sampleIndex}`));
     for (const m of judged) {
       if (taken.has(`${m.characteristic.id}/${m.sampleIndex}`)) {
-        throw new QualityStateConflict("measurement", check.id, "RECORDED", `Sample ${m.sampleIndex} of ${m.characteristic.name} is recorded already: correct it instead.`);
+        throw new QualityStateConflict(
+          "measurement",
+          check.id,
+          "RECORDED",
+          `Sample ${m.sampleIndex} of ${m.characteristic.name} is recorded already: correct it instead.`,
+        );
       }
     }
     const measurements: Measurement[] = [];
@@ -208,17 +238,23 @@ export async function recordMeasurements(
 
 /** Marks a fully recorded check PASSED or FAILED and forms its subgroups; throws if a sample is missing. */
 async function completeCheck(tx: Tx, check: QualityCheck, now: Date) {
-  const characteristics = (await tx.qualityCharacteristic.findMany({ where: { templateId: check.templateId, active: true } }));
+  const characteristics = await tx.qualityCharacteristic.findMany({
+    where: { templateId: check.templateId, active: true },
+  });
   const template = await tx.qualityCheckTemplate.findUniqueOrThrow({ where: { id: check.templateId } });
   const current = await tx.measurement.findMany({ where: { checkId: check.id, supersededById: null } });
   const missing: string[] = [];
   for (const c of characteristics) {
     for (let sample = 0; sample < template.sampleSize; sample++) {
-      if (!current.some((m) => m.characteristicId === c.id && m.sampleIndex === sample)) missing.push(`${c.name} #${sample + 1}`);
+      if (!current.some((m) => m.characteristicId === c.id && m.sampleIndex === sample))
+        missing.push(`${c.name} #${sample + 1}`);
     }
   }
   if (missing.length > 0) {
-    throw new QualityInputInvalid("complete", `The check is incomplete: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? "..." : ""} not recorded.`);
+    throw new QualityInputInvalid(
+      "complete",
+      `The check is incomplete: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? "..." : ""} not recorded.`,
+    );
   }
   const passed = current.every((m) => m.withinSpec);
   const updated = await tx.qualityCheck.update({
@@ -238,7 +274,10 @@ async function completeCheck(tx: Tx, check: QualityCheck, now: Date) {
     if (c.type === "VARIABLE") {
       const values = samples.map((m) => m.value!).slice(0, c.subgroupSize);
       if (values.length !== c.subgroupSize) {
-        throw new QualityInputInvalid("complete", `${c.name} charts subgroups of ${c.subgroupSize}; the check has ${values.length} values.`);
+        throw new QualityInputInvalid(
+          "complete",
+          `${c.name} charts subgroups of ${c.subgroupSize}; the check has ${values.length} values.`,
+        );
       }
       const stats = subgroupStatistics(values);
       subgroupIds.push(
@@ -295,22 +334,45 @@ async function completeCheck(tx: Tx, check: QualityCheck, now: Date) {
 export async function correctMeasurement(
   prisma: PrismaClient,
   actor: QualityActor,
-  input: { measurementId: string; value?: number | null; conforming?: boolean | null; defectCount?: number | null; reason: string },
+  input: {
+    measurementId: string;
+    value?: number | null;
+    conforming?: boolean | null;
+    defectCount?: number | null;
+    reason: string;
+  },
   now: Date,
 ): Promise<{ measurement: Measurement; check: QualityCheck }> {
   const reason = checkedNote(input.reason, "reason");
   if (!reason) throw new QualityInputInvalid("reason", "A correction says why.");
-  const old = await prisma.measurement.findUnique({ where: { id: input.measurementId }, include: { characteristic: true, check: true } });
+  const old = await prisma.measurement.findUnique({
+    where: { id: input.measurementId },
+    include: { characteristic: true, check: true },
+  });
   if (!old) throw new QualityReferenceNotFound("measurement", input.measurementId);
   if (old.check.signedAt) {
-    throw new QualityStateConflict("quality check", old.checkId, old.check.status, "The check is signed: it cannot be corrected.");
+    throw new QualityStateConflict(
+      "quality check",
+      old.checkId,
+      old.check.status,
+      "The check is signed: it cannot be corrected.",
+    );
   }
-  const judged = judgeMeasurement(old.characteristic, { ...input, characteristicId: old.characteristicId, sampleIndex: old.sampleIndex }, "measurement");
+  const judged = judgeMeasurement(
+    old.characteristic,
+    { ...input, characteristicId: old.characteristicId, sampleIndex: old.sampleIndex },
+    "measurement",
+  );
   return prisma.$transaction(async (tx) => {
     const check = await lockCheck(tx, old.checkId);
     const still = await tx.measurement.findUniqueOrThrow({ where: { id: old.id } });
     if (still.supersededById) {
-      throw new QualityStateConflict("measurement", old.id, "SUPERSEDED", "This measurement was corrected already: correct the current one.");
+      throw new QualityStateConflict(
+        "measurement",
+        old.id,
+        "SUPERSEDED",
+        "This measurement was corrected already: correct the current one.",
+      );
     }
     // One current value per sample: the old row stops being current before its correction is
     // inserted (the link to it is checked at commit).
@@ -346,7 +408,10 @@ export async function correctMeasurement(
 
 async function reauthenticateSigner(prisma: PrismaClient, userId: string, secret: string): Promise<void> {
   if (secret.length > AUTH_DEFAULTS.maxSecretLength) {
-    throw new QualityInputInvalid("secret", `A password or PIN has at most ${AUTH_DEFAULTS.maxSecretLength} characters.`);
+    throw new QualityInputInvalid(
+      "secret",
+      `A password or PIN has at most ${AUTH_DEFAULTS.maxSecretLength} characters.`,
+    );
   }
   const user = await prisma.user.findUnique({ where: { id: userId }, select: SECRET_CHECK_COLUMNS });
   if (!user || secret.length === 0) throw new QualitySignatureRejected();
@@ -356,7 +421,9 @@ async function reauthenticateSigner(prisma: PrismaClient, userId: string, secret
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
     if (error.reason === "account-locked" || error.reason === "pin-locked") {
-      throw new QualitySignatureRejected(`Too many wrong attempts: signing is locked for ${error.retryAfterSeconds ?? 1} s.`);
+      throw new QualitySignatureRejected(
+        `Too many wrong attempts: signing is locked for ${error.retryAfterSeconds ?? 1} s.`,
+      );
     }
     throw new QualitySignatureRejected();
   }
@@ -367,14 +434,23 @@ export function releaseCheckContentHash(content: {
   checkId: string;
   templateId: string;
   passed: boolean;
-  measurements: readonly { id: string; characteristicId: string; sampleIndex: number; value: number | null; conforming: boolean | null; withinSpec: boolean }[];
+  measurements: readonly {
+    id: string;
+    characteristicId: string;
+    sampleIndex: number;
+    value: number | null;
+    conforming: boolean | null;
+    withinSpec: boolean;
+  }[];
   signerId: string;
   meaning: string;
   signedAt: Date;
 }): string {
   const canonical = JSON.stringify({
     ...content,
-    measurements: [...content.measurements].sort((a, b) => a.characteristicId.localeCompare(b.characteristicId) || a.sampleIndex - b.sampleIndex),
+    measurements: [...content.measurements].sort(
+      (a, b) => a.characteristicId.localeCompare(b.characteristicId) || a.sampleIndex - b.sampleIndex,
+    ),
     signedAt: content.signedAt.toISOString(),
   });
   return createHash("sha256").update(canonical).digest("hex");
@@ -395,13 +471,19 @@ export async function signReleaseCheck(
   const check = await prisma.qualityCheck.findUnique({ where: { id: input.checkId }, include: { template: true } });
   if (!check) throw new QualityReferenceNotFound("quality check", input.checkId);
   if (!check.template.requiresSignature) {
-    throw new QualityStateConflict("quality check", check.id, check.status, "This check is not a release check: complete it instead.");
+    throw new QualityStateConflict(
+      "quality check",
+      check.id,
+      check.status,
+      "This check is not a release check: complete it instead.",
+    );
   }
   // Before the transaction: scrypt is slow on purpose and must not hold the check's row lock.
   await reauthenticateSigner(prisma, actor.userId, input.secret);
   return prisma.$transaction(async (tx) => {
     const locked = await lockCheck(tx, check.id);
-    if (locked.signedAt) throw new QualityStateConflict("quality check", check.id, locked.status, "The check is signed already.");
+    if (locked.signedAt)
+      throw new QualityStateConflict("quality check", check.id, locked.status, "The check is signed already.");
     const completed = await completeCheck(tx, locked, now);
     const measurements = await tx.measurement.findMany({ where: { checkId: check.id, supersededById: null } });
     const signatureHash = releaseCheckContentHash({
@@ -415,7 +497,13 @@ export async function signReleaseCheck(
     });
     return tx.qualityCheck.update({
       where: { id: check.id },
-      data: { signedById: actor.userId, signedAt: now, signatureMeaning: meaning, signatureHash, inspectorId: actor.userId },
+      data: {
+        signedById: actor.userId,
+        signedAt: now,
+        signatureMeaning: meaning,
+        signatureHash,
+        inspectorId: actor.userId,
+      },
     });
   });
 }

@@ -15,7 +15,12 @@ export interface DefectInput {
   note?: string | null;
 }
 
-export async function recordDefect(prisma: PrismaClient, actor: QualityActor, input: DefectInput, now: Date): Promise<DefectRecord> {
+export async function recordDefect(
+  prisma: PrismaClient,
+  actor: QualityActor,
+  input: DefectInput,
+  now: Date,
+): Promise<DefectRecord> {
   if (!Number.isInteger(input.quantity) || input.quantity <= 0 || input.quantity > 1_000_000) {
     throw new QualityInputInvalid("quantity", "A quantity is a whole number from 1 to 1,000,000.");
   }
@@ -30,11 +35,15 @@ export async function recordDefect(prisma: PrismaClient, actor: QualityActor, in
   if (input.equipmentId) {
     const equipment = await prisma.equipment.findUnique({ where: { id: input.equipmentId }, select: { lineId: true } });
     if (!equipment) throw new QualityReferenceNotFound("equipment", input.equipmentId);
-    if (equipment.lineId !== line.id) throw new QualityInputInvalid("equipmentId", "The equipment is not on that line.");
+    if (equipment.lineId !== line.id)
+      throw new QualityInputInvalid("equipmentId", "The equipment is not on that line.");
   }
   let productTypeId: string | null = null;
   if (input.workOrderId) {
-    const order = await prisma.workOrder.findUnique({ where: { id: input.workOrderId }, select: { lineId: true, productTypeId: true } });
+    const order = await prisma.workOrder.findUnique({
+      where: { id: input.workOrderId },
+      select: { lineId: true, productTypeId: true },
+    });
     if (!order) throw new QualityReferenceNotFound("work order", input.workOrderId);
     if (order.lineId !== line.id) throw new QualityInputInvalid("workOrderId", "The work order is for another line.");
     productTypeId = order.productTypeId;

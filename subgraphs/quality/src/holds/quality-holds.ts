@@ -18,7 +18,11 @@ export async function placeHold(
 ): Promise<QualityHold> {
   const reason = checkedNote(input.reason, "reason");
   if (!reason) throw new QualityInputInvalid("reason", "Say why the work order is held.");
-  if (input.quantity !== null && input.quantity !== undefined && (!Number.isInteger(input.quantity) || input.quantity <= 0)) {
+  if (
+    input.quantity !== null &&
+    input.quantity !== undefined &&
+    (!Number.isInteger(input.quantity) || input.quantity <= 0)
+  ) {
     throw new QualityInputInvalid("quantity", "A held quantity is a whole number above 0.");
   }
   const order = await prisma.workOrder.findUnique({ where: { id: input.workOrderId }, select: { id: true } });
@@ -26,7 +30,13 @@ export async function placeHold(
   try {
     return await prisma.$transaction(async (tx) => {
       const hold = await tx.qualityHold.create({
-        data: { workOrderId: order.id, reason, quantity: input.quantity ?? null, placedById: actor.userId, placedAt: now },
+        data: {
+          workOrderId: order.id,
+          reason,
+          quantity: input.quantity ?? null,
+          placedById: actor.userId,
+          placedAt: now,
+        },
       });
       await auditQualityChange(tx, actor, "hold.place", "QualityHold", hold.id, null, hold);
       return hold;
@@ -78,7 +88,12 @@ export function dispositionHold(
 }
 
 /** Releases a dispositioned hold (quality:manage). */
-export function releaseHold(prisma: PrismaClient, actor: QualityActor, holdId: string, now: Date): Promise<QualityHold> {
+export function releaseHold(
+  prisma: PrismaClient,
+  actor: QualityActor,
+  holdId: string,
+  now: Date,
+): Promise<QualityHold> {
   return step(prisma, actor, holdId, "DISPOSITIONED", "hold.release", {
     status: "RELEASED",
     releasedById: actor.userId,

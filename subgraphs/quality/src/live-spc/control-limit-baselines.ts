@@ -4,7 +4,7 @@ import type { PrismaClient, SpcControlLimits } from "@ms5/db";
 import type { QualityActor } from "../checks/actor.ts";
 import { auditQualityChange, checkedNote } from "../checks/inspection-plans.ts";
 import { QualityInputInvalid, QualityReferenceNotFound } from "../quality-errors.ts";
-import { BaselineInvalid, computeControlLimits, type ControlChartType } from "../spc/control-limits.ts";
+import { BaselineInvalid, type ControlChartType, computeControlLimits } from "../spc/control-limits.ts";
 
 export async function freezeControlLimits(
   prisma: PrismaClient,
@@ -14,12 +14,18 @@ export async function freezeControlLimits(
 ): Promise<SpcControlLimits> {
   const reason = checkedNote(input.reason, "reason");
   if (!reason) throw new QualityInputInvalid("reason", "Say why the limits are recomputed.");
-  if (!Number.isInteger(input.firstSequence) || !Number.isInteger(input.lastSequence) || input.firstSequence < 1 || input.lastSequence < input.firstSequence) {
+  if (
+    !Number.isInteger(input.firstSequence) ||
+    !Number.isInteger(input.lastSequence) ||
+    input.firstSequence < 1 ||
+    input.lastSequence < input.firstSequence
+  ) {
     throw new QualityInputInvalid("firstSequence", "The baseline is a range of subgroup sequences, first ≤ last.");
   }
   const characteristic = await prisma.qualityCharacteristic.findUnique({ where: { id: input.characteristicId } });
   if (!characteristic) throw new QualityReferenceNotFound("characteristic", input.characteristicId);
-  if (!characteristic.chartType) throw new QualityInputInvalid("characteristicId", `${characteristic.name} has no control chart.`);
+  if (!characteristic.chartType)
+    throw new QualityInputInvalid("characteristicId", `${characteristic.name} has no control chart.`);
   const chartType = characteristic.chartType as ControlChartType;
   const baseline = await prisma.spcSubgroup.findMany({
     where: { characteristicId: characteristic.id, sequence: { gte: input.firstSequence, lte: input.lastSequence } },
@@ -31,14 +37,20 @@ export async function freezeControlLimits(
     limits = computeControlLimits(
       chartType,
       characteristic.subgroupSize,
-      baseline.map((s) => ({ values: s.values, nonconforming: s.nonconforming ?? undefined, inspected: s.inspected ?? undefined })),
+      baseline.map((s) => ({
+        values: s.values,
+        nonconforming: s.nonconforming ?? undefined,
+        inspected: s.inspected ?? undefined,
+      })),
     );
   } catch (error) {
     if (error instanceof BaselineInvalid) throw new QualityInputInvalid("firstSequence", error.message);
     throw error;
   }
   return prisma.$transaction(async (tx) => {
-    const previous = await tx.spcControlLimits.findFirst({ where: { characteristicId: characteristic.id, supersededAt: null } });
+    const previous = await tx.spcControlLimits.findFirst({
+      where: { characteristicId: characteristic.id, supersededAt: null },
+    });
     if (previous) await tx.spcControlLimits.update({ where: { id: previous.id }, data: { supersededAt: now } });
     const frozen = await tx.spcControlLimits.create({
       data: {
@@ -60,7 +72,15 @@ export async function freezeControlLimits(
         frozenAt: now,
       },
     });
-    await auditQualityChange(tx, actor, "control-limits.freeze", "QualityCharacteristic", characteristic.id, previous, frozen);
+    await auditQualityChange(
+      tx,
+      actor,
+      "control-limits.freeze",
+      "QualityCharacteristic",
+      characteristic.id,
+      previous,
+      frozen,
+    );
     return frozen;
   });
 }

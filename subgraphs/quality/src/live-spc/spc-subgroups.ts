@@ -6,7 +6,7 @@
 // audited action (control-limit-baselines.ts).
 import type { Prisma, QualityCharacteristic, SpcControlLimits, SpcSubgroupSource, SpcViolation } from "@ms5/db";
 import { type ChartSubgroup, type FrozenLimits, plotPoints, pointViolations } from "../spc/control-chart.ts";
-import { computeControlLimits, type ControlChartType } from "../spc/control-limits.ts";
+import { type ControlChartType, computeControlLimits } from "../spc/control-limits.ts";
 import { isRunRule, LONGEST_RUN_RULE_WINDOW, type RunRule } from "../spc/run-rules.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -46,7 +46,11 @@ export function frozenLimitsOf(row: SpcControlLimits): FrozenLimits {
     dispersion:
       row.dispersionCenter === null
         ? null
-        : { center: row.dispersionCenter, upper: row.dispersionUpper ?? row.dispersionCenter, lower: row.dispersionLower ?? 0 },
+        : {
+            center: row.dispersionCenter,
+            upper: row.dispersionUpper ?? row.dispersionCenter,
+            lower: row.dispersionLower ?? 0,
+          },
   };
 }
 
@@ -64,7 +68,11 @@ export const runRulesOf = (characteristic: Pick<QualityCharacteristic, "spcRules
   characteristic.spcRules.filter(isRunRule);
 
 /** Adds subgroups (oldest first) to one characteristic's chart; the caller holds its transaction. */
-export async function recordSubgroups(tx: Tx, characteristicId: string, subgroups: readonly NewSubgroup[]): Promise<RecordedSubgroups> {
+export async function recordSubgroups(
+  tx: Tx,
+  characteristicId: string,
+  subgroups: readonly NewSubgroup[],
+): Promise<RecordedSubgroups> {
   if (subgroups.length === 0) return { ids: [], violations: [] };
   // Serialises sequence numbers per characteristic across instances.
   const [characteristic] = await tx.$queryRaw<QualityCharacteristic[]>`
@@ -102,7 +110,11 @@ async function freezeInitialBaseline(tx: Tx, characteristic: QualityCharacterist
   const limits = computeControlLimits(
     chartType,
     characteristic.subgroupSize,
-    baseline.map((s) => ({ values: s.values, nonconforming: s.nonconforming ?? undefined, inspected: s.inspected ?? undefined })),
+    baseline.map((s) => ({
+      values: s.values,
+      nonconforming: s.nonconforming ?? undefined,
+      inspected: s.inspected ?? undefined,
+    })),
   );
   return tx.spcControlLimits.create({
     data: {

@@ -2,12 +2,18 @@
 // subgroups of the check weigher's X̄-R chart with no one typing; the first 25 freeze the initial
 // limits; a drift in the mean breaks a run rule, which is stored and reaches a spcViolation listener;
 // a redelivered entry changes nothing.
-import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { QualityEventMessage } from "../quality-events/quality-event-message.ts";
 import type { QualitySubgraph } from "../quality-subgraph.ts";
-import { eventually, openQualityTestPlant, type QualityTestPlant, startQualityTestSubgraph } from "../testing/quality-test-plant.ts";
+import {
+  eventually,
+  openQualityTestPlant,
+  type QualityTestPlant,
+  startQualityTestSubgraph,
+} from "../testing/quality-test-plant.ts";
 import { streamIdAfter } from "./weight-consumer.ts";
 
 describe("the live SPC feed from the check weigher", () => {
@@ -44,7 +50,9 @@ describe("the live SPC feed from the check weigher", () => {
 
   beforeAll(async () => {
     plant = await openQualityTestPlant(run, new Date());
-    characteristicId = (await plant.db.prisma.qualityCharacteristic.findFirstOrThrow({ where: { liveSignal: "weight" } })).id;
+    characteristicId = (
+      await plant.db.prisma.qualityCharacteristic.findFirstOrThrow({ where: { liveSignal: "weight" } })
+    ).id;
     subgraph = await startQualityTestSubgraph(plant, { keyPrefix, weights: { settings: { blockMs: 50 } } });
     const events = await subgraph.bus.events(["spc-violation"]);
     void (async () => {
@@ -59,11 +67,22 @@ describe("the live SPC feed from the check weigher", () => {
   it("forms subgroups of five from the weights and freezes the initial limits at 25 subgroups", async () => {
     // In control around 25.10 kg: a repeating pattern with no run in it.
     const pattern = [25.08, 25.12, 25.1, 25.09, 25.11, 25.13, 25.07, 25.1, 25.12, 25.08];
-    const weights = Array.from({ length: 125 }, (_, i) => Math.round((pattern[(i * 3) % pattern.length]! + ((i % 7) - 3) * 0.002) * 1000) / 1000);
+    const weights = Array.from(
+      { length: 125 },
+      (_, i) => Math.round((pattern[(i * 3) % pattern.length]! + ((i % 7) - 3) * 0.002) * 1000) / 1000,
+    );
     await publishWeights(weights);
     await eventually(async () => (await plant.db.prisma.spcSubgroup.count({ where: { characteristicId } })) === 25);
-    const limits = await plant.db.prisma.spcControlLimits.findFirstOrThrow({ where: { characteristicId, supersededAt: null } });
-    expect(limits).toMatchObject({ chartType: "XBAR_R", subgroupSize: 5, baselineFirst: 1, baselineLast: 25, reason: "initial baseline" });
+    const limits = await plant.db.prisma.spcControlLimits.findFirstOrThrow({
+      where: { characteristicId, supersededAt: null },
+    });
+    expect(limits).toMatchObject({
+      chartType: "XBAR_R",
+      subgroupSize: 5,
+      baselineFirst: 1,
+      baselineLast: 25,
+      reason: "initial baseline",
+    });
     expect(limits.centerLine).toBeCloseTo(weights.reduce((s, w) => s + w, 0) / weights.length, 10);
     const first = await plant.db.prisma.spcSubgroup.findFirstOrThrow({ where: { characteristicId, sequence: 1 } });
     expect(first.values).toEqual(weights.slice(0, 5));
@@ -81,7 +100,9 @@ describe("the live SPC feed from the check weigher", () => {
     );
     expect(violation.pointSequences).toEqual([26]);
     expect(await plant.db.prisma.spcViolation.count({ where: { characteristicId } })).toBeGreaterThan(before);
-    await eventually(async () => heard.some((event) => event.kind === "spc-violation" && event.violationId === violation.id));
+    await eventually(async () =>
+      heard.some((event) => event.kind === "spc-violation" && event.violationId === violation.id),
+    );
   });
 
   it("ignores a redelivered weight (an entry id at or below the last applied)", async () => {

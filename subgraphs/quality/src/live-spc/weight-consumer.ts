@@ -88,7 +88,11 @@ export async function startWeightConsumer(options: WeightConsumerOptions): Promi
           type: "VARIABLE",
           template: { active: true, equipment: { code: equipmentCode } },
         },
-        select: { id: true, subgroupSize: true, template: { select: { equipmentId: true, equipment: { select: { lineId: true } } } } },
+        select: {
+          id: true,
+          subgroupSize: true,
+          template: { select: { equipmentId: true, equipment: { select: { lineId: true } } } },
+        },
       });
       return rows.map((row) => ({
         id: row.id,
@@ -104,7 +108,9 @@ export async function startWeightConsumer(options: WeightConsumerOptions): Promi
       await tx.$executeRaw`
         INSERT INTO spc_live_state ("characteristicId", "lastStreamId", "pendingValues", "updatedAt")
         VALUES (${characteristic.id}::uuid, '0-0', '{}', now()) ON CONFLICT DO NOTHING`;
-      const [state] = await tx.$queryRaw<{ lastStreamId: string; pendingValues: number[]; pendingFirstAt: Date | null }[]>`
+      const [state] = await tx.$queryRaw<
+        { lastStreamId: string; pendingValues: number[]; pendingFirstAt: Date | null }[]
+      >`
         SELECT "lastStreamId", "pendingValues", "pendingFirstAt" FROM spc_live_state
         WHERE "characteristicId" = ${characteristic.id}::uuid FOR UPDATE`;
       const fresh = weighings.filter((w) => streamIdAfter(w.streamId, state!.lastStreamId));
@@ -167,7 +173,13 @@ export async function startWeightConsumer(options: WeightConsumerOptions): Promi
       subgroups += result.subgroups;
       violations.push(...result.violations);
       for (const v of result.violations) {
-        events.push({ kind: "spc-violation", violationId: v.id, lineId: characteristic.lineId, characteristicId: v.characteristicId, readAt: result.readAt });
+        events.push({
+          kind: "spc-violation",
+          violationId: v.id,
+          lineId: characteristic.lineId,
+          characteristicId: v.characteristicId,
+          readAt: result.readAt,
+        });
       }
     }
     if (events.length > 0) await options.publish(events);

@@ -3,9 +3,9 @@
 // each message out to the GraphQL subscriptions that want it.
 import { type Logger, perRedisClient, RedisChannelHub, type RedisClient } from "@ms5/kit";
 import {
+  parseQualityEventMessage,
   type QualityEventKind,
   type QualityEventMessage,
-  parseQualityEventMessage,
   qualityEventChannel,
 } from "./quality-event-message.ts";
 

@@ -8,7 +8,9 @@ import { qualityRuntimeOf } from "../quality-runtime.ts";
 import { EquipmentRef, equipmentRefOf, LineRef, lineRefOf } from "./plant-refs.ts";
 import { CHANGE_ERRORS } from "./quality-errors.ts";
 
-export const DefectSeverityEnum = builder.enumType("DefectSeverity", { values: ["MINOR", "MAJOR", "CRITICAL"] as const });
+export const DefectSeverityEnum = builder.enumType("DefectSeverity", {
+  values: ["MINOR", "MAJOR", "CRITICAL"] as const,
+});
 
 export const defectCodeById = defineLoader<string, DefectCode | null>(async (ids, { prisma }) => {
   const rows = await prisma.defectCode.findMany({ where: { id: { in: [...ids] } } });

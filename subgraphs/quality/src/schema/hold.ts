@@ -6,8 +6,12 @@ import { dispositionHold, placeHold, releaseHold } from "../holds/quality-holds.
 import { qualityRuntimeOf } from "../quality-runtime.ts";
 import { STEP_ERRORS } from "./quality-errors.ts";
 
-export const HoldStatusEnum = builder.enumType("QualityHoldStatus", { values: ["ON_HOLD", "DISPOSITIONED", "RELEASED"] as const });
-export const HoldDispositionEnum = builder.enumType("HoldDisposition", { values: ["USE_AS_IS", "REWORK", "SCRAP"] as const });
+export const HoldStatusEnum = builder.enumType("QualityHoldStatus", {
+  values: ["ON_HOLD", "DISPOSITIONED", "RELEASED"] as const,
+});
+export const HoldDispositionEnum = builder.enumType("HoldDisposition", {
+  values: ["USE_AS_IS", "REWORK", "SCRAP"] as const,
+});
 
 export const QualityHoldRef = builder.prismaObject("QualityHold", {
   description: "A work order held by quality until its disposition is approved and it is released.",
@@ -54,12 +58,20 @@ builder.mutationFields((t) => ({
     description: "Puts a work order on hold.",
     authScopes: { permission: "quality:perform" },
     errors: { types: STEP_ERRORS },
-    args: { workOrderId: t.arg.id({ required: true }), reason: t.arg.string({ required: true }), quantity: t.arg.int() },
+    args: {
+      workOrderId: t.arg.id({ required: true }),
+      reason: t.arg.string({ required: true }),
+      quantity: t.arg.int(),
+    },
     resolve: (_root, args, context) =>
       placeHold(
         context.prisma,
         userActorOf(context),
-        { workOrderId: uuidArgument(args.workOrderId, "workOrderId"), reason: args.reason, quantity: args.quantity ?? null },
+        {
+          workOrderId: uuidArgument(args.workOrderId, "workOrderId"),
+          reason: args.reason,
+          quantity: args.quantity ?? null,
+        },
         qualityRuntimeOf(context.redis).now(),
       ),
   }),
@@ -88,6 +100,11 @@ builder.mutationFields((t) => ({
     errors: { types: STEP_ERRORS },
     args: { holdId: t.arg.id({ required: true }) },
     resolve: (_root, args, context) =>
-      releaseHold(context.prisma, userActorOf(context), uuidArgument(args.holdId, "holdId"), qualityRuntimeOf(context.redis).now()),
+      releaseHold(
+        context.prisma,
+        userActorOf(context),
+        uuidArgument(args.holdId, "holdId"),
+        qualityRuntimeOf(context.redis).now(),
+      ),
   }),
 }));

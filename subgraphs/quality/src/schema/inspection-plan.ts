@@ -9,13 +9,16 @@ import { RUN_RULES } from "../spc/run-rules.ts";
 import { EquipmentRef, equipmentRefOf, LineRef, lineRefOf } from "./plant-refs.ts";
 import { CHANGE_ERRORS } from "./quality-errors.ts";
 
-export const CharacteristicTypeEnum = builder.enumType("CharacteristicType", { values: ["VARIABLE", "ATTRIBUTE"] as const });
+export const CharacteristicTypeEnum = builder.enumType("CharacteristicType", {
+  values: ["VARIABLE", "ATTRIBUTE"] as const,
+});
 export const ControlChartTypeEnum = builder.enumType("ControlChartType", {
   description: "X̄-R (subgroups of 2–10), X̄-S (above 10), I-MR (single values); p, np, c, u for attributes.",
   values: ["XBAR_R", "XBAR_S", "I_MR", "P", "NP", "C", "U"] as const,
 });
 export const RunRuleEnum = builder.enumType("RunRule", {
-  description: "WE1–WE4: Western Electric rules 1–4. N5–N8: Nelson's trend, alternation, stratification and mixture rules.",
+  description:
+    "WE1–WE4: Western Electric rules 1–4. N5–N8: Nelson's trend, alternation, stratification and mixture rules.",
   values: RUN_RULES,
 });
 
@@ -71,12 +74,20 @@ export const InspectionPlanRef = builder.prismaObject("QualityCheckTemplate", {
     line: t.field({ type: LineRef, nullable: true, resolve: (plan) => (plan.lineId ? lineRefOf(plan.lineId) : null) }),
     equipment: t.field({ type: EquipmentRef, nullable: true, resolve: (plan) => equipmentRefOf(plan.equipmentId) }),
     sampleSize: t.exposeInt("sampleSize", { description: "Samples a check takes of each characteristic." }),
-    frequencyMinutes: t.exposeInt("frequencyMinutes", { nullable: true, description: "A check every this many minutes of run time." }),
-    everyGoodUnits: t.exposeInt("everyGoodUnits", { nullable: true, description: "A check every this many good units." }),
+    frequencyMinutes: t.exposeInt("frequencyMinutes", {
+      nullable: true,
+      description: "A check every this many minutes of run time.",
+    }),
+    everyGoodUnits: t.exposeInt("everyGoodUnits", {
+      nullable: true,
+      description: "A check every this many good units.",
+    }),
     firstOffAtJobStart: t.exposeBoolean("firstOffAtJobStart"),
     oncePerShift: t.exposeBoolean("oncePerShift"),
     overdueAfterMinutes: t.exposeInt("overdueAfterMinutes"),
-    requiresSignature: t.exposeBoolean("requiresSignature", { description: "A release check: completed by an e-signature." }),
+    requiresSignature: t.exposeBoolean("requiresSignature", {
+      description: "A release check: completed by an e-signature.",
+    }),
     active: t.exposeBoolean("active"),
     characteristics: t.field({
       type: [CharacteristicRef],

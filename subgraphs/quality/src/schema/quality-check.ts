@@ -14,7 +14,7 @@ import {
   signReleaseCheck,
 } from "../checks/quality-checks.ts";
 import { qualityRuntimeOf } from "../quality-runtime.ts";
-import { characteristicById, CharacteristicRef, InspectionPlanRef } from "./inspection-plan.ts";
+import { CharacteristicRef, characteristicById, InspectionPlanRef } from "./inspection-plan.ts";
 import { EquipmentRef, equipmentRefOf, LineRef, lineRefOf } from "./plant-refs.ts";
 import { QualitySignatureRejected, RECORDING_ERRORS } from "./quality-errors.ts";
 
@@ -58,7 +58,9 @@ export const MeasurementRef = builder.prismaObject("Measurement", {
     value: t.exposeFloat("value", { nullable: true }),
     conforming: t.exposeBoolean("conforming", { nullable: true }),
     defectCount: t.exposeInt("defectCount", { nullable: true }),
-    withinSpec: t.exposeBoolean("withinSpec", { description: "Within the spec limits (variables) or conforming (attributes)." }),
+    withinSpec: t.exposeBoolean("withinSpec", {
+      description: "Within the spec limits (variables) or conforming (attributes).",
+    }),
     measuredAt: t.expose("measuredAt", { type: "DateTime" }),
     recordedById: t.exposeID("recordedById", { nullable: true }),
     supersededById: t.exposeID("supersededById", {
@@ -211,7 +213,10 @@ builder.mutationFields((t) => ({
         userActorOf(context),
         {
           checkId: uuidArgument(args.checkId, "checkId"),
-          measurements: args.measurements.map((m) => ({ ...m, characteristicId: uuidArgument(m.characteristicId, "characteristicId") })),
+          measurements: args.measurements.map((m) => ({
+            ...m,
+            characteristicId: uuidArgument(m.characteristicId, "characteristicId"),
+          })),
           note: args.note ?? null,
           complete: args.complete ?? false,
         },

@@ -47,12 +47,18 @@ builder.objectType(QualityStateConflict, {
 
 builder.objectType(QualitySignatureRejected, {
   name: "QualitySignatureRejected",
-  description: "The password or PIN re-entered to sign was not right (or signing is locked for a while); nothing was signed.",
+  description:
+    "The password or PIN re-entered to sign was not right (or signing is locked for a while); nothing was signed.",
   interfaces: [ExpectedError],
   fields: () => ({}),
 });
 
-export const RECORDING_ERRORS = [QualityReferenceNotFound, QualityInputInvalid, InspectionPlanInactive, QualityStateConflict];
+export const RECORDING_ERRORS = [
+  QualityReferenceNotFound,
+  QualityInputInvalid,
+  InspectionPlanInactive,
+  QualityStateConflict,
+];
 export const CHANGE_ERRORS = [QualityReferenceNotFound, QualityInputInvalid];
 export const STEP_ERRORS = [QualityReferenceNotFound, QualityInputInvalid, QualityStateConflict];
 export { QualitySignatureRejected };

@@ -11,7 +11,8 @@ import { CHANGE_ERRORS } from "./quality-errors.ts";
 export const DispositionEnum = builder.enumType("ScrapDisposition", { values: ["SCRAP", "REWORK"] as const });
 
 export const ScrapRecordRef = builder.prismaObject("ScrapRecord", {
-  description: "Units scrapped or reworked: how many, why, when they were made, and whether the PLC had counted them as rejects.",
+  description:
+    "Units scrapped or reworked: how many, why, when they were made, and whether the PLC had counted them as rejects.",
   authScopes: { permission: "quality:read" },
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -27,7 +28,10 @@ export const ScrapRecordRef = builder.prismaObject("ScrapRecord", {
     disposition: t.expose("disposition", { type: DispositionEnum }),
     quantity: t.exposeInt("quantity"),
     duringStartup: t.exposeBoolean("duringStartup", { description: "Startup losses rather than production losses." }),
-    madeAt: t.expose("madeAt", { type: "DateTime", description: "When the units were made: OEE changes in that bucket." }),
+    madeAt: t.expose("madeAt", {
+      type: "DateTime",
+      description: "When the units were made: OEE changes in that bucket.",
+    }),
     plcCountedAsReject: t.exposeBoolean("plcCountedAsReject", {
       description: "The PLC already counted these as rejects: OEE is not changed again (never counted twice).",
     }),
@@ -45,7 +49,8 @@ interface FirstPassYieldShape {
 }
 
 const FirstPassYieldRef = builder.objectRef<FirstPassYieldShape>("FirstPassYield").implement({
-  description: "Units good the first time over units made (PLC counts of the line's constraint less later scrap and rework of good units).",
+  description:
+    "Units good the first time over units made (PLC counts of the line's constraint less later scrap and rework of good units).",
   fields: (t) => ({
     unitsMade: t.exposeInt("unitsMade"),
     firstPassGood: t.exposeInt("firstPassGood"),

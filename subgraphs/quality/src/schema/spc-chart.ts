@@ -13,7 +13,7 @@ import { plotPoints } from "../spc/control-chart.ts";
 import type { ControlChartType } from "../spc/control-limits.ts";
 import { type ProcessCapability, processCapability } from "../spc/process-capability.ts";
 import { RUN_RULE_DESCRIPTIONS, type RunRule } from "../spc/run-rules.ts";
-import { characteristicById, CharacteristicRef, ControlChartTypeEnum, RunRuleEnum } from "./inspection-plan.ts";
+import { CharacteristicRef, ControlChartTypeEnum, characteristicById, RunRuleEnum } from "./inspection-plan.ts";
 import { EquipmentRef, LineRef } from "./plant-refs.ts";
 import { CHANGE_ERRORS } from "./quality-errors.ts";
 
@@ -54,7 +54,10 @@ export const ControlLimitsRef = builder.prismaObject("SpcControlLimits", {
     baselineLast: t.exposeInt("baselineLast"),
     baselineCount: t.exposeInt("baselineCount"),
     reason: t.exposeString("reason", { nullable: true }),
-    frozenById: t.exposeID("frozenById", { nullable: true, description: "Null for the initial baseline frozen by itself." }),
+    frozenById: t.exposeID("frozenById", {
+      nullable: true,
+      description: "Null for the initial baseline frozen by itself.",
+    }),
     frozenAt: t.expose("frozenAt", { type: "DateTime" }),
     supersededAt: t.expose("supersededAt", { type: "DateTime", nullable: true }),
   }),
@@ -71,7 +74,8 @@ export const SpcViolationRef = builder.prismaObject("SpcViolation", {
     pointSequences: t.exposeIntList("pointSequences"),
     sequence: t.int({
       description: "The subgroup that completed the pattern.",
-      resolve: async (v, _args, context) => (await context.loaders.of(sequenceOfSubgroup).load(v.subgroupId))?.sequence ?? 0,
+      resolve: async (v, _args, context) =>
+        (await context.loaders.of(sequenceOfSubgroup).load(v.subgroupId))?.sequence ?? 0,
     }),
     detectedAt: t.expose("detectedAt", { type: "DateTime" }),
     characteristic: t.field({
@@ -80,7 +84,9 @@ export const SpcViolationRef = builder.prismaObject("SpcViolation", {
     }),
     line: t.field({
       type: LineRef,
-      resolve: async (v, _args, context) => ({ id: (await context.loaders.of(sequenceOfSubgroup).load(v.subgroupId))?.lineId ?? "" }),
+      resolve: async (v, _args, context) => ({
+        id: (await context.loaders.of(sequenceOfSubgroup).load(v.subgroupId))?.lineId ?? "",
+      }),
     }),
   }),
 });
@@ -143,7 +149,8 @@ const SpcChartRef = builder.objectRef<SpcChartShape>("SpcChart").implement({
   fields: (t) => ({
     characteristic: t.field({
       type: CharacteristicRef,
-      resolve: async (chart, _args, context) => (await context.loaders.of(characteristicById).load(chart.characteristicId))!,
+      resolve: async (chart, _args, context) =>
+        (await context.loaders.of(characteristicById).load(chart.characteristicId))!,
     }),
     chartType: t.field({ type: ControlChartTypeEnum, resolve: (chart) => chart.chartType }),
     limits: t.field({ type: ControlLimitsRef, nullable: true, resolve: (chart) => chart.limits }),
@@ -186,7 +193,7 @@ async function chartOf(
   const plotted = limits ? plotPoints(rows.map(chartSubgroupOf), frozenLimitsOf(limits)) : null;
   const points = rows.map((row, i) => {
     const p = plotted?.[i];
-    const value = p?.value ?? row.mean ?? (row.nonconforming ?? 0);
+    const value = p?.value ?? row.mean ?? row.nonconforming ?? 0;
     return {
       sequence: row.sequence,
       at: row.lastAt,
@@ -201,7 +208,8 @@ async function chartOf(
     };
   });
   const variables = characteristic.type === "VARIABLE";
-  const sigmaMethod = chartType === "XBAR_R" ? "R̄/d2" : chartType === "XBAR_S" ? "s̄/c4" : chartType === "I_MR" ? "MR̄/d2" : null;
+  const sigmaMethod =
+    chartType === "XBAR_R" ? "R̄/d2" : chartType === "XBAR_S" ? "s̄/c4" : chartType === "I_MR" ? "MR̄/d2" : null;
   const capability = variables
     ? processCapability({
         values: rows.flatMap((r) => r.values),

@@ -1,14 +1,14 @@
 // Live quality subscriptions, fed by the plant's quality channel on Redis pub/sub: each event names
 // what changed and the row is read fresh, so any instance can serve any subscriber.
-import { ApiError, PLANT_WIDE_FEED, type SubgraphContext } from "@ms5/kit/subgraph";
+
+import type { DefectRecord } from "@ms5/db";
+import { ApiError, defineLoader, PLANT_WIDE_FEED, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { qualityEventBusOf } from "../quality-events/quality-event-bus.ts";
 import type { QualityEventKind, QualityEventMessage } from "../quality-events/quality-event-message.ts";
 import { DefectRecordRef } from "./defect.ts";
 import { checkById, QualityCheckRef } from "./quality-check.ts";
 import { SpcViolationRef, violationById } from "./spc-chart.ts";
-import { defineLoader } from "@ms5/kit/subgraph";
-import type { DefectRecord } from "@ms5/db";
 
 const defectById = defineLoader<string, DefectRecord | null>(async (ids, { prisma }) => {
   const rows = await prisma.defectRecord.findMany({ where: { id: { in: [...ids] } } });
@@ -58,11 +58,15 @@ builder.subscriptionFields((t) => ({
         "spc-violation",
         args.lineId,
         context,
-        (event) => characteristicId === null || (event.kind === "spc-violation" && event.characteristicId === characteristicId),
+        (event) =>
+          characteristicId === null || (event.kind === "spc-violation" && event.characteristicId === characteristicId),
       );
     },
     resolve: async (event: QualityEventMessage, _args, context) =>
-      found(await context.loaders.of(violationById).load(event.kind === "spc-violation" ? event.violationId : ""), "violation"),
+      found(
+        await context.loaders.of(violationById).load(event.kind === "spc-violation" ? event.violationId : ""),
+        "violation",
+      ),
   }),
   defectRecorded: t.field({
     type: DefectRecordRef,
@@ -72,6 +76,9 @@ builder.subscriptionFields((t) => ({
     args: { lineId: t.arg.id({ required: false }) },
     subscribe: (_root, args, context) => qualityEvents("defect-recorded", args.lineId, context),
     resolve: async (event: QualityEventMessage, _args, context) =>
-      found(await context.loaders.of(defectById).load(event.kind === "defect-recorded" ? event.defectId : ""), "defect"),
+      found(
+        await context.loaders.of(defectById).load(event.kind === "defect-recorded" ? event.defectId : ""),
+        "defect",
+      ),
   }),
 }));

@@ -35,12 +35,10 @@ describe("scrap and OEE", () => {
   let unsubscribe: () => Promise<void>;
 
   const lineQuality = async () =>
-    (
-      await plant.db.prisma.oeeRecord.findFirst({
-        where: { subjectKey: `LINE:${lineId}:*`, bucket: "HOUR", bucketStart: hourStart },
-        select: { quality: true, goodCount: true, rejectCount: true, totalCount: true },
-      })
-    ) ?? null;
+    (await plant.db.prisma.oeeRecord.findFirst({
+      where: { subjectKey: `LINE:${lineId}:*`, bucket: "HOUR", bucketStart: hourStart },
+      select: { quality: true, goodCount: true, rejectCount: true, totalCount: true },
+    })) ?? null;
 
   beforeAll(async () => {
     plant = await openQualityTestPlant(run, hourStart);
@@ -48,10 +46,21 @@ describe("scrap and OEE", () => {
     const bagger = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
     // Bagger 1 (the line's constraint) runs the whole hour and counts 900 good and 100 rejected bags.
     await plant.db.prisma.equipmentStateChange.create({
-      data: { equipmentId: bagger.id, state: "RUNNING", startedAt: hourStart, endedAt: new Date(hourStart.getTime() + HOUR) },
+      data: {
+        equipmentId: bagger.id,
+        state: "RUNNING",
+        startedAt: hourStart,
+        endedAt: new Date(hourStart.getTime() + HOUR),
+      },
     });
     await plant.db.prisma.productionCount.create({
-      data: { equipmentId: bagger.id, lineId, recordedAt: new Date(hourStart.getTime() + 600_000), goodDelta: 900, rejectDelta: 100 },
+      data: {
+        equipmentId: bagger.id,
+        lineId,
+        recordedAt: new Date(hourStart.getTime() + 600_000),
+        goodDelta: 900,
+        rejectDelta: 100,
+      },
     });
     quality = await startQualityTestSubgraph(plant, { keyPrefix });
     production = await createProductionSubgraph({
@@ -119,12 +128,13 @@ describe("scrap and OEE", () => {
   });
 
   it("gives first-pass yield 850 / 1000 over the hour", async () => {
-    const response = await callSubgraph<{ _entities: { firstPassYield: { unitsMade: number; firstPassGood: number; yield: number } }[] }>(
-      quality.server.url,
-      await plant.tokenOf("inspector"),
-      FIRST_PASS_YIELD,
-      { lines: [{ __typename: "Line", id: lineId }], from: hourStart.toISOString(), to: new Date(hourStart.getTime() + HOUR).toISOString() },
-    );
+    const response = await callSubgraph<{
+      _entities: { firstPassYield: { unitsMade: number; firstPassGood: number; yield: number } }[];
+    }>(quality.server.url, await plant.tokenOf("inspector"), FIRST_PASS_YIELD, {
+      lines: [{ __typename: "Line", id: lineId }],
+      from: hourStart.toISOString(),
+      to: new Date(hourStart.getTime() + HOUR).toISOString(),
+    });
     expect(response.data?._entities[0]?.firstPassYield).toEqual({ unitsMade: 1000, firstPassGood: 850, yield: 0.85 });
   });
 

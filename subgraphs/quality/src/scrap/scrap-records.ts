@@ -29,13 +29,20 @@ export interface ScrapInput {
 /** How far back scrap may be dated. @default 7 days */
 export const MAX_SCRAP_AGE_MS = 7 * 24 * 3_600_000;
 
-export async function recordScrap(prisma: PrismaClient, actor: QualityActor, input: ScrapInput, now: Date): Promise<ScrapRecord> {
+export async function recordScrap(
+  prisma: PrismaClient,
+  actor: QualityActor,
+  input: ScrapInput,
+  now: Date,
+): Promise<ScrapRecord> {
   if (!Number.isInteger(input.quantity) || input.quantity <= 0 || input.quantity > 1_000_000) {
     throw new QualityInputInvalid("quantity", "A quantity is a whole number from 1 to 1,000,000.");
   }
   const madeAt = input.madeAt ?? now;
-  if (madeAt.getTime() > now.getTime() + 60_000) throw new QualityInputInvalid("madeAt", "Units cannot be made in the future.");
-  if (madeAt.getTime() < now.getTime() - MAX_SCRAP_AGE_MS) throw new QualityInputInvalid("madeAt", "Scrap is recorded within 7 days of making.");
+  if (madeAt.getTime() > now.getTime() + 60_000)
+    throw new QualityInputInvalid("madeAt", "Units cannot be made in the future.");
+  if (madeAt.getTime() < now.getTime() - MAX_SCRAP_AGE_MS)
+    throw new QualityInputInvalid("madeAt", "Scrap is recorded within 7 days of making.");
   const note = checkedNote(input.note);
   const reason = checkedNote(input.reason, "reason");
   const line = await prisma.line.findUnique({
@@ -47,14 +54,18 @@ export async function recordScrap(prisma: PrismaClient, actor: QualityActor, inp
   if (equipmentId) {
     const equipment = await prisma.equipment.findUnique({ where: { id: equipmentId }, select: { lineId: true } });
     if (!equipment) throw new QualityReferenceNotFound("equipment", equipmentId);
-    if (equipment.lineId !== line.id) throw new QualityInputInvalid("equipmentId", "The equipment is not on that line.");
+    if (equipment.lineId !== line.id)
+      throw new QualityInputInvalid("equipmentId", "The equipment is not on that line.");
   } else {
     // A line makes what its constraint makes: scrap of the line counts against the constraint's buckets.
     equipmentId = line.equipment[0]?.id ?? null;
   }
   let productTypeId: string | null = null;
   if (input.workOrderId) {
-    const order = await prisma.workOrder.findUnique({ where: { id: input.workOrderId }, select: { lineId: true, productTypeId: true } });
+    const order = await prisma.workOrder.findUnique({
+      where: { id: input.workOrderId },
+      select: { lineId: true, productTypeId: true },
+    });
     if (!order) throw new QualityReferenceNotFound("work order", input.workOrderId);
     if (order.lineId !== line.id) throw new QualityInputInvalid("workOrderId", "The work order is for another line.");
     productTypeId = order.productTypeId;
@@ -85,7 +96,12 @@ export async function recordScrap(prisma: PrismaClient, actor: QualityActor, inp
 }
 
 /** Tells production a scrap record changed the OEE of the bucket its units were made in. */
-export async function announceScrap(redis: RedisClient, keyPrefix: string, scrap: ScrapRecord, logger: Logger): Promise<void> {
+export async function announceScrap(
+  redis: RedisClient,
+  keyPrefix: string,
+  scrap: ScrapRecord,
+  logger: Logger,
+): Promise<void> {
   if (!scrap.equipmentId) return;
   const entry: ScrapRecordedEntry = {
     v: STREAM_SCHEMA_VERSION,
@@ -96,9 +112,14 @@ export async function announceScrap(redis: RedisClient, keyPrefix: string, scrap
     madeAt: String(scrap.madeAt.getTime()),
   };
   try {
-    await redis.xAdd(scrapStreamKey(keyPrefix), "*", { ...entry }, {
-      TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: 10_000 },
-    });
+    await redis.xAdd(
+      scrapStreamKey(keyPrefix),
+      "*",
+      { ...entry },
+      {
+        TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: 10_000 },
+      },
+    );
   } catch (error) {
     // The record is committed; production's periodic recompute of the hour picks it up anyway.
     logger.warn({ err: error, scrapId: scrap.id }, "could not announce a scrap record to production");
@@ -109,7 +130,11 @@ export async function announceScrap(redis: RedisClient, keyPrefix: string, scrap
  * First-pass yield: the share of units made that came out good the first time: (good counted by
  * the PLC − units later scrapped or reworked that the PLC had counted good) / (good + rejects counted).
  */
-export function firstPassYield(figures: { good: number; reject: number; scrappedOrReworkedFromGood: number }): number | null {
+export function firstPassYield(figures: {
+  good: number;
+  reject: number;
+  scrappedOrReworkedFromGood: number;
+}): number | null {
   const made = figures.good + figures.reject;
   if (made <= 0) return null;
   const firstPassGood = Math.max(0, figures.good - figures.scrappedOrReworkedFromGood);
@@ -128,7 +153,10 @@ export async function firstPassYieldOf(
   query: { lineId: string; from: Date; to: Date; productTypeId?: string | null },
 ): Promise<FirstPassYieldFigures> {
   if (!(query.from < query.to)) throw new QualityInputInvalid("from", "from must be before to.");
-  const constraint = await prisma.equipment.findFirst({ where: { lineId: query.lineId, isConstraint: true }, select: { id: true } });
+  const constraint = await prisma.equipment.findFirst({
+    where: { lineId: query.lineId, isConstraint: true },
+    select: { id: true },
+  });
   if (!constraint) return { unitsMade: 0, firstPassGood: 0, yield: null };
   const window = { gte: query.from, lt: query.to };
   const product = query.productTypeId ? { productTypeId: query.productTypeId } : {};

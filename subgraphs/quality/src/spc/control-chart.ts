@@ -95,7 +95,11 @@ export interface ChartViolation extends RuleViolation {
  * chart is checked against every selected rule, the dispersion chart (R, S, MR) against rule 1 only,
  * as its zones are not symmetric.
  */
-export function pointViolations(points: readonly PlottedPoint[], rules: readonly RunRule[], from = 0): ChartViolation[] {
+export function pointViolations(
+  points: readonly PlottedPoint[],
+  rules: readonly RunRule[],
+  from = 0,
+): ChartViolation[] {
   const location: ChartPoint[] = points.map((p) => ({ sequence: p.sequence, value: p.value, z: p.z }));
   const dispersion: ChartPoint[] = points
     .filter((p) => p.dispersionZ !== null)

@@ -99,7 +99,11 @@ describe("X̄-S limits of the piston rings (Montgomery Example 6.3)", () => {
 describe("I-MR limits", () => {
   it("are x̄ ± 3·MR̄/d2 and MR from 0 to 3.267·MR̄ (hand-computed)", () => {
     // Values 10, 12, 11, 13, 12: x̄ = 11.6, moving ranges 2, 1, 2, 1 → MR̄ = 1.5, σ = 1.5 / 1.128.
-    const limits = computeControlLimits("I_MR", 1, [10, 12, 11, 13, 12].map((v) => ({ values: [v] })));
+    const limits = computeControlLimits(
+      "I_MR",
+      1,
+      [10, 12, 11, 13, 12].map((v) => ({ values: [v] })),
+    );
     const sigma = 1.5 / 1.128;
     expect(limits.location.center).toBeCloseTo(11.6, 10);
     expect(limits.location.upper).toBeCloseTo(11.6 + 3 * sigma, 10);
@@ -121,12 +125,18 @@ describe("attribute chart limits", () => {
     expect(limits.location.center).toBeCloseTo(0.2313, 4);
     expect(limits.location.upper).toBeCloseTo(0.4102, 4);
     expect(limits.location.lower).toBeCloseTo(0.0524, 4);
-    const np = computeControlLimits("NP", 50, defectives.map((nonconforming) => ({ nonconforming, inspected: 50 })));
+    const np = computeControlLimits(
+      "NP",
+      50,
+      defectives.map((nonconforming) => ({ nonconforming, inspected: 50 })),
+    );
     expect(np.location.center).toBeCloseTo(50 * 0.2313, 2);
   });
 
   it("c chart of circuit-board nonconformities: c̄ = 19.85, UCL 33.22, LCL 6.48 (Montgomery Example 7.3; the book rounds c̄ first)", () => {
-    const defects = [21, 24, 16, 12, 15, 5, 28, 20, 31, 25, 20, 24, 16, 19, 10, 17, 13, 22, 18, 39, 30, 24, 16, 19, 17, 15];
+    const defects = [
+      21, 24, 16, 12, 15, 5, 28, 20, 31, 25, 20, 24, 16, 19, 10, 17, 13, 22, 18, 39, 30, 24, 16, 19, 17, 15,
+    ];
     const limits = computeControlLimits(
       "C",
       1,

@@ -30,7 +30,11 @@ export interface QualityTestPlant {
 }
 
 export async function openQualityTestPlant(run: TestRunServices, now: Date): Promise<QualityTestPlant> {
-  const db = await createTestDatabase({ serverUrl: run.databaseServerUrl, runId: run.runId, templateDatabase: run.templateDatabase });
+  const db = await createTestDatabase({
+    serverUrl: run.databaseServerUrl,
+    runId: run.runId,
+    templateDatabase: run.templateDatabase,
+  });
   try {
     await seedPlant(db.prisma, { fastHashing: true, now });
     const redis = createRedisClient({ url: run.redisUrl });
@@ -43,7 +47,9 @@ export async function openQualityTestPlant(run: TestRunServices, now: Date): Pro
       keys,
       async tokenOf(username) {
         const row = await user(username);
-        return (await issueAccessToken(keys, { kind: "user", userId: row.id, name: row.username, roles: row.roles as Role[] })).token;
+        return (
+          await issueAccessToken(keys, { kind: "user", userId: row.id, name: row.username, roles: row.roles as Role[] })
+        ).token;
       },
       async userIdOf(username) {
         return (await user(username)).id;
@@ -68,7 +74,9 @@ export async function openQualityTestPlant(run: TestRunServices, now: Date): Pro
 /** A quality subgraph over the plant's database and keys, on a free port, signed as the tests' gateway. */
 export function startQualityTestSubgraph(
   plant: QualityTestPlant,
-  options: Partial<Omit<QualitySubgraphOptions, "prisma" | "verificationKeys" | "gatewaySecret" | "port">> & { keyPrefix: string },
+  options: Partial<Omit<QualitySubgraphOptions, "prisma" | "verificationKeys" | "gatewaySecret" | "port">> & {
+    keyPrefix: string;
+  },
 ): Promise<QualitySubgraph> {
   return createQualitySubgraph({
     prisma: plant.db.prisma,
@@ -100,7 +108,11 @@ export async function callSubgraph<Data = Record<string, unknown>>(
   const authorization = `Bearer ${token}`;
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization, ...signGatewayRequest({ secret: TEST_GATEWAY_SECRET, body, authorization }) },
+    headers: {
+      "content-type": "application/json",
+      authorization,
+      ...signGatewayRequest({ secret: TEST_GATEWAY_SECRET, body, authorization }),
+    },
     body,
   });
   return (await response.json()) as GraphQLResponse<Data>;
