@@ -154,7 +154,9 @@ async function main() {
       const deadline = Date.now() + 10_000;
       while (latencies.length < BENCH.violationTrials && Date.now() < deadline) await sleep(50);
       await client.dispose();
-      console.log(`violations heard: ${latencies.length} of ${BENCH.violationTrials}`);
+      console.log(
+        `violations heard: ${latencies.length} of ${BENCH.violationTrials}; p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,
+      );
 
       // --- spc_chart_query_p95_ms: 1,000 subgroups, 10 connections.
       const query = JSON.stringify({
@@ -167,23 +169,31 @@ async function main() {
       const chartTimes: number[] = [];
       let issued = 0;
       let pointsReturned = 0;
+      let failures = 0;
+      let firstFailure: unknown;
       const worker = async () => {
         while (issued < BENCH.chartRequests) {
           issued++;
           const t0 = performance.now();
-          const response = await fetch(floor.url, {
-            method: "POST",
-            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-            body: query,
-          });
-          const body = (await response.json()) as { data?: { spcChart?: { points: unknown[] } }; errors?: unknown };
-          chartTimes.push(performance.now() - t0);
-          if (!body.data?.spcChart) throw new Error(`chart query failed: ${JSON.stringify(body.errors)}`);
-          pointsReturned = body.data.spcChart.points.length;
+          try {
+            const response = await fetch(floor.url, {
+              method: "POST",
+              headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+              body: query,
+            });
+            const body = (await response.json()) as { data?: { spcChart?: { points: unknown[] } }; errors?: unknown };
+            if (!body.data?.spcChart) throw new Error(`chart query failed (${response.status}): ${JSON.stringify(body.errors)}`);
+            chartTimes.push(performance.now() - t0);
+            pointsReturned = body.data.spcChart.points.length;
+          } catch (error) {
+            failures++;
+            firstFailure ??= error;
+          }
         }
       };
       await Promise.all(Array.from({ length: BENCH.chartConnections }, worker));
-      console.log(`chart: ${chartTimes.length} requests of ${pointsReturned} points`);
+      console.log(`chart: ${chartTimes.length} requests of ${pointsReturned} points, ${failures} failed`);
+      if (firstFailure) console.log("first chart failure:", firstFailure);
 
       const metrics: Record<string, BenchMetric> = {
         weights_per_s: { value: Math.round(BENCH.weights / weightSeconds), unit: "weights/s", target: ">= 5000" },

@@ -8,6 +8,7 @@ import { AnalogDeadband } from "./signals/analog-deadband.ts";
 import { COUNTER_RANGE_OF_TYPE, CounterDelta } from "./signals/counter-delta.ts";
 import { EquipmentStateTracker, type StateTransition } from "./signals/equipment-state.ts";
 import { FaultWordEdges } from "./signals/fault-word-edges.ts";
+import { WeightRing } from "./signals/weight-ring.ts";
 import type { CounterTotals } from "./stream-publisher.ts";
 
 /** An entry before the publisher gives it its PLC, sequence number and key. */
@@ -28,6 +29,7 @@ export class EquipmentSignalProcessor {
   private readonly good: CounterDelta;
   private readonly reject: CounterDelta;
   private readonly samples = new Map<string, AnalogDeadband>();
+  private readonly weights = new WeightRing();
   private readonly energy: AnalogDeadband;
   private lastPublishedEnergy: number | undefined;
   /** Latest value of each state-related signal, as scan groups deliver them at different rates. */
@@ -148,6 +150,22 @@ export class EquipmentSignalProcessor {
             : { signal, value: String(value), reason: decision.reason },
         ),
       );
+    }
+
+    // Counter and ring are read in one scan group, so the ring holds the weighings the counter counts.
+    if (bySignal.has("weighCount") && bySignal.has("weightRing")) {
+      const ring = toNumberArray(bySignal.get("weightRing")!);
+      for (const weighing of this.weights.next(toNumber(bySignal.get("weighCount")!), ring)) {
+        entries.push(
+          this.entry(
+            "weight",
+            ts,
+            Number.isFinite(weighing.value)
+              ? { value: String(round(weighing.value, 4)), unit: "kg", weighCount: String(weighing.weighCount) }
+              : { value: "", unit: "kg", weighCount: String(weighing.weighCount), quality: "bad" },
+          ),
+        );
+      }
     }
 
     if (bySignal.has("energyKwh")) {

@@ -102,6 +102,36 @@ describe("a check weigher drift reaches a subscribed tablet through the gateway"
     }
   });
 
+  it("serves the chart with limits, zones, violations and capability through the gateway", async () => {
+    const response = await fetch(floor.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await plant.tokenOf("inspector")}` },
+      body: JSON.stringify({
+        query: `query ($id: ID!) { spcChart(characteristicId: $id, last: 1000) {
+          chartType limits { centerLine upperControlLimit lowerControlLimit baselineLast }
+          points { sequence value zone rules } violations { rule sequence } capability { sampleCount cp cpk pp ppk sigmaWithinMethod } } }`,
+        variables: { id: characteristicId },
+      }),
+    });
+    const body = (await response.json()) as {
+      data?: {
+        spcChart: {
+          chartType: string;
+          points: { sequence: number; zone: string; rules: string[] }[];
+          capability: { sampleCount: number; sigmaWithinMethod: string };
+        };
+      };
+      errors?: unknown;
+    };
+    expect(body.errors).toBeUndefined();
+    const chart = body.data!.spcChart;
+    expect(chart.chartType).toBe("XBAR_R");
+    expect(chart.points).toHaveLength(26);
+    expect(chart.points.at(-1)).toMatchObject({ sequence: 26, zone: "OUT" });
+    expect(chart.points.at(-1)!.rules).toContain("WE1");
+    expect(chart.capability).toMatchObject({ sampleCount: 130, sigmaWithinMethod: "R̄/d2" });
+  });
+
   it("refuses the subscription to a caller holding no permissions: the gateway closes with 4403", async () => {
     const { issueAccessToken } = await import("@ms5/kit/auth");
     const viewer = await plant.db.prisma.user.findUniqueOrThrow({ where: { username: "viewer" } });
