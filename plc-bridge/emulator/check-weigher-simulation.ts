@@ -69,7 +69,10 @@ export class CheckWeigherSimulation {
   weigh(units: number): void {
     const d = CHECK_WEIGHER_DEFAULTS;
     for (let i = 0; i < units; i++) {
-      this.drift = Math.max(-d.maxDriftKg, Math.min(d.maxDriftKg, this.drift + (this.random.next() - 0.5) * 2 * d.driftStepKg));
+      this.drift = Math.max(
+        -d.maxDriftKg,
+        Math.min(d.maxDriftKg, this.drift + (this.random.next() - 0.5) * 2 * d.driftStepKg),
+      );
       if (this.shiftLeft > 0) this.shiftLeft--;
       else if (this.random.next() < d.shiftChance) {
         this.shiftLeft = d.shiftWeighings;

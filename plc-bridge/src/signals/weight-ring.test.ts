@@ -37,6 +37,8 @@ describe("the weight ring", () => {
   it("follows the DINT counter across its wrap", () => {
     const ring = new WeightRing();
     ring.next(2_147_483_647, new Array(8).fill(25));
-    expect(ring.next(-2_147_483_647, new Array(8).fill(25)).map((w) => w.weighCount)).toEqual([2_147_483_648, 2_147_483_649]);
+    expect(ring.next(-2_147_483_647, new Array(8).fill(25)).map((w) => w.weighCount)).toEqual([
+      2_147_483_648, 2_147_483_649,
+    ]);
   });
 });

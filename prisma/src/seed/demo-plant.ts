@@ -59,6 +59,14 @@ export const TAG_MAPS = [
     },
   },
   {
+    // A check weigher's PLC program: its last weights in a ring and a weigh counter, read together.
+    name: "checkweigher-compactlogix-v1",
+    tags: {
+      weighCount: { tag: "WeighCount", type: "DINT", scanMs: 100 },
+      weightRing: { tag: "WeightRing", type: "REAL", length: 16, scanMs: 100 },
+    },
+  },
+  {
     name: "basket-loader-v1",
     tags: {
       running: { tag: "Running", type: "BOOL", scanMs: 100 },
@@ -164,9 +172,10 @@ export const LINES: readonly {
         sequence: 3,
         isConstraint: false,
         criticality: "HIGH",
-        plc: null,
-        plcTagPrefix: null,
-        tagMap: null,
+        // Its program runs on the line's controller: every bag weight for the live X̄-R chart.
+        plc: "PLC-BAG1",
+        plcTagPrefix: "Program:CheckWeigher1",
+        tagMap: "checkweigher-compactlogix-v1",
         targetSpeedPerMinute: 60,
         faultCatalog: null,
       },
