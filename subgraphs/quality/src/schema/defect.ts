@@ -37,6 +37,7 @@ export const DefectCodeRef = builder.prismaObject("DefectCode", {
 builder.objectFields(DefectCodeRef, (t) => ({
   children: t.field({
     type: [DefectCodeRef],
+    listSize: { assumedSize: 10 },
     resolve: (code, _args, context) => context.loaders.of(childrenOfDefectCode).load(code.id),
   }),
 }));
@@ -96,6 +97,7 @@ const DefectInput = builder.inputType("DefectInput", {
 builder.objectFields(LineRef, (t) => ({
   defectPareto: t.field({
     type: [ParetoBarRef],
+    listSize: { assumedSize: 20 },
     description: "The line's defects per code over a range, largest first.",
     authScopes: { permission: "quality:read" },
     args: { from: t.arg({ type: "DateTime", required: true }), to: t.arg({ type: "DateTime", required: true }) },
@@ -106,6 +108,7 @@ builder.objectFields(LineRef, (t) => ({
 builder.queryFields((t) => ({
   defectCodes: t.prismaField({
     type: [DefectCodeRef],
+    listSize: { assumedSize: 20 },
     description: "The defect tree's top level (categories); their children hang below.",
     authScopes: { permission: "quality:read" },
     args: { includeInactive: t.arg.boolean({ defaultValue: false }) },
@@ -118,6 +121,7 @@ builder.queryFields((t) => ({
   }),
   defects: t.prismaField({
     type: [DefectRecordRef],
+    listSize: { assumedSize: 200 },
     description: "Defects recorded on a line in a range, newest first.",
     authScopes: { permission: "quality:read" },
     args: {

@@ -36,6 +36,7 @@ export const QualityHoldRef = builder.prismaObject("QualityHold", {
 builder.queryFields((t) => ({
   qualityHolds: t.prismaField({
     type: [QualityHoldRef],
+    listSize: { assumedSize: 50 },
     description: "Holds, newest first; by default those not yet released.",
     authScopes: { permission: "quality:read" },
     args: { statuses: t.arg({ type: [HoldStatusEnum] }), workOrderId: t.arg.id() },

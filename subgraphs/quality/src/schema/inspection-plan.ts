@@ -90,6 +90,8 @@ export const InspectionPlanRef = builder.prismaObject("QualityCheckTemplate", {
     }),
     active: t.exposeBoolean("active"),
     characteristics: t.field({
+      // An estimate the gateway prices reads by (gateway/src/list-pricing.ts), not a cap.
+      listSize: { assumedSize: 10 },
       type: [CharacteristicRef],
       resolve: (plan, _args, context) => context.loaders.of(characteristicsOfPlan).load(plan.id),
     }),
@@ -146,6 +148,7 @@ const CharacteristicChangeInput = builder.inputType("CharacteristicChangeInput",
 builder.queryFields((t) => ({
   inspectionPlans: t.prismaField({
     type: [InspectionPlanRef],
+    listSize: { assumedSize: 50 },
     description: "Inspection plans, newest version first; filtered by line, product type and whether active.",
     authScopes: { permission: "quality:read" },
     args: { lineId: t.arg.id(), productTypeId: t.arg.id(), active: t.arg.boolean() },

@@ -104,6 +104,7 @@ export const QualityCheckRef = builder.prismaObject("QualityCheck", {
     signatureHash: t.exposeString("signatureHash", { nullable: true, description: "SHA-256 of the signed content." }),
     measurements: t.field({
       type: [MeasurementRef],
+      listSize: { assumedSize: 25 },
       args: { includeSuperseded: t.arg.boolean({ defaultValue: false }) },
       resolve: async (check, args, context) => {
         const rows = await context.loaders.of(measurementsOfCheck).load(check.id);
@@ -134,6 +135,7 @@ const openChecksOfLine = defineLoader<string, QualityCheck[]>(async (lineIds, { 
 builder.objectFields(LineRef, (t) => ({
   dueQualityChecks: t.field({
     type: [QualityCheckRef],
+    listSize: { assumedSize: 20 },
     description: "Checks of this line due or in progress, the most overdue first.",
     authScopes: { permission: "quality:read" },
     resolve: (line, _args, context) => context.loaders.of(openChecksOfLine).load(line.id),
@@ -143,6 +145,7 @@ builder.objectFields(LineRef, (t) => ({
 builder.queryFields((t) => ({
   qualityChecks: t.prismaField({
     type: [QualityCheckRef],
+    listSize: { slicingArguments: ["first"], assumedSize: 50, requireOneSlicingArgument: false },
     description: "Checks of a line, newest due first; filtered by status.",
     authScopes: { permission: "quality:read" },
     args: {

@@ -95,6 +95,7 @@ builder.objectFields(LineRef, (t) => ({
   }),
   scrapRecords: t.prismaField({
     type: [ScrapRecordRef],
+    listSize: { assumedSize: 100 },
     description: "Scrap and rework of the line reported in a range, newest first.",
     authScopes: { permission: "quality:read" },
     args: { from: t.arg({ type: "DateTime", required: true }), to: t.arg({ type: "DateTime", required: true }) },

@@ -154,8 +154,8 @@ const SpcChartRef = builder.objectRef<SpcChartShape>("SpcChart").implement({
     }),
     chartType: t.field({ type: ControlChartTypeEnum, resolve: (chart) => chart.chartType }),
     limits: t.field({ type: ControlLimitsRef, nullable: true, resolve: (chart) => chart.limits }),
-    points: t.field({ type: [SpcPointRef], resolve: (chart) => chart.points }),
-    violations: t.field({ type: [SpcViolationRef], resolve: (chart) => chart.violations }),
+    points: t.field({ type: [SpcPointRef], listSize: { assumedSize: 100 }, resolve: (chart) => chart.points }),
+    violations: t.field({ type: [SpcViolationRef], listSize: { assumedSize: 50 }, resolve: (chart) => chart.violations }),
     capability: t.field({ type: CapabilityRef, nullable: true, resolve: (chart) => chart.capability }),
   }),
 });
@@ -241,6 +241,7 @@ builder.queryFields((t) => ({
   }),
   spcViolations: t.prismaField({
     type: [SpcViolationRef],
+    listSize: { slicingArguments: ["first"], assumedSize: 100, requireOneSlicingArgument: false },
     description: "Stored rule violations of a characteristic, newest first.",
     authScopes: { permission: "quality:read" },
     args: { characteristicId: t.arg.id({ required: true }), first: t.arg.int({ defaultValue: 100 }) },
@@ -257,6 +258,7 @@ builder.queryFields((t) => ({
 builder.objectFields(EquipmentRef, (t) => ({
   qualityCharacteristics: t.prismaField({
     type: [CharacteristicRef],
+    listSize: { assumedSize: 10 },
     description: "Characteristics charted for this equipment (its plans'), e.g. the check weigher's bag weight.",
     authScopes: { permission: "quality:read" },
     resolve: (query, equipment, _args, context) =>
