@@ -182,7 +182,8 @@ async function main() {
               body: query,
             });
             const body = (await response.json()) as { data?: { spcChart?: { points: unknown[] } }; errors?: unknown };
-            if (!body.data?.spcChart) throw new Error(`chart query failed (${response.status}): ${JSON.stringify(body.errors)}`);
+            if (!body.data?.spcChart)
+              throw new Error(`chart query failed (${response.status}): ${JSON.stringify(body.errors)}`);
             chartTimes.push(performance.now() - t0);
             pointsReturned = body.data.spcChart.points.length;
           } catch (error) {

@@ -155,7 +155,11 @@ const SpcChartRef = builder.objectRef<SpcChartShape>("SpcChart").implement({
     chartType: t.field({ type: ControlChartTypeEnum, resolve: (chart) => chart.chartType }),
     limits: t.field({ type: ControlLimitsRef, nullable: true, resolve: (chart) => chart.limits }),
     points: t.field({ type: [SpcPointRef], listSize: { assumedSize: 100 }, resolve: (chart) => chart.points }),
-    violations: t.field({ type: [SpcViolationRef], listSize: { assumedSize: 50 }, resolve: (chart) => chart.violations }),
+    violations: t.field({
+      type: [SpcViolationRef],
+      listSize: { assumedSize: 50 },
+      resolve: (chart) => chart.violations,
+    }),
     capability: t.field({ type: CapabilityRef, nullable: true, resolve: (chart) => chart.capability }),
   }),
 });
