@@ -1,5 +1,7 @@
 // The controller's scan clock: turns real elapsed time x timeScale into fixed simulated steps, steps
 // every equipment, and keeps the controller-scoped line tags (heartbeat, speed history).
+
+import { CheckWeigherSimulation } from "./check-weigher-simulation.ts";
 import type { SimulationTunables } from "./emulator-defaults.ts";
 import { type EmulatedEquipment, EquipmentSimulation } from "./equipment-simulation.ts";
 import { SeededRandom } from "./seeded-random.ts";
@@ -25,6 +27,9 @@ export const lineTagTypes = {
 
 export class ControllerSimulation {
   private readonly equipmentByPrefix = new Map<string, EquipmentSimulation>();
+  /** Check weighers, each weighing what the controller's first machine makes. */
+  private readonly weighers: CheckWeigherSimulation[] = [];
+  private unitsWeighed = 0;
   private readonly heartbeat: LogixTag;
   private readonly speedHistory: LogixTag;
   private readonly stepsPerHistorySample: number;
@@ -50,6 +55,12 @@ export class ControllerSimulation {
       const key = equipment.tagPrefix.toLowerCase();
       if (this.equipmentByPrefix.has(key)) throw new Error(`two equipment share tagPrefix "${equipment.tagPrefix}"`);
       const random = SeededRandom.forStream(options.seed, key);
+      if (equipment.checkWeigher) {
+        this.weighers.push(
+          new CheckWeigherSimulation({ tagPrefix: equipment.tagPrefix, ...equipment.checkWeigher }, tags, random),
+        );
+        continue;
+      }
       this.equipmentByPrefix.set(key, new EquipmentSimulation(equipment, tags, random, tunables));
     }
   }
@@ -75,6 +86,10 @@ export class ControllerSimulation {
 
   allEquipment(): IterableIterator<EquipmentSimulation> {
     return this.equipmentByPrefix.values();
+  }
+
+  allCheckWeighers(): readonly CheckWeigherSimulation[] {
+    return this.weighers;
   }
 
   start(): void {
@@ -144,6 +159,12 @@ export class ControllerSimulation {
       totalSpeed += equipment.speed;
     }
     for (const [name, value] of this.forcedTags) this.tags.set(name, value);
+    if (this.weighers.length > 0) {
+      const feeder = this.equipmentByPrefix.values().next().value as EquipmentSimulation | undefined;
+      const made = feeder ? feeder.unitsMade - this.unitsWeighed : 0;
+      this.unitsWeighed += made;
+      for (const weigher of this.weighers) weigher.weigh(made);
+    }
     this.stepCount++;
     const beat = this.heartbeat.data;
     beat.writeInt32LE((beat.readInt32LE(0) + 1) | 0, 0);

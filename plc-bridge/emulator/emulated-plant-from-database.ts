@@ -30,6 +30,12 @@ export async function emulatedPlantFromDatabase(prisma: PrismaClient): Promise<E
       },
     },
   });
+  // A check weigher simulates weights around the nominal of the characteristic its weights feed.
+  const liveNominals = await prisma.qualityCharacteristic.findMany({
+    where: { liveSignal: "weight", active: true, nominal: { not: null }, template: { equipmentId: { not: null } } },
+    select: { nominal: true, template: { select: { equipmentId: true } } },
+  });
+  const nominalOf = new Map(liveNominals.map((c) => [c.template.equipmentId!, c.nominal!]));
   return plcs
     .filter((plc) => plc.equipment.length > 0)
     .map((plc, index) => ({
@@ -40,6 +46,16 @@ export async function emulatedPlantFromDatabase(prisma: PrismaClient): Promise<E
       port: plc.port,
       seed: index + 1,
       equipment: plc.equipment.map((eq) => {
+        const weightRing = (eq.tagMap!.tags as { weightRing?: { length?: number } }).weightRing;
+        if (weightRing) {
+          return {
+            tagPrefix: eq.plcTagPrefix ?? "",
+            targetSpeedPerMinute: eq.targetSpeedPerMinute,
+            faultWords: 1 as const,
+            faultBits: [],
+            checkWeigher: { nominalKg: nominalOf.get(eq.id) ?? 25, ringLength: weightRing.length ?? 16 },
+          };
+        }
         // An SLC keeps 64 fault bits in B3:0-B3:3 whatever the map reads; a Logix one or two DINTs
         const faultWords =
           plc.driver === "SLC_PCCC" ||

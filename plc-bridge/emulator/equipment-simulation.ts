@@ -15,6 +15,11 @@ export interface EmulatedEquipment {
   /** Default true: random micro-stops, faults, planned stops and changeovers. False: only the control API changes state. */
   autonomous?: boolean;
   /**
+   * A check weigher instead of a machine: only `WeightRing: REAL[n]` and `WeighCount: DINT` under the
+   * prefix, weighing every unit the controller's first machine makes (check-weigher-simulation.ts).
+   */
+  checkWeigher?: { nominalKg: number; ringLength?: number };
+  /**
    * Extra free-form REAL tags `Extra_0` ... `Extra_<n-1>`: process values (temperatures, pressures,
    * currents) wandering around their own set points, for plants with many tags per machine. @default 0
    */
@@ -174,6 +179,11 @@ export class EquipmentSimulation {
 
   get stateCode(): number {
     return this.state;
+  }
+
+  /** Units made since start (good and rejected): what a check weigher downstream weighs. */
+  get unitsMade(): number {
+    return this.lifetimeUnits;
   }
 
   /** Advances the equipment by `dt` simulated seconds and writes its tags. */

@@ -9,6 +9,7 @@ import { AnalogDeadband } from "./signals/analog-deadband.ts";
 import { COUNTER_RANGE_OF_TYPE, CounterDelta } from "./signals/counter-delta.ts";
 import { EquipmentStateTracker, type StateTransition } from "./signals/equipment-state.ts";
 import { FAULT_WORD_BITS, FaultWordEdges } from "./signals/fault-word-edges.ts";
+import { WeightRing } from "./signals/weight-ring.ts";
 import type { CounterTotals } from "./stream-publisher.ts";
 
 /**
@@ -31,6 +32,7 @@ export class EquipmentSignalProcessor {
   private readonly good: CounterDelta;
   private readonly reject: CounterDelta;
   private readonly samples = new Map<string, AnalogDeadband>();
+  private readonly weights = new WeightRing();
   private readonly energy: AnalogDeadband;
   private lastPublishedEnergy: number | undefined;
   /** Latest value of each state-related signal, as scan groups deliver them at different rates. */
@@ -155,6 +157,27 @@ export class EquipmentSignalProcessor {
             : { type: "sample", signal, value, reason: decision.reason, quality: "good" },
         ),
       );
+    }
+
+    // Counter and ring are read in one scan group, so the ring holds the weighings the counter counts.
+    if (bySignal.has("weighCount") && bySignal.has("weightRing")) {
+      const ring = toNumberArray(bySignal.get("weightRing")!);
+      for (const weighing of this.weights.next(toNumber(bySignal.get("weighCount")!), ring)) {
+        entries.push(
+          this.entry(
+            ts,
+            Number.isFinite(weighing.value)
+              ? {
+                  type: "weight",
+                  quality: "good",
+                  value: round(weighing.value, 4),
+                  unit: "kg",
+                  weighCount: weighing.weighCount,
+                }
+              : { type: "weight", quality: "bad", unit: "kg", weighCount: weighing.weighCount },
+          ),
+        );
+      }
     }
 
     if (bySignal.has("energyKwh")) {

@@ -16,6 +16,9 @@ export const CANONICAL_SIGNALS = [
   "faultWords",
   "firstOutFault",
   "energyKwh",
+  /** A check weigher's weigh counter (DINT) and its ring of last weights (REAL[n]): one `weight` entry per weighing. */
+  "weighCount",
+  "weightRing",
 ] as const;
 export type CanonicalSignal = (typeof CANONICAL_SIGNALS)[number];
 

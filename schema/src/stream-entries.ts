@@ -115,6 +115,29 @@ export const energyEntrySchema = z.discriminatedUnion("quality", [
   z.object({ ...headerShape, type: z.literal("energy"), quality: z.literal("bad") }),
 ]);
 
+/**
+ * telemetry: one weighing of a check weigher, published once per weighing (by the PLC's weigh
+ * counter). Consumers that do not chart weights (production) acknowledge it and move on.
+ */
+export const weightEntrySchema = z.discriminatedUnion("quality", [
+  z.object({
+    ...headerShape,
+    type: z.literal("weight"),
+    quality: z.literal("good").default("good"),
+    value: z.coerce.number(),
+    unit: z.string().min(1),
+    /** The PLC's weigh counter for this weighing. */
+    weighCount: z.coerce.number().int(),
+  }),
+  z.object({
+    ...headerShape,
+    type: z.literal("weight"),
+    quality: z.literal("bad"),
+    unit: z.string().min(1),
+    weighCount: z.coerce.number().int(),
+  }),
+]);
+
 /** faults: a fault bit rose or fell. */
 export const faultEntrySchema = z.object({
   ...headerShape,
@@ -138,7 +161,7 @@ export const faultEntrySchema = z.object({
 
 /** Every entry type a stream of each kind carries. */
 export const streamEntrySchemas = {
-  telemetry: z.discriminatedUnion("type", [stateEntrySchema, countsEntrySchema, sampleEntrySchema, energyEntrySchema]),
+  telemetry: z.union([stateEntrySchema, countsEntrySchema, sampleEntrySchema, energyEntrySchema, weightEntrySchema]),
   faults: faultEntrySchema,
 } as const;
 
@@ -147,7 +170,8 @@ export type CountsEntry = z.output<typeof countsEntrySchema>;
 export type SampleEntry = z.output<typeof sampleEntrySchema>;
 export type EnergyEntry = z.output<typeof energyEntrySchema>;
 export type FaultEntry = z.output<typeof faultEntrySchema>;
-export type TelemetryEntry = StateEntry | CountsEntry | SampleEntry | EnergyEntry;
+export type WeightEntry = z.output<typeof weightEntrySchema>;
+export type TelemetryEntry = StateEntry | CountsEntry | SampleEntry | EnergyEntry | WeightEntry;
 export type StreamEntry = TelemetryEntry | FaultEntry;
 /** The entries a stream of `kind` carries. */
 export type StreamEntryOf<Kind extends StreamKind> = z.output<(typeof streamEntrySchemas)[Kind]>;
@@ -220,6 +244,10 @@ export function encodeStreamEntryBody(body: StreamEntryBody): Record<string, str
       return body.quality === "bad"
         ? { meterKwh: "", deltaKwh: "", quality: "bad" }
         : { meterKwh: String(body.meterKwh), deltaKwh: String(body.deltaKwh) };
+    case "weight":
+      return body.quality === "bad"
+        ? { value: "", unit: body.unit, weighCount: String(body.weighCount), quality: "bad" }
+        : { value: String(body.value), unit: body.unit, weighCount: String(body.weighCount) };
     case "fault":
       return {
         edge: body.edge,

@@ -63,7 +63,7 @@ export const PLC_STATE_CODES: Readonly<Record<number, EquipmentState>> = {
   5: "CHANGEOVER",
 };
 
-export const STREAM_ENTRY_TYPES = ["state", "counts", "sample", "energy", "fault"] as const;
+export const STREAM_ENTRY_TYPES = ["state", "counts", "sample", "energy", "fault", "weight"] as const;
 export type StreamEntryType = (typeof STREAM_ENTRY_TYPES)[number];
 
 /** Which stream an entry type goes to. */
@@ -73,4 +73,57 @@ export const STREAM_OF_ENTRY: Readonly<Record<StreamEntryType, StreamKind>> = {
   sample: "telemetry",
   energy: "telemetry",
   fault: "faults",
+  weight: "telemetry",
 };
+
+/**
+ * The plant's stream of andon requests from the quality subgraph (an overdue check, an out-of-spec
+ * measurement): the andon subgraph reads it in its own consumer group and raises a QUALITY andon per
+ * entry, idempotent by entry id. The quality subgraph never writes andon tables.
+ */
+export function qualityAndonStreamKey(prefix = "ms5:"): string {
+  return `${prefix}quality:andon-requests`;
+}
+
+/** Why quality asks for an andon. */
+export const QUALITY_ANDON_REASONS = ["check-overdue", "out-of-spec", "spc-violation"] as const;
+export type QualityAndonReason = (typeof QUALITY_ANDON_REASONS)[number];
+
+/** An entry of qualityAndonStreamKey. */
+export interface QualityAndonRequestEntry {
+  /** STREAM_SCHEMA_VERSION */
+  v: string;
+  type: "quality-andon";
+  reason: QualityAndonReason;
+  lineId: string;
+  /** Empty when the request is for the whole line. */
+  equipmentId: string;
+  priority: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+  /** The quality record it is about (check, measurement, violation) and a note for the andon. */
+  subjectId: string;
+  note: string;
+  /** When it happened: epoch milliseconds. */
+  ts: string;
+}
+
+/**
+ * The plant's stream of scrap notices from the quality subgraph: production reads it in its own
+ * consumer group and recomputes the OEE buckets where the scrapped units were made (its OEE
+ * definition reads the scrap records), then publishes oeeUpdated.
+ */
+export function scrapStreamKey(prefix = "ms5:"): string {
+  return `${prefix}quality:scrap-recorded`;
+}
+
+/** An entry of scrapStreamKey. */
+export interface ScrapRecordedEntry {
+  /** STREAM_SCHEMA_VERSION */
+  v: string;
+  type: "scrap-recorded";
+  scrapId: string;
+  lineId: string;
+  /** The equipment whose buckets change (the line's constraint when the scrap named none). */
+  equipmentId: string;
+  /** When the units were made: epoch milliseconds. */
+  madeAt: string;
+}

@@ -52,6 +52,15 @@ export const floorServices: readonly ServiceDefinition[] = [
     secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS", "CHECKLIST_SIGNING_KEYS"],
   },
   {
+    // Inspection plans and checks, live SPC from the check weigher's weights, defects, holds, scrap.
+    name: "quality-subgraph",
+    subgraph: "quality",
+    command: process.execPath,
+    args: ["--import", "tsx", "subgraphs/quality/src/server.ts"],
+    cwd: repoRoot,
+    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS"],
+  },
+  {
     // Andon calls from tablets and the bridge's fault streams, escalation timers, notifications.
     name: "andon-subgraph",
     subgraph: "andon",

@@ -59,6 +59,14 @@ export const TAG_MAPS = [
     },
   },
   {
+    // A check weigher's PLC program: its last weights in a ring and a weigh counter, read together.
+    name: "checkweigher-compactlogix-v1",
+    tags: {
+      weighCount: { tag: "WeighCount", type: "DINT", scanMs: 100 },
+      weightRing: { tag: "WeightRing", type: "REAL", length: 16, scanMs: 100 },
+    },
+  },
+  {
     // Basket Loader 1's SLC 5/05 program, as its data table lays it out: 64 fault bits packed in
     // B3:0-B3:3 (bit n of B3:w is fault bit 16w+n), state and counters as N7 INTs (the counters wrap
     // at 16 bits), speed and energy in F8.
@@ -168,9 +176,10 @@ export const LINES: readonly {
         sequence: 3,
         isConstraint: false,
         criticality: "HIGH",
-        plc: null,
-        plcTagPrefix: null,
-        tagMap: null,
+        // Its program runs on the line's controller: every bag weight for the live X̄-R chart.
+        plc: "PLC-BAG1",
+        plcTagPrefix: "Program:CheckWeigher1",
+        tagMap: "checkweigher-compactlogix-v1",
         targetSpeedPerMinute: 60,
         faultCatalog: null,
       },
@@ -842,26 +851,117 @@ export const DEFECT_TREE: readonly DefectNode[] = [
   ["CONTAM", "Foreign material", "CRITICAL"],
 ];
 
+/** Every run rule a chart can check: Western Electric 1-4 and Nelson 5-8. */
+const ALL_SPC_RULES = ["WE1", "WE2", "WE3", "WE4", "N5", "N6", "N7", "N8"] as const;
+
+/**
+ * Inspection plans of the demo plant. Sampling rules: `everyGoodUnits` (PLC good counts of the line),
+ * `frequencyMinutes` (run time), `firstOffAtJobStart`, `oncePerShift`. A characteristic with a
+ * `liveSignal` is charted from the equipment's stream (the check weigher's bag weights) with no one typing.
+ */
 export const QUALITY_TEMPLATES = [
   {
     name: "25 kg bag weight and seal check",
     productCode: "MM-25",
+    lineCode: "bagging-1",
+    equipmentCode: null,
     frequencyMinutes: 60,
+    everyGoodUnits: 1000,
+    firstOffAtJobStart: true,
+    oncePerShift: false,
+    overdueAfterMinutes: 15,
+    requiresSignature: false,
     sampleSize: 5,
     characteristics: [
-      { name: "Net weight", type: "VARIABLE", unit: "kg", nominal: 25.1, lowerSpec: 24.9, upperSpec: 25.3 },
-      { name: "Seal integrity", type: "ATTRIBUTE" },
+      {
+        name: "Net weight",
+        type: "VARIABLE",
+        unit: "kg",
+        nominal: 25.1,
+        lowerSpec: 24.9,
+        upperSpec: 25.3,
+        decimals: 3,
+        subgroupSize: 5,
+        chartType: "XBAR_R",
+        spcRules: ALL_SPC_RULES,
+        andonOnOutOfSpec: true,
+      },
+      { name: "Seal integrity", type: "ATTRIBUTE", subgroupSize: 5, chartType: "NP", spcRules: ["WE1"] },
       { name: "Best-before legible", type: "ATTRIBUTE" },
     ],
   },
   {
     name: "10 kg bag weight and seal check",
     productCode: "MM-10",
+    lineCode: "bagging-1",
+    equipmentCode: null,
     frequencyMinutes: 60,
+    everyGoodUnits: 1500,
+    firstOffAtJobStart: true,
+    oncePerShift: false,
+    overdueAfterMinutes: 15,
+    requiresSignature: false,
     sampleSize: 5,
     characteristics: [
-      { name: "Net weight", type: "VARIABLE", unit: "kg", nominal: 10.05, lowerSpec: 9.95, upperSpec: 10.15 },
-      { name: "Seal integrity", type: "ATTRIBUTE" },
+      {
+        name: "Net weight",
+        type: "VARIABLE",
+        unit: "kg",
+        nominal: 10.05,
+        lowerSpec: 9.95,
+        upperSpec: 10.15,
+        decimals: 3,
+        subgroupSize: 5,
+        chartType: "XBAR_R",
+        spcRules: ALL_SPC_RULES,
+        andonOnOutOfSpec: true,
+      },
+      { name: "Seal integrity", type: "ATTRIBUTE", subgroupSize: 5, chartType: "NP", spcRules: ["WE1"] },
+    ],
+  },
+  {
+    name: "Check Weigher 1 bag weight (live SPC)",
+    productCode: "MM-25",
+    lineCode: "bagging-1",
+    equipmentCode: "CW-1",
+    frequencyMinutes: null,
+    everyGoodUnits: null,
+    firstOffAtJobStart: false,
+    oncePerShift: false,
+    overdueAfterMinutes: 15,
+    requiresSignature: false,
+    sampleSize: 1,
+    characteristics: [
+      {
+        name: "Bag net weight",
+        type: "VARIABLE",
+        unit: "kg",
+        nominal: 25.1,
+        lowerSpec: 24.9,
+        upperSpec: 25.3,
+        decimals: 3,
+        subgroupSize: 5,
+        chartType: "XBAR_R",
+        spcRules: ALL_SPC_RULES,
+        liveSignal: "weight",
+      },
+    ],
+  },
+  {
+    name: "Shift release check, Bagging Line 1",
+    productCode: "MM-25",
+    lineCode: "bagging-1",
+    equipmentCode: null,
+    frequencyMinutes: null,
+    everyGoodUnits: null,
+    firstOffAtJobStart: false,
+    oncePerShift: true,
+    overdueAfterMinutes: 30,
+    requiresSignature: true,
+    sampleSize: 1,
+    characteristics: [
+      { name: "Pallet label matches work order", type: "ATTRIBUTE" },
+      { name: "Metal detector test pieces rejected", type: "ATTRIBUTE" },
     ],
   },
 ] as const;

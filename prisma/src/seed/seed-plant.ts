@@ -194,27 +194,50 @@ export async function seedPlant(
 
   await seedDefectTree(prisma, DEFECT_TREE, null);
   for (const template of QUALITY_TEMPLATES) {
-    await prisma.qualityCheckTemplate.upsert({
+    const lineId = lineIds.get(template.lineCode)!;
+    const equipmentId = template.equipmentCode
+      ? (await prisma.equipment.findUniqueOrThrow({ where: { code: template.equipmentCode } })).id
+      : null;
+    const sampling = {
+      lineId,
+      equipmentId,
+      frequencyMinutes: template.frequencyMinutes,
+      everyGoodUnits: template.everyGoodUnits,
+      firstOffAtJobStart: template.firstOffAtJobStart,
+      oncePerShift: template.oncePerShift,
+      overdueAfterMinutes: template.overdueAfterMinutes,
+      requiresSignature: template.requiresSignature,
+      sampleSize: template.sampleSize,
+    };
+    const characteristics = template.characteristics.map((c, position) => ({
+      position,
+      name: c.name,
+      type: c.type,
+      unit: "unit" in c ? c.unit : null,
+      nominal: "nominal" in c ? c.nominal : null,
+      lowerSpec: "lowerSpec" in c ? c.lowerSpec : null,
+      upperSpec: "upperSpec" in c ? c.upperSpec : null,
+      decimals: "decimals" in c ? c.decimals : 2,
+      subgroupSize: "subgroupSize" in c ? c.subgroupSize : 1,
+      chartType: "chartType" in c ? c.chartType : null,
+      spcRules: "spcRules" in c ? [...c.spcRules] : [],
+      liveSignal: "liveSignal" in c ? c.liveSignal : null,
+      andonOnOutOfSpec: "andonOnOutOfSpec" in c ? c.andonOnOutOfSpec : false,
+    }));
+    // A plant seeded before the sampling rules existed gets them on its next seed.
+    const row = await prisma.qualityCheckTemplate.upsert({
       where: { name_version: { name: template.name, version: 1 } },
       create: {
         name: template.name,
         productTypeId: productIds.get(template.productCode)!,
-        frequencyMinutes: template.frequencyMinutes,
-        sampleSize: template.sampleSize,
-        characteristics: {
-          create: template.characteristics.map((c, position) => ({
-            position,
-            name: c.name,
-            type: c.type,
-            unit: "unit" in c ? c.unit : null,
-            nominal: "nominal" in c ? c.nominal : null,
-            lowerSpec: "lowerSpec" in c ? c.lowerSpec : null,
-            upperSpec: "upperSpec" in c ? c.upperSpec : null,
-          })),
-        },
+        ...sampling,
+        characteristics: { create: characteristics },
       },
-      update: {},
+      update: sampling,
     });
+    for (const { position, ...settings } of characteristics) {
+      await prisma.qualityCharacteristic.updateMany({ where: { templateId: row.id, position }, data: settings });
+    }
   }
 
   for (const rule of ESCALATION_RULES) {

@@ -25,6 +25,7 @@ import { PhotoStore } from "./andons/andon-photo.ts";
 import { type AndonRuntime, registerAndonRuntime, unregisterAndonRuntime } from "./andons/andon-runtime.ts";
 import type { FaultAndonOutcome } from "./andons/fault-andons.ts";
 import { startFaultConsumer } from "./andons/fault-consumer.ts";
+import { startQualityAndonConsumer } from "./andons/quality-andon-consumer.ts";
 import { type Clock, type DatabaseClock, databaseClockOf } from "./escalation/clock.ts";
 import { EscalationScheduler, type FiredEscalation } from "./escalation/escalation-scheduler.ts";
 import type { EscalationDispatcher } from "./escalation/notification-dispatch.ts";
@@ -75,6 +76,8 @@ export interface AndonSubgraphOptions {
   dispatcher?: EscalationDispatcher;
   /** The bridge's fault streams; false for an instance that only serves the API (tests). */
   faults?: { settings?: Partial<StreamConsumerSettings>; onOutcome?: (outcome: FaultAndonOutcome) => void } | false;
+  /** The quality subgraph's andon requests (overdue checks, out-of-spec); false to leave them unread (tests). */
+  qualityRequests?: { settings?: Partial<StreamConsumerSettings> } | false;
   /** The escalation timer loop; false to fire only through `scheduler.runDue()` (tests with a ManualClock). */
   scheduler?: { settings?: Partial<EscalationSchedulerSettings>; onFired?: (fired: FiredEscalation) => void } | false;
   /** The production alert timer; false to evaluate only through `alertEvaluator.evaluateAll()` (tests). */
@@ -87,6 +90,8 @@ export interface AndonSubgraph {
   scheduler: EscalationScheduler;
   /** Null when started without the fault consumer. */
   faultConsumer: StreamConsumer | null;
+  /** Null when started without the quality request consumer. */
+  qualityAndonConsumer: StreamConsumer | null;
   alertEvaluator: AlertEvaluator;
   /** Stops the consumer and the scheduler, then the server; Prisma and Redis stay open. */
   close(): Promise<void>;
@@ -166,8 +171,10 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
   });
 
   let faultConsumer: StreamConsumer | null = null;
+  let qualityAndonConsumer: StreamConsumer | null = null;
   async function stopEverything() {
     await faultConsumer?.stop();
+    await qualityAndonConsumer?.stop();
     await scheduler?.stop();
     await alertEvaluator.stop();
     databaseClock?.stop();
@@ -191,6 +198,17 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
         keyPrefix,
         ...(faults.settings ? { settings: faults.settings } : {}),
         ...(faults.onOutcome ? { onOutcome: faults.onOutcome } : {}),
+      });
+    }
+    if (options.qualityRequests !== false) {
+      qualityAndonConsumer = await startQualityAndonConsumer({
+        runtime,
+        prisma: options.prisma,
+        redis: options.redis,
+        logger: options.logger.child({ component: "quality-andon-consumer" }),
+        consumerName: instanceId,
+        keyPrefix,
+        ...(options.qualityRequests?.settings ? { settings: options.qualityRequests.settings } : {}),
       });
     }
     if (schedulerLoop) scheduler.start();
@@ -218,6 +236,7 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
       runtime,
       scheduler,
       faultConsumer,
+      qualityAndonConsumer,
       alertEvaluator,
       close() {
         closing ??= (async () => {

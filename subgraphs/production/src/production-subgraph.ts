@@ -35,6 +35,7 @@ import {
   registerLiveEventHub,
   unregisterLiveEventHub,
 } from "./live-events/index.ts";
+import { startScrapOeeConsumer } from "./oee-records/scrap-oee-consumer.ts";
 import { schema } from "./schema/index.ts";
 
 /** subgraphs/production/schema.graphql: the committed SDL composition reads. */
@@ -90,6 +91,8 @@ export interface ProductionSubgraph {
   telemetryConsumer: StreamConsumer | null;
   /** Null when started without the telemetry consumer or with `sequenceAudit: false`. */
   sequenceAudit: StreamSequenceAudit | null;
+  /** The reader of the quality subgraph's scrap notices; null when started without the telemetry consumer. */
+  scrapConsumer: StreamConsumer | null;
   /** Stops the consumer, then the server; Prisma and Redis stay open. */
   close(): Promise<void>;
 }
@@ -148,6 +151,17 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
         ...(onChanges ? { onChanges } : {}),
       })
     : null;
+  // Scrap changes OEE, which this subgraph owns: it runs wherever the telemetry consumer does.
+  const scrapConsumer = telemetry
+    ? await startScrapOeeConsumer({
+        prisma: options.prisma,
+        redis: options.redis,
+        logger: options.logger.child({ component: "scrap-consumer" }),
+        consumerName: telemetry.consumerName ?? `production-${process.pid}`,
+        keyPrefix: streamKeyPrefix,
+        liveEventPrefix,
+      })
+    : null;
   const sequenceAudit =
     telemetryConsumer && telemetry?.sequenceAudit !== false
       ? new StreamSequenceAudit({
@@ -198,10 +212,12 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       server,
       telemetryConsumer,
       sequenceAudit,
+      scrapConsumer,
       close() {
         closing ??= (async () => {
           await sequenceAudit?.stop();
           await telemetryConsumer?.stop();
+          await scrapConsumer?.stop();
           // Subscriptions close with the server; their Redis subscriber connection goes after them.
           await server.close();
           await stopLiveEvents();
@@ -212,6 +228,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
   } catch (error) {
     await sequenceAudit?.stop();
     await telemetryConsumer?.stop();
+    await scrapConsumer?.stop();
     await stopLiveEvents();
     throw error;
   }

@@ -33,7 +33,7 @@ export const AndonPriorityEnum = builder.enumType("AndonPriority", {
 export const AndonStatusEnum = builder.enumType("AndonStatus", {
   values: ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS", "RESOLVED", "CLOSED"] as const,
 });
-export const AndonSourceEnum = builder.enumType("AndonSource", { values: ["MANUAL", "PLC"] as const });
+export const AndonSourceEnum = builder.enumType("AndonSource", { values: ["MANUAL", "PLC", "QUALITY"] as const });
 
 /** The person calling: andon steps record who took them, so a service account cannot take them. */
 export function userActorOf(context: SubgraphContext): { userId: string } {

@@ -42,6 +42,11 @@ export interface TelemetryConsumerOptions {
 }
 
 /** The telemetry streams of every active line. */
+/** A check weigher's weighing: charted by the quality subgraph, nothing production records. */
+function isWeightEntry(entry: ConsumedEntry): boolean {
+  return entry.fields.type === "weight";
+}
+
 export async function activeLineStreams(
   prisma: PrismaClient,
   kinds: readonly ("telemetry" | "faults")[],
@@ -88,6 +93,8 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
     },
     async handle(entry, { equipmentOf }) {
       const telemetry = parseStreamEntry("telemetry", entry.fields);
+      // Check-weigher weights are the quality subgraph's (its own consumer group): acknowledged here.
+      if (telemetry.type === "weight") return;
       const changes = await applyTelemetryEntry(
         prisma,
         telemetry,
@@ -101,6 +108,7 @@ export async function startTelemetryConsumer(options: TelemetryConsumerOptions):
       const batch = [];
       for (const entry of entries) {
         const telemetry = parseStreamEntry("telemetry", entry.fields);
+        if (telemetry.type === "weight") continue;
         batch.push({
           entry: telemetry,
           source: { stream: entry.stream, id: entry.id, group: TELEMETRY_CONSUMER_GROUP },

@@ -4,6 +4,7 @@
 import { type DbClient, type OeeBucket, runHotStatement } from "@ms5/db";
 import type { EquipmentState } from "@ms5/schema";
 import { computeOee, type DowntimeInterval, fixedBuckets, type OeeResult, type SixBigLoss } from "../oee/index.ts";
+import { countsAfterScrap } from "../oee/scrap-adjustment.ts";
 
 export interface RecomputeRequest {
   equipmentId: string;
@@ -54,7 +55,7 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
   const windows = fixedBuckets({ start: request.from, end: request.to }, request.bucket);
   const origin = windows[0]?.start ?? range.start;
   const size = windows.length > 0 ? windows[0]!.end - windows[0]!.start : 1;
-  const [stateChanges, downtime, counts, workOrders] = await Promise.all([
+  const [stateChanges, downtime, counts, workOrders, scrap] = await Promise.all([
     prisma.equipmentStateChange.findMany({
       where: {
         equipmentId: equipment.id,
@@ -91,6 +92,18 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
       },
       include: { productType: { select: { id: true, idealCycleTimeSeconds: true } } },
     }),
+    // Units the PLC counted good and quality later scrapped or reworked, per window they were made in
+    // (scrap-adjustment.ts moves them); PLC rejects scrapped again are left out: never counted twice.
+    prisma.$queryRaw<{ windowStart: number; startup: number; production: number }[]>`
+      SELECT (${origin}::float8 + floor((extract(epoch FROM "madeAt") * 1000 - ${origin}::float8) / ${size}::float8)
+          * ${size}::float8)::float8 AS "windowStart",
+        coalesce(sum(quantity) FILTER (WHERE "duringStartup"), 0)::float8 AS startup,
+        coalesce(sum(quantity) FILTER (WHERE NOT "duringStartup"), 0)::float8 AS production
+      FROM scrap_record
+      WHERE "equipmentId" = ${equipment.id}::uuid AND NOT "plcCountedAsReject"
+        AND "madeAt" >= ${new Date(range.start).toISOString()}::timestamptz
+        AND "madeAt" < ${new Date(range.end).toISOString()}::timestamptz
+      GROUP BY 1`,
   ]);
 
   const states = stateChanges.map((s) => ({ state: s.state as EquipmentState, start: s.startedAt, end: s.endedAt }));
@@ -112,6 +125,7 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
 
   const { results } = computed;
   const countsPerWindow = new Map(counts.map((sum) => [sum.windowStart, sum]));
+  const scrapPerWindow = new Map(scrap.map((sum) => [sum.windowStart, sum]));
   const statesOf = overlapSweep(states);
   const stopsOf = overlapSweep(stops);
   for (const window of windows) {
@@ -126,9 +140,10 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
       counts: [
         {
           ...product,
-          good: inWindow.good,
-          startupRejects: 0,
-          productionRejects: inWindow.reject,
+          ...countsAfterScrap(
+            { good: inWindow.good, reject: inWindow.reject },
+            scrapPerWindow.get(window.start) ?? { startup: 0, production: 0 },
+          ),
         },
       ],
     });
