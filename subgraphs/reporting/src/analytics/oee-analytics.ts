@@ -1,0 +1,122 @@
+// OEE with A, P, Q and the six big losses over a range, grouped by any of line, equipment, shift,
+// day, week and product type, read from the persisted SHIFT and DAY buckets (OeeRollup) and combined
+// by production's combineOee: the figures of a report and of this query are the same code.
+//
+// Which buckets answer: SHIFT buckets when the grouping holds SHIFT, DAY buckets otherwise; the
+// equipment's own buckets when it holds EQUIPMENT, the line's (its constraint's) otherwise; the
+// per-product buckets when it holds PRODUCT_TYPE. A bucket belongs to the range when it starts in it.
+import type { OeeRecord, PrismaClient } from "@ms5/db";
+import { combineOee, type OeeResult } from "@ms5/production/oee";
+import { combineRecords } from "../oee-rollup/oee-record-figures.ts";
+import { isoWeekOf, localDayOf } from "../site-calendar/site-days.ts";
+import type { AnalyticsRange } from "./analytics-range.ts";
+
+export const OEE_GROUPINGS = ["LINE", "EQUIPMENT", "SHIFT", "DAY", "WEEK", "PRODUCT_TYPE"] as const;
+export type OeeGrouping = (typeof OEE_GROUPINGS)[number];
+
+export interface OeeGroupKey {
+  lineId: string | null;
+  equipmentId: string | null;
+  shiftInstanceId: string | null;
+  shiftName: string | null;
+  /** YYYY-MM-DD in the site's time zone. */
+  day: string | null;
+  /** ISO week, YYYY-Www, in the site's time zone. */
+  week: string | null;
+  productTypeId: string | null;
+}
+
+export interface OeeGroup {
+  /** A stable, sortable text of the key: the cursor of the group. */
+  sortKey: string;
+  key: OeeGroupKey;
+  bucketCount: number;
+  result: OeeResult;
+}
+
+export interface OeeAnalyticsQuery extends AnalyticsRange {
+  groupBy: readonly OeeGrouping[];
+  lineIds?: readonly string[] | null;
+  equipmentIds?: readonly string[] | null;
+}
+
+export async function oeeAnalytics(prisma: PrismaClient, query: OeeAnalyticsQuery): Promise<OeeGroup[]> {
+  const by = new Set(query.groupBy);
+  const records = await prisma.oeeRecord.findMany({
+    where: {
+      bucket: by.has("SHIFT") ? "SHIFT" : "DAY",
+      scope: by.has("EQUIPMENT") ? "EQUIPMENT" : "LINE",
+      bucketStart: { gte: query.from, lt: query.to },
+      subjectKey: by.has("PRODUCT_TYPE") ? { not: { endsWith: ":*" } } : { endsWith: ":*" },
+      ...(query.lineIds ? { lineId: { in: [...query.lineIds] } } : {}),
+      ...(query.equipmentIds ? { equipmentId: { in: [...query.equipmentIds] } } : {}),
+    },
+    include: {
+      line: { select: { area: { select: { site: { select: { timezone: true } } } } } },
+      shiftInstance: { select: { shift: { select: { name: true } } } },
+    },
+    orderBy: { bucketStart: "asc" },
+  });
+  const groups = new Map<string, { key: OeeGroupKey; records: OeeRecord[] }>();
+  for (const record of records) {
+    const day =
+      by.has("DAY") || by.has("WEEK") ? localDayOf(record.bucketStart, record.line.area.site.timezone).date : null;
+    const key: OeeGroupKey = {
+      lineId: by.has("LINE") || by.has("EQUIPMENT") ? record.lineId : null,
+      equipmentId: by.has("EQUIPMENT") ? record.equipmentId : null,
+      shiftInstanceId: by.has("SHIFT") ? record.shiftInstanceId : null,
+      shiftName: by.has("SHIFT") ? (record.shiftInstance?.shift.name ?? null) : null,
+      day: by.has("DAY") ? day : null,
+      week: by.has("WEEK") && day ? isoWeekOf(day) : null,
+      productTypeId: by.has("PRODUCT_TYPE") ? record.productTypeId : null,
+    };
+    // Time first, so pages of a trend read in order; the ids keep the key unique.
+    const sortKey = [
+      key.day ?? key.week ?? "",
+      by.has("SHIFT") ? record.bucketStart.toISOString() : "",
+      key.lineId ?? "",
+      key.equipmentId ?? "",
+      key.productTypeId ?? "",
+    ].join("|");
+    const group = groups.get(sortKey) ?? { key, records: [] };
+    group.records.push(record);
+    groups.set(sortKey, group);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([sortKey, group]) => ({
+      sortKey,
+      key: group.key,
+      bucketCount: group.records.length,
+      result: combineGroup(group.records),
+    }));
+}
+
+/**
+ * Buckets of one group combined. combineOee refuses overlapping windows (time counted twice); the
+ * buckets of several lines or equipment overlap in time, so each subject's buckets are combined on
+ * their own and the subjects' results then summed side by side on one shared window.
+ */
+function combineGroup(records: readonly OeeRecord[]): OeeResult {
+  const bySubject = new Map<string, OeeRecord[]>();
+  for (const record of records) {
+    const list = bySubject.get(record.subjectKey) ?? [];
+    list.push(record);
+    bySubject.set(record.subjectKey, list);
+  }
+  const perSubject = [...bySubject.values()].map((list) => combineRecords(list));
+  if (perSubject.length === 1) return perSubject[0]!;
+  return sumSideBySide(perSubject);
+}
+
+/** Several subjects' results over the same time as one: each laid end to end on its own window. */
+function sumSideBySide(results: readonly OeeResult[]): OeeResult {
+  let cursor = 0;
+  const laidOut = results.map((result) => {
+    const length = result.end - result.start;
+    const moved = { ...result, start: cursor, end: cursor + length };
+    cursor += length;
+    return moved;
+  });
+  return combineOee(laidOut);
+}

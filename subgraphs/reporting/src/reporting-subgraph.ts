@@ -1,0 +1,78 @@
+// The reporting subgraph as one value: its schema and what it needs to run (the OEE rollup that
+// keeps SHIFT and DAY buckets current), shared by the binary (server.ts) and the tests.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { PrismaClient } from "@ms5/db";
+import { createMetricsRegistry, type Logger, type RedisClient } from "@ms5/kit";
+import type { VerificationKeys } from "@ms5/kit/auth";
+import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import { OeeRollup } from "./oee-rollup/oee-rollup.ts";
+import type { OeeRollupSettings } from "./reporting-defaults.ts";
+import { schema } from "./schema/index.ts";
+
+/** subgraphs/reporting/schema.graphql: the committed SDL composition reads. */
+export const REPORTING_SDL_PATH = fileURLToPath(new URL("../schema.graphql", import.meta.url));
+export const REPORTING_SUBGRAPH_DIRECTORY = path.dirname(REPORTING_SDL_PATH);
+
+export { schema as reportingSchema };
+
+export interface ReportingSubgraphOptions {
+  prisma: PrismaClient;
+  /** Connected by the caller, who also closes it. */
+  redis: RedisClient;
+  logger: Logger;
+  verificationKeys: VerificationKeys;
+  gatewaySecret: string | readonly string[];
+  /** 0 picks a free port (tests). */
+  port: number;
+  production?: boolean;
+  settings?: StartSubgraphServerOptions["settings"];
+  /** Where to write the printed SDL at start; nothing is written when unset. */
+  sdlPath?: string;
+  /** The OEE rollup loop; false to roll up only through `rollup.runPass()` (tests). */
+  rollup?: { settings?: Partial<OeeRollupSettings>; now?: () => Date } | false;
+}
+
+export interface ReportingSubgraph {
+  server: SubgraphServer;
+  rollup: OeeRollup;
+  /** Stops the rollup, then the server; Prisma and Redis stay open. */
+  close(): Promise<void>;
+}
+
+export async function createReportingSubgraph(options: ReportingSubgraphOptions): Promise<ReportingSubgraph> {
+  const rollupOptions = options.rollup === false ? {} : (options.rollup ?? {});
+  const rollup = new OeeRollup({
+    prisma: options.prisma,
+    logger: options.logger.child({ component: "oee-rollup" }),
+    ...(rollupOptions.settings ? { settings: rollupOptions.settings } : {}),
+    ...(rollupOptions.now ? { now: rollupOptions.now } : {}),
+  });
+  const server = await startSubgraphServer({
+    name: "reporting",
+    schema,
+    port: options.port,
+    prisma: options.prisma,
+    redis: options.redis,
+    logger: options.logger,
+    verificationKeys: options.verificationKeys,
+    gatewaySecret: options.gatewaySecret,
+    metricsRegistry: createMetricsRegistry("reporting"),
+    ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.production === undefined ? {} : { production: options.production }),
+  });
+  if (options.rollup !== false) rollup.start();
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    rollup,
+    close() {
+      closing ??= (async () => {
+        await rollup.stop();
+        await server.close();
+      })();
+      return closing;
+    },
+  };
+}
