@@ -7,6 +7,8 @@ import { createMetricsRegistry, type Logger, type RedisClient } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import { OeeRollup } from "./oee-rollup/oee-rollup.ts";
+import { ReportRenderer } from "./report-rendering/report-renderer.ts";
+import { ReportRunner } from "./report-runs/report-runner.ts";
 import type { OeeRollupSettings } from "./reporting-defaults.ts";
 import { schema } from "./schema/index.ts";
 
@@ -31,12 +33,17 @@ export interface ReportingSubgraphOptions {
   sdlPath?: string;
   /** The OEE rollup loop; false to roll up only through `rollup.runPass()` (tests). */
   rollup?: { settings?: Partial<OeeRollupSettings>; now?: () => Date } | false;
+  /** Where report PDFs are written (outside any web root). */
+  reportDirectory: string;
+  /** The report run loop; false to run queued reports only through `runner.runQueued()` (tests). */
+  runner?: { pollMs?: number } | false;
 }
 
 export interface ReportingSubgraph {
   server: SubgraphServer;
   rollup: OeeRollup;
-  /** Stops the rollup, then the server; Prisma and Redis stay open. */
+  runner: ReportRunner;
+  /** Stops the rollup and the report runner, then the server; Prisma and Redis stay open. */
   close(): Promise<void>;
 }
 
@@ -47,6 +54,14 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     logger: options.logger.child({ component: "oee-rollup" }),
     ...(rollupOptions.settings ? { settings: rollupOptions.settings } : {}),
     ...(rollupOptions.now ? { now: rollupOptions.now } : {}),
+  });
+  const renderer = new ReportRenderer();
+  const runner = new ReportRunner({
+    prisma: options.prisma,
+    logger: options.logger.child({ component: "report-runner" }),
+    renderer,
+    reportDirectory: options.reportDirectory,
+    ...(options.runner ? { pollMs: options.runner.pollMs } : {}),
   });
   const server = await startSubgraphServer({
     name: "reporting",
@@ -63,13 +78,17 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     ...(options.production === undefined ? {} : { production: options.production }),
   });
   if (options.rollup !== false) rollup.start();
+  if (options.runner !== false) runner.start();
   let closing: Promise<void> | undefined;
   return {
     server,
     rollup,
+    runner,
     close() {
       closing ??= (async () => {
         await rollup.stop();
+        await runner.stop();
+        await renderer.close();
         await server.close();
       })();
       return closing;

@@ -35,15 +35,16 @@ export async function downtimePareto(
   prisma: PrismaClient,
   query: AnalyticsRange & { by: DowntimeParetoDimension; lineIds?: readonly string[] | null; now?: Date },
 ): Promise<DowntimeParetoRow[]> {
-  const end = new Date(Math.min(query.to.getTime(), (query.now ?? new Date()).getTime()));
+  // An open stop has lasted until now so far; a closed one until it ended.
+  const openUntil = new Date(Math.min(query.to.getTime(), (query.now ?? new Date()).getTime()));
   const lines = query.lineIds ? Prisma.sql`AND d."lineId" = ANY(${[...query.lineIds]}::uuid[])` : Prisma.empty;
   const rows = await prisma.$queryRaw<{ key: string | null; label: string; count: bigint; total: number }[]>`
     SELECT ${KEY_OF[query.by]} AS key, ${LABEL_OF[query.by]} AS label, count(*) AS count,
-      sum(extract(epoch FROM (least(coalesce(d."endedAt", ${end}), ${end}) - greatest(d."startedAt", ${query.from}))))::float8 AS total
+      sum(extract(epoch FROM (least(coalesce(d."endedAt", ${openUntil}), ${query.to}) - greatest(d."startedAt", ${query.from}))))::float8 AS total
     FROM downtime_event d
     JOIN equipment e ON e.id = d."equipmentId"
     LEFT JOIN reason_code r ON r.id = coalesce(d."reasonCodeId", d."suggestedReasonCodeId")
-    WHERE d."supersededAt" IS NULL AND d."startedAt" < ${end}
+    WHERE d."supersededAt" IS NULL AND d."startedAt" < ${query.to}
       AND (d."endedAt" IS NULL OR d."endedAt" > ${query.from}) ${lines}
     GROUP BY 1, 2
     ORDER BY total DESC, 2`;

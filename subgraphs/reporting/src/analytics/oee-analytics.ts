@@ -2,7 +2,9 @@
 // day, week and product type, read from the persisted SHIFT and DAY buckets (OeeRollup) and combined
 // by production's combineOee: the figures of a report and of this query are the same code.
 //
-// Which buckets answer: SHIFT buckets when the grouping holds SHIFT, DAY buckets otherwise; the
+// Which buckets answer: SHIFT buckets when the grouping holds SHIFT, or holds neither DAY nor WEEK
+// and the range is shorter than a week (a shift or a few: day buckets would not start inside it);
+// DAY buckets otherwise (fewer rows for long ranges); the
 // equipment's own buckets when it holds EQUIPMENT, the line's (its constraint's) otherwise; the
 // per-product buckets when it holds PRODUCT_TYPE. A bucket belongs to the range when it starts in it.
 import type { OeeRecord, PrismaClient } from "@ms5/db";
@@ -42,9 +44,11 @@ export interface OeeAnalyticsQuery extends AnalyticsRange {
 
 export async function oeeAnalytics(prisma: PrismaClient, query: OeeAnalyticsQuery): Promise<OeeGroup[]> {
   const by = new Set(query.groupBy);
+  const shortRange = query.to.getTime() - query.from.getTime() < 7 * 86_400_000;
+  const useShifts = by.has("SHIFT") || (!by.has("DAY") && !by.has("WEEK") && shortRange);
   const records = await prisma.oeeRecord.findMany({
     where: {
-      bucket: by.has("SHIFT") ? "SHIFT" : "DAY",
+      bucket: useShifts ? "SHIFT" : "DAY",
       scope: by.has("EQUIPMENT") ? "EQUIPMENT" : "LINE",
       bucketStart: { gte: query.from, lt: query.to },
       subjectKey: by.has("PRODUCT_TYPE") ? { not: { endsWith: ":*" } } : { endsWith: ":*" },

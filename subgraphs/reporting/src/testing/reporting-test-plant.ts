@@ -1,6 +1,9 @@
 // What the reporting subgraph's tests share: a fresh database with the demo plant, a connected
 // Redis, a signing key ring with a token per demo user, the subgraph on a free port, and a caller
 // that signs requests as the gateway does.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Role } from "@ms5/db";
 import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
@@ -32,6 +35,7 @@ export interface ReportingTestPlant {
   redis: RedisClient;
   keys: SigningKeyRing;
   subgraph: ReportingSubgraph;
+  reportDirectory: string;
   tokenOf(username: string): Promise<string>;
   /** Calls the subgraph as the gateway does (bearer token plus the gateway's signature). */
   call<Data = Record<string, unknown>>(
@@ -45,7 +49,7 @@ export interface ReportingTestPlant {
 export async function openReportingTestPlant(
   run: TestRunServices,
   now: Date,
-  options: Pick<ReportingSubgraphOptions, "rollup"> = { rollup: false },
+  options: Pick<ReportingSubgraphOptions, "rollup" | "runner"> = { rollup: false, runner: false },
 ): Promise<ReportingTestPlant> {
   const db = await createTestDatabase({
     serverUrl: run.databaseServerUrl,
@@ -57,6 +61,7 @@ export async function openReportingTestPlant(
     const redis = createRedisClient({ url: run.redisUrl });
     await redis.connect();
     const keys = await createSigningKeyRing([await generateSigningKey()]);
+    const reportDirectory = await mkdtemp(path.join(tmpdir(), "reports-"));
     const subgraph = await createReportingSubgraph({
       prisma: db.prisma,
       redis,
@@ -65,6 +70,9 @@ export async function openReportingTestPlant(
       gatewaySecret: TEST_GATEWAY_SECRET,
       port: 0,
       production: false,
+      reportDirectory,
+      rollup: false,
+      runner: false,
       ...options,
     });
     return {
@@ -72,6 +80,7 @@ export async function openReportingTestPlant(
       redis,
       keys,
       subgraph,
+      reportDirectory,
       async tokenOf(username) {
         const row = await db.prisma.user.findUniqueOrThrow({ where: { username } });
         const subject = { kind: "user" as const, userId: row.id, name: row.username, roles: row.roles as Role[] };
@@ -94,6 +103,7 @@ export async function openReportingTestPlant(
       async close() {
         await subgraph.close();
         redis.destroy();
+        await rm(reportDirectory, { recursive: true, force: true });
         await db.drop();
       },
     };
