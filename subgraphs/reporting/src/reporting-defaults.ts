@@ -31,3 +31,31 @@ export const ANALYTICS_DEFAULTS = {
   /** @default 500 rows: the most one page may ask for (a line × day year of one line is 365). */
   maxPageSize: 500,
 } as const;
+
+export const REPORT_SCHEDULER_DEFAULTS = {
+  /** @default 30,000 ms: the longest the scheduler sleeps; it wakes earlier for the next fire time. */
+  maxSleepMs: 30_000,
+  /**
+   * @default 60,000 ms: how long a claimed schedule (or a delivery) stays with the instance that
+   * claimed it; after a crash another instance takes it over once this has passed.
+   */
+  leaseMs: 60_000,
+  /**
+   * @default 6 hours: a fire time missed (every instance down) is still run when it is at most this
+   * late; an older one is recorded SKIPPED with the reason, so a long outage sends no burst of stale
+   * reports.
+   */
+  catchUpWindowMs: 6 * 3_600_000,
+  /** @default 200 fire times of one schedule handled per pass (the rest at the next). */
+  maxFireTimesPerPass: 200,
+  /** @default 20 schedules (or deliveries) claimed at once. */
+  claimBatchSize: 20,
+  /** @default "/reports/runs/": the in-app link to a run is this followed by the run's id. */
+  runLinkBase: "/reports/runs/",
+} as const;
+
+export type ReportSchedulerSettings = {
+  -readonly [K in keyof typeof REPORT_SCHEDULER_DEFAULTS]: (typeof REPORT_SCHEDULER_DEFAULTS)[K] extends string
+    ? string
+    : number;
+};

@@ -1,7 +1,9 @@
 // The reporting subgraph as one value: its schema and what it needs to run (the OEE rollup that
 // keeps SHIFT and DAY buckets current), shared by the binary (server.ts) and the tests.
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type EmailSender, NotificationDispatcher } from "@ms5/andon/notifications";
 import type { PrismaClient } from "@ms5/db";
 import { createMetricsRegistry, type Logger, type RedisClient } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
@@ -9,7 +11,9 @@ import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServ
 import { OeeRollup } from "./oee-rollup/oee-rollup.ts";
 import { ReportRenderer } from "./report-rendering/report-renderer.ts";
 import { ReportRunner } from "./report-runs/report-runner.ts";
-import type { OeeRollupSettings } from "./reporting-defaults.ts";
+import { ReportDelivery } from "./report-schedules/report-delivery.ts";
+import { ReportScheduler } from "./report-schedules/report-scheduler.ts";
+import type { OeeRollupSettings, ReportSchedulerSettings } from "./reporting-defaults.ts";
 import { schema } from "./schema/index.ts";
 
 /** subgraphs/reporting/schema.graphql: the committed SDL composition reads. */
@@ -37,13 +41,24 @@ export interface ReportingSubgraphOptions {
   reportDirectory: string;
   /** The report run loop; false to run queued reports only through `runner.runQueued()` (tests). */
   runner?: { pollMs?: number } | false;
+  /**
+   * The schedule loop; false (or `loop: false`) to fire schedules only through `scheduler.runPass()`
+   * (tests, which also pass their own clock as `now`).
+   */
+  scheduler?: { settings?: Partial<ReportSchedulerSettings>; now?: () => Date; loop?: boolean } | false;
+  /** SMTP (andon's sender) for scheduled reports; null or absent: recipients are told in-app. */
+  email?: EmailSender | null;
+  /** Unique per instance: written into the schedules and deliveries it claims. @default a random id */
+  instanceId?: string;
 }
 
 export interface ReportingSubgraph {
   server: SubgraphServer;
   rollup: OeeRollup;
   runner: ReportRunner;
-  /** Stops the rollup and the report runner, then the server; Prisma and Redis stay open. */
+  scheduler: ReportScheduler;
+  delivery: ReportDelivery;
+  /** Stops the rollup, the scheduler and the report runner, then the server; Prisma and Redis stay open. */
   close(): Promise<void>;
 }
 
@@ -56,12 +71,41 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     ...(rollupOptions.now ? { now: rollupOptions.now } : {}),
   });
   const renderer = new ReportRenderer();
+  const instanceId = options.instanceId ?? `reporting-${randomUUID()}`;
+  const schedulerOptions = options.scheduler === false ? {} : (options.scheduler ?? {});
+  const delivery = new ReportDelivery({
+    prisma: options.prisma,
+    logger: options.logger.child({ component: "report-delivery" }),
+    instanceId,
+    email: options.email ?? null,
+    // In-app only: the e-mail of a scheduled report carries its PDF and goes out above.
+    notifier: new NotificationDispatcher({
+      prisma: options.prisma,
+      redis: options.redis,
+      logger: options.logger.child({ component: "report-notifications" }),
+      email: null,
+    }),
+    reportDirectory: options.reportDirectory,
+    ...(schedulerOptions.settings ? { settings: schedulerOptions.settings } : {}),
+    ...(schedulerOptions.now ? { now: schedulerOptions.now } : {}),
+  });
   const runner = new ReportRunner({
     prisma: options.prisma,
     logger: options.logger.child({ component: "report-runner" }),
     renderer,
     reportDirectory: options.reportDirectory,
     ...(options.runner ? { pollMs: options.runner.pollMs } : {}),
+    // The scheduler is made just below; a run finishes long after.
+    onFinished: () => scheduler.wake(),
+  });
+  const scheduler: ReportScheduler = new ReportScheduler({
+    prisma: options.prisma,
+    logger: options.logger.child({ component: "report-scheduler" }),
+    instanceId,
+    delivery,
+    onQueued: () => runner.wake(),
+    ...(schedulerOptions.settings ? { settings: schedulerOptions.settings } : {}),
+    ...(schedulerOptions.now ? { now: schedulerOptions.now } : {}),
   });
   const server = await startSubgraphServer({
     name: "reporting",
@@ -79,13 +123,17 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
   });
   if (options.rollup !== false) rollup.start();
   if (options.runner !== false) runner.start();
+  if (options.scheduler !== false && options.scheduler?.loop !== false) scheduler.start();
   let closing: Promise<void> | undefined;
   return {
     server,
     rollup,
     runner,
+    scheduler,
+    delivery,
     close() {
       closing ??= (async () => {
+        await scheduler.stop();
         await rollup.stop();
         await runner.stop();
         await renderer.close();

@@ -2,8 +2,9 @@
 // createReportingSubgraph with its OEE rollup, and shutdown).
 
 import path from "node:path";
+import { createSmtpEmailSender } from "@ms5/andon/notifications";
 import { createPrismaClient, databaseUrlFromEnv } from "@ms5/db";
-import { createLogger, createRedisClient, loadConfigOrExit, loadOrExit, loadStreamEnvironment } from "@ms5/kit";
+import { createLogger, createRedisClient, env, loadConfigOrExit, loadOrExit, loadStreamEnvironment } from "@ms5/kit";
 import { loadVerificationKeys } from "@ms5/kit/auth";
 import { loadSubgraphEnvironment, subgraphServerOptionsOf } from "@ms5/kit/subgraph";
 import { z } from "zod";
@@ -14,7 +15,16 @@ const streams = loadStreamEnvironment("reporting subgraph");
 const config = loadConfigOrExit(
   "reporting subgraph",
   // Outside any web root: a report is only ever read back through an authorized download.
-  { REPORT_DIR: z.string().min(1).default(".data/reports") },
+  {
+    REPORT_DIR: z.string().min(1).default(".data/reports"),
+    // The plant's SMTP relay, as andon reads it: scheduled reports go out as attachments.
+    SMTP_HOST: z.string().optional(),
+    SMTP_PORT: env.port(587),
+    SMTP_SECURE: z.enum(["true", "false"]).default("false"),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    REPORT_SMTP_FROM: z.string().default("MS5 Floor reports <reports@localhost>"),
+  },
   process.env,
 );
 // Checked before connecting to anything: a service given the wrong keys stops at once.
@@ -24,12 +34,24 @@ const prisma = createPrismaClient({ databaseUrl: databaseUrlFromEnv() });
 const redis = createRedisClient({ url: streams.redisUrl, logger });
 await redis.connect();
 
+const email = config.SMTP_HOST
+  ? createSmtpEmailSender({
+      host: config.SMTP_HOST,
+      port: config.SMTP_PORT,
+      secure: config.SMTP_SECURE === "true",
+      ...(config.SMTP_USER ? { user: config.SMTP_USER, password: config.SMTP_PASSWORD ?? "" } : {}),
+      from: config.REPORT_SMTP_FROM,
+    })
+  : null;
+if (!email) logger.warn("SMTP_HOST is not set: scheduled reports are delivered in-app only");
+
 const subgraph = await createReportingSubgraph({
   prisma,
   redis,
   logger,
   verificationKeys,
   reportDirectory: path.resolve(config.REPORT_DIR),
+  email,
   // The committed file composition reads; rewritten only when the schema changed.
   sdlPath: environment.nodeEnv === "production" ? undefined : REPORTING_SDL_PATH,
   ...subgraphServerOptionsOf(environment),
@@ -38,6 +60,7 @@ const subgraph = await createReportingSubgraph({
 async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down");
   await subgraph.close();
+  email?.close();
   await prisma.$disconnect();
   redis.destroy();
 }

@@ -23,6 +23,8 @@ export interface ReportRunnerOptions {
   /** Where PDFs are written, as <run id>.pdf. */
   reportDirectory: string;
   pollMs?: number;
+  /** Told when a run finished, whatever its end (a scheduled run then waits for delivery). */
+  onFinished?: (runId: string) => void;
 }
 
 export class ReportRunner {
@@ -72,6 +74,7 @@ export class ReportRunner {
       if (!claimed) return taken;
       taken++;
       await this.runOne(claimed.id);
+      this.#options.onFinished?.(claimed.id);
     }
   }
 

@@ -7,5 +7,6 @@ import "./daily-kpis.ts";
 import "./downtime-pareto.ts";
 import "./report-template.ts";
 import "./report-run.ts";
+import "./report-schedule.ts";
 
 export const schema = subgraphSchemaOf(builder);

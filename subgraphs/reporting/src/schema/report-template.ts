@@ -1,4 +1,4 @@
-// Report templates and schedules as seeded (six templates, one schedule): what a run or a schedule names.
+// Report templates as seeded (six of them): what a run or a schedule names.
 import { builder } from "../builder.ts";
 
 const ReportKindEnum = builder.enumType("ReportKind", {
@@ -24,21 +24,6 @@ export const ReportTemplateRef = builder.prismaObject("ReportTemplate", {
   }),
 });
 
-export const ReportScheduleRef = builder.prismaObject("ReportSchedule", {
-  authScopes: { permission: "report:read" },
-  fields: (t) => ({
-    id: t.exposeID("id"),
-    name: t.exposeString("name"),
-    cron: t.exposeString("cron", { description: "Five-field cron expression in `timezone`." }),
-    timezone: t.exposeString("timezone"),
-    recipients: t.exposeStringList("recipients"),
-    active: t.exposeBoolean("active"),
-    nextRunAt: t.expose("nextRunAt", { type: "DateTime", nullable: true }),
-    lastRunAt: t.expose("lastRunAt", { type: "DateTime", nullable: true }),
-    template: t.relation("template"),
-  }),
-});
-
 builder.queryFields((t) => ({
   reportTemplates: t.prismaField({
     type: [ReportTemplateRef],
@@ -46,12 +31,5 @@ builder.queryFields((t) => ({
     authScopes: { permission: "report:read" },
     resolve: (query, _root, _args, { prisma }) =>
       prisma.reportTemplate.findMany({ ...query, orderBy: { name: "asc" } }),
-  }),
-  reportSchedules: t.prismaField({
-    type: [ReportScheduleRef],
-    description: "The report schedules, by name.",
-    authScopes: { permission: "report:read" },
-    resolve: (query, _root, _args, { prisma }) =>
-      prisma.reportSchedule.findMany({ ...query, orderBy: { name: "asc" } }),
   }),
 }));

@@ -49,7 +49,10 @@ export interface ReportingTestPlant {
 export async function openReportingTestPlant(
   run: TestRunServices,
   now: Date,
-  options: Pick<ReportingSubgraphOptions, "rollup" | "runner"> = { rollup: false, runner: false },
+  options: Pick<ReportingSubgraphOptions, "rollup" | "runner" | "scheduler" | "email" | "instanceId"> = {
+    rollup: false,
+    runner: false,
+  },
 ): Promise<ReportingTestPlant> {
   const db = await createTestDatabase({
     serverUrl: run.databaseServerUrl,
@@ -73,6 +76,7 @@ export async function openReportingTestPlant(
       reportDirectory,
       rollup: false,
       runner: false,
+      scheduler: false,
       ...options,
     });
     return {
