@@ -2,18 +2,18 @@
 // milliseconds) never runs on the thread serving the API and live subscriptions.
 import { parentPort } from "node:worker_threads";
 import { renderToBuffer } from "@react-pdf/renderer";
-import type { ShiftReportContent } from "./shift-report-content.ts";
-import { shiftReportDocument } from "./shift-report-document.ts";
+import type { ReportContent } from "../report-content/report-content.ts";
+import { reportDocument } from "./report-document.ts";
 
 export interface RenderRequest {
   id: number;
-  content: ShiftReportContent;
+  content: ReportContent;
 }
 export type RenderResponse = { id: number; pdf: Uint8Array } | { id: number; error: string };
 
 parentPort?.on("message", async (request: RenderRequest) => {
   try {
-    const pdf = await renderToBuffer(shiftReportDocument(request.content) as never);
+    const pdf = await renderToBuffer(reportDocument(request.content) as never);
     const bytes = new Uint8Array(pdf);
     parentPort?.postMessage({ id: request.id, pdf: bytes } satisfies RenderResponse, [bytes.buffer]);
   } catch (error) {

@@ -1,14 +1,14 @@
 // One worker thread rendering PDFs one at a time; requests queue in order. Started on first use.
 import { Worker } from "node:worker_threads";
+import type { ReportContent } from "../report-content/report-content.ts";
 import type { RenderRequest, RenderResponse } from "./render-worker.ts";
-import type { ShiftReportContent } from "./shift-report-content.ts";
 
 export class ReportRenderer {
   #worker: Worker | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (pdf: Buffer) => void; reject: (error: Error) => void }>();
 
-  render(content: ShiftReportContent): Promise<Buffer> {
+  render(content: ReportContent): Promise<Buffer> {
     const worker = this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {

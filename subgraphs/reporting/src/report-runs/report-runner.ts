@@ -7,8 +7,8 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PrismaClient } from "@ms5/db";
 import type { Logger } from "@ms5/kit";
+import { reportContentOf } from "../report-content/report-content-of.ts";
 import type { ReportRenderer } from "../report-rendering/report-renderer.ts";
-import { shiftReportContent } from "../report-rendering/shift-report-content.ts";
 import type { ReportParameters } from "./report-parameters.ts";
 
 export const REPORT_RUNNER_DEFAULTS = {
@@ -83,14 +83,7 @@ export class ReportRunner {
     const run = await prisma.reportRun.findUniqueOrThrow({ where: { id }, include: { template: true } });
     const file = path.join(this.#options.reportDirectory, `${id}.pdf`);
     try {
-      if (run.template.kind !== "SHIFT_SUMMARY") {
-        throw new Error(`The ${run.template.name} template is not rendered yet; only the shift summary is.`);
-      }
-      const content = await shiftReportContent(
-        prisma,
-        run.template.name,
-        run.parameters as unknown as ReportParameters,
-      );
+      const content = await reportContentOf(prisma, run.template, run.parameters as unknown as ReportParameters);
       if (!(await this.#progress(id, 0.3))) return;
       const pdf = await this.#options.renderer.render(content);
       if (!(await this.#progress(id, 0.8))) return;

@@ -5,6 +5,7 @@ import { builder } from "../builder.ts";
 import "./oee-analytics.ts";
 import "./daily-kpis.ts";
 import "./downtime-pareto.ts";
+import "./production-by-hour.ts";
 import "./report-template.ts";
 import "./report-run.ts";
 import "./report-schedule.ts";

@@ -4,6 +4,7 @@ import { builder } from "../builder.ts";
 const ReportKindEnum = builder.enumType("ReportKind", {
   values: [
     "SHIFT_SUMMARY",
+    "DAILY_PRODUCTION",
     "OEE_TREND",
     "DOWNTIME_PARETO",
     "ANDON_SUMMARY",
