@@ -11,8 +11,9 @@ export const builder = createSubgraphBuilder<{
 
 builder.scalarType("DateTime", DATE_TIME_SCALAR);
 
-// Each schema/<type>.ts adds its fields with queryFields / mutationFields.
+// Each schema/<type>.ts adds its fields with queryFields / mutationFields / subscriptionFields.
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 export { uuidArgument };

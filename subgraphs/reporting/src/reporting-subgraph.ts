@@ -10,7 +10,12 @@ import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import { OeeRollup } from "./oee-rollup/oee-rollup.ts";
 import { ReportRenderer } from "./report-rendering/report-renderer.ts";
-import { ReportRunner } from "./report-runs/report-runner.ts";
+import {
+  ReportRunEvents,
+  registerReportRunEvents,
+  unregisterReportRunEvents,
+} from "./report-runs/report-run-events.ts";
+import { REPORT_RUNNER_DEFAULTS, ReportRunner } from "./report-runs/report-runner.ts";
 import { ReportDelivery } from "./report-schedules/report-delivery.ts";
 import { ReportScheduler } from "./report-schedules/report-scheduler.ts";
 import type { OeeRollupSettings, ReportSchedulerSettings } from "./reporting-defaults.ts";
@@ -41,6 +46,10 @@ export interface ReportingSubgraphOptions {
   reportDirectory: string;
   /** The report run loop; false to run queued reports only through `runner.runQueued()` (tests). */
   runner?: { pollMs?: number } | false;
+  /** Reports rendered at once on this instance. @default REPORT_RUNNER_DEFAULTS.concurrency (1) */
+  renderConcurrency?: number;
+  /** Prefix of the Redis channels. @default "ms5:" */
+  keyPrefix?: string;
   /**
    * The schedule loop; false (or `loop: false`) to fire schedules only through `scheduler.runPass()`
    * (tests, which also pass their own clock as `now`).
@@ -70,7 +79,15 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     ...(rollupOptions.settings ? { settings: rollupOptions.settings } : {}),
     ...(rollupOptions.now ? { now: rollupOptions.now } : {}),
   });
-  const renderer = new ReportRenderer();
+  const renderConcurrency = options.renderConcurrency ?? REPORT_RUNNER_DEFAULTS.concurrency;
+  const renderer = new ReportRenderer(renderConcurrency);
+  const events = new ReportRunEvents({
+    redis: options.redis,
+    logger: options.logger.child({ component: "report-run-events" }),
+    prisma: options.prisma,
+    ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
+  });
+  registerReportRunEvents(options.redis, events);
   const instanceId = options.instanceId ?? `reporting-${randomUUID()}`;
   const schedulerOptions = options.scheduler === false ? {} : (options.scheduler ?? {});
   const delivery = new ReportDelivery({
@@ -95,6 +112,8 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     renderer,
     reportDirectory: options.reportDirectory,
     ...(options.runner ? { pollMs: options.runner.pollMs } : {}),
+    concurrency: renderConcurrency,
+    publishUpdate: (runId) => events.publish("report-run-updated", runId),
     // The scheduler is made just below; a run finishes long after.
     onFinished: () => scheduler.wake(),
   });
@@ -122,7 +141,14 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     ...(options.production === undefined ? {} : { production: options.production }),
   });
   if (options.rollup !== false) rollup.start();
-  if (options.runner !== false) runner.start();
+  if (options.runner !== false) {
+    runner.start();
+    // A run queued on any instance wakes this one's runner (the poll is only the fallback).
+    const queued = await events.queued();
+    void (async () => {
+      for await (const _run of queued) runner.wake();
+    })();
+  }
   if (options.scheduler !== false && options.scheduler?.loop !== false) scheduler.start();
   let closing: Promise<void> | undefined;
   return {
@@ -138,6 +164,8 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
         await runner.stop();
         await renderer.close();
         await server.close();
+        unregisterReportRunEvents(options.redis, events);
+        await events.close();
       })();
       return closing;
     },

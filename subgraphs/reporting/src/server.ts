@@ -17,6 +17,8 @@ const config = loadConfigOrExit(
   // Outside any web root: a report is only ever read back through an authorized download.
   {
     REPORT_DIR: z.string().min(1).default(".data/reports"),
+    // Reports rendered at once by this instance (worker threads); the queue absorbs the rest.
+    REPORT_RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
     // The plant's SMTP relay, as andon reads it: scheduled reports go out as attachments.
     SMTP_HOST: z.string().optional(),
     SMTP_PORT: env.port(587),
@@ -51,6 +53,9 @@ const subgraph = await createReportingSubgraph({
   logger,
   verificationKeys,
   reportDirectory: path.resolve(config.REPORT_DIR),
+  renderConcurrency: config.REPORT_RENDER_CONCURRENCY,
+  keyPrefix: streams.keyPrefix,
+  ...(streams.instanceId ? { instanceId: `${streams.instanceId}:reporting` } : {}),
   email,
   // The committed file composition reads; rewritten only when the schema changed.
   sdlPath: environment.nodeEnv === "production" ? undefined : REPORTING_SDL_PATH,

@@ -1,7 +1,8 @@
-// Takes queued report runs one at a time (per instance; FOR UPDATE SKIP LOCKED lets several
-// instances share the queue without taking one run twice), gathers the figures, renders the PDF in
-// the worker thread, and stores it with its SHA-256 and size. Progress is written on the run; a run
-// cancelled meanwhile is left cancelled and its file is not kept; a failure is recorded with its reason.
+// Takes queued report runs, as many at once as the render concurrency (per instance; FOR UPDATE
+// SKIP LOCKED lets several instances share the queue without taking one run twice), gathers the
+// figures, renders the PDF in a worker thread, and stores it with its SHA-256 and size. Progress is
+// written on the run and published (reportRunUpdated); a run cancelled meanwhile is left cancelled
+// and its file is not kept; a failure is recorded with its reason.
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -12,8 +13,16 @@ import type { ReportRenderer } from "../report-rendering/report-renderer.ts";
 import type { ReportParameters } from "./report-parameters.ts";
 
 export const REPORT_RUNNER_DEFAULTS = {
-  /** @default 1,000 ms: the longest a queued run waits before an idle runner looks again. */
-  pollMs: 1_000,
+  /**
+   * @default 5,000 ms: the longest a queued run waits before an idle runner looks again when the
+   * wake-up published by generateReport was lost (Redis away).
+   */
+  pollMs: 5_000,
+  /**
+   * @default 1 run rendered at a time per instance (REPORT_RENDER_CONCURRENCY): on a 2-core machine
+   * one render leaves a core to the API and the live path; the queue absorbs the rest.
+   */
+  concurrency: 1,
 } as const;
 
 export interface ReportRunnerOptions {
@@ -23,6 +32,10 @@ export interface ReportRunnerOptions {
   /** Where PDFs are written, as <run id>.pdf. */
   reportDirectory: string;
   pollMs?: number;
+  /** Runs taken at once; the renderer's pool should be as large. @default REPORT_RUNNER_DEFAULTS.concurrency */
+  concurrency?: number;
+  /** Tells subscribers a run changed (after the change committed). */
+  publishUpdate?: (runId: string) => Promise<void>;
   /** Told when a run finished, whatever its end (a scheduled run then waits for delivery). */
   onFinished?: (runId: string) => void;
 }
@@ -32,6 +45,8 @@ export class ReportRunner {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #stopped = false;
+  /** A wake-up that came while a pass ran: the pass may have looked before the run was queued. */
+  #wokenWhileRunning = false;
 
   constructor(options: ReportRunnerOptions) {
     this.#options = options;
@@ -44,14 +59,23 @@ export class ReportRunner {
         this.#options.logger.error({ err: error }, "report runner failed"),
       );
       await this.#running;
-      if (!this.#stopped) this.#timer = setTimeout(loop, this.#options.pollMs ?? REPORT_RUNNER_DEFAULTS.pollMs);
+      this.#running = undefined;
+      if (this.#stopped) return;
+      const again = this.#wokenWhileRunning;
+      this.#wokenWhileRunning = false;
+      this.#timer = setTimeout(loop, again ? 0 : (this.#options.pollMs ?? REPORT_RUNNER_DEFAULTS.pollMs));
     };
     void loop();
   }
 
-  /** Looks for queued runs at once (after generateReport) instead of at the next poll. */
+  /** Looks for queued runs at once (a run was queued on some instance) instead of at the next poll. */
   wake(): void {
-    if (this.#stopped || !this.#timer) return;
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#wokenWhileRunning = true;
+      return;
+    }
+    if (!this.#timer) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.start();
@@ -63,8 +87,14 @@ export class ReportRunner {
     await this.#running;
   }
 
-  /** Runs queued runs until none is left; returns how many it took. */
+  /** Runs queued runs until none is left, `concurrency` at a time; returns how many it took. */
   async runQueued(): Promise<number> {
+    const lanes = Math.max(1, this.#options.concurrency ?? REPORT_RUNNER_DEFAULTS.concurrency);
+    const taken = await Promise.all(Array.from({ length: lanes }, () => this.#drain()));
+    return taken.reduce((sum, n) => sum + n, 0);
+  }
+
+  async #drain(): Promise<number> {
     let taken = 0;
     for (;;) {
       const [claimed] = await this.#options.prisma.$queryRaw<{ id: string }[]>`
@@ -73,7 +103,9 @@ export class ReportRunner {
         RETURNING id::text AS id`;
       if (!claimed) return taken;
       taken++;
+      await this.#published(claimed.id);
       await this.runOne(claimed.id);
+      await this.#published(claimed.id);
       this.#options.onFinished?.(claimed.id);
     }
   }
@@ -119,6 +151,11 @@ export class ReportRunner {
       where: { id, status: "RUNNING" },
       data: { progress },
     });
+    if (updated.count === 1) await this.#published(id);
     return updated.count === 1;
+  }
+
+  async #published(id: string): Promise<void> {
+    await this.#options.publishUpdate?.(id);
   }
 }

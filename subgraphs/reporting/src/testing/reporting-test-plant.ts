@@ -49,7 +49,10 @@ export interface ReportingTestPlant {
 export async function openReportingTestPlant(
   run: TestRunServices,
   now: Date,
-  options: Pick<ReportingSubgraphOptions, "rollup" | "runner" | "scheduler" | "email" | "instanceId"> = {
+  options: Pick<
+    ReportingSubgraphOptions,
+    "rollup" | "runner" | "scheduler" | "email" | "instanceId" | "keyPrefix" | "renderConcurrency"
+  > = {
     rollup: false,
     runner: false,
   },
