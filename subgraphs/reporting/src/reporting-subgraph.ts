@@ -16,6 +16,7 @@ import {
   unregisterReportRunEvents,
 } from "./report-runs/report-run-events.ts";
 import { REPORT_RUNNER_DEFAULTS, ReportRunner } from "./report-runs/report-runner.ts";
+import { registerReportingFiles, unregisterReportingFiles } from "./report-runs/reporting-files.ts";
 import { ReportDelivery } from "./report-schedules/report-delivery.ts";
 import { ReportScheduler } from "./report-schedules/report-scheduler.ts";
 import type { OeeRollupSettings, ReportSchedulerSettings } from "./reporting-defaults.ts";
@@ -88,6 +89,11 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
   });
   registerReportRunEvents(options.redis, events);
+  const files = {
+    reportDirectory: options.reportDirectory,
+    linkSecret: typeof options.gatewaySecret === "string" ? options.gatewaySecret : options.gatewaySecret[0]!,
+  };
+  registerReportingFiles(options.redis, files);
   const instanceId = options.instanceId ?? `reporting-${randomUUID()}`;
   const schedulerOptions = options.scheduler === false ? {} : (options.scheduler ?? {});
   const delivery = new ReportDelivery({
@@ -165,6 +171,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
         await renderer.close();
         await server.close();
         unregisterReportRunEvents(options.redis, events);
+        unregisterReportingFiles(options.redis, files);
         await events.close();
       })();
       return closing;

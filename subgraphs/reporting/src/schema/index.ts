@@ -9,5 +9,6 @@ import "./production-by-hour.ts";
 import "./report-template.ts";
 import "./report-run.ts";
 import "./report-schedule.ts";
+import "./report-file.ts";
 
 export const schema = subgraphSchemaOf(builder);
