@@ -8,6 +8,7 @@
 // equipment's own buckets when it holds EQUIPMENT, the line's (its constraint's) otherwise; the
 // per-product buckets when it holds PRODUCT_TYPE. A bucket belongs to the range when it starts in it.
 import type { OeeRecord, PrismaClient } from "@ms5/db";
+import { localToUtc } from "@ms5/db/local-time";
 import { combineOee, type OeeResult } from "@ms5/production/oee";
 import { combineRecords } from "../oee-rollup/oee-record-figures.ts";
 import { isoWeekOf, localDayOf } from "../site-calendar/site-days.ts";
@@ -40,10 +41,80 @@ export interface OeeAnalyticsQuery extends AnalyticsRange {
   groupBy: readonly OeeGrouping[];
   lineIds?: readonly string[] | null;
   equipmentIds?: readonly string[] | null;
+  /**
+   * The page the caller will cut (`first` groups after the group whose sort key is `after`). Only a
+   * hint: groupings whose groups are single buckets in sort-key order (line × day) then read just
+   * that page plus one row from PostgreSQL; others read the whole range and the caller cuts it.
+   */
+  page?: { first: number; after?: string | undefined };
+}
+
+/** The site zone of each line the records name: one query per request, not a join per row. */
+async function timeZonesOf(prisma: PrismaClient, lineIds: Iterable<string>): Promise<Map<string, string>> {
+  const lines = await prisma.line.findMany({
+    where: { id: { in: [...new Set(lineIds)] } },
+    select: { id: true, area: { select: { site: { select: { timezone: true } } } } },
+  });
+  return new Map(lines.map((line) => [line.id, line.area.site.timezone]));
+}
+
+/**
+ * Line × day over DAY buckets: each group is one LINE bucket, and (bucket start, line id) orders them
+ * as their sort keys do (`<day>||<line id>||`), so a page is a keyset read of `first + 1` rows.
+ */
+async function lineDayPage(
+  prisma: PrismaClient,
+  query: OeeAnalyticsQuery & { page: { first: number; after?: string | undefined } },
+): Promise<OeeGroup[]> {
+  const base = {
+    bucket: "DAY" as const,
+    scope: "LINE" as const,
+    bucketStart: { gte: query.from, lt: query.to },
+    subjectKey: { endsWith: ":*" },
+    ...(query.lineIds ? { lineId: { in: [...query.lineIds] } } : {}),
+  };
+  let after = {};
+  if (query.page.after) {
+    const [day, , lineId] = query.page.after.split("|");
+    const [year, month, date] = (day ?? "").split("-").map(Number);
+    if (!year || !month || !date || !lineId) return [];
+    const zone = (await timeZonesOf(prisma, [lineId])).get(lineId) ?? "UTC";
+    const dayStart = localToUtc(year, month, date, 0, zone);
+    after = { OR: [{ bucketStart: { gt: dayStart } }, { bucketStart: dayStart, lineId: { gt: lineId } }] };
+  }
+  const records = await prisma.oeeRecord.findMany({
+    where: { ...base, ...after },
+    orderBy: [{ bucketStart: "asc" }, { lineId: "asc" }],
+    take: query.page.first + 1,
+  });
+  const zones = await timeZonesOf(
+    prisma,
+    records.map((r) => r.lineId),
+  );
+  return records.map((record) => {
+    const day = localDayOf(record.bucketStart, zones.get(record.lineId) ?? "UTC").date;
+    return {
+      sortKey: [day, "", record.lineId, "", ""].join("|"),
+      key: {
+        lineId: record.lineId,
+        equipmentId: null,
+        shiftInstanceId: null,
+        shiftName: null,
+        day,
+        week: null,
+        productTypeId: null,
+      },
+      bucketCount: 1,
+      result: combineGroup([record]),
+    };
+  });
 }
 
 export async function oeeAnalytics(prisma: PrismaClient, query: OeeAnalyticsQuery): Promise<OeeGroup[]> {
   const by = new Set(query.groupBy);
+  if (query.page && by.size === 2 && by.has("LINE") && by.has("DAY") && !query.equipmentIds) {
+    return lineDayPage(prisma, { ...query, page: query.page });
+  }
   const shortRange = query.to.getTime() - query.from.getTime() < 7 * 86_400_000;
   const useShifts = by.has("SHIFT") || (!by.has("DAY") && !by.has("WEEK") && shortRange);
   const records = await prisma.oeeRecord.findMany({
@@ -55,21 +126,32 @@ export async function oeeAnalytics(prisma: PrismaClient, query: OeeAnalyticsQuer
       ...(query.lineIds ? { lineId: { in: [...query.lineIds] } } : {}),
       ...(query.equipmentIds ? { equipmentId: { in: [...query.equipmentIds] } } : {}),
     },
-    include: {
-      line: { select: { area: { select: { site: { select: { timezone: true } } } } } },
-      shiftInstance: { select: { shift: { select: { name: true } } } },
-    },
     orderBy: { bucketStart: "asc" },
   });
+  const zones =
+    by.has("DAY") || by.has("WEEK")
+      ? await timeZonesOf(
+          prisma,
+          records.map((r) => r.lineId),
+        )
+      : null;
+  const shiftNames = new Map<string, string>();
+  if (by.has("SHIFT")) {
+    const instanceIds = [...new Set(records.flatMap((r) => (r.shiftInstanceId ? [r.shiftInstanceId] : [])))];
+    const instances = await prisma.shiftInstance.findMany({
+      where: { id: { in: instanceIds } },
+      select: { id: true, shift: { select: { name: true } } },
+    });
+    for (const instance of instances) shiftNames.set(instance.id, instance.shift.name);
+  }
   const groups = new Map<string, { key: OeeGroupKey; records: OeeRecord[] }>();
   for (const record of records) {
-    const day =
-      by.has("DAY") || by.has("WEEK") ? localDayOf(record.bucketStart, record.line.area.site.timezone).date : null;
+    const day = zones ? localDayOf(record.bucketStart, zones.get(record.lineId) ?? "UTC").date : null;
     const key: OeeGroupKey = {
       lineId: by.has("LINE") || by.has("EQUIPMENT") ? record.lineId : null,
       equipmentId: by.has("EQUIPMENT") ? record.equipmentId : null,
       shiftInstanceId: by.has("SHIFT") ? record.shiftInstanceId : null,
-      shiftName: by.has("SHIFT") ? (record.shiftInstance?.shift.name ?? null) : null,
+      shiftName: by.has("SHIFT") && record.shiftInstanceId ? (shiftNames.get(record.shiftInstanceId) ?? null) : null,
       day: by.has("DAY") ? day : null,
       week: by.has("WEEK") && day ? isoWeekOf(day) : null,
       productTypeId: by.has("PRODUCT_TYPE") ? record.productTypeId : null,

@@ -4,6 +4,7 @@
 // input.
 import type { PrismaClient } from "@ms5/db";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { oeeAnalytics } from "../analytics/oee-analytics.ts";
 import { openReportingTestPlant, type ReportingTestPlant } from "../testing/reporting-test-plant.ts";
 
 // Wednesday 9 December 2026, 15:00 at Riverside Mill (Africa/Johannesburg, UTC+2).
@@ -187,6 +188,21 @@ describe("oeeAnalytics", () => {
       after = connection.pageInfo.endCursor;
     }
     expect(days).toEqual(["2026-12-07", "2026-12-08", "2026-12-09"]);
+  });
+
+  it("reads a line × day page by keyset with the same groups and figures as the whole range, cut", async () => {
+    const query = {
+      from: new Date("2026-12-06T22:00:00Z"),
+      to: new Date("2026-12-09T22:00:00Z"),
+      groupBy: ["LINE", "DAY"] as const,
+      lineIds: null,
+    };
+    const whole = await oeeAnalytics(prisma, query);
+    expect(whole.length).toBeGreaterThan(2);
+    const firstPage = await oeeAnalytics(prisma, { ...query, page: { first: 2 } });
+    expect(firstPage).toEqual(whole.slice(0, 3));
+    const secondPage = await oeeAnalytics(prisma, { ...query, page: { first: 2, after: whole[1]!.sortKey } });
+    expect(secondPage).toEqual(whole.slice(2, 5));
   });
 
   it("refuses an end before its start with BAD_USER_INPUT", async () => {

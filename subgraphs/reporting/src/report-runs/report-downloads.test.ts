@@ -5,24 +5,22 @@
 // as them through reportRunFile, which needs report:read); analytics as CSV streamed page after page,
 // exactly the rows the query gives the caller, refused to an anonymous caller.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { createGateway, type Gateway, subgraphEndpointsOf } from "@ms5/gateway";
 import { createLogger } from "@ms5/kit";
 import { reportDownloadPath } from "@ms5/schema/report-download-link";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type ReportingGateway, startReportingGateway } from "../testing/reporting-gateway.ts";
 import {
   openReportingTestPlant,
   type ReportingTestPlant,
   TEST_GATEWAY_SECRET,
 } from "../testing/reporting-test-plant.ts";
 
-const SUPERGRAPH_URL = new URL("../../../../schema/supergraph.graphql", import.meta.url);
 const NOW = new Date("2026-12-09T13:00:00Z");
 const FROM = "2026-12-08T22:00:00.000Z";
 const TO = "2026-12-09T22:00:00.000Z";
 
 let plant: ReportingTestPlant;
-let gateway: Gateway;
+let gateway: ReportingGateway;
 let origin: string;
 let graphqlUrl: string;
 let token: string;
@@ -49,16 +47,7 @@ async function linkPath(bearer = token): Promise<string> {
 
 beforeAll(async () => {
   plant = await openReportingTestPlant(inject("testRun"), NOW, { rollup: false, runner: false });
-  const supergraphSdl = await readFile(SUPERGRAPH_URL, "utf8");
-  const subgraphUrls = Object.fromEntries(
-    subgraphEndpointsOf(supergraphSdl).map(({ name }) => [
-      name,
-      name === "reporting" ? plant.subgraph.server.url : "http://127.0.0.1:9/graphql",
-    ]),
-  );
-  gateway = await createGateway({
-    supergraphSdl,
-    subgraphUrls,
+  gateway = await startReportingGateway(plant.subgraph, {
     gatewaySecret: TEST_GATEWAY_SECRET,
     signingKeys: plant.keys,
     prisma: plant.db.prisma,
@@ -66,8 +55,8 @@ beforeAll(async () => {
     logger: createLogger({ service: "reporting-downloads-test", level: "silent" }),
     production: false,
   });
-  graphqlUrl = (await gateway.listen(0, "127.0.0.1")).url;
-  origin = new URL(graphqlUrl).origin;
+  graphqlUrl = gateway.url;
+  origin = gateway.origin;
   token = await plant.tokenOf("pmanager");
   const queued = await viaGateway<{ generateReport: { id: string } }>(
     `mutation ($input: GenerateReportInput!) { generateReport(input: $input) { id } }`,

@@ -6,7 +6,7 @@ import type { OeeResult } from "@ms5/production/oee";
 import { checkedRange } from "../analytics/analytics-range.ts";
 import { OEE_GROUPINGS, type OeeGroup, oeeAnalytics } from "../analytics/oee-analytics.ts";
 import { builder, uuidArgument } from "../builder.ts";
-import { CONNECTION_LIST_SIZE, connectionRef, pageOf } from "./relay-connection.ts";
+import { CONNECTION_LIST_SIZE, connectionRef, decodeCursor, pageOf, pageSizeOf } from "./relay-connection.ts";
 
 export const OeeGroupingEnum = builder.enumType("OeeGrouping", {
   description: "What an OEE figure is grouped by; a grouping of several dimensions gives one row per combination.",
@@ -98,6 +98,10 @@ builder.queryFields((t) => ({
         groupBy: args.groupBy,
         lineIds: idListArgument(args.lineIds, "lineIds"),
         equipmentIds: idListArgument(args.equipmentIds, "equipmentIds"),
+        page: {
+          first: pageSizeOf(args.first),
+          after: args.after ? decodeCursor("oeeAnalytics", args.after) : undefined,
+        },
       });
       const { page, connection } = pageOf("oeeAnalytics", groups, (group) => group.sortKey, args);
       return connection(page) as never;
