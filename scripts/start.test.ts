@@ -238,6 +238,7 @@ describe.each(databases)("pnpm start on %s, without the web app", (_name, databa
       PRODUCTION_SUBGRAPH_PORT: await freePort(),
       QUALITY_SUBGRAPH_PORT: await freePort(),
       ANDON_SUBGRAPH_PORT: await freePort(),
+      REPORTING_SUBGRAPH_PORT: await freePort(),
       GATEWAY_PORT: await freePort(),
       BRIDGE_OPS_PORT: await freePort(),
       DEMO_PLC_PORT_BASE: plcPortBase,
@@ -256,6 +257,7 @@ describe.each(databases)("pnpm start on %s, without the web app", (_name, databa
         PRODUCTION_SUBGRAPH_PORT: String(ports.PRODUCTION_SUBGRAPH_PORT),
         QUALITY_SUBGRAPH_PORT: String(ports.QUALITY_SUBGRAPH_PORT),
         ANDON_SUBGRAPH_PORT: String(ports.ANDON_SUBGRAPH_PORT),
+        REPORTING_SUBGRAPH_PORT: String(ports.REPORTING_SUBGRAPH_PORT),
         GATEWAY_PORT: String(ports.GATEWAY_PORT),
         BRIDGE_OPS_PORT: String(ports.BRIDGE_OPS_PORT),
         DEMO_PLC_PORT_BASE: String(ports.DEMO_PLC_PORT_BASE),
@@ -290,7 +292,7 @@ describe.each(databases)("pnpm start on %s, without the web app", (_name, databa
     const output = run.output();
     expect(output).toContain(`REDIS_URL=${redisUrl}   (spawned redis-server, data in ${path.join(dataRoot, "redis")})`);
     expect(output).toContain(
-      "services: plc-emulators, plc-bridge, production-subgraph, quality-subgraph, andon-subgraph, gateway",
+      "services: plc-emulators, plc-bridge, production-subgraph, quality-subgraph, andon-subgraph, reporting-subgraph, gateway",
     );
     if (database.embedded) {
       expect(await fs.readFile(path.join(dataRoot, "postgres", "PG_VERSION"), "utf8")).toBe("17\n");

@@ -71,6 +71,7 @@ const startEnvironment = {
   START_DATA_DIR: z.string().min(1).default(startDefaults.dataDir),
   BRIDGE_BUFFER_DIR: z.string().min(1).optional(),
   ANDON_PHOTO_DIR: z.string().min(1).optional(),
+  REPORT_DIR: z.string().min(1).optional(),
 };
 
 /**
@@ -274,6 +275,7 @@ async function main(): Promise<void> {
       REDIS_URL: redis.url,
       BRIDGE_BUFFER_DIR: config.BRIDGE_BUFFER_DIR ?? path.join(dataRoot, "plc-bridge", "buffer"),
       ANDON_PHOTO_DIR: config.ANDON_PHOTO_DIR ?? path.join(dataRoot, "andon-photos"),
+      REPORT_DIR: config.REPORT_DIR ?? path.join(dataRoot, "reports"),
       ...subgraphUrlsForMovedPorts(services, process.env),
       ...nestedPnpmEnv,
     },

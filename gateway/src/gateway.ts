@@ -17,6 +17,7 @@ import {
   CORRELATION_HEADER,
   createMetricsRegistry,
   createOpsEndpoints,
+  currentCorrelationId,
   databaseAndRedisChecks,
   type HealthCheck,
   isProductionEnvironment,
@@ -55,6 +56,7 @@ import { gatewayMetricsOf, type OperationType, type RequestOutcome } from "./gat
 import { HttpRefusal, headerOf, readCappedBody, sendJson } from "./http-json.ts";
 import { listBoundsOf } from "./list-pricing.ts";
 import { operationLimitProtection, tokenLimitMessage } from "./operation-limits.ts";
+import { createReportDownloads, type GraphQLResult } from "./report-downloads.ts";
 import { type GatewayRequestContext, SignedSubgraphDataSource } from "./signed-subgraph-data-source.ts";
 import {
   resolveTrustedDocument,
@@ -387,6 +389,30 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     proxySecret: config.auth?.proxySecret,
   });
 
+  const reportDownloads = createReportDownloads({
+    prisma: config.prisma,
+    signingKeys: config.signingKeys,
+    ...(config.accessToken ? { accessToken: config.accessToken } : {}),
+    gatewaySecrets: [config.gatewaySecret],
+    async execute(authorization, query, variables) {
+      const observation: RequestObservation = { codes: [] };
+      const correlationId = currentCorrelationId() ?? correlationIdFrom(undefined);
+      const response = await apollo.executeOperation(
+        { query, variables },
+        {
+          contextValue: authorization ? { authorization, correlationId, observation } : { correlationId, observation },
+        },
+      );
+      if (response.body.kind !== "single") throw new Error("a download's operation answered incrementally");
+      return response.body.singleResult as GraphQLResult;
+    },
+    async authorizationOf(req) {
+      const credential = edgeCredentialOf(headerOf(req, "authorization"), headerOf(req, API_KEY_HEADER));
+      if (credential.kind === "api-key") await identifyEdgeCredential(credential, edgeIdentity);
+      return credential.kind === "none" ? undefined : credential.authorization;
+    },
+  });
+
   /** Whether the caller behind `credential` is a verified service account (may send any document). */
   async function isServiceCaller(credential: EdgeCredential, verifiedApiKey: boolean): Promise<boolean> {
     if (verifiedApiKey) return true;
@@ -471,6 +497,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       try {
         if (observation) return await handleGraphQL(req, res, correlationId, observation);
         if (await auth.handle(req, res)) return;
+        if (await reportDownloads.handle(req, res)) return;
         if (await ops.handle(req, res)) return;
         sendJson(res, 404, { error: { code: "NOT_FOUND", message: "There is nothing at this path." } });
       } catch (error) {

@@ -70,6 +70,15 @@ export const floorServices: readonly ServiceDefinition[] = [
     secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS"],
   },
   {
+    // OEE rolled up into shift and day buckets, the analytics API, report runs and schedules.
+    name: "reporting-subgraph",
+    subgraph: "reporting",
+    command: process.execPath,
+    args: ["--import", "tsx", "subgraphs/reporting/src/server.ts"],
+    cwd: repoRoot,
+    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS"],
+  },
+  {
     // The one public endpoint, over schema/supergraph.graphql (`pnpm compose`).
     name: "gateway",
     command: process.execPath,

@@ -1112,6 +1112,12 @@ export const REPORT_TEMPLATES = [
     description: "OEE, output against target, top stops and open andons for one shift and line.",
   },
   {
+    key: "daily-production",
+    name: "Daily production",
+    kind: "DAILY_PRODUCTION",
+    description: "Good, reject, scrap, target against actual, first-pass yield, MTBF, MTTR and MTTA per line and day.",
+  },
+  {
     key: "oee-trend",
     name: "OEE trend",
     kind: "OEE_TREND",

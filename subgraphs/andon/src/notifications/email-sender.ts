@@ -3,10 +3,18 @@
 import nodemailer from "nodemailer";
 import { NOTIFICATION_DEFAULTS } from "./notification-defaults.ts";
 
+export interface EmailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
 export interface EmailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Files sent with the message (a scheduled report's PDF). */
+  attachments?: readonly EmailAttachment[];
 }
 
 export interface EmailSender {
@@ -44,7 +52,13 @@ export function createSmtpEmailSender(settings: SmtpSettings): EmailSender {
   });
   return {
     async send(message) {
-      await transport.sendMail({ from: settings.from, to: message.to, subject: message.subject, text: message.text });
+      await transport.sendMail({
+        from: settings.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        ...(message.attachments?.length ? { attachments: message.attachments.map((a) => ({ ...a })) } : {}),
+      });
     },
     close() {
       transport.close();

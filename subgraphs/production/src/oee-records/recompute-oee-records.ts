@@ -10,7 +10,7 @@ export interface RecomputeRequest {
   equipmentId: string;
   from: Date;
   to: Date;
-  bucket: Exclude<OeeBucket, "SHIFT">;
+  bucket: Exclude<OeeBucket, "SHIFT" | "DAY">;
   /** Buckets are never computed past this instant (the future is not run time). @default now */
   now?: Date;
 }
@@ -25,7 +25,7 @@ export async function recomputeOeeRecords(prisma: DbClient, request: RecomputeRe
 /** The buckets of a recompute: their figures, once per window, and the subjects they are written for. */
 export interface ComputedOeeRecords {
   lineId: string;
-  bucket: Exclude<OeeBucket, "SHIFT">;
+  bucket: Exclude<OeeBucket, "SHIFT" | "DAY">;
   results: OeeResult[];
   windows: OeeWindowFigures[];
   /** The equipment, and its line when it is the line's constraint: a line makes what its constraint makes. */

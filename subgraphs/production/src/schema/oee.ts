@@ -10,10 +10,12 @@ export const OEE_TREND_DEFAULTS = {
   maxBuckets: 5_000,
 } as const;
 
-const BUCKET_MS = { MINUTE: 60_000, HOUR: 3_600_000, SHIFT: 4 * 3_600_000 } as const;
+const BUCKET_MS = { MINUTE: 60_000, HOUR: 3_600_000, SHIFT: 4 * 3_600_000, DAY: 23 * 3_600_000 } as const;
 
 export const OeeBucketEnum = builder.enumType("OeeBucket", {
-  values: ["MINUTE", "HOUR", "SHIFT"] as const,
+  description:
+    "MINUTE and HOUR buckets are computed here; SHIFT and site-local DAY buckets are rolled up from HOUR by the reporting subgraph.",
+  values: ["MINUTE", "HOUR", "SHIFT", "DAY"] as const,
 });
 
 const OeeScopeEnum = builder.enumType("OeeScope", {

@@ -230,7 +230,9 @@ export type NewUserInput = {
   withPin?: boolean | null | undefined;
 };
 
+/** MINUTE and HOUR buckets are computed here; SHIFT and site-local DAY buckets are rolled up from HOUR by the reporting subgraph. */
 export type OeeBucket =
+  | 'DAY'
   | 'HOUR'
   | 'MINUTE'
   | 'SHIFT';

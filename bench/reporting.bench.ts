@@ -1,0 +1,315 @@
+// `pnpm bench:reporting`: the reporting subgraph, measured in one run.
+//   shift_report_ms_p50        a shift report run of one line with a full shift of data: claimed,
+//                              figures gathered through the analytics functions, PDF rendered in the
+//                              worker thread, stored with its checksum (ReportRunner.runQueued)
+//   oee_rollup_year_p95_ms     oeeAnalytics by line x day over 365 days x 20 lines (7,300 persisted DAY
+//                              buckets) through the gateway at 10 concurrent connections: each request
+//                              a page of 500 rows
+//   rollup_vs_sql_ratio        whole answers (all 7,300 rows, 15 pages) per second through the gateway
+//                              over answers per second of one raw SQL statement over the same buckets
+//                              at 10 concurrent connections
+// A database of its own (migrated template + the demo plant + 20 bench lines), the machine's Redis
+// under a fresh key prefix; the subgraph and gateway run as a child process
+// (bench/reporting/reporting-floor-server.ts); the clients, the runner and the SQL baseline here.
+// Not measured yet: live_p99_during_reports_ms (see BENCHMARKS.md).
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { seedPlant } from "@ms5/db/seed";
+import { createTemplateDatabase, createTestDatabase, dropRunDatabases, testServerUrl } from "@ms5/db/test-database";
+import { createLogger } from "@ms5/kit";
+import { testRedisUrl } from "@ms5/kit/testing";
+import pg from "pg";
+import { OeeRollup } from "../subgraphs/reporting/src/oee-rollup/oee-rollup.ts";
+import { ReportRenderer } from "../subgraphs/reporting/src/report-rendering/report-renderer.ts";
+import { ReportRunner } from "../subgraphs/reporting/src/report-runs/report-runner.ts";
+import { type BenchMetric, writeBenchResult } from "./bench-result.ts";
+
+const BENCH = {
+  shiftReportWarmups: 3,
+  shiftReports: 20,
+  yearLines: 20,
+  yearDays: 365,
+  concurrency: 10,
+  pageSize: 500,
+  gatewaySeconds: 20,
+  sqlSeconds: 10,
+};
+
+const REPO = path.resolve(import.meta.dirname, "..");
+const SHIFT_START = new Date("2026-12-09T04:00:00Z");
+const SHIFT_END = new Date("2026-12-09T12:00:00Z");
+const NOW = new Date("2026-12-09T13:00:00Z");
+// The demo site is Africa/Johannesburg (UTC+2, no DST): its 2025 starts at 2024-12-31T22:00Z.
+const YEAR_START = new Date("2024-12-31T22:00:00Z");
+const YEAR_END = new Date(YEAR_START.getTime() + BENCH.yearDays * 86_400_000);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const round = (value: number) => Math.round(value * 100) / 100;
+const minute = (n: number) => new Date(SHIFT_START.getTime() + n * 60_000);
+
+async function startFloor(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(REPO, "bench/reporting/reporting-floor-server.ts")],
+    { cwd: REPO, env: { ...process.env, ...env, NODE_ENV: "production" }, stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const ready = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on("line", (text) => {
+      if (text.startsWith("READY ")) resolve(JSON.parse(text.slice(6)) as { url: string; token: string });
+    });
+    child.once("exit", (code, signal) => reject(new Error(`the floor server exited (${code ?? signal})`)));
+  });
+  return { child, ...ready };
+}
+
+/** A full Morning shift on Bagging Line 1: a count a minute, ten stops with their faults, andons and a note. */
+async function seedFullShift(prisma: Awaited<ReturnType<typeof createTestDatabase>>["prisma"]) {
+  const line = await prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" } });
+  const bagger = await prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
+  const states: { equipmentId: string; state: "RUNNING" | "DOWN"; startedAt: Date; endedAt: Date | null }[] = [];
+  for (let stop = 0; stop < 10; stop++) {
+    states.push({
+      equipmentId: bagger.id,
+      state: "RUNNING",
+      startedAt: minute(stop * 48),
+      endedAt: minute(stop * 48 + 42),
+    });
+    states.push({
+      equipmentId: bagger.id,
+      state: "DOWN",
+      startedAt: minute(stop * 48 + 42),
+      endedAt: minute(stop * 48 + 48),
+    });
+  }
+  await prisma.equipmentStateChange.createMany({ data: states });
+  await prisma.downtimeEvent.createMany({
+    data: Array.from({ length: 10 }, (_, stop) => ({
+      equipmentId: bagger.id,
+      lineId: line.id,
+      startedAt: minute(stop * 48 + 42),
+      endedAt: minute(stop * 48 + 48),
+      category: "UNPLANNED" as const,
+    })),
+  });
+  await prisma.productionCount.createMany({
+    data: Array.from({ length: 480 }, (_, n) => ({
+      equipmentId: bagger.id,
+      lineId: line.id,
+      recordedAt: new Date(minute(n).getTime() + 30_000),
+      goodDelta: n % 48 >= 42 ? 0 : 38,
+      rejectDelta: n % 48 >= 42 ? 0 : n % 7 === 0 ? 1 : 0,
+    })),
+  });
+  await prisma.faultEvent.createMany({
+    data: Array.from({ length: 30 }, (_, n) => ({
+      equipmentId: bagger.id,
+      bitIndex: n % 5,
+      faultCode: `F-${n % 5}`,
+      risingAt: minute(Math.floor(n / 3) * 48 + 42),
+      fallingAt: minute(Math.floor(n / 3) * 48 + 44),
+      isFirstOut: n % 3 === 0,
+    })),
+  });
+  await prisma.andonEvent.createMany({
+    data: Array.from({ length: 5 }, (_, n) => ({
+      lineId: line.id,
+      equipmentId: bagger.id,
+      type: "MAINTENANCE" as const,
+      priority: "HIGH" as const,
+      status: "RESOLVED" as const,
+      raisedAt: minute(n * 96 + 42),
+      acknowledgedAt: minute(n * 96 + 43),
+      resolvedAt: minute(n * 96 + 48),
+    })),
+  });
+  return line.id;
+}
+
+async function main() {
+  const serverUrl = testServerUrl();
+  const runId = `bench${randomBytes(3).toString("hex")}`;
+  const keyPrefix = `ms5bench:reporting:${randomUUID().slice(0, 8)}:`;
+  const reportDir = mkdtempSync(path.join(tmpdir(), "ms5-bench-reporting-"));
+  const templateDatabase = await createTemplateDatabase(serverUrl, runId);
+  const db = await createTestDatabase({ serverUrl, runId, templateDatabase });
+  const logger = createLogger({ service: "bench-reporting", level: "warn" });
+  let floor: Awaited<ReturnType<typeof startFloor>> | undefined;
+  const renderer = new ReportRenderer(1);
+  const pool = new pg.Pool({ connectionString: db.url, max: BENCH.concurrency });
+  try {
+    const prisma = db.prisma;
+    await seedPlant(prisma, { fastHashing: true, now: NOW });
+
+    // --- a shift report with a full shift of data --------------------------------------------
+    const lineId = await seedFullShift(prisma);
+    await new OeeRollup({ prisma, logger, now: () => NOW }).runPass();
+    const template = await prisma.reportTemplate.findUniqueOrThrow({ where: { key: "shift-summary" } });
+    const runner = new ReportRunner({ prisma, logger, renderer, reportDirectory: reportDir });
+    const renderMs: number[] = [];
+    for (let i = 0; i < BENCH.shiftReportWarmups + BENCH.shiftReports; i++) {
+      const run = await prisma.reportRun.create({
+        data: {
+          templateId: template.id,
+          parameters: { from: SHIFT_START.toISOString(), to: SHIFT_END.toISOString(), lineIds: [lineId] },
+        },
+      });
+      const started = performance.now();
+      await runner.runQueued();
+      const took = performance.now() - started;
+      const done = await prisma.reportRun.findUniqueOrThrow({ where: { id: run.id } });
+      if (done.status !== "SUCCEEDED") throw new Error(`the shift report failed: ${done.error}`);
+      if (i >= BENCH.shiftReportWarmups) renderMs.push(took);
+    }
+    console.log(`shift report: p50 ${round(percentile(renderMs, 50))} ms over ${renderMs.length} runs`);
+
+    // --- a year of DAY buckets for 20 lines ------------------------------------------------------
+    const area = await prisma.line.findUniqueOrThrow({ where: { code: "bagging-1" }, select: { areaId: true } });
+    const lineIds: string[] = [];
+    for (let n = 0; n < BENCH.yearLines; n++) {
+      const line = await prisma.line.create({
+        data: { areaId: area.areaId, code: `bench-oee-${n}`, name: `Bench OEE line ${n + 1}`, active: false },
+      });
+      lineIds.push(line.id);
+    }
+    await pool.query(
+      `INSERT INTO oee_record (id, scope, "lineId", "subjectKey", bucket, "bucketStart", "bucketEnd",
+         "plannedProductionSeconds", "runSeconds", "idealCycleTimeSeconds", "totalCount", "goodCount", "rejectCount",
+         availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds", "smallStopSeconds",
+         "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds")
+       SELECT gen_random_uuid(), 'LINE', l.id, 'LINE:' || l.id || ':*', 'DAY', d, d + interval '1 day',
+         72000, run, 1.5, total, total - reject, reject,
+         run / 72000.0, 1.5 * total / run, (total - reject)::float8 / total, (1.5 * (total - reject)) / 72000.0,
+         stops * 0.6, stops * 0.3, stops * 0.1, run - 1.5 * total, 0, 1.5 * reject
+       FROM unnest($1::uuid[]) AS l(id), generate_series($2::timestamptz, $3::timestamptz, interval '1 day') AS d,
+         LATERAL (SELECT 3600 + floor(random() * 7200) AS stops) s,
+         LATERAL (SELECT 72000 - s.stops AS run) r,
+         LATERAL (SELECT floor(r.run * (0.85 + random() * 0.1) / 1.5)::int AS total) t,
+         LATERAL (SELECT floor(t.total * random() * 0.03)::int AS reject) j`,
+      [lineIds, YEAR_START, new Date(YEAR_END.getTime() - 86_400_000)],
+    );
+    await pool.query("ANALYZE oee_record");
+    const expectedRows = BENCH.yearLines * BENCH.yearDays;
+
+    floor = await startFloor({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl(),
+      KEY_PREFIX: keyPrefix,
+      REPORT_DIR: reportDir,
+    });
+    const query = `query ($from: DateTime!, $to: DateTime!, $lineIds: [ID!], $first: Int, $after: String) {
+      oeeAnalytics(from: $from, to: $to, groupBy: [LINE, DAY], lineIds: $lineIds, first: $first, after: $after) {
+        edges { node { lineId day figures { availability performance quality oee goodCount rejectCount } } }
+        pageInfo { hasNextPage endCursor } } }`;
+    const { url, token } = floor;
+    async function page(after: string | null) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query,
+          variables: {
+            from: YEAR_START.toISOString(),
+            to: YEAR_END.toISOString(),
+            lineIds,
+            first: BENCH.pageSize,
+            after,
+          },
+        }),
+      });
+      const body = (await response.json()) as {
+        data?: { oeeAnalytics: { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+        errors?: unknown[];
+      };
+      if (body.errors || !body.data) throw new Error(`oeeAnalytics failed: ${JSON.stringify(body.errors)}`);
+      return body.data.oeeAnalytics;
+    }
+    async function wholeAnswer(pageMs: number[]): Promise<number> {
+      let rows = 0;
+      let after: string | null = null;
+      for (;;) {
+        const started = performance.now();
+        const connection = await page(after);
+        pageMs.push(performance.now() - started);
+        rows += connection.edges.length;
+        if (!connection.pageInfo.hasNextPage) return rows;
+        after = connection.pageInfo.endCursor;
+      }
+    }
+    // Warm-up: plans, connections, JIT; and the answer's size checked once.
+    const warmRows = await wholeAnswer([]);
+    if (warmRows !== expectedRows) throw new Error(`expected ${expectedRows} rows, got ${warmRows}`);
+    const pageMs: number[] = [];
+    const answerMs: number[] = [];
+    let gatewayAnswers = 0;
+    const gatewayStarted = performance.now();
+    const gatewayUntil = gatewayStarted + BENCH.gatewaySeconds * 1000;
+    await Promise.all(
+      Array.from({ length: BENCH.concurrency }, async () => {
+        while (performance.now() < gatewayUntil) {
+          const started = performance.now();
+          await wholeAnswer(pageMs);
+          answerMs.push(performance.now() - started);
+          gatewayAnswers++;
+        }
+      }),
+    );
+    const gatewayPerSecond = gatewayAnswers / ((performance.now() - gatewayStarted) / 1000);
+
+    const sql = `SELECT "lineId", "bucketStart", sum("plannedProductionSeconds") AS planned, sum("runSeconds") AS run,
+        sum("totalCount") AS total, sum("goodCount") AS good, sum("rejectCount") AS reject,
+        sum("runSeconds") / nullif(sum("plannedProductionSeconds"), 0) AS availability
+      FROM oee_record
+      WHERE bucket = 'DAY' AND scope = 'LINE' AND "subjectKey" LIKE '%:*' AND "lineId" = ANY($1::uuid[])
+        AND "bucketStart" >= $2 AND "bucketStart" < $3
+      GROUP BY 1, 2 ORDER BY 2, 1`;
+    const sqlCheck = await pool.query(sql, [lineIds, YEAR_START, YEAR_END]);
+    if (sqlCheck.rowCount !== expectedRows) throw new Error(`SQL gave ${sqlCheck.rowCount} rows`);
+    let sqlAnswers = 0;
+    const sqlStarted = performance.now();
+    const sqlUntil = sqlStarted + BENCH.sqlSeconds * 1000;
+    await Promise.all(
+      Array.from({ length: BENCH.concurrency }, async () => {
+        while (performance.now() < sqlUntil) {
+          await pool.query(sql, [lineIds, YEAR_START, YEAR_END]);
+          sqlAnswers++;
+        }
+      }),
+    );
+    const sqlPerSecond = sqlAnswers / ((performance.now() - sqlStarted) / 1000);
+
+    const metrics: Record<string, BenchMetric> = {
+      shift_report_ms_p50: { value: round(percentile(renderMs, 50)), unit: "ms", target: "<= 2000" },
+      shift_report_ms_p95: { value: round(percentile(renderMs, 95)), unit: "ms", target: "context" },
+      oee_rollup_year_p95_ms: { value: round(percentile(pageMs, 95)), unit: "ms", target: "<= 200" },
+      oee_rollup_year_p50_ms: { value: round(percentile(pageMs, 50)), unit: "ms", target: "context" },
+      oee_rollup_year_answer_p95_ms: { value: round(percentile(answerMs, 95)), unit: "ms", target: "context" },
+      rollup_vs_sql_ratio: {
+        value: round(gatewayPerSecond / sqlPerSecond),
+        unit: "ratio",
+        target: ">= 0.5",
+        baseline: round(sqlPerSecond),
+      },
+      rollup_answers_per_s: { value: round(gatewayPerSecond), unit: "answers/s", target: "context" },
+    };
+    const file = writeBenchResult("reporting", "reporting subgraph: shift report render, OEE year query", metrics);
+    console.log(JSON.stringify(metrics, null, 2));
+    console.log(`wrote ${file}`);
+  } finally {
+    floor?.child.kill("SIGTERM");
+    await renderer.close();
+    await pool.end();
+    await db.prisma.$disconnect().catch(() => undefined);
+    await dropRunDatabases(serverUrl, runId).catch(() => undefined);
+    rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
+await main();

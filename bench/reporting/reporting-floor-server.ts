@@ -1,0 +1,64 @@
+// Child process of `pnpm bench:reporting`: the reporting subgraph behind the gateway over the
+// benchmark's database and Redis (no rollup, runner or scheduler: the bench drives those itself).
+// Prints one line `READY {url, token}`, then serves until SIGTERM or stdin closes.
+//   DATABASE_URL, REDIS_URL, KEY_PREFIX, REPORT_DIR
+import { createPrismaClient, type Role } from "@ms5/db";
+import { createLogger, createRedisClient } from "@ms5/kit";
+import { createSigningKeyRing, generateSigningKey, issueAccessToken } from "@ms5/kit/auth";
+import { createReportingSubgraph } from "../../subgraphs/reporting/src/reporting-subgraph.ts";
+import { startReportingGateway } from "../../subgraphs/reporting/src/testing/reporting-gateway.ts";
+
+const { DATABASE_URL, REDIS_URL, KEY_PREFIX, REPORT_DIR } = process.env;
+if (!DATABASE_URL || !REDIS_URL || !KEY_PREFIX || !REPORT_DIR) {
+  console.error("Set DATABASE_URL, REDIS_URL, KEY_PREFIX and REPORT_DIR.");
+  process.exit(64);
+}
+const SECRET = "reporting-bench-gateway-secret-0123456789abcdef";
+const logger = createLogger({ service: "bench-reporting-floor", level: "warn" });
+const prisma = createPrismaClient({ databaseUrl: DATABASE_URL });
+const redis = createRedisClient({ url: REDIS_URL, logger });
+await redis.connect();
+const keys = await createSigningKeyRing([await generateSigningKey()]);
+const subgraph = await createReportingSubgraph({
+  prisma,
+  redis,
+  logger,
+  verificationKeys: keys,
+  gatewaySecret: SECRET,
+  port: 0,
+  production: true,
+  reportDirectory: REPORT_DIR,
+  keyPrefix: KEY_PREFIX,
+  rollup: false,
+  runner: false,
+  scheduler: false,
+});
+const { gateway, url } = await startReportingGateway(subgraph, {
+  gatewaySecret: SECRET,
+  signingKeys: keys,
+  prisma,
+  redis,
+  logger,
+  production: true,
+  auth: { keyPrefix: KEY_PREFIX },
+});
+const user = await prisma.user.findUniqueOrThrow({ where: { username: "pmanager" } });
+const { token } = await issueAccessToken(keys, {
+  kind: "user",
+  userId: user.id,
+  name: user.username,
+  roles: user.roles as Role[],
+});
+process.stdout.write(`READY ${JSON.stringify({ url, token })}\n`);
+process.stdin.once("close", () => process.exit(0));
+process.stdin.resume();
+process.once("SIGTERM", () => {
+  void gateway
+    .close()
+    .then(() => subgraph.close())
+    .then(() => prisma.$disconnect())
+    .finally(() => {
+      redis.destroy();
+      process.exit(0);
+    });
+});
