@@ -81,7 +81,7 @@ async function applyStateChange(
   const at = entry.ts;
   const [row] = await runHotStatement<{ applied: AppliedState }>(prisma, {
     name: "apply-equipment-state",
-    text: 'SELECT apply_equipment_state($1::uuid, $2::uuid, $3::int, $4::"EquipmentState", $5::timestamptz, $6::int, $7::text, $8::text, $9::bigint) AS applied',
+    text: 'SELECT apply_equipment_state($1::uuid, $2::uuid, $3::int, $4::"EquipmentState", $5::timestamptz, $6::int, $7::text, $8::text, $9::bigint, $10::boolean) AS applied',
     values: [
       equipment.id,
       equipment.lineId,
@@ -92,6 +92,8 @@ async function applyStateChange(
       entry.firstOutFaultCode ?? null,
       sourceStreamId,
       String(entry.seq),
+      // No previous state: the bridge's first read after it started, which may repeat the open state.
+      entry.previousState === undefined,
     ],
   });
   const applied = row!.applied;

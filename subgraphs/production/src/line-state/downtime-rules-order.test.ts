@@ -102,6 +102,8 @@ describe("the downtime rules applied in any order", () => {
         line: "order-test",
         ts: String(t0 + event.at * 1_000),
         ...plcStateFields(event.state, event.firstOutFaultCode ? { firstOutFaultCode: event.firstOutFaultCode } : {}),
+        // As the bridge writes it: the state before this one (none only on its first read).
+        previousState: EVENTS[EVENTS.indexOf(event) - 1]?.state ?? "",
       });
       await applyTelemetryEntry(
         plant.db.prisma,
