@@ -356,6 +356,8 @@ async function prepareEquipment(owner: PrismaClient): Promise<PlantEquipment[]> 
   });
   const result: PlantEquipment[] = [];
   for (const row of rows) {
+    // A check weigher only weighs: no state, counters or faults for the run to script and count.
+    if (!(row.tagMap!.tags as { goodCount?: unknown }).goodCount) continue;
     const catalogued = row.faults.filter((f) => f.active);
     if (catalogued.length < 3) throw new Error(`${row.code}: the seed gives it fewer than 3 catalogued faults`);
     const [first, second, switchedOff] = [catalogued[0]!, catalogued[1]!, catalogued[2]!];
