@@ -5,6 +5,7 @@ import { FORWARDED_FOR_HEADER, PROXY_SECRET_HEADER } from "@ms5/schema";
 import { type NextRequest, NextResponse } from "next/server";
 import { gatewayOrigin } from "@/lib/server/gateway-address";
 import { clearRefreshCookie, REFRESH_COOKIE, setRefreshCookie } from "@/lib/server/refresh-cookie";
+import { webEnvironment } from "@/lib/server/web-environment";
 
 export const dynamic = "force-dynamic";
 
@@ -41,7 +42,7 @@ function clientAddressOf(request: NextRequest): string | null {
  * ignores the header and counts all of us as this server's one address.
  */
 function proxyHeaders(request: NextRequest): Record<string, string> {
-  const secret = process.env.GATEWAY_PROXY_SECRET;
+  const secret = webEnvironment().GATEWAY_PROXY_SECRET;
   const address = clientAddressOf(request);
   if (!secret || !address) return {};
   return { [PROXY_SECRET_HEADER]: secret, [FORWARDED_FOR_HEADER]: address };
