@@ -12,7 +12,7 @@ describe("the web app's environment", () => {
   });
 
   it("defaults to the local gateway on port 3000 with no proxy secret", () => {
-    expect(parseConfig(webEnvironmentShape, {} as NodeJS.ProcessEnv)).toEqual({
+    expect(parseConfig(webEnvironmentShape, { NODE_ENV: "production" })).toEqual({
       GATEWAY_URL: "http://127.0.0.1:4000",
       WEB_PORT: 3000,
       WEB_BEHIND_PROXY: false,
@@ -22,12 +22,13 @@ describe("the web app's environment", () => {
   it("refuses a gateway address that is not an http URL, a short proxy secret and a bad port, naming each", () => {
     expect(() =>
       parseConfig(webEnvironmentShape, {
+        NODE_ENV: "production",
         GATEWAY_URL: "127.0.0.1:4000",
         GATEWAY_WS_URL: "http://127.0.0.1:4000/graphql",
         GATEWAY_PROXY_SECRET: "short",
         WEB_PORT: "eighty",
         WEB_BEHIND_PROXY: "maybe",
-      } as NodeJS.ProcessEnv),
+      }),
     ).toThrow(
       expect.objectContaining({
         problems: expect.arrayContaining([
