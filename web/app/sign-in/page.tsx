@@ -94,7 +94,9 @@ export default function SignInPage() {
           </Link>
         </div>
         <p>
-          <Link href="/forgot-password">Forgot your password?</Link>
+          <Link className="button" href="/forgot-password">
+            Forgot your password?
+          </Link>
         </p>
       </form>
     </main>
