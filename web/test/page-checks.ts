@@ -30,7 +30,8 @@ export async function smallTouchTargets(page: Page, minimum = 44): Promise<strin
     for (const element of document.querySelectorAll("button, a[href], input:not([type=hidden]), select, textarea")) {
       const rect = element.getBoundingClientRect();
       const style = getComputedStyle(element);
-      if (rect.width === 0 || rect.height === 0 || style.visibility === "hidden") continue;
+      // A visually hidden control (a file input behind its label) is reached through its label.
+      if (rect.width === 0 || rect.height === 0 || style.visibility === "hidden" || element.closest(".visually-hidden")) continue;
       if (rect.width + 0.5 < ${minimum} || rect.height + 0.5 < ${minimum}) {
         const name = element.getAttribute("aria-label") || element.textContent.trim() || element.id || element.tagName;
         small.push(element.tagName.toLowerCase() + " '" + name.slice(0, 40) + "' " + Math.round(rect.width) + "x" + Math.round(rect.height));
