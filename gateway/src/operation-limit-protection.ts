@@ -1,0 +1,6 @@
+// `@ms5/gateway/operation-limits`: the gateway's operation limits as a package export, so a client of
+// the gateway (the web app's document test) checks its documents against the very rules the gateway
+// applies (depth, aliases, tokens, directives, list-priced cost) without reaching into its sources.
+export { OPERATION_LIMIT_DEFAULTS, type OperationLimits } from "./gateway-defaults.ts";
+export { type ListBounds, listBoundsOf } from "./list-pricing.ts";
+export { OPERATION_LIMIT_MESSAGE, operationLimitProtection } from "./operation-limits.ts";
