@@ -3,4 +3,9 @@
 // applies (depth, aliases, tokens, directives, list-priced cost) without reaching into its sources.
 export { OPERATION_LIMIT_DEFAULTS, type OperationLimits } from "./gateway-defaults.ts";
 export { type ListBounds, listBoundsOf } from "./list-pricing.ts";
-export { OPERATION_LIMIT_MESSAGE, operationLimitProtection } from "./operation-limits.ts";
+export {
+  isOperationLimitRefusal,
+  OPERATION_LIMIT_CODE,
+  OperationLimitExceeded,
+  operationLimitProtection,
+} from "./operation-limits.ts";
