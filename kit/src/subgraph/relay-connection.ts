@@ -2,8 +2,9 @@
 // and edge type per node type, opaque cursors, and two ways to page. Stored rows page by keyset
 // (sort key, then id), so a page never skips or repeats a row when rows are inserted between two
 // requests, as offsets would; computed rows (reporting's analytics) page after a unique sort key.
-import type { OutputRef, SchemaTypes } from "@pothos/core";
+import type { ObjectRef, OutputRef, SchemaTypes } from "@pothos/core";
 import { ApiError } from "./api-errors.ts";
+import type { SubgraphSchemaTypes } from "./subgraph-builder.ts";
 
 /** How many nodes a page holds. */
 export interface PageSizes {
@@ -54,12 +55,18 @@ export interface Connection<Node> {
   pageInfo: PageInfo;
 }
 
+/** The builder's types as the kit declares them: what the connection types are implemented against. */
+type KitBuilder = PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<SubgraphSchemaTypes>>;
+
 /**
  * The connection types of one subgraph's builder: call once per builder (it registers PageInfo,
  * shareable so every subgraph declares the same type) and use `connectionRef` for each node type.
  */
 export function relayConnections<Types extends SchemaTypes>(builder: PothosSchemaTypes.SchemaBuilder<Types>) {
-  const PageInfoRef = builder.objectRef<PageInfo>("PageInfo").implement({
+  // Implemented against the kit's own types, which every subgraph's builder extends (its Context only
+  // adds to the kit's): Pothos cannot check field options against a builder type it does not know.
+  const kitBuilder = builder as unknown as KitBuilder;
+  const PageInfoRef = kitBuilder.objectRef<PageInfo>("PageInfo").implement({
     shareable: true,
     fields: (t) => ({
       hasNextPage: t.exposeBoolean("hasNextPage"),
@@ -70,22 +77,23 @@ export function relayConnections<Types extends SchemaTypes>(builder: PothosSchem
   });
 
   /** `<Name>Connection` and `<Name>Edge` over `nodeRef`; the node type's own authScopes guard the nodes. */
-  function connectionRef<Node>(name: string, nodeRef: OutputRef<Node>) {
-    const edgeRef = builder.objectRef<Edge<Node>>(`${name}Edge`).implement({
+  function connectionRef<Node>(name: string, nodeRef: OutputRef<Node>): ObjectRef<Types, Connection<Node>> {
+    const edgeRef = kitBuilder.objectRef<Edge<Node>>(`${name}Edge`).implement({
       fields: (t) => ({
         cursor: t.exposeString("cursor"),
         node: t.field({ type: nodeRef as never, resolve: (edge) => edge.node as never }),
       }),
     });
-    return builder.objectRef<Connection<Node>>(`${name}Connection`).implement({
+    const ref = kitBuilder.objectRef<Connection<Node>>(`${name}Connection`).implement({
       fields: (t) => ({
-        edges: t.field({ type: [edgeRef], resolve: (connection) => connection.edges as never }),
-        pageInfo: t.field({ type: PageInfoRef, resolve: (connection) => connection.pageInfo as never }),
+        edges: t.field({ type: [edgeRef], resolve: (connection) => connection.edges }),
+        pageInfo: t.field({ type: PageInfoRef, resolve: (connection) => connection.pageInfo }),
       }),
     });
+    return ref as unknown as ObjectRef<Types, Connection<Node>>;
   }
 
-  return { PageInfoRef, connectionRef };
+  return { PageInfoRef: PageInfoRef as unknown as ObjectRef<Types, PageInfo>, connectionRef };
 }
 
 export type SortValue = string | number | Date;
