@@ -219,7 +219,7 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
   });
 
-  it("a technician raises an andon, escalates it by hand, takes it, attaches a camera photo, resolves it with a root cause, closes and reopens it, and its history has every step", async () => {
+  it("a technician raises an andon and escalates it by hand, the shift manager's bell counts it live and the inbox marks it read; the technician takes it, attaches a camera photo, resolves it with a root cause, closes and reopens it, and its history has every step", async () => {
     if (!withAndon) return;
     const page = await newPage(TABLET_PORTRAIT);
     await page.goto(`${stack.webUrl}/sign-in`);
@@ -240,11 +240,41 @@ describe("a shift's workflows in a browser against the running plant", () => {
     const statusOf = async () =>
       (await stack.db.prisma.andonEvent.findUniqueOrThrow({ where: { id: andon.id } })).status;
 
+    // The shift manager hears of a level-1 escalation: the bell's count rises live, without a reload.
+    const manager = await newPage(TABLET_LANDSCAPE);
+    await manager.goto(`${stack.webUrl}/sign-in`);
+    await manager.getByLabel("Username or employee id").fill("smanager");
+    await manager.getByLabel("Password").fill(DEMO_PASSWORD);
+    await manager.getByRole("button", { name: "Sign in", exact: true }).click();
+    await manager.getByTestId("who").waitFor();
+    await manager.goto(`${stack.webUrl}/alerts`);
+    await manager.getByTestId("production-alerts").waitFor();
+    expect(await screenChecks(manager)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(manager, "production-alerts");
+    const bell = manager.getByTestId("notification-bell");
+    await bell.waitFor();
+    const unreadBefore = Number(await bell.getAttribute("data-unread"));
+
     const escalate = page.getByTestId("andon-escalate");
     await escalate.getByLabel("Level of the rule").fill("1");
     await escalate.getByLabel("Why escalate").fill("Line stopped, nobody answering");
     await escalate.getByRole("button", { name: "Escalate" }).click();
     await expect.poll(() => page.getByTestId("andon-detail-escalation").textContent()).toMatch(/level 1/);
+    await expect.poll(async () => Number(await bell.getAttribute("data-unread"))).toBeGreaterThan(unreadBefore);
+    await bell.click();
+    const heard = manager.getByTestId("notification").and(manager.locator('[data-read="false"]')).first();
+    await heard.waitFor();
+    expect(await screenChecks(manager)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(manager, "notifications");
+    const unreadNow = Number(await bell.getAttribute("data-unread"));
+    await heard.getByRole("button", { name: /^Mark .* read$/ }).click();
+    await expect.poll(async () => Number(await bell.getAttribute("data-unread"))).toBe(unreadNow - 1);
+    const smanager = await stack.db.prisma.user.findUniqueOrThrow({ where: { username: "smanager" } });
+    expect(
+      await stack.db.prisma.notification.count({
+        where: { userId: smanager.id, andonId: andon.id, channel: "IN_APP", readAt: { not: null } },
+      }),
+    ).toBeGreaterThanOrEqual(1);
 
     await page.getByTestId("andon-acknowledge").getByRole("button", { name: "Acknowledge" }).click();
     await expect.poll(statusOf).toBe("ACKNOWLEDGED");
