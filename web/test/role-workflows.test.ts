@@ -185,7 +185,7 @@ describe("a shift's workflows in a browser against the running plant", () => {
       await preferences.getByLabel("E-mail: on").uncheck();
       await preferences.getByLabel("SMS: on").check();
       await preferences.getByLabel("SMS: from priority").selectOption("HIGH");
-      await preferences.getByLabel("From").fill("22:00");
+      await preferences.getByLabel("From", { exact: true }).fill("22:00");
       await preferences.getByLabel("To", { exact: true }).fill("06:00");
       await preferences.getByLabel("Time zone").fill("Africa/Johannesburg");
       await preferences.getByRole("button", { name: "Save notification settings" }).click();
@@ -200,7 +200,7 @@ describe("a shift's workflows in a browser against the running plant", () => {
             timeZone: "Africa/Johannesburg",
           }),
         ]);
-      await expect.poll(() => preferences.getByLabel("From").inputValue()).toBe("22:00");
+      await expect.poll(() => preferences.getByLabel("From", { exact: true }).inputValue()).toBe("22:00");
     }
     expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
     await screenshotsOf(page, "profile");
