@@ -21,6 +21,11 @@ const announcers = perRedisClient<{ keyPrefix: string; logger: Logger }>();
 export const registerPlantChangeAnnouncer = announcers.register;
 export const unregisterPlantChangeAnnouncer = announcers.unregister;
 
+/** The key prefix registered with this client: the plant's streams, its change channel, its PLC test lists. */
+export function plantKeyPrefixOf(redis: RedisClient): string | undefined {
+  return announcers.of(redis)?.keyPrefix;
+}
+
 /** After the change committed: fire and forget, a failed publish is logged (consumers rescan anyway). */
 export async function announcePlantChange(redis: RedisClient, change: PlantChange): Promise<void> {
   const announcer = announcers.of(redis);
