@@ -6,9 +6,9 @@ import type { Logger, RedisClient } from "@ms5/kit";
 import {
   PLC_TEST_REPLY_TTL_S,
   PLC_TEST_VERSION,
+  type PlcSymbol,
   type PlcTestReply,
   type PlcTestRequest,
-  type PlcSymbol,
   type PlcTestTagResult,
   plcTestReplyKey,
   plcTestRequestsKey,
