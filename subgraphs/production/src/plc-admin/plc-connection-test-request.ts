@@ -2,10 +2,9 @@
 // the request goes to it over a Redis list and the answer comes back on a list of the request's own
 // (contract: @ms5/schema plc-connection-test.ts). Waits at most the PLC's timeout plus a margin.
 import { randomUUID } from "node:crypto";
-import { plantKeyPrefixOf, type RedisClient } from "@ms5/kit";
+import type { RedisClient } from "@ms5/kit";
 import { ExpectedError } from "@ms5/kit/subgraph";
 import {
-  DEFAULT_KEY_PREFIX,
   PLC_TEST_VERSION,
   type PlcTestReply,
   type PlcTestRequest,
@@ -36,8 +35,16 @@ export class PlcBridgeDidNotAnswer extends ExpectedError {
 
 export type PlcTestAsk = Omit<PlcTestRequest, "v" | "requestId" | "deadline">;
 
-export async function askBridgeToTestPlc(redis: RedisClient, ask: PlcTestAsk): Promise<PlcTestReply> {
-  const keyPrefix = plantKeyPrefixOf(redis) ?? DEFAULT_KEY_PREFIX;
+/** Asks the PLC bridge listening on this Redis and key prefix; resolvers reach it through their context. */
+export class PlcBridgeAsker {
+  constructor(private readonly options: { redis: RedisClient; keyPrefix: string }) {}
+
+  ask(ask: PlcTestAsk): Promise<PlcTestReply> {
+    return askBridgeToTestPlc(this.options.redis, this.options.keyPrefix, ask);
+  }
+}
+
+async function askBridgeToTestPlc(redis: RedisClient, keyPrefix: string, ask: PlcTestAsk): Promise<PlcTestReply> {
   const { bridgeMarginMs, browseTimeouts } = PLC_CONNECTION_TEST_DEFAULTS;
   // connect (TCP, session, Forward Open) + identity + reads, each within the timeout
   const bridgeWorkMs = (ask.browse ? browseTimeouts + 5 : 5) * ask.plc.timeoutMs;

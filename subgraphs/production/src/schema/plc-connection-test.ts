@@ -1,15 +1,11 @@
 // Testing a PLC connection and browsing a Logix controller's symbols from the API: the bridge does
 // the connecting (in a segmented plant only it reaches the PLCs), asked over Redis; the answer is per
 // tag, a value or why not. A saved PLC is tested as saved, or with settings about to be saved.
-import { ExpectedError, InputInvalid, NotFound, type SubgraphContext } from "@ms5/kit/subgraph";
+import { ExpectedError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import type { PlcSymbol, PlcTestReply } from "@ms5/schema";
-import { builder, uuidArgument } from "../builder.ts";
+import { builder, type Context, uuidArgument } from "../builder.ts";
 import { wholeNumber } from "../plant-admin/admin-input.ts";
-import {
-  askBridgeToTestPlc,
-  PlcBridgeDidNotAnswer,
-  type PlcTestAsk,
-} from "../plc-admin/plc-connection-test-request.ts";
+import { PlcBridgeDidNotAnswer, type PlcTestAsk } from "../plc-admin/plc-connection-test-request.ts";
 import { bridgeDriver, plcHost } from "../plc-admin/tag-binding-input.ts";
 import { PLC_OPTION_DEFAULTS, PlcDriverEnum, plcOptions, TagTypeEnum, tagBindingsOf } from "./plc.ts";
 
@@ -143,7 +139,7 @@ interface PlannedTag {
 
 /** The PLC's settings and, unless tags are given, every binding of its active equipment. */
 async function plannedTest(
-  context: SubgraphContext,
+  context: Context,
   args: { plcId?: string | null; settings?: Settings | null; tags?: (typeof PlcTestTagInput.$inferInput)[] | null },
 ): Promise<{ plc: PlcTestAsk["plc"]; tags: PlannedTag[] }> {
   if (!args.plcId && !args.settings) throw new InputInvalid("plcId", "Give a saved PLC's id or the settings to test.");
@@ -196,6 +192,12 @@ async function plannedTest(
   return { plc, tags };
 }
 
+/** A schema executed without the subgraph (tests) has no bridge to ask: nobody answers. */
+function bridgeOf(context: Context): NonNullable<Context["plcBridge"]> {
+  if (!context.plcBridge) throw new PlcBridgeDidNotAnswer(0);
+  return context.plcBridge;
+}
+
 builder.mutationFields((t) => ({
   testPlcConnection: t.field({
     type: PlcConnectionTestRef,
@@ -210,7 +212,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, context) => {
       const { plc, tags } = await plannedTest(context, args);
-      const reply = await askBridgeToTestPlc(context.redis, {
+      const reply = await bridgeOf(context).ask({
         plc,
         tags: tags.map(({ name, type, length }) => ({ name, type, ...(length ? { length } : {}) })),
       });
@@ -245,7 +247,7 @@ builder.mutationFields((t) => ({
           `A ${plc.driver} controller has no symbol list: type its data-table addresses.`,
         );
       }
-      const reply = await askBridgeToTestPlc(context.redis, { plc, tags: [], browse: true });
+      const reply = await bridgeOf(context).ask({ plc, tags: [], browse: true });
       return { symbols: reply.symbols ?? [], error: reply.ok ? (reply.browseError ?? null) : (reply.error ?? null) };
     },
   }),
