@@ -66,7 +66,7 @@ const PlcConnectionTestRef = builder.objectRef<PlcConnectionTestResult>("PlcConn
     ok: t.boolean({ description: "Connected; tags may still fail one by one.", resolve: (r) => r.reply.ok }),
     error: t.string({ nullable: true, resolve: (r) => r.reply.error ?? null }),
     identity: t.field({ type: PlcIdentityRef, nullable: true, resolve: (r) => r.reply.identity ?? null }),
-    tags: t.field({ type: [TestedTagRef], resolve: (r) => r.tags }),
+    tags: t.field({ type: [TestedTagRef], listSize: { assumedSize: 30 }, resolve: (r) => r.tags }),
     ms: t.int({ description: "Time the bridge spent.", resolve: (r) => r.reply.ms }),
   }),
 });
@@ -88,7 +88,7 @@ const PlcSymbolRef = builder.objectRef<PlcSymbol>("PlcSymbol").implement({
 
 const PlcSymbolListRef = builder.objectRef<{ symbols: PlcSymbol[]; error: string | null }>("PlcSymbolList").implement({
   fields: (t) => ({
-    symbols: t.field({ type: [PlcSymbolRef], resolve: (list) => list.symbols }),
+    symbols: t.field({ type: [PlcSymbolRef], listSize: { assumedSize: 200 }, resolve: (list) => list.symbols }),
     error: t.exposeString("error", {
       nullable: true,
       description: "Why there is no list (not connected, an SLC has no symbols).",

@@ -147,11 +147,13 @@ export const PlcRef = builder.prismaObject("Plc", {
     }),
     equipment: t.field({
       type: [EquipmentRef],
+      listSize: { assumedSize: 10 },
       description: "Equipment read from this PLC.",
       resolve: (plc, _args, context) => context.loaders.of(equipmentOfPlc).load(plc.id),
     }),
     scanGroups: t.field({
       type: [ScanGroupRef],
+      listSize: { assumedSize: 5 },
       description: "The scan rates the bridge reads this PLC at (active equipment with a tag map), fastest first.",
       resolve: async (plc, _args, context) => {
         const counts = new Map<number, number>();
@@ -177,10 +179,12 @@ export const TagMapRef = builder.prismaObject("TagMap", {
     version: t.exposeInt("version", { description: "Counts the edits of its bindings." }),
     bindings: t.field({
       type: [TagBindingRef],
+      listSize: { assumedSize: 30 },
       resolve: (tagMap) => tagBindingsOf(tagMap),
     }),
     equipment: t.field({
       type: [EquipmentRef],
+      listSize: { assumedSize: 10 },
       description: "Equipment read with this map.",
       resolve: (tagMap, _args, context) => context.loaders.of(equipmentOfTagMap).load(tagMap.id),
     }),
@@ -214,6 +218,7 @@ builder.objectFields(EquipmentRef, (t) => ({
 builder.queryFields((t) => ({
   plcs: t.field({
     type: [PlcRef],
+    listSize: { assumedSize: 50 },
     description: "Every PLC, by name.",
     authScopes: { permission: "plant:manage" },
     resolve: (_root, _args, context) => context.prisma.plc.findMany({ orderBy: { name: "asc" } }),
@@ -227,6 +232,7 @@ builder.queryFields((t) => ({
   }),
   tagMaps: t.field({
     type: [TagMapRef],
+    listSize: { assumedSize: 20 },
     description: "Every tag map, by name.",
     authScopes: { permission: "plant:manage" },
     resolve: (_root, _args, context) => context.prisma.tagMap.findMany({ orderBy: { name: "asc" } }),
