@@ -4,6 +4,7 @@
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { AppShell } from "@/components/app-shell";
+import { Pager } from "@/components/pager";
 import { QueryError } from "@/components/query-error";
 import type { MaintenanceFieldsFragment, MaintenanceStatus } from "@/lib/graphql/generated/graphql";
 import {
@@ -106,12 +107,14 @@ function Steps({ order, onChanged }: { order: MaintenanceFieldsFragment; onChang
 
 function MaintenanceOrders() {
   const [status, setStatus] = useState<MaintenanceStatus | "">("");
+  const [after, setAfter] = useState<string | null>(null);
   const [result, refetch] = useQuery({
     query: MaintenanceWorkOrdersQuery,
-    variables: { status: status ? [status] : null },
+    variables: { status: status ? [status] : null, after },
     requestPolicy: "cache-and-network",
   });
-  const orders = result.data?.maintenanceWorkOrders ?? [];
+  const connection = result.data?.maintenanceWorkOrdersConnection;
+  const orders = connection?.edges?.flatMap((edge) => (edge?.node ? [edge.node] : [])) ?? [];
   return (
     <>
       <div className="row spread">
@@ -123,7 +126,10 @@ function MaintenanceOrders() {
           <select
             id="mwo-status"
             value={status}
-            onChange={(event) => setStatus(event.target.value as MaintenanceStatus | "")}
+            onChange={(event) => {
+              setStatus(event.target.value as MaintenanceStatus | "");
+              setAfter(null);
+            }}
           >
             <option value="">Unfinished</option>
             {STATUSES.map((item) => (
@@ -176,6 +182,7 @@ function MaintenanceOrders() {
           </tbody>
         </table>
       </div>
+      <Pager after={after} pageInfo={connection?.pageInfo} onPage={setAfter} />
     </>
   );
 }
