@@ -37,6 +37,7 @@ export const SCREENS = {
   andon: { href: "/andon", label: "Andon", permission: "andon:read", audience: "everyone on site" },
   equipment: { href: "/equipment", label: "Equipment", permission: "plant:read", audience: "everyone on site" },
   analysis: { href: "/analysis", label: "Analysis", permission: "oee:read", audience: "everyone on site" },
+  reports: { href: "/reports", label: "Reports", permission: "report:read", audience: "everyone on site" },
   assign: {
     href: "/assign",
     label: "Assign jobs",

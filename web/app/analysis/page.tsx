@@ -1,12 +1,14 @@
 "use client";
 // Fault and downtime analysis: a Pareto of downtime by reason over the last 7 days and the line's
-// hourly OEE trend with availability, performance and quality, each with its figures in a table.
+// hourly OEE trend with availability, performance and quality, each with its figures in a table; and
+// OEE by shift or by day from the rolled-up buckets, with a CSV download.
 import { useMemo, useState } from "react";
 import type uPlot from "uplot";
 import { useQuery } from "urql";
 import { AppShell } from "@/components/app-shell";
 import { LineSelect } from "@/components/line-select";
 import { formatDuration, percent } from "@/components/live-state-badge";
+import { OeeByPeriod } from "@/components/oee-by-period";
 import { UPlotChart } from "@/components/uplot-chart";
 import { DowntimeEventsQuery } from "@/lib/graphql/downtime";
 import { OeeTrendQuery } from "@/lib/graphql/oee";
@@ -175,6 +177,7 @@ function Analysis() {
         <div className="grid">
           <Pareto lineId={lineId} />
           <OeeTrend lineId={lineId} />
+          <OeeByPeriod lineId={lineId} />
         </div>
       ) : null}
     </>

@@ -106,6 +106,17 @@ type Documents = {
     "\n  query QualityHolds {\n    qualityHolds {\n      id\n      workOrderId\n      reason\n      status\n      quantity\n      placedAt\n      disposition\n      dispositionAt\n    }\n  }\n": typeof types.QualityHoldsDocument,
     "\n  mutation DispositionQualityHold($holdId: ID!, $disposition: HoldDisposition!, $note: String) {\n    dispositionQualityHold(holdId: $holdId, disposition: $disposition, note: $note) {\n      __typename\n      ... on MutationDispositionQualityHoldSuccess {\n        data {\n          id\n          status\n          disposition\n        }\n      }\n      ... on ExpectedError {\n        code\n        message\n      }\n    }\n  }\n": typeof types.DispositionQualityHoldDocument,
     "\n  mutation RecordScrap($input: ScrapInput!) {\n    recordScrap(input: $input) {\n      __typename\n      ... on MutationRecordScrapSuccess {\n        data {\n          id\n          quantity\n          madeAt\n          plcCountedAsReject\n        }\n      }\n      ... on ExpectedError {\n        code\n        message\n      }\n    }\n  }\n": typeof types.RecordScrapDocument,
+    "\n  fragment ReportRunFields on ReportRun {\n    id\n    status\n    progress\n    queuedAt\n    startedAt\n    finishedAt\n    failureReason\n    fileSizeBytes\n    parameters\n    template {\n      id\n      key\n      name\n    }\n  }\n": typeof types.ReportRunFieldsFragmentDoc,
+    "\n  query Reports {\n    reportTemplates {\n      id\n      key\n      name\n      description\n      active\n    }\n    reportRuns(last: 20) {\n      ...ReportRunFields\n    }\n  }\n": typeof types.ReportsDocument,
+    "\n  mutation GenerateReport($input: GenerateReportInput!) {\n    generateReport(input: $input) {\n      ...ReportRunFields\n    }\n  }\n": typeof types.GenerateReportDocument,
+    "\n  mutation CancelReportRun($id: ID!) {\n    cancelReportRun(id: $id) {\n      ...ReportRunFields\n    }\n  }\n": typeof types.CancelReportRunDocument,
+    "\n  subscription ReportRunUpdated($id: ID!) {\n    reportRunUpdated(id: $id) {\n      ...ReportRunFields\n    }\n  }\n": typeof types.ReportRunUpdatedDocument,
+    "\n  query ReportRunDownloadLink($id: ID!) {\n    reportRunDownloadLink(id: $id) {\n      path\n      expiresAt\n    }\n  }\n": typeof types.ReportRunDownloadLinkDocument,
+    "\n  query ReportSchedules {\n    reportSchedules {\n      id\n      name\n      cron\n      timezone\n      recipients\n      parameters\n      active\n      nextRunAt\n      lastRunAt\n      nextFireTimes(count: 5)\n      template {\n        id\n        key\n        name\n      }\n    }\n  }\n": typeof types.ReportSchedulesDocument,
+    "\n  query ReportCronFireTimes($cron: String!, $timezone: String!) {\n    reportCronFireTimes(cron: $cron, timezone: $timezone, count: 5)\n  }\n": typeof types.ReportCronFireTimesDocument,
+    "\n  mutation CreateReportSchedule($input: CreateReportScheduleInput!) {\n    createReportSchedule(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateReportScheduleDocument,
+    "\n  mutation UpdateReportSchedule($id: ID!, $input: UpdateReportScheduleInput!) {\n    updateReportSchedule(id: $id, input: $input) {\n      id\n    }\n  }\n": typeof types.UpdateReportScheduleDocument,
+    "\n  query OeeByPeriod($from: DateTime!, $to: DateTime!, $groupBy: [OeeGrouping!]!, $lineIds: [ID!], $after: String) {\n    oeeAnalytics(from: $from, to: $to, groupBy: $groupBy, lineIds: $lineIds, first: 100, after: $after) {\n      edges {\n        cursor\n        node {\n          lineId\n          shiftInstanceId\n          shiftName\n          day\n          bucketCount\n          figures {\n            availability\n            performance\n            quality\n            oee\n            goodCount\n            rejectCount\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.OeeByPeriodDocument,
 };
 const documents: Documents = {
     "\n  fragment AdminUserFields on User {\n    id\n    username\n    employeeId\n    name\n    email\n    department\n    roles\n    active\n    hasPin\n    mustChangePassword\n    lockedUntil\n    lastLoginAt\n  }\n": types.AdminUserFieldsFragmentDoc,
@@ -200,6 +211,17 @@ const documents: Documents = {
     "\n  query QualityHolds {\n    qualityHolds {\n      id\n      workOrderId\n      reason\n      status\n      quantity\n      placedAt\n      disposition\n      dispositionAt\n    }\n  }\n": types.QualityHoldsDocument,
     "\n  mutation DispositionQualityHold($holdId: ID!, $disposition: HoldDisposition!, $note: String) {\n    dispositionQualityHold(holdId: $holdId, disposition: $disposition, note: $note) {\n      __typename\n      ... on MutationDispositionQualityHoldSuccess {\n        data {\n          id\n          status\n          disposition\n        }\n      }\n      ... on ExpectedError {\n        code\n        message\n      }\n    }\n  }\n": types.DispositionQualityHoldDocument,
     "\n  mutation RecordScrap($input: ScrapInput!) {\n    recordScrap(input: $input) {\n      __typename\n      ... on MutationRecordScrapSuccess {\n        data {\n          id\n          quantity\n          madeAt\n          plcCountedAsReject\n        }\n      }\n      ... on ExpectedError {\n        code\n        message\n      }\n    }\n  }\n": types.RecordScrapDocument,
+    "\n  fragment ReportRunFields on ReportRun {\n    id\n    status\n    progress\n    queuedAt\n    startedAt\n    finishedAt\n    failureReason\n    fileSizeBytes\n    parameters\n    template {\n      id\n      key\n      name\n    }\n  }\n": types.ReportRunFieldsFragmentDoc,
+    "\n  query Reports {\n    reportTemplates {\n      id\n      key\n      name\n      description\n      active\n    }\n    reportRuns(last: 20) {\n      ...ReportRunFields\n    }\n  }\n": types.ReportsDocument,
+    "\n  mutation GenerateReport($input: GenerateReportInput!) {\n    generateReport(input: $input) {\n      ...ReportRunFields\n    }\n  }\n": types.GenerateReportDocument,
+    "\n  mutation CancelReportRun($id: ID!) {\n    cancelReportRun(id: $id) {\n      ...ReportRunFields\n    }\n  }\n": types.CancelReportRunDocument,
+    "\n  subscription ReportRunUpdated($id: ID!) {\n    reportRunUpdated(id: $id) {\n      ...ReportRunFields\n    }\n  }\n": types.ReportRunUpdatedDocument,
+    "\n  query ReportRunDownloadLink($id: ID!) {\n    reportRunDownloadLink(id: $id) {\n      path\n      expiresAt\n    }\n  }\n": types.ReportRunDownloadLinkDocument,
+    "\n  query ReportSchedules {\n    reportSchedules {\n      id\n      name\n      cron\n      timezone\n      recipients\n      parameters\n      active\n      nextRunAt\n      lastRunAt\n      nextFireTimes(count: 5)\n      template {\n        id\n        key\n        name\n      }\n    }\n  }\n": types.ReportSchedulesDocument,
+    "\n  query ReportCronFireTimes($cron: String!, $timezone: String!) {\n    reportCronFireTimes(cron: $cron, timezone: $timezone, count: 5)\n  }\n": types.ReportCronFireTimesDocument,
+    "\n  mutation CreateReportSchedule($input: CreateReportScheduleInput!) {\n    createReportSchedule(input: $input) {\n      id\n    }\n  }\n": types.CreateReportScheduleDocument,
+    "\n  mutation UpdateReportSchedule($id: ID!, $input: UpdateReportScheduleInput!) {\n    updateReportSchedule(id: $id, input: $input) {\n      id\n    }\n  }\n": types.UpdateReportScheduleDocument,
+    "\n  query OeeByPeriod($from: DateTime!, $to: DateTime!, $groupBy: [OeeGrouping!]!, $lineIds: [ID!], $after: String) {\n    oeeAnalytics(from: $from, to: $to, groupBy: $groupBy, lineIds: $lineIds, first: 100, after: $after) {\n      edges {\n        cursor\n        node {\n          lineId\n          shiftInstanceId\n          shiftName\n          day\n          bucketCount\n          figures {\n            availability\n            performance\n            quality\n            oee\n            goodCount\n            rejectCount\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.OeeByPeriodDocument,
 };
 
 /**
@@ -584,6 +606,50 @@ export function graphql(source: "\n  mutation DispositionQualityHold($holdId: ID
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RecordScrap($input: ScrapInput!) {\n    recordScrap(input: $input) {\n      __typename\n      ... on MutationRecordScrapSuccess {\n        data {\n          id\n          quantity\n          madeAt\n          plcCountedAsReject\n        }\n      }\n      ... on ExpectedError {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RecordScrap($input: ScrapInput!) {\n    recordScrap(input: $input) {\n      __typename\n      ... on MutationRecordScrapSuccess {\n        data {\n          id\n          quantity\n          madeAt\n          plcCountedAsReject\n        }\n      }\n      ... on ExpectedError {\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ReportRunFields on ReportRun {\n    id\n    status\n    progress\n    queuedAt\n    startedAt\n    finishedAt\n    failureReason\n    fileSizeBytes\n    parameters\n    template {\n      id\n      key\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment ReportRunFields on ReportRun {\n    id\n    status\n    progress\n    queuedAt\n    startedAt\n    finishedAt\n    failureReason\n    fileSizeBytes\n    parameters\n    template {\n      id\n      key\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Reports {\n    reportTemplates {\n      id\n      key\n      name\n      description\n      active\n    }\n    reportRuns(last: 20) {\n      ...ReportRunFields\n    }\n  }\n"): (typeof documents)["\n  query Reports {\n    reportTemplates {\n      id\n      key\n      name\n      description\n      active\n    }\n    reportRuns(last: 20) {\n      ...ReportRunFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GenerateReport($input: GenerateReportInput!) {\n    generateReport(input: $input) {\n      ...ReportRunFields\n    }\n  }\n"): (typeof documents)["\n  mutation GenerateReport($input: GenerateReportInput!) {\n    generateReport(input: $input) {\n      ...ReportRunFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelReportRun($id: ID!) {\n    cancelReportRun(id: $id) {\n      ...ReportRunFields\n    }\n  }\n"): (typeof documents)["\n  mutation CancelReportRun($id: ID!) {\n    cancelReportRun(id: $id) {\n      ...ReportRunFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ReportRunUpdated($id: ID!) {\n    reportRunUpdated(id: $id) {\n      ...ReportRunFields\n    }\n  }\n"): (typeof documents)["\n  subscription ReportRunUpdated($id: ID!) {\n    reportRunUpdated(id: $id) {\n      ...ReportRunFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReportRunDownloadLink($id: ID!) {\n    reportRunDownloadLink(id: $id) {\n      path\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  query ReportRunDownloadLink($id: ID!) {\n    reportRunDownloadLink(id: $id) {\n      path\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReportSchedules {\n    reportSchedules {\n      id\n      name\n      cron\n      timezone\n      recipients\n      parameters\n      active\n      nextRunAt\n      lastRunAt\n      nextFireTimes(count: 5)\n      template {\n        id\n        key\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReportSchedules {\n    reportSchedules {\n      id\n      name\n      cron\n      timezone\n      recipients\n      parameters\n      active\n      nextRunAt\n      lastRunAt\n      nextFireTimes(count: 5)\n      template {\n        id\n        key\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReportCronFireTimes($cron: String!, $timezone: String!) {\n    reportCronFireTimes(cron: $cron, timezone: $timezone, count: 5)\n  }\n"): (typeof documents)["\n  query ReportCronFireTimes($cron: String!, $timezone: String!) {\n    reportCronFireTimes(cron: $cron, timezone: $timezone, count: 5)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateReportSchedule($input: CreateReportScheduleInput!) {\n    createReportSchedule(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateReportSchedule($input: CreateReportScheduleInput!) {\n    createReportSchedule(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateReportSchedule($id: ID!, $input: UpdateReportScheduleInput!) {\n    updateReportSchedule(id: $id, input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateReportSchedule($id: ID!, $input: UpdateReportScheduleInput!) {\n    updateReportSchedule(id: $id, input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OeeByPeriod($from: DateTime!, $to: DateTime!, $groupBy: [OeeGrouping!]!, $lineIds: [ID!], $after: String) {\n    oeeAnalytics(from: $from, to: $to, groupBy: $groupBy, lineIds: $lineIds, first: 100, after: $after) {\n      edges {\n        cursor\n        node {\n          lineId\n          shiftInstanceId\n          shiftName\n          day\n          bucketCount\n          figures {\n            availability\n            performance\n            quality\n            oee\n            goodCount\n            rejectCount\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query OeeByPeriod($from: DateTime!, $to: DateTime!, $groupBy: [OeeGrouping!]!, $lineIds: [ID!], $after: String) {\n    oeeAnalytics(from: $from, to: $to, groupBy: $groupBy, lineIds: $lineIds, first: 100, after: $after) {\n      edges {\n        cursor\n        node {\n          lineId\n          shiftInstanceId\n          shiftName\n          day\n          bucketCount\n          figures {\n            availability\n            performance\n            quality\n            oee\n            goodCount\n            rejectCount\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
