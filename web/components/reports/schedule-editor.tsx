@@ -14,8 +14,17 @@ import {
 
 type Schedule = NonNullable<NonNullable<ReportSchedulesData["reportSchedules"]>[number]>;
 
+// Intl refuses `weekday` beside `dateStyle`: the fields are spelled out.
 const fireTime = (value: string, timeZone: string) =>
-  new Date(value).toLocaleString([], { timeZone, weekday: "short", dateStyle: "medium", timeStyle: "short" });
+  new Date(value).toLocaleString([], {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
 
 interface Draft {
   id: string | null;
