@@ -343,6 +343,13 @@ describe("the quality screens in a browser against the running plant", () => {
       pages.push([size, page]);
     }
 
+    // One more in-control subgroup: the open charts move by themselves (spcSubgroupsAdded), no rule broken.
+    const pointsOf = async (page: Page) => Number(await page.getByTestId("spc-chart").getAttribute("data-points"));
+    const shown = await Promise.all(pages.map(([, page]) => pointsOf(page)));
+    await weigh(Array.from({ length: 5 }, () => Math.round((25.1 + 0.02 * noise()) * 1000) / 1000));
+    for (const [index, [, page]] of pages.entries())
+      await expect.poll(() => pointsOf(page)).toBeGreaterThan(shown[index]!);
+
     // The filler drifts: ten bags far above the upper control limit (at least one whole subgroup of
     // them, whatever weighings were still pending from before).
     await weigh([25.26, 25.27, 25.25, 25.28, 25.26]);
@@ -357,9 +364,9 @@ describe("the quality screens in a browser against the running plant", () => {
         .waitFor();
       const capability = page.getByTestId("capability-basis");
       await expect.poll(() => capability.textContent()).toMatch(/σ within [\d.]+ \(R̄\/d2\).*σ overall [\d.]+/);
-      // Every value of the subgroups shown: at least the 25 of the baseline, the first and the drift.
+      // Every value of the subgroups shown: at least the 25 of the baseline, two more and the drift.
       const values = Number(/(\d+) values/.exec((await capability.textContent()) ?? "")?.[1]);
-      expect(values).toBeGreaterThanOrEqual(27 * 5);
+      expect(values).toBeGreaterThanOrEqual(28 * 5);
       for (const index of ["Cp", "Cpk", "Pp", "Ppk"])
         expect(await page.getByTestId(`capability-${index}`).textContent()).toMatch(/\d\.\d\d/);
       expect(await smallTargets(page)).toEqual([]);

@@ -211,6 +211,15 @@ export const SpcViolationSubscription = graphql(`
   }
 `);
 
+export const SpcSubgroupsAddedSubscription = graphql(`
+  subscription SpcSubgroupsAdded($characteristicId: ID!) {
+    spcSubgroupsAdded(characteristicId: $characteristicId) {
+      characteristicId
+      count
+    }
+  }
+`);
+
 export const DefectParetoQuery = graphql(`
   query DefectPareto($lineId: ID!, $from: DateTime!, $to: DateTime!) {
     defects(lineId: $lineId, from: $from, to: $to) {

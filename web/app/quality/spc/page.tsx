@@ -1,7 +1,7 @@
 "use client";
 // Quality › SPC charts: a characteristic's control chart with its limits, zones and violations, and
-// its capability. A violation published live (from the check weigher or a check) is announced at once
-// and the chart is read again with the subgroup that broke the rule.
+// its capability. New subgroups from the check weigher (spcSubgroupsAdded) read the chart again; a
+// violation published live (from the check weigher or a check) is also announced at once.
 import { useMemo, useState } from "react";
 import { useQuery } from "urql";
 import { AppShell } from "@/components/app-shell";
@@ -10,7 +10,12 @@ import { QualityTabs } from "@/components/quality/quality-tabs";
 import { CapabilityCard, SpcChartView } from "@/components/quality/spc-chart";
 import type { SpcViolationSubscription as SpcViolationEvent } from "@/lib/graphql/generated/graphql";
 import { refusalOf } from "@/lib/graphql/mutation-outcome";
-import { LineInspectionPlansQuery, SpcChartQuery, SpcViolationSubscription } from "@/lib/graphql/quality";
+import {
+  LineInspectionPlansQuery,
+  SpcChartQuery,
+  SpcSubgroupsAddedSubscription,
+  SpcViolationSubscription,
+} from "@/lib/graphql/quality";
 import { useLiveEvents, useRefetchOnReconnect } from "@/lib/react/use-live";
 
 type LiveViolation = NonNullable<SpcViolationEvent["spcViolation"]>;
@@ -29,6 +34,8 @@ function Chart({ characteristicId }: { characteristicId: string }) {
     setLive((list) => [violation, ...list.filter((item) => item.id !== violation.id)].slice(0, 5));
     again();
   });
+  // New subgroups from the check weigher: the chart moves with no one typing.
+  useLiveEvents(SpcSubgroupsAddedSubscription, { characteristicId }, again);
   useRefetchOnReconnect(again);
   const chart = result.data?.spcChart;
   return (
