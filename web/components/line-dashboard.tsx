@@ -23,7 +23,7 @@ import { useConnectionStatus, useSession } from "@/lib/react/stores";
 import { useLiveEvents, useRefetchOnReconnect } from "@/lib/react/use-live";
 import { bindTabletLine } from "@/lib/tablet-line";
 
-// Only operators and inspectors record scrap: the form's code loads apart from the dashboard's.
+// Only operators and inspectors record scrap, now and then: the form's code loads when it is opened.
 const ScrapForm = dynamic(() => import("@/components/quality/scrap-form").then((module) => module.ScrapForm), {
   ssr: false,
   loading: () => <p className="muted">Loading…</p>,
@@ -311,7 +311,7 @@ export function LineDashboard({ lineId }: { lineId: string }) {
       {permissions.has("scrap:record") ? (
         <section className="panel" aria-labelledby="scrap-heading" data-testid="line-scrap">
           <h2 id="scrap-heading">Scrap and rework</h2>
-          <ScrapForm lineId={line.id!} />
+          <ScrapEntry lineId={line.id!} />
         </section>
       ) : null}
 
@@ -320,6 +320,17 @@ export function LineDashboard({ lineId }: { lineId: string }) {
         <HourlyBars hours={hours} extraGood={state.goodSinceRecord} />
       </section>
     </div>
+  );
+}
+
+function ScrapEntry({ lineId }: { lineId: string }) {
+  const [open, setOpen] = useState(false);
+  return open ? (
+    <ScrapForm lineId={lineId} onClose={() => setOpen(false)} />
+  ) : (
+    <button type="button" onClick={() => setOpen(true)}>
+      Record scrap or rework
+    </button>
   );
 }
 

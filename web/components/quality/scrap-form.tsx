@@ -2,7 +2,8 @@
 // An operator's scrap or rework entry on the line dashboard (scrap:record): how many, why, when the
 // units were made and whether the PLC already counted them as rejects. Good units scrapped later move
 // from good to reject in the hour they were made; the dashboard's OEE follows through oeeUpdated.
-// Loaded apart from the dashboard (next/dynamic) so it does not weigh on the dashboard's first load.
+// Loaded apart from the dashboard (next/dynamic) when the operator opens it, so it does not weigh on
+// the dashboard's first load.
 import { type FormEvent, useMemo, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import type { ScrapDisposition } from "@/lib/graphql/generated/graphql";
@@ -18,8 +19,7 @@ function madeAtOf(time: string): string | null {
   return at.toISOString();
 }
 
-export function ScrapForm({ lineId }: { lineId: string }) {
-  const [open, setOpen] = useState(false);
+export function ScrapForm({ lineId, onClose }: { lineId: string; onClose: () => void }) {
   const [quantity, setQuantity] = useState("");
   const [disposition, setDisposition] = useState<ScrapDisposition>("SCRAP");
   const [counted, setCounted] = useState<"good" | "reject" | "">("");
@@ -29,7 +29,7 @@ export function ScrapForm({ lineId }: { lineId: string }) {
   const [duringStartup, setDuringStartup] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [codesResult] = useQuery({ query: DefectCodesQuery, pause: !open });
+  const [codesResult] = useQuery({ query: DefectCodesQuery });
   const [state, record] = useMutation(RecordScrapMutation);
   const codes = useMemo(
     () =>
@@ -74,20 +74,6 @@ export function ScrapForm({ lineId }: { lineId: string }) {
     setCounted("");
   };
 
-  if (!open) {
-    return (
-      <div className="row">
-        <button type="button" onClick={() => setOpen(true)}>
-          Record scrap or rework
-        </button>
-        {done ? (
-          <p role="status" data-testid="scrap-recorded">
-            {done}
-          </p>
-        ) : null}
-      </div>
-    );
-  }
   return (
     <form onSubmit={submit} aria-label="Record scrap or rework" data-testid="scrap-form">
       <div className="grid two">
@@ -168,7 +154,7 @@ export function ScrapForm({ lineId }: { lineId: string }) {
         <button type="submit" className="primary" disabled={state.fetching}>
           Record
         </button>
-        <button type="button" onClick={() => setOpen(false)}>
+        <button type="button" onClick={onClose}>
           Close
         </button>
       </div>
