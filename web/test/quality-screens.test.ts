@@ -191,13 +191,13 @@ describe("the quality screens in a browser against the running plant", () => {
     await scrapForm.waitFor();
     const before = await stack.db.prisma.scrapRecord.count();
 
-    await operator.getByLabel("Units").fill("-2");
+    await operator.getByLabel("Units", { exact: true }).fill("-2");
     await operator.getByRole("button", { name: "Good units" }).click();
     await scrapForm.getByRole("button", { name: "Record", exact: true }).click();
     await expect.poll(() => operator.getByTestId("scrap-refusal").textContent()).toContain("whole number");
     expect(await stack.db.prisma.scrapRecord.count()).toBe(before);
 
-    await operator.getByLabel("Units").fill("3");
+    await operator.getByLabel("Units", { exact: true }).fill("3");
     await operator.getByLabel("Reason").fill("Bags split at the sealing jaw");
     await screenshot(operator, "line-dashboard-scrap-768x1024");
     await scrapForm.getByRole("button", { name: "Record", exact: true }).click();
@@ -238,9 +238,9 @@ describe("the quality screens in a browser against the running plant", () => {
       await openOnLine(page, "/quality/defects", bagLine);
       const bars = page.getByTestId("defect-bar");
       await expect.poll(() => bars.count()).toBe(3);
-      expect(await bars.nth(0).textContent()).toMatch(/WEIGHT-UNDER.*12.*60 ?%.*60 ?%/);
-      expect(await bars.nth(1).textContent()).toMatch(/SEAL-WRINKLE.*6.*30 ?%.*90 ?%/);
-      expect(await bars.nth(2).textContent()).toMatch(/BAG-TORN.*2.*10 ?%.*100 ?%/);
+      expect(await bars.nth(0).textContent()).toMatch(/WEIGHT-UNDER.*12\s*60\.0 %\s*60\.0 %/);
+      expect(await bars.nth(1).textContent()).toMatch(/SEAL-WRINKLE.*6\s*30\.0 %\s*90\.0 %/);
+      expect(await bars.nth(2).textContent()).toMatch(/BAG-TORN.*2\s*10\.0 %\s*100\.0 %/);
       await page
         .getByRole("img", { name: /Pareto chart of defective units/ })
         .locator("canvas")
