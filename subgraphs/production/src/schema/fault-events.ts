@@ -2,18 +2,20 @@
 // statistics per equipment and fault code (the Pareto by count or by lost time), and a stop opened
 // to the sequence of faults that started and followed it.
 import type { DowntimeEvent, FaultEvent, Prisma } from "@ms5/db";
-import { ApiError, defineLoader, type SubgraphContext } from "@ms5/kit/subgraph";
+import {
+  ApiError,
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  defineLoader,
+  keysetPage,
+  type SubgraphContext,
+} from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { type FaultScope, type FaultStatisticsRow, faultStatistics } from "../fault-analysis/fault-statistics.ts";
 import { DowntimeEventRef } from "./downtime.ts";
 import { EquipmentRef, equipmentById, lineById } from "./plant.ts";
-import {
-  afterKeyset,
-  CONNECTION_DEFAULTS,
-  CONNECTION_LIST_SIZE,
-  connectionRef,
-  keysetPage,
-} from "./relay-connection.ts";
+import { connectionRef } from "./relay-connection.ts";
 
 /** Bounds of the fault queries. */
 export const FAULT_QUERY_DEFAULTS = {
