@@ -1,13 +1,15 @@
 // The quality screens in a real browser against the real plant (quality subgraph included): an
 // inspector's due checks and check form, the live SPC chart of Check Weigher 1 fed through the PLC's
 // weight ring, the capability card, the defect Pareto, holds, and an operator's scrap from the line
-// dashboard. Controls show by permission; a viewer's forced mutation is refused by the server.
+// dashboard. Controls show by permission; a viewer's forced mutation is refused by the server. Each
+// screen passes axe-core (no serious or critical violation) and has 44 px touch targets.
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium, screenshot, TABLET_LANDSCAPE, TABLET_PORTRAIT } from "./browser.ts";
+import { screenChecks } from "./page-checks.ts";
 import { type PlantStack, startPlantStack, WEB_ROOT } from "./plant-stack.ts";
 
 const PASSWORD = "floor-demo-2026";
@@ -50,19 +52,6 @@ async function openOnLine(page: Page, route: string, lineId: string) {
   const picker = page.locator("#line-select");
   await picker.locator(`option[value="${lineId}"]`).waitFor({ state: "attached" });
   await picker.selectOption(lineId);
-}
-
-/** Controls a finger cannot hit reliably (under 44 px high or wide), by their text. */
-async function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll("main button, main a, main input, main select, main summary")]
-      .filter((element) => {
-        const box = element.getBoundingClientRect();
-        if (box.width === 0 && box.height === 0) return false; // not shown
-        return box.height < 44 || box.width < 44;
-      })
-      .map((element) => `${element.tagName} ${element.textContent?.trim() || element.id}`),
-  );
 }
 
 /** The id of one of the app's persisted documents, by operation name. */
@@ -162,7 +151,7 @@ describe("the quality screens in a browser against the running plant", () => {
       await inspector.getByRole("button", { name: `Best-before legible, sample ${sample}: pass` }).click();
     }
     await screenshot(inspector, "quality-check-out-of-spec-768x1024");
-    expect(await smallTargets(inspector)).toEqual([]);
+    expect(await screenChecks(inspector)).toEqual({ axe: [], smallTargets: [] });
 
     await inspector.getByRole("button", { name: "Record and complete check" }).click();
     await expect.poll(() => inspector.getByTestId("check-saved").textContent()).toContain("Check failed");
@@ -212,7 +201,7 @@ describe("the quality screens in a browser against the running plant", () => {
       plcCountedAsReject: false,
       reason: "Bags split at the sealing jaw",
     });
-    expect(await smallTargets(operator)).toEqual([]);
+    expect(await screenChecks(operator)).toEqual({ axe: [], smallTargets: [] });
 
     const viewer = await newPage(TABLET_LANDSCAPE);
     await signIn(viewer, "viewer");
@@ -245,6 +234,7 @@ describe("the quality screens in a browser against the running plant", () => {
         .getByRole("img", { name: /Pareto chart of defective units/ })
         .locator("canvas")
         .waitFor();
+      expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
       await screenshot(page, `quality-defect-pareto-${size}`);
     }
   });
@@ -293,6 +283,7 @@ describe("the quality screens in a browser against the running plant", () => {
     await row.getByLabel("Disposition").selectOption("REWORK");
     await row.getByLabel("Note").fill("Re-seal and re-check 40 bags");
     await screenshot(inspector, "quality-holds-1280x800");
+    expect(await screenChecks(inspector)).toEqual({ axe: [], smallTargets: [] });
     await row.getByRole("button", { name: "Approve disposition" }).click();
     await expect.poll(() => row.getAttribute("data-status")).toBe("DISPOSITIONED");
     await row.getByRole("button", { name: "Release" }).click();
@@ -369,7 +360,7 @@ describe("the quality screens in a browser against the running plant", () => {
       expect(values).toBeGreaterThanOrEqual(28 * 5);
       for (const index of ["Cp", "Cpk", "Pp", "Ppk"])
         expect(await page.getByTestId(`capability-${index}`).textContent()).toMatch(/\d\.\d\d/);
-      expect(await smallTargets(page)).toEqual([]);
+      expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
       await screenshot(page, `quality-spc-chart-${size}`);
     }
     const violation = await stack.db.prisma.spcViolation.findFirstOrThrow({

@@ -8,7 +8,10 @@ export function QualityTabs() {
   const pathname = usePathname();
   return (
     <nav aria-label="Quality" className="row" style={{ marginBottom: 12 }}>
-      {QUALITY_TABS.map((name) => SCREENS[name]).map((screen) => (
+      {QUALITY_TABS.map((name) => ({
+        ...SCREENS[name],
+        label: name === "quality" ? "Due checks" : SCREENS[name].label,
+      })).map((screen) => (
         <Link
           key={screen.href}
           href={screen.href}
