@@ -5,6 +5,7 @@
 import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { acknowledgeAndon, raiseAndon } from "../andons/andon-workflow.ts";
@@ -13,7 +14,6 @@ import { notificationChannelOf } from "../notifications/notification-defaults.ts
 import { notificationFeedOf } from "../notifications/notification-feed.ts";
 import {
   type AndonTestPlant,
-  eventually,
   openAndonTestPlant,
   startAndonTestSubgraph,
   TEST_GATEWAY_SECRET,
