@@ -60,7 +60,7 @@ export async function startGatewayApolloServer(options: GatewayApolloServerOptio
     stopOnTerminationSignals: false,
     validationRules: protection.validationRules,
     logger: logger.child({ component: "apollo-server" }),
-    formatError: (formatted) => formatGatewayError(formatted, { hideInternalDetail: production }),
+    formatError: (formatted, error) => formatGatewayError(formatted, error, { hideInternalDetail: production }),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

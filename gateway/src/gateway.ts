@@ -238,7 +238,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     },
   });
 
-  const adaptation: GraphQLRequestAdaptation = { settings, trustedDocuments, edgeIdentity, production };
+  const adaptation: GraphQLRequestAdaptation = { settings, trustedDocuments, edgeIdentity };
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, context: GatewayExecutionContext) {
     const { httpGraphQLRequest, credential } = await adaptGraphQLRequest(req, adaptation);
     if (credential.kind !== "none") context.authorization = credential.authorization;

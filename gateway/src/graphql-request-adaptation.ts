@@ -4,7 +4,6 @@
 import type { IncomingMessage } from "node:http";
 import { HeaderMap } from "@apollo/server";
 import { identifyRequest } from "@ms5/kit/auth";
-import type { ErrorCode } from "@ms5/schema";
 import {
   API_KEY_HEADER,
   type EdgeCredential,
@@ -14,9 +13,8 @@ import {
   isServiceIdentity,
 } from "./edge-credentials.ts";
 import type { GatewaySettings } from "./gateway-defaults.ts";
-import { formatGatewayError } from "./gateway-errors.ts";
 import { HttpRefusal, headerOf, readCappedBody } from "./http-json.ts";
-import { tokenLimitMessage } from "./operation-limits.ts";
+import { OPERATION_LIMIT_CODE, tokenLimitRefusal } from "./operation-limits.ts";
 import { GraphQLRefusal } from "./request-refusals.ts";
 import {
   resolveTrustedDocument,
@@ -96,8 +94,6 @@ export interface GraphQLRequestAdaptation {
   settings: Pick<GatewaySettings, "bodyLimitBytes" | "limits">;
   trustedDocuments: TrustedDocumentPolicy;
   edgeIdentity: EdgeIdentityOptions;
-  /** Hide internal detail in refusal messages. */
-  production: boolean;
 }
 
 /**
@@ -138,11 +134,8 @@ export async function adaptGraphQLRequest(
     }
     if (outcome.kind === "refused") throw new GraphQLRefusal(400, outcome.code, outcome.message);
     httpGraphQLRequest = withDocument(httpGraphQLRequest, outcome);
-    const tooManyTokens = tokenLimitMessage(outcome.query, settings.limits.maxTokens);
-    if (tooManyTokens) {
-      const formatted = formatGatewayError({ message: tooManyTokens }, { hideInternalDetail: adaptation.production });
-      throw new GraphQLRefusal(400, formatted.extensions?.code as ErrorCode, formatted.message);
-    }
+    const tooManyTokens = tokenLimitRefusal(outcome.query, settings.limits.maxTokens);
+    if (tooManyTokens) throw new GraphQLRefusal(400, OPERATION_LIMIT_CODE, tooManyTokens.message);
   }
   return { httpGraphQLRequest, credential };
 }

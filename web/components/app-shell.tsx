@@ -47,9 +47,9 @@ export function AppShell({ screen, children }: { screen: ScreenName; children: R
             </Link>
           ) : null}
         </nav>
-        <span className="who" data-testid="who">
+        <Link className="who" data-testid="who" href="/profile" aria-label={`${user.name}: your profile`}>
           {user.name} · {user.roles.map((role) => ROLE_NAMES[role] ?? role).join(", ")}
-        </span>
+        </Link>
         <button
           type="button"
           onClick={async () => {

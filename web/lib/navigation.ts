@@ -20,6 +20,14 @@ export interface Screen {
 }
 
 export const SCREENS = {
+  // Reached from one's name in the header, not the menu.
+  profile: {
+    href: "/profile",
+    label: "Profile",
+    permission: "notification:read",
+    audience: "everyone signed in",
+    inMenu: false,
+  },
   jobs: { href: "/jobs", label: "My jobs", permission: "job:execute", audience: "operators" },
   lines: { href: "/lines", label: "Line", permission: "line-state:read", audience: "everyone on site" },
   overview: {

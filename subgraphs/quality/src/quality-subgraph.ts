@@ -17,14 +17,11 @@ import {
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import { Counter } from "prom-client";
+import type { QualityContextExtras } from "./builder.ts";
 import { DueCheckScheduler } from "./checks/due-check-scheduler.ts";
 import { startWeightConsumer } from "./live-spc/weight-consumer.ts";
-import {
-  QualityEventBus,
-  registerQualityEventBus,
-  unregisterQualityEventBus,
-} from "./quality-events/quality-event-bus.ts";
-import { type QualityRuntime, registerQualityRuntime, unregisterQualityRuntime } from "./quality-runtime.ts";
+import { QualityEventBus } from "./quality-events/quality-event-bus.ts";
+import type { QualityRuntime } from "./quality-runtime.ts";
 import { schema } from "./schema/index.ts";
 
 /** subgraphs/quality/schema.graphql: the committed SDL composition reads. */
@@ -88,7 +85,6 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
     keyPrefix,
     onPublishFailure: () => livePublishFailures.inc(),
   });
-  registerQualityEventBus(options.redis, bus);
   const runtime: QualityRuntime = {
     prisma: options.prisma,
     redis: options.redis,
@@ -96,7 +92,7 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
     now,
     publish: (events) => bus.publish(events),
   };
-  registerQualityRuntime(options.redis, runtime);
+  const contextExtras: QualityContextExtras = { quality: runtime, qualityEvents: bus };
   const scheduler = new DueCheckScheduler({
     prisma: options.prisma,
     redis: options.redis,
@@ -114,8 +110,6 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
   }
   async function releaseRuntime() {
     await bus.close();
-    unregisterQualityEventBus(options.redis, bus);
-    unregisterQualityRuntime(options.redis, runtime);
   }
   try {
     if (options.weights !== false) {
@@ -144,6 +138,7 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
       verificationKeys: options.verificationKeys,
       gatewaySecret: options.gatewaySecret,
       metricsRegistry,
+      contextExtras,
       ...(weightStreams ? { healthChecks: { streams: streamConsumerHealthCheck(weightStreams) } } : {}),
       ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
       ...(options.settings ? { settings: options.settings } : {}),

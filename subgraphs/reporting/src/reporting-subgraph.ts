@@ -8,15 +8,12 @@ import type { PrismaClient } from "@ms5/db";
 import { createMetricsRegistry, type Logger, type RedisClient } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import type { ReportingContextExtras } from "./builder.ts";
 import { OeeRollup } from "./oee-rollup/oee-rollup.ts";
 import { ReportRenderer } from "./report-rendering/report-renderer.ts";
-import {
-  ReportRunEvents,
-  registerReportRunEvents,
-  unregisterReportRunEvents,
-} from "./report-runs/report-run-events.ts";
+import { ReportRunEvents } from "./report-runs/report-run-events.ts";
 import { REPORT_RUNNER_DEFAULTS, ReportRunner } from "./report-runs/report-runner.ts";
-import { registerReportingFiles, unregisterReportingFiles } from "./report-runs/reporting-files.ts";
+import type { ReportingFiles } from "./report-runs/reporting-files.ts";
 import { ReportDelivery } from "./report-schedules/report-delivery.ts";
 import { ReportScheduler } from "./report-schedules/report-scheduler.ts";
 import type { OeeRollupSettings, ReportSchedulerSettings } from "./reporting-defaults.ts";
@@ -64,6 +61,8 @@ export interface ReportingSubgraphOptions {
 
 export interface ReportingSubgraph {
   server: SubgraphServer;
+  /** Report run changes of every instance, as this instance's subscriptions hear them. */
+  events: ReportRunEvents;
   rollup: OeeRollup;
   runner: ReportRunner;
   scheduler: ReportScheduler;
@@ -88,12 +87,11 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     prisma: options.prisma,
     ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
   });
-  registerReportRunEvents(options.redis, events);
-  const files = {
+  const files: ReportingFiles = {
     reportDirectory: options.reportDirectory,
     linkSecret: typeof options.gatewaySecret === "string" ? options.gatewaySecret : options.gatewaySecret[0]!,
   };
-  registerReportingFiles(options.redis, files);
+  const contextExtras: ReportingContextExtras = { reportRunEvents: events, reportingFiles: files };
   const instanceId = options.instanceId ?? `reporting-${randomUUID()}`;
   const schedulerOptions = options.scheduler === false ? {} : (options.scheduler ?? {});
   const delivery = new ReportDelivery({
@@ -142,6 +140,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     verificationKeys: options.verificationKeys,
     gatewaySecret: options.gatewaySecret,
     metricsRegistry: createMetricsRegistry("reporting"),
+    contextExtras,
     ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.production === undefined ? {} : { production: options.production }),
@@ -159,6 +158,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
   let closing: Promise<void> | undefined;
   return {
     server,
+    events,
     rollup,
     runner,
     scheduler,
@@ -170,8 +170,6 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
         await runner.stop();
         await renderer.close();
         await server.close();
-        unregisterReportRunEvents(options.redis, events);
-        unregisterReportingFiles(options.redis, files);
         await events.close();
       })();
       return closing;

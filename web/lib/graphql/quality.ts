@@ -88,7 +88,7 @@ export const RecordMeasurementsMutation = graphql(`
         code
         message
       }
-      ... on QualityInputInvalid {
+      ... on InputInvalid {
         field
       }
     }

@@ -17,7 +17,6 @@ import {
   startAndonTestSubgraph,
   TEST_GATEWAY_SECRET,
 } from "../testing/andon-test-plant.ts";
-import { andonEventBusOf } from "./andon-event-bus.ts";
 
 const logger = createLogger({ service: "andon-subscriptions-test", level: "silent" });
 const t0 = new Date(Date.UTC(2026, 10, 27, 10, 0, 0));
@@ -48,7 +47,7 @@ describe("live andon subscriptions across instances", () => {
 
   /** Until instance B's bus listens for all of them (and has subscribed to Redis), a publish would miss some. */
   async function subscribed(count: number): Promise<void> {
-    await eventually(async () => andonEventBusOf(redisB)?.listenerCount === count);
+    await eventually(async () => instanceB.events.listenerCount === count);
     await eventually(async () => {
       const counts = (await plant.redis.pubSubNumSub(`${keyPrefix}andon:events`)) as Record<string, number>;
       return (Object.values(counts)[0] ?? 0) > 0;

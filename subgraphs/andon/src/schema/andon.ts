@@ -259,7 +259,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFound, InputInvalid, PhotoRejected, IdempotencyKeyReused] },
     args: { input: t.arg({ type: RaiseAndonInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      raiseAndon(andonRuntimeOf(context.redis), userActorOf(context), {
+      raiseAndon(andonRuntimeOf(context), userActorOf(context), {
         ...input,
         lineId: uuidArgument(input.lineId, "lineId"),
         equipmentId: input.equipmentId ? uuidArgument(input.equipmentId, "equipmentId") : null,
@@ -273,7 +273,7 @@ builder.mutationFields((t) => ({
     args: { andonId: t.arg.id({ required: true }), photo: t.arg({ type: PhotoInput, required: true }) },
     resolve: (_root, args, context) => {
       userActorOf(context);
-      return attachAndonPhoto(andonRuntimeOf(context.redis), uuidArgument(args.andonId, "andonId"), args.photo);
+      return attachAndonPhoto(andonRuntimeOf(context), uuidArgument(args.andonId, "andonId"), args.photo);
     },
   }),
   acknowledgeAndon: t.field({
@@ -291,7 +291,7 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, args, context) =>
       acknowledgeAndon(
-        andonRuntimeOf(context.redis),
+        andonRuntimeOf(context),
         userActorOf(context),
         uuidArgument(args.andonId, "andonId"),
         args.note,
@@ -305,12 +305,7 @@ builder.mutationFields((t) => ({
     errors: { types: stepErrors },
     args: { andonId: t.arg.id({ required: true }), note: t.arg.string() },
     resolve: (_root, args, context) =>
-      startAndonWork(
-        andonRuntimeOf(context.redis),
-        userActorOf(context),
-        uuidArgument(args.andonId, "andonId"),
-        args.note,
-      ),
+      startAndonWork(andonRuntimeOf(context), userActorOf(context), uuidArgument(args.andonId, "andonId"), args.note),
   }),
   resolveAndon: t.field({
     type: AndonEventRef,
@@ -323,7 +318,7 @@ builder.mutationFields((t) => ({
       resolutionNote: t.arg.string(),
     },
     resolve: (_root, args, context) =>
-      resolveAndon(andonRuntimeOf(context.redis), userActorOf(context), uuidArgument(args.andonId, "andonId"), {
+      resolveAndon(andonRuntimeOf(context), userActorOf(context), uuidArgument(args.andonId, "andonId"), {
         rootCause: args.rootCause,
         resolutionNote: args.resolutionNote,
       }),
@@ -335,7 +330,7 @@ builder.mutationFields((t) => ({
     errors: { types: stepErrors },
     args: { andonId: t.arg.id({ required: true }), note: t.arg.string() },
     resolve: (_root, args, context) =>
-      closeAndon(andonRuntimeOf(context.redis), userActorOf(context), uuidArgument(args.andonId, "andonId"), args.note),
+      closeAndon(andonRuntimeOf(context), userActorOf(context), uuidArgument(args.andonId, "andonId"), args.note),
   }),
   reopenAndon: t.field({
     type: AndonEventRef,
@@ -344,11 +339,6 @@ builder.mutationFields((t) => ({
     errors: { types: stepErrors },
     args: { andonId: t.arg.id({ required: true }), note: t.arg.string({ required: true }) },
     resolve: (_root, args, context) =>
-      reopenAndon(
-        andonRuntimeOf(context.redis),
-        userActorOf(context),
-        uuidArgument(args.andonId, "andonId"),
-        args.note,
-      ),
+      reopenAndon(andonRuntimeOf(context), userActorOf(context), uuidArgument(args.andonId, "andonId"), args.note),
   }),
 }));

@@ -14,6 +14,7 @@ import "./line-state.ts";
 import "./downtime.ts";
 import "./downtime-history.ts";
 import "./fault-catalog.ts";
+import "./fault-events.ts";
 import "./oee.ts";
 import "./job.ts";
 import "./checklist.ts";

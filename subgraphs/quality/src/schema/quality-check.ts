@@ -93,7 +93,7 @@ export const QualityCheckRef = builder.prismaObject("QualityCheck", {
       resolve: (check, _args, context) =>
         (OPEN_CHECK_STATUSES as readonly string[]).includes(check.status) &&
         check.overdueAt !== null &&
-        check.overdueAt.getTime() <= qualityRuntimeOf(context.redis).now().getTime(),
+        check.overdueAt.getTime() <= qualityRuntimeOf(context).now().getTime(),
     }),
     performedAt: t.expose("performedAt", { type: "DateTime", nullable: true }),
     inspectorId: t.exposeID("inspectorId", { nullable: true }),
@@ -181,7 +181,7 @@ builder.mutationFields((t) => ({
     errors: { types: RECORDING_ERRORS },
     args: { planId: t.arg.id({ required: true }), lineId: t.arg.id(), workOrderId: t.arg.id(), jobId: t.arg.id() },
     resolve: async (_root, args, context) => {
-      const runtime = qualityRuntimeOf(context.redis);
+      const runtime = qualityRuntimeOf(context);
       const check = await openQualityCheck(
         context.prisma,
         userActorOf(context),
@@ -210,7 +210,7 @@ builder.mutationFields((t) => ({
       complete: t.arg.boolean({ defaultValue: false }),
     },
     resolve: async (_root, args, context) => {
-      const runtime = qualityRuntimeOf(context.redis);
+      const runtime = qualityRuntimeOf(context);
       const result = await recordMeasurements(
         context.prisma,
         userActorOf(context),
@@ -265,7 +265,7 @@ builder.mutationFields((t) => ({
       reason: t.arg.string({ required: true }),
     },
     resolve: async (_root, args, context) => {
-      const runtime = qualityRuntimeOf(context.redis);
+      const runtime = qualityRuntimeOf(context);
       const { measurement } = await correctMeasurement(
         context.prisma,
         userActorOf(context),
@@ -286,7 +286,7 @@ builder.mutationFields((t) => ({
         context.prisma,
         userActorOf(context),
         { checkId: uuidArgument(args.checkId, "checkId"), secret: args.secret, meaning: args.meaning ?? null },
-        qualityRuntimeOf(context.redis).now(),
+        qualityRuntimeOf(context).now(),
       ),
   }),
 }));

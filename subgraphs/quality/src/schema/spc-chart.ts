@@ -291,7 +291,7 @@ builder.mutationFields((t) => ({
         context.prisma,
         userActorOf(context),
         { ...args, characteristicId: uuidArgument(args.characteristicId, "characteristicId") },
-        qualityRuntimeOf(context.redis).now(),
+        qualityRuntimeOf(context).now(),
       ),
   }),
 }));

@@ -2,9 +2,8 @@
 // what changed and the row is read fresh, so any instance can serve any subscriber.
 
 import type { DefectRecord } from "@ms5/db";
-import { ApiError, defineLoader, PLANT_WIDE_FEED, type SubgraphContext } from "@ms5/kit/subgraph";
-import { builder, uuidArgument } from "../builder.ts";
-import { qualityEventBusOf } from "../quality-events/quality-event-bus.ts";
+import { ApiError, defineLoader, PLANT_WIDE_FEED } from "@ms5/kit/subgraph";
+import { builder, type Context, uuidArgument } from "../builder.ts";
 import type { QualityEventKind, QualityEventMessage } from "../quality-events/quality-event-message.ts";
 import { DefectRecordRef } from "./defect.ts";
 import { checkById, QualityCheckRef } from "./quality-check.ts";
@@ -18,10 +17,10 @@ const defectById = defineLoader<string, DefectRecord | null>(async (ids, { prism
 async function qualityEvents(
   kind: QualityEventKind,
   lineIdArgument: string | number | null | undefined,
-  context: SubgraphContext,
+  context: Context,
   extra: (event: QualityEventMessage) => boolean = () => true,
 ): Promise<AsyncIterable<QualityEventMessage>> {
-  const bus = qualityEventBusOf(context.redis);
+  const bus = context.qualityEvents;
   if (!bus) throw new Error("quality live events are not running on this instance");
   const lineId = lineIdArgument ? uuidArgument(lineIdArgument, "lineId") : null;
   if (lineId && !(await context.prisma.line.findUnique({ where: { id: lineId }, select: { id: true } }))) {
