@@ -54,6 +54,7 @@ export const SCREENS = {
   alerts: { href: "/alerts", label: "Alerts", permission: "alert:read", audience: "everyone on site" },
   equipment: { href: "/equipment", label: "Equipment", permission: "plant:read", audience: "everyone on site" },
   analysis: { href: "/analysis", label: "Analysis", permission: "oee:read", audience: "everyone on site" },
+  reports: { href: "/reports", label: "Reports", permission: "report:read", audience: "everyone on site" },
   assign: {
     href: "/assign",
     label: "Assign jobs",
