@@ -79,6 +79,33 @@ export const SCREENS = {
     permission: "user:read",
     audience: "shift and production managers",
   },
+  quality: {
+    href: "/quality",
+    label: "Quality",
+    permission: "quality:read",
+    audience: "quality inspectors (everyone on site may read it)",
+  },
+  spc: {
+    href: "/quality/spc",
+    label: "SPC charts",
+    permission: "quality:read",
+    audience: "quality inspectors (everyone on site may read it)",
+    inMenu: false,
+  },
+  defects: {
+    href: "/quality/defects",
+    label: "Defect Pareto",
+    permission: "quality:read",
+    audience: "quality inspectors (everyone on site may read it)",
+    inMenu: false,
+  },
+  holds: {
+    href: "/quality/holds",
+    label: "Holds",
+    permission: "quality:read",
+    audience: "quality inspectors (everyone on site may read it)",
+    inMenu: false,
+  },
   users: {
     href: "/admin/users",
     label: "Users and roles",
@@ -136,6 +163,9 @@ export const ADMIN_TABS: readonly ScreenName[] = [
   "faultCatalog",
 ];
 
+/** The quality section's tabs (due checks, SPC, defects, holds); every role on site may read them. */
+export const QUALITY_TABS: readonly ScreenName[] = ["quality", "spc", "defects", "holds"];
+
 /** The admin section's entry in the main navigation: its first tab the role may open, if any. */
 export function adminEntryOf(permissions: ReadonlySet<Permission>): Screen | undefined {
   return ADMIN_TABS.map((name): Screen => SCREENS[name]).find(
@@ -148,6 +178,7 @@ export function homeOf(permissions: ReadonlySet<Permission>): string {
   if (permissions.has("job:assign")) return SCREENS.overview.href;
   if (permissions.has("job:execute")) return SCREENS.lines.href;
   if (permissions.has("downtime:edit-history")) return SCREENS.equipment.href;
+  if (permissions.has("quality:perform")) return SCREENS.quality.href;
   return SCREENS.lines.href;
 }
 
