@@ -49,8 +49,9 @@ export function AppShell({ screen, children }: { screen: ScreenName; children: R
           ) : null}
         </nav>
         <NotificationBell />
-        <Link className="who" data-testid="who" href="/profile" aria-label={`${user.name}: your profile`}>
+        <Link className="who" data-testid="who" href="/profile">
           {user.name} · {user.roles.map((role) => ROLE_NAMES[role] ?? role).join(", ")}
+          <span className="visually-hidden"> (your profile)</span>
         </Link>
         <button
           type="button"
