@@ -1,7 +1,8 @@
 // The quality subgraph's reader of the lines' telemetry streams (its own consumer group, `quality`):
 // every check weigher weighing (`weight` entries; everything else is acknowledged and skipped)
 // joins the pending subgroup of each live characteristic of its equipment; each full subgroup joins
-// the chart, is judged by the run rules, and what it breaks is stored and published as spcViolation.
+// the chart, is judged by the run rules, and what it breaks is stored and published as spcViolation
+// (the new subgroups themselves as spcSubgroupsAdded, so open charts move).
 // Pending values and the last entry applied are committed with the subgroups they form, so a crash
 // loses nothing and a redelivered entry (id at or below the last applied) changes nothing.
 import type { PrismaClient, SpcViolation } from "@ms5/db";
@@ -171,6 +172,14 @@ export async function startWeightConsumer(options: WeightConsumerOptions): Promi
       const result = await applyTo(characteristic, weighings);
       subgroups += result.subgroups;
       violations.push(...result.violations);
+      if (result.subgroups > 0) {
+        events.push({
+          kind: "spc-subgroups",
+          characteristicId: characteristic.id,
+          lineId: characteristic.lineId,
+          count: result.subgroups,
+        });
+      }
       for (const v of result.violations) {
         events.push({
           kind: "spc-violation",

@@ -29,6 +29,21 @@ async function qualityEvents(
   return bus.events([kind], (event) => (lineId === null || event.lineId === lineId) && extra(event));
 }
 
+interface SubgroupsAdded {
+  characteristicId: string;
+  lineId: string;
+  count: number;
+}
+
+const SpcSubgroupsAddedRef = builder.objectRef<SubgroupsAdded>("SpcSubgroupsAdded").implement({
+  description: "New subgroups joined a characteristic's chart (read the chart again for them).",
+  fields: (t) => ({
+    characteristicId: t.exposeID("characteristicId"),
+    lineId: t.exposeID("lineId"),
+    count: t.exposeInt("count", { description: "Subgroups added by this batch." }),
+  }),
+});
+
 function found<T>(row: T | null, what: string): T {
   if (!row) throw new ApiError("NOT_FOUND", `The ${what} of this event no longer exists.`);
   return row;
@@ -66,6 +81,26 @@ builder.subscriptionFields((t) => ({
         await context.loaders.of(violationById).load(event.kind === "spc-violation" ? event.violationId : ""),
         "violation",
       ),
+  }),
+  spcSubgroupsAdded: t.field({
+    type: SpcSubgroupsAddedRef,
+    description: "Each batch of subgroups the check weigher's weights form on a characteristic's chart.",
+    authScopes: { permission: "quality:read" },
+    directives: PLANT_WIDE_FEED,
+    args: { characteristicId: t.arg.id({ required: true }) },
+    subscribe: (_root, args, context) => {
+      const characteristicId = uuidArgument(args.characteristicId, "characteristicId");
+      return qualityEvents(
+        "spc-subgroups",
+        null,
+        context,
+        (event) => event.kind === "spc-subgroups" && event.characteristicId === characteristicId,
+      );
+    },
+    resolve: (event: QualityEventMessage) => {
+      if (event.kind !== "spc-subgroups") throw new ApiError("NOT_FOUND", "Not a subgroup event.");
+      return { characteristicId: event.characteristicId, lineId: event.lineId, count: event.count };
+    },
   }),
   defectRecorded: t.field({
     type: DefectRecordRef,
