@@ -1,6 +1,8 @@
 // The hash format of users.passwordHash / pinHash, owned by the data model.
 export * from "@ms5/db/password-hash";
+export * from "./clock.ts";
 export * from "./config.ts";
+export * from "./durable-timer-scheduler.ts";
 export * from "./instance-identity.ts";
 export * from "./line-stream-consumer.ts";
 export * from "./logger.ts";

@@ -117,7 +117,8 @@ export function AndonList({ lineId }: { lineId: string | null }) {
   const [result, reexecute] = useQuery({ query: AndonEventsQuery, variables, requestPolicy: "network-only" });
   const [andons, dispatch] = useReducer(reduce, new Map<string, AndonFieldsFragment>());
   useEffect(() => {
-    if (result.data?.andonEvents) dispatch({ type: "load", andons: result.data.andonEvents });
+    const page = result.data?.andonEventsConnection;
+    if (page) dispatch({ type: "load", andons: page.edges?.flatMap((edge) => (edge?.node ? [edge.node] : [])) ?? [] });
   }, [result.data]);
   useRefetchOnReconnect(() => reexecute({ requestPolicy: "network-only" }));
   useLiveEvents(AndonRaisedSubscription, variables, (data) => {

@@ -28,6 +28,14 @@ export const SCREENS = {
     audience: "everyone signed in",
     inMenu: false,
   },
+  // Reached from the bell in the header, not the menu.
+  notifications: {
+    href: "/notifications",
+    label: "Notifications",
+    permission: "notification:read",
+    audience: "everyone signed in",
+    inMenu: false,
+  },
   jobs: { href: "/jobs", label: "My jobs", permission: "job:execute", audience: "operators" },
   lines: { href: "/lines", label: "Line", permission: "line-state:read", audience: "everyone on site" },
   overview: {
@@ -43,8 +51,10 @@ export const SCREENS = {
     audience: "managers and engineers",
   },
   andon: { href: "/andon", label: "Andon", permission: "andon:read", audience: "everyone on site" },
+  alerts: { href: "/alerts", label: "Alerts", permission: "alert:read", audience: "everyone on site" },
   equipment: { href: "/equipment", label: "Equipment", permission: "plant:read", audience: "everyone on site" },
   analysis: { href: "/analysis", label: "Analysis", permission: "oee:read", audience: "everyone on site" },
+  reports: { href: "/reports", label: "Reports", permission: "report:read", audience: "everyone on site" },
   assign: {
     href: "/assign",
     label: "Assign jobs",

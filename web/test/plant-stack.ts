@@ -240,6 +240,26 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       await waitFor("quality subgraph", () => answers(`${qualityUrl}/health`), 60_000, quality);
     }
 
+    // The reporting subgraph likewise (rollup, runner and scheduler on; reports written under tempDir).
+    const reportingPort = await freePort();
+    const reportingUrl = `http://127.0.0.1:${reportingPort}`;
+    const withReporting = supergraphHas("reporting");
+    if (withReporting) {
+      const reporting = spawnChild(
+        "reporting",
+        process.execPath,
+        ["--import", "tsx", "subgraphs/reporting/src/server.ts"],
+        {
+          ...common,
+          ...subgraphSecrets,
+          NODE_ENV: "production",
+          REPORTING_SUBGRAPH_PORT: String(reportingPort),
+          REPORT_DIR: path.join(tempDir, "reports"),
+        },
+      );
+      await waitFor("reporting subgraph", () => answers(`${reportingUrl}/health`), 60_000, reporting);
+    }
+
     const gatewayPort = await freePort();
     const gateway = spawnChild("gateway", process.execPath, ["--import", "tsx", "gateway/src/server.ts"], {
       ...common,
@@ -252,6 +272,7 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       PRODUCTION_SUBGRAPH_URL: `http://127.0.0.1:${productionPort}/graphql`,
       ...(withAndon ? { ANDON_SUBGRAPH_URL: `${andonUrl}/graphql` } : {}),
       ...(withQuality ? { QUALITY_SUBGRAPH_URL: `${qualityUrl}/graphql` } : {}),
+      ...(withReporting ? { REPORTING_SUBGRAPH_URL: `${reportingUrl}/graphql` } : {}),
     });
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     await waitFor("gateway", () => answers(`${gatewayUrl}/health`), 60_000, gateway);
@@ -276,7 +297,12 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
 
     return {
       db,
-      subgraphs: ["production", ...(withAndon ? ["andon"] : []), ...(withQuality ? ["quality"] : [])],
+      subgraphs: [
+        "production",
+        ...(withAndon ? ["andon"] : []),
+        ...(withQuality ? ["quality"] : []),
+        ...(withReporting ? ["reporting"] : []),
+      ],
       gatewayUrl,
       webUrl,
       emulatorOf(tagPrefix) {

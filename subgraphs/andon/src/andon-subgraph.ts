@@ -6,7 +6,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@ms5/db";
 import {
+  type Clock,
   createMetricsRegistry,
+  type DatabaseClock,
+  databaseClockOf,
   type Logger,
   type RedisClient,
   registerStreamConsumerMetrics,
@@ -27,7 +30,7 @@ import type { FaultAndonOutcome } from "./andons/fault-andons.ts";
 import { startFaultConsumer } from "./andons/fault-consumer.ts";
 import { startQualityAndonConsumer } from "./andons/quality-andon-consumer.ts";
 import type { AndonContextExtras } from "./builder.ts";
-import { type Clock, type DatabaseClock, databaseClockOf } from "./escalation/clock.ts";
+
 import { EscalationScheduler, type FiredEscalation } from "./escalation/escalation-scheduler.ts";
 import type { EscalationDispatcher } from "./escalation/notification-dispatch.ts";
 import { type EmailSender, NotificationDispatcher, NotificationFeed } from "./notifications/index.ts";

@@ -4,6 +4,7 @@ import { getDatamodel } from "@ms5/db/pothos-types";
 import type { PlantChangeAnnouncer } from "@ms5/kit";
 import { createSubgraphBuilder, type SubgraphContext, uuidArgument } from "@ms5/kit/subgraph";
 import type { LiveEventHub } from "./live-events/live-event-hub.ts";
+import type { PlcBridgeAsker } from "./plc-admin/plc-connection-test-request.ts";
 
 /**
  * What createProductionSubgraph gives startSubgraphServer as context extras. Absent where the schema
@@ -14,6 +15,8 @@ export interface ProductionContextExtras {
   liveEvents?: LiveEventHub;
   /** Tells stream consumers of every service about a committed plant-model change. */
   plantChanges?: PlantChangeAnnouncer;
+  /** Asks the PLC bridge to test a connection or browse a controller (only it reaches the PLCs). */
+  plcBridge?: PlcBridgeAsker;
 }
 
 export type Context = SubgraphContext & ProductionContextExtras;

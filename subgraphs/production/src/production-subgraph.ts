@@ -30,6 +30,7 @@ import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
 import { activeLineStreams, startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
 import { createLiveEventPublisher, LiveEventHub, type LiveEventSettings } from "./live-events/index.ts";
 import { startScrapOeeConsumer } from "./oee-records/scrap-oee-consumer.ts";
+import { PlcBridgeAsker } from "./plc-admin/plc-connection-test-request.ts";
 import { schema } from "./schema/index.ts";
 
 /** subgraphs/production/schema.graphql: the committed SDL composition reads. */
@@ -117,6 +118,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       keyPrefix: streamKeyPrefix,
       logger: options.logger,
     }),
+    plcBridge: new PlcBridgeAsker({ redis: options.redis, keyPrefix: streamKeyPrefix }),
   };
   const publisher = telemetry
     ? createLiveEventPublisher({

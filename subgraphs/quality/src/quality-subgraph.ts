@@ -6,7 +6,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient, SpcViolation } from "@ms5/db";
 import {
+  type Clock,
   createMetricsRegistry,
+  type DatabaseClock,
+  databaseClockOf,
   type Logger,
   type RedisClient,
   registerStreamConsumerMetrics,
@@ -46,8 +49,12 @@ export interface QualitySubgraphOptions {
   instanceId?: string;
   /** Prefix of stream keys and pub/sub channels. @default "ms5:" */
   keyPrefix?: string;
-  /** @default () => new Date() */
-  now?: () => Date;
+  /**
+   * When checks fall due and become overdue, and the time of every quality record. @default the
+   * database's clock (the kit's DatabaseClock), so instances with skewed clocks agree on overdue;
+   * tests give a clock they move.
+   */
+  clock?: Clock;
   /** The live SPC consumer of the lines' telemetry; false for an instance that only serves the API (tests). */
   weights?:
     | {
@@ -72,7 +79,13 @@ export interface QualitySubgraph {
 export async function createQualitySubgraph(options: QualitySubgraphOptions): Promise<QualitySubgraph> {
   const keyPrefix = options.keyPrefix ?? "ms5:";
   const instanceId = options.instanceId ?? `quality-${hostname()}-${process.pid}`;
-  const now = options.now ?? (() => new Date());
+  let databaseClock: DatabaseClock | undefined;
+  if (!options.clock) {
+    databaseClock = databaseClockOf(options.prisma, options.logger.child({ component: "database-clock" }));
+    await databaseClock.start();
+  }
+  const clock: Clock = options.clock ?? databaseClock!;
+  const now = () => clock.now();
   const metricsRegistry = createMetricsRegistry("quality");
   const livePublishFailures = new Counter({
     name: "quality_live_publish_failures_total",
@@ -98,7 +111,7 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
     redis: options.redis,
     logger: options.logger.child({ component: "due-checks" }),
     keyPrefix,
-    now,
+    clock,
     publish: runtime.publish,
     ...(options.scheduler ? { intervalMs: options.scheduler.intervalMs } : {}),
   });
@@ -107,6 +120,7 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
   async function stopEverything() {
     await weightConsumer?.stop();
     await scheduler.stop();
+    databaseClock?.stop();
   }
   async function releaseRuntime() {
     await bus.close();

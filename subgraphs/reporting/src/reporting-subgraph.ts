@@ -5,7 +5,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EmailSender, NotificationDispatcher } from "@ms5/andon/notifications";
 import type { PrismaClient } from "@ms5/db";
-import { createMetricsRegistry, type Logger, type RedisClient } from "@ms5/kit";
+import {
+  type Clock,
+  createMetricsRegistry,
+  type DatabaseClock,
+  databaseClockOf,
+  type Logger,
+  type RedisClient,
+} from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import type { ReportingContextExtras } from "./builder.ts";
@@ -52,7 +59,11 @@ export interface ReportingSubgraphOptions {
    * The schedule loop; false (or `loop: false`) to fire schedules only through `scheduler.runPass()`
    * (tests, which also pass their own clock as `now`).
    */
-  scheduler?: { settings?: Partial<ReportSchedulerSettings>; now?: () => Date; loop?: boolean } | false;
+  /**
+   * The schedule loop. `clock` defaults to the database's (measured offset, see the kit's DatabaseClock),
+   * so instances with skewed clocks agree on fire times and leases; tests give a clock they move.
+   */
+  scheduler?: { settings?: Partial<ReportSchedulerSettings>; clock?: Clock; loop?: boolean } | false;
   /** SMTP (andon's sender) for scheduled reports; null or absent: recipients are told in-app. */
   email?: EmailSender | null;
   /** Unique per instance: written into the schedules and deliveries it claims. @default a random id */
@@ -94,6 +105,12 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
   const contextExtras: ReportingContextExtras = { reportRunEvents: events, reportingFiles: files };
   const instanceId = options.instanceId ?? `reporting-${randomUUID()}`;
   const schedulerOptions = options.scheduler === false ? {} : (options.scheduler ?? {});
+  let databaseClock: DatabaseClock | undefined;
+  if (!schedulerOptions.clock) {
+    databaseClock = databaseClockOf(options.prisma, options.logger.child({ component: "database-clock" }));
+    await databaseClock.start();
+  }
+  const clock: Clock = schedulerOptions.clock ?? databaseClock!;
   const delivery = new ReportDelivery({
     prisma: options.prisma,
     logger: options.logger.child({ component: "report-delivery" }),
@@ -108,7 +125,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     }),
     reportDirectory: options.reportDirectory,
     ...(schedulerOptions.settings ? { settings: schedulerOptions.settings } : {}),
-    ...(schedulerOptions.now ? { now: schedulerOptions.now } : {}),
+    clock,
   });
   const runner = new ReportRunner({
     prisma: options.prisma,
@@ -128,7 +145,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     delivery,
     onQueued: () => runner.wake(),
     ...(schedulerOptions.settings ? { settings: schedulerOptions.settings } : {}),
-    ...(schedulerOptions.now ? { now: schedulerOptions.now } : {}),
+    clock,
   });
   const server = await startSubgraphServer({
     name: "reporting",
@@ -166,6 +183,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     close() {
       closing ??= (async () => {
         await scheduler.stop();
+        databaseClock?.stop();
         await rollup.stop();
         await runner.stop();
         await renderer.close();

@@ -1,7 +1,9 @@
 "use client";
 // Fault and downtime analysis: a Pareto of downtime by reason over the last 7 days and the line's
-// hourly OEE trend with availability, performance and quality, each with its figures in a table.
+// hourly OEE trend with availability, performance and quality, each with its figures in a table; and
+// OEE by shift or by day from the rolled-up buckets, with a CSV download.
 import { useState } from "react";
+import { OeeByPeriod } from "@/components/analysis/oee-by-period";
 import { OeeTrend } from "@/components/analysis/oee-trend";
 import { Pareto } from "@/components/analysis/pareto";
 import { LineSelect } from "@/components/line-select";
@@ -18,6 +20,7 @@ export function Analysis() {
         <div className="grid">
           <Pareto lineId={lineId} />
           <OeeTrend lineId={lineId} />
+          <OeeByPeriod lineId={lineId} />
         </div>
       ) : null}
     </>

@@ -1,10 +1,11 @@
 "use client";
 // The steps that finish an andon, each shown only when its status allows it and the role holds its
-// permission (the server checks both again): start work, resolve with a root cause, close, reopen
+// permission (the server checks both again): acknowledge, start work, resolve with a root cause, close, reopen
 // with a note, escalate by hand to a level with a note. A refusal (someone else moved it first, a
 // level the rule does not have) is shown beside the step and the andon is read again.
 import type { ReactNode } from "react";
 import { useMutation } from "urql";
+import { AcknowledgeAndonMutation } from "@/lib/graphql/andon";
 import {
   CloseAndonMutation,
   EscalateAndonMutation,
@@ -64,6 +65,7 @@ export function AndonActions({
   canEscalate: boolean;
   onChanged: () => void;
 }) {
+  const [, acknowledge] = useMutation(AcknowledgeAndonMutation);
   const [, start] = useMutation(StartAndonWorkMutation);
   const [, resolve] = useMutation(ResolveAndonMutation);
   const [, close] = useMutation(CloseAndonMutation);
@@ -78,6 +80,22 @@ export function AndonActions({
   );
   return (
     <div className="grid two" data-testid="andon-actions">
+      {canRespond && status === "OPEN" ? (
+        <StepForm
+          step={{
+            id: "andon-acknowledge",
+            title: "Acknowledge",
+            initial: { note: "" },
+            // One key per attempt: the server keeps it per person, so a resend acknowledges once.
+            send: (values) =>
+              acknowledge({ andonId, note: values.note.trim() || null, idempotencyKey: crypto.randomUUID() }),
+            field: "acknowledgeAndon",
+            submitLabel: "Acknowledge",
+            onApplied: onChanged,
+            fields: (bind) => text("andon-acknowledge-note", "Note (optional)", bind("note")),
+          }}
+        />
+      ) : null}
       {canRespond && status === "ACKNOWLEDGED" ? (
         <StepForm
           step={{

@@ -67,7 +67,7 @@ export function AndonPhotos({
       />
       {canAttach ? (
         <>
-          <label htmlFor="andon-photo-input" className="button" aria-disabled={busy}>
+          <label htmlFor="andon-photo-input" className="button">
             {busy ? "Sending photo…" : "📷 Take or choose a photo"}
           </label>
           <input

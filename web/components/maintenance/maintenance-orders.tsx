@@ -5,18 +5,21 @@ import { useState } from "react";
 import { useQuery } from "urql";
 import { DataTable } from "@/components/data/data-table";
 import { STATUSES, Steps } from "@/components/maintenance/steps";
+import { Pager } from "@/components/pager";
 import { QueryError } from "@/components/query-error";
 import type { MaintenanceStatus } from "@/lib/graphql/generated/graphql";
 import { MaintenanceWorkOrdersQuery } from "@/lib/graphql/maintenance";
 
 export function MaintenanceOrders() {
   const [status, setStatus] = useState<MaintenanceStatus | "">("");
+  const [after, setAfter] = useState<string | null>(null);
   const [result, refetch] = useQuery({
     query: MaintenanceWorkOrdersQuery,
-    variables: { status: status ? [status] : null },
+    variables: { status: status ? [status] : null, after },
     requestPolicy: "cache-and-network",
   });
-  const orders = result.data?.maintenanceWorkOrders ?? [];
+  const connection = result.data?.maintenanceWorkOrdersConnection;
+  const orders = connection?.edges?.flatMap((edge) => (edge?.node ? [edge.node] : [])) ?? [];
   return (
     <>
       <div className="row spread">
@@ -28,7 +31,10 @@ export function MaintenanceOrders() {
           <select
             id="mwo-status"
             value={status}
-            onChange={(event) => setStatus(event.target.value as MaintenanceStatus | "")}
+            onChange={(event) => {
+              setStatus(event.target.value as MaintenanceStatus | "");
+              setAfter(null);
+            }}
           >
             <option value="">Unfinished</option>
             {STATUSES.map((item) => (
@@ -77,6 +83,7 @@ export function MaintenanceOrders() {
           },
         ]}
       />
+      <Pager after={after} pageInfo={connection?.pageInfo} onPage={setAfter} />
     </>
   );
 }

@@ -2,13 +2,12 @@
 // own, real PostgreSQL and graphql-ws: what changed while Redis was away (an andon acknowledged, a
 // notification sent) reaches the subscribers once the instance's subscriber connection is back,
 // with no new event published after it.
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { acknowledgeAndon, raiseAndon } from "../andons/andon-workflow.ts";
-import { ManualClock } from "../escalation/clock.ts";
 import { notificationChannelOf } from "../notifications/notification-defaults.ts";
 import {
   type AndonTestPlant,

@@ -2,13 +2,12 @@
 // Redis: a change committed on instance A reaches subscribers of instance B (andonRaised,
 // andonUpdated, escalationUpdated), a line filter keeps other lines' andons out, and a caller
 // without andon:read is refused when subscribing.
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { issueAccessToken } from "@ms5/kit/auth";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
-import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,

@@ -2,8 +2,8 @@
 // and a way to wake the escalation scheduler. One per running subgraph, in every request's context
 // (`context.andon`, given to startSubgraphServer as a context extra).
 import type { PrismaClient } from "@ms5/db";
+import type { Clock } from "@ms5/kit";
 import type { AndonEventMessage } from "../andon-events/andon-event-message.ts";
-import type { Clock } from "../escalation/clock.ts";
 import type { EscalationDispatcher } from "../escalation/notification-dispatch.ts";
 import type { PhotoStore } from "./andon-photo.ts";
 
