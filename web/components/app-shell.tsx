@@ -49,7 +49,12 @@ export function AppShell({ screen, children }: { screen: ScreenName; children: R
           ) : null}
         </nav>
         <NotificationBell />
-        <Link className="who" data-testid="who" href="/profile" aria-label={`${user.name}: your profile`}>
+        <Link
+          className="who"
+          data-testid="who"
+          href="/profile"
+          aria-label={`${user.name} · ${user.roles.map((role) => ROLE_NAMES[role] ?? role).join(", ")}: your profile`}
+        >
           {user.name} · {user.roles.map((role) => ROLE_NAMES[role] ?? role).join(", ")}
         </Link>
         <button
