@@ -226,20 +226,6 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       await waitFor("andon subgraph", () => answers(`${andonUrl}/health`), 60_000, andon);
     }
 
-    // The quality subgraph (inspections, live SPC from the check weigher's stream, holds, scrap).
-    const qualityPort = await freePort();
-    const qualityUrl = `http://127.0.0.1:${qualityPort}`;
-    const withQuality = supergraphHas("quality");
-    if (withQuality) {
-      const quality = spawnChild("quality", process.execPath, ["--import", "tsx", "subgraphs/quality/src/server.ts"], {
-        ...common,
-        ...subgraphSecrets,
-        NODE_ENV: "production",
-        QUALITY_SUBGRAPH_PORT: String(qualityPort),
-      });
-      await waitFor("quality subgraph", () => answers(`${qualityUrl}/health`), 60_000, quality);
-    }
-
     // The reporting subgraph likewise (rollup, runner and scheduler on; reports written under tempDir).
     const reportingPort = await freePort();
     const reportingUrl = `http://127.0.0.1:${reportingPort}`;
@@ -260,6 +246,20 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       await waitFor("reporting subgraph", () => answers(`${reportingUrl}/health`), 60_000, reporting);
     }
 
+    // The quality subgraph (inspections, live SPC from the check weigher's stream, holds, scrap).
+    const qualityPort = await freePort();
+    const qualityUrl = `http://127.0.0.1:${qualityPort}`;
+    const withQuality = supergraphHas("quality");
+    if (withQuality) {
+      const quality = spawnChild("quality", process.execPath, ["--import", "tsx", "subgraphs/quality/src/server.ts"], {
+        ...common,
+        ...subgraphSecrets,
+        NODE_ENV: "production",
+        QUALITY_SUBGRAPH_PORT: String(qualityPort),
+      });
+      await waitFor("quality subgraph", () => answers(`${qualityUrl}/health`), 60_000, quality);
+    }
+
     const gatewayPort = await freePort();
     const gateway = spawnChild("gateway", process.execPath, ["--import", "tsx", "gateway/src/server.ts"], {
       ...common,
@@ -271,8 +271,8 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       GATEWAY_TRUSTED_DOCUMENTS_PATH: path.join(WEB_ROOT, "lib/graphql/generated/persisted-documents.json"),
       PRODUCTION_SUBGRAPH_URL: `http://127.0.0.1:${productionPort}/graphql`,
       ...(withAndon ? { ANDON_SUBGRAPH_URL: `${andonUrl}/graphql` } : {}),
-      ...(withQuality ? { QUALITY_SUBGRAPH_URL: `${qualityUrl}/graphql` } : {}),
       ...(withReporting ? { REPORTING_SUBGRAPH_URL: `${reportingUrl}/graphql` } : {}),
+      ...(withQuality ? { QUALITY_SUBGRAPH_URL: `${qualityUrl}/graphql` } : {}),
     });
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     await waitFor("gateway", () => answers(`${gatewayUrl}/health`), 60_000, gateway);
@@ -300,8 +300,8 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       subgraphs: [
         "production",
         ...(withAndon ? ["andon"] : []),
-        ...(withQuality ? ["quality"] : []),
         ...(withReporting ? ["reporting"] : []),
+        ...(withQuality ? ["quality"] : []),
       ],
       gatewayUrl,
       webUrl,

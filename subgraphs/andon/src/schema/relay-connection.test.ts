@@ -1,10 +1,9 @@
 // andonEvents, maintenanceWorkOrders and productionAlerts past their old caps: each has a Relay
 // connection paged newest first by keyset, and the capped lists still answer old clients.
-import { createLogger } from "@ms5/kit";
+import { createLogger, ManualClock } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
-import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,
