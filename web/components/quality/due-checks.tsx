@@ -89,9 +89,14 @@ function OpenByHand({ lineId, onOpened }: { lineId: string; onOpened: (id: strin
         if (opened?.__typename === "MutationOpenQualityCheckSuccess" && opened.data.id) onOpened(opened.data.id);
       }}
     >
-      <div>
+      <div style={{ minWidth: 0, maxWidth: "100%" }}>
         <label htmlFor="plan-select">Open a check by hand</label>
-        <select id="plan-select" value={chosen} onChange={(event) => setPlanId(event.target.value)}>
+        <select
+          id="plan-select"
+          style={{ maxWidth: "100%" }}
+          value={chosen}
+          onChange={(event) => setPlanId(event.target.value)}
+        >
           {plans.map((plan) => (
             <option key={plan.id} value={plan.id!}>
               {plan.name}
