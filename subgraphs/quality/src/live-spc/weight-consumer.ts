@@ -23,8 +23,8 @@ import { isRunRule } from "../spc/run-rules.ts";
 import { subgroupStatistics } from "../spc/subgroup-statistics.ts";
 import {
   applyLiveBatch,
-  type LiveChartState,
   type LiveCharacteristic,
+  type LiveChartState,
   loadLiveChartState,
   streamIdAfter,
   type Weighing,
