@@ -8,6 +8,7 @@ import type { PrismaClient, SpcViolation } from "@ms5/db";
 import {
   createMetricsRegistry,
   type Logger,
+  type RecordSigningKeys,
   type RedisClient,
   registerStreamConsumerMetrics,
   type StreamConsumer,
@@ -18,6 +19,11 @@ import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import { Counter } from "prom-client";
 import { DueCheckScheduler } from "./checks/due-check-scheduler.ts";
+import {
+  ephemeralQualitySigningKeys,
+  hasQualitySigningKeys,
+  registerQualitySigningKeys,
+} from "./checks/release-check-signatures.ts";
 import { startWeightConsumer } from "./live-spc/weight-consumer.ts";
 import {
   QualityEventBus,
@@ -39,6 +45,11 @@ export interface QualitySubgraphOptions {
   redis: RedisClient;
   logger: Logger;
   verificationKeys: VerificationKeys;
+  /**
+   * QUALITY_SIGNING_KEYS: MAC release-check signatures. @default keys already registered for
+   * `prisma`, else a key made now (its signatures are UNKNOWN_KEY to a later process).
+   */
+  signingKeys?: RecordSigningKeys;
   gatewaySecret: string | readonly string[];
   /** 0 picks a free port (tests). */
   port: number;
@@ -76,6 +87,9 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
   const keyPrefix = options.keyPrefix ?? "ms5:";
   const instanceId = options.instanceId ?? `quality-${hostname()}-${process.pid}`;
   const now = options.now ?? (() => new Date());
+  if (options.signingKeys) registerQualitySigningKeys(options.prisma, options.signingKeys);
+  else if (!hasQualitySigningKeys(options.prisma))
+    registerQualitySigningKeys(options.prisma, ephemeralQualitySigningKeys());
   const metricsRegistry = createMetricsRegistry("quality");
   const livePublishFailures = new Counter({
     name: "quality_live_publish_failures_total",
