@@ -5,6 +5,8 @@
 //   oee_rollup_year_p95_ms     oeeAnalytics by line x day over 365 days x 20 lines (7,300 persisted DAY
 //                              buckets) through the gateway at 10 concurrent connections: each request
 //                              a page of 500 rows
+//   oee_rollup_page_floor_cpu_ms  CPU time of the gateway + subgraph process per page served (context:
+//                              steadier than latency on a loaded machine)
 //   rollup_vs_sql_ratio        whole answers (all 7,300 rows, 15 pages) per second through the gateway
 //                              over answers per second of one raw SQL statement over the same buckets
 //                              at 10 concurrent connections
@@ -55,19 +57,46 @@ function percentile(values: number[], p: number): number {
 const round = (value: number) => Math.round(value * 100) / 100;
 const minute = (n: number) => new Date(SHIFT_START.getTime() + n * 60_000);
 
-async function startFloor(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; token: string }> {
+interface Floor {
+  child: ChildProcess;
+  url: string;
+  token: string;
+  /** The floor process's CPU time so far, in ms (user + system). */
+  cpuMs(): Promise<number>;
+}
+
+async function startFloor(env: Record<string, string>): Promise<Floor> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(REPO, "bench/reporting/reporting-floor-server.ts")],
+    // BENCH_FLOOR_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x" profiles the subgraph and the gateway.
+    [
+      ...(process.env.BENCH_FLOOR_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      "--import",
+      "tsx",
+      path.join(REPO, "bench/reporting/reporting-floor-server.ts"),
+    ],
     { cwd: REPO, env: { ...process.env, ...env, NODE_ENV: "production" }, stdio: ["pipe", "pipe", "inherit"] },
   );
+  const cpuWaiters: ((ms: number) => void)[] = [];
   const ready = await new Promise<{ url: string; token: string }>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on("line", (text) => {
       if (text.startsWith("READY ")) resolve(JSON.parse(text.slice(6)) as { url: string; token: string });
+      if (text.startsWith("CPU ")) {
+        const usage = JSON.parse(text.slice(4)) as { user: number; system: number };
+        cpuWaiters.shift()?.((usage.user + usage.system) / 1000);
+      }
     });
     child.once("exit", (code, signal) => reject(new Error(`the floor server exited (${code ?? signal})`)));
   });
-  return { child, ...ready };
+  return {
+    child,
+    ...ready,
+    cpuMs: () =>
+      new Promise<number>((resolve) => {
+        cpuWaiters.push(resolve);
+        child.stdin!.write("cpu\n");
+      }),
+  };
 }
 
 /** A full Morning shift on Bagging Line 1: a count a minute, ten stops with their faults, andons and a note. */
@@ -249,6 +278,7 @@ async function main() {
     const pageMs: number[] = [];
     const answerMs: number[] = [];
     let gatewayAnswers = 0;
+    const floorCpuBefore = await floor.cpuMs();
     const gatewayStarted = performance.now();
     const gatewayUntil = gatewayStarted + BENCH.gatewaySeconds * 1000;
     await Promise.all(
@@ -262,6 +292,8 @@ async function main() {
       }),
     );
     const gatewayPerSecond = gatewayAnswers / ((performance.now() - gatewayStarted) / 1000);
+    // Pages still in flight at the end are counted in pageMs once they finish, as is their CPU.
+    const floorCpuPerPage = ((await floor.cpuMs()) - floorCpuBefore) / pageMs.length;
 
     const sql = `SELECT "lineId", "bucketStart", sum("plannedProductionSeconds") AS planned, sum("runSeconds") AS run,
         sum("totalCount") AS total, sum("goodCount") AS good, sum("rejectCount") AS reject,
@@ -298,6 +330,7 @@ async function main() {
         baseline: round(sqlPerSecond),
       },
       rollup_answers_per_s: { value: round(gatewayPerSecond), unit: "answers/s", target: "context" },
+      oee_rollup_page_floor_cpu_ms: { value: round(floorCpuPerPage), unit: "ms", target: "context" },
     };
     const file = writeBenchResult("reporting", "reporting subgraph: shift report render, OEE year query", metrics);
     console.log(JSON.stringify(metrics, null, 2));

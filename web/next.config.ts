@@ -4,8 +4,8 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   reactStrictMode: true,
-  // The permission matrix is TypeScript source in a workspace package.
-  transpilePackages: ["@ms5/schema"],
+  // The permission matrix and the environment parser are TypeScript source in workspace packages.
+  transpilePackages: ["@ms5/schema", "@ms5/kit"],
   poweredByHeader: false,
 };
 

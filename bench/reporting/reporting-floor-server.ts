@@ -1,7 +1,8 @@
 // Child process of `pnpm bench:reporting`: the reporting subgraph behind the gateway over the
 // benchmark's database and Redis (no rollup, runner or scheduler: the bench drives those itself).
-// Prints one line `READY {url, token}`, then serves until SIGTERM or stdin closes.
+// Prints one line `READY {url, token}`, then serves until SIGTERM or stdin closes; answers `cpu`.
 //   DATABASE_URL, REDIS_URL, KEY_PREFIX, REPORT_DIR
+import { createInterface } from "node:readline";
 import { createPrismaClient, type Role } from "@ms5/db";
 import { createLogger, createRedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken } from "@ms5/kit/auth";
@@ -51,7 +52,11 @@ const { token } = await issueAccessToken(keys, {
 });
 process.stdout.write(`READY ${JSON.stringify({ url, token })}\n`);
 process.stdin.once("close", () => process.exit(0));
-process.stdin.resume();
+// "cpu" on stdin: this process's CPU time so far (gateway and subgraph together), which the bench
+// divides by the pages served; unlike latency it barely moves with what else the machine runs.
+createInterface({ input: process.stdin }).on("line", (line) => {
+  if (line.trim() === "cpu") process.stdout.write(`CPU ${JSON.stringify(process.cpuUsage())}\n`);
+});
 process.once("SIGTERM", () => {
   void gateway
     .close()

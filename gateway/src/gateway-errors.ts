@@ -2,19 +2,17 @@
 // internal messages hidden in production), plus the gateway's own refusals mapped onto the list.
 
 import { toClientError } from "@ms5/kit/subgraph";
-import type { ErrorCode } from "@ms5/schema";
 import type { GraphQLFormattedError } from "graphql";
-import { OPERATION_LIMIT_MESSAGE } from "./operation-limits.ts";
+import { isOperationLimitRefusal, OPERATION_LIMIT_CODE } from "./operation-limits.ts";
 
 export function formatGatewayError(
   formatted: GraphQLFormattedError,
+  error: unknown,
   options: { hideInternalDetail: boolean },
 ): GraphQLFormattedError {
-  if (OPERATION_LIMIT_MESSAGE.test(formatted.message)) {
-    return {
-      message: formatted.message.replace(/^Syntax Error: /, ""),
-      extensions: { code: "QUERY_TOO_COMPLEX" satisfies ErrorCode },
-    };
+  // Apollo files a refused limit under GRAPHQL_VALIDATION_FAILED; the refusal itself says which it is.
+  if (isOperationLimitRefusal(error)) {
+    return { message: formatted.message, extensions: { code: OPERATION_LIMIT_CODE } };
   }
   return toClientError(formatted, options);
 }

@@ -55,7 +55,7 @@ import { formatGatewayError } from "./gateway-errors.ts";
 import { gatewayMetricsOf, type OperationType, type RequestOutcome } from "./gateway-metrics.ts";
 import { HttpRefusal, headerOf, readCappedBody, sendJson } from "./http-json.ts";
 import { listBoundsOf } from "./list-pricing.ts";
-import { operationLimitProtection, tokenLimitMessage } from "./operation-limits.ts";
+import { OPERATION_LIMIT_CODE, operationLimitProtection, tokenLimitRefusal } from "./operation-limits.ts";
 import { createReportDownloads, type GraphQLResult } from "./report-downloads.ts";
 import { type GatewayRequestContext, SignedSubgraphDataSource } from "./signed-subgraph-data-source.ts";
 import {
@@ -351,7 +351,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     stopOnTerminationSignals: false,
     validationRules: protection.validationRules,
     logger: logger.child({ component: "apollo-server" }),
-    formatError: (formatted) => formatGatewayError(formatted, { hideInternalDetail: production }),
+    formatError: (formatted, error) => formatGatewayError(formatted, error, { hideInternalDetail: production }),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
@@ -460,11 +460,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       }
       if (outcome.kind === "refused") throw new GraphQLRefusal(400, outcome.code, outcome.message);
       httpGraphQLRequest = withDocument(httpGraphQLRequest, outcome);
-      const tooManyTokens = tokenLimitMessage(outcome.query, settings.limits.maxTokens);
-      if (tooManyTokens) {
-        const formatted = formatGatewayError({ message: tooManyTokens }, { hideInternalDetail: production });
-        throw new GraphQLRefusal(400, formatted.extensions?.code as ErrorCode, formatted.message);
-      }
+      const tooManyTokens = tokenLimitRefusal(outcome.query, settings.limits.maxTokens);
+      if (tooManyTokens) throw new GraphQLRefusal(400, OPERATION_LIMIT_CODE, tooManyTokens.message);
     }
     const context: GatewayExecutionContext =
       credential.kind === "none"

@@ -2,13 +2,49 @@
 // gateway's one limits object. Enforced on the gateway's API schema before an operation is planned,
 // so a refused operation never reaches a subgraph.
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { Lexer, Source, TokenKind } from "graphql";
+import type { GraphQLArmorCallbackConfiguration } from "@escape.tech/graphql-armor-types";
+import type { ErrorCode } from "@ms5/schema";
+import { GraphQLError, Lexer, Source, TokenKind, type ValidationContext } from "graphql";
 import type { OperationLimits } from "./gateway-defaults.ts";
 import { type ListBounds, listPricingPlugin, listPricingRule } from "./list-pricing.ts";
 
-/** Start of every message a limit's refusal has (Armor's messages with `exposeLimits: true`). */
-export const OPERATION_LIMIT_MESSAGE =
-  /^Syntax Error: (Token limit|Query depth limit|Aliases limit|Directives limit) of \d+ exceeded/;
+/** The code every refusal by an operation limit carries, whatever the transport. */
+export const OPERATION_LIMIT_CODE = "QUERY_TOO_COMPLEX" satisfies ErrorCode;
+
+/**
+ * A limit's refusal (depth, aliases, directives, tokens), carrying its code from the moment it is
+ * made, so the error formatter and the subscription planner recognise it by code and never by the
+ * wording of Armor's messages.
+ */
+export class OperationLimitExceeded extends GraphQLError {
+  constructor(message: string) {
+    // Armor words its refusals as syntax errors; they are not.
+    super(message.replace(/^Syntax Error: /, ""), {
+      extensions: { code: OPERATION_LIMIT_CODE, http: { status: 400 } },
+    });
+  }
+}
+
+/** Whether `error`, or an error it wraps (Apollo wraps validation errors), is a limit's refusal. */
+export function isOperationLimitRefusal(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = (current as GraphQLError).originalError) {
+    if (current instanceof OperationLimitExceeded) return true;
+    if (!(current instanceof GraphQLError)) return false;
+  }
+  return false;
+}
+
+/** Armor reports a refusal as an OperationLimitExceeded instead of its own code-less error. */
+const REFUSE_WITH_CODE: GraphQLArmorCallbackConfiguration = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) => {
+      const refusal = new OperationLimitExceeded(error.message);
+      if (!context) throw refusal;
+      context.reportError(refusal);
+    },
+  ],
+};
 
 /**
  * Armor's rules and plugins, plus list pricing: on the HTTP path as a plugin (variables known), and
@@ -19,14 +55,14 @@ export function operationLimitProtection(
   options: { production: boolean; listBounds: ListBounds },
 ) {
   const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, flattenFragments: false, exposeLimits: true },
+    maxDepth: { n: limits.maxDepth, flattenFragments: false, exposeLimits: true, ...REFUSE_WITH_CODE },
     // Armor lets `__typename` aliases through uncounted; 500 of them are 500 resolver runs all the
     // same, answered to anyone, so every alias counts.
-    maxAliases: { n: limits.maxAliases, allowList: [], exposeLimits: true },
+    maxAliases: { n: limits.maxAliases, allowList: [], exposeLimits: true, ...REFUSE_WITH_CODE },
     // Armor's Apollo token plugin throws from parsingDidStart, which Apollo answers with a 500 (and
-    // it turns every syntax error into one); the gateway counts tokens itself (tokenLimitMessage).
+    // it turns every syntax error into one); the gateway counts tokens itself (tokenLimitRefusal).
     maxTokens: { enabled: false },
-    maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
+    maxDirectives: { n: limits.maxDirectives, exposeLimits: true, ...REFUSE_WITH_CODE },
     // Armor's cost does not multiply by list sizes; list-pricing.ts prices by the declared bounds.
     costLimit: { enabled: false },
     // "Did you mean ...?" maps the schema for someone who cannot introspect it.
@@ -42,17 +78,17 @@ export function operationLimitProtection(
 }
 
 /**
- * The refusal message when `query` has more than `maxTokens` lexical tokens, else undefined. Counted
- * with graphql's lexer before anything parses the document, stopping at the limit; a document the
- * lexer cannot read is left for the parser to report.
+ * The refusal when `query` has more than `maxTokens` lexical tokens, else undefined. Counted with
+ * graphql's lexer before anything parses the document, stopping at the limit; a document the lexer
+ * cannot read is left for the parser to report.
  */
-export function tokenLimitMessage(query: string, maxTokens: number): string | undefined {
+export function tokenLimitRefusal(query: string, maxTokens: number): OperationLimitExceeded | undefined {
   const lexer = new Lexer(new Source(query));
   let count = 0;
   try {
     while (lexer.advance().kind !== TokenKind.EOF) {
       count++;
-      if (count > maxTokens) return `Syntax Error: Token limit of ${maxTokens} exceeded.`;
+      if (count > maxTokens) return new OperationLimitExceeded(`Token limit of ${maxTokens} exceeded.`);
     }
   } catch {
     return undefined;

@@ -1,9 +1,12 @@
+// The hash format of users.passwordHash / pinHash, owned by the data model.
+export * from "@ms5/db/password-hash";
+export * from "./clock.ts";
 export * from "./config.ts";
+export * from "./durable-timer-scheduler.ts";
 export * from "./instance-identity.ts";
 export * from "./line-stream-consumer.ts";
 export * from "./logger.ts";
 export * from "./ops-endpoints.ts";
-export * from "./password-hash.ts";
 export * from "./plant-change-notices.ts";
 export * from "./record-signing-keys.ts";
 export * from "./redis-channel-hub.ts";

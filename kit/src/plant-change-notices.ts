@@ -3,7 +3,6 @@
 // and equipment settings). A lost message only delays that until the periodic rescan or cache expiry.
 import { type PlantChange, plantChangedChannel } from "@ms5/schema";
 import type { Logger } from "./logger.ts";
-import { perRedisClient } from "./redis-channel-hub.ts";
 import type { RedisClient } from "./redis-client.ts";
 import type { StreamConsumer } from "./stream-consumer.ts";
 
@@ -16,19 +15,24 @@ export const PLANT_FOLLOWING_DEFAULTS: Readonly<PlantFollowingSettings> = {
   cacheTtlMs: 60_000,
 };
 
-const announcers = perRedisClient<{ keyPrefix: string; logger: Logger }>();
-/** Tells `announcePlantChange(redis, …)` which prefix and logger go with that client. */
-export const registerPlantChangeAnnouncer = announcers.register;
-export const unregisterPlantChangeAnnouncer = announcers.unregister;
+/**
+ * The side that tells: the service that changes the plant model (production) makes one and hands it
+ * to its resolvers through their context.
+ */
+export class PlantChangeAnnouncer {
+  readonly #channel: string;
 
-/** After the change committed: fire and forget, a failed publish is logged (consumers rescan anyway). */
-export async function announcePlantChange(redis: RedisClient, change: PlantChange): Promise<void> {
-  const announcer = announcers.of(redis);
-  if (!announcer) return;
-  try {
-    await redis.publish(plantChangedChannel(announcer.keyPrefix), JSON.stringify(change));
-  } catch (error) {
-    announcer.logger.warn({ err: error, change }, "could not announce a plant change");
+  constructor(private readonly options: { redis: RedisClient; keyPrefix: string; logger: Logger }) {
+    this.#channel = plantChangedChannel(options.keyPrefix);
+  }
+
+  /** After the change committed: fire and forget, a failed publish is logged (consumers rescan anyway). */
+  async announce(change: PlantChange): Promise<void> {
+    try {
+      await this.options.redis.publish(this.#channel, JSON.stringify(change));
+    } catch (error) {
+      this.options.logger.warn({ err: error, change }, "could not announce a plant change");
+    }
   }
 }
 

@@ -4,7 +4,7 @@
 // current state once the subscriber is back, and publishes that fail fast and are counted meanwhile.
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createLogger } from "./logger.ts";
-import { type ChannelGap, perRedisClient, RedisChannelHub } from "./redis-channel-hub.ts";
+import { type ChannelGap, RedisChannelHub } from "./redis-channel-hub.ts";
 import { createRedisClient, type RedisClient } from "./redis-client.ts";
 import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "./testing/index.ts";
 
@@ -94,16 +94,6 @@ describe("a Redis channel hub", () => {
     await own.close();
     expect(await pending).toEqual({ value: undefined, done: true });
     await expect(own.messages(`${prefix}c`)).rejects.toThrow(/closed/);
-  });
-
-  it("finds a value registered for a Redis client, and forgets it only for the same value", () => {
-    const registry = perRedisClient<{ name: string }>();
-    const value = { name: "hub" };
-    registry.register(redis, value);
-    registry.unregister(redis, { name: "another" });
-    expect(registry.of(redis)).toBe(value);
-    registry.unregister(redis, value);
-    expect(registry.of(redis)).toBeUndefined();
   });
 });
 

@@ -306,22 +306,3 @@ export class RedisChannelHub<Message> {
     for (const listener of this.#listeners.get(channel) ?? []) listener(message);
   }
 }
-
-/**
- * A value per Redis client, found again from `context.redis` in a subscription resolver (the
- * service's hub is made where the client is, the resolver only sees the request context).
- */
-export function perRedisClient<Value extends object>() {
-  const values = new WeakMap<RedisClient, Value>();
-  return {
-    register(redis: RedisClient, value: Value): void {
-      values.set(redis, value);
-    },
-    unregister(redis: RedisClient, value: Value): void {
-      if (values.get(redis) === value) values.delete(redis);
-    },
-    of(redis: RedisClient): Value | undefined {
-      return values.get(redis);
-    },
-  };
-}

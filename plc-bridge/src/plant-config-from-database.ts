@@ -1,9 +1,18 @@
 // Builds the bridge's plant configuration from the plant model: PLCs, their equipment, each
-// equipment's tag map and fault catalog.
+// equipment's tag map and fault catalog. The API runs the same read inside an edit's transaction, so
+// a change the bridge would refuse is refused before it commits.
 import type { PrismaClient } from "@ms5/db";
 import { type PlantConfig, parsePlantConfig } from "./plant-config.ts";
 
-export async function loadPlantConfigFromDatabase(prisma: PrismaClient): Promise<PlantConfig> {
+/** A client or a transaction: anything that reads PLCs. */
+export type PlcReader = Pick<PrismaClient, "plc">;
+
+export async function loadPlantConfigFromDatabase(prisma: PlcReader): Promise<PlantConfig> {
+  return parsePlantConfig(await plantConfigInputFromDatabase(prisma));
+}
+
+/** The plant configuration as read, not yet validated (plantConfigProblems / parsePlantConfig). */
+export async function plantConfigInputFromDatabase(prisma: PlcReader): Promise<{ plcs: unknown[] }> {
   const plcs = await prisma.plc.findMany({
     orderBy: { name: "asc" },
     include: {
@@ -17,7 +26,7 @@ export async function loadPlantConfigFromDatabase(prisma: PrismaClient): Promise
       },
     },
   });
-  return parsePlantConfig({
+  return {
     plcs: plcs
       .filter((plc) => plc.equipment.length > 0)
       .map((plc) => {
@@ -39,5 +48,5 @@ export async function loadPlantConfigFromDatabase(prisma: PrismaClient): Promise
           })),
         };
       }),
-  });
+  };
 }

@@ -105,6 +105,19 @@ export type PlcConfig = z.infer<typeof plcConfig>;
 export const plantConfigSchema = z.object({ plcs: z.array(plcConfig) });
 export type PlantConfig = z.infer<typeof plantConfigSchema>;
 
+/** One reason the bridge would refuse a plant: where (`plcs.0.equipment.1.tags.speed.tag`) and why. */
+export interface PlantConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** Why the bridge would refuse this plant configuration; empty when it would take it. */
+export function plantConfigProblems(input: unknown): PlantConfigProblem[] {
+  const result = plantConfigSchema.safeParse(input);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+}
+
 export function parsePlantConfig(input: unknown): PlantConfig {
   const result = plantConfigSchema.safeParse(input);
   if (result.success) return result.data;

@@ -6,7 +6,9 @@ import { createLogger, createRedisClient } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { type PlcTestReply, type PlcTestRequest, plcTestReplyKey, plcTestRequestsKey } from "@ms5/schema";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { testPlant } from "../emulator/emulator-test-fixtures.ts";
 import { type RunningSlcEmulator, startSlcEmulator } from "../emulator/index.ts";
+import { type RunningLogixEmulator, startLogixEmulator } from "../emulator/logix-emulator.ts";
 import { PlcConnectionTester } from "./plc-connection-tester.ts";
 
 const logger = createLogger({ service: "plc-bridge-test", level: "silent" });
@@ -16,6 +18,7 @@ describe("PLC connection tests answered by the bridge over Redis", () => {
   const keyPrefix = `${testRedisPrefix(runId)}plc-test:`;
   const redis = createRedisClient({ url: redisUrl });
   let emulator: RunningSlcEmulator;
+  let logix: RunningLogixEmulator;
   let tester: PlcConnectionTester;
   let nextId = 0;
 
@@ -26,12 +29,14 @@ describe("PLC connection tests answered by the bridge over Redis", () => {
       startPaused: true,
       equipment: [{ tagPrefix: "", targetSpeedPerMinute: 1, faultWords: 2, faultBits: [], autonomous: false }],
     });
+    logix = await startLogixEmulator({ equipment: testPlant, seed: 7, startPaused: true });
     tester = new PlcConnectionTester({ redis, keyPrefix, logger, blockSeconds: 1 });
     await tester.start();
   });
   afterAll(async () => {
     await tester?.stop();
     await emulator?.stop();
+    await logix?.stop();
     redis.destroy();
   });
   beforeEach(() => emulator.control.setReplyMode("normal"));
@@ -123,5 +128,26 @@ describe("PLC connection tests answered by the bridge over Redis", () => {
     const before = tester.counters.expired;
     expect(await ask(expired, expired.requestId, 1)).toBeUndefined();
     expect(tester.counters.expired).toBe(before + 1);
+  });
+
+  it("browses a Logix controller's symbols with their types, controller scope and programs", async () => {
+    const asked = { ...request({ driver: "LOGIX", port: logix.port, timeoutMs: 1_000 }), browse: true };
+    const reply = await ask(asked, asked.requestId, 10);
+    expect(reply).toMatchObject({ ok: true });
+    const symbols = reply!.symbols!.map((symbol) => `${symbol.program ?? ""}/${symbol.name}/${symbol.type}`);
+    expect(symbols).toContain("/Line_Heartbeat/DINT");
+    expect(symbols).toContain("Bagger1/Running/BOOL");
+    expect(reply!.symbols!.find((symbol) => symbol.program === "Bagger1" && symbol.name === "Faults")).toMatchObject({
+      type: "DINT",
+      arrayDims: 1,
+    });
+  });
+
+  it("answers a browse of an SLC with the reason it has no symbols, its connection test still answered", async () => {
+    const asked = { ...request({}, [{ name: "N10:4", type: "INT" as const }]), browse: true };
+    const reply = await ask(asked, asked.requestId);
+    expect(reply).toMatchObject({ ok: true, browseError: expect.stringMatching(/no symbol list/) });
+    expect(reply!.symbols).toBeUndefined();
+    expect(reply!.tags[0]).toMatchObject({ ok: true });
   });
 });

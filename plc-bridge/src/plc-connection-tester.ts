@@ -6,6 +6,7 @@ import type { Logger, RedisClient } from "@ms5/kit";
 import {
   PLC_TEST_REPLY_TTL_S,
   PLC_TEST_VERSION,
+  type PlcSymbol,
   type PlcTestReply,
   type PlcTestRequest,
   type PlcTestTagResult,
@@ -14,6 +15,7 @@ import {
 } from "@ms5/schema";
 import { z } from "zod";
 import type { CipIdentity } from "./cip/cip-identity.ts";
+import { browseLogixSymbols } from "./driver/logix-symbol-browse.ts";
 import type { PlcDriver, PlcEndpoint, TagSpec, TagValue } from "./driver/plc-driver.ts";
 import { createPlcDriver, PLC_DRIVER_NAMES, type PlcDriverName } from "./driver/plc-driver-registry.ts";
 import { tagAddressProblem } from "./driver/tag-address-check.ts";
@@ -39,6 +41,7 @@ const requestSchema = z.object({
       }),
     )
     .max(100),
+  browse: z.boolean().optional(),
   deadline: z.number(),
 });
 
@@ -49,6 +52,7 @@ export interface PlcConnectionTesterOptions {
   /** How long one BRPOP waits before looking again. @default 5 */
   blockSeconds?: number;
   createDriver?: (driver: PlcDriverName, endpoint: PlcEndpoint) => PlcDriver;
+  browseSymbols?: (endpoint: PlcEndpoint) => Promise<PlcSymbol[]>;
   now?: () => number;
 }
 
@@ -115,10 +119,12 @@ export class PlcConnectionTester {
               ...(result.code === undefined ? {} : { code: result.code }),
             };
       });
+      const browsed = request.browse ? await this.browse(driverName, request) : {};
       return reply({
         ok: true,
         ...(identity ? { identity: identityFields(identity) } : {}),
         tags: results,
+        ...browsed,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -126,6 +132,22 @@ export class PlcConnectionTester {
       return reply({ ok: false, error: message, tags: results });
     } finally {
       await driver.close();
+    }
+  }
+
+  /** The symbol list, or why there is none; the connection test's answer stands either way. */
+  private async browse(
+    driverName: PlcDriverName,
+    request: PlcTestRequest,
+  ): Promise<Pick<PlcTestReply, "symbols" | "browseError">> {
+    if (driverName !== "LOGIX") {
+      return { browseError: `a ${driverName} controller has no symbol list: type its data-table addresses` };
+    }
+    try {
+      const browse = this.options.browseSymbols ?? browseLogixSymbols;
+      return { symbols: await browse({ ...request.plc }) };
+    } catch (error) {
+      return { browseError: error instanceof Error ? error.message : String(error) };
     }
   }
 

@@ -33,6 +33,8 @@ export interface PlcTestRequest {
   };
   /** Tags to read, in the driver's address syntax; at most 100. */
   tags: { name: string; type: string; length?: number }[];
+  /** Also list the controller's symbols (Logix only: the Symbol object's instance list). */
+  browse?: boolean;
   /** Epoch ms after which nobody waits for the answer: the bridge skips a request it takes later. */
   deadline: number;
 }
@@ -41,6 +43,17 @@ export interface PlcTestRequest {
 export type PlcTestTagResult =
   | { name: string; ok: true; value: unknown }
   | { name: string; ok: false; error: string; code?: number };
+
+/** One symbol of a Logix controller: `Program:<program>.<name>` when it has a program. */
+export interface PlcSymbol {
+  name: string;
+  program?: string;
+  /** The atomic type (DINT, REAL, ...) or the structure's name. */
+  type: string;
+  structure: boolean;
+  /** 0 for a scalar, else the number of array dimensions. */
+  arrayDims: number;
+}
 
 export interface PlcTestReply {
   v: typeof PLC_TEST_VERSION;
@@ -59,6 +72,10 @@ export interface PlcTestReply {
     productName: string;
   };
   tags: PlcTestTagResult[];
+  /** The controller's symbols when asked to browse: controller scope first, then each program's. */
+  symbols?: PlcSymbol[];
+  /** Why the browse failed when the connection itself held (an SLC has no symbols; a timeout). */
+  browseError?: string;
   /** Time the bridge spent on it. */
   ms: number;
 }

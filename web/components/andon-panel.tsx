@@ -1,6 +1,7 @@
 "use client";
 // Andon calls: raising one in two taps (what kind, then Raise), and the open calls with their
 // escalation state, live. Raising and acknowledging go through the offline queue.
+import Link from "next/link";
 import { useEffect, useMemo, useReducer, useState } from "react";
 import { useQuery } from "urql";
 import { formatDuration } from "@/components/live-state-badge";
@@ -116,7 +117,8 @@ export function AndonList({ lineId }: { lineId: string | null }) {
   const [result, reexecute] = useQuery({ query: AndonEventsQuery, variables, requestPolicy: "network-only" });
   const [andons, dispatch] = useReducer(reduce, new Map<string, AndonFieldsFragment>());
   useEffect(() => {
-    if (result.data?.andonEvents) dispatch({ type: "load", andons: result.data.andonEvents });
+    const page = result.data?.andonEventsConnection;
+    if (page) dispatch({ type: "load", andons: page.edges?.flatMap((edge) => (edge?.node ? [edge.node] : [])) ?? [] });
   }, [result.data]);
   useRefetchOnReconnect(() => reexecute({ requestPolicy: "network-only" }));
   useLiveEvents(AndonRaisedSubscription, variables, (data) => {
@@ -178,7 +180,16 @@ export function AndonList({ lineId }: { lineId: string | null }) {
                 {andon.type?.toLowerCase()} · {andon.priority?.toLowerCase()} · {andon.line?.name}
                 {andon.equipment ? ` · ${andon.equipment.name}` : ""}
               </strong>
-              <span className="pill">{STATUS_WORD[andon.status ?? ""] ?? andon.status}</span>
+              <span className="row">
+                <span className="pill">{STATUS_WORD[andon.status ?? ""] ?? andon.status}</span>
+                <Link
+                  className="button"
+                  href={`/andon/${andon.id}`}
+                  aria-label={`Open the ${andon.type?.toLowerCase()} andon on ${andon.line?.name}`}
+                >
+                  Open
+                </Link>
+              </span>
             </div>
             <p className="muted" style={{ margin: "4px 0" }}>
               {andon.source === "PLC" ? `Raised by PLC fault ${andon.faultCode ?? ""}` : "Raised by hand"}

@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect } from "react";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { sessionStore } from "@/lib/auth/session-store";
 import { adminEntryOf, ROLE_NAMES, SCREENS, type Screen, type ScreenName } from "@/lib/navigation";
 import { useConnectionStatus, useQueuedActions, useSession } from "@/lib/react/stores";
@@ -47,9 +48,10 @@ export function AppShell({ screen, children }: { screen: ScreenName; children: R
             </Link>
           ) : null}
         </nav>
-        <span className="who" data-testid="who">
+        <NotificationBell />
+        <Link className="who" data-testid="who" href="/profile" aria-label={`${user.name}: your profile`}>
           {user.name} · {user.roles.map((role) => ROLE_NAMES[role] ?? role).join(", ")}
-        </span>
+        </Link>
         <button
           type="button"
           onClick={async () => {

@@ -3,6 +3,7 @@
 // the current hour, production by hour against the ideal, and the job in progress. First load is one
 // query; after that every figure moves with subscription events, and the query is re-run after a
 // reconnection because events sent while the link was down are gone.
+import dynamic from "next/dynamic";
 import { useEffect, useMemo, useReducer, useState } from "react";
 import { useQuery } from "urql";
 import { AndonList, RaiseAndon } from "@/components/andon-panel";
@@ -21,6 +22,12 @@ import { actionQueue } from "@/lib/offline/action-queue";
 import { useConnectionStatus, useSession } from "@/lib/react/stores";
 import { useLiveEvents, useRefetchOnReconnect } from "@/lib/react/use-live";
 import { bindTabletLine } from "@/lib/tablet-line";
+
+// Only operators and inspectors record scrap, now and then: the form's code loads when it is opened.
+const ScrapForm = dynamic(() => import("@/components/quality/scrap-form").then((module) => module.ScrapForm), {
+  ssr: false,
+  loading: () => <p className="muted">Loading…</p>,
+});
 
 type Line = NonNullable<LineDashboardResult["line"]>;
 type Equipment = NonNullable<Line["equipment"]>[number];
@@ -301,11 +308,29 @@ export function LineDashboard({ lineId }: { lineId: string }) {
         </div>
       </section>
 
+      {permissions.has("scrap:record") ? (
+        <section className="panel" aria-labelledby="scrap-heading" data-testid="line-scrap">
+          <h2 id="scrap-heading">Scrap and rework</h2>
+          <ScrapEntry lineId={line.id!} />
+        </section>
+      ) : null}
+
       <section className="panel" aria-labelledby="hours-heading">
         <h2 id="hours-heading">Production by hour</h2>
         <HourlyBars hours={hours} extraGood={state.goodSinceRecord} />
       </section>
     </div>
+  );
+}
+
+function ScrapEntry({ lineId }: { lineId: string }) {
+  const [open, setOpen] = useState(false);
+  return open ? (
+    <ScrapForm lineId={lineId} onClose={() => setOpen(false)} />
+  ) : (
+    <button type="button" onClick={() => setOpen(true)}>
+      Record scrap or rework
+    </button>
   );
 }
 

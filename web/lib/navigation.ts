@@ -20,6 +20,22 @@ export interface Screen {
 }
 
 export const SCREENS = {
+  // Reached from one's name in the header, not the menu.
+  profile: {
+    href: "/profile",
+    label: "Profile",
+    permission: "notification:read",
+    audience: "everyone signed in",
+    inMenu: false,
+  },
+  // Reached from the bell in the header, not the menu.
+  notifications: {
+    href: "/notifications",
+    label: "Notifications",
+    permission: "notification:read",
+    audience: "everyone signed in",
+    inMenu: false,
+  },
   jobs: { href: "/jobs", label: "My jobs", permission: "job:execute", audience: "operators" },
   lines: { href: "/lines", label: "Line", permission: "line-state:read", audience: "everyone on site" },
   overview: {
@@ -35,8 +51,10 @@ export const SCREENS = {
     audience: "managers and engineers",
   },
   andon: { href: "/andon", label: "Andon", permission: "andon:read", audience: "everyone on site" },
+  alerts: { href: "/alerts", label: "Alerts", permission: "alert:read", audience: "everyone on site" },
   equipment: { href: "/equipment", label: "Equipment", permission: "plant:read", audience: "everyone on site" },
   analysis: { href: "/analysis", label: "Analysis", permission: "oee:read", audience: "everyone on site" },
+  reports: { href: "/reports", label: "Reports", permission: "report:read", audience: "everyone on site" },
   assign: {
     href: "/assign",
     label: "Assign jobs",
@@ -60,6 +78,33 @@ export const SCREENS = {
     label: "Team",
     permission: "user:read",
     audience: "shift and production managers",
+  },
+  quality: {
+    href: "/quality",
+    label: "Quality",
+    permission: "quality:read",
+    audience: "quality inspectors (everyone on site may read it)",
+  },
+  spc: {
+    href: "/quality/spc",
+    label: "SPC charts",
+    permission: "quality:read",
+    audience: "quality inspectors (everyone on site may read it)",
+    inMenu: false,
+  },
+  defects: {
+    href: "/quality/defects",
+    label: "Defect Pareto",
+    permission: "quality:read",
+    audience: "quality inspectors (everyone on site may read it)",
+    inMenu: false,
+  },
+  holds: {
+    href: "/quality/holds",
+    label: "Holds",
+    permission: "quality:read",
+    audience: "quality inspectors (everyone on site may read it)",
+    inMenu: false,
   },
   users: {
     href: "/admin/users",
@@ -118,6 +163,9 @@ export const ADMIN_TABS: readonly ScreenName[] = [
   "faultCatalog",
 ];
 
+/** The quality section's tabs (due checks, SPC, defects, holds); every role on site may read them. */
+export const QUALITY_TABS: readonly ScreenName[] = ["quality", "spc", "defects", "holds"];
+
 /** The admin section's entry in the main navigation: its first tab the role may open, if any. */
 export function adminEntryOf(permissions: ReadonlySet<Permission>): Screen | undefined {
   return ADMIN_TABS.map((name): Screen => SCREENS[name]).find(
@@ -130,6 +178,7 @@ export function homeOf(permissions: ReadonlySet<Permission>): string {
   if (permissions.has("job:assign")) return SCREENS.overview.href;
   if (permissions.has("job:execute")) return SCREENS.lines.href;
   if (permissions.has("downtime:edit-history")) return SCREENS.equipment.href;
+  if (permissions.has("quality:perform")) return SCREENS.quality.href;
   return SCREENS.lines.href;
 }
 

@@ -3,12 +3,10 @@
 // and a screen whose query is refused shows nothing at all.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+// The gateway's own limits and Armor rules, as its package exports them.
+import { listBoundsOf, OPERATION_LIMIT_DEFAULTS, operationLimitProtection } from "@ms5/gateway/operation-limits";
 import { buildSchema, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
-// The gateway's own limits and Armor rules (its package exports only the server factory).
-import { OPERATION_LIMIT_DEFAULTS } from "../../gateway/src/gateway-defaults.ts";
-import { listBoundsOf } from "../../gateway/src/list-pricing.ts";
-import { operationLimitProtection } from "../../gateway/src/operation-limits.ts";
 import { REPOSITORY_ROOT, WEB_ROOT } from "./plant-stack.ts";
 
 const schema = buildSchema(readFileSync(path.join(REPOSITORY_ROOT, "schema/api.graphql"), "utf8"));

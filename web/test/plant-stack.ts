@@ -1,6 +1,6 @@
 // The whole plant for browser tests and the web benchmark: a seeded database of its own, a private
 // redis-server, one emulated Logix controller per PLC of the model (in this process, so the test can
-// force faults), and the real bridge, production subgraph, gateway and `next start` of the production
+// force faults), and the real bridge, production, andon and quality subgraphs, gateway and `next start` of the production
 // build as child processes, exactly as `pnpm start` runs them.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -226,6 +226,40 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       await waitFor("andon subgraph", () => answers(`${andonUrl}/health`), 60_000, andon);
     }
 
+    // The reporting subgraph likewise (rollup, runner and scheduler on; reports written under tempDir).
+    const reportingPort = await freePort();
+    const reportingUrl = `http://127.0.0.1:${reportingPort}`;
+    const withReporting = supergraphHas("reporting");
+    if (withReporting) {
+      const reporting = spawnChild(
+        "reporting",
+        process.execPath,
+        ["--import", "tsx", "subgraphs/reporting/src/server.ts"],
+        {
+          ...common,
+          ...subgraphSecrets,
+          NODE_ENV: "production",
+          REPORTING_SUBGRAPH_PORT: String(reportingPort),
+          REPORT_DIR: path.join(tempDir, "reports"),
+        },
+      );
+      await waitFor("reporting subgraph", () => answers(`${reportingUrl}/health`), 60_000, reporting);
+    }
+
+    // The quality subgraph (inspections, live SPC from the check weigher's stream, holds, scrap).
+    const qualityPort = await freePort();
+    const qualityUrl = `http://127.0.0.1:${qualityPort}`;
+    const withQuality = supergraphHas("quality");
+    if (withQuality) {
+      const quality = spawnChild("quality", process.execPath, ["--import", "tsx", "subgraphs/quality/src/server.ts"], {
+        ...common,
+        ...subgraphSecrets,
+        NODE_ENV: "production",
+        QUALITY_SUBGRAPH_PORT: String(qualityPort),
+      });
+      await waitFor("quality subgraph", () => answers(`${qualityUrl}/health`), 60_000, quality);
+    }
+
     const gatewayPort = await freePort();
     const gateway = spawnChild("gateway", process.execPath, ["--import", "tsx", "gateway/src/server.ts"], {
       ...common,
@@ -237,6 +271,8 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       GATEWAY_TRUSTED_DOCUMENTS_PATH: path.join(WEB_ROOT, "lib/graphql/generated/persisted-documents.json"),
       PRODUCTION_SUBGRAPH_URL: `http://127.0.0.1:${productionPort}/graphql`,
       ...(withAndon ? { ANDON_SUBGRAPH_URL: `${andonUrl}/graphql` } : {}),
+      ...(withReporting ? { REPORTING_SUBGRAPH_URL: `${reportingUrl}/graphql` } : {}),
+      ...(withQuality ? { QUALITY_SUBGRAPH_URL: `${qualityUrl}/graphql` } : {}),
     });
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     await waitFor("gateway", () => answers(`${gatewayUrl}/health`), 60_000, gateway);
@@ -261,7 +297,12 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
 
     return {
       db,
-      subgraphs: withAndon ? ["production", "andon"] : ["production"],
+      subgraphs: [
+        "production",
+        ...(withAndon ? ["andon"] : []),
+        ...(withReporting ? ["reporting"] : []),
+        ...(withQuality ? ["quality"] : []),
+      ],
       gatewayUrl,
       webUrl,
       emulatorOf(tagPrefix) {

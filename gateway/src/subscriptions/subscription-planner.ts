@@ -14,7 +14,7 @@ import {
   type ValidationRule,
   validate,
 } from "graphql";
-import { OPERATION_LIMIT_MESSAGE, tokenLimitMessage } from "../operation-limits.ts";
+import { isOperationLimitRefusal, tokenLimitRefusal } from "../operation-limits.ts";
 import { type SubscriptionSharing, SubscriptionSharingRules } from "./subscription-sharing.ts";
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
@@ -43,10 +43,6 @@ export type PlanOutcome = { plan: SubscriptionPlan } | { errors: GraphQLError[] 
 export interface SubscriptionOperationLimits {
   validationRules: readonly ValidationRule[];
   maxTokens: number;
-}
-
-function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message.replace(/^Syntax Error: /, ""), { extensions: { code: "QUERY_TOO_COMPLEX" } });
 }
 
 function badInput(message: string): GraphQLError {
@@ -96,8 +92,8 @@ export class SubscriptionPlanner {
   }
 
   private build(query: string, operationName: string | undefined): PlanOutcome {
-    const tooManyTokens = this.limits && tokenLimitMessage(query, this.limits.maxTokens);
-    if (tooManyTokens) return { errors: [tooComplex(tooManyTokens)] };
+    const tooManyTokens = this.limits && tokenLimitRefusal(query, this.limits.maxTokens);
+    if (tooManyTokens) return { errors: [tooManyTokens] };
     let document: DocumentNode;
     try {
       document = parse(query);
@@ -108,8 +104,8 @@ export class SubscriptionPlanner {
     if (validationErrors.length > 0) {
       return {
         errors: validationErrors.map((error) =>
-          OPERATION_LIMIT_MESSAGE.test(error.message)
-            ? tooComplex(error.message)
+          isOperationLimitRefusal(error)
+            ? error
             : new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "BAD_USER_INPUT" } }),
         ),
       };

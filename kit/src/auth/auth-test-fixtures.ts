@@ -1,10 +1,10 @@
 // Shared by the auth tests only: a migrated database per test file, users with fast hashes, and a
 // matcher for AuthError. Not exported from the library.
 import { randomUUID } from "node:crypto";
+import { hashSecret } from "@ms5/db/password-hash";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
 import type { Role } from "@ms5/schema";
 import { expect, inject } from "vitest";
-import { hashSecret } from "../password-hash.ts";
 import { AuthError, type AuthErrorCode, type AuthFailureReason } from "./auth-error.ts";
 
 /** scrypt parameters cheap enough for tests; production uses PASSWORD_HASH_DEFAULTS. */

@@ -1,7 +1,8 @@
 // Password and PIN sign-in on the real database: who gets in, who does not, and the lockout.
+
+import { PASSWORD_HASH_DEFAULTS, verifySecret } from "@ms5/db/password-hash";
 import type { TestDatabase } from "@ms5/db/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD_HASH_DEFAULTS, verifySecret } from "../password-hash.ts";
 import { createTestUser, openTestDatabase, refusal } from "./auth-test-fixtures.ts";
 import { authenticatePassword, authenticatePin, UNKNOWN_USER_HASH } from "./credentials.ts";
 

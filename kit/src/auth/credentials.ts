@@ -2,7 +2,7 @@
 // verified with scrypt, consecutive failures counted on the user and the account locked for a while.
 import { randomBytes } from "node:crypto";
 import type { Prisma } from "@ms5/db";
-import { PASSWORD_HASH_DEFAULTS, verifySecret } from "../password-hash.ts";
+import { PASSWORD_HASH_DEFAULTS, verifySecret } from "@ms5/db/password-hash";
 import type { AuthDatabase } from "./auth-database.ts";
 import { AUTH_DEFAULTS, type AuthSettings } from "./auth-defaults.ts";
 import { AuthError, badUserInput, rateLimited } from "./auth-error.ts";

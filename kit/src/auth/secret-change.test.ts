@@ -1,8 +1,9 @@
 // A person choosing a new password or PIN: the current one is proved, the policy holds, every other
 // session ends and the change is audited.
+
+import { verifySecret } from "@ms5/db/password-hash";
 import type { TestDatabase } from "@ms5/db/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifySecret } from "../password-hash.ts";
 import { createTestUser, openTestDatabase, refusal } from "./auth-test-fixtures.ts";
 import { authenticatePassword, authenticatePin } from "./credentials.ts";
 import { issueRefreshToken } from "./refresh-tokens.ts";

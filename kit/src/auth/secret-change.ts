@@ -1,7 +1,7 @@
 // A person replaces their own password or tablet PIN, proving the current one (which may be the
 // temporary one an administrator gave out). Every other session ends: whoever knew the old secret
 // may also hold a refresh token made with it.
-import { hashSecret } from "../password-hash.ts";
+import { hashSecret } from "@ms5/db/password-hash";
 import type { AuthDatabase } from "./auth-database.ts";
 import { badUserInput } from "./auth-error.ts";
 import { AUTHENTICATED_USER_COLUMNS, type AuthenticatedUser, toAuthenticatedUser } from "./authenticated-user.ts";

@@ -7,6 +7,7 @@ export * from "./gateway-signature.ts";
 export { writeHttpGraphQLResponse } from "./graphql-http-endpoint.ts";
 export * from "./live-feed-scope.ts";
 export * from "./plant-arguments.ts";
+export * from "./relay-connection.ts";
 export * from "./subgraph-builder.ts";
 export * from "./subgraph-context.ts";
 export * from "./subgraph-defaults.ts";

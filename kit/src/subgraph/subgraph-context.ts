@@ -74,18 +74,27 @@ export interface SubgraphContextParts {
   correlationId: string;
 }
 
-export function createSubgraphContext(parts: SubgraphContextParts): SubgraphContext {
+/**
+ * `extras` are the subgraph's own long-lived services (runtime, event bus, file store...), made once
+ * where it starts and given to startSubgraphServer: the same objects in every request's context.
+ */
+export function createSubgraphContext<Extras extends object = Record<never, never>>(
+  parts: SubgraphContextParts,
+  extras?: Extras,
+): SubgraphContext & Extras {
   // Inside withCorrelationId (HTTP requests) the logger's mixin adds the id already; binding it too
   // would print it twice. Subscription events run outside it and need the binding.
   const logger =
     currentCorrelationId() === parts.correlationId
       ? parts.logger.child({})
       : parts.logger.child({ correlationId: parts.correlationId });
-  const context: SubgraphContext = {
+  // The extras first: none may replace a part of the kit's context.
+  const context = {
+    ...extras,
     ...parts,
     logger,
     loaders: new RequestLoaders(() => context),
-  };
+  } as SubgraphContext & Extras;
   return context;
 }
 

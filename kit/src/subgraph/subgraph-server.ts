@@ -38,7 +38,7 @@ import { startSubscriptionEndpoint } from "./subscription-endpoint.ts";
 /** The one path of both transports. */
 export const GRAPHQL_PATH = "/graphql";
 
-export interface StartSubgraphServerOptions {
+export interface StartSubgraphServerOptions<Extras extends object = Record<never, never>> {
   /** The subgraph's name: the `service` of its logs and metrics. */
   name: string;
   /** From `subgraphSchemaOf(builder)`. */
@@ -68,6 +68,11 @@ export interface StartSubgraphServerOptions {
   healthChecks?: Record<string, HealthCheck>;
   /** A registry to add the subgraph's series to; a new one with process metrics when omitted. */
   metricsRegistry?: Registry;
+  /**
+   * The subgraph's own services, merged into every request's context (its builder's Context type
+   * declares them): how a resolver reaches the subgraph's runtime, event bus or file store.
+   */
+  contextExtras?: Extras;
 }
 
 export interface SubgraphServer {
@@ -89,7 +94,9 @@ function secretsOf(gatewaySecret: string | readonly string[]): readonly string[]
   return secrets;
 }
 
-export async function startSubgraphServer(options: StartSubgraphServerOptions): Promise<SubgraphServer> {
+export async function startSubgraphServer<Extras extends object = Record<never, never>>(
+  options: StartSubgraphServerOptions<Extras>,
+): Promise<SubgraphServer> {
   const settings: SubgraphServerSettings = { ...SUBGRAPH_SERVER_DEFAULTS, ...options.settings };
   const production = options.production ?? isProductionEnvironment(process.env.NODE_ENV);
   const gatewaySecrets = secretsOf(options.gatewaySecret);
@@ -111,7 +118,10 @@ export async function startSubgraphServer(options: StartSubgraphServerOptions): 
       verifiedAccessTokens,
     });
   const createContext = (identity: RequestIdentity, correlationId: string): SubgraphContext =>
-    createSubgraphContext({ identity, correlationId, prisma: options.prisma, redis: options.redis, logger });
+    createSubgraphContext(
+      { identity, correlationId, prisma: options.prisma, redis: options.redis, logger },
+      options.contextExtras,
+    );
 
   const ops = createOpsEndpoints({
     service: options.name,

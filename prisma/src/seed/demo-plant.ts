@@ -71,6 +71,7 @@ export const TAG_MAPS = [
     // B3:0-B3:3 (bit n of B3:w is fault bit 16w+n), state and counters as N7 INTs (the counters wrap
     // at 16 bits), speed and energy in F8.
     name: "basket-loader-slc500-v1",
+    driver: "SLC_PCCC",
     tags: {
       running: { tag: "B3:4/0", type: "BOOL", scanMs: 100 },
       stateCode: { tag: "N7:0", type: "INT", scanMs: 100 },

@@ -1,7 +1,7 @@
-import { verifySecret } from "@ms5/kit";
 import { ROLES } from "@ms5/schema";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { verifySecret } from "../password-hash.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { DEMO_PASSWORD } from "./demo-plant.ts";
 import { seedPlant } from "./seed-plant.ts";

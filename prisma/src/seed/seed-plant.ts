@@ -1,8 +1,9 @@
 // Writes the demo plant (demo-plant.ts) into a database. Idempotent: every row is found by its
 // natural key and created only when missing, so a second run changes nothing and existing edits
 // (a changed password, a retuned escalation rule) survive a re-seed.
-import { hashSecret } from "@ms5/kit";
+
 import type { PrismaClient } from "../../generated/client/client.ts";
+import { hashSecret } from "../password-hash.ts";
 import {
   AREAS,
   CHECKLISTS,

@@ -33,15 +33,3 @@ export const ESCALATION_SCHEDULER_DEFAULTS = {
 } as const;
 
 export type EscalationSchedulerSettings = { -readonly [K in keyof typeof ESCALATION_SCHEDULER_DEFAULTS]: number };
-
-export const DATABASE_CLOCK_DEFAULTS = {
-  /**
-   * @default 30,000 ms: how often the offset to the database's clock is measured again; a step of
-   * this machine's clock (NTP) is corrected by the next sample.
-   */
-  sampleIntervalMs: 30_000,
-  /** @default 3 round trips per sample; the fastest one gives the offset (least queueing in it). */
-  roundTripsPerSample: 3,
-} as const;
-
-export type DatabaseClockSettings = { -readonly [K in keyof typeof DATABASE_CLOCK_DEFAULTS]: number };

@@ -6,7 +6,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@ms5/db";
 import {
+  type Clock,
   createMetricsRegistry,
+  type DatabaseClock,
+  databaseClockOf,
   type Logger,
   type RedisClient,
   registerStreamConsumerMetrics,
@@ -20,22 +23,17 @@ import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import { Counter } from "prom-client";
 import { AlertEvaluator, type AlertEvaluatorSettings } from "./alerts/alert-evaluator.ts";
 import { ANDON_DEFAULTS, type EscalationSchedulerSettings } from "./andon-defaults.ts";
-import { AndonEventBus, registerAndonEventBus, unregisterAndonEventBus } from "./andon-events/andon-event-bus.ts";
+import { AndonEventBus } from "./andon-events/andon-event-bus.ts";
 import { PhotoStore } from "./andons/andon-photo.ts";
-import { type AndonRuntime, registerAndonRuntime, unregisterAndonRuntime } from "./andons/andon-runtime.ts";
+import type { AndonRuntime } from "./andons/andon-runtime.ts";
 import type { FaultAndonOutcome } from "./andons/fault-andons.ts";
 import { startFaultConsumer } from "./andons/fault-consumer.ts";
 import { startQualityAndonConsumer } from "./andons/quality-andon-consumer.ts";
-import { type Clock, type DatabaseClock, databaseClockOf } from "./escalation/clock.ts";
+import type { AndonContextExtras } from "./builder.ts";
+
 import { EscalationScheduler, type FiredEscalation } from "./escalation/escalation-scheduler.ts";
 import type { EscalationDispatcher } from "./escalation/notification-dispatch.ts";
-import {
-  type EmailSender,
-  NotificationDispatcher,
-  NotificationFeed,
-  registerNotificationFeed,
-  unregisterNotificationFeed,
-} from "./notifications/index.ts";
+import { type EmailSender, NotificationDispatcher, NotificationFeed } from "./notifications/index.ts";
 import { schema } from "./schema/index.ts";
 
 /** subgraphs/andon/schema.graphql: the committed SDL composition reads. */
@@ -87,6 +85,10 @@ export interface AndonSubgraphOptions {
 export interface AndonSubgraph {
   server: SubgraphServer;
   runtime: AndonRuntime;
+  /** The live andon events this instance's subscriptions listen to. */
+  events: AndonEventBus;
+  /** The in-app notification feed this instance's myNotifications subscriptions listen to. */
+  notificationFeed: NotificationFeed;
   scheduler: EscalationScheduler;
   /** Null when started without the fault consumer. */
   faultConsumer: StreamConsumer | null;
@@ -120,14 +122,12 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
     onPublishFailure: () => livePublishFailures.inc({ feed: "andon-events" }),
     prisma: options.prisma,
   });
-  registerAndonEventBus(options.redis, bus);
   const feed = new NotificationFeed({
     redis: options.redis,
     prisma: options.prisma,
     logger: options.logger.child({ component: "notification-feed" }),
     keyPrefix,
   });
-  registerNotificationFeed(options.redis, feed);
   const dispatcher =
     options.dispatcher ??
     new NotificationDispatcher({
@@ -149,7 +149,7 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
     escalationsChanged: () => scheduler?.wake(),
     maxPhotoBytes: options.maxPhotoBytes ?? ANDON_DEFAULTS.maxPhotoBytes,
   };
-  registerAndonRuntime(options.redis, runtime);
+  const contextExtras: AndonContextExtras = { andon: runtime, andonEvents: bus, notificationFeed: feed };
   const schedulerOptions = options.scheduler === false ? {} : (options.scheduler ?? {});
   scheduler = new EscalationScheduler({
     prisma: options.prisma,
@@ -182,9 +182,6 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
   async function releaseRuntime() {
     await bus.close();
     await feed.close();
-    unregisterAndonEventBus(options.redis, bus);
-    unregisterNotificationFeed(options.redis, feed);
-    unregisterAndonRuntime(options.redis, runtime);
   }
   try {
     if (options.faults !== false) {
@@ -225,6 +222,7 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
       verificationKeys: options.verificationKeys,
       gatewaySecret: options.gatewaySecret,
       metricsRegistry,
+      contextExtras,
       ...(faultStreams ? { healthChecks: { streams: streamConsumerHealthCheck(faultStreams) } } : {}),
       ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
@@ -234,6 +232,8 @@ export async function createAndonSubgraph(options: AndonSubgraphOptions): Promis
     return {
       server,
       runtime,
+      events: bus,
+      notificationFeed: feed,
       scheduler,
       faultConsumer,
       qualityAndonConsumer,

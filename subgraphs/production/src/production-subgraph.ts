@@ -6,19 +6,19 @@ import type { PrismaClient } from "@ms5/db";
 import {
   createMetricsRegistry,
   type Logger,
+  PlantChangeAnnouncer,
   type RedisClient,
-  registerPlantChangeAnnouncer,
   registerStreamConsumerMetrics,
   type StreamConsumer,
   type StreamConsumerSettings,
   StreamSequenceAudit,
   type StreamSequenceAuditSettings,
   streamConsumerHealthCheck,
-  unregisterPlantChangeAnnouncer,
 } from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
+import type { ProductionContextExtras } from "./builder.ts";
 import {
   type ChecklistSigningKeys,
   checklistSigningKeysOf,
@@ -28,14 +28,9 @@ import {
 } from "./jobs/checklist-signing-keys.ts";
 import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
 import { activeLineStreams, startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
-import {
-  createLiveEventPublisher,
-  LiveEventHub,
-  type LiveEventSettings,
-  registerLiveEventHub,
-  unregisterLiveEventHub,
-} from "./live-events/index.ts";
+import { createLiveEventPublisher, LiveEventHub, type LiveEventSettings } from "./live-events/index.ts";
 import { startScrapOeeConsumer } from "./oee-records/scrap-oee-consumer.ts";
+import { PlcBridgeAsker } from "./plc-admin/plc-connection-test-request.ts";
 import { schema } from "./schema/index.ts";
 
 /** subgraphs/production/schema.graphql: the committed SDL composition reads. */
@@ -116,9 +111,15 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       ? { maxQueuedEventsPerSubscriber: options.liveEvents.settings.maxQueuedEventsPerSubscriber }
       : {}),
   });
-  registerLiveEventHub(options.redis, liveEventHub);
-  const plantChangeAnnouncer = { keyPrefix: streamKeyPrefix, logger: options.logger };
-  registerPlantChangeAnnouncer(options.redis, plantChangeAnnouncer);
+  const contextExtras: ProductionContextExtras = {
+    liveEvents: liveEventHub,
+    plantChanges: new PlantChangeAnnouncer({
+      redis: options.redis,
+      keyPrefix: streamKeyPrefix,
+      logger: options.logger,
+    }),
+    plcBridge: new PlcBridgeAsker({ redis: options.redis, keyPrefix: streamKeyPrefix }),
+  };
   const publisher = telemetry
     ? createLiveEventPublisher({
         prisma: options.prisma,
@@ -137,8 +138,6 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
   async function stopLiveEvents() {
     await publisher?.close();
     await liveEventHub.close();
-    unregisterLiveEventHub(options.redis, liveEventHub);
-    unregisterPlantChangeAnnouncer(options.redis, plantChangeAnnouncer);
   }
   const telemetryConsumer = telemetry
     ? await startTelemetryConsumer({
@@ -192,6 +191,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       verificationKeys: options.verificationKeys,
       gatewaySecret: options.gatewaySecret,
       metricsRegistry,
+      contextExtras,
       ...(telemetryConsumer
         ? {
             healthChecks: {

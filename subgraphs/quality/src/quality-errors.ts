@@ -1,28 +1,7 @@
 // The outcomes of quality operations a client is expected to handle: thrown by the domain functions,
 // returned as typed union members by the GraphQL errors plugin. Nothing changed when one is returned.
+// "This id names nothing" and "this input is wrong" are the kit's NotFound and InputInvalid.
 import { ExpectedError } from "@ms5/kit/subgraph";
-
-/** An id given to a quality operation names nothing (or nothing of the expected kind). */
-export class QualityReferenceNotFound extends ExpectedError {
-  override name = "QualityReferenceNotFound";
-  constructor(
-    readonly entity: string,
-    readonly id: string,
-  ) {
-    super("NOT_FOUND", `There is no ${entity} ${id}.`);
-  }
-}
-
-/** An argument is out of range or inconsistent (NaN, a subgroup of the wrong size, LSL above USL...). */
-export class QualityInputInvalid extends ExpectedError {
-  override name = "QualityInputInvalid";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super("BAD_USER_INPUT", message);
-  }
-}
 
 /** The plan (or its characteristic) is no longer active: nothing is recorded against it. */
 export class InspectionPlanInactive extends ExpectedError {

@@ -1,8 +1,8 @@
 // What quality operations need besides the database: the clock, the live event bus and the stream
-// the andon subgraph reads quality andon requests from. One per running subgraph, found by resolvers
-// through their context's Redis client (the kit's context has no room for subgraph extras).
+// the andon subgraph reads quality andon requests from. One per running subgraph, in every request's
+// context (`context.quality`, given to startSubgraphServer as a context extra).
 import type { PrismaClient } from "@ms5/db";
-import { perRedisClient, type RedisClient } from "@ms5/kit";
+import type { RedisClient } from "@ms5/kit";
 import type { QualityEventMessage } from "./quality-events/quality-event-message.ts";
 
 export interface QualityRuntime {
@@ -14,12 +14,8 @@ export interface QualityRuntime {
   publish(events: readonly QualityEventMessage[]): Promise<void>;
 }
 
-const runtimes = perRedisClient<QualityRuntime>();
-export const registerQualityRuntime = runtimes.register;
-export const unregisterQualityRuntime = runtimes.unregister;
-
-export function qualityRuntimeOf(redis: RedisClient): QualityRuntime {
-  const runtime = runtimes.of(redis);
-  if (!runtime) throw new Error("the quality runtime is not running on this instance");
-  return runtime;
+/** The running subgraph's runtime from a request's context; a schema executed on its own has none. */
+export function qualityRuntimeOf(context: { quality?: QualityRuntime | undefined }): QualityRuntime {
+  if (!context.quality) throw new Error("the quality runtime is not running on this instance");
+  return context.quality;
 }

@@ -6,7 +6,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient, SpcViolation } from "@ms5/db";
 import {
+  type Clock,
   createMetricsRegistry,
+  type DatabaseClock,
+  databaseClockOf,
   type Logger,
   type RecordSigningKeys,
   type RedisClient,
@@ -18,6 +21,7 @@ import {
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import { Counter } from "prom-client";
+import type { QualityContextExtras } from "./builder.ts";
 import { DueCheckScheduler } from "./checks/due-check-scheduler.ts";
 import {
   ephemeralQualitySigningKeys,
@@ -25,12 +29,8 @@ import {
   registerQualitySigningKeys,
 } from "./checks/release-check-signatures.ts";
 import { startWeightConsumer } from "./live-spc/weight-consumer.ts";
-import {
-  QualityEventBus,
-  registerQualityEventBus,
-  unregisterQualityEventBus,
-} from "./quality-events/quality-event-bus.ts";
-import { type QualityRuntime, registerQualityRuntime, unregisterQualityRuntime } from "./quality-runtime.ts";
+import { QualityEventBus } from "./quality-events/quality-event-bus.ts";
+import type { QualityRuntime } from "./quality-runtime.ts";
 import { schema } from "./schema/index.ts";
 
 /** subgraphs/quality/schema.graphql: the committed SDL composition reads. */
@@ -60,8 +60,12 @@ export interface QualitySubgraphOptions {
   instanceId?: string;
   /** Prefix of stream keys and pub/sub channels. @default "ms5:" */
   keyPrefix?: string;
-  /** @default () => new Date() */
-  now?: () => Date;
+  /**
+   * When checks fall due and become overdue, and the time of every quality record. @default the
+   * database's clock (the kit's DatabaseClock), so instances with skewed clocks agree on overdue;
+   * tests give a clock they move.
+   */
+  clock?: Clock;
   /** The live SPC consumer of the lines' telemetry; false for an instance that only serves the API (tests). */
   weights?:
     | {
@@ -86,7 +90,13 @@ export interface QualitySubgraph {
 export async function createQualitySubgraph(options: QualitySubgraphOptions): Promise<QualitySubgraph> {
   const keyPrefix = options.keyPrefix ?? "ms5:";
   const instanceId = options.instanceId ?? `quality-${hostname()}-${process.pid}`;
-  const now = options.now ?? (() => new Date());
+  let databaseClock: DatabaseClock | undefined;
+  if (!options.clock) {
+    databaseClock = databaseClockOf(options.prisma, options.logger.child({ component: "database-clock" }));
+    await databaseClock.start();
+  }
+  const clock: Clock = options.clock ?? databaseClock!;
+  const now = () => clock.now();
   if (options.signingKeys) registerQualitySigningKeys(options.prisma, options.signingKeys);
   else if (!hasQualitySigningKeys(options.prisma))
     registerQualitySigningKeys(options.prisma, ephemeralQualitySigningKeys());
@@ -102,7 +112,6 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
     keyPrefix,
     onPublishFailure: () => livePublishFailures.inc(),
   });
-  registerQualityEventBus(options.redis, bus);
   const runtime: QualityRuntime = {
     prisma: options.prisma,
     redis: options.redis,
@@ -110,13 +119,13 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
     now,
     publish: (events) => bus.publish(events),
   };
-  registerQualityRuntime(options.redis, runtime);
+  const contextExtras: QualityContextExtras = { quality: runtime, qualityEvents: bus };
   const scheduler = new DueCheckScheduler({
     prisma: options.prisma,
     redis: options.redis,
     logger: options.logger.child({ component: "due-checks" }),
     keyPrefix,
-    now,
+    clock,
     publish: runtime.publish,
     ...(options.scheduler ? { intervalMs: options.scheduler.intervalMs } : {}),
   });
@@ -125,11 +134,10 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
   async function stopEverything() {
     await weightConsumer?.stop();
     await scheduler.stop();
+    databaseClock?.stop();
   }
   async function releaseRuntime() {
     await bus.close();
-    unregisterQualityEventBus(options.redis, bus);
-    unregisterQualityRuntime(options.redis, runtime);
   }
   try {
     if (options.weights !== false) {
@@ -158,6 +166,7 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
       verificationKeys: options.verificationKeys,
       gatewaySecret: options.gatewaySecret,
       metricsRegistry,
+      contextExtras,
       ...(weightStreams ? { healthChecks: { streams: streamConsumerHealthCheck(weightStreams) } } : {}),
       ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
       ...(options.settings ? { settings: options.settings } : {}),

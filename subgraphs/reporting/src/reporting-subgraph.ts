@@ -5,18 +5,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EmailSender, NotificationDispatcher } from "@ms5/andon/notifications";
 import type { PrismaClient } from "@ms5/db";
-import { createMetricsRegistry, type Logger, type RedisClient } from "@ms5/kit";
+import {
+  type Clock,
+  createMetricsRegistry,
+  type DatabaseClock,
+  databaseClockOf,
+  type Logger,
+  type RedisClient,
+} from "@ms5/kit";
 import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
+import type { ReportingContextExtras } from "./builder.ts";
 import { OeeRollup } from "./oee-rollup/oee-rollup.ts";
 import { ReportRenderer } from "./report-rendering/report-renderer.ts";
-import {
-  ReportRunEvents,
-  registerReportRunEvents,
-  unregisterReportRunEvents,
-} from "./report-runs/report-run-events.ts";
+import { ReportRunEvents } from "./report-runs/report-run-events.ts";
 import { REPORT_RUNNER_DEFAULTS, ReportRunner } from "./report-runs/report-runner.ts";
-import { registerReportingFiles, unregisterReportingFiles } from "./report-runs/reporting-files.ts";
+import type { ReportingFiles } from "./report-runs/reporting-files.ts";
 import { ReportDelivery } from "./report-schedules/report-delivery.ts";
 import { ReportScheduler } from "./report-schedules/report-scheduler.ts";
 import type { OeeRollupSettings, ReportSchedulerSettings } from "./reporting-defaults.ts";
@@ -55,7 +59,11 @@ export interface ReportingSubgraphOptions {
    * The schedule loop; false (or `loop: false`) to fire schedules only through `scheduler.runPass()`
    * (tests, which also pass their own clock as `now`).
    */
-  scheduler?: { settings?: Partial<ReportSchedulerSettings>; now?: () => Date; loop?: boolean } | false;
+  /**
+   * The schedule loop. `clock` defaults to the database's (measured offset, see the kit's DatabaseClock),
+   * so instances with skewed clocks agree on fire times and leases; tests give a clock they move.
+   */
+  scheduler?: { settings?: Partial<ReportSchedulerSettings>; clock?: Clock; loop?: boolean } | false;
   /** SMTP (andon's sender) for scheduled reports; null or absent: recipients are told in-app. */
   email?: EmailSender | null;
   /** Unique per instance: written into the schedules and deliveries it claims. @default a random id */
@@ -64,6 +72,8 @@ export interface ReportingSubgraphOptions {
 
 export interface ReportingSubgraph {
   server: SubgraphServer;
+  /** Report run changes of every instance, as this instance's subscriptions hear them. */
+  events: ReportRunEvents;
   rollup: OeeRollup;
   runner: ReportRunner;
   scheduler: ReportScheduler;
@@ -88,14 +98,19 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     prisma: options.prisma,
     ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
   });
-  registerReportRunEvents(options.redis, events);
-  const files = {
+  const files: ReportingFiles = {
     reportDirectory: options.reportDirectory,
     linkSecret: typeof options.gatewaySecret === "string" ? options.gatewaySecret : options.gatewaySecret[0]!,
   };
-  registerReportingFiles(options.redis, files);
+  const contextExtras: ReportingContextExtras = { reportRunEvents: events, reportingFiles: files };
   const instanceId = options.instanceId ?? `reporting-${randomUUID()}`;
   const schedulerOptions = options.scheduler === false ? {} : (options.scheduler ?? {});
+  let databaseClock: DatabaseClock | undefined;
+  if (!schedulerOptions.clock) {
+    databaseClock = databaseClockOf(options.prisma, options.logger.child({ component: "database-clock" }));
+    await databaseClock.start();
+  }
+  const clock: Clock = schedulerOptions.clock ?? databaseClock!;
   const delivery = new ReportDelivery({
     prisma: options.prisma,
     logger: options.logger.child({ component: "report-delivery" }),
@@ -110,7 +125,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     }),
     reportDirectory: options.reportDirectory,
     ...(schedulerOptions.settings ? { settings: schedulerOptions.settings } : {}),
-    ...(schedulerOptions.now ? { now: schedulerOptions.now } : {}),
+    clock,
   });
   const runner = new ReportRunner({
     prisma: options.prisma,
@@ -130,7 +145,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     delivery,
     onQueued: () => runner.wake(),
     ...(schedulerOptions.settings ? { settings: schedulerOptions.settings } : {}),
-    ...(schedulerOptions.now ? { now: schedulerOptions.now } : {}),
+    clock,
   });
   const server = await startSubgraphServer({
     name: "reporting",
@@ -142,6 +157,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     verificationKeys: options.verificationKeys,
     gatewaySecret: options.gatewaySecret,
     metricsRegistry: createMetricsRegistry("reporting"),
+    contextExtras,
     ...(options.sdlPath ? { sdlPath: options.sdlPath } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.production === undefined ? {} : { production: options.production }),
@@ -159,6 +175,7 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
   let closing: Promise<void> | undefined;
   return {
     server,
+    events,
     rollup,
     runner,
     scheduler,
@@ -166,12 +183,11 @@ export async function createReportingSubgraph(options: ReportingSubgraphOptions)
     close() {
       closing ??= (async () => {
         await scheduler.stop();
+        databaseClock?.stop();
         await rollup.stop();
         await runner.stop();
         await renderer.close();
         await server.close();
-        unregisterReportRunEvents(options.redis, events);
-        unregisterReportingFiles(options.redis, files);
         await events.close();
       })();
       return closing;

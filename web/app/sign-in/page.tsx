@@ -1,9 +1,11 @@
 "use client";
-// Sign-in with username or employee id and password.
+// Sign-in with username or employee id and password. A new or reset account (its temporary password
+// accepted, but "password-change-required") chooses its own password here and is then signed in.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { explainAuthRefusal } from "@/lib/auth/explain-refusal";
+import { ChangeSecretForm } from "@/components/auth/change-secret-form";
+import { explainAuthRefusal, mustChooseNew } from "@/lib/auth/explain-refusal";
 import { sessionStore } from "@/lib/auth/session-store";
 import { homeOf } from "@/lib/navigation";
 
@@ -16,19 +18,44 @@ export default function SignInPage() {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The login and temporary password that were accepted but must be replaced; memory only.
+  const [mustChange, setMustChange] = useState<{ login: string; password: string } | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
+    const login = String(form.get("login"));
+    const password = String(form.get("password"));
     try {
-      const session = await sessionStore.signIn(String(form.get("login")), String(form.get("password")));
+      const session = await sessionStore.signIn(login, password);
       router.replace(safeNext() ?? homeOf(session.permissions));
     } catch (caught) {
-      setError(explainAuthRefusal(caught));
+      if (mustChooseNew(caught, "password")) setMustChange({ login, password });
+      else setError(explainAuthRefusal(caught));
       setBusy(false);
     }
+  }
+
+  if (mustChange) {
+    return (
+      <main className="centered">
+        <h1>Choose your password</h1>
+        <ChangeSecretForm
+          secret="password"
+          login={mustChange.login}
+          current={mustChange.password}
+          heading="A new password for your account"
+          intro="Your account was just created or its password was reset. Choose your own password to sign in; the temporary one stops working."
+          submitLabel="Set password and sign in"
+          onChanged={(session) => router.replace(safeNext() ?? homeOf(session.permissions))}
+        />
+        <button type="button" onClick={() => setMustChange(null)}>
+          Back to sign-in
+        </button>
+      </main>
+    );
   }
 
   return (
@@ -66,6 +93,11 @@ export default function SignInPage() {
             Tablet PIN sign-in
           </Link>
         </div>
+        <p>
+          <Link className="button" href="/forgot-password">
+            Forgot your password?
+          </Link>
+        </p>
       </form>
     </main>
   );

@@ -1,10 +1,12 @@
 "use client";
 // Quick sign-in on a shared floor tablet: the tablet is bound to a line once (a device setting), then
-// an operator signs in with employee id and PIN and lands on that line's dashboard.
+// an operator signs in with employee id and PIN and lands on that line's dashboard. A new or reset
+// PIN ("pin-change-required") is replaced by one the operator chooses, then they are signed in.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
-import { explainAuthRefusal } from "@/lib/auth/explain-refusal";
+import { ChangeSecretForm } from "@/components/auth/change-secret-form";
+import { explainAuthRefusal, mustChooseNew } from "@/lib/auth/explain-refusal";
 import { sessionStore } from "@/lib/auth/session-store";
 import { homeOf } from "@/lib/navigation";
 import { bindTabletLine, readTabletLine, type TabletLine } from "@/lib/tablet-line";
@@ -15,6 +17,8 @@ export default function TabletSignInPage() {
   const [pin, setPin] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The login and temporary PIN that were accepted but must be replaced; memory only.
+  const [mustChange, setMustChange] = useState<{ login: string; pin: string } | null>(null);
 
   useEffect(() => setLine(readTabletLine()), []);
 
@@ -23,17 +27,39 @@ export default function TabletSignInPage() {
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
+    const login = String(form.get("login"));
     try {
-      const session = await sessionStore.signInWithPin(String(form.get("login")), pin);
+      const session = await sessionStore.signInWithPin(login, pin);
       router.replace(line ? `/lines/${line.id}` : homeOf(session.permissions));
     } catch (caught) {
-      setError(explainAuthRefusal(caught));
+      if (mustChooseNew(caught, "pin")) setMustChange({ login, pin });
+      else setError(explainAuthRefusal(caught));
       setPin("");
       setBusy(false);
     }
   }
 
   const press = (digit: string) => setPin((current) => (current.length < 12 ? current + digit : current));
+
+  if (mustChange) {
+    return (
+      <main className="centered">
+        <h1>Choose your PIN</h1>
+        <ChangeSecretForm
+          secret="pin"
+          login={mustChange.login}
+          current={mustChange.pin}
+          heading="A new PIN for this tablet sign-in"
+          intro="Your PIN was just given out by an administrator. Choose your own to sign in; the temporary one stops working."
+          submitLabel="Set PIN and sign in"
+          onChanged={(session) => router.replace(line ? `/lines/${line.id}` : homeOf(session.permissions))}
+        />
+        <button type="button" onClick={() => setMustChange(null)}>
+          Back to sign-in
+        </button>
+      </main>
+    );
+  }
 
   return (
     <main className="centered">

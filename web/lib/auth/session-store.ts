@@ -27,6 +27,8 @@ export class AuthRefusal extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** The gateway's finer reason, e.g. `password-change-required` after an administrator's reset. */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -91,11 +93,12 @@ class SessionStore {
     });
     const payload = (await response.json().catch(() => null)) as
       | TokenAnswer
-      | { error: { code: string; message: string } }
+      | { error: { code: string; message: string; reason?: string } }
       | null;
     if (!response.ok || !payload || "error" in payload) {
-      const error = payload && "error" in payload ? payload.error : { code: "INTERNAL_SERVER_ERROR", message: "" };
-      throw new AuthRefusal(error.code, error.message || "Sign-in failed.", response.status);
+      const error: { code: string; message: string; reason?: string } =
+        payload && "error" in payload ? payload.error : { code: "INTERNAL_SERVER_ERROR", message: "" };
+      throw new AuthRefusal(error.code, error.message || "Sign-in failed.", response.status, error.reason);
     }
     return payload;
   }
@@ -106,6 +109,16 @@ class SessionStore {
 
   async signInWithPin(login: string, pin: string): Promise<Session> {
     return this.accept(await this.post("pin", { login, pin }));
+  }
+
+  /** Proves the current password, sets a new one and signs in (the way out of a forced change). */
+  async changePassword(login: string, password: string, newPassword: string): Promise<Session> {
+    return this.accept(await this.post("change-password", { login, password, newPassword }));
+  }
+
+  /** Proves the current PIN, sets a new one and signs in with floor roles, as a PIN sign-in does. */
+  async changePin(login: string, pin: string, newPin: string): Promise<Session> {
+    return this.accept(await this.post("change-pin", { login, pin, newPin }));
   }
 
   async signOut(): Promise<void> {

@@ -35,8 +35,12 @@ export const AndonFieldsFragment = graphql(`
 
 export const AndonEventsQuery = graphql(`
   query AndonEvents($lineId: ID) {
-    andonEvents(lineId: $lineId, first: 25) {
-      ...AndonFields
+    andonEventsConnection(lineId: $lineId, first: 50) {
+      edges {
+        node {
+          ...AndonFields
+        }
+      }
     }
   }
 `);

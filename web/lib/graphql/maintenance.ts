@@ -23,9 +23,17 @@ export const MaintenanceFieldsFragment = graphql(`
 `);
 
 export const MaintenanceWorkOrdersQuery = graphql(`
-  query MaintenanceWorkOrders($lineId: ID, $status: [MaintenanceStatus!]) {
-    maintenanceWorkOrders(lineId: $lineId, status: $status, first: 50) {
-      ...MaintenanceFields
+  query MaintenanceWorkOrders($lineId: ID, $status: [MaintenanceStatus!], $after: String) {
+    maintenanceWorkOrdersConnection(lineId: $lineId, status: $status, first: 50, after: $after) {
+      edges {
+        node {
+          ...MaintenanceFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);

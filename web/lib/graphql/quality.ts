@@ -88,7 +88,7 @@ export const RecordMeasurementsMutation = graphql(`
         code
         message
       }
-      ... on QualityInputInvalid {
+      ... on InputInvalid {
         field
       }
     }
@@ -211,6 +211,15 @@ export const SpcViolationSubscription = graphql(`
   }
 `);
 
+export const SpcSubgroupsAddedSubscription = graphql(`
+  subscription SpcSubgroupsAdded($characteristicId: ID!) {
+    spcSubgroupsAdded(characteristicId: $characteristicId) {
+      characteristicId
+      count
+    }
+  }
+`);
+
 export const DefectParetoQuery = graphql(`
   query DefectPareto($lineId: ID!, $from: DateTime!, $to: DateTime!) {
     defects(lineId: $lineId, from: $from, to: $to) {
@@ -239,8 +248,8 @@ export const DefectParetoQuery = graphql(`
 `);
 
 export const QualityHoldsQuery = graphql(`
-  query QualityHolds {
-    qualityHolds {
+  query QualityHolds($statuses: [QualityHoldStatus!]) {
+    qualityHolds(statuses: $statuses) {
       id
       workOrderId
       reason
@@ -248,7 +257,9 @@ export const QualityHoldsQuery = graphql(`
       quantity
       placedAt
       disposition
+      dispositionNote
       dispositionAt
+      releasedAt
     }
   }
 `);
@@ -282,6 +293,110 @@ export const RecordScrapMutation = graphql(`
           quantity
           madeAt
           plcCountedAsReject
+        }
+      }
+      ... on ExpectedError {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const LineInspectionPlansQuery = graphql(`
+  query LineInspectionPlans($lineId: ID!) {
+    inspectionPlans(lineId: $lineId, active: true) {
+      id
+      name
+      sampleSize
+      requiresSignature
+      equipment {
+        id
+        name
+      }
+      characteristics {
+        id
+        name
+        type
+        unit
+        chartType
+        subgroupSize
+        liveSignal
+        active
+      }
+    }
+  }
+`);
+
+export const LineDefectParetoQuery = graphql(`
+  query LineDefectPareto($lineId: ID!, $from: DateTime!, $to: DateTime!) {
+    line(id: $lineId) {
+      id
+      defectPareto(from: $from, to: $to) {
+        quantity
+        share
+        cumulativeShare
+        defectCode {
+          id
+          code
+          name
+          severity
+        }
+      }
+    }
+  }
+`);
+
+export const DefectRecordedSubscription = graphql(`
+  subscription DefectRecorded($lineId: ID) {
+    defectRecorded(lineId: $lineId) {
+      id
+      quantity
+    }
+  }
+`);
+
+export const DefectCodesQuery = graphql(`
+  query DefectCodes {
+    defectCodes {
+      id
+      code
+      name
+      children {
+        id
+        code
+        name
+      }
+    }
+  }
+`);
+
+export const PlaceQualityHoldMutation = graphql(`
+  mutation PlaceQualityHold($workOrderId: ID!, $reason: String!, $quantity: Int) {
+    placeQualityHold(workOrderId: $workOrderId, reason: $reason, quantity: $quantity) {
+      __typename
+      ... on MutationPlaceQualityHoldSuccess {
+        data {
+          id
+          status
+        }
+      }
+      ... on ExpectedError {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const ReleaseQualityHoldMutation = graphql(`
+  mutation ReleaseQualityHold($holdId: ID!) {
+    releaseQualityHold(holdId: $holdId) {
+      __typename
+      ... on MutationReleaseQualityHoldSuccess {
+        data {
+          id
+          status
         }
       }
       ... on ExpectedError {

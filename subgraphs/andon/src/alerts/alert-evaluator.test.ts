@@ -1,10 +1,9 @@
 // Alert rules evaluated on a controllable clock against rows the production subgraph writes.
 import type { Equipment, PrismaClient, User } from "@ms5/db";
 import type { TestDatabase } from "@ms5/db/test-database";
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { ManualClock } from "../escalation/clock.ts";
 import { NotificationDispatcher } from "../notifications/notification-dispatcher.ts";
 import { insertTestEquipment, insertTestUser, openTestDatabase } from "../notifications/notification-test-support.ts";
 import { observeAlertValue } from "./alert-conditions.ts";

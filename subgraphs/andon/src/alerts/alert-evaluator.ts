@@ -5,7 +5,7 @@
 // each rule is evaluated under its row lock: any number of instances can run the timer.
 import type { AlertRule, PrismaClient, ProductionAlert } from "@ms5/db";
 import type { Logger } from "@ms5/kit";
-import { type Clock, systemClock } from "../escalation/clock.ts";
+import { type Clock, systemClock } from "@ms5/kit";
 import type { DispatchInput } from "../notifications/notification-dispatcher.ts";
 import { ALERT_KINDS, breaches, observeAlertValue, recovered } from "./alert-conditions.ts";
 import { ALERT_DEFAULTS } from "./alert-defaults.ts";

@@ -3,7 +3,7 @@
 // each message out in process to the GraphQL subscriptions that want it. After a gap in the
 // subscriber connection it replays the current state from the database as ordinary events.
 import type { PrismaClient } from "@ms5/db";
-import { type ChannelGap, type Logger, perRedisClient, RedisChannelHub, type RedisClient } from "@ms5/kit";
+import { type ChannelGap, type Logger, RedisChannelHub, type RedisClient } from "@ms5/kit";
 import {
   type AndonEventKind,
   type AndonEventMessage,
@@ -110,9 +110,3 @@ function currentAndonState(prisma: PrismaClient) {
     ];
   };
 }
-
-/** Each Redis client's bus: subscription resolvers find theirs through `context.redis`. */
-const buses = perRedisClient<AndonEventBus>();
-export const registerAndonEventBus = buses.register;
-export const unregisterAndonEventBus = buses.unregister;
-export const andonEventBusOf = buses.of;

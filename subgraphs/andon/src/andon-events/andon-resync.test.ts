@@ -2,15 +2,13 @@
 // own, real PostgreSQL and graphql-ws: what changed while Redis was away (an andon acknowledged, a
 // notification sent) reaches the subscribers once the instance's subscriber connection is back,
 // with no new event published after it.
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { acknowledgeAndon, raiseAndon } from "../andons/andon-workflow.ts";
-import { ManualClock } from "../escalation/clock.ts";
 import { notificationChannelOf } from "../notifications/notification-defaults.ts";
-import { notificationFeedOf } from "../notifications/notification-feed.ts";
 import {
   type AndonTestPlant,
   eventually,
@@ -18,7 +16,6 @@ import {
   startAndonTestSubgraph,
   TEST_GATEWAY_SECRET,
 } from "../testing/andon-test-plant.ts";
-import { andonEventBusOf } from "./andon-event-bus.ts";
 import { andonEventChannel } from "./andon-event-message.ts";
 
 const logger = createLogger({ service: "andon-resync-test", level: "silent" });
@@ -75,9 +72,7 @@ describe("live andon subscriptions across a Redis restart", () => {
     const managerId = await plant.userIdOf("smanager");
     const updates = subscribe(await plant.tokenOf("viewer"), `subscription { andonUpdated { id status } }`);
     const inbox = subscribe(await plant.tokenOf("smanager"), `subscription { myNotifications { id title } }`);
-    await eventually(
-      async () => andonEventBusOf(redis)?.listenerCount === 1 && notificationFeedOf(redis)?.userCount === 1,
-    );
+    await eventually(async () => subgraph.events.listenerCount === 1 && subgraph.notificationFeed.userCount === 1);
     await eventually(async () => {
       const counts = (await redis.pubSubNumSub([
         andonEventChannel(keyPrefix),

@@ -2,13 +2,12 @@
 // Redis: a change committed on instance A reaches subscribers of instance B (andonRaised,
 // andonUpdated, escalationUpdated), a line filter keeps other lines' andons out, and a caller
 // without andon:read is refused when subscribing.
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { issueAccessToken } from "@ms5/kit/auth";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
-import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,
@@ -17,7 +16,6 @@ import {
   startAndonTestSubgraph,
   TEST_GATEWAY_SECRET,
 } from "../testing/andon-test-plant.ts";
-import { andonEventBusOf } from "./andon-event-bus.ts";
 
 const logger = createLogger({ service: "andon-subscriptions-test", level: "silent" });
 const t0 = new Date(Date.UTC(2026, 10, 27, 10, 0, 0));
@@ -48,7 +46,7 @@ describe("live andon subscriptions across instances", () => {
 
   /** Until instance B's bus listens for all of them (and has subscribed to Redis), a publish would miss some. */
   async function subscribed(count: number): Promise<void> {
-    await eventually(async () => andonEventBusOf(redisB)?.listenerCount === count);
+    await eventually(async () => instanceB.events.listenerCount === count);
     await eventually(async () => {
       const counts = (await plant.redis.pubSubNumSub(`${keyPrefix}andon:events`)) as Record<string, number>;
       return (Object.values(counts)[0] ?? 0) > 0;

@@ -1,10 +1,9 @@
 // What andon operations need besides the database: the clock, the photo store, the live event bus
-// and a way to wake the escalation scheduler. One per running subgraph, found by resolvers through
-// their context's Redis client (the kit's context has no room for subgraph extras).
+// and a way to wake the escalation scheduler. One per running subgraph, in every request's context
+// (`context.andon`, given to startSubgraphServer as a context extra).
 import type { PrismaClient } from "@ms5/db";
-import type { RedisClient } from "@ms5/kit";
+import type { Clock } from "@ms5/kit";
 import type { AndonEventMessage } from "../andon-events/andon-event-message.ts";
-import type { Clock } from "../escalation/clock.ts";
 import type { EscalationDispatcher } from "../escalation/notification-dispatch.ts";
 import type { PhotoStore } from "./andon-photo.ts";
 
@@ -20,18 +19,11 @@ export interface AndonRuntime {
   maxPhotoBytes: number;
 }
 
-const runtimes = new WeakMap<object, AndonRuntime>();
-
-export function registerAndonRuntime(redis: RedisClient, runtime: AndonRuntime): void {
-  runtimes.set(redis, runtime);
-}
-
-export function unregisterAndonRuntime(redis: RedisClient, runtime: AndonRuntime): void {
-  if (runtimes.get(redis) === runtime) runtimes.delete(redis);
-}
-
-export function andonRuntimeOf(redis: RedisClient): AndonRuntime {
-  const runtime = runtimes.get(redis);
-  if (!runtime) throw new Error("the andon runtime is not running on this instance");
-  return runtime;
+/**
+ * The running subgraph's runtime from a request's context. A schema executed on its own (the SDL
+ * printer, a test without the subgraph) has none, and an andon operation there is a bug.
+ */
+export function andonRuntimeOf(context: { andon?: AndonRuntime | undefined }): AndonRuntime {
+  if (!context.andon) throw new Error("the andon runtime is not running on this instance");
+  return context.andon;
 }

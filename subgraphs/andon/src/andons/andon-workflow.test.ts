@@ -3,11 +3,10 @@
 // and changing nothing), manual escalation, rule editing and statistics.
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { createLogger } from "@ms5/kit";
+import { createLogger, ManualClock } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
-import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,

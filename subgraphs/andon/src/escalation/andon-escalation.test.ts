@@ -3,7 +3,7 @@
 // acknowledges, level 1, a reminder and level 2 reach their recipients at the rule's times (a
 // ManualClock drives the timers), acknowledging stops that escalation, resolving stops the next, and
 // the history shows every step.
-import { createLogger } from "@ms5/kit";
+import { createLogger, ManualClock } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
@@ -15,7 +15,6 @@ import {
   publishFault,
   startAndonTestSubgraph,
 } from "../testing/andon-test-plant.ts";
-import { ManualClock } from "./clock.ts";
 
 const logger = createLogger({ service: "andon-escalation-test", level: "silent" });
 const t0 = new Date(Date.UTC(2026, 10, 27, 8, 0, 0));

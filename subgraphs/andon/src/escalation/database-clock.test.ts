@@ -1,7 +1,7 @@
 // Two escalation instances whose own clocks disagree by ten minutes, against real PostgreSQL: both
 // read the database's clock, so the skewed one neither fires an escalation early nor takes over a
 // lease the other still holds; and a subgraph started without a clock runs on the database's.
-import { createLogger } from "@ms5/kit";
+import { type Clock, createLogger, DatabaseClock, databaseClockOf } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ESCALATION_SCHEDULER_DEFAULTS } from "../andon-defaults.ts";
@@ -9,7 +9,6 @@ import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { raiseAndon } from "../andons/andon-workflow.ts";
 import { NotificationDispatcher } from "../notifications/index.ts";
 import { type AndonTestPlant, openAndonTestPlant, startAndonTestSubgraph } from "../testing/andon-test-plant.ts";
-import { type Clock, DatabaseClock, databaseClockOf } from "./clock.ts";
 import { EscalationScheduler } from "./escalation-scheduler.ts";
 
 const logger = createLogger({ service: "database-clock-test", level: "silent" });

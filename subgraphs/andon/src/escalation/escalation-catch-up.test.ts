@@ -2,13 +2,12 @@
 // the demo plant's High rule (level 1 at 3 min, level 2 at 10 min, reminders every 5 min) and a
 // ManualClock: one catch-up notice instead of a burst of the 96 reminders it missed, the next
 // reminder 5 minutes after the restart, and every level fired exactly once.
-import { createLogger } from "@ms5/kit";
+import { createLogger, ManualClock } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { raiseAndon } from "../andons/andon-workflow.ts";
 import { type AndonTestPlant, openAndonTestPlant, startAndonTestSubgraph } from "../testing/andon-test-plant.ts";
-import { ManualClock } from "./clock.ts";
 
 const logger = createLogger({ service: "escalation-catch-up-test", level: "silent" });
 const t0 = new Date(Date.UTC(2026, 10, 27, 6, 0, 0));

@@ -7,7 +7,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createPrismaClient, type PrismaClient } from "@ms5/db";
-import { createLogger } from "@ms5/kit";
+import { type Clock, createLogger, ManualClock, systemClock } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { ESCALATION_SCHEDULER_DEFAULTS } from "../andon-defaults.ts";
@@ -20,7 +20,6 @@ import {
   openAndonTestPlant,
   startAndonTestSubgraph,
 } from "../testing/andon-test-plant.ts";
-import { type Clock, ManualClock, systemClock } from "./clock.ts";
 import { saveEscalationRule } from "./escalation-rule-admin.ts";
 import { EscalationScheduler } from "./escalation-scheduler.ts";
 

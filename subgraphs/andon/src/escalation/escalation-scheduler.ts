@@ -1,11 +1,11 @@
-// Fires due escalations from their durable timers in PostgreSQL. An instance claims due rows with
-// one UPDATE over a `FOR UPDATE SKIP LOCKED` subselect that writes its name and a lease expiry, so
-// two instances never claim the same row; it then notifies the level's recipients (with a dedupe key
+// Fires due escalations from their durable timers in PostgreSQL (the kit's DurableTimerScheduler). An
+// instance claims due rows with one UPDATE over a `FOR UPDATE SKIP LOCKED` subselect that writes its
+// name and a lease expiry, so two instances never claim the same row; it then notifies the level's recipients (with a dedupe key
 // stable per level and due time) and commits the step only if its lease still holds. A row whose
 // owner died mid-fire is claimed again once its lease expires and fires with the same dedupe key;
 // rows that fell due while every instance was down are due at the first scan after start, where
 // each level still fires once but the reminders missed meanwhile are one catch-up notice, the next
-// reminder counted from then (escalation-timers.ts). The clock is the database's (clock.ts), so
+// reminder counted from then (escalation-timers.ts). The clock is the database's (kit clock.ts), so
 // instances with skewed clocks agree on due times and leases.
 // Row claims, not advisory locks: a claim outlives the short transaction that writes it, so no
 // connection is held while the recipients are notified, and the row shows who fires it until when.
@@ -17,10 +17,9 @@ import type {
   EscalationRule,
   PrismaClient,
 } from "@ms5/db";
-import type { Logger } from "@ms5/kit";
+import { type Clock, DurableTimerScheduler, type Logger } from "@ms5/kit";
 import { ESCALATION_SCHEDULER_DEFAULTS, type EscalationSchedulerSettings } from "../andon-defaults.ts";
 import type { AndonEventMessage } from "../andon-events/andon-event-message.ts";
-import type { Clock } from "./clock.ts";
 import { recipientUserIds } from "./escalation-recipients.ts";
 import { dueStep, nextDueAfter } from "./escalation-timers.ts";
 import type { EscalationDispatcher } from "./notification-dispatch.ts";
@@ -61,62 +60,41 @@ export interface FiredEscalation {
 export class EscalationScheduler {
   readonly #options: EscalationSchedulerOptions;
   readonly #settings: EscalationSchedulerSettings;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  #sleepTimer: NodeJS.Timeout | undefined;
+  /** The kit's durable timers over the escalation rows: the claim, the lease and the loop. */
+  readonly #timers: DurableTimerScheduler<ClaimedEscalation>;
 
   constructor(options: EscalationSchedulerOptions) {
     this.#options = options;
     this.#settings = { ...ESCALATION_SCHEDULER_DEFAULTS, ...options.settings };
+    this.#timers = new DurableTimerScheduler<ClaimedEscalation>({
+      prisma: options.prisma,
+      logger: options.logger,
+      name: "escalation",
+      instanceId: options.instanceId,
+      clock: options.clock,
+      timers: {
+        table: "escalation",
+        dueColumn: "nextDueAt",
+        liveWhen: `"status" = 'ACTIVE'`,
+        returning: `"id", "andonId", "ruleId", "kind"::text AS "kind", "currentLevel", "nextDueAt"`,
+      },
+      settings: this.#settings,
+      pass: () => this.runDue(),
+    });
   }
 
   /** Starts the loop: a first scan at once (escalations that fell due while down fire now). */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+    this.#timers.start();
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.wake();
-    await this.#loop;
+  stop(): Promise<void> {
+    return this.#timers.stop();
   }
 
   /** Ends the current sleep: a due time may have come closer. */
   wake(): void {
-    clearTimeout(this.#sleepTimer);
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  async #run(): Promise<void> {
-    while (this.#running) {
-      try {
-        await this.runDue();
-        await this.#sleep(await this.#msToNextDue());
-      } catch (error) {
-        this.#options.logger.error({ err: error }, "escalation scan failed; retrying");
-        await this.#sleep(this.#settings.maxSleepMs);
-      }
-    }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (!this.#running) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#wake = resolve;
-      this.#sleepTimer = setTimeout(() => this.wake(), Math.max(0, ms));
-    });
-  }
-
-  async #msToNextDue(): Promise<number> {
-    const [row] = await this.#options.prisma.$queryRaw<{ next: Date | null }[]>`
-      SELECT min("nextDueAt") AS next FROM "escalation" WHERE "status" = 'ACTIVE'`;
-    if (!row?.next) return this.#settings.maxSleepMs;
-    return Math.min(this.#settings.maxSleepMs, row.next.getTime() - this.#options.clock.now().getTime());
+    this.#timers.wake();
   }
 
   /** Claims and fires everything due now, batch after batch; returns how many fired. */
@@ -130,19 +108,8 @@ export class EscalationScheduler {
   }
 
   /** Takes the lease of up to a batch of due escalations no live instance holds. */
-  async claimDue(): Promise<ClaimedEscalation[]> {
-    const now = this.#options.clock.now();
-    const leaseUntil = new Date(now.getTime() + this.#settings.leaseMs);
-    return this.#options.prisma.$queryRaw<ClaimedEscalation[]>`
-      UPDATE "escalation" SET "leaseOwner" = ${this.#options.instanceId}, "leaseExpiresAt" = ${leaseUntil}
-      WHERE "id" IN (
-        SELECT "id" FROM "escalation"
-        WHERE "status" = 'ACTIVE' AND "nextDueAt" <= ${now}
-          AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" <= ${now})
-        ORDER BY "nextDueAt"
-        LIMIT ${this.#settings.claimBatchSize}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "andonId", "ruleId", "kind"::text AS "kind", "currentLevel", "nextDueAt"`;
+  claimDue(): Promise<ClaimedEscalation[]> {
+    return this.#timers.claimDue();
   }
 
   /** Fires one claimed escalation; false when it did not commit (lease lost, nothing left, failure). */

@@ -1,11 +1,10 @@
 // A maintenance andon raised through the running subgraph opens its work order in the raise
 // transaction; a technician then takes it through the API, and a bad step is a typed refusal.
-import { createLogger } from "@ms5/kit";
+import { createLogger, ManualClock } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { applyFaultRise } from "../andons/fault-andons.ts";
-import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,

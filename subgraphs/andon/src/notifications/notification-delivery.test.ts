@@ -1,12 +1,11 @@
 // End to end over two running instances of the andon subgraph: an escalation level fired on
 // instance A reaches the recipient's myNotifications subscription held by instance B (through
 // Redis) and their mailbox on a real SMTP server; firing the same level again sends nothing twice.
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
-import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   callSubgraph,

@@ -1,10 +1,9 @@
 // The dispatcher against a real SMTP server, a real database and real Redis pub/sub.
 import type { PrismaClient, User } from "@ms5/db";
 import type { TestDatabase } from "@ms5/db/test-database";
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { freePort, testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { ManualClock } from "../escalation/clock.ts";
 import { createSmtpEmailSender, type EmailSender } from "./email-sender.ts";
 import { NotificationDispatcher } from "./notification-dispatcher.ts";
 import { NotificationFeed } from "./notification-feed.ts";

@@ -5,8 +5,8 @@
 // so it is never awaited: a Redis outage delays neither the e-mail nor the escalation step.
 import type { AndonPriority, Notification, NotificationChannel, PrismaClient } from "@ms5/db";
 import type { Logger, RedisClient } from "@ms5/kit";
+import { type Clock, systemClock } from "@ms5/kit";
 import { ApiError } from "@ms5/kit/subgraph";
-import { type Clock, systemClock } from "../escalation/clock.ts";
 import type { EmailSender } from "./email-sender.ts";
 import { NOTIFICATION_DEFAULTS } from "./notification-defaults.ts";
 import { publishNotificationEvent } from "./notification-feed.ts";

@@ -3,7 +3,7 @@
 // subscribed to a user's channel while that user has a subscription here. After a gap in that
 // connection, each user's latest unread notifications are sent again.
 import type { PrismaClient } from "@ms5/db";
-import { type Logger, perRedisClient, publishWithin, RedisChannelHub, type RedisClient } from "@ms5/kit";
+import { type Logger, publishWithin, RedisChannelHub, type RedisClient } from "@ms5/kit";
 import { NOTIFICATION_DEFAULTS, notificationChannelOf } from "./notification-defaults.ts";
 
 /** What travels on the channel: only the id; the subscription reads the row fresh. */
@@ -95,9 +95,3 @@ export class NotificationFeed {
     return this.#hub.close();
   }
 }
-
-/** Each Redis client's feed: the subscription resolver finds it through `context.redis`. */
-const feeds = perRedisClient<NotificationFeed>();
-export const registerNotificationFeed = feeds.register;
-export const unregisterNotificationFeed = feeds.unregister;
-export const notificationFeedOf = feeds.of;

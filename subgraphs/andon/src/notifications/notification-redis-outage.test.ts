@@ -2,12 +2,11 @@
 // (stopped, then restarted and frozen mid-test), real PostgreSQL and a real SMTP server: the level's
 // e-mails still go out, the level is recorded once, the in-app rows are in the inboxes, and the
 // publishes that could not happen are counted instead of holding up the escalation.
-import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
+import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { raiseAndon } from "../andons/andon-workflow.ts";
-import { ManualClock } from "../escalation/clock.ts";
 import {
   type AndonTestPlant,
   eventually,

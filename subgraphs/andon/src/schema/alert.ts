@@ -1,4 +1,5 @@
 // Production alerts: the threshold rules (admin), the alerts they raised, and acknowledging one.
+import type { AlertStatus, Prisma, ProductionAlert } from "@ms5/db";
 import { ApiError, ExpectedError, InputInvalid, NotFound, type SubgraphContext } from "@ms5/kit/subgraph";
 import { ALERT_KINDS } from "../alerts/alert-conditions.ts";
 import {
@@ -11,6 +12,7 @@ import {
 import { builder, uuidArgument } from "../builder.ts";
 import { AndonPriorityEnum, userActorOf } from "./andon.ts";
 import { EquipmentRef, LineRef } from "./plant-refs.ts";
+import { afterNewestFirst, CONNECTION_LIST_SIZE, connectionRef, newestFirstPage } from "./relay-connection.ts";
 import { nowFor } from "./schema-clock.ts";
 
 /** @default 100 alerts per list */
@@ -98,6 +100,19 @@ export const ProductionAlertRef = builder.prismaObject("ProductionAlert", {
   }),
 });
 
+const ProductionAlertConnectionRef = connectionRef("ProductionAlert", ProductionAlertRef);
+
+/** The filter of both alert lists; the uncleared ones when no status is given. */
+function alertFilterOf(args: {
+  lineId?: string | number | null;
+  status?: AlertStatus[] | null;
+}): Prisma.ProductionAlertWhereInput {
+  return {
+    status: { in: args.status ?? ["ACTIVE", "ACKNOWLEDGED"] },
+    ...(args.lineId ? { lineId: uuidArgument(args.lineId, "lineId") } : {}),
+  };
+}
+
 builder.queryFields((t) => ({
   alertRules: t.prismaField({
     type: [AlertRuleRef],
@@ -115,6 +130,7 @@ builder.queryFields((t) => ({
     listSize: { slicingArguments: ["first"], assumedSize: MAX_ALERTS_LISTED, requireOneSlicingArgument: false },
     type: [ProductionAlertRef],
     description: `Production alerts, newest first (at most ${MAX_ALERTS_LISTED}); the uncleared ones when no status is given.`,
+    deprecationReason: "Capped at one page: use productionAlertsConnection, which pages with cursors.",
     authScopes: { permission: "alert:read" },
     args: {
       lineId: t.arg.id({ required: false }),
@@ -128,12 +144,36 @@ builder.queryFields((t) => ({
       }
       return context.prisma.productionAlert.findMany({
         ...query,
-        where: {
-          status: { in: args.status ?? ["ACTIVE", "ACKNOWLEDGED"] },
-          ...(args.lineId ? { lineId: uuidArgument(args.lineId, "lineId") } : {}),
-        },
+        where: alertFilterOf(args),
         orderBy: [{ raisedAt: "desc" }, { id: "asc" }],
         take: first,
+      });
+    },
+  }),
+  productionAlertsConnection: t.field({
+    type: ProductionAlertConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
+    description:
+      "Production alerts, newest first, a page at a time (Relay cursors: `first` and `after`); the uncleared ones when no status is given.",
+    authScopes: { permission: "alert:read" },
+    args: {
+      lineId: t.arg.id({ required: false }),
+      status: t.arg({ type: [AlertStatusEnum], required: false }),
+      first: t.arg.int({ required: false }),
+      after: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, context) => {
+      const where = alertFilterOf(args);
+      return newestFirstPage<ProductionAlert>({
+        list: "productionAlerts",
+        args,
+        timeOf: (alert) => alert.raisedAt,
+        fetch: (after, take) =>
+          context.prisma.productionAlert.findMany({
+            where: { AND: [where, afterNewestFirst("raisedAt", after)] },
+            orderBy: [{ raisedAt: "desc" }, { id: "asc" }],
+            take,
+          }),
       });
     },
   }),

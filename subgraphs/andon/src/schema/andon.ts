@@ -1,7 +1,15 @@
 // Andon calls: the AndonEvent type with its history and photos, the queries listing them, and the
 // lifecycle mutations (raise, acknowledge, start, resolve, close, reopen, attach a photo) returning
 // the andon or a typed refusal from andons/andon-errors.ts.
-import type { AndonAttachment, AndonEventHistory, AndonStatus } from "@ms5/db";
+import type {
+  AndonAttachment,
+  AndonEvent,
+  AndonEventHistory,
+  AndonPriority,
+  AndonStatus,
+  AndonType,
+  Prisma,
+} from "@ms5/db";
 import { ApiError, defineLoader, ExpectedError, InputInvalid, NotFound, type SubgraphContext } from "@ms5/kit/subgraph";
 import { ANDON_DEFAULTS } from "../andon-defaults.ts";
 import {
@@ -23,6 +31,7 @@ import {
 } from "../andons/andon-workflow.ts";
 import { builder, uuidArgument } from "../builder.ts";
 import { EquipmentRef, LineRef } from "./plant-refs.ts";
+import { afterNewestFirst, CONNECTION_LIST_SIZE, connectionRef, newestFirstPage } from "./relay-connection.ts";
 
 export const AndonTypeEnum = builder.enumType("AndonType", {
   values: ["MAINTENANCE", "QUALITY", "MATERIAL", "SAFETY", "HELP"] as const,
@@ -177,6 +186,25 @@ export const AndonEventRef = builder.prismaObject("AndonEvent", {
   }),
 });
 
+const AndonEventConnectionRef = connectionRef("AndonEvent", AndonEventRef);
+
+/** The filter of both andon lists; the open andons when no status is given. */
+function andonFilterOf(args: {
+  lineId?: string | number | null;
+  status?: AndonStatus[] | null;
+  priority?: AndonPriority[] | null;
+  type?: AndonType[] | null;
+  raisedAfter?: Date | null;
+}): Prisma.AndonEventWhereInput {
+  return {
+    status: { in: args.status ?? ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS"] },
+    ...(args.lineId ? { lineId: uuidArgument(args.lineId, "lineId") } : {}),
+    ...(args.priority ? { priority: { in: args.priority } } : {}),
+    ...(args.type ? { type: { in: args.type } } : {}),
+    ...(args.raisedAfter ? { raisedAt: { gte: args.raisedAfter } } : {}),
+  };
+}
+
 builder.queryFields((t) => ({
   andonEvent: t.prismaField({
     type: AndonEventRef,
@@ -195,6 +223,7 @@ builder.queryFields((t) => ({
     },
     type: [AndonEventRef],
     description: `Andons, newest first (at most ${ANDON_DEFAULTS.maxAndonsListed}); the open ones when no status is given.`,
+    deprecationReason: "Capped at one page: use andonEventsConnection, which pages with cursors.",
     authScopes: { permission: "andon:read" },
     args: {
       lineId: t.arg.id({ required: false }),
@@ -209,18 +238,41 @@ builder.queryFields((t) => ({
       if (first < 1 || first > ANDON_DEFAULTS.maxAndonsListed) {
         throw new ApiError("BAD_USER_INPUT", `first must be 1 to ${ANDON_DEFAULTS.maxAndonsListed}.`);
       }
-      const statuses: AndonStatus[] = args.status ?? ["OPEN", "ACKNOWLEDGED", "IN_PROGRESS"];
       return context.prisma.andonEvent.findMany({
         ...query,
-        where: {
-          status: { in: statuses },
-          ...(args.lineId ? { lineId: uuidArgument(args.lineId, "lineId") } : {}),
-          ...(args.priority ? { priority: { in: args.priority } } : {}),
-          ...(args.type ? { type: { in: args.type } } : {}),
-          ...(args.raisedAfter ? { raisedAt: { gte: args.raisedAfter } } : {}),
-        },
+        where: andonFilterOf(args),
         orderBy: [{ raisedAt: "desc" }, { id: "asc" }],
         take: first,
+      });
+    },
+  }),
+  andonEventsConnection: t.field({
+    type: AndonEventConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
+    description:
+      "Andons, newest first, a page at a time (Relay cursors: `first` and `after`); the open ones when no status is given.",
+    authScopes: { permission: "andon:read" },
+    args: {
+      lineId: t.arg.id({ required: false }),
+      status: t.arg({ type: [AndonStatusEnum], required: false }),
+      priority: t.arg({ type: [AndonPriorityEnum], required: false }),
+      type: t.arg({ type: [AndonTypeEnum], required: false }),
+      raisedAfter: t.arg({ type: "DateTime", required: false }),
+      first: t.arg.int({ required: false }),
+      after: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, context) => {
+      const where = andonFilterOf(args);
+      return newestFirstPage<AndonEvent>({
+        list: "andonEvents",
+        args,
+        timeOf: (andon) => andon.raisedAt,
+        fetch: (after, take) =>
+          context.prisma.andonEvent.findMany({
+            where: { AND: [where, afterNewestFirst("raisedAt", after)] },
+            orderBy: [{ raisedAt: "desc" }, { id: "asc" }],
+            take,
+          }),
       });
     },
   }),
@@ -259,7 +311,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFound, InputInvalid, PhotoRejected, IdempotencyKeyReused] },
     args: { input: t.arg({ type: RaiseAndonInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      raiseAndon(andonRuntimeOf(context.redis), userActorOf(context), {
+      raiseAndon(andonRuntimeOf(context), userActorOf(context), {
         ...input,
         lineId: uuidArgument(input.lineId, "lineId"),
         equipmentId: input.equipmentId ? uuidArgument(input.equipmentId, "equipmentId") : null,
@@ -273,7 +325,7 @@ builder.mutationFields((t) => ({
     args: { andonId: t.arg.id({ required: true }), photo: t.arg({ type: PhotoInput, required: true }) },
     resolve: (_root, args, context) => {
       userActorOf(context);
-      return attachAndonPhoto(andonRuntimeOf(context.redis), uuidArgument(args.andonId, "andonId"), args.photo);
+      return attachAndonPhoto(andonRuntimeOf(context), uuidArgument(args.andonId, "andonId"), args.photo);
     },
   }),
   acknowledgeAndon: t.field({
@@ -291,7 +343,7 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, args, context) =>
       acknowledgeAndon(
-        andonRuntimeOf(context.redis),
+        andonRuntimeOf(context),
         userActorOf(context),
         uuidArgument(args.andonId, "andonId"),
         args.note,
@@ -305,12 +357,7 @@ builder.mutationFields((t) => ({
     errors: { types: stepErrors },
     args: { andonId: t.arg.id({ required: true }), note: t.arg.string() },
     resolve: (_root, args, context) =>
-      startAndonWork(
-        andonRuntimeOf(context.redis),
-        userActorOf(context),
-        uuidArgument(args.andonId, "andonId"),
-        args.note,
-      ),
+      startAndonWork(andonRuntimeOf(context), userActorOf(context), uuidArgument(args.andonId, "andonId"), args.note),
   }),
   resolveAndon: t.field({
     type: AndonEventRef,
@@ -323,7 +370,7 @@ builder.mutationFields((t) => ({
       resolutionNote: t.arg.string(),
     },
     resolve: (_root, args, context) =>
-      resolveAndon(andonRuntimeOf(context.redis), userActorOf(context), uuidArgument(args.andonId, "andonId"), {
+      resolveAndon(andonRuntimeOf(context), userActorOf(context), uuidArgument(args.andonId, "andonId"), {
         rootCause: args.rootCause,
         resolutionNote: args.resolutionNote,
       }),
@@ -335,7 +382,7 @@ builder.mutationFields((t) => ({
     errors: { types: stepErrors },
     args: { andonId: t.arg.id({ required: true }), note: t.arg.string() },
     resolve: (_root, args, context) =>
-      closeAndon(andonRuntimeOf(context.redis), userActorOf(context), uuidArgument(args.andonId, "andonId"), args.note),
+      closeAndon(andonRuntimeOf(context), userActorOf(context), uuidArgument(args.andonId, "andonId"), args.note),
   }),
   reopenAndon: t.field({
     type: AndonEventRef,
@@ -344,11 +391,6 @@ builder.mutationFields((t) => ({
     errors: { types: stepErrors },
     args: { andonId: t.arg.id({ required: true }), note: t.arg.string({ required: true }) },
     resolve: (_root, args, context) =>
-      reopenAndon(
-        andonRuntimeOf(context.redis),
-        userActorOf(context),
-        uuidArgument(args.andonId, "andonId"),
-        args.note,
-      ),
+      reopenAndon(andonRuntimeOf(context), userActorOf(context), uuidArgument(args.andonId, "andonId"), args.note),
   }),
 }));

@@ -247,7 +247,7 @@ builder.mutationFields((t) => ({
       note: t.arg.string({ required: true }),
     },
     resolve: (_root, args, context) =>
-      escalateAndonManually(andonRuntimeOf(context.redis), userActorOf(context), {
+      escalateAndonManually(andonRuntimeOf(context), userActorOf(context), {
         andonId: uuidArgument(args.andonId, "andonId"),
         level: args.level,
         note: args.note,
@@ -261,7 +261,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RuleInput, required: true }) },
     resolve: (_root, { input }, context) => {
       const editor = { ...userActorOf(context), correlationId: context.correlationId };
-      return saveEscalationRule(andonRuntimeOf(context.redis), null, ruleInputOf(input), editor);
+      return saveEscalationRule(andonRuntimeOf(context), null, ruleInputOf(input), editor);
     },
   }),
   updateEscalationRule: t.field({
@@ -272,12 +272,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: RuleInput, required: true }) },
     resolve: (_root, args, context) => {
       const editor = { ...userActorOf(context), correlationId: context.correlationId };
-      return saveEscalationRule(
-        andonRuntimeOf(context.redis),
-        uuidArgument(args.id, "id"),
-        ruleInputOf(args.input),
-        editor,
-      );
+      return saveEscalationRule(andonRuntimeOf(context), uuidArgument(args.id, "id"), ruleInputOf(args.input), editor);
     },
   }),
   setEscalationRuleActive: t.field({
@@ -288,7 +283,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), active: t.arg.boolean({ required: true }) },
     resolve: (_root, args, context) => {
       const editor = { ...userActorOf(context), correlationId: context.correlationId };
-      return setEscalationRuleActive(andonRuntimeOf(context.redis), uuidArgument(args.id, "id"), args.active, editor);
+      return setEscalationRuleActive(andonRuntimeOf(context), uuidArgument(args.id, "id"), args.active, editor);
     },
   }),
 }));

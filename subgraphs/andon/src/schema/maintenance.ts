@@ -1,6 +1,6 @@
 // Maintenance work orders: the types, the queries (one, a list, MTBF/MTTR per equipment) and the
 // workflow mutations, each returning the row or a typed refusal from maintenance/maintenance-errors.ts.
-import type { MaintenancePartUsage, MaintenanceTask } from "@ms5/db";
+import type { MaintenancePartUsage, MaintenanceStatus, MaintenanceTask, MaintenanceWorkOrder, Prisma } from "@ms5/db";
 import { ApiError, defineLoader, ExpectedError, InputInvalid, NotFound, type SubgraphContext } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { InvalidMaintenanceTransition, MaintenanceTasksOpen } from "../maintenance/maintenance-errors.ts";
@@ -20,6 +20,7 @@ import {
 } from "../maintenance/maintenance-workflow.ts";
 import { AndonEventRef, AndonPriorityEnum } from "./andon.ts";
 import { EquipmentRef } from "./plant-refs.ts";
+import { afterNewestFirst, CONNECTION_LIST_SIZE, connectionRef, newestFirstPage } from "./relay-connection.ts";
 import { nowFor } from "./schema-clock.ts";
 
 /** @default 100 work orders per list */
@@ -164,6 +165,23 @@ const EquipmentReliabilityRef = builder.objectRef<EquipmentReliability>("Equipme
   }),
 });
 
+const MaintenanceWorkOrderConnectionRef = connectionRef("MaintenanceWorkOrder", MaintenanceWorkOrderRef);
+
+/** The filter of both work order lists; the unfinished ones when no status is given. */
+function workOrderFilterOf(args: {
+  equipmentId?: string | number | null;
+  lineId?: string | number | null;
+  assigneeId?: string | number | null;
+  status?: MaintenanceStatus[] | null;
+}): Prisma.MaintenanceWorkOrderWhereInput {
+  return {
+    status: { in: args.status ?? ["OPEN", "ASSIGNED", "IN_PROGRESS", "ON_HOLD"] },
+    ...(args.equipmentId ? { equipmentId: uuidArgument(args.equipmentId, "equipmentId") } : {}),
+    ...(args.lineId ? { equipment: { lineId: uuidArgument(args.lineId, "lineId") } } : {}),
+    ...(args.assigneeId ? { assigneeId: uuidArgument(args.assigneeId, "assigneeId") } : {}),
+  };
+}
+
 builder.queryFields((t) => ({
   maintenanceWorkOrder: t.prismaField({
     type: MaintenanceWorkOrderRef,
@@ -178,6 +196,7 @@ builder.queryFields((t) => ({
     listSize: { slicingArguments: ["first"], assumedSize: MAX_WORK_ORDERS_LISTED, requireOneSlicingArgument: false },
     type: [MaintenanceWorkOrderRef],
     description: `Work orders, newest first (at most ${MAX_WORK_ORDERS_LISTED}); the unfinished ones when no status is given.`,
+    deprecationReason: "Capped at one page: use maintenanceWorkOrdersConnection, which pages with cursors.",
     authScopes: { permission: "maintenance:read" },
     args: {
       equipmentId: t.arg.id({ required: false }),
@@ -193,14 +212,38 @@ builder.queryFields((t) => ({
       }
       return context.prisma.maintenanceWorkOrder.findMany({
         ...query,
-        where: {
-          status: { in: args.status ?? ["OPEN", "ASSIGNED", "IN_PROGRESS", "ON_HOLD"] },
-          ...(args.equipmentId ? { equipmentId: uuidArgument(args.equipmentId, "equipmentId") } : {}),
-          ...(args.lineId ? { equipment: { lineId: uuidArgument(args.lineId, "lineId") } } : {}),
-          ...(args.assigneeId ? { assigneeId: uuidArgument(args.assigneeId, "assigneeId") } : {}),
-        },
+        where: workOrderFilterOf(args),
         orderBy: [{ createdAt: "desc" }, { id: "asc" }],
         take: first,
+      });
+    },
+  }),
+  maintenanceWorkOrdersConnection: t.field({
+    type: MaintenanceWorkOrderConnectionRef,
+    listSize: CONNECTION_LIST_SIZE,
+    description:
+      "Work orders, newest first, a page at a time (Relay cursors: `first` and `after`); the unfinished ones when no status is given.",
+    authScopes: { permission: "maintenance:read" },
+    args: {
+      equipmentId: t.arg.id({ required: false }),
+      lineId: t.arg.id({ required: false }),
+      assigneeId: t.arg.id({ required: false }),
+      status: t.arg({ type: [MaintenanceStatusEnum], required: false }),
+      first: t.arg.int({ required: false }),
+      after: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, context) => {
+      const where = workOrderFilterOf(args);
+      return newestFirstPage<MaintenanceWorkOrder>({
+        list: "maintenanceWorkOrders",
+        args,
+        timeOf: (order) => order.createdAt,
+        fetch: (after, take) =>
+          context.prisma.maintenanceWorkOrder.findMany({
+            where: { AND: [where, afterNewestFirst("createdAt", after)] },
+            orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+            take,
+          }),
       });
     },
   }),

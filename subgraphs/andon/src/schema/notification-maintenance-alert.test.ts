@@ -10,11 +10,7 @@ import { permissionsOf, type Role } from "@ms5/schema";
 import { graphql, parse, subscribe } from "graphql";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { NotificationDispatcher } from "../notifications/notification-dispatcher.ts";
-import {
-  NotificationFeed,
-  registerNotificationFeed,
-  unregisterNotificationFeed,
-} from "../notifications/notification-feed.ts";
+import { NotificationFeed } from "../notifications/notification-feed.ts";
 import { insertTestEquipment, insertTestUser, openTestDatabase } from "../notifications/notification-test-support.ts";
 import { schema } from "./index.ts";
 
@@ -44,7 +40,6 @@ describe("notification, maintenance and alert GraphQL", () => {
     redis = createRedisClient({ url: run.redisUrl });
     await redis.connect();
     feed = new NotificationFeed({ redis, logger, keyPrefix });
-    registerNotificationFeed(redis, feed);
     dispatcher = new NotificationDispatcher({ prisma, redis, logger, email: null, keyPrefix });
     ({ equipment: bagger } = await insertTestEquipment(prisma));
     manager = await insertTestUser(prisma, { roles: ["SHIFT_MANAGER"] });
@@ -54,21 +49,24 @@ describe("notification, maintenance and alert GraphQL", () => {
   });
   afterAll(async () => {
     await feed?.close();
-    if (feed) unregisterNotificationFeed(redis, feed);
     redis?.destroy();
     await db?.drop();
   });
 
   function contextFor(as: User | null, roles: Role[] = [], client: PrismaClient = prisma) {
-    return createSubgraphContext({
-      identity: as
-        ? { kind: "user", userId: as.id, name: as.username, roles, permissions: permissionsOf(roles) }
-        : ANONYMOUS_IDENTITY,
-      prisma: client,
-      redis,
-      logger,
-      correlationId: "andon-schema-test",
-    });
+    return createSubgraphContext(
+      {
+        identity: as
+          ? { kind: "user", userId: as.id, name: as.username, roles, permissions: permissionsOf(roles) }
+          : ANONYMOUS_IDENTITY,
+        prisma: client,
+        redis,
+        logger,
+        correlationId: "andon-schema-test",
+      },
+      // As createAndonSubgraph gives it: myNotifications listens to this feed.
+      { notificationFeed: feed },
+    );
   }
 
   async function run_(as: User | null, roles: Role[], source: string, variableValues: Record<string, unknown> = {}) {

@@ -6,7 +6,6 @@ import { ApiError, defineLoader, InputInvalid, NotFound, perViewer, type Subgrap
 import { builder, uuidArgument } from "../builder.ts";
 import { NOTIFICATION_DEFAULTS } from "../notifications/notification-defaults.ts";
 import type { NotificationEvent } from "../notifications/notification-feed.ts";
-import { notificationFeedOf } from "../notifications/notification-feed.ts";
 import { inboxPage, markAllNotificationsRead, markNotificationsRead } from "../notifications/notification-inbox.ts";
 import {
   clockTimeOf,
@@ -174,7 +173,7 @@ builder.subscriptionFields((t) => ({
     directives: perViewer(),
     subscribe: (_root, _args, context) => {
       const userId = recipientOf(context);
-      const feed = notificationFeedOf(context.redis);
+      const feed = context.notificationFeed;
       if (!feed) throw new Error("the notification feed is not running on this instance");
       return feed.events(userId);
     },

@@ -1,10 +1,9 @@
 // Live andon subscriptions, fed by the plant's andon channel on Redis pub/sub (andon-events/): each
 // event names what changed and the row is read fresh, so any instance can serve any subscriber.
 import type { AndonEvent, Escalation } from "@ms5/db";
-import { ApiError, defineLoader, PLANT_WIDE_FEED, type SubgraphContext } from "@ms5/kit/subgraph";
-import { andonEventBusOf } from "../andon-events/andon-event-bus.ts";
+import { ApiError, defineLoader, PLANT_WIDE_FEED } from "@ms5/kit/subgraph";
 import type { AndonEventKind, AndonEventMessage } from "../andon-events/andon-event-message.ts";
-import { builder, uuidArgument } from "../builder.ts";
+import { builder, type Context, uuidArgument } from "../builder.ts";
 import { AndonEventRef } from "./andon.ts";
 import { EscalationRef } from "./escalation.ts";
 
@@ -20,9 +19,9 @@ const escalationById = defineLoader<string, Escalation | null>(async (ids, { pri
 async function andonEvents(
   kinds: readonly AndonEventKind[],
   lineIdArgument: string | number | null | undefined,
-  context: SubgraphContext,
+  context: Context,
 ): Promise<AsyncIterable<AndonEventMessage>> {
-  const bus = andonEventBusOf(context.redis);
+  const bus = context.andonEvents;
   if (!bus) throw new Error("andon live events are not running on this instance");
   const lineId = lineIdArgument ? uuidArgument(lineIdArgument, "lineId") : null;
   if (lineId && !(await context.prisma.line.findUnique({ where: { id: lineId }, select: { id: true } }))) {

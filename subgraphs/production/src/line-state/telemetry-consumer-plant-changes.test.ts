@@ -1,13 +1,7 @@
 // The telemetry consumer follows the plant model while it runs: a line created through the admin
 // API is read from its announcement on (or at the periodic rescan when no announcement came), and a
 // changed micro-stop threshold decides the next stop's classification without a restart.
-import {
-  createLogger,
-  createRedisClient,
-  type RedisClient,
-  registerPlantChangeAnnouncer,
-  type StreamConsumer,
-} from "@ms5/kit";
+import { createLogger, createRedisClient, PlantChangeAnnouncer, type RedisClient, type StreamConsumer } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -29,8 +23,9 @@ describe("the telemetry consumer following plant changes", () => {
   beforeAll(async () => {
     redis = createRedisClient({ url: redisUrl });
     await redis.connect();
-    plant = await openGraphQLTestPlant({ redis, now: new Date(t0) });
-    registerPlantChangeAnnouncer(redis, { keyPrefix, logger });
+    // The admin API announces its changes as the running subgraph does: through its context.
+    const plantChanges = new PlantChangeAnnouncer({ redis, keyPrefix, logger });
+    plant = await openGraphQLTestPlant({ redis, now: new Date(t0), contextExtras: { plantChanges } });
     // Neither the rescan nor the cache's expiry comes within the test: only the announcement can act.
     consumers.push(
       await startTelemetryConsumer({

@@ -2,14 +2,13 @@
 // reclassified, split or merged). Runs after the commit and never fails the mutation: the stops
 // changed whether or not the event reaches anyone, and the database stays the truth.
 import type { DowntimeEvent } from "@ms5/db";
-import type { SubgraphContext } from "@ms5/kit/subgraph";
-import { liveEventHubOf } from "./live-event-hub.ts";
+import type { LiveEventHub } from "./live-event-hub.ts";
 
 export async function publishDowntimeEdited(
-  context: Pick<SubgraphContext, "redis">,
+  context: { liveEvents?: LiveEventHub | undefined },
   events: readonly Pick<DowntimeEvent, "id" | "lineId" | "equipmentId">[],
 ): Promise<void> {
-  const hub = context.redis ? liveEventHubOf(context.redis) : undefined;
+  const hub = context.liveEvents;
   if (!hub) return;
   for (const event of events) {
     await hub.publish({

@@ -3,7 +3,7 @@
 // After a gap in that connection each line's current state is read from the database and sent as
 // ordinary events.
 import type { PrismaClient } from "@ms5/db";
-import { type ChannelGap, type Logger, perRedisClient, RedisChannelHub, type RedisClient } from "@ms5/kit";
+import { type ChannelGap, type Logger, RedisChannelHub, type RedisClient } from "@ms5/kit";
 import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import {
   LIVE_EVENT_DEFAULTS,
@@ -137,9 +137,3 @@ async function currentLineState(prisma: PrismaClient, lineId: string, gap: Chann
   if (oee) events.push({ kind: "oee", lineId, oeeRecordId: oee.id, at: oee.computedAt.toISOString() });
   return events;
 }
-
-/** Each Redis client's hub: subscription resolvers find theirs through `context.redis`. */
-const hubs = perRedisClient<LiveEventHub>();
-export const registerLiveEventHub = hubs.register;
-export const unregisterLiveEventHub = hubs.unregister;
-export const liveEventHubOf = hubs.of;

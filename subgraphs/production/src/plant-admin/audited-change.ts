@@ -2,10 +2,10 @@
 // rolls both back, so a refused change leaves the database exactly as it was.
 
 import type { Prisma } from "@ms5/db";
-import { announcePlantChange } from "@ms5/kit";
 import type { SubgraphContext } from "@ms5/kit/subgraph";
 import { NotFound } from "@ms5/kit/subgraph";
 import type { PlantChange } from "@ms5/schema";
+import type { Context } from "../builder.ts";
 import { DuplicateKey } from "./admin-errors.ts";
 import { type AuditEntry, auditActorOf, writeAuditEntry } from "./audit-entry.ts";
 
@@ -73,11 +73,12 @@ export function auditedEdit<Row extends object>(
  * followed, cached settings such as the micro-stop threshold read again) once it has committed.
  */
 export async function announced<Row extends { id: string }>(
-  context: SubgraphContext,
+  context: Context,
   entity: PlantChange["entity"],
   change: Promise<Row>,
 ): Promise<Row> {
   const row = await change;
-  void announcePlantChange(context.redis, { entity, id: row.id });
+  // A schema executed on its own (tests) has no announcer: consumers find the change at their rescan.
+  void context.plantChanges?.announce({ entity, id: row.id });
   return row;
 }

@@ -2,7 +2,16 @@
 // output: the consumption records, the mutation that records one, and per-unit figures on work
 // orders, jobs, equipment and lines, each batched through a loader.
 import type { Equipment, JobAssignment, Line, MaterialConsumption, Prisma, WorkOrder } from "@ms5/db";
-import { ApiError, defineLoader, InputInvalid, NotFound } from "@ms5/kit/subgraph";
+import {
+  ApiError,
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  defineLoader,
+  InputInvalid,
+  keysetPage,
+  NotFound,
+} from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import {
   type FigureWindow,
@@ -17,13 +26,7 @@ import { auditedChange } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
 import { JobRef, userActorOf } from "./job.ts";
 import { EquipmentRef, equipmentById, LineRef, lineById } from "./plant.ts";
-import {
-  afterKeyset,
-  CONNECTION_DEFAULTS,
-  CONNECTION_LIST_SIZE,
-  connectionRef,
-  keysetPage,
-} from "./relay-connection.ts";
+import { connectionRef } from "./relay-connection.ts";
 import { WorkOrderRef } from "./work-order.ts";
 
 /** Limits of consumption figures. */

@@ -11,10 +11,10 @@ import {
   perViewer,
   type SubgraphContext,
 } from "@ms5/kit/subgraph";
-import { builder, uuidArgument } from "../builder.ts";
+import { builder, type Context, uuidArgument } from "../builder.ts";
 import { ChecklistRequired, InvalidJobTransition, NotYourJob } from "../jobs/job-errors.ts";
 import { acceptJob, assignJob, cancelJob, completeJob, startJob } from "../jobs/job-workflow.ts";
-import { type LiveEvent, liveEventHubOf } from "../live-events/index.ts";
+import type { LiveEvent } from "../live-events/index.ts";
 import { EquipmentRef, LineRef, lineById } from "./plant.ts";
 
 /** A list of jobs returns at most this many. @default 200 */
@@ -107,8 +107,8 @@ builder.asEntity(JobRef, {
  * Tells every instance's jobUpdated subscribers about a committed transition. Runs after the commit
  * and never fails the mutation: the job changed whether or not the event reaches anyone.
  */
-async function publishJobUpdated(context: SubgraphContext, job: JobAssignment): Promise<JobAssignment> {
-  const hub = context.redis ? liveEventHubOf(context.redis) : undefined;
+async function publishJobUpdated(context: Context, job: JobAssignment): Promise<JobAssignment> {
+  const hub = context.liveEvents;
   await hub?.publish({
     kind: "job",
     lineId: job.lineId,
@@ -152,7 +152,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, context) => {
       const lineId = uuidArgument(args.lineId, "lineId");
       const mine = args.assignedToMe ? userActorOf(context).userId : undefined;
-      const hub = liveEventHubOf(context.redis);
+      const hub = context.liveEvents;
       if (!hub) throw new Error("live events are not running on this instance");
       if (!(await context.loaders.of(lineById).load(lineId))) {
         throw new ApiError("NOT_FOUND", `There is no line ${lineId}.`);

@@ -2,15 +2,9 @@
 // and Equipment entities other subgraphs extend, Relay-style connections with filters for each, and
 // every list-of-children field through a per-request DataLoader. Changes live in plant-admin.ts.
 import type { Area, Equipment, Line, Prisma, ProductType, Site } from "@ms5/db";
-import { defineLoader } from "@ms5/kit/subgraph";
+import { afterKeyset, CONNECTION_DEFAULTS, CONNECTION_LIST_SIZE, defineLoader, keysetPage } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
-import {
-  afterKeyset,
-  CONNECTION_DEFAULTS,
-  CONNECTION_LIST_SIZE,
-  connectionRef,
-  keysetPage,
-} from "./relay-connection.ts";
+import { connectionRef } from "./relay-connection.ts";
 
 export const lineById = defineLoader<string, Line | null>(async (ids, { prisma }) => {
   const rows = await prisma.line.findMany({ where: { id: { in: [...ids] } } });

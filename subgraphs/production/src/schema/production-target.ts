@@ -2,20 +2,22 @@
 // admin mutations that set, change and remove them (audited). A shift target spans its shift
 // instance exactly; an hour target spans one clock hour.
 import type { Prisma, ProductionTarget, TargetGranularity } from "@ms5/db";
-import { ApiError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
+import {
+  ApiError,
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  InputInvalid,
+  keysetPage,
+  NotFound,
+} from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { ADMIN_ERRORS, DuplicateKey } from "../plant-admin/admin-errors.ts";
 import { wholeNumber } from "../plant-admin/admin-input.ts";
 import { auditedChange } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
 import { LineRef, lineById, ProductTypeRef, productTypeById } from "./plant.ts";
-import {
-  afterKeyset,
-  CONNECTION_DEFAULTS,
-  CONNECTION_LIST_SIZE,
-  connectionRef,
-  keysetPage,
-} from "./relay-connection.ts";
+import { connectionRef } from "./relay-connection.ts";
 import { ShiftInstanceRef, shiftInstanceById } from "./shift.ts";
 
 const HOUR_MS = 3_600_000;

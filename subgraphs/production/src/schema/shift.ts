@@ -3,20 +3,23 @@
 // define shifts and lay out their instances in the site's time zone.
 import type { Prisma, Shift, ShiftInstance, ShiftPattern } from "@ms5/db";
 import { localDate, localToUtc } from "@ms5/db/local-time";
-import { ApiError, defineLoader, InputInvalid, NotFound } from "@ms5/kit/subgraph";
+import {
+  ApiError,
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  defineLoader,
+  InputInvalid,
+  keysetPage,
+  NotFound,
+} from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { ADMIN_ERRORS, DuplicateKey, InvalidStatusChange } from "../plant-admin/admin-errors.ts";
 import { definedOnly, optionalText, requiredText, wholeNumber } from "../plant-admin/admin-input.ts";
 import { auditedChange, auditedEdit } from "../plant-admin/audited-change.ts";
 import "./admin-errors.ts";
 import { SiteRef, siteById } from "./plant.ts";
-import {
-  afterKeyset,
-  CONNECTION_DEFAULTS,
-  CONNECTION_LIST_SIZE,
-  connectionRef,
-  keysetPage,
-} from "./relay-connection.ts";
+import { connectionRef } from "./relay-connection.ts";
 
 /** Limits of the shift admin. */
 export const SHIFT_DEFAULTS = {

@@ -2,9 +2,9 @@
 // names what changed and the entity is read fresh from the database, so any instance can serve any
 // subscriber.
 import type { DowntimeEvent, Equipment, Line, OeeRecord } from "@ms5/db";
-import { ApiError, defineLoader, PLANT_WIDE_FEED, type SubgraphContext } from "@ms5/kit/subgraph";
-import { builder, uuidArgument } from "../builder.ts";
-import { type LiveEvent, type LiveEventKind, liveEventHubOf } from "../live-events/index.ts";
+import { ApiError, defineLoader, PLANT_WIDE_FEED } from "@ms5/kit/subgraph";
+import { builder, type Context, uuidArgument } from "../builder.ts";
+import type { LiveEvent, LiveEventKind } from "../live-events/index.ts";
 import { DowntimeEventRef } from "./downtime.ts";
 import { OeeRecordRef } from "./oee.ts";
 import { EquipmentRef, LineRef } from "./plant.ts";
@@ -31,10 +31,10 @@ const oeeRecordById = defineLoader<string, OeeRecord | null>(async (ids, { prism
 async function lineEvents(
   lineIdArgument: string | number,
   kinds: readonly LiveEventKind[],
-  context: SubgraphContext,
+  context: Context,
 ): Promise<AsyncIterable<LiveEvent>> {
   const lineId = uuidArgument(lineIdArgument, "lineId");
-  const hub = liveEventHubOf(context.redis);
+  const hub = context.liveEvents;
   if (!hub) throw new Error("live events are not running on this instance");
   if (!(await context.loaders.of(lineById).load(lineId))) {
     throw new ApiError("NOT_FOUND", `There is no line ${lineId}.`);

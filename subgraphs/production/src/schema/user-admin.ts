@@ -2,7 +2,15 @@
 // the administration mutations (create, change, roles, deactivate, reset password or PIN, keys).
 // Passwords are never sent IN: resets and new accounts return a one-time temporary secret.
 import type { ApiKey, AuditLog, Prisma, ServiceAccount, User } from "@ms5/db";
-import { defineLoader, ExpectedError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
+import {
+  afterKeyset,
+  CONNECTION_LIST_SIZE,
+  defineLoader,
+  ExpectedError,
+  InputInvalid,
+  keysetPage,
+  NotFound,
+} from "@ms5/kit/subgraph";
 import { ROLES } from "@ms5/schema";
 import { builder, uuidArgument } from "../builder.ts";
 import { adminActorOf } from "../user-admin/admin-actor.ts";
@@ -29,7 +37,7 @@ import {
   unlockUser,
   updateUser,
 } from "../user-admin/user-administration.ts";
-import { afterKeyset, CONNECTION_LIST_SIZE, connectionRef, keysetPage } from "./relay-connection.ts";
+import { connectionRef } from "./relay-connection.ts";
 
 export const RoleEnum = builder.enumType("Role", {
   description: "The eight roles of the permission matrix (schema/src/permissions.ts).",

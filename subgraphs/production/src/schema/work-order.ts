@@ -1,7 +1,15 @@
 // Schedules and work orders: paged queries with filters, and the admin mutations that create,
 // change and move them through their statuses (audited, refused outside the allowed transitions).
 import type { Prisma, ProductionSchedule, ScheduleStatus, WorkOrder, WorkOrderStatus } from "@ms5/db";
-import { ApiError, defineLoader, NotFound } from "@ms5/kit/subgraph";
+import {
+  ApiError,
+  afterKeyset,
+  CONNECTION_DEFAULTS,
+  CONNECTION_LIST_SIZE,
+  defineLoader,
+  keysetPage,
+  NotFound,
+} from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { ADMIN_ERRORS, DuplicateKey, InvalidStatusChange } from "../plant-admin/admin-errors.ts";
 import { definedOnly, forwardPeriod, optionalText, requiredText, wholeNumber } from "../plant-admin/admin-input.ts";
@@ -15,13 +23,7 @@ import {
 import "./admin-errors.ts";
 import { JobRef } from "./job.ts";
 import { LineRef, lineById, ProductTypeRef, productTypeById } from "./plant.ts";
-import {
-  afterKeyset,
-  CONNECTION_DEFAULTS,
-  CONNECTION_LIST_SIZE,
-  connectionRef,
-  keysetPage,
-} from "./relay-connection.ts";
+import { connectionRef } from "./relay-connection.ts";
 
 export const ScheduleStatusEnum = builder.enumType("ScheduleStatus", {
   values: ["DRAFT", "RELEASED", "CLOSED"] as const satisfies readonly ScheduleStatus[],

@@ -1,6 +1,7 @@
 // Shared by the plant-and-work GraphQL tests: the seeded demo plant in its own database, the schema
 // executed in-process as a given person or service account, and a fingerprint of tables to prove a
 // refused operation changed nothing.
+
 import type { PrismaClient } from "@ms5/db";
 import { seedPlant } from "@ms5/db/seed";
 import { createTestDatabase, type TestDatabase } from "@ms5/db/test-database";
@@ -9,6 +10,7 @@ import { createSubgraphContext } from "@ms5/kit/subgraph";
 import { type Permission, permissionsOf, type Role } from "@ms5/schema";
 import { graphql } from "graphql";
 import { inject } from "vitest";
+import type { ProductionContextExtras } from "../builder.ts";
 import { schema } from "../schema/index.ts";
 
 /** A value of a GraphQL result, read by shape in assertions. */
@@ -41,7 +43,7 @@ export interface GraphQLTestPlant {
 const logger = createLogger({ service: "production-graphql-test", level: "silent" });
 
 export async function openGraphQLTestPlant(
-  options: { redis?: RedisClient; now?: Date } = {},
+  options: { redis?: RedisClient; now?: Date; contextExtras?: ProductionContextExtras } = {},
 ): Promise<GraphQLTestPlant> {
   const { runId, databaseServerUrl, templateDatabase } = inject("testRun");
   const db = await createTestDatabase({ serverUrl: databaseServerUrl, runId, templateDatabase });
@@ -74,13 +76,10 @@ export async function openGraphQLTestPlant(
                 name: "integrator",
                 permissions: new Set(caller.scopes),
               };
-        const contextValue = createSubgraphContext({
-          identity,
-          prisma,
-          redis: (options.redis ?? undefined) as never,
-          logger,
-          correlationId: "graphql-test",
-        });
+        const contextValue = createSubgraphContext(
+          { identity, prisma, redis: (options.redis ?? undefined) as never, logger, correlationId: "graphql-test" },
+          options.contextExtras,
+        );
         return (await graphql({ schema, source, variableValues: variables, contextValue })) as GraphQLTestResult;
       },
     };

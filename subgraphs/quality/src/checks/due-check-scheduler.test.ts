@@ -21,7 +21,7 @@ describe("due checks", () => {
 
   beforeAll(async () => {
     plant = await openQualityTestPlant(run, now);
-    subgraph = await startQualityTestSubgraph(plant, { keyPrefix, now: () => now });
+    subgraph = await startQualityTestSubgraph(plant, { keyPrefix, clock: { now: () => now } });
     const lineId = await plant.lineIdOf("bagging-1");
     // The line makes the 25 kg product now: that plan applies, the others are switched off.
     const plan = await plant.db.prisma.qualityCheckTemplate.findFirstOrThrow({

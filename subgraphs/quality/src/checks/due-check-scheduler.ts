@@ -5,7 +5,7 @@
 // so instances running passes at once create each check once. Overdue checks are announced once
 // (overdueRaisedAt, set by a conditional update) on the andon request stream.
 import type { PrismaClient, QualityCheck, QualityCheckTemplate } from "@ms5/db";
-import type { Logger, RedisClient } from "@ms5/kit";
+import type { Clock, Logger, RedisClient } from "@ms5/kit";
 import type { QualityEventMessage } from "../quality-events/quality-event-message.ts";
 import { requestQualityAndon } from "./quality-andon-requests.ts";
 import { QUALITY_DEFAULTS } from "./quality-defaults.ts";
@@ -15,7 +15,8 @@ export interface DueCheckSchedulerOptions {
   redis: RedisClient;
   logger: Logger;
   keyPrefix: string;
-  now: () => Date;
+  /** When checks fall due and become overdue: the subgraph's clock (the database's when running). */
+  clock: Clock;
   publish: (events: readonly QualityEventMessage[]) => Promise<void>;
   /** @default QUALITY_DEFAULTS.dueCheckIntervalMs */
   intervalMs?: number;
@@ -59,7 +60,7 @@ export class DueCheckScheduler {
   /** One pass over every active plan with a line; returns what it created and announced. */
   async runOnce(): Promise<DuePassResult> {
     const { prisma } = this.options;
-    const now = this.options.now();
+    const now = this.options.clock.now();
     const plans = await prisma.qualityCheckTemplate.findMany({ where: { active: true, lineId: { not: null } } });
     const created: QualityCheck[] = [];
     for (const plan of plans) {

@@ -3,7 +3,7 @@
 // rules that make checks fall due; the chart and run rules of each characteristic. Every change is
 // validated in full before anything is written, and audited.
 import type { CharacteristicType, ControlChartType, Prisma, PrismaClient, QualityCharacteristic } from "@ms5/db";
-import { QualityInputInvalid, QualityReferenceNotFound } from "../quality-errors.ts";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { isRunRule } from "../spc/run-rules.ts";
 import type { QualityActor } from "./actor.ts";
 import { QUALITY_DEFAULTS } from "./quality-defaults.ts";
@@ -44,24 +44,22 @@ const isFiniteOrNull = (value: number | null | undefined) =>
 function positiveIntegerOrNull(value: number | null | undefined, field: string, max = 1_000_000): number | null {
   if (value === null || value === undefined) return null;
   if (!Number.isInteger(value) || value <= 0 || value > max) {
-    throw new QualityInputInvalid(field, `${field} is a whole number from 1 to ${max}.`);
+    throw new InputInvalid(field, `${field} is a whole number from 1 to ${max}.`);
   }
   return value;
 }
 
-/** The spec limits and chart settings of a characteristic, checked; throws QualityInputInvalid. */
+/** The spec limits and chart settings of a characteristic, checked; throws InputInvalid. */
 export function checkedCharacteristic(input: CharacteristicInput, field: string) {
   const name = input.name.trim();
-  if (name.length === 0 || name.length > 200)
-    throw new QualityInputInvalid(`${field}.name`, "A name is 1 to 200 characters.");
+  if (name.length === 0 || name.length > 200) throw new InputInvalid(`${field}.name`, "A name is 1 to 200 characters.");
   for (const key of ["nominal", "lowerSpec", "upperSpec"] as const) {
-    if (!isFiniteOrNull(input[key]))
-      throw new QualityInputInvalid(`${field}.${key}`, `${key} must be a finite number.`);
+    if (!isFiniteOrNull(input[key])) throw new InputInvalid(`${field}.${key}`, `${key} must be a finite number.`);
   }
   const lowerSpec = input.lowerSpec ?? null;
   const upperSpec = input.upperSpec ?? null;
   if (lowerSpec !== null && upperSpec !== null && lowerSpec >= upperSpec) {
-    throw new QualityInputInvalid(
+    throw new InputInvalid(
       `${field}.lowerSpec`,
       `The lower spec limit ${lowerSpec} must be below the upper ${upperSpec}.`,
     );
@@ -71,24 +69,21 @@ export function checkedCharacteristic(input: CharacteristicInput, field: string)
     nominal !== null &&
     ((lowerSpec !== null && nominal < lowerSpec) || (upperSpec !== null && nominal > upperSpec))
   ) {
-    throw new QualityInputInvalid(`${field}.nominal`, "The nominal must lie within the spec limits.");
+    throw new InputInvalid(`${field}.nominal`, "The nominal must lie within the spec limits.");
   }
   const decimals = input.decimals ?? 2;
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 6) {
-    throw new QualityInputInvalid(`${field}.decimals`, "Decimals are 0 to 6.");
+    throw new InputInvalid(`${field}.decimals`, "Decimals are 0 to 6.");
   }
   const subgroupSize = input.subgroupSize ?? 1;
   if (!Number.isInteger(subgroupSize) || subgroupSize < 1 || subgroupSize > 25) {
-    throw new QualityInputInvalid(`${field}.subgroupSize`, "A subgroup is 1 to 25 measurements.");
+    throw new InputInvalid(`${field}.subgroupSize`, "A subgroup is 1 to 25 measurements.");
   }
   const chartType = input.chartType ?? null;
   if (chartType !== null) {
     const variables = chartType === "XBAR_R" || chartType === "XBAR_S" || chartType === "I_MR";
     if (variables !== (input.type === "VARIABLE")) {
-      throw new QualityInputInvalid(
-        `${field}.chartType`,
-        `A ${chartType} chart does not fit a ${input.type} characteristic.`,
-      );
+      throw new InputInvalid(`${field}.chartType`, `A ${chartType} chart does not fit a ${input.type} characteristic.`);
     }
     const fits =
       !variables ||
@@ -96,7 +91,7 @@ export function checkedCharacteristic(input: CharacteristicInput, field: string)
       (chartType === "XBAR_R" && subgroupSize >= 2 && subgroupSize <= 10) ||
       (chartType === "XBAR_S" && subgroupSize > 10);
     if (!fits) {
-      throw new QualityInputInvalid(
+      throw new InputInvalid(
         `${field}.chartType`,
         `A ${chartType} chart takes ${chartType === "I_MR" ? "single values" : chartType === "XBAR_R" ? "subgroups of 2 to 10" : "subgroups above 10"}, not ${subgroupSize}.`,
       );
@@ -104,8 +99,7 @@ export function checkedCharacteristic(input: CharacteristicInput, field: string)
   }
   const spcRules = [...new Set(input.spcRules ?? [])];
   for (const rule of spcRules) {
-    if (!isRunRule(rule))
-      throw new QualityInputInvalid(`${field}.spcRules`, `${rule} is not a run rule (WE1-WE4, N5-N8).`);
+    if (!isRunRule(rule)) throw new InputInvalid(`${field}.spcRules`, `${rule} is not a run rule (WE1-WE4, N5-N8).`);
   }
   return {
     name,
@@ -148,9 +142,9 @@ export { audit as auditQualityChange };
 
 export async function createInspectionPlan(prisma: PrismaClient, actor: QualityActor, input: InspectionPlanInput) {
   const name = input.name.trim();
-  if (name.length === 0 || name.length > 200) throw new QualityInputInvalid("name", "A name is 1 to 200 characters.");
+  if (name.length === 0 || name.length > 200) throw new InputInvalid("name", "A name is 1 to 200 characters.");
   if (input.characteristics.length === 0 || input.characteristics.length > 50) {
-    throw new QualityInputInvalid("characteristics", "A plan has 1 to 50 characteristics.");
+    throw new InputInvalid("characteristics", "A plan has 1 to 50 characteristics.");
   }
   const characteristics = input.characteristics.map((c, i) => checkedCharacteristic(c, `characteristics.${i}`));
   const sampleSize = positiveIntegerOrNull(input.sampleSize, "sampleSize", 25) ?? 1;
@@ -162,7 +156,7 @@ export async function createInspectionPlan(prisma: PrismaClient, actor: QualityA
       c.chartType !== "U" &&
       c.subgroupSize > sampleSize
     ) {
-      throw new QualityInputInvalid(
+      throw new InputInvalid(
         `characteristics.${i}.subgroupSize`,
         `A check takes ${sampleSize} samples; a subgroup of ${c.subgroupSize} cannot form.`,
       );
@@ -173,13 +167,12 @@ export async function createInspectionPlan(prisma: PrismaClient, actor: QualityA
     prisma.productType.findUnique({ where: { id: input.productTypeId }, select: { id: true } }),
     prisma.line.findUnique({ where: { id: input.lineId }, select: { id: true } }),
   ]);
-  if (!product) throw new QualityReferenceNotFound("product type", input.productTypeId);
-  if (!line) throw new QualityReferenceNotFound("line", input.lineId);
+  if (!product) throw new NotFound("product type", input.productTypeId);
+  if (!line) throw new NotFound("line", input.lineId);
   if (input.equipmentId) {
     const equipment = await prisma.equipment.findUnique({ where: { id: input.equipmentId }, select: { lineId: true } });
-    if (!equipment) throw new QualityReferenceNotFound("equipment", input.equipmentId);
-    if (equipment.lineId !== line.id)
-      throw new QualityInputInvalid("equipmentId", "The equipment is not on the plan's line.");
+    if (!equipment) throw new NotFound("equipment", input.equipmentId);
+    if (equipment.lineId !== line.id) throw new InputInvalid("equipmentId", "The equipment is not on the plan's line.");
   }
   const latest = await prisma.qualityCheckTemplate.findFirst({ where: { name }, orderBy: { version: "desc" } });
   return prisma.$transaction(async (tx) => {
@@ -227,7 +220,7 @@ export async function changeCharacteristic(
   change: CharacteristicChange,
 ): Promise<QualityCharacteristic> {
   const current = await prisma.qualityCharacteristic.findUnique({ where: { id: change.characteristicId } });
-  if (!current) throw new QualityReferenceNotFound("characteristic", change.characteristicId);
+  if (!current) throw new NotFound("characteristic", change.characteristicId);
   const pick = <K extends keyof CharacteristicChange & keyof QualityCharacteristic>(key: K) =>
     change[key] === undefined ? current[key] : change[key];
   const checked = checkedCharacteristic(
@@ -272,7 +265,7 @@ export async function setInspectionPlanActive(
   active: boolean,
 ) {
   const plan = await prisma.qualityCheckTemplate.findUnique({ where: { id: planId } });
-  if (!plan) throw new QualityReferenceNotFound("inspection plan", planId);
+  if (!plan) throw new NotFound("inspection plan", planId);
   return prisma.$transaction(async (tx) => {
     const updated = await tx.qualityCheckTemplate.update({ where: { id: planId }, data: { active } });
     await audit(
@@ -292,7 +285,7 @@ export function checkedNote(value: string | null | undefined, field = "note"): s
   if (value === null || value === undefined) return null;
   const text = value.trim();
   if (text.length > QUALITY_DEFAULTS.maxNoteLength) {
-    throw new QualityInputInvalid(field, `${field} may be at most ${QUALITY_DEFAULTS.maxNoteLength} characters.`);
+    throw new InputInvalid(field, `${field} may be at most ${QUALITY_DEFAULTS.maxNoteLength} characters.`);
   }
   return text.length > 0 ? text : null;
 }

@@ -21,12 +21,12 @@ const RECORD = `mutation ($checkId: ID!, $measurements: [MeasurementInput!]!, $c
     __typename
     ... on MutationRecordMeasurementsSuccess { data { id status measurements { id sampleIndex value withinSpec conforming } } }
     ... on ExpectedError { code message }
-    ... on QualityInputInvalid { field } } }`;
+    ... on InputInvalid { field } } }`;
 const CORRECT = `mutation ($id: ID!, $value: Float, $reason: String!) { correctMeasurement(measurementId: $id, value: $value, reason: $reason) {
   __typename ... on MutationCorrectMeasurementSuccess { data { id value withinSpec } } ... on ExpectedError { code message } } }`;
 const CHANGE = `mutation ($input: CharacteristicChangeInput!) { changeQualityCharacteristic(input: $input) {
   __typename ... on MutationChangeQualityCharacteristicSuccess { data { id lowerSpec upperSpec } }
-  ... on ExpectedError { code message } ... on QualityInputInvalid { field } } }`;
+  ... on ExpectedError { code message } ... on InputInvalid { field } } }`;
 const VERIFY = `query ($checkId: ID!) { verifyReleaseCheckSignature(checkId: $checkId) {
   __typename ... on QueryVerifyReleaseCheckSignatureSuccess { data { status keyId signerId } } } }`;
 const SIGN = `mutation ($checkId: ID!, $secret: String!) { signReleaseCheck(checkId: $checkId, secret: $secret) {
@@ -131,7 +131,7 @@ describe("quality checks through the API", () => {
       (m) => !(m.characteristicId === weightOf().id && m.sampleIndex === 4),
     );
     const response = await call(inspector, RECORD, { checkId, measurements: partial, complete: true });
-    expect(response.data!.recordMeasurements).toMatchObject({ __typename: "QualityInputInvalid", field: "complete" });
+    expect(response.data!.recordMeasurements).toMatchObject({ __typename: "InputInvalid", field: "complete" });
     expect(await plant.db.prisma.measurement.count({ where: { checkId } })).toBe(0);
   });
 
@@ -284,14 +284,14 @@ describe("quality checks through the API", () => {
         measurements: [{ characteristicId: weightOf().id, sampleIndex: 5, value: 25.1 }],
       });
       expect(response.data!.recordMeasurements).toMatchObject({
-        __typename: "QualityInputInvalid",
+        __typename: "InputInvalid",
         field: "measurements.0.sampleIndex",
       });
     });
 
     it("a plan whose subgroup cannot form from its samples is refused (subgroup of the wrong size)", async () => {
       const CREATE = `mutation ($input: InspectionPlanInput!) { createInspectionPlan(input: $input) {
-        __typename ... on ExpectedError { code } ... on QualityInputInvalid { field } } }`;
+        __typename ... on ExpectedError { code } ... on InputInvalid { field } } }`;
       const product = await plant.db.prisma.productType.findUniqueOrThrow({ where: { code: "MM-25" } });
       const input = {
         name: "Bad plan",
@@ -305,14 +305,14 @@ describe("quality checks through the API", () => {
       const admin = await plant.tokenOf("admin");
       const response = await call(admin, CREATE, { input });
       expect(response.data!.createInspectionPlan).toMatchObject({
-        __typename: "QualityInputInvalid",
+        __typename: "InputInvalid",
         field: "characteristics.0.subgroupSize",
       });
       const wrongChart = await call(admin, CREATE, {
         input: { ...input, sampleSize: 5, characteristics: [{ ...input.characteristics[0], subgroupSize: 1 }] },
       });
       expect(wrongChart.data!.createInspectionPlan).toMatchObject({
-        __typename: "QualityInputInvalid",
+        __typename: "InputInvalid",
         field: "characteristics.0.chartType",
       });
       expect(await plant.db.prisma.qualityCheckTemplate.count({ where: { name: "Bad plan" } })).toBe(0);
@@ -323,7 +323,7 @@ describe("quality checks through the API", () => {
         input: { characteristicId: weightOf().id, lowerSpec: 25.4, upperSpec: 25.3 },
       });
       expect(response.data!.changeQualityCharacteristic).toMatchObject({
-        __typename: "QualityInputInvalid",
+        __typename: "InputInvalid",
         field: "characteristic.lowerSpec",
       });
       const stored = await plant.db.prisma.qualityCharacteristic.findUniqueOrThrow({ where: { id: weightOf().id } });

@@ -6,14 +6,9 @@
 import { randomUUID } from "node:crypto";
 import type { Measurement, Prisma, PrismaClient, QualityCharacteristic, QualityCheck, SpcViolation } from "@ms5/db";
 import { AUTH_DEFAULTS, AuthError, checkUserSecret, isPinShaped, SECRET_CHECK_COLUMNS } from "@ms5/kit/auth";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { type NewSubgroup, recordSubgroups } from "../live-spc/spc-subgroups.ts";
-import {
-  InspectionPlanInactive,
-  QualityInputInvalid,
-  QualityReferenceNotFound,
-  QualitySignatureRejected,
-  QualityStateConflict,
-} from "../quality-errors.ts";
+import { InspectionPlanInactive, QualitySignatureRejected, QualityStateConflict } from "../quality-errors.ts";
 import { subgroupStatistics } from "../spc/subgroup-statistics.ts";
 import type { QualityActor } from "./actor.ts";
 import { auditQualityChange, checkedNote } from "./inspection-plans.ts";
@@ -41,15 +36,12 @@ export function withinSpec(value: number, lowerSpec: number | null, upperSpec: n
   return (lowerSpec === null || value >= lowerSpec) && (upperSpec === null || value <= upperSpec);
 }
 
-/** The judgement of one measurement against its characteristic; throws QualityInputInvalid for a bad value. */
+/** The judgement of one measurement against its characteristic; throws InputInvalid for a bad value. */
 export function judgeMeasurement(characteristic: QualityCharacteristic, input: MeasurementInput, field: string) {
   if (characteristic.type === "VARIABLE") {
     const value = input.value;
     if (value === null || value === undefined || typeof value !== "number" || !Number.isFinite(value)) {
-      throw new QualityInputInvalid(
-        `${field}.value`,
-        `${characteristic.name} needs a finite number, not ${String(value)}.`,
-      );
+      throw new InputInvalid(`${field}.value`, `${characteristic.name} needs a finite number, not ${String(value)}.`);
     }
     return {
       value,
@@ -60,11 +52,11 @@ export function judgeMeasurement(characteristic: QualityCharacteristic, input: M
   }
   const defectCount = input.defectCount ?? null;
   if (defectCount !== null && (!Number.isInteger(defectCount) || defectCount < 0)) {
-    throw new QualityInputInvalid(`${field}.defectCount`, "A defect count is a whole number, 0 or more.");
+    throw new InputInvalid(`${field}.defectCount`, "A defect count is a whole number, 0 or more.");
   }
   const conforming = input.conforming ?? (defectCount === null ? null : defectCount === 0);
   if (conforming === null) {
-    throw new QualityInputInvalid(
+    throw new InputInvalid(
       `${field}.conforming`,
       `${characteristic.name} needs conforming (true/false) or a defect count.`,
     );
@@ -76,7 +68,7 @@ async function lockCheck(tx: Tx, checkId: string): Promise<QualityCheck> {
   const rows = await tx.$queryRaw<
     { id: string }[]
   >`SELECT id FROM quality_check WHERE id = ${checkId}::uuid FOR UPDATE`;
-  if (rows.length === 0) throw new QualityReferenceNotFound("quality check", checkId);
+  if (rows.length === 0) throw new NotFound("quality check", checkId);
   return tx.qualityCheck.findUniqueOrThrow({ where: { id: checkId } });
 }
 
@@ -88,17 +80,17 @@ export async function openQualityCheck(
   now: Date,
 ): Promise<QualityCheck> {
   const plan = await prisma.qualityCheckTemplate.findUnique({ where: { id: input.planId } });
-  if (!plan) throw new QualityReferenceNotFound("inspection plan", input.planId);
+  if (!plan) throw new NotFound("inspection plan", input.planId);
   if (!plan.active) throw new InspectionPlanInactive(plan.id);
   const lineId = input.lineId ?? plan.lineId;
-  if (!lineId) throw new QualityInputInvalid("lineId", "The plan names no line: say which line is checked.");
-  if (plan.lineId && plan.lineId !== lineId) throw new QualityInputInvalid("lineId", "The plan is for another line.");
+  if (!lineId) throw new InputInvalid("lineId", "The plan names no line: say which line is checked.");
+  if (plan.lineId && plan.lineId !== lineId) throw new InputInvalid("lineId", "The plan is for another line.");
   const line = await prisma.line.findUnique({ where: { id: lineId }, select: { id: true } });
-  if (!line) throw new QualityReferenceNotFound("line", lineId);
+  if (!line) throw new NotFound("line", lineId);
   if (input.workOrderId) {
     const order = await prisma.workOrder.findUnique({ where: { id: input.workOrderId }, select: { lineId: true } });
-    if (!order) throw new QualityReferenceNotFound("work order", input.workOrderId);
-    if (order.lineId !== lineId) throw new QualityInputInvalid("workOrderId", "The work order is for another line.");
+    if (!order) throw new NotFound("work order", input.workOrderId);
+    if (order.lineId !== lineId) throw new InputInvalid("workOrderId", "The work order is for another line.");
   }
   return prisma.qualityCheck.create({
     data: {
@@ -143,7 +135,7 @@ export async function recordMeasurements(
   now: Date,
 ): Promise<RecordingResult> {
   if (input.measurements.length > QUALITY_DEFAULTS.maxMeasurementsPerRecording) {
-    throw new QualityInputInvalid(
+    throw new InputInvalid(
       "measurements",
       `At most ${QUALITY_DEFAULTS.maxMeasurementsPerRecording} measurements at once.`,
     );
@@ -153,7 +145,7 @@ export async function recordMeasurements(
     where: { id: input.checkId },
     include: { template: { include: { characteristics: true } } },
   });
-  if (!check) throw new QualityReferenceNotFound("quality check", input.checkId);
+  if (!check) throw new NotFound("quality check", input.checkId);
   if (!check.template.active) throw new InspectionPlanInactive(check.templateId);
   const characteristics = new Map(check.template.characteristics.map((c) => [c.id, c]));
   const seen = new Set<string>();
@@ -161,16 +153,13 @@ export async function recordMeasurements(
     const field = `measurements.${i}`;
     const characteristic = characteristics.get(m.characteristicId);
     if (!characteristic)
-      throw new QualityInputInvalid(`${field}.characteristicId`, "The characteristic is not in this check's plan.");
+      throw new InputInvalid(`${field}.characteristicId`, "The characteristic is not in this check's plan.");
     if (!characteristic.active) throw new InspectionPlanInactive(check.templateId);
     if (!Number.isInteger(m.sampleIndex) || m.sampleIndex < 0 || m.sampleIndex >= check.template.sampleSize) {
-      throw new QualityInputInvalid(
-        `${field}.sampleIndex`,
-        `The plan takes samples 0 to ${check.template.sampleSize - 1}.`,
-      );
+      throw new InputInvalid(`${field}.sampleIndex`, `The plan takes samples 0 to ${check.template.sampleSize - 1}.`);
     }
     const key = `${m.characteristicId}/${m.sampleIndex}`;
-    if (seen.has(key)) throw new QualityInputInvalid(`${field}.sampleIndex`, "The same sample is given twice.");
+    if (seen.has(key)) throw new InputInvalid(`${field}.sampleIndex`, "The same sample is given twice.");
     seen.add(key);
     return { characteristic, sampleIndex: m.sampleIndex, ...judgeMeasurement(characteristic, m, field) };
   });
@@ -252,7 +241,7 @@ async function completeCheck(tx: Tx, check: QualityCheck, now: Date) {
     }
   }
   if (missing.length > 0) {
-    throw new QualityInputInvalid(
+    throw new InputInvalid(
       "complete",
       `The check is incomplete: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? "..." : ""} not recorded.`,
     );
@@ -275,7 +264,7 @@ async function completeCheck(tx: Tx, check: QualityCheck, now: Date) {
     if (c.type === "VARIABLE") {
       const values = samples.map((m) => m.value!).slice(0, c.subgroupSize);
       if (values.length !== c.subgroupSize) {
-        throw new QualityInputInvalid(
+        throw new InputInvalid(
           "complete",
           `${c.name} charts subgroups of ${c.subgroupSize}; the check has ${values.length} values.`,
         );
@@ -345,12 +334,12 @@ export async function correctMeasurement(
   now: Date,
 ): Promise<{ measurement: Measurement; check: QualityCheck }> {
   const reason = checkedNote(input.reason, "reason");
-  if (!reason) throw new QualityInputInvalid("reason", "A correction says why.");
+  if (!reason) throw new InputInvalid("reason", "A correction says why.");
   const old = await prisma.measurement.findUnique({
     where: { id: input.measurementId },
     include: { characteristic: true, check: true },
   });
-  if (!old) throw new QualityReferenceNotFound("measurement", input.measurementId);
+  if (!old) throw new NotFound("measurement", input.measurementId);
   if (old.check.signedAt) {
     throw new QualityStateConflict(
       "quality check",
@@ -409,10 +398,7 @@ export async function correctMeasurement(
 
 async function reauthenticateSigner(prisma: PrismaClient, userId: string, secret: string): Promise<void> {
   if (secret.length > AUTH_DEFAULTS.maxSecretLength) {
-    throw new QualityInputInvalid(
-      "secret",
-      `A password or PIN has at most ${AUTH_DEFAULTS.maxSecretLength} characters.`,
-    );
+    throw new InputInvalid("secret", `A password or PIN has at most ${AUTH_DEFAULTS.maxSecretLength} characters.`);
   }
   const user = await prisma.user.findUnique({ where: { id: userId }, select: SECRET_CHECK_COLUMNS });
   if (!user || secret.length === 0) throw new QualitySignatureRejected();
@@ -443,7 +429,7 @@ export async function signReleaseCheck(
 ): Promise<QualityCheck> {
   const meaning = checkedNote(input.meaning, "meaning") ?? "Released: the checks were performed as recorded.";
   const check = await prisma.qualityCheck.findUnique({ where: { id: input.checkId }, include: { template: true } });
-  if (!check) throw new QualityReferenceNotFound("quality check", input.checkId);
+  if (!check) throw new NotFound("quality check", input.checkId);
   if (!check.template.requiresSignature) {
     throw new QualityStateConflict(
       "quality check",

@@ -14,7 +14,7 @@ import {
   sameSignatureText,
   signatureMacOf,
 } from "@ms5/kit";
-import { QualityReferenceNotFound } from "../quality-errors.ts";
+import { NotFound } from "@ms5/kit/subgraph";
 
 export interface SignedReleaseContent {
   checkId: string;
@@ -116,7 +116,7 @@ export async function verifyReleaseCheckSignature(
   checkId: string,
 ): Promise<ReleaseSignatureCheck> {
   const check = await prisma.qualityCheck.findUnique({ where: { id: checkId } });
-  if (!check) throw new QualityReferenceNotFound("quality check", checkId);
+  if (!check) throw new NotFound("quality check", checkId);
   const result = (status: ReleaseSignatureStatus): ReleaseSignatureCheck => ({
     checkId,
     status,

@@ -1,9 +1,9 @@
 // Defects found at the line: a code of the defect tree, where (line, equipment, job, work order), how
 // many, with a note. The Pareto of a line counts them per code, largest first.
 import type { DefectRecord, PrismaClient } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import type { QualityActor } from "../checks/actor.ts";
 import { checkedNote } from "../checks/inspection-plans.ts";
-import { QualityInputInvalid, QualityReferenceNotFound } from "../quality-errors.ts";
 
 export interface DefectInput {
   defectCodeId: string;
@@ -22,21 +22,20 @@ export async function recordDefect(
   now: Date,
 ): Promise<DefectRecord> {
   if (!Number.isInteger(input.quantity) || input.quantity <= 0 || input.quantity > 1_000_000) {
-    throw new QualityInputInvalid("quantity", "A quantity is a whole number from 1 to 1,000,000.");
+    throw new InputInvalid("quantity", "A quantity is a whole number from 1 to 1,000,000.");
   }
   const note = checkedNote(input.note);
   const [code, line] = await Promise.all([
     prisma.defectCode.findUnique({ where: { id: input.defectCodeId } }),
     prisma.line.findUnique({ where: { id: input.lineId }, select: { id: true } }),
   ]);
-  if (!code) throw new QualityReferenceNotFound("defect code", input.defectCodeId);
-  if (!code.active) throw new QualityInputInvalid("defectCodeId", `Defect code ${code.code} is no longer used.`);
-  if (!line) throw new QualityReferenceNotFound("line", input.lineId);
+  if (!code) throw new NotFound("defect code", input.defectCodeId);
+  if (!code.active) throw new InputInvalid("defectCodeId", `Defect code ${code.code} is no longer used.`);
+  if (!line) throw new NotFound("line", input.lineId);
   if (input.equipmentId) {
     const equipment = await prisma.equipment.findUnique({ where: { id: input.equipmentId }, select: { lineId: true } });
-    if (!equipment) throw new QualityReferenceNotFound("equipment", input.equipmentId);
-    if (equipment.lineId !== line.id)
-      throw new QualityInputInvalid("equipmentId", "The equipment is not on that line.");
+    if (!equipment) throw new NotFound("equipment", input.equipmentId);
+    if (equipment.lineId !== line.id) throw new InputInvalid("equipmentId", "The equipment is not on that line.");
   }
   let productTypeId: string | null = null;
   if (input.workOrderId) {
@@ -44,8 +43,8 @@ export async function recordDefect(
       where: { id: input.workOrderId },
       select: { lineId: true, productTypeId: true },
     });
-    if (!order) throw new QualityReferenceNotFound("work order", input.workOrderId);
-    if (order.lineId !== line.id) throw new QualityInputInvalid("workOrderId", "The work order is for another line.");
+    if (!order) throw new NotFound("work order", input.workOrderId);
+    if (order.lineId !== line.id) throw new InputInvalid("workOrderId", "The work order is for another line.");
     productTypeId = order.productTypeId;
   }
   return prisma.defectRecord.create({
@@ -74,7 +73,7 @@ export interface ParetoBar {
 }
 
 export async function defectPareto(prisma: PrismaClient, lineId: string, from: Date, to: Date): Promise<ParetoBar[]> {
-  if (!(from < to)) throw new QualityInputInvalid("from", "from must be before to.");
+  if (!(from < to)) throw new InputInvalid("from", "from must be before to.");
   const sums = await prisma.defectRecord.groupBy({
     by: ["defectCodeId"],
     where: { lineId, recordedAt: { gte: from, lt: to } },

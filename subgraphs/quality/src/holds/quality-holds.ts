@@ -2,9 +2,10 @@
 // (use as is, rework, scrap) and releases it. Each step is a conditional update on the expected
 // status, audited, so of two concurrent steps only one applies.
 import type { HoldDisposition, PrismaClient, QualityHold, QualityHoldStatus } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import type { QualityActor } from "../checks/actor.ts";
 import { auditQualityChange, checkedNote } from "../checks/inspection-plans.ts";
-import { QualityInputInvalid, QualityReferenceNotFound, QualityStateConflict } from "../quality-errors.ts";
+import { QualityStateConflict } from "../quality-errors.ts";
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
@@ -17,16 +18,16 @@ export async function placeHold(
   now: Date,
 ): Promise<QualityHold> {
   const reason = checkedNote(input.reason, "reason");
-  if (!reason) throw new QualityInputInvalid("reason", "Say why the work order is held.");
+  if (!reason) throw new InputInvalid("reason", "Say why the work order is held.");
   if (
     input.quantity !== null &&
     input.quantity !== undefined &&
     (!Number.isInteger(input.quantity) || input.quantity <= 0)
   ) {
-    throw new QualityInputInvalid("quantity", "A held quantity is a whole number above 0.");
+    throw new InputInvalid("quantity", "A held quantity is a whole number above 0.");
   }
   const order = await prisma.workOrder.findUnique({ where: { id: input.workOrderId }, select: { id: true } });
-  if (!order) throw new QualityReferenceNotFound("work order", input.workOrderId);
+  if (!order) throw new NotFound("work order", input.workOrderId);
   try {
     return await prisma.$transaction(async (tx) => {
       const hold = await tx.qualityHold.create({
@@ -59,7 +60,7 @@ async function step(
 ): Promise<QualityHold> {
   return prisma.$transaction(async (tx) => {
     const before = await tx.qualityHold.findUnique({ where: { id: holdId } });
-    if (!before) throw new QualityReferenceNotFound("hold", holdId);
+    if (!before) throw new NotFound("hold", holdId);
     const { count } = await tx.qualityHold.updateMany({ where: { id: holdId, status: from }, data });
     if (count === 0) {
       throw new QualityStateConflict("hold", holdId, before.status, `The hold is ${before.status}, not ${from}.`);

@@ -1,9 +1,9 @@
 // Recomputing control limits is an explicit, audited action (quality:manage): a chosen range of
 // subgroups becomes the new frozen baseline; the limits it replaces are kept, marked superseded.
 import type { PrismaClient, SpcControlLimits } from "@ms5/db";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import type { QualityActor } from "../checks/actor.ts";
 import { auditQualityChange, checkedNote } from "../checks/inspection-plans.ts";
-import { QualityInputInvalid, QualityReferenceNotFound } from "../quality-errors.ts";
 import { BaselineInvalid, type ControlChartType, computeControlLimits } from "../spc/control-limits.ts";
 
 export async function freezeControlLimits(
@@ -13,25 +13,25 @@ export async function freezeControlLimits(
   now: Date,
 ): Promise<SpcControlLimits> {
   const reason = checkedNote(input.reason, "reason");
-  if (!reason) throw new QualityInputInvalid("reason", "Say why the limits are recomputed.");
+  if (!reason) throw new InputInvalid("reason", "Say why the limits are recomputed.");
   if (
     !Number.isInteger(input.firstSequence) ||
     !Number.isInteger(input.lastSequence) ||
     input.firstSequence < 1 ||
     input.lastSequence < input.firstSequence
   ) {
-    throw new QualityInputInvalid("firstSequence", "The baseline is a range of subgroup sequences, first ≤ last.");
+    throw new InputInvalid("firstSequence", "The baseline is a range of subgroup sequences, first ≤ last.");
   }
   const characteristic = await prisma.qualityCharacteristic.findUnique({ where: { id: input.characteristicId } });
-  if (!characteristic) throw new QualityReferenceNotFound("characteristic", input.characteristicId);
+  if (!characteristic) throw new NotFound("characteristic", input.characteristicId);
   if (!characteristic.chartType)
-    throw new QualityInputInvalid("characteristicId", `${characteristic.name} has no control chart.`);
+    throw new InputInvalid("characteristicId", `${characteristic.name} has no control chart.`);
   const chartType = characteristic.chartType as ControlChartType;
   const baseline = await prisma.spcSubgroup.findMany({
     where: { characteristicId: characteristic.id, sequence: { gte: input.firstSequence, lte: input.lastSequence } },
     orderBy: { sequence: "asc" },
   });
-  if (baseline.length === 0) throw new QualityInputInvalid("firstSequence", "No subgroups in that range.");
+  if (baseline.length === 0) throw new InputInvalid("firstSequence", "No subgroups in that range.");
   let limits: ReturnType<typeof computeControlLimits>;
   try {
     limits = computeControlLimits(
@@ -44,7 +44,7 @@ export async function freezeControlLimits(
       })),
     );
   } catch (error) {
-    if (error instanceof BaselineInvalid) throw new QualityInputInvalid("firstSequence", error.message);
+    if (error instanceof BaselineInvalid) throw new InputInvalid("firstSequence", error.message);
     throw error;
   }
   return prisma.$transaction(async (tx) => {

@@ -154,4 +154,32 @@ describe("a check weigher drift reaches a subscribed tablet through the gateway"
       await client.dispose();
     }
   });
+
+  it("tells a subscribed chart each batch of subgroups the weights form, so an open chart moves with no rule broken", async () => {
+    const client = gatewaySubscriptionClient(floor.wsUrl, await plant.tokenOf("inspector"));
+    const heard: { characteristicId: string; count: number }[] = [];
+    const unsubscribe = client.subscribe<{ spcSubgroupsAdded: { characteristicId: string; count: number } }>(
+      {
+        query: "subscription ($id: ID!) { spcSubgroupsAdded(characteristicId: $id) { characteristicId count } }",
+        variables: { id: characteristicId },
+      },
+      {
+        next: ({ data }) => {
+          if (data?.spcSubgroupsAdded) heard.push(data.spcSubgroupsAdded);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    try {
+      await eventually(async () => floor.subgraph.bus.listenerCount > 0);
+      // Ten in-control weights: two subgroups, whether in one batch or two.
+      await publishWeights([25.1, 25.12, 25.08, 25.11, 25.09, 25.1, 25.12, 25.08, 25.11, 25.09]);
+      await eventually(async () => heard.reduce((sum, event) => sum + event.count, 0) === 2);
+      expect(heard.every((event) => event.characteristicId === characteristicId)).toBe(true);
+    } finally {
+      unsubscribe();
+      await client.dispose();
+    }
+  });
 });

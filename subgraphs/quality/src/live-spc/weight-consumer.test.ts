@@ -3,8 +3,9 @@
 // limits; a drift in the mean breaks a run rule, which is stored and reaches a spcViolation listener;
 // a redelivered entry changes nothing.
 
+import { listDeadLetters } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
-import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { QualityEventMessage } from "../quality-events/quality-event-message.ts";
 import type { QualitySubgraph } from "../quality-subgraph.ts";
@@ -14,7 +15,7 @@ import {
   type QualityTestPlant,
   startQualityTestSubgraph,
 } from "../testing/quality-test-plant.ts";
-import { streamIdAfter } from "./weight-consumer.ts";
+import { streamIdAfter, WEIGHT_CONSUMER_GROUP } from "./weight-consumer.ts";
 
 describe("the live SPC feed from the check weigher", () => {
   const run = inject("testRun");
@@ -25,7 +26,7 @@ describe("the live SPC feed from the check weigher", () => {
   let seq = 0;
   const heard: QualityEventMessage[] = [];
 
-  async function publishWeights(values: readonly number[]) {
+  async function publishWeights(values: readonly (number | string)[]) {
     const at = Date.now();
     const ids: string[] = [];
     for (const value of values) {
@@ -152,5 +153,21 @@ describe("the live SPC feed from the check weigher", () => {
       await plant.db.prisma.spcSubgroup.findMany({ where: { characteristicId }, select: { sequence: true } })
     ).map((s) => s.sequence);
     expect(new Set(sequences).size).toBe(sequences.length);
+  });
+
+  it("dead-letters a weight entry whose value is no number with the stream contract's reason, and charts nothing from it", async () => {
+    const count = await plant.db.prisma.spcSubgroup.count({ where: { characteristicId } });
+    const state = await plant.db.prisma.spcLiveState.findUniqueOrThrow({ where: { characteristicId } });
+    const [id] = await publishWeights(["heavy"]);
+    const letter = await eventually(async () =>
+      (await listDeadLetters(plant.redis, deadLetterStreamKey(WEIGHT_CONSUMER_GROUP, keyPrefix))).find(
+        (dead) => dead.id === id,
+      ),
+    );
+    expect(letter).toMatchObject({ kind: "rejected", fields: { type: "weight", value: "heavy" } });
+    expect(letter.error).toMatch(/malformed telemetry entry/);
+    expect(await plant.db.prisma.spcSubgroup.count({ where: { characteristicId } })).toBe(count);
+    const after = await plant.db.prisma.spcLiveState.findUniqueOrThrow({ where: { characteristicId } });
+    expect(after.pendingValues).toEqual(state.pendingValues);
   });
 });

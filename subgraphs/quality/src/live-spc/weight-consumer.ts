@@ -1,7 +1,8 @@
 // The quality subgraph's reader of the lines' telemetry streams (its own consumer group, `quality`):
 // every check weigher weighing (`weight` entries; everything else is acknowledged and skipped)
 // joins the pending subgroup of each live characteristic of its equipment; each full subgroup joins
-// the chart, is judged by the run rules, and what it breaks is stored and published as spcViolation.
+// the chart, is judged by the run rules, and what it breaks is stored and published as spcViolation
+// (the new subgroups themselves as spcSubgroupsAdded, so open charts move).
 // Pending values and the last entry applied are committed with the subgroups they form, so a crash
 // loses nothing and a redelivered entry (id at or below the last applied) changes nothing. Each
 // characteristic's chart is kept in memory (live-chart-state.ts) so a batch is one statement; until
@@ -14,10 +15,10 @@ import {
   type RedisClient,
   StreamConsumer,
   type StreamConsumerSettings,
-  StreamEntryRejected,
   startFollowingPlant,
 } from "@ms5/kit";
-import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { DEFAULT_KEY_PREFIX, deadLetterStreamKey, streamKey } from "@ms5/schema";
+import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import type { QualityEventMessage } from "../quality-events/quality-event-message.ts";
 import { isRunRule } from "../spc/run-rules.ts";
 import { subgroupStatistics } from "../spc/subgroup-statistics.ts";
@@ -52,23 +53,22 @@ export interface WeightConsumerOptions {
   cacheTtlMs?: number;
 }
 
+/**
+ * The weighing of a `weight` entry (null for entries of other types: acknowledged and skipped), by the
+ * stream contract's one parser; a malformed entry throws StreamEntryRejected and is dead-lettered.
+ */
 function weighingOf(entry: ConsumedEntry): { equipment: string; weighing: Weighing | null } | null {
-  const fields = entry.fields;
-  if (fields.type !== "weight") return null;
-  if (fields.v !== STREAM_SCHEMA_VERSION) throw new StreamEntryRejected(`unknown stream schema version '${fields.v}'`);
-  const ts = Number(fields.ts);
-  if (!fields.equipment || !Number.isFinite(ts)) throw new StreamEntryRejected("a weight entry lacks equipment or ts");
-  if (fields.quality === "bad") return { equipment: fields.equipment, weighing: null };
-  const value = Number(fields.value);
-  if (fields.value === undefined || fields.value === "" || !Number.isFinite(value)) {
-    throw new StreamEntryRejected(`a weight entry's value '${fields.value}' is not a finite number`);
-  }
-  return { equipment: fields.equipment, weighing: { streamId: entry.id, value, at: new Date(ts), readAt: ts } };
+  if (entry.fields.type !== "weight") return null;
+  const weight = parseStreamEntry("telemetry", entry.fields);
+  if (weight.type !== "weight") return null;
+  if (weight.quality === "bad") return { equipment: weight.equipment, weighing: null };
+  const readAt = weight.ts.getTime();
+  return { equipment: weight.equipment, weighing: { streamId: entry.id, value: weight.value, at: weight.ts, readAt } };
 }
 
 export async function startWeightConsumer(options: WeightConsumerOptions): Promise<StreamConsumer> {
   const { prisma, logger } = options;
-  const keyPrefix = options.keyPrefix ?? "ms5:";
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const liveByEquipment = new PlantModelCache<LiveCharacteristic[]>(options.cacheTtlMs ?? 60_000);
 
   const liveCharacteristicsOf = (equipmentCode: string) =>
@@ -190,6 +190,14 @@ export async function startWeightConsumer(options: WeightConsumerOptions): Promi
       const result = await applyTo(characteristic, weighings);
       subgroups += result.subgroups;
       violations.push(...result.violations);
+      if (result.subgroups > 0) {
+        events.push({
+          kind: "spc-subgroups",
+          characteristicId: characteristic.id,
+          lineId: characteristic.lineId,
+          count: result.subgroups,
+        });
+      }
       for (const v of result.violations) {
         events.push({
           kind: "spc-violation",

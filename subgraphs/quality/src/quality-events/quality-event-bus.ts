@@ -1,7 +1,7 @@
 // One instance's side of quality live events: publishes what this instance committed and listens on
 // the plant's quality channel through the kit's Redis channel hub (one subscriber connection), fanning
 // each message out to the GraphQL subscriptions that want it.
-import { type Logger, perRedisClient, RedisChannelHub, type RedisClient } from "@ms5/kit";
+import { type Logger, RedisChannelHub, type RedisClient } from "@ms5/kit";
 import {
   parseQualityEventMessage,
   type QualityEventKind,
@@ -57,8 +57,3 @@ export class QualityEventBus {
     return this.#hub.close();
   }
 }
-
-const buses = perRedisClient<QualityEventBus>();
-export const registerQualityEventBus = buses.register;
-export const unregisterQualityEventBus = buses.unregister;
-export const qualityEventBusOf = buses.of;

@@ -4,7 +4,9 @@
 export type QualityEventMessage =
   | { kind: "check-due"; checkId: string; lineId: string }
   | { kind: "spc-violation"; violationId: string; lineId: string; characteristicId: string; readAt?: number }
-  | { kind: "defect-recorded"; defectId: string; lineId: string };
+  | { kind: "defect-recorded"; defectId: string; lineId: string }
+  /** New subgroups joined a chart (the check weigher's), so an open chart can read itself again. */
+  | { kind: "spc-subgroups"; characteristicId: string; lineId: string; count: number };
 
 export type QualityEventKind = QualityEventMessage["kind"];
 
@@ -12,6 +14,7 @@ const ID_FIELD: Readonly<Record<QualityEventKind, string>> = {
   "check-due": "checkId",
   "spc-violation": "violationId",
   "defect-recorded": "defectId",
+  "spc-subgroups": "characteristicId",
 };
 
 /** `<prefix>quality:events`, e.g. `ms5:quality:events`. */
@@ -27,6 +30,7 @@ export function parseQualityEventMessage(message: string): QualityEventMessage |
     const idField = ID_FIELD[value.kind as QualityEventKind];
     if (!idField || typeof value[idField] !== "string" || typeof value.lineId !== "string") return null;
     if (value.kind === "spc-violation" && typeof value.characteristicId !== "string") return null;
+    if (value.kind === "spc-subgroups" && !Number.isInteger(value.count)) return null;
     return value as QualityEventMessage;
   } catch {
     return null;

@@ -147,7 +147,7 @@ builder.mutationFields((t) => ({
     errors: { types: CHANGE_ERRORS },
     args: { input: t.arg({ type: DefectInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const runtime = qualityRuntimeOf(context.redis);
+      const runtime = qualityRuntimeOf(context);
       const defect = await recordDefect(
         context.prisma,
         userActorOf(context),

@@ -73,7 +73,7 @@ builder.mutationFields((t) => ({
           reason: args.reason,
           quantity: args.quantity ?? null,
         },
-        qualityRuntimeOf(context.redis).now(),
+        qualityRuntimeOf(context).now(),
       ),
   }),
   dispositionQualityHold: t.field({
@@ -91,7 +91,7 @@ builder.mutationFields((t) => ({
         context.prisma,
         userActorOf(context),
         { holdId: uuidArgument(args.holdId, "holdId"), disposition: args.disposition, note: args.note ?? null },
-        qualityRuntimeOf(context.redis).now(),
+        qualityRuntimeOf(context).now(),
       ),
   }),
   releaseQualityHold: t.field({
@@ -105,7 +105,7 @@ builder.mutationFields((t) => ({
         context.prisma,
         userActorOf(context),
         uuidArgument(args.holdId, "holdId"),
-        qualityRuntimeOf(context.redis).now(),
+        qualityRuntimeOf(context).now(),
       ),
   }),
 }));

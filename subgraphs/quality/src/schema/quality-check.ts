@@ -114,7 +114,7 @@ export const QualityCheckRef = builder.prismaObject("QualityCheck", {
       resolve: (check, _args, context) =>
         (OPEN_CHECK_STATUSES as readonly string[]).includes(check.status) &&
         check.overdueAt !== null &&
-        check.overdueAt.getTime() <= qualityRuntimeOf(context.redis).now().getTime(),
+        check.overdueAt.getTime() <= qualityRuntimeOf(context).now().getTime(),
     }),
     performedAt: t.expose("performedAt", { type: "DateTime", nullable: true }),
     inspectorId: t.exposeID("inspectorId", { nullable: true }),
@@ -216,7 +216,7 @@ builder.mutationFields((t) => ({
     errors: { types: RECORDING_ERRORS },
     args: { planId: t.arg.id({ required: true }), lineId: t.arg.id(), workOrderId: t.arg.id(), jobId: t.arg.id() },
     resolve: async (_root, args, context) => {
-      const runtime = qualityRuntimeOf(context.redis);
+      const runtime = qualityRuntimeOf(context);
       const check = await openQualityCheck(
         context.prisma,
         userActorOf(context),
@@ -245,7 +245,7 @@ builder.mutationFields((t) => ({
       complete: t.arg.boolean({ defaultValue: false }),
     },
     resolve: async (_root, args, context) => {
-      const runtime = qualityRuntimeOf(context.redis);
+      const runtime = qualityRuntimeOf(context);
       const result = await recordMeasurements(
         context.prisma,
         userActorOf(context),
@@ -300,7 +300,7 @@ builder.mutationFields((t) => ({
       reason: t.arg.string({ required: true }),
     },
     resolve: async (_root, args, context) => {
-      const runtime = qualityRuntimeOf(context.redis);
+      const runtime = qualityRuntimeOf(context);
       const { measurement } = await correctMeasurement(
         context.prisma,
         userActorOf(context),
@@ -321,7 +321,7 @@ builder.mutationFields((t) => ({
         context.prisma,
         userActorOf(context),
         { checkId: uuidArgument(args.checkId, "checkId"), secret: args.secret, meaning: args.meaning ?? null },
-        qualityRuntimeOf(context.redis).now(),
+        qualityRuntimeOf(context).now(),
       ),
   }),
 }));

@@ -1,31 +1,8 @@
-// The typed refusals of quality operations, as schema types every mutation's result union may name.
-import { ExpectedError } from "@ms5/kit/subgraph";
+// The typed refusals of quality operations, as schema types every mutation's result union may name
+// (NotFound and InputInvalid are the kit's, registered by createSubgraphBuilder).
+import { ExpectedError, InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { builder } from "../builder.ts";
-import {
-  InspectionPlanInactive,
-  QualityInputInvalid,
-  QualityReferenceNotFound,
-  QualitySignatureRejected,
-  QualityStateConflict,
-} from "../quality-errors.ts";
-
-builder.objectType(QualityReferenceNotFound, {
-  name: "QualityReferenceNotFound",
-  description: "An id given to a quality operation names nothing; nothing changed.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({
-    entity: t.exposeString("entity", { description: "What kind of thing was looked for (check, plan, line...)." }),
-    id: t.exposeID("id"),
-  }),
-});
-
-builder.objectType(QualityInputInvalid, {
-  name: "QualityInputInvalid",
-  description:
-    "An argument is out of range or inconsistent (not a finite number, a subgroup of the wrong size, LSL not below USL...); nothing changed.",
-  interfaces: [ExpectedError],
-  fields: (t) => ({ field: t.exposeString("field", { description: "The argument at fault." }) }),
-});
+import { InspectionPlanInactive, QualitySignatureRejected, QualityStateConflict } from "../quality-errors.ts";
 
 builder.objectType(InspectionPlanInactive, {
   name: "InspectionPlanInactive",
@@ -53,12 +30,7 @@ builder.objectType(QualitySignatureRejected, {
   fields: () => ({}),
 });
 
-export const RECORDING_ERRORS = [
-  QualityReferenceNotFound,
-  QualityInputInvalid,
-  InspectionPlanInactive,
-  QualityStateConflict,
-];
-export const CHANGE_ERRORS = [QualityReferenceNotFound, QualityInputInvalid];
-export const STEP_ERRORS = [QualityReferenceNotFound, QualityInputInvalid, QualityStateConflict];
+export const RECORDING_ERRORS = [NotFound, InputInvalid, InspectionPlanInactive, QualityStateConflict];
+export const CHANGE_ERRORS = [NotFound, InputInvalid];
+export const STEP_ERRORS = [NotFound, InputInvalid, QualityStateConflict];
 export { QualitySignatureRejected };

@@ -118,7 +118,7 @@ builder.mutationFields((t) => ({
     errors: { types: CHANGE_ERRORS },
     args: { input: t.arg({ type: ScrapInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const runtime = qualityRuntimeOf(context.redis);
+      const runtime = qualityRuntimeOf(context);
       const scrap = await recordScrap(
         context.prisma,
         userActorOf(context),

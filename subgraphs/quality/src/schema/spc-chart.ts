@@ -1,7 +1,7 @@
 // Control charts as a client draws them: the subgroups with the limits that apply to each, the
 // zones, every stored violation, and the capability of the values shown, stated with the σ used and
 // the sample count. Freezing new limits from a chosen baseline needs quality:manage and is audited.
-import type { SpcControlLimits, SpcViolation } from "@ms5/db";
+import type { SpcViolation } from "@ms5/db";
 import { defineLoader } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { userActorOf } from "../checks/actor.ts";
@@ -214,7 +214,7 @@ builder.mutationFields((t) => ({
         context.prisma,
         userActorOf(context),
         { ...args, characteristicId: uuidArgument(args.characteristicId, "characteristicId") },
-        qualityRuntimeOf(context.redis).now(),
+        qualityRuntimeOf(context).now(),
       ),
   }),
 }));

@@ -2,9 +2,8 @@
 // what changed and the row is read fresh, so any instance can serve any subscriber.
 
 import type { DefectRecord } from "@ms5/db";
-import { ApiError, defineLoader, PLANT_WIDE_FEED, type SubgraphContext } from "@ms5/kit/subgraph";
-import { builder, uuidArgument } from "../builder.ts";
-import { qualityEventBusOf } from "../quality-events/quality-event-bus.ts";
+import { ApiError, defineLoader, PLANT_WIDE_FEED } from "@ms5/kit/subgraph";
+import { builder, type Context, uuidArgument } from "../builder.ts";
 import type { QualityEventKind, QualityEventMessage } from "../quality-events/quality-event-message.ts";
 import { DefectRecordRef } from "./defect.ts";
 import { checkById, QualityCheckRef } from "./quality-check.ts";
@@ -18,10 +17,10 @@ const defectById = defineLoader<string, DefectRecord | null>(async (ids, { prism
 async function qualityEvents(
   kind: QualityEventKind,
   lineIdArgument: string | number | null | undefined,
-  context: SubgraphContext,
+  context: Context,
   extra: (event: QualityEventMessage) => boolean = () => true,
 ): Promise<AsyncIterable<QualityEventMessage>> {
-  const bus = qualityEventBusOf(context.redis);
+  const bus = context.qualityEvents;
   if (!bus) throw new Error("quality live events are not running on this instance");
   const lineId = lineIdArgument ? uuidArgument(lineIdArgument, "lineId") : null;
   if (lineId && !(await context.prisma.line.findUnique({ where: { id: lineId }, select: { id: true } }))) {
@@ -29,6 +28,21 @@ async function qualityEvents(
   }
   return bus.events([kind], (event) => (lineId === null || event.lineId === lineId) && extra(event));
 }
+
+interface SubgroupsAdded {
+  characteristicId: string;
+  lineId: string;
+  count: number;
+}
+
+const SpcSubgroupsAddedRef = builder.objectRef<SubgroupsAdded>("SpcSubgroupsAdded").implement({
+  description: "New subgroups joined a characteristic's chart (read the chart again for them).",
+  fields: (t) => ({
+    characteristicId: t.exposeID("characteristicId"),
+    lineId: t.exposeID("lineId"),
+    count: t.exposeInt("count", { description: "Subgroups added by this batch." }),
+  }),
+});
 
 function found<T>(row: T | null, what: string): T {
   if (!row) throw new ApiError("NOT_FOUND", `The ${what} of this event no longer exists.`);
@@ -67,6 +81,26 @@ builder.subscriptionFields((t) => ({
         await context.loaders.of(violationById).load(event.kind === "spc-violation" ? event.violationId : ""),
         "violation",
       ),
+  }),
+  spcSubgroupsAdded: t.field({
+    type: SpcSubgroupsAddedRef,
+    description: "Each batch of subgroups the check weigher's weights form on a characteristic's chart.",
+    authScopes: { permission: "quality:read" },
+    directives: PLANT_WIDE_FEED,
+    args: { characteristicId: t.arg.id({ required: true }) },
+    subscribe: (_root, args, context) => {
+      const characteristicId = uuidArgument(args.characteristicId, "characteristicId");
+      return qualityEvents(
+        "spc-subgroups",
+        null,
+        context,
+        (event) => event.kind === "spc-subgroups" && event.characteristicId === characteristicId,
+      );
+    },
+    resolve: (event: QualityEventMessage) => {
+      if (event.kind !== "spc-subgroups") throw new ApiError("NOT_FOUND", "Not a subgroup event.");
+      return { characteristicId: event.characteristicId, lineId: event.lineId, count: event.count };
+    },
   }),
   defectRecorded: t.field({
     type: DefectRecordRef,

@@ -5,10 +5,10 @@
 // good, and only those, from good to reject) and publishes oeeUpdated.
 import type { Disposition, PrismaClient, ScrapRecord } from "@ms5/db";
 import type { Logger, RedisClient } from "@ms5/kit";
+import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { type ScrapRecordedEntry, STREAM_SCHEMA_VERSION, scrapStreamKey } from "@ms5/schema";
 import type { QualityActor } from "../checks/actor.ts";
 import { checkedNote } from "../checks/inspection-plans.ts";
-import { QualityInputInvalid, QualityReferenceNotFound } from "../quality-errors.ts";
 
 export interface ScrapInput {
   lineId: string;
@@ -36,26 +36,25 @@ export async function recordScrap(
   now: Date,
 ): Promise<ScrapRecord> {
   if (!Number.isInteger(input.quantity) || input.quantity <= 0 || input.quantity > 1_000_000) {
-    throw new QualityInputInvalid("quantity", "A quantity is a whole number from 1 to 1,000,000.");
+    throw new InputInvalid("quantity", "A quantity is a whole number from 1 to 1,000,000.");
   }
   const madeAt = input.madeAt ?? now;
   if (madeAt.getTime() > now.getTime() + 60_000)
-    throw new QualityInputInvalid("madeAt", "Units cannot be made in the future.");
+    throw new InputInvalid("madeAt", "Units cannot be made in the future.");
   if (madeAt.getTime() < now.getTime() - MAX_SCRAP_AGE_MS)
-    throw new QualityInputInvalid("madeAt", "Scrap is recorded within 7 days of making.");
+    throw new InputInvalid("madeAt", "Scrap is recorded within 7 days of making.");
   const note = checkedNote(input.note);
   const reason = checkedNote(input.reason, "reason");
   const line = await prisma.line.findUnique({
     where: { id: input.lineId },
     select: { id: true, equipment: { where: { isConstraint: true }, select: { id: true } } },
   });
-  if (!line) throw new QualityReferenceNotFound("line", input.lineId);
+  if (!line) throw new NotFound("line", input.lineId);
   let equipmentId = input.equipmentId ?? null;
   if (equipmentId) {
     const equipment = await prisma.equipment.findUnique({ where: { id: equipmentId }, select: { lineId: true } });
-    if (!equipment) throw new QualityReferenceNotFound("equipment", equipmentId);
-    if (equipment.lineId !== line.id)
-      throw new QualityInputInvalid("equipmentId", "The equipment is not on that line.");
+    if (!equipment) throw new NotFound("equipment", equipmentId);
+    if (equipment.lineId !== line.id) throw new InputInvalid("equipmentId", "The equipment is not on that line.");
   } else {
     // A line makes what its constraint makes: scrap of the line counts against the constraint's buckets.
     equipmentId = line.equipment[0]?.id ?? null;
@@ -66,13 +65,13 @@ export async function recordScrap(
       where: { id: input.workOrderId },
       select: { lineId: true, productTypeId: true },
     });
-    if (!order) throw new QualityReferenceNotFound("work order", input.workOrderId);
-    if (order.lineId !== line.id) throw new QualityInputInvalid("workOrderId", "The work order is for another line.");
+    if (!order) throw new NotFound("work order", input.workOrderId);
+    if (order.lineId !== line.id) throw new InputInvalid("workOrderId", "The work order is for another line.");
     productTypeId = order.productTypeId;
   }
   if (input.defectCodeId) {
     const code = await prisma.defectCode.findUnique({ where: { id: input.defectCodeId }, select: { id: true } });
-    if (!code) throw new QualityReferenceNotFound("defect code", input.defectCodeId);
+    if (!code) throw new NotFound("defect code", input.defectCodeId);
   }
   return prisma.scrapRecord.create({
     data: {
@@ -152,7 +151,7 @@ export async function firstPassYieldOf(
   prisma: PrismaClient,
   query: { lineId: string; from: Date; to: Date; productTypeId?: string | null },
 ): Promise<FirstPassYieldFigures> {
-  if (!(query.from < query.to)) throw new QualityInputInvalid("from", "from must be before to.");
+  if (!(query.from < query.to)) throw new InputInvalid("from", "from must be before to.");
   const constraint = await prisma.equipment.findFirst({
     where: { lineId: query.lineId, isConstraint: true },
     select: { id: true },

@@ -10,12 +10,15 @@
 import type { OeeRecord, PrismaClient } from "@ms5/db";
 import { localToUtc } from "@ms5/db/local-time";
 import { combineOee, type OeeResult } from "@ms5/production/oee";
-import { combineRecords } from "../oee-rollup/oee-record-figures.ts";
-import { isoWeekOf, localDayOf } from "../site-calendar/site-days.ts";
+import { combineRecords, type OeeRecordFigures, oeeResultOfRecord } from "../oee-rollup/oee-record-figures.ts";
+import { isoWeekOf, localDateOf } from "../site-calendar/site-days.ts";
 import type { AnalyticsRange } from "./analytics-range.ts";
 
 export const OEE_GROUPINGS = ["LINE", "EQUIPMENT", "SHIFT", "DAY", "WEEK", "PRODUCT_TYPE"] as const;
 export type OeeGrouping = (typeof OEE_GROUPINGS)[number];
+
+/** What combining a group reads of a bucket row. */
+type GroupedRecord = OeeRecordFigures & Pick<OeeRecord, "subjectKey">;
 
 export interface OeeGroupKey {
   lineId: string | null;
@@ -58,6 +61,48 @@ async function timeZonesOf(prisma: PrismaClient, lineIds: Iterable<string>): Pro
   return new Map(lines.map((line) => [line.id, line.area.site.timezone]));
 }
 
+/** The columns a line × day page reads: the figures and the line, not the bucket's identity. */
+const PAGE_COLUMNS = {
+  lineId: true,
+  subjectKey: true,
+  bucketStart: true,
+  bucketEnd: true,
+  plannedProductionSeconds: true,
+  runSeconds: true,
+  idealCycleTimeSeconds: true,
+  totalCount: true,
+  goodCount: true,
+  rejectCount: true,
+  availability: true,
+  performance: true,
+  quality: true,
+  oee: true,
+  breakdownSeconds: true,
+  setupAdjustmentSeconds: true,
+  smallStopSeconds: true,
+  reducedSpeedSeconds: true,
+  startupRejectSeconds: true,
+  productionRejectSeconds: true,
+} as const;
+
+/**
+ * The local date of a bucket start on its line's site, remembered per zone and instant: the lines of
+ * a site share their days, so a year of 20 lines asks the zone database 365 times, not 7,300.
+ */
+function localDatesOf(zones: ReadonlyMap<string, string>): (lineId: string, instant: Date) => string {
+  const known = new Map<string, string>();
+  return (lineId, instant) => {
+    const zone = zones.get(lineId) ?? "UTC";
+    const key = `${zone}@${instant.getTime()}`;
+    let date = known.get(key);
+    if (date === undefined) {
+      date = localDateOf(instant, zone);
+      known.set(key, date);
+    }
+    return date;
+  };
+}
+
 /**
  * Line × day over DAY buckets: each group is one LINE bucket, and (bucket start, line id) orders them
  * as their sort keys do (`<day>||<line id>||`), so a page is a keyset read of `first + 1` rows.
@@ -80,10 +125,18 @@ async function lineDayPage(
     if (!year || !month || !date || !lineId) return [];
     const zone = (await timeZonesOf(prisma, [lineId])).get(lineId) ?? "UTC";
     const dayStart = localToUtc(year, month, date, 0, zone);
-    after = { OR: [{ bucketStart: { gt: dayStart } }, { bucketStart: dayStart, lineId: { gt: lineId } }] };
+    // The first condition is implied by the second; it gives the (bucket, scope, bucketStart, lineId)
+    // index where to start, so a late page does not scan the pages before it.
+    after = {
+      AND: [
+        { bucketStart: { gte: dayStart } },
+        { OR: [{ bucketStart: { gt: dayStart } }, { bucketStart: dayStart, lineId: { gt: lineId } }] },
+      ],
+    };
   }
   const records = await prisma.oeeRecord.findMany({
     where: { ...base, ...after },
+    select: PAGE_COLUMNS,
     orderBy: [{ bucketStart: "asc" }, { lineId: "asc" }],
     take: query.page.first + 1,
   });
@@ -91,8 +144,9 @@ async function lineDayPage(
     prisma,
     records.map((r) => r.lineId),
   );
+  const dayOf = localDatesOf(zones);
   return records.map((record) => {
-    const day = localDayOf(record.bucketStart, zones.get(record.lineId) ?? "UTC").date;
+    const day = dayOf(record.lineId, record.bucketStart);
     return {
       sortKey: [day, "", record.lineId, "", ""].join("|"),
       key: {
@@ -135,6 +189,7 @@ export async function oeeAnalytics(prisma: PrismaClient, query: OeeAnalyticsQuer
           records.map((r) => r.lineId),
         )
       : null;
+  const dayOf = zones ? localDatesOf(zones) : null;
   const shiftNames = new Map<string, string>();
   if (by.has("SHIFT")) {
     const instanceIds = [...new Set(records.flatMap((r) => (r.shiftInstanceId ? [r.shiftInstanceId] : [])))];
@@ -146,7 +201,7 @@ export async function oeeAnalytics(prisma: PrismaClient, query: OeeAnalyticsQuer
   }
   const groups = new Map<string, { key: OeeGroupKey; records: OeeRecord[] }>();
   for (const record of records) {
-    const day = zones ? localDayOf(record.bucketStart, zones.get(record.lineId) ?? "UTC").date : null;
+    const day = dayOf ? dayOf(record.lineId, record.bucketStart) : null;
     const key: OeeGroupKey = {
       lineId: by.has("LINE") || by.has("EQUIPMENT") ? record.lineId : null,
       equipmentId: by.has("EQUIPMENT") ? record.equipmentId : null,
@@ -183,8 +238,10 @@ export async function oeeAnalytics(prisma: PrismaClient, query: OeeAnalyticsQuer
  * buckets of several lines or equipment overlap in time, so each subject's buckets are combined on
  * their own and the subjects' results then summed side by side on one shared window.
  */
-function combineGroup(records: readonly OeeRecord[]): OeeResult {
-  const bySubject = new Map<string, OeeRecord[]>();
+function combineGroup(records: readonly GroupedRecord[]): OeeResult {
+  // One bucket is its own result: combining it would sum it with nothing and derive the same ratios.
+  if (records.length === 1) return oeeResultOfRecord(records[0]!);
+  const bySubject = new Map<string, GroupedRecord[]>();
   for (const record of records) {
     const list = bySubject.get(record.subjectKey) ?? [];
     list.push(record);

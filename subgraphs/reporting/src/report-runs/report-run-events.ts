@@ -5,7 +5,7 @@
 // Subscribers read the run fresh; after a gap in the subscriber connection, the runs still queued or
 // running and those that ended since the gap are sent again.
 import type { PrismaClient } from "@ms5/db";
-import { type ChannelGap, type Logger, perRedisClient, RedisChannelHub, type RedisClient } from "@ms5/kit";
+import { type ChannelGap, type Logger, RedisChannelHub, type RedisClient } from "@ms5/kit";
 
 export interface ReportRunEvent {
   kind: "report-run-updated" | "report-run-queued";
@@ -84,9 +84,3 @@ export class ReportRunEvents {
     return this.#hub.close();
   }
 }
-
-/** Each Redis client's events: resolvers find theirs through `context.redis`. */
-const eventsByClient = perRedisClient<ReportRunEvents>();
-export const registerReportRunEvents = eventsByClient.register;
-export const unregisterReportRunEvents = eventsByClient.unregister;
-export const reportRunEventsOf = eventsByClient.of;

@@ -13,7 +13,7 @@ import {
   type ReportingTestPlant,
   TEST_GATEWAY_SECRET,
 } from "../testing/reporting-test-plant.ts";
-import { reportRunChannel, reportRunEventsOf } from "./report-run-events.ts";
+import { reportRunChannel } from "./report-run-events.ts";
 
 const NOW = new Date("2026-12-09T13:00:00Z");
 const SUBSCRIBE = `subscription ($id: ID!) { reportRunUpdated(id: $id) { id status progress fileSizeBytes } }`;
@@ -97,7 +97,7 @@ describe("reportRunUpdated", () => {
       variables: { id: followed.id },
     });
     subscriptions.push(subscription);
-    await eventually(async () => reportRunEventsOf(redisB)?.listenerCount === 1);
+    await eventually(async () => instanceB.events.listenerCount === 1);
     await eventually(async () => {
       const counts = (await redisB.pubSubNumSub(reportRunChannel(keyPrefix))) as Record<string, number>;
       return Object.values(counts).reduce((sum, n) => sum + n, 0) >= 2;

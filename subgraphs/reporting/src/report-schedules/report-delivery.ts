@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { DispatchInput, EmailSender } from "@ms5/andon/notifications";
 import type { PrismaClient } from "@ms5/db";
-import type { Logger } from "@ms5/kit";
+import { type Clock, type Logger, systemClock } from "@ms5/kit";
 import { REPORT_SCHEDULER_DEFAULTS, type ReportSchedulerSettings } from "../reporting-defaults.ts";
 import { resolveRecipients } from "./schedule-recipients.ts";
 
@@ -37,20 +37,20 @@ export interface ReportDeliveryOptions {
   email: EmailSender | null;
   notifier: InAppNotifier;
   reportDirectory: string;
-  /** @default () => new Date() */
-  now?: () => Date;
+  /** Delivery leases are read on it (the scheduler's clock). @default systemClock */
+  clock?: Clock;
   settings?: Partial<ReportSchedulerSettings>;
 }
 
 export class ReportDelivery {
   readonly #options: ReportDeliveryOptions;
   readonly #settings: ReportSchedulerSettings;
-  readonly #now: () => Date;
+  readonly #clock: Clock;
 
   constructor(options: ReportDeliveryOptions) {
     this.#options = options;
     this.#settings = { ...REPORT_SCHEDULER_DEFAULTS, ...options.settings };
-    this.#now = options.now ?? (() => new Date());
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** Delivers every scheduled run that finished and is not delivered yet; returns how many. */
@@ -71,7 +71,7 @@ export class ReportDelivery {
   }
 
   async #claim(): Promise<{ id: string }[]> {
-    const now = this.#now();
+    const now = this.#clock.now();
     const leaseUntil = new Date(now.getTime() + this.#settings.leaseMs);
     return this.#options.prisma.$queryRaw<{ id: string }[]>`
       UPDATE "report_schedule_run" SET "deliveryLeaseOwner" = ${this.#options.instanceId},
@@ -154,7 +154,7 @@ export class ReportDelivery {
       where: { id: scheduleRunId, deliveryLeaseOwner: this.#options.instanceId, deliveryStatus: "PENDING" },
       data: {
         deliveryStatus: "DELIVERED",
-        deliveredAt: this.#now(),
+        deliveredAt: this.#clock.now(),
         delivery: entries as never,
         deliveryLeaseOwner: null,
         deliveryLeaseExpiresAt: null,

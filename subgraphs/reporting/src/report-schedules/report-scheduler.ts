@@ -1,5 +1,5 @@
 // Makes each due fire time of every active schedule exactly once, across instances and restarts.
-// The house design of andon's escalation timers: the schedule row is the durable timer (`nextRunAt`);
+// The kit's durable timers, as andon's escalations use them: the schedule row is the timer (`nextRunAt`);
 // an instance claims due rows with one UPDATE over a `FOR UPDATE SKIP LOCKED` subselect that writes
 // its name and a lease expiry, and commits the fire times it made only while its lease still holds
 // and `nextRunAt` is still the one it claimed. Underneath, report_schedule_run is unique per
@@ -8,7 +8,7 @@
 // and is recorded SKIPPED with the reason when it is older. The finished runs are then delivered
 // (report-delivery.ts).
 import type { PrismaClient } from "@ms5/db";
-import type { Logger } from "@ms5/kit";
+import { type Clock, DurableTimerScheduler, type Logger, systemClock } from "@ms5/kit";
 import { checkedReportRequest } from "../report-runs/report-parameters.ts";
 import { REPORT_SCHEDULER_DEFAULTS, type ReportSchedulerSettings } from "../reporting-defaults.ts";
 import type { ReportDelivery } from "./report-delivery.ts";
@@ -21,8 +21,11 @@ export interface ReportSchedulerOptions {
   /** Unique per instance: written into the rows it claims. */
   instanceId: string;
   delivery: ReportDelivery;
-  /** @default () => new Date() */
-  now?: () => Date;
+  /**
+   * Due times and leases are read on it: the database's clock in a running subgraph (so instances
+   * with skewed clocks agree), a ManualClock in tests. @default systemClock
+   */
+  clock?: Clock;
   settings?: Partial<ReportSchedulerSettings>;
   /** Told when runs were queued (the report runner wakes). */
   onQueued?: () => void;
@@ -47,16 +50,29 @@ interface FirePlan {
 export class ReportScheduler {
   readonly #options: ReportSchedulerOptions;
   readonly #settings: ReportSchedulerSettings;
-  readonly #now: () => Date;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  #sleepTimer: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
+  /** The kit's durable timers over the schedule rows: the claim, the lease and the loop. */
+  readonly #timers: DurableTimerScheduler<ClaimedSchedule>;
 
   constructor(options: ReportSchedulerOptions) {
     this.#options = options;
     this.#settings = { ...REPORT_SCHEDULER_DEFAULTS, ...options.settings };
-    this.#now = options.now ?? (() => new Date());
+    this.#clock = options.clock ?? systemClock;
+    this.#timers = new DurableTimerScheduler<ClaimedSchedule>({
+      prisma: options.prisma,
+      logger: options.logger,
+      name: "report schedule",
+      instanceId: options.instanceId,
+      clock: this.#clock,
+      timers: {
+        table: "report_schedule",
+        dueColumn: "nextRunAt",
+        liveWhen: `"active"`,
+        returning: `"id"::text AS "id", "nextRunAt"`,
+      },
+      settings: this.#settings,
+      pass: () => this.runPass(),
+    });
   }
 
   get settings(): Readonly<ReportSchedulerSettings> {
@@ -65,50 +81,16 @@ export class ReportScheduler {
 
   /** Starts the loop: a first pass at once (fire times that fell due while down are made now). */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+    this.#timers.start();
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.wake();
-    await this.#loop;
+  stop(): Promise<void> {
+    return this.#timers.stop();
   }
 
   /** Ends the current sleep: a schedule changed, or a scheduled run finished and waits for delivery. */
   wake(): void {
-    clearTimeout(this.#sleepTimer);
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  async #run(): Promise<void> {
-    while (this.#running) {
-      try {
-        await this.runPass();
-        await this.#sleep(await this.#msToNextDue());
-      } catch (error) {
-        this.#options.logger.error({ err: error }, "report schedule pass failed; retrying");
-        await this.#sleep(this.#settings.maxSleepMs);
-      }
-    }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (!this.#running) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#wake = resolve;
-      this.#sleepTimer = setTimeout(() => this.wake(), Math.max(0, ms));
-    });
-  }
-
-  async #msToNextDue(): Promise<number> {
-    const [row] = await this.#options.prisma.$queryRaw<{ next: Date | null }[]>`
-      SELECT min("nextRunAt") AS next FROM "report_schedule" WHERE "active"`;
-    if (!row?.next) return this.#settings.maxSleepMs;
-    return Math.min(this.#settings.maxSleepMs, row.next.getTime() - this.#now().getTime());
+    this.#timers.wake();
   }
 
   /** One pass: times schedules that have none, makes every due fire time, delivers finished runs. */
@@ -128,7 +110,7 @@ export class ReportScheduler {
     const untimed = await prisma.reportSchedule.findMany({ where: { active: true, nextRunAt: null } });
     for (const schedule of untimed) {
       try {
-        const next = scheduleCron(schedule.cron, schedule.timezone).nextAfter(this.#now());
+        const next = scheduleCron(schedule.cron, schedule.timezone).nextAfter(this.#clock.now());
         await prisma.reportSchedule.updateMany({
           where: { id: schedule.id, nextRunAt: null },
           data: { nextRunAt: next },
@@ -159,19 +141,8 @@ export class ReportScheduler {
   }
 
   /** Takes the lease of up to a batch of due schedules no live instance holds. */
-  async claimDue(): Promise<ClaimedSchedule[]> {
-    const now = this.#now();
-    const leaseUntil = new Date(now.getTime() + this.#settings.leaseMs);
-    return this.#options.prisma.$queryRaw<ClaimedSchedule[]>`
-      UPDATE "report_schedule" SET "leaseOwner" = ${this.#options.instanceId}, "leaseExpiresAt" = ${leaseUntil}
-      WHERE "id" IN (
-        SELECT "id" FROM "report_schedule"
-        WHERE "active" AND "nextRunAt" <= ${now}
-          AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" <= ${now})
-        ORDER BY "nextRunAt"
-        LIMIT ${this.#settings.claimBatchSize}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING "id"::text AS "id", "nextRunAt"`;
+  claimDue(): Promise<ClaimedSchedule[]> {
+    return this.#timers.claimDue();
   }
 
   /**
@@ -183,7 +154,7 @@ export class ReportScheduler {
     const { prisma, logger, instanceId } = this.#options;
     const schedule = await prisma.reportSchedule.findUnique({ where: { id: claimed.id }, include: { template: true } });
     if (!schedule) return { queued: 0, skipped: 0 };
-    const now = this.#now();
+    const now = this.#clock.now();
     let cron: ReturnType<typeof scheduleCron>;
     try {
       cron = scheduleCron(schedule.cron, schedule.timezone);

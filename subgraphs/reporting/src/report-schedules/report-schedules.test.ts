@@ -65,7 +65,7 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer();
   plant = await openReportingTestPlant(inject("testRun"), START, {
     runner: false,
-    scheduler: { now: () => clock, settings: schedulerSettings, loop: false },
+    scheduler: { clock: { now: () => clock }, settings: schedulerSettings, loop: false },
     email: createSmtpEmailSender({ host: "127.0.0.1", port: smtp.port, from: "MS5 reports <reports@plant.test>" }),
     instanceId: "instance-a",
   });
@@ -82,7 +82,7 @@ beforeAll(async () => {
     reportDirectory: plant.reportDirectory,
     rollup: false,
     runner: false,
-    scheduler: { now: () => clock, settings: schedulerSettings, loop: false },
+    scheduler: { clock: { now: () => clock }, settings: schedulerSettings, loop: false },
     instanceId: "instance-b",
   });
   manager = await plant.tokenOf("pmanager");
@@ -195,7 +195,7 @@ describe("after every instance was down for ten hours", () => {
       reportDirectory: plant.reportDirectory,
       rollup: false,
       runner: false,
-      scheduler: { now: () => clock, settings: schedulerSettings },
+      scheduler: { clock: { now: () => clock }, settings: schedulerSettings },
       instanceId: "instance-restarted",
     });
     try {
@@ -262,7 +262,7 @@ describe("when SMTP is down", () => {
       reportDirectory: plant.reportDirectory,
       rollup: false,
       runner: false,
-      scheduler: { now: () => clock, settings: schedulerSettings, loop: false },
+      scheduler: { clock: { now: () => clock }, settings: schedulerSettings, loop: false },
       // Port 9 on loopback refuses the connection.
       email: createSmtpEmailSender({ host: "127.0.0.1", port: 9, from: "reports@plant.test", timeoutMs: 2_000 }),
       instanceId: "instance-offline",

@@ -7,7 +7,6 @@ import type { PrismaClient } from "@ms5/db";
 import { ApiError } from "@ms5/kit/subgraph";
 import { REPORT_DOWNLOAD_LINK_LIFETIME_MS, reportDownloadPath } from "@ms5/schema/report-download-link";
 import { builder, uuidArgument } from "../builder.ts";
-import { reportingFilesOf } from "../report-runs/reporting-files.ts";
 
 /** @default 1 MiB: the largest chunk one reportRunFile call returns. */
 export const MAX_REPORT_FILE_CHUNK_BYTES = 1024 * 1024;
@@ -52,12 +51,12 @@ builder.queryFields((t) => ({
     description: "A link to download a finished run's PDF at the gateway, valid for five minutes, for the caller only.",
     authScopes: { permission: "report:read" },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, { prisma, identity, redis }) => {
+    resolve: async (_root, args, { prisma, identity, reportingFiles }) => {
       const run = await finishedRun(prisma, args.id);
       if (identity.kind !== "user") {
         throw new ApiError("FORBIDDEN", "Download links are for people; a service account reads reportRunFile.");
       }
-      const files = reportingFilesOf(redis);
+      const files = reportingFiles;
       if (!files) throw new Error("report files are not served by this instance");
       const expiresAt = Date.now() + REPORT_DOWNLOAD_LINK_LIFETIME_MS;
       return {
@@ -76,14 +75,14 @@ builder.queryFields((t) => ({
       offset: t.arg.int({ required: true }),
       length: t.arg.int({ required: true }),
     },
-    resolve: async (_root, args, { prisma, redis }) => {
+    resolve: async (_root, args, { prisma, reportingFiles }) => {
       if (!Number.isInteger(args.offset) || args.offset < 0)
         throw new ApiError("BAD_USER_INPUT", "offset must be 0 or more.");
       if (!Number.isInteger(args.length) || args.length < 1 || args.length > MAX_REPORT_FILE_CHUNK_BYTES) {
         throw new ApiError("BAD_USER_INPUT", `length must be 1 to ${MAX_REPORT_FILE_CHUNK_BYTES}.`);
       }
       const run = await finishedRun(prisma, args.id);
-      const files = reportingFilesOf(redis);
+      const files = reportingFiles;
       if (!files) throw new Error("report files are not served by this instance");
       const handle = await open(path.join(files.reportDirectory, run.fileKey!), "r");
       try {

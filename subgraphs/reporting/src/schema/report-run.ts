@@ -7,7 +7,7 @@ import type { ReportRun } from "@ms5/db";
 import { ApiError, defineLoader, PLANT_WIDE_FEED } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { checkedReportRequest } from "../report-runs/report-parameters.ts";
-import { type ReportRunEvent, reportRunEventsOf } from "../report-runs/report-run-events.ts";
+import type { ReportRunEvent } from "../report-runs/report-run-events.ts";
 import { ReportTemplateRef } from "./report-template.ts";
 
 const ReportRunStatusEnum = builder.enumType("ReportRunStatus", {
@@ -73,7 +73,7 @@ builder.mutationFields((t) => ({
     description: "Queues a run of a template and returns it at once; follow it with reportRun or reportRunUpdated.",
     authScopes: { permission: "report:run" },
     args: { input: t.arg({ type: GenerateReportInput, required: true }) },
-    resolve: async (query, _root, { input }, { prisma, identity, redis }) => {
+    resolve: async (query, _root, { input }, { prisma, identity, reportRunEvents }) => {
       const lineIds = input.lineIds?.map((id) => uuidArgument(id, "lineIds")) ?? null;
       const { template, parameters } = await checkedReportRequest(prisma, { ...input, lineIds });
       const requestedById = identity.kind === "user" ? identity.userId : null;
@@ -81,7 +81,7 @@ builder.mutationFields((t) => ({
         ...query,
         data: { templateId: template.id, parameters: { ...parameters }, requestedById },
       });
-      const events = reportRunEventsOf(redis);
+      const events = reportRunEvents;
       await events?.publish("report-run-updated", run.id);
       await events?.publish("report-run-queued", run.id);
       return run;
@@ -92,7 +92,7 @@ builder.mutationFields((t) => ({
     description: "Cancels a queued or running run; a finished run is refused with INVALID_STATE_TRANSITION.",
     authScopes: { permission: "report:run" },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, { prisma, redis }) => {
+    resolve: async (query, _root, args, { prisma, reportRunEvents }) => {
       const id = uuidArgument(args.id, "id");
       const cancelled = await prisma.reportRun.updateMany({
         where: { id, status: { in: ["QUEUED", "RUNNING"] } },
@@ -106,7 +106,7 @@ builder.mutationFields((t) => ({
           `The report run is ${run.status.toLowerCase()}; it can no longer be cancelled.`,
         );
       }
-      await reportRunEventsOf(redis)?.publish("report-run-updated", id);
+      await reportRunEvents?.publish("report-run-updated", id);
       return run;
     },
   }),
@@ -124,9 +124,9 @@ builder.subscriptionFields((t) => ({
     authScopes: { permission: "report:read" },
     directives: PLANT_WIDE_FEED,
     args: { id: t.arg.id({ required: true }) },
-    subscribe: async (_root, args, { prisma, redis }) => {
+    subscribe: async (_root, args, { prisma, reportRunEvents }) => {
       const id = uuidArgument(args.id, "id");
-      const events = reportRunEventsOf(redis);
+      const events = reportRunEvents;
       if (!events) throw new Error("report run events are not running on this instance");
       if (!(await prisma.reportRun.findUnique({ where: { id }, select: { id: true } }))) {
         throw new ApiError("NOT_FOUND", `There is no report run ${id}.`);

@@ -11,6 +11,12 @@ export interface LocalDay {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
+/** YYYY-MM-DD of the local day holding `instant`, without its bounds (what a grouping key needs). */
+export function localDateOf(instant: Date, timeZone: string): string {
+  const { year, month, day } = localDate(instant, timeZone);
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
 /** The local day holding `instant`. */
 export function localDayOf(instant: Date, timeZone: string): LocalDay {
   const { year, month, day } = localDate(instant, timeZone);

@@ -1,10 +1,12 @@
-// Sign-in, PIN sign-in, silent refresh and sign-out for the browser. Each calls the gateway's /auth
-// endpoint server-side, keeps the refresh token in an httpOnly cookie and hands the browser only the
-// short-lived access token and who signed in.
+// Sign-in, PIN sign-in, choosing a new password or PIN (forced after an administrator's reset, or by
+// choice on the profile screen), silent refresh and sign-out for the browser. Each calls the
+// gateway's /auth endpoint server-side, keeps the refresh token in an httpOnly cookie and hands the
+// browser only the short-lived access token and who signed in.
 import { FORWARDED_FOR_HEADER, PROXY_SECRET_HEADER } from "@ms5/schema";
 import { type NextRequest, NextResponse } from "next/server";
 import { gatewayOrigin } from "@/lib/server/gateway-address";
 import { clearRefreshCookie, REFRESH_COOKIE, setRefreshCookie } from "@/lib/server/refresh-cookie";
+import { webEnvironment } from "@/lib/server/web-environment";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +22,18 @@ interface GatewayTokens {
 
 type GatewayError = { error: { code: string; message: string; reason?: string } };
 
-const ACTIONS = new Set(["login", "pin", "refresh", "logout"]);
+const ACTIONS = new Set(["login", "pin", "change-password", "change-pin", "refresh", "logout"]);
+
+/** The body fields each secret-bearing action forwards to the gateway, all strings. */
+const SECRET_FIELDS: Record<string, { fields: string[]; missing: string }> = {
+  login: { fields: ["login", "password"], missing: "Enter your login and password." },
+  pin: { fields: ["login", "pin"], missing: "Enter your login and PIN." },
+  "change-password": {
+    fields: ["login", "password", "newPassword"],
+    missing: "Enter your login, your current password and the new one.",
+  },
+  "change-pin": { fields: ["login", "pin", "newPin"], missing: "Enter your login, your current PIN and the new one." },
+};
 
 function refusal(status: number, code: string, message: string): NextResponse {
   return NextResponse.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
@@ -41,7 +54,7 @@ function clientAddressOf(request: NextRequest): string | null {
  * ignores the header and counts all of us as this server's one address.
  */
 function proxyHeaders(request: NextRequest): Record<string, string> {
-  const secret = process.env.GATEWAY_PROXY_SECRET;
+  const secret = webEnvironment().GATEWAY_PROXY_SECRET;
   const address = clientAddressOf(request);
   if (!secret || !address) return {};
   return { [PROXY_SECRET_HEADER]: secret, [FORWARDED_FOR_HEADER]: address };
@@ -81,13 +94,14 @@ export async function POST(request: NextRequest, context: { params: Promise<{ ac
 
   let upstream: Response;
   try {
-    if (action === "login" || action === "pin") {
+    const secretAction = SECRET_FIELDS[action];
+    if (secretAction) {
       const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
-      const secretField = action === "login" ? "password" : "pin";
-      if (!body || typeof body.login !== "string" || typeof body[secretField] !== "string") {
-        return refusal(400, "BAD_USER_INPUT", `Enter your login and ${secretField === "pin" ? "PIN" : "password"}.`);
+      if (!body || secretAction.fields.some((field) => typeof body[field] !== "string")) {
+        return refusal(400, "BAD_USER_INPUT", secretAction.missing);
       }
-      upstream = await callGateway(`/auth/${action}`, { login: body.login, [secretField]: body[secretField] }, request);
+      const forwarded = Object.fromEntries(secretAction.fields.map((field) => [field, body[field]]));
+      upstream = await callGateway(`/auth/${action}`, forwarded, request);
     } else if (action === "refresh") {
       if (!refreshToken) return refusal(401, "UNAUTHENTICATED", "Not signed in.");
       upstream = await callGateway("/auth/refresh", { refreshToken }, request);

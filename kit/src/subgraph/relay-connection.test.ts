@@ -1,6 +1,7 @@
-// Keyset paging and opaque cursors, on their own: what every connection of the subgraph relies on.
-import { ApiError } from "@ms5/kit/subgraph";
+// Keyset and sort-key paging and opaque cursors, on their own: what every connection of every subgraph relies on.
+
 import { describe, expect, it } from "vitest";
+import { ApiError } from "./api-errors.ts";
 import {
   CONNECTION_DEFAULTS,
   type Connection,
@@ -9,6 +10,8 @@ import {
   type Keyset,
   keysetPage,
   pageSizeOf,
+  sortedPage,
+  sortKeyAfter,
 } from "./relay-connection.ts";
 
 interface Row {
@@ -106,5 +109,24 @@ describe("relay connections", () => {
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);
     expect(seen).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("pages computed rows after a unique sort key with the list's own page sizes, and refuses a keyset cursor there", () => {
+    const sizes = { defaultPageSize: 2, maxPageSize: 3 };
+    const rows = ["2026-11-01|a", "2026-11-01|b", "2026-11-02|a", "2026-11-03|a"];
+    const paged = (after: string | null) =>
+      sortedPage({ list: "days", rows, sortKeyOf: (row) => row, args: { after }, sizes });
+    const first = paged(null);
+    const firstConnection = first.connection(first.page.map((row) => row.toUpperCase()));
+    expect(firstConnection.edges.map((edge) => edge.node)).toEqual(["2026-11-01|A", "2026-11-01|B"]);
+    expect(firstConnection.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const second = paged(firstConnection.pageInfo.endCursor);
+    expect(second.page).toEqual(["2026-11-02|a", "2026-11-03|a"]);
+    expect(second.connection(second.page).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(sortKeyAfter("days", firstConnection.pageInfo.endCursor!)).toBe("2026-11-01|b");
+    expect(() => sortKeyAfter("days", encodeCursor("days", { sort: "2026-11-01|b", id: "row-id" }))).toThrow(ApiError);
+    expect(() => sortedPage({ list: "days", rows, sortKeyOf: (row) => row, args: { first: 4 }, sizes })).toThrow(
+      /first must be between 0 and 3/,
+    );
   });
 });

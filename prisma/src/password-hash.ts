@@ -1,5 +1,7 @@
 // Password and PIN hashing with scrypt from node:crypto (no native addon to build). The stored
 // form names its parameters, so they can be raised later without invalidating existing hashes.
+// It lives with the data model because it is the format of users.passwordHash / pinHash, written by
+// the seed and by the kit's sign-in code alike (`@ms5/db/password-hash`).
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 
 export interface ScryptParams {

@@ -1,9 +1,21 @@
-// Time as the escalation engine sees it: injected, so tests move it by hand instead of waiting. A
-// running subgraph reads the database's clock, so instances whose own clocks disagree still agree on
-// when an escalation is due and when a lease runs out.
+// Time as durable timers see it (andon's escalations, reporting's schedules, quality's due checks):
+// injected, so tests move it by hand instead of waiting. A running subgraph reads the database's
+// clock, so instances whose own clocks disagree still agree on when a timer is due and when a lease
+// runs out.
 import type { PrismaClient } from "@ms5/db";
-import type { Logger } from "@ms5/kit";
-import { DATABASE_CLOCK_DEFAULTS, type DatabaseClockSettings } from "../andon-defaults.ts";
+import type { Logger } from "./logger.ts";
+
+export const DATABASE_CLOCK_DEFAULTS = {
+  /**
+   * @default 30,000 ms: how often the offset to the database's clock is measured again; a step of
+   * this machine's clock (NTP) is corrected by the next sample.
+   */
+  sampleIntervalMs: 30_000,
+  /** @default 3 round trips per sample; the fastest one gives the offset (least queueing in it). */
+  roundTripsPerSample: 3,
+} as const;
+
+export type DatabaseClockSettings = { -readonly [K in keyof typeof DATABASE_CLOCK_DEFAULTS]: number };
 
 export interface Clock {
   now(): Date;

@@ -1,0 +1,89 @@
+"use client";
+// Engineer / technician > Maintenance work orders: the unfinished ones (or a chosen status) and their
+// status steps.
+import { useState } from "react";
+import { useQuery } from "urql";
+import { DataTable } from "@/components/data/data-table";
+import { STATUSES, Steps } from "@/components/maintenance/steps";
+import { Pager } from "@/components/pager";
+import { QueryError } from "@/components/query-error";
+import type { MaintenanceStatus } from "@/lib/graphql/generated/graphql";
+import { MaintenanceWorkOrdersQuery } from "@/lib/graphql/maintenance";
+
+export function MaintenanceOrders() {
+  const [status, setStatus] = useState<MaintenanceStatus | "">("");
+  const [after, setAfter] = useState<string | null>(null);
+  const [result, refetch] = useQuery({
+    query: MaintenanceWorkOrdersQuery,
+    variables: { status: status ? [status] : null, after },
+    requestPolicy: "cache-and-network",
+  });
+  const connection = result.data?.maintenanceWorkOrdersConnection;
+  const orders = connection?.edges?.flatMap((edge) => (edge?.node ? [edge.node] : [])) ?? [];
+  return (
+    <>
+      <div className="row spread">
+        <h1>Maintenance work orders</h1>
+        <div className="row">
+          <label htmlFor="mwo-status" style={{ margin: 0 }}>
+            Status
+          </label>
+          <select
+            id="mwo-status"
+            value={status}
+            onChange={(event) => {
+              setStatus(event.target.value as MaintenanceStatus | "");
+              setAfter(null);
+            }}
+          >
+            <option value="">Unfinished</option>
+            {STATUSES.map((item) => (
+              <option key={item} value={item}>
+                {item}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <QueryError error={result.error} />
+      <DataTable
+        panel
+        testId="maintenance-orders"
+        rows={orders}
+        rowKey={(order) => order.id!}
+        rowProps={(order) => ({ "data-testid": "maintenance-order", "data-status": order.status ?? undefined })}
+        loading={result.fetching}
+        empty="No work orders."
+        columns={[
+          {
+            header: "Order",
+            cell: (order) => (
+              <>
+                <strong>{order.number}</strong> {order.title}
+                <div className="muted">
+                  {order.type} · opened {order.createdAt ? new Date(order.createdAt).toLocaleString() : ""}
+                </div>
+              </>
+            ),
+          },
+          { header: "Equipment", cell: (order) => order.equipment?.name },
+          { header: "Priority", cell: (order) => order.priority },
+          {
+            header: "Status",
+            cell: (order) => (
+              <>
+                {order.status}
+                {order.failureCause ? <div className="muted">{order.failureCause}</div> : null}
+              </>
+            ),
+          },
+          {
+            header: "Steps",
+            cell: (order) => <Steps order={order} onChanged={() => refetch({ requestPolicy: "network-only" })} />,
+          },
+        ]}
+      />
+      <Pager after={after} pageInfo={connection?.pageInfo} onPage={setAfter} />
+    </>
+  );
+}
