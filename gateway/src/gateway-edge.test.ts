@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { issueAccessToken, issueApiKey, revokeApiKey } from "@ms5/kit/auth";
 import type { Permission, Role } from "@ms5/schema";
+import { waitUntil } from "@ms5/test-support";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -41,14 +42,6 @@ const MANIFEST = new TrustedDocuments(
 
 function codesOf(body: GraphQLBody): (string | undefined)[] {
   return (body.errors ?? []).map((error) => error.extensions?.code);
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /**
@@ -530,7 +523,7 @@ describe("the gateway's edge: trusted documents, API keys and metrics", () => {
         if (Date.now() > deadline) throw new Error("no event arrived");
         const rename = `mutation { setLineName(id: "${plant.lines.bagging.id}", name: "Bagging Line 1") { id } }`;
         expect((await post({ query: rename }, manager)).body.errors).toBeUndefined();
-        await waitUntil(() => events.length > 0, 300).catch(() => {});
+        await waitUntil(() => events.length > 0, { timeoutMs: 300 }).catch(() => {});
       }
 
       const text = await (await fetch(`${origin}/metrics`)).text();

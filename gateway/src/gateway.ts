@@ -1,17 +1,10 @@
-// The gateway as one factory: createGateway builds and starts Apollo Gateway over a static supergraph,
-// Apollo Server on Node's own http server at /graphql, the auth endpoints, /health and /metrics, and
-// the request defences (it opens a port and uses the Redis and database it is given, so it is no pure
-// function). The binary (server.ts) and the tests call the same createGateway.
+// The gateway as one factory: createGateway wires Apollo Server over the static supergraph
+// (gateway-apollo-server.ts) on Node's own http server at /graphql, the request adaptation before it
+// (graphql-request-adaptation.ts), the refusals (request-refusals.ts), the auth endpoints, report
+// downloads, /health and /metrics (it opens a port and uses the Redis and database it is given, so it
+// is no pure function). The binary (server.ts) and the tests call the same createGateway.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from "@apollo/server/plugin/disabled";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { PrismaClient } from "@ms5/db";
 import {
   CORRELATION_HEADER,
@@ -27,44 +20,33 @@ import {
 } from "@ms5/kit";
 import {
   type AccessTokenOptions,
-  AuthError,
   type CredentialSettings,
   createLoginRateLimiter,
-  identifyRequest,
   type RefreshTokenSettings,
   type RequestIdentity,
   type SigningKeyRing,
   type SlidingWindowLimit,
   VerifiedAccessTokens,
 } from "@ms5/kit/auth";
-import { correlationIdFrom, logUnexpectedErrors, writeHttpGraphQLResponse } from "@ms5/kit/subgraph";
-import type { ErrorCode } from "@ms5/schema";
+import { correlationIdFrom, writeHttpGraphQLResponse } from "@ms5/kit/subgraph";
 import type { ValidationRule } from "graphql";
 import { createAuthEndpoints } from "./auth-endpoints.ts";
 import {
   API_KEY_HEADER,
-  type EdgeCredential,
   type EdgeIdentityOptions,
   edgeCredentialOf,
   edgeCredentialOfConnectionParams,
   identifyEdgeCredential,
-  isServiceIdentity,
 } from "./edge-credentials.ts";
+import { startGatewayApolloServer } from "./gateway-apollo-server.ts";
 import { type GatewaySettings, gatewaySettingsOf, type OperationLimits } from "./gateway-defaults.ts";
-import { formatGatewayError } from "./gateway-errors.ts";
-import { gatewayMetricsOf, type OperationType, type RequestOutcome } from "./gateway-metrics.ts";
-import { HttpRefusal, headerOf, readCappedBody, sendJson } from "./http-json.ts";
-import { listBoundsOf } from "./list-pricing.ts";
-import { OPERATION_LIMIT_CODE, operationLimitProtection, tokenLimitRefusal } from "./operation-limits.ts";
+import { gatewayMetricsOf } from "./gateway-metrics.ts";
+import { adaptGraphQLRequest, type GraphQLRequestAdaptation } from "./graphql-request-adaptation.ts";
+import { headerOf, sendJson } from "./http-json.ts";
 import { createReportDownloads, type GraphQLResult } from "./report-downloads.ts";
-import { type GatewayRequestContext, SignedSubgraphDataSource } from "./signed-subgraph-data-source.ts";
-import {
-  resolveTrustedDocument,
-  type TrustedDocumentOutcome,
-  type TrustedDocumentPolicy,
-  type TrustedDocumentRequest,
-  type TrustedDocuments,
-} from "./trusted-documents.ts";
+import { type GatewayExecutionContext, type RequestObservation, recordGraphQLRequest } from "./request-observation.ts";
+import { sendRequestFailure } from "./request-refusals.ts";
+import type { TrustedDocumentPolicy, TrustedDocuments } from "./trusted-documents.ts";
 
 /** The one path of queries, mutations and (graphql-ws, attached by the subscriptions module) subscriptions. */
 export const GRAPHQL_PATH = "/graphql";
@@ -164,30 +146,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Apollo Server's HTTP request from Node's, with the body as parsed JSON or, for other types, the raw text. */
-function apolloRequestOf(req: IncomingMessage, raw: Buffer | undefined) {
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
-  }
-  let body: unknown;
-  if (raw && raw.length > 0) {
-    const text = raw.toString("utf8");
-    if (/^application\/(graphql-response\+)?json/i.test(headerOf(req, "content-type") ?? "")) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new HttpRefusal(400, "BAD_USER_INPUT", "The request body is not JSON.");
-      }
-    } else {
-      // Apollo refuses it: as a CSRF "simple request" without the preflight header, or as unparsable.
-      body = text;
-    }
-  }
-  const url = new URL(req.url ?? "/", "http://gateway");
-  return { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body };
-}
-
 /**
  * Every subgraph of a supergraph with the URL the gateway calls it at: `overrides[name]` when given,
  * else the URL composition wrote (the subscriptions transport needs the same list).
@@ -204,78 +162,6 @@ export function subgraphEndpointsOf(
   return endpoints;
 }
 
-type ApolloHttpRequest = ReturnType<typeof apolloRequestOf>;
-
-/**
- * The GraphQL parameters of a JSON body or of a GET's query string; undefined for what Apollo refuses
- * by itself (a batched array, a CSRF simple request's text, no body).
- */
-function graphQLParamsOf(request: ApolloHttpRequest): TrustedDocumentRequest | undefined {
-  if (request.method === "GET") {
-    const params = new URLSearchParams(request.search);
-    let extensions: unknown;
-    try {
-      extensions = JSON.parse(params.get("extensions") ?? "null") ?? undefined;
-    } catch {
-      extensions = undefined;
-    }
-    return { query: params.get("query") ?? undefined, documentId: params.get("documentId") ?? undefined, extensions };
-  }
-  const body = request.body;
-  return body !== null && typeof body === "object" && !Array.isArray(body)
-    ? (body as TrustedDocumentRequest)
-    : undefined;
-}
-
-/** The request with the document to run in place of a document id, for Apollo (which knows no ids). */
-function withDocument(
-  request: ApolloHttpRequest,
-  outcome: Extract<TrustedDocumentOutcome, { kind: "run" }>,
-): ApolloHttpRequest {
-  if (request.method === "GET") {
-    const params = new URLSearchParams(request.search);
-    params.set("query", outcome.query);
-    params.delete("documentId");
-    if (outcome.extensions) params.set("extensions", JSON.stringify(outcome.extensions));
-    else params.delete("extensions");
-    return { ...request, search: `?${params}` };
-  }
-  const { documentId: _documentId, extensions: _extensions, ...rest } = request.body as Record<string, unknown>;
-  return {
-    ...request,
-    body: { ...rest, query: outcome.query, ...(outcome.extensions ? { extensions: outcome.extensions } : {}) },
-  };
-}
-
-/** What one /graphql request turned out to be, for the metrics. */
-interface RequestObservation {
-  operationType?: OperationType;
-  /** `extensions.code` of every error sent. */
-  codes: string[];
-  /** Whether execution started: a response with a `data` entry (GraphQL's request errors have none). */
-  executed?: boolean;
-}
-
-interface GatewayExecutionContext extends GatewayRequestContext {
-  observation: RequestObservation;
-}
-
-/** A refusal of a /graphql request before execution, in the GraphQL response shape. */
-class GraphQLRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly reason?: string,
-  ) {
-    super(message);
-  }
-
-  static fromAuthError(error: AuthError): GraphQLRefusal {
-    return new GraphQLRefusal(error.code === "FORBIDDEN" ? 403 : 401, error.code, error.message, error.reason);
-  }
-}
-
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const settings = gatewaySettingsOf(config.settings);
   const production = config.production ?? isProductionEnvironment(process.env.NODE_ENV);
@@ -286,18 +172,6 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     requestTimeout: settings.requestTimeoutMs,
     headersTimeout: settings.headersTimeoutMs,
     keepAliveTimeout: settings.keepAliveTimeoutMs,
-  });
-
-  const gateway = new ApolloGateway({
-    supergraphSdl: config.supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SignedSubgraphDataSource({
-        name,
-        url: config.subgraphUrls?.[name] ?? url ?? "",
-        gatewaySecret: config.gatewaySecret,
-        timeoutMs: settings.subgraphTimeoutMs,
-      }),
-    logger: logger.child({ component: "apollo-gateway" }),
   });
 
   const metrics = gatewayMetricsOf(registry);
@@ -314,56 +188,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     // Thousands of graphql-ws connections of a shift's tablets present the same few tokens.
     verifiedAccessTokens: new VerifiedAccessTokens(config.signingKeys),
   };
-
-  const observing: ApolloServerPlugin<GatewayExecutionContext> = {
-    async requestDidStart({ contextValue }) {
-      return {
-        async didResolveOperation({ operation }) {
-          if (operation) contextValue.observation.operationType = operation.operation;
-        },
-        async didEncounterErrors({ errors }) {
-          logUnexpectedErrors(errors, logger);
-        },
-        async willSendResponse({ response }) {
-          if (response.body.kind !== "single") return;
-          contextValue.observation.executed = "data" in response.body.singleResult;
-          for (const error of response.body.singleResult.errors ?? []) {
-            contextValue.observation.codes.push(String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
-          }
-        },
-      };
-    },
-  };
-  const protection = operationLimitProtection(settings.limits, {
-    production,
-    listBounds: listBoundsOf(config.supergraphSdl),
-  });
-  const apollo = new ApolloServer<GatewayExecutionContext>({
-    gateway,
-    introspection: !production,
-    includeStacktraceInErrorResponses: !production,
-    hideSchemaDetailsFromClientErrors: production,
-    // One operation per request: a batch would multiply the cost of one request past every limit.
-    allowBatchedHttpRequests: false,
-    csrfPrevention: true,
-    // APQ registers any query it is sent (a cache, not an allowlist); trusted documents come separately.
-    persistedQueries: false,
-    stopOnTerminationSignals: false,
-    validationRules: protection.validationRules,
-    logger: logger.child({ component: "apollo-server" }),
-    formatError: (formatted, error) => formatGatewayError(formatted, error, { hideInternalDetail: production }),
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginUsageReportingDisabled(),
-      // Answers are per caller and never cached (no-store below): Apollo's cache policy, worked out
-      // per request from hints nobody sets, would only ever say so.
-      ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: settings.shutdownGracePeriodMs }),
-      ...(protection.plugins as ApolloServerPlugin<GatewayExecutionContext>[]),
-      observing,
-    ],
-  });
-  await apollo.start();
+  const { apollo, protection } = await startGatewayApolloServer({ ...config, settings, production, httpServer });
 
   const ops = createOpsEndpoints({
     service: "gateway",
@@ -413,74 +238,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     },
   });
 
-  /** Whether the caller behind `credential` is a verified service account (may send any document). */
-  async function isServiceCaller(credential: EdgeCredential, verifiedApiKey: boolean): Promise<boolean> {
-    if (verifiedApiKey) return true;
-    if (credential.kind !== "token") return false;
-    // Only asked in enforce mode for a document outside the manifest: a person's token is refused
-    // either way, so verifying it here costs nothing on the trusted path.
-    const { verificationKeys, verifiedAccessTokens } = edgeIdentity;
-    return isServiceIdentity(
-      await identifyRequest(credential.authorization, { verificationKeys, verifiedAccessTokens }),
-    );
-  }
-
-  async function handleGraphQL(
-    req: IncomingMessage,
-    res: ServerResponse,
-    correlationId: string,
-    observation: RequestObservation,
-  ) {
-    if (req.method !== "POST" && req.method !== "GET") {
-      throw new HttpRefusal(405, "BAD_USER_INPUT", "Send GraphQL requests with POST (or GET for queries).", {
-        allow: "GET, POST",
-      });
-    }
-    const raw = req.method === "POST" ? await readCappedBody(req, settings.bodyLimitBytes) : undefined;
-    let httpGraphQLRequest = apolloRequestOf(req, raw);
-
-    const credential = edgeCredentialOf(headerOf(req, "authorization"), headerOf(req, API_KEY_HEADER));
-    // API keys are verified here so a revoked or expired one is refused before anything is planned.
-    let verifiedApiKey = false;
-    if (credential.kind === "api-key") {
-      await identifyEdgeCredential(credential, edgeIdentity);
-      verifiedApiKey = true;
-    }
-
-    const params = graphQLParamsOf(httpGraphQLRequest);
-    if (params) {
-      let outcome = resolveTrustedDocument(trustedDocuments, params, verifiedApiKey);
-      if (
-        outcome.kind === "refused" &&
-        outcome.code === "PERSISTED_QUERY_NOT_FOUND" &&
-        trustedDocuments.mode === "enforce" &&
-        (await isServiceCaller(credential, verifiedApiKey))
-      ) {
-        outcome = resolveTrustedDocument(trustedDocuments, params, true);
-      }
-      if (outcome.kind === "refused") throw new GraphQLRefusal(400, outcome.code, outcome.message);
-      httpGraphQLRequest = withDocument(httpGraphQLRequest, outcome);
-      const tooManyTokens = tokenLimitRefusal(outcome.query, settings.limits.maxTokens);
-      if (tooManyTokens) throw new GraphQLRefusal(400, OPERATION_LIMIT_CODE, tooManyTokens.message);
-    }
-    const context: GatewayExecutionContext =
-      credential.kind === "none"
-        ? { correlationId, observation }
-        : { authorization: credential.authorization, correlationId, observation };
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => context,
-    });
+  const adaptation: GraphQLRequestAdaptation = { settings, trustedDocuments, edgeIdentity };
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, context: GatewayExecutionContext) {
+    const { httpGraphQLRequest, credential } = await adaptGraphQLRequest(req, adaptation);
+    if (credential.kind !== "none") context.authorization = credential.authorization;
+    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
     await writeHttpGraphQLResponse(res, response);
-  }
-
-  function recordGraphQLRequest(observation: RequestObservation, startedAt: number) {
-    const operationType = observation.operationType ?? "unknown";
-    const outcome: RequestOutcome =
-      observation.codes.length === 0 ? "success" : observation.executed ? "error" : "refused";
-    metrics.requests.inc({ transport: "http", operation_type: operationType, outcome });
-    for (const code of observation.codes) metrics.errors.inc({ transport: "http", code });
-    metrics.requestDuration.observe({ operation_type: operationType, outcome }, (performance.now() - startedAt) / 1000);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -492,42 +255,16 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     const startedAt = performance.now();
     await withCorrelationId(correlationId, async () => {
       try {
-        if (observation) return await handleGraphQL(req, res, correlationId, observation);
+        if (observation) return await handleGraphQL(req, res, { correlationId, observation });
         if (await auth.handle(req, res)) return;
         if (await reportDownloads.handle(req, res)) return;
         if (await ops.handle(req, res)) return;
         sendJson(res, 404, { error: { code: "NOT_FOUND", message: "There is nothing at this path." } });
       } catch (error) {
-        const refusal = error instanceof AuthError ? GraphQLRefusal.fromAuthError(error) : error;
-        if (refusal instanceof GraphQLRefusal) {
-          observation?.codes.push(refusal.code);
-          const reason = refusal.reason ? { reason: refusal.reason } : {};
-          sendJson(res, refusal.status, {
-            errors: [{ message: refusal.message, extensions: { code: refusal.code, ...reason } }],
-          });
-          return;
-        }
-        if (error instanceof HttpRefusal) {
-          observation?.codes.push(error.code);
-          // The rest of a refused body may still be on the wire; closing is cheaper than draining it.
-          res.shouldKeepAlive = false;
-          sendJson(
-            res,
-            error.status,
-            { errors: [{ message: error.message, extensions: { code: error.code } }] },
-            error.headers,
-          );
-          return;
-        }
-        logger.error({ err: error, path }, "request failed outside execution");
-        observation?.codes.push("INTERNAL_SERVER_ERROR");
-        if (!res.destroyed) {
-          sendJson(res, 500, {
-            errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
-          });
-        }
+        const code = sendRequestFailure(res, error, { logger, path });
+        observation?.codes.push(code);
       } finally {
-        if (observation) recordGraphQLRequest(observation, startedAt);
+        if (observation) recordGraphQLRequest(metrics, observation, startedAt);
       }
     });
   }

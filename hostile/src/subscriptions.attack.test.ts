@@ -2,9 +2,10 @@
 // upstreams, and keeping a feed after the right to it lapsed; and a subgraph restart that must not
 // end anyone's feed.
 import { issueApiKey } from "@ms5/kit/auth";
+import { type CollectedSubscription, collectSubscription, waitUntil } from "@ms5/test-support";
 import type { Client } from "graphql-ws";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { type CollectedFeed, collect, eventually, type HostilePlant, openHostilePlant } from "./hostile-plant.ts";
+import { type HostilePlant, openHostilePlant } from "./hostile-plant.ts";
 
 const MY_NOTIFICATIONS = "subscription Mine { myNotifications { id title } }";
 const MY_JOBS =
@@ -13,7 +14,7 @@ const ANDONS_RAISED = "subscription Raised { andonRaised { id note } }";
 
 type NotificationEvent = { myNotifications: { id: string; title: string } };
 
-function idsOf(feed: CollectedFeed<NotificationEvent>): string[] {
+function idsOf(feed: CollectedSubscription<NotificationEvent>): string[] {
   return feed.events.map((event) => event.myNotifications.id);
 }
 
@@ -25,7 +26,7 @@ async function sendUntil(send: () => Promise<void>, delivered: () => boolean, wh
   for (let attempt = 0; attempt < 40; attempt++) {
     await send();
     if (
-      await eventually(delivered, what, 500).then(
+      await waitUntil(delivered, { what: what, timeoutMs: 500 }).then(
         () => true,
         () => false,
       )
@@ -39,7 +40,7 @@ async function sendUntil(send: () => Promise<void>, delivered: () => boolean, wh
 const CAPS = { maxSubscriptionsPerConnection: 4, maxSubscriptionsPerAccount: 6 };
 
 /** The close code a feed's connection ended with (graphql-ws hands the close event to `error`). */
-function closeCodeOf(feed: CollectedFeed): number | undefined {
+function closeCodeOf(feed: CollectedSubscription): number | undefined {
   const closed = feed.errors.find(
     (error): error is { code: number } => typeof (error as { code?: unknown })?.code === "number",
   );
@@ -47,7 +48,7 @@ function closeCodeOf(feed: CollectedFeed): number | undefined {
 }
 
 /** The `extensions.code` of the GraphQL errors a feed was refused or ended with. */
-function errorCodesOf(feed: CollectedFeed): string[] {
+function errorCodesOf(feed: CollectedSubscription): string[] {
   return feed.errors.flatMap((error) =>
     Array.isArray(error)
       ? error.map((item) => String(item?.extensions?.code))
@@ -108,7 +109,7 @@ describe("attacks on live feeds", () => {
   });
   afterEach(async () => {
     for (const client of clients.splice(0)) await client.dispose();
-    await eventually(() => plant.subscriptions.upstreamCount === 0, "every upstream to end after the test");
+    await waitUntil(() => plant.subscriptions.upstreamCount === 0, { what: "every upstream to end after the test" });
   });
   afterAll(async () => {
     await plant?.close();
@@ -116,9 +117,9 @@ describe("attacks on live feeds", () => {
 
   it("two operators sending the same myNotifications document each receive only their own notifications", async () => {
     const [first, second] = await Promise.all([plant.userIdOf("operator"), plant.userIdOf("operator2")]);
-    const mine = collect<NotificationEvent>(connect(await plant.tokenOf("operator")), MY_NOTIFICATIONS);
-    const theirs = collect<NotificationEvent>(connect(await plant.tokenOf("operator2")), MY_NOTIFICATIONS);
-    await eventually(() => plant.subscriptions.subscriberCount === 2, "both subscriptions to start");
+    const mine = collectSubscription<NotificationEvent>(connect(await plant.tokenOf("operator")), MY_NOTIFICATIONS);
+    const theirs = collectSubscription<NotificationEvent>(connect(await plant.tokenOf("operator2")), MY_NOTIFICATIONS);
+    await waitUntil(() => plant.subscriptions.subscriberCount === 2, { what: "both subscriptions to start" });
     expect(plant.subscriptions.upstreamCount).toBe(2);
 
     const sent = notifications();
@@ -131,7 +132,7 @@ describe("attacks on live feeds", () => {
       "each operator's notification",
     );
     const last = await sent.to(first);
-    await eventually(() => idsOf(mine).includes(last), "the operator's last notification");
+    await waitUntil(() => idsOf(mine).includes(last), { what: "the operator's last notification" });
 
     expect(idsOf(mine).every((id) => sent.of(first).includes(id))).toBe(true);
     expect(idsOf(theirs).every((id) => sent.of(second).includes(id))).toBe(true);
@@ -144,9 +145,9 @@ describe("attacks on live feeds", () => {
     const manager = await plant.tokenOf("pmanager");
     const [first, second] = await Promise.all([plant.userIdOf("operator"), plant.userIdOf("operator2")]);
     type JobEvent = { jobUpdated: { id: string; title: string; assigneeId: string } };
-    const mine = collect<JobEvent>(connect(await plant.tokenOf("operator")), MY_JOBS, { lineId });
-    const theirs = collect<JobEvent>(connect(await plant.tokenOf("operator2")), MY_JOBS, { lineId });
-    await eventually(() => plant.subscriptions.subscriberCount === 2, "both subscriptions to start");
+    const mine = collectSubscription<JobEvent>(connect(await plant.tokenOf("operator")), MY_JOBS, { lineId });
+    const theirs = collectSubscription<JobEvent>(connect(await plant.tokenOf("operator2")), MY_JOBS, { lineId });
+    await waitUntil(() => plant.subscriptions.subscriberCount === 2, { what: "both subscriptions to start" });
     expect(plant.subscriptions.upstreamCount).toBe(2);
 
     await sendUntil(
@@ -158,10 +159,9 @@ describe("attacks on live feeds", () => {
       "each operator's job",
     );
     await assignJob(manager, first, "the last hostile job");
-    await eventually(
-      () => mine.events.some((event) => event.jobUpdated.title === "the last hostile job"),
-      "the operator's last job",
-    );
+    await waitUntil(() => mine.events.some((event) => event.jobUpdated.title === "the last hostile job"), {
+      what: "the operator's last job",
+    });
 
     expect(mine.events.every((event) => event.jobUpdated.assigneeId === first)).toBe(true);
     expect(theirs.events.every((event) => event.jobUpdated.assigneeId === second)).toBe(true);
@@ -176,11 +176,11 @@ describe("attacks on live feeds", () => {
     const inline = "subscription Hidden { ... on Subscription { ... { myNotifications { id title } } } }";
     const firstToken = await plant.tokenOf("operator");
     const secondToken = await plant.tokenOf("operator2");
-    const mineNamed = collect<NotificationEvent>(connect(firstToken), named);
-    const theirsNamed = collect<NotificationEvent>(connect(secondToken), named);
-    const mineInline = collect<NotificationEvent>(connect(firstToken), inline);
-    const theirsInline = collect<NotificationEvent>(connect(secondToken), inline);
-    await eventually(() => plant.subscriptions.subscriberCount === 4, "the four subscriptions to start");
+    const mineNamed = collectSubscription<NotificationEvent>(connect(firstToken), named);
+    const theirsNamed = collectSubscription<NotificationEvent>(connect(secondToken), named);
+    const mineInline = collectSubscription<NotificationEvent>(connect(firstToken), inline);
+    const theirsInline = collectSubscription<NotificationEvent>(connect(secondToken), inline);
+    await waitUntil(() => plant.subscriptions.subscriberCount === 4, { what: "the four subscriptions to start" });
     // One upstream per person and document: the second operator is never put on the first one's.
     expect(plant.subscriptions.upstreamCount).toBe(4);
 
@@ -205,12 +205,14 @@ describe("attacks on live feeds", () => {
   it("refuses variables an operation does not declare with BAD_USER_INPUT, opening no upstream for them", async () => {
     const client = connect(await plant.tokenOf("operator"));
     const refused = Array.from({ length: 20 }, (_, index) =>
-      collect(client, "subscription On($lineId: ID!) { lineStatusChanged(lineId: $lineId) { id } }", {
+      collectSubscription(client, "subscription On($lineId: ID!) { lineStatusChanged(lineId: $lineId) { id } }", {
         lineId,
         [`junk${index}`]: index,
       }),
     );
-    await eventually(() => refused.every((feed) => feed.errors.length > 0), "every subscription to be refused");
+    await waitUntil(() => refused.every((feed) => feed.errors.length > 0), {
+      what: "every subscription to be refused",
+    });
 
     for (const feed of refused) {
       expect(errorCodesOf(feed)).toEqual(["BAD_USER_INPUT"]);
@@ -223,14 +225,14 @@ describe("attacks on live feeds", () => {
   });
 
   it("counts the upstream sockets a declared operation opens in /metrics, and closes them when it ends", async () => {
-    const feed = collect(
+    const feed = collectSubscription(
       connect(await plant.tokenOf("operator")),
       "subscription On($lineId: ID!) { lineStatusChanged(lineId: $lineId) { id } }",
       { lineId },
     );
-    await eventually(async () => (await metric("gateway_upstream_sockets")) === 1, "one upstream socket");
-    feed.stop();
-    await eventually(async () => (await metric("gateway_upstream_sockets")) === 0, "no upstream socket");
+    await waitUntil(async () => (await metric("gateway_upstream_sockets")) === 1, { what: "one upstream socket" });
+    feed.dispose();
+    await waitUntil(async () => (await metric("gateway_upstream_sockets")) === 0, { what: "no upstream socket" });
   });
 
   it("refuses a subscription beyond the per-connection cap with TOO_MANY_SUBSCRIPTIONS and opens nothing for it", async () => {
@@ -244,34 +246,35 @@ describe("attacks on live feeds", () => {
       (_, index) => lines[index % lines.length]?.id,
     );
     const held = ids.map((id, index) =>
-      collect(client, `subscription Held${index}($lineId: ID!) { lineStatusChanged(lineId: $lineId) { id } }`, {
-        lineId: id,
-      }),
+      collectSubscription(
+        client,
+        `subscription Held${index}($lineId: ID!) { lineStatusChanged(lineId: $lineId) { id } }`,
+        {
+          lineId: id,
+        },
+      ),
     );
-    await eventually(
-      () => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerConnection,
-      "the connection's subscriptions to start",
-    );
+    await waitUntil(() => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerConnection, {
+      what: "the connection's subscriptions to start",
+    });
     const upstreams = plant.subscriptions.upstreamCount;
 
-    const beyond = collect(client, "subscription Beyond { andonRaised { id } }");
-    await eventually(() => beyond.errors.length > 0, "the subscription beyond the cap to be refused");
+    const beyond = collectSubscription(client, "subscription Beyond { andonRaised { id } }");
+    await waitUntil(() => beyond.errors.length > 0, { what: "the subscription beyond the cap to be refused" });
     expect(errorCodesOf(beyond)).toEqual(["TOO_MANY_SUBSCRIPTIONS"]);
     expect(plant.subscriptions.upstreamCount).toBe(upstreams);
     expect(plant.subscriptions.subscriberCount).toBe(CAPS.maxSubscriptionsPerConnection);
     expect(held.every((feed) => feed.errors.length === 0)).toBe(true);
 
     // Ending one frees its place.
-    held[0]?.stop();
-    await eventually(
-      () => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerConnection - 1,
-      "the freed subscription to end",
-    );
-    const admitted = collect(client, "subscription Admitted { andonRaised { id } }");
-    await eventually(
-      () => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerConnection,
-      "the admitted subscription to start",
-    );
+    held[0]?.dispose();
+    await waitUntil(() => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerConnection - 1, {
+      what: "the freed subscription to end",
+    });
+    const admitted = collectSubscription(client, "subscription Admitted { andonRaised { id } }");
+    await waitUntil(() => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerConnection, {
+      what: "the admitted subscription to start",
+    });
     expect(admitted.errors).toEqual([]);
   });
 
@@ -279,26 +282,29 @@ describe("attacks on live feeds", () => {
     const token = await plant.tokenOf("operator2");
     const connections = [connect(token), connect(token), connect(token)];
     const held = Array.from({ length: CAPS.maxSubscriptionsPerAccount }, (_, index) =>
-      collect(connections[index % 2] as Client, `subscription Held${index} { andonRaised { id } }`),
+      collectSubscription(connections[index % 2] as Client, `subscription Held${index} { andonRaised { id } }`),
     );
-    await eventually(
-      () => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerAccount,
-      "the account's subscriptions to start",
-    );
+    await waitUntil(() => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerAccount, {
+      what: "the account's subscriptions to start",
+    });
     const upstreams = plant.subscriptions.upstreamCount;
 
-    const beyond = collect(connections[2] as Client, "subscription Beyond { andonRaised { id } }");
-    await eventually(() => beyond.errors.length > 0, "the subscription beyond the account's cap to be refused");
+    const beyond = collectSubscription(connections[2] as Client, "subscription Beyond { andonRaised { id } }");
+    await waitUntil(() => beyond.errors.length > 0, {
+      what: "the subscription beyond the account's cap to be refused",
+    });
     expect(errorCodesOf(beyond)).toEqual(["TOO_MANY_SUBSCRIPTIONS"]);
     expect(plant.subscriptions.upstreamCount).toBe(upstreams);
     expect(held.every((feed) => feed.errors.length === 0)).toBe(true);
 
     // Another person is not held back by this one's subscriptions.
-    const other = collect(connect(await plant.tokenOf("operator")), "subscription Other { andonRaised { id } }");
-    await eventually(
-      () => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerAccount + 1,
-      "another account's subscription to start",
+    const other = collectSubscription(
+      connect(await plant.tokenOf("operator")),
+      "subscription Other { andonRaised { id } }",
     );
+    await waitUntil(() => plant.subscriptions.subscriberCount === CAPS.maxSubscriptionsPerAccount + 1, {
+      what: "another account's subscription to start",
+    });
     expect(other.errors).toEqual([]);
   });
 
@@ -306,8 +312,8 @@ describe("attacks on live feeds", () => {
     const admin = await plant.tokenOf("admin");
     const technicianId = await plant.userIdOf("technician");
     const token = await plant.tokenOf("technician");
-    const feed = collect<{ andonRaised: { id: string; note: string } }>(connect(token), ANDONS_RAISED);
-    await eventually(() => plant.subscriptions.subscriberCount === 1, "the feed to start");
+    const feed = collectSubscription<{ andonRaised: { id: string; note: string } }>(connect(token), ANDONS_RAISED);
+    await waitUntil(() => plant.subscriptions.subscriberCount === 1, { what: "the feed to start" });
 
     const deactivated = await plant.graphql<{ deactivateUser: { __typename: string } }>(
       "mutation ($id: ID!) { deactivateUser(id: $id) { __typename } }",
@@ -315,14 +321,13 @@ describe("attacks on live feeds", () => {
     );
     expect(deactivated.body.data?.deactivateUser.__typename).toBe("MutationDeactivateUserSuccess");
     try {
-      await eventually(
-        () => closeCodeOf(feed) === 4403,
-        "the deactivated person's connection to close with 4403",
-        5_000,
-      );
+      await waitUntil(() => closeCodeOf(feed) === 4403, {
+        what: "the deactivated person's connection to close with 4403",
+        timeoutMs: 5_000,
+      });
       await raiseAndon(await plant.tokenOf("operator"), "after the deactivation");
-      const again = collect(connect(token), ANDONS_RAISED);
-      await eventually(() => again.errors.length > 0, "the deactivated person's new connection to be refused");
+      const again = collectSubscription(connect(token), ANDONS_RAISED);
+      await waitUntil(() => again.errors.length > 0, { what: "the deactivated person's new connection to be refused" });
 
       expect(closeCodeOf(again)).toBe(4403);
       expect(again.events).toEqual([]);
@@ -337,8 +342,8 @@ describe("attacks on live feeds", () => {
     const admin = await plant.tokenOf("admin");
     const managerId = await plant.userIdOf("smanager");
     const oldToken = await plant.tokenOf("smanager");
-    const feed = collect(connect(oldToken), ANDONS_RAISED);
-    await eventually(() => plant.subscriptions.subscriberCount === 1, "the feed to start");
+    const feed = collectSubscription(connect(oldToken), ANDONS_RAISED);
+    await waitUntil(() => plant.subscriptions.subscriberCount === 1, { what: "the feed to start" });
 
     const demoted = await plant.graphql<{ setUserRoles: { __typename: string } }>(
       "mutation ($id: ID!) { setUserRoles(id: $id, roles: [OPERATOR]) { __typename } }",
@@ -346,15 +351,20 @@ describe("attacks on live feeds", () => {
     );
     expect(demoted.body.data?.setUserRoles.__typename).toBe("MutationSetUserRolesSuccess");
     try {
-      await eventually(() => closeCodeOf(feed) === 4401, "the demoted person's connection to close with 4401", 5_000);
-      const withOldToken = collect(connect(oldToken), ANDONS_RAISED);
-      await eventually(() => withOldToken.errors.length > 0, "the old token to be refused");
+      await waitUntil(() => closeCodeOf(feed) === 4401, {
+        what: "the demoted person's connection to close with 4401",
+        timeoutMs: 5_000,
+      });
+      const withOldToken = collectSubscription(connect(oldToken), ANDONS_RAISED);
+      await waitUntil(() => withOldToken.errors.length > 0, { what: "the old token to be refused" });
       expect(closeCodeOf(withOldToken)).toBe(4401);
       expect(withOldToken.events).toEqual([]);
 
       // A token of the roles held now (as /auth/refresh would issue) is served, as an operator.
-      const current = collect(connect(await plant.tokenOf("smanager")), ANDONS_RAISED);
-      await eventually(() => plant.subscriptions.subscriberCount === 1, "the feed of the current roles to start");
+      const current = collectSubscription(connect(await plant.tokenOf("smanager")), ANDONS_RAISED);
+      await waitUntil(() => plant.subscriptions.subscriberCount === 1, {
+        what: "the feed of the current roles to start",
+      });
       expect(current.errors).toEqual([]);
     } finally {
       await plant.prisma.user.update({ where: { id: managerId }, data: { roles: ["SHIFT_MANAGER"] } });
@@ -367,8 +377,8 @@ describe("attacks on live feeds", () => {
       serviceAccountId: account.id,
       scopes: ["andon:read", "plant:read"],
     });
-    const feed = collect<{ andonRaised: { id: string; note: string } }>(connect(key), ANDONS_RAISED);
-    await eventually(() => plant.subscriptions.subscriberCount === 1, "the integrator's feed to start");
+    const feed = collectSubscription<{ andonRaised: { id: string; note: string } }>(connect(key), ANDONS_RAISED);
+    await waitUntil(() => plant.subscriptions.subscriberCount === 1, { what: "the integrator's feed to start" });
     const keyBefore = await plant.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKeyId } });
     expect(keyBefore.revokedAt).toBeNull();
 
@@ -377,10 +387,13 @@ describe("attacks on live feeds", () => {
       { token: await plant.tokenOf("admin"), variables: { id: apiKeyId } },
     );
     expect(revoked.body.errors).toBeUndefined();
-    await eventually(() => closeCodeOf(feed) === 4403, "the revoked key's connection to close with 4403", 5_000);
+    await waitUntil(() => closeCodeOf(feed) === 4403, {
+      what: "the revoked key's connection to close with 4403",
+      timeoutMs: 5_000,
+    });
     await raiseAndon(await plant.tokenOf("operator"), "after the revocation");
-    const again = collect(connect(key), ANDONS_RAISED);
-    await eventually(() => again.errors.length > 0, "the revoked key's new connection to be refused");
+    const again = collectSubscription(connect(key), ANDONS_RAISED);
+    await waitUntil(() => again.errors.length > 0, { what: "the revoked key's new connection to be refused" });
 
     expect(closeCodeOf(again)).toBe(4401);
     expect(again.events).toEqual([]);
@@ -398,18 +411,24 @@ describe("attacks on live feeds", () => {
 
   it("ends a connection when its access token expires, refuses the expired token, and serves a fresh one", async () => {
     const expiring = await plant.tokenOf("inspector", undefined, { lifetimeSeconds: 2 });
-    const feed = collect<{ andonRaised: { id: string; note: string } }>(connect(expiring), ANDONS_RAISED);
-    await eventually(() => plant.subscriptions.subscriberCount === 1, "the feed to start");
+    const feed = collectSubscription<{ andonRaised: { id: string; note: string } }>(connect(expiring), ANDONS_RAISED);
+    await waitUntil(() => plant.subscriptions.subscriberCount === 1, { what: "the feed to start" });
 
-    await eventually(() => closeCodeOf(feed) === 4401, "the connection to close when the token expires", 10_000);
-    const again = collect(connect(expiring), ANDONS_RAISED);
-    await eventually(() => again.errors.length > 0, "the expired token to be refused");
+    await waitUntil(() => closeCodeOf(feed) === 4401, {
+      what: "the connection to close when the token expires",
+      timeoutMs: 10_000,
+    });
+    const again = collectSubscription(connect(expiring), ANDONS_RAISED);
+    await waitUntil(() => again.errors.length > 0, { what: "the expired token to be refused" });
     expect(closeCodeOf(again)).toBe(4401);
     await raiseAndon(await plant.tokenOf("operator"), "after the expiry");
     expect(feed.events.filter((event) => event.andonRaised.note === "after the expiry")).toEqual([]);
 
-    const fresh = collect<{ andonRaised: { note: string } }>(connect(await plant.tokenOf("inspector")), ANDONS_RAISED);
-    await eventually(() => plant.subscriptions.subscriberCount === 1, "the fresh token's feed to start");
+    const fresh = collectSubscription<{ andonRaised: { note: string } }>(
+      connect(await plant.tokenOf("inspector")),
+      ANDONS_RAISED,
+    );
+    await waitUntil(() => plant.subscriptions.subscriberCount === 1, { what: "the fresh token's feed to start" });
     const operator = await plant.tokenOf("operator");
     await sendUntil(
       () => raiseAndon(operator, "for the fresh token"),
@@ -419,17 +438,23 @@ describe("attacks on live feeds", () => {
   });
 
   it("keeps every subscriber's feed through an upstream reconnect, after the newest subscriber's token expired", async () => {
-    const second = collect<{ andonRaised: { note: string } }>(connect(await plant.tokenOf("operator2")), ANDONS_RAISED);
-    await eventually(() => plant.subscriptions.subscriberCount === 1, "the first feed to start");
+    const second = collectSubscription<{ andonRaised: { note: string } }>(
+      connect(await plant.tokenOf("operator2")),
+      ANDONS_RAISED,
+    );
+    await waitUntil(() => plant.subscriptions.subscriberCount === 1, { what: "the first feed to start" });
     // The newest subscriber's token lapses before the subgraph restarts: it must not be the one the
     // upstream reconnects with, or the subgraph's 4401 would end every feed.
-    const expiring = collect<{ andonRaised: { note: string } }>(
+    const expiring = collectSubscription<{ andonRaised: { note: string } }>(
       connect(await plant.tokenOf("operator", undefined, { lifetimeSeconds: 2 })),
       ANDONS_RAISED,
     );
-    await eventually(() => plant.subscriptions.subscriberCount === 2, "the second feed to start");
+    await waitUntil(() => plant.subscriptions.subscriberCount === 2, { what: "the second feed to start" });
     expect(plant.subscriptions.upstreamCount).toBe(1);
-    await eventually(() => closeCodeOf(expiring) === 4401, "the newest subscriber's token to expire", 10_000);
+    await waitUntil(() => closeCodeOf(expiring) === 4401, {
+      what: "the newest subscriber's token to expire",
+      timeoutMs: 10_000,
+    });
 
     const proxy = plant.subgraphProxies.andon;
     if (!proxy) throw new Error("the plant runs without proxies");
@@ -442,8 +467,11 @@ describe("attacks on live feeds", () => {
       "the andon raised after the restart",
     );
     // The person whose token lapsed comes back with a fresh one, as the web app does, and is fed too.
-    const back = collect<{ andonRaised: { note: string } }>(connect(await plant.tokenOf("operator")), ANDONS_RAISED);
-    await eventually(() => plant.subscriptions.subscriberCount === 2, "the returning subscriber to join");
+    const back = collectSubscription<{ andonRaised: { note: string } }>(
+      connect(await plant.tokenOf("operator")),
+      ANDONS_RAISED,
+    );
+    await waitUntil(() => plant.subscriptions.subscriberCount === 2, { what: "the returning subscriber to join" });
     await sendUntil(
       () => raiseAndon(manager, "after the return"),
       () => [second, back].every((feed) => feed.events.some((event) => event.andonRaised?.note === "after the return")),
@@ -452,7 +480,7 @@ describe("attacks on live feeds", () => {
 
     expect(plant.subscriptions.upstreamCount).toBe(1);
     for (const feed of [second, back]) {
-      expect(feed.completed).toBe(false);
+      expect(feed.done).toBe(false);
       expect(errorCodesOf(feed)).toEqual([]);
     }
   });

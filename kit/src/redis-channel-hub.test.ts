@@ -2,6 +2,8 @@
 // subscribed only while someone listens, filtered and bounded delivery, a close that ends every
 // listener; and, on a redis-server of the test's own restarted mid-test, a resync of each channel's
 // current state once the subscriber is back, and publishes that fail fast and are counted meanwhile.
+
+import { waitUntil } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createLogger } from "./logger.ts";
 import { type ChannelGap, RedisChannelHub } from "./redis-channel-hub.ts";
@@ -16,10 +18,6 @@ const parse = (raw: string): Reading | null => {
   const value = JSON.parse(raw) as Partial<Reading>;
   return typeof value.n === "number" ? { n: value.n } : null;
 };
-
-async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-}
 
 describe("a Redis channel hub", () => {
   const { runId, redisUrl } = inject("testRun");

@@ -2,6 +2,8 @@
 // were acknowledged are counted, gaps in a PLC's seq are found across its streams (per epoch), a
 // consumer gone for good is removed only after its pending entries were taken over, and instance
 // names are stable and distinct per host.
+
+import { waitUntil } from "@ms5/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { claimInstanceId } from "./instance-identity.ts";
 import { createLogger } from "./logger.ts";
@@ -22,9 +24,6 @@ describe("stream bookkeeping", () => {
     return { redis, prefix, stream, start };
   }
 
-  const until = (what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10_000) =>
-    bench.until(what, probe, timeoutMs);
-
   it("counts entries MAXLEN trimmed before they were acknowledged, pending or never read, and warns about them", async () => {
     const { redis, stream, start } = await setup();
     for (let n = 1; n <= 3; n++) await redis.xAdd(stream, "*", { n: String(n) });
@@ -33,7 +32,10 @@ describe("stream bookkeeping", () => {
       handle: () => new Promise<void>(() => {}),
       settings: { stopGraceMs: 50 },
     });
-    await until("three delivered", async () => Number((await redis.xPending(stream, "production")).pending) === 3);
+    await waitUntil(async () => Number((await redis.xPending(stream, "production")).pending) === 3, {
+      what: "three delivered",
+      timeoutMs: 10_000,
+    });
     await dead.stop();
     for (let n = 4; n <= 5; n++) await redis.xAdd(stream, "*", { n: String(n) });
     await redis.xTrim(stream, "MAXLEN", 0);
@@ -43,7 +45,10 @@ describe("stream bookkeeping", () => {
       handle: async () => undefined,
       settings: { blockMs: 100, claimIdleMs: 50, claimIntervalMs: 30 },
     });
-    await until("the trimmed pending entries counted", () => alive.stats.trimmedBeforeAck === 3);
+    await waitUntil(() => alive.stats.trimmedBeforeAck === 3, {
+      what: "the trimmed pending entries counted",
+      timeoutMs: 10_000,
+    });
     const [lag] = await alive.lag();
     expect(lag!.trimmedUnread).toBe(2);
     const health = await streamConsumerHealthCheck({ redis, consumer: alive })();
@@ -60,7 +65,10 @@ describe("stream bookkeeping", () => {
       handle: () => new Promise<void>(() => {}),
       settings: { stopGraceMs: 50 },
     });
-    await until("both delivered to it", async () => Number((await redis.xPending(stream, "production")).pending) === 2);
+    await waitUntil(async () => Number((await redis.xPending(stream, "production")).pending) === 2, {
+      what: "both delivered to it",
+      timeoutMs: 10_000,
+    });
     await gone.stop();
 
     const seen: string[] = [];
@@ -70,10 +78,13 @@ describe("stream bookkeeping", () => {
       handle: async (entry) => void seen.push(entry.fields.n!),
       settings: { blockMs: 100, claimIdleMs: 60_000, claimIntervalMs: 30, deadConsumerIdleMs: 100 },
     });
-    await until("the gone consumer removed", async () => {
-      const consumers = (await redis.xInfoConsumers(stream, "production")) as unknown as Array<{ name: string }>;
-      return !consumers.some((c) => c.name === "gone");
-    });
+    await waitUntil(
+      async () => {
+        const consumers = (await redis.xInfoConsumers(stream, "production")) as unknown as Array<{ name: string }>;
+        return !consumers.some((c) => c.name === "gone");
+      },
+      { what: "the gone consumer removed", timeoutMs: 10_000 },
+    );
     expect(seen.sort()).toEqual(["1", "2"]);
     expect(Number((await redis.xPending(stream, "production")).pending)).toBe(0);
   });

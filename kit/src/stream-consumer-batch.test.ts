@@ -1,6 +1,8 @@
 // The stream consumer's batch mode (handleBatch): one call per read across streams, acknowledged only
 // after the call commits, and a failing batch taken apart so only the bad entry is retried and
 // dead-lettered.
+
+import { waitUntil } from "@ms5/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createLogger } from "./logger.ts";
 import { type ConsumedEntry, StreamConsumer } from "./stream-consumer.ts";
@@ -18,8 +20,6 @@ describe("the stream consumer in batch mode", () => {
     const { redis, streams, deadLetterStream, pending } = await bench.setup(2);
     return { redis, streams, deadLetterStream, pending };
   }
-
-  const until = bench.until.bind(bench);
 
   it("hands one read's entries of both streams to one call, each stream in order, and acknowledges them after it", async () => {
     const { redis, streams, deadLetterStream, pending } = await setup();
@@ -49,14 +49,14 @@ describe("the stream consumer in batch mode", () => {
     await consumer.start();
     cleanups.push(() => consumer.stop());
 
-    await until("the batch call", () => calls.length === 1);
+    await waitUntil(() => calls.length === 1, { what: "the batch call", timeoutMs: 5_000 });
     expect(calls[0]).toHaveLength(8);
     for (const stream of streams) {
       expect(calls[0]!.filter((e) => e.stream === stream).map((e) => e.fields.n)).toEqual(["1", "2", "3", "4"]);
     }
     expect(await pending()).toBe(8);
     release();
-    await until("every entry acknowledged", async () => (await pending()) === 0);
+    await waitUntil(async () => (await pending()) === 0, { what: "every entry acknowledged", timeoutMs: 5_000 });
     expect(await redis.exists(deadLetterStream)).toBe(0);
   });
 
@@ -83,8 +83,11 @@ describe("the stream consumer in batch mode", () => {
     await consumer.start();
     cleanups.push(() => consumer.stop());
 
-    await until("the bad entry dead-lettered", async () => (await redis.xLen(deadLetterStream)) === 1);
-    await until("nothing left pending", async () => (await pending()) === 0);
+    await waitUntil(async () => (await redis.xLen(deadLetterStream)) === 1, {
+      what: "the bad entry dead-lettered",
+      timeoutMs: 5_000,
+    });
+    await waitUntil(async () => (await pending()) === 0, { what: "nothing left pending", timeoutMs: 5_000 });
     expect(handled).toEqual(["1", "3"]);
     const [letter] = (await redis.xRange(deadLetterStream, "-", "+")) ?? [];
     expect(letter?.message).toMatchObject({ error: "cannot apply entry 'bad'", group: "production" });

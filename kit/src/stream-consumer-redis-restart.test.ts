@@ -1,6 +1,8 @@
 // The stream consumer through a Redis restart, against a redis-server of its own (append-only file,
 // fsync on every write): an XACK in flight when the connection drops is retried once Redis is back,
 // the read loop and the claim timer survive, and nothing is handled twice or left pending.
+
+import { waitUntil } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "./logger.ts";
 import { createRedisClient, type RedisClient } from "./redis-client.ts";
@@ -24,19 +26,6 @@ describe("the stream consumer across a Redis restart", () => {
     redis?.destroy();
     await server?.close();
   });
-
-  async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        if (await probe()) return;
-      } catch {
-        // Redis still coming back.
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 
   it("retries the acknowledgement Redis dropped mid-flight, keeps reading after the restart, and handles each entry once", async () => {
     const stream = "ms5test:restart:{line-1}:telemetry";
@@ -71,25 +60,28 @@ describe("the stream consumer across a Redis restart", () => {
     });
     await consumer.start();
     try {
-      await until("the first batch in the handler", () => batches.length === 1);
+      await waitUntil(() => batches.length === 1, { what: "the first batch in the handler", timeoutMs: 15_000 });
       expect(batches[0]).toEqual(["1", "2"]);
 
       // Frozen, Redis takes the XACK into its socket and never answers; killed, it drops the
       // connection with the XACK (and the claim timer's commands) in flight.
       process.kill(server.pid, "SIGSTOP");
       release();
-      await until("the batch committed", () => returned);
+      await waitUntil(() => returned, { what: "the batch committed", timeoutMs: 15_000 });
       await new Promise((resolve) => setImmediate(resolve));
       process.kill(server.pid, "SIGKILL");
       await server.stop();
       await server.start();
 
-      await until(
-        "the dropped acknowledgement retried",
-        async () => Number((await redis.xPending(stream, "production")).pending) === 0,
-      );
+      await waitUntil(async () => Number((await redis.xPending(stream, "production")).pending) === 0, {
+        what: "the dropped acknowledgement retried",
+        timeoutMs: 15_000,
+      });
       await redis.xAdd(stream, "*", { n: "3" });
-      await until("the entry written after the restart handled", () => batches.flat().includes("3"));
+      await waitUntil(() => batches.flat().includes("3"), {
+        what: "the entry written after the restart handled",
+        timeoutMs: 15_000,
+      });
       expect(batches.flat()).toEqual(["1", "2", "3"]);
     } finally {
       await consumer.stop();

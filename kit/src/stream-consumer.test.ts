@@ -1,3 +1,4 @@
+import { waitUntil } from "@ms5/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createLogger } from "./logger.ts";
 import type { ConsumedEntry } from "./stream-consumer.ts";
@@ -15,14 +16,12 @@ describe("the stream consumer", () => {
     return { redis, stream, deadLetterStream, start, add };
   }
 
-  const until = bench.until.bind(bench);
-
   it("consumes entries written before its group existed, in stream order", async () => {
     const { add, start } = await setup();
     for (let n = 1; n <= 5; n++) await add(n);
     const seen: string[] = [];
     await start({ consumer: "a", handle: async (e) => void seen.push(e.fields.n!) });
-    await until("all five", () => seen.length === 5);
+    await waitUntil(() => seen.length === 5, { what: "all five", timeoutMs: 5_000 });
     expect(seen).toEqual(["1", "2", "3", "4", "5"]);
   });
 
@@ -41,10 +40,13 @@ describe("the stream consumer", () => {
       },
     });
     await add(1);
-    await until("handler entered", () => entered);
+    await waitUntil(() => entered, { what: "handler entered", timeoutMs: 5_000 });
     expect((await redis.xPending(stream, "production")).pending).toBe(1);
     release();
-    await until("acknowledged", async () => (await redis.xPending(stream, "production")).pending === 0);
+    await waitUntil(async () => (await redis.xPending(stream, "production")).pending === 0, {
+      what: "acknowledged",
+      timeoutMs: 5_000,
+    });
   });
 
   it("handles the entries it read ahead before a graceful stop returns, leaving none pending", async () => {
@@ -65,7 +67,10 @@ describe("the stream consumer", () => {
     await add(1);
     await add(2);
     // The first entry is in the handler, the second read ahead.
-    await until("both read", async () => (await redis.xPending(stream, "production")).pending === 2);
+    await waitUntil(async () => (await redis.xPending(stream, "production")).pending === 2, {
+      what: "both read",
+      timeoutMs: 5_000,
+    });
     const stopped = consumer.stop();
     release();
     await stopped;
@@ -83,10 +88,10 @@ describe("the stream consumer", () => {
       handle: () => new Promise<void>(() => {}),
       settings: { stopGraceMs: 50 },
     });
-    await until(
-      "both delivered to the dead consumer",
-      async () => (await redis.xPending(stream, "production")).pending === 2,
-    );
+    await waitUntil(async () => (await redis.xPending(stream, "production")).pending === 2, {
+      what: "both delivered to the dead consumer",
+      timeoutMs: 5_000,
+    });
     await dead.stop().catch(() => undefined);
 
     const seen: ConsumedEntry[] = [];
@@ -95,10 +100,13 @@ describe("the stream consumer", () => {
       handle: async (e) => void seen.push(e),
       settings: { claimIdleMs: 100, claimIntervalMs: 50 },
     });
-    await until("reclaimed", () => seen.length >= 2);
+    await waitUntil(() => seen.length >= 2, { what: "reclaimed", timeoutMs: 5_000 });
     expect(seen.map((e) => e.fields.n).sort()).toEqual(["1", "2"]);
     expect(seen.every((e) => e.deliveries >= 2)).toBe(true);
-    await until("acknowledged", async () => (await redis.xPending(stream, "production")).pending === 0);
+    await waitUntil(async () => (await redis.xPending(stream, "production")).pending === 0, {
+      what: "acknowledged",
+      timeoutMs: 5_000,
+    });
   });
 
   it("handles the entries it held when it died as soon as it starts again under its name, before any claim could take them", async () => {
@@ -110,7 +118,10 @@ describe("the stream consumer", () => {
       handle: () => new Promise<void>(() => {}),
       settings: { stopGraceMs: 50 },
     });
-    await until("both delivered to instance-1", async () => (await redis.xPending(stream, "production")).pending === 2);
+    await waitUntil(async () => (await redis.xPending(stream, "production")).pending === 2, {
+      what: "both delivered to instance-1",
+      timeoutMs: 5_000,
+    });
     await killed.stop().catch(() => undefined);
 
     const seen: ConsumedEntry[] = [];
@@ -120,9 +131,12 @@ describe("the stream consumer", () => {
       handle: async (e) => void seen.push(e),
       settings: { claimIdleMs: 3_600_000 },
     });
-    await until("handled again", () => seen.length >= 2);
+    await waitUntil(() => seen.length >= 2, { what: "handled again", timeoutMs: 5_000 });
     expect(seen.map((e) => e.fields.n)).toEqual(["1", "2"]);
-    await until("acknowledged", async () => (await redis.xPending(stream, "production")).pending === 0);
+    await waitUntil(async () => (await redis.xPending(stream, "production")).pending === 0, {
+      what: "acknowledged",
+      timeoutMs: 5_000,
+    });
   });
 
   it("sends an entry that keeps failing to the dead-letter stream with its error, and goes on with the rest", async () => {
@@ -137,7 +151,10 @@ describe("the stream consumer", () => {
       settings: { claimIdleMs: 50, claimIntervalMs: 30, maxDeliveries: 3 },
     });
     for (let n = 1; n <= 3; n++) await add(n);
-    await until("dead-lettered", async () => (await redis.xLen(deadLetterStream)) === 1);
+    await waitUntil(async () => (await redis.xLen(deadLetterStream)) === 1, {
+      what: "dead-lettered",
+      timeoutMs: 5_000,
+    });
     const [dead] = (await redis.xRange(deadLetterStream, "-", "+")) ?? [];
     expect(dead?.message).toMatchObject({
       stream,
@@ -147,7 +164,10 @@ describe("the stream consumer", () => {
     });
     expect(JSON.parse(dead!.message.fields!)).toEqual({ n: "2" });
     expect(processed).toEqual(["1", "3"]);
-    await until("nothing pending", async () => (await redis.xPending(stream, "production")).pending === 0);
+    await waitUntil(async () => (await redis.xPending(stream, "production")).pending === 0, {
+      what: "nothing pending",
+      timeoutMs: 5_000,
+    });
   });
 
   it("reports its lag and pending entries per stream", async () => {
@@ -159,7 +179,7 @@ describe("the stream consumer", () => {
     const consumer = await start({ consumer: "a", handle: () => gate, settings: { batchSize: 1 } });
     for (let n = 1; n <= 4; n++) await add(n);
     // One entry being handled and the next already read (the consumer reads ahead): both pending.
-    await until("two delivered", async () => (await consumer.lag())[0]!.pending === 2);
+    await waitUntil(async () => (await consumer.lag())[0]!.pending === 2, { what: "two delivered", timeoutMs: 5_000 });
     const [lag] = await consumer.lag();
     expect(lag).toMatchObject({ stream, pending: 2 });
     expect(lag!.lag).toBe(2);

@@ -1,6 +1,8 @@
 // Dead letters: only an entry its handler rejects is set aside, at once and with the reason; the
 // stream is bounded, counted in /metrics and warned about in /health; the operator's functions
 // (pnpm streams:dead-letters) list, replay and discard them.
+
+import { waitUntil } from "@ms5/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createLogger } from "./logger.ts";
 import { createMetricsRegistry } from "./ops-endpoints.ts";
@@ -44,14 +46,6 @@ describe("dead letters", () => {
     return { redis, stream, deadLetterStream, consumer };
   }
 
-  async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
   it("sets a rejected entry aside at its first delivery with the reason, warns about it, and replays or discards it on request", async () => {
     const processed: string[] = [];
     let plantKnowsLine9 = false;
@@ -66,8 +60,11 @@ describe("dead letters", () => {
     await redis.xAdd(stream, "*", { n: "1", line: "bagging-1" });
     const badId = await redis.xAdd(stream, "*", { n: "2", line: "bagging-9" });
     await redis.xAdd(stream, "*", { n: "3", line: "bagging-1" });
-    await until("the rejected entry dead-lettered", async () => (await redis.xLen(deadLetterStream)) === 1);
-    await until("the others processed", () => processed.length === 2);
+    await waitUntil(async () => (await redis.xLen(deadLetterStream)) === 1, {
+      what: "the rejected entry dead-lettered",
+      timeoutMs: 10_000,
+    });
+    await waitUntil(() => processed.length === 2, { what: "the others processed", timeoutMs: 10_000 });
     expect(processed).toEqual(["1", "3"]);
     expect(Number((await redis.xPending(stream, "production")).pending)).toBe(0);
 
@@ -95,12 +92,15 @@ describe("dead letters", () => {
     plantKnowsLine9 = true;
     const replayedId = await replayDeadLetter(redis, deadLetterStream, letter!.letterId);
     expect(replayedId).not.toBe(badId);
-    await until("the replayed entry processed", () => processed.includes("2"));
+    await waitUntil(() => processed.includes("2"), { what: "the replayed entry processed", timeoutMs: 10_000 });
     expect(await redis.xLen(deadLetterStream)).toBe(0);
 
     plantKnowsLine9 = false;
     await redis.xAdd(stream, "*", { n: "4", line: "bagging-9" });
-    await until("the second rejection dead-lettered", async () => (await redis.xLen(deadLetterStream)) === 1);
+    await waitUntil(async () => (await redis.xLen(deadLetterStream)) === 1, {
+      what: "the second rejection dead-lettered",
+      timeoutMs: 10_000,
+    });
     const [second] = await listDeadLetters(redis, deadLetterStream);
     await discardDeadLetter(redis, deadLetterStream, second!.letterId);
     expect(await redis.xLen(deadLetterStream)).toBe(0);
@@ -116,7 +116,10 @@ describe("dead letters", () => {
       settings: { blockMs: 100, claimIdleMs: 60_000, deadLetterMaxLen: 100, batchSize: 500 },
     });
     for (let n = 0; n < 400; n++) await redis.xAdd(stream, "*", { n: String(n) });
-    await until("every entry dead-lettered", () => consumer.stats.deadLettered === 400);
+    await waitUntil(() => consumer.stats.deadLettered === 400, {
+      what: "every entry dead-lettered",
+      timeoutMs: 10_000,
+    });
     // MAXLEN ~ trims whole nodes of the stream: about the bound, never all 400.
     expect(await redis.xLen(deadLetterStream)).toBeLessThan(250);
   });

@@ -2,6 +2,7 @@
 // and a named complaint when the variable is missing or wrong.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { eventually } from "@ms5/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlcPcccDriver } from "../src/driver/slc-pccc-driver.ts";
 import { encodeReadTag } from "./cip-client-messages.ts";
@@ -37,16 +38,6 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   });
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe("emulator/server.ts", () => {
   it("starts one emulator per EMULATED_PLCS entry, an SLC 5/05 for driver SLC_PCCC, serves reads, and exits 0 on SIGTERM", async () => {
     const plcs = [
@@ -72,24 +63,30 @@ describe("emulator/server.ts", () => {
       },
     ];
     const { child, output } = startCli({ EMULATED_PLCS: JSON.stringify(plcs), LOG_LEVEL: "info" });
-    const ports = await waitFor(() => {
-      const lines = output()
-        .split("\n")
-        .filter((line) => line.includes("emulated Logix controller listening"));
-      return lines.length === 2 ? lines.map((line) => (JSON.parse(line) as { port: number }).port) : undefined;
-    });
+    const ports = await eventually(
+      () => {
+        const lines = output()
+          .split("\n")
+          .filter((line) => line.includes("emulated Logix controller listening"));
+        return lines.length === 2 ? lines.map((line) => (JSON.parse(line) as { port: number }).port) : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     for (const port of ports) {
       const client = await RawEnipClient.connect("127.0.0.1", port);
       await client.registerSession();
       expect((await client.sendRRData(encodeReadTag("Line_Heartbeat"))).status).toBe(0);
       await client.close();
     }
-    const slcPort = await waitFor(() => {
-      const line = output()
-        .split("\n")
-        .find((text) => text.includes("emulated SLC 5/05 controller listening"));
-      return line ? (JSON.parse(line) as { port: number }).port : undefined;
-    });
+    const slcPort = await eventually(
+      () => {
+        const line = output()
+          .split("\n")
+          .find((text) => text.includes("emulated SLC 5/05 controller listening"));
+        return line ? (JSON.parse(line) as { port: number }).port : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     const slc = new SlcPcccDriver({ host: "127.0.0.1", port: slcPort, slot: 0, timeoutMs: 2_000, connected: true });
     await slc.connect();
     // N7:0 is the loader's state code: running (1) for scripted equipment

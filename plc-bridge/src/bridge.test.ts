@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createLogger, createRedisClient } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type RunningLogixEmulator, startLogixEmulator } from "../emulator/index.ts";
 import { type Bridge, createBridge } from "./bridge.ts";
@@ -99,16 +100,6 @@ describe("the bridge against an emulated CompactLogix", () => {
     };
   }
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   it("publishes state, counts and samples of every tag type, with gap-free sequence numbers across streams", async () => {
     const emulator = await startPlant();
     cleanups.push(() => emulator.stop());
@@ -117,12 +108,17 @@ describe("the bridge against an emulated CompactLogix", () => {
     const redis = await reader();
     const telemetryKey = `${keyPrefix}{bagging-1}:telemetry`;
 
-    const telemetry = await waitFor("counts and every sample", async () => {
-      const entries = await redis.entries(telemetryKey);
-      const signals = new Set(entries.filter((e) => e.type === "sample").map((e) => e.signal));
-      const complete = ["speed", "idleReason", "recipe", "lifetimeUnits", "runningHours"].every((s) => signals.has(s));
-      return complete && entries.some((e) => e.type === "counts") ? entries : undefined;
-    });
+    const telemetry = await eventually(
+      async () => {
+        const entries = await redis.entries(telemetryKey);
+        const signals = new Set(entries.filter((e) => e.type === "sample").map((e) => e.signal));
+        const complete = ["speed", "idleReason", "recipe", "lifetimeUnits", "runningHours"].every((s) =>
+          signals.has(s),
+        );
+        return complete && entries.some((e) => e.type === "counts") ? entries : undefined;
+      },
+      { what: "counts and every sample" },
+    );
 
     const state = telemetry.find((e) => e.type === "state")!;
     expect(state).toMatchObject({
@@ -164,17 +160,24 @@ describe("the bridge against an emulated CompactLogix", () => {
     const keyPrefix = `${prefix}b:`;
     await startBridge(emulator, keyPrefix);
     const redis = await reader();
-    await waitFor("running", async () =>
-      (await redis.entries(`${keyPrefix}{bagging-1}:telemetry`)).some((e) => e.state === "RUNNING") ? true : undefined,
+    await eventually(
+      async () =>
+        (await redis.entries(`${keyPrefix}{bagging-1}:telemetry`)).some((e) => e.state === "RUNNING")
+          ? true
+          : undefined,
+      { what: "running" },
     );
 
     emulator.control.forceFault(BAGGER, 4);
     setTimeout(() => emulator.control.forceFault(BAGGER, 40), 300);
 
-    const faults = await waitFor("both faults", async () => {
-      const entries = await redis.entries(`${keyPrefix}{bagging-1}:faults`);
-      return entries.length >= 2 ? entries : undefined;
-    });
+    const faults = await eventually(
+      async () => {
+        const entries = await redis.entries(`${keyPrefix}{bagging-1}:faults`);
+        return entries.length >= 2 ? entries : undefined;
+      },
+      { what: "both faults" },
+    );
     expect(faults.map((f) => [f.edge, f.bitIndex, f.faultCode, f.firstOut])).toEqual([
       ["rising", "4", "BG-004", "true"],
       ["rising", "40", "BG-040", "false"],
@@ -183,10 +186,13 @@ describe("the bridge against an emulated CompactLogix", () => {
     expect(down).toMatchObject({ previousState: "RUNNING", firstOutFaultBit: "4", firstOutFaultCode: "BG-004" });
 
     emulator.control.clearFaults(BAGGER);
-    const cleared = await waitFor("falling edges", async () => {
-      const entries = (await redis.entries(`${keyPrefix}{bagging-1}:faults`)).filter((f) => f.edge === "falling");
-      return entries.length >= 2 ? entries : undefined;
-    });
+    const cleared = await eventually(
+      async () => {
+        const entries = (await redis.entries(`${keyPrefix}{bagging-1}:faults`)).filter((f) => f.edge === "falling");
+        return entries.length >= 2 ? entries : undefined;
+      },
+      { what: "falling edges" },
+    );
     expect(cleared.map((f) => f.faultCode).sort()).toEqual(["BG-004", "BG-040"]);
   });
 
@@ -197,17 +203,16 @@ describe("the bridge against an emulated CompactLogix", () => {
     const bridge = await startBridge(emulator, keyPrefix);
     const redis = await reader();
     const key = `${keyPrefix}{bagging-1}:telemetry`;
-    await waitFor("counts", async () =>
-      (await redis.entries(key)).some((e) => e.type === "counts") ? true : undefined,
-    );
+    await eventually(async () => ((await redis.entries(key)).some((e) => e.type === "counts") ? true : undefined), {
+      what: "counts",
+    });
 
     const countedBefore = Number(emulator.control.getTag(`${BAGGER}.GoodCount`));
     await emulator.stop();
-    const lost = await waitFor(
-      "COMMS_LOST",
-      async () => (await redis.entries(key)).find((e) => e.state === "COMMS_LOST"),
-      3_000,
-    );
+    const lost = await eventually(async () => (await redis.entries(key)).find((e) => e.state === "COMMS_LOST"), {
+      what: "COMMS_LOST",
+      timeoutMs: 3_000,
+    });
     expect(lost).toMatchObject({ previousState: "RUNNING", stateCode: "" });
     expect(bridge.pollers[0]!.stats.commsLost).toBe(true);
 
@@ -215,16 +220,18 @@ describe("the bridge against an emulated CompactLogix", () => {
     emulator = await startPlant({ port });
     cleanups.push(() => emulator.stop());
     emulator.control.setTag(`${BAGGER}.GoodCount`, countedBefore + 500);
-    const back = await waitFor(
-      "RUNNING again",
+    const back = await eventually(
       async () => (await redis.entries(key)).find((e) => e.state === "RUNNING" && e.previousState === "COMMS_LOST"),
-      10_000,
+      { what: "RUNNING again", timeoutMs: 10_000 },
     );
     expect(back).toBeDefined();
-    const firstCounts = await waitFor("counts after the return", async () => {
-      const all = await redis.entries(key);
-      return all.slice(all.findIndex((e) => e.state === "COMMS_LOST")).find((e) => e.type === "counts");
-    });
+    const firstCounts = await eventually(
+      async () => {
+        const all = await redis.entries(key);
+        return all.slice(all.findIndex((e) => e.state === "COMMS_LOST")).find((e) => e.type === "counts");
+      },
+      { what: "counts after the return" },
+    );
     expect(Number(firstCounts.goodDelta)).toBeGreaterThanOrEqual(500);
     const entries = await redis.entries(key);
     const seqs = entries.map((e) => Number(e.seq));
@@ -238,35 +245,44 @@ describe("the bridge against an emulated CompactLogix", () => {
     await startBridge(emulator, keyPrefix);
     const redis = await reader();
     const key = `${keyPrefix}{bagging-1}:telemetry`;
-    await waitFor("speed and energy", async () => {
-      const entries = await redis.entries(key);
-      return entries.some((e) => e.signal === "speed") && entries.some((e) => e.type === "energy") ? true : undefined;
-    });
+    await eventually(
+      async () => {
+        const entries = await redis.entries(key);
+        return entries.some((e) => e.signal === "speed") && entries.some((e) => e.type === "energy") ? true : undefined;
+      },
+      { what: "speed and energy" },
+    );
     // Frozen, the controller keeps what is written: the PLC program now puts NaN in both REAL tags.
     emulator.control.pause();
     const meterBefore = Number(emulator.control.getTag(`${BAGGER}.EnergyKWh`));
     emulator.control.setTag(`${BAGGER}.Speed`, Number.NaN);
     emulator.control.setTag(`${BAGGER}.EnergyKWh`, Number.NaN);
-    const bad = await waitFor("bad speed and energy", async () => {
-      const entries = await redis.entries(key);
-      const speed = entries.find((e) => e.signal === "speed" && e.quality === "bad");
-      const energy = entries.find((e) => e.type === "energy" && e.quality === "bad");
-      return speed && energy ? { speed, energy } : undefined;
-    });
+    const bad = await eventually(
+      async () => {
+        const entries = await redis.entries(key);
+        const speed = entries.find((e) => e.signal === "speed" && e.quality === "bad");
+        const energy = entries.find((e) => e.type === "energy" && e.quality === "bad");
+        return speed && energy ? { speed, energy } : undefined;
+      },
+      { what: "bad speed and energy" },
+    );
     expect(bad.speed).toMatchObject({ value: "", reason: "change" });
     expect(bad.energy).toMatchObject({ meterKwh: "", deltaKwh: "" });
 
     emulator.control.setTag(`${BAGGER}.Speed`, 38);
     emulator.control.setTag(`${BAGGER}.EnergyKWh`, meterBefore + 0.5);
-    const after = await waitFor("good values again", async () => {
-      const entries = await redis.entries(key);
-      const from = entries.indexOf(entries.find((e) => e.type === "energy" && e.quality === "bad")!);
-      const lastGoodBefore = entries.slice(0, from).findLast((e) => e.type === "energy")!;
-      const later = entries.slice(from + 1);
-      const speed = later.find((e) => e.signal === "speed" && e.quality !== "bad");
-      const energy = later.find((e) => e.type === "energy" && e.quality !== "bad");
-      return speed && energy ? { speed, energy, lastGoodBefore, all: entries } : undefined;
-    });
+    const after = await eventually(
+      async () => {
+        const entries = await redis.entries(key);
+        const from = entries.indexOf(entries.find((e) => e.type === "energy" && e.quality === "bad")!);
+        const lastGoodBefore = entries.slice(0, from).findLast((e) => e.type === "energy")!;
+        const later = entries.slice(from + 1);
+        const speed = later.find((e) => e.signal === "speed" && e.quality !== "bad");
+        const energy = later.find((e) => e.type === "energy" && e.quality !== "bad");
+        return speed && energy ? { speed, energy, lastGoodBefore, all: entries } : undefined;
+      },
+      { what: "good values again" },
+    );
     expect(Number(after.speed.value)).toBe(38);
     // The meter moved on by half a kWh while it read NaN (plus what it made before the pause).
     expect(Number(after.energy.deltaKwh)).toBeCloseTo(
@@ -284,19 +300,21 @@ describe("the bridge against an emulated CompactLogix", () => {
     const key = `${keyPrefix}{bagging-1}:telemetry`;
     const redis = await reader();
     const first = await startBridge(emulator, keyPrefix);
-    await waitFor(
-      "a few dozen entries",
-      async () => ((await redis.entries(key)).length >= 30 ? true : undefined),
-      10_000,
-    );
+    await eventually(async () => ((await redis.entries(key)).length >= 30 ? true : undefined), {
+      what: "a few dozen entries",
+      timeoutMs: 10_000,
+    });
     await first.stop();
 
     // A new folder: the sequence state is gone, Redis still holds the first run's entries.
     const second = await startBridge(emulator, keyPrefix);
-    const fresh = await waitFor("the new bridge's first state entry", async () => {
-      const states = (await redis.entries(key)).filter((e) => e.state === "RUNNING" && e.previousState === "");
-      return states.length >= 2 ? states : undefined;
-    });
+    const fresh = await eventually(
+      async () => {
+        const states = (await redis.entries(key)).filter((e) => e.state === "RUNNING" && e.previousState === "");
+        return states.length >= 2 ? states : undefined;
+      },
+      { what: "the new bridge's first state entry" },
+    );
     expect(fresh.map((e) => e.epoch)).toEqual([first.publisher.epoch, second.publisher.epoch]);
     expect(fresh[1]!.seq).toBe("1");
   });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createLogger, createRedisClient } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { startLogixEmulator, startSlcEmulator } from "../emulator/index.ts";
 import { createBridge } from "./bridge.ts";
@@ -95,23 +96,15 @@ describe("the bridge following plant changes", () => {
     return { logix, slc, bridge, entries };
   }
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
   it("reads a new tag binding on the SLC's open connection within moments, and never reconnects the untouched Logix", async () => {
     const { logix, slc, bridge, entries } = await startPlant("retag");
-    await waitFor("both PLCs read", async () =>
-      (await entries("loading-1")).some((e) => e.type === "state") &&
-      (await entries("bagging-1")).some((e) => e.type === "state")
-        ? true
-        : undefined,
+    await eventually(
+      async () =>
+        (await entries("loading-1")).some((e) => e.type === "state") &&
+        (await entries("bagging-1")).some((e) => e.type === "state")
+          ? true
+          : undefined,
+      { what: "both PLCs read" },
     );
     slc.control.setTag("F8:40", 81.5);
     let changed = plant({ logixPort: logix.port, slcPort: slc.port });
@@ -124,8 +117,9 @@ describe("the bridge following plant changes", () => {
     });
     const editedAt = performance.now();
     follower.changed();
-    const sample = await waitFor("the new binding's first sample", async () =>
-      (await entries("loading-1")).find((e) => e.type === "sample" && e.signal === "hoistTemperature"),
+    const sample = await eventually(
+      async () => (await entries("loading-1")).find((e) => e.type === "sample" && e.signal === "hoistTemperature"),
+      { what: "the new binding's first sample" },
     );
     console.log(`plant change to first read of the new binding: ${Math.round(performance.now() - editedAt)} ms`);
     expect(Number(sample.value)).toBeCloseTo(81.5, 3);
@@ -143,9 +137,9 @@ describe("the bridge following plant changes", () => {
     cleanups.push(() => replacement.stop());
     const applied = bridge.applyPlant(plant({ logixPort: logix.port, slcPort: replacement.port }));
     expect(applied).toMatchObject({ reconnected: ["PLC-LOAD1"], unchanged: ["PLC-BAG1"], added: [], removed: [] });
-    await waitFor("a read from the replacement", async () =>
-      replacement.control.stats().tagsRead > 0 ? true : undefined,
-    );
+    await eventually(async () => (replacement.control.stats().tagsRead > 0 ? true : undefined), {
+      what: "a read from the replacement",
+    });
     expect(await bridge.healthChecks()["plc:PLC-LOAD1"]!()).toMatchObject({ detail: { connected: true } });
     expect(logix.control.stats().connectionsAccepted).toBe(1);
   });
@@ -171,6 +165,8 @@ describe("the bridge following plant changes", () => {
     expect(follower.refused).toBe(1);
     expect(bridge.pollers).toEqual(pollersBefore);
     const readsBefore = slc.control.stats().tagsRead;
-    await waitFor("the SLC still read", async () => (slc.control.stats().tagsRead > readsBefore ? true : undefined));
+    await eventually(async () => (slc.control.stats().tagsRead > readsBefore ? true : undefined), {
+      what: "the SLC still read",
+    });
   });
 });

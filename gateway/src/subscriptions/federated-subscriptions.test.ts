@@ -8,6 +8,7 @@ import { identifyRequest, issueAccessToken } from "@ms5/kit/auth";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
 import { type InterruptibleTcpProxy, startInterruptibleTcpProxy } from "@ms5/kit/testing";
 import { permissionsOf, type Role } from "@ms5/schema";
+import { type CollectedSubscription, collectSubscription, waitUntil } from "@ms5/test-support";
 import { parse } from "graphql";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,41 +20,9 @@ import {
   startFederatedTestPlant,
   TEST_GATEWAY_SECRET,
 } from "../testing/index.ts";
-import { attachFederatedSubscriptions, type FederatedSubscriptions, type SubscriptionPayload } from "./index.ts";
+import { attachFederatedSubscriptions, type FederatedSubscriptions } from "./index.ts";
 
 const LINE_CHANGED = "subscription LineChanged { lineChanged { id name openAndonCount } }";
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-interface CollectedSubscription {
-  payloads: SubscriptionPayload[];
-  completed: boolean;
-  error: unknown;
-  dispose(): void;
-}
-
-function collect(client: Client, query: string): CollectedSubscription {
-  const collected: CollectedSubscription = { payloads: [], completed: false, error: undefined, dispose: () => {} };
-  collected.dispose = client.subscribe(
-    { query },
-    {
-      next: (payload) => collected.payloads.push(payload as SubscriptionPayload),
-      error: (error) => {
-        collected.error = error;
-      },
-      complete: () => {
-        collected.completed = true;
-      },
-    },
-  );
-  return collected;
-}
 
 const dataPayloads = (subscription: CollectedSubscription) => subscription.payloads.filter((payload) => payload.data);
 
@@ -187,7 +156,7 @@ describe("federated subscriptions through the gateway", () => {
   });
 
   it("delivers a plant mutation's event with openAndonCount resolved by the andon subgraph", async () => {
-    const subscription = collect(connect(), LINE_CHANGED);
+    const subscription = collectSubscription(connect(), LINE_CHANGED);
     await renameUntil(() => dataPayloads(subscription).length > 0, "Bagging Line 1 (renamed)");
     expect(dataPayloads(subscription)[0]).toEqual({
       data: { lineChanged: { id: plant.lines.bagging.id, name: "Bagging Line 1 (renamed)", openAndonCount: 2 } },
@@ -199,15 +168,17 @@ describe("federated subscriptions through the gateway", () => {
   it("gives 200 subscribers of one operation one upstream subscription, one plan and one entity resolution per event", async () => {
     const subscriptionsAtSubgraph = plant.counters.lineChangedSubscriptions;
     const plansBuilt = subscriptions.plansBuilt;
-    const first = collect(connect(), LINE_CHANGED);
+    const first = collectSubscription(connect(), LINE_CHANGED);
     await renameUntil(() => dataPayloads(first).length > 0, "Bagging Line 1 (warm)");
-    const others = Array.from({ length: 199 }, () => collect(connect(), LINE_CHANGED));
-    await waitUntil(() => subscriptions.subscriberCount === 200, 20_000);
+    const others = Array.from({ length: 199 }, () => collectSubscription(connect(), LINE_CHANGED));
+    await waitUntil(() => subscriptions.subscriberCount === 200, { timeoutMs: 20_000 });
     const batchesBefore = plant.counters.andonCountBatches.length;
 
     await renameLine(plant.lines.bagging.id, "Bagging Line 1 (shared)");
     const all = [first, ...others];
-    await waitUntil(() => all.every((subscription) => dataPayloads(subscription).some(isShared)), 20_000);
+    await waitUntil(() => all.every((subscription) => dataPayloads(subscription).some(isShared)), {
+      timeoutMs: 20_000,
+    });
 
     expect(plant.counters.lineChangedSubscriptions - subscriptionsAtSubgraph).toBe(1);
     expect(subscriptions.upstreamCount).toBe(1);
@@ -223,8 +194,8 @@ describe("federated subscriptions through the gateway", () => {
   });
 
   it("keeps subscribers with different permissions on separate upstream subscriptions", async () => {
-    const asOperator = collect(connect(operator), LINE_CHANGED);
-    const asEngineer = collect(connect(engineer), LINE_CHANGED);
+    const asOperator = collectSubscription(connect(operator), LINE_CHANGED);
+    const asEngineer = collectSubscription(connect(engineer), LINE_CHANGED);
     await waitUntil(() => subscriptions.subscriberCount === 2);
     expect(subscriptions.upstreamCount).toBe(2);
     asOperator.dispose();
@@ -234,8 +205,8 @@ describe("federated subscriptions through the gateway", () => {
   });
 
   it("completes the upstream subscription when the last subscriber leaves", async () => {
-    const a = collect(connect(), LINE_CHANGED);
-    const b = collect(connect(), LINE_CHANGED);
+    const a = collectSubscription(connect(), LINE_CHANGED);
+    const b = collectSubscription(connect(), LINE_CHANGED);
     await waitUntil(() => subscriptions.subscriberCount === 2);
     a.dispose();
     await waitUntil(() => subscriptions.subscriberCount === 1);
@@ -245,7 +216,7 @@ describe("federated subscriptions through the gateway", () => {
   });
 
   it("tells subscribers when the subgraph drops, then resumes and delivers again", async () => {
-    const subscription = collect(connect(), LINE_CHANGED);
+    const subscription = collectSubscription(connect(), LINE_CHANGED);
     await renameUntil(() => dataPayloads(subscription).length > 0, "Bagging Line 1 (before drop)");
 
     await proxy.interrupt();
@@ -262,17 +233,17 @@ describe("federated subscriptions through the gateway", () => {
       status: "reconnecting",
       eventsMayBeMissed: true,
     });
-    expect(subscription.completed).toBe(false);
+    expect(subscription.done).toBe(false);
     subscription.dispose();
     await waitUntil(() => subscriptions.upstreamCount === 0);
   });
 
   it("ends subscriptions with SERVICE_UNAVAILABLE and a complete when the subgraph stays down", async () => {
-    const subscription = collect(connect(), LINE_CHANGED);
+    const subscription = collectSubscription(connect(), LINE_CHANGED);
     await renameUntil(() => dataPayloads(subscription).length > 0, "Bagging Line 1 (before outage)");
     await proxy.interrupt();
     try {
-      await waitUntil(() => subscription.completed);
+      await waitUntil(() => subscription.done);
       expect(subscription.payloads.at(-1)).toEqual({
         errors: [{ message: expect.any(String), extensions: { code: "SERVICE_UNAVAILABLE" } }],
       });
@@ -320,13 +291,13 @@ describe("federated subscriptions through the gateway", () => {
     };
     try {
       // The forged credential never lapses, so the shared upstream connects with it first.
-      const refused = collect(connectTo(forged), LINE_CHANGED);
-      const honest = collect(connectTo(`Bearer ${operator}`), LINE_CHANGED);
-      await waitUntil(() => refused.completed);
+      const refused = collectSubscription(connectTo(forged), LINE_CHANGED);
+      const honest = collectSubscription(connectTo(`Bearer ${operator}`), LINE_CHANGED);
+      await waitUntil(() => refused.done);
       expect(refused.payloads.at(-1)?.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
       await renameUntil(() => dataPayloads(honest).length > 0, "Bagging Line 1 (after a refused credential)");
 
-      expect(honest.completed).toBe(false);
+      expect(honest.done).toBe(false);
       expect(honest.payloads.filter((payload) => payload.errors)).toEqual([]);
       expect(dataPayloads(refused)).toEqual([]);
       expect(lenient.upstreamCount).toBe(1);
@@ -391,11 +362,13 @@ describe("federated subscriptions through the gateway", () => {
   });
 });
 
-function isShared(payload: SubscriptionPayload): boolean {
+function isShared(payload: { data?: Record<string, unknown> | null }): boolean {
   const line = payload.data?.lineChanged as { name?: string } | undefined;
   return line?.name === "Bagging Line 1 (shared)";
 }
 
-function statusOf(payload: SubscriptionPayload): { status: string; eventsMayBeMissed?: boolean } | undefined {
+function statusOf(payload: {
+  extensions?: Record<string, unknown>;
+}): { status: string; eventsMayBeMissed?: boolean } | undefined {
   return payload.extensions?.subscriptionStatus as { status: string } | undefined;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Line } from "@ms5/db";
 import type { TestDatabase } from "@ms5/db/test-database";
+import { waitUntil } from "@ms5/test-support";
 import { createClient as createGraphQLWsClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
@@ -53,14 +54,6 @@ function rawSocketSession(
     socket.on("close", (code, reason) => resolve({ code, reason: String(reason), received }));
     socket.on("error", reject);
   });
-}
-
-async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe("a subgraph made with the kit", () => {

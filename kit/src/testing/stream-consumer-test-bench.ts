@@ -71,13 +71,4 @@ export class StreamConsumerTestBench {
   async cleanup(): Promise<void> {
     for (const cleanup of this.cleanups.splice(0).reverse()) await cleanup();
   }
-
-  /** Polls `probe` every 20 ms until it holds; fails naming `what` after `timeoutMs`. */
-  async until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 }

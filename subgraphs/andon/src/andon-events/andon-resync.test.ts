@@ -5,13 +5,13 @@
 import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { acknowledgeAndon, raiseAndon } from "../andons/andon-workflow.ts";
 import { notificationChannelOf } from "../notifications/notification-defaults.ts";
 import {
   type AndonTestPlant,
-  eventually,
   openAndonTestPlant,
   startAndonTestSubgraph,
   TEST_GATEWAY_SECRET,

@@ -9,14 +9,10 @@ import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { type Bridge, createBridge, loadPlantConfigFromDatabase } from "@ms5/plc-bridge";
 import { emulatedPlantFromDatabase, type RunningLogixEmulator, startLogixEmulator } from "@ms5/plc-bridge/emulator";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
-import {
-  type AndonTestPlant,
-  eventually,
-  openAndonTestPlant,
-  startAndonTestSubgraph,
-} from "../testing/andon-test-plant.ts";
+import { type AndonTestPlant, openAndonTestPlant, startAndonTestSubgraph } from "../testing/andon-test-plant.ts";
 
 const logger = createLogger({ service: "andon-emulated-fault-test", level: "silent" });
 const BAGGER_PLC = "PLC-BAG1";

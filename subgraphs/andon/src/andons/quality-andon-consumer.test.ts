@@ -4,14 +4,10 @@
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { qualityAndonStreamKey, STREAM_SCHEMA_VERSION } from "@ms5/schema";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
-import {
-  type AndonTestPlant,
-  eventually,
-  openAndonTestPlant,
-  startAndonTestSubgraph,
-} from "../testing/andon-test-plant.ts";
+import { type AndonTestPlant, openAndonTestPlant, startAndonTestSubgraph } from "../testing/andon-test-plant.ts";
 
 describe("quality andon requests", () => {
   const run = inject("testRun");

@@ -5,12 +5,12 @@
 // the history shows every step.
 import { createLogger, ManualClock } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import {
   type AndonTestPlant,
   callSubgraph,
-  eventually,
   openAndonTestPlant,
   publishFault,
   startAndonTestSubgraph,

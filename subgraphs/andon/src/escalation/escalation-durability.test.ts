@@ -9,17 +9,13 @@ import { fileURLToPath } from "node:url";
 import { createPrismaClient, type PrismaClient } from "@ms5/db";
 import { type Clock, createLogger, ManualClock, systemClock } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { ESCALATION_SCHEDULER_DEFAULTS } from "../andon-defaults.ts";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { raiseAndon } from "../andons/andon-workflow.ts";
 import { NotificationDispatcher } from "../notifications/index.ts";
-import {
-  type AndonTestPlant,
-  eventually,
-  openAndonTestPlant,
-  startAndonTestSubgraph,
-} from "../testing/andon-test-plant.ts";
+import { type AndonTestPlant, openAndonTestPlant, startAndonTestSubgraph } from "../testing/andon-test-plant.ts";
 import { saveEscalationRule } from "./escalation-rule-admin.ts";
 import { EscalationScheduler } from "./escalation-scheduler.ts";
 

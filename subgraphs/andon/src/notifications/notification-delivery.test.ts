@@ -4,12 +4,12 @@
 import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import {
   type AndonTestPlant,
   callSubgraph,
-  eventually,
   openAndonTestPlant,
   startAndonTestSubgraph,
   TEST_GATEWAY_SECRET,

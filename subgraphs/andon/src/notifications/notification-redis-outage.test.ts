@@ -4,15 +4,11 @@
 // publishes that could not happen are counted instead of holding up the escalation.
 import { createLogger, createRedisClient, ManualClock, type RedisClient } from "@ms5/kit";
 import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AndonSubgraph } from "../andon-subgraph.ts";
 import { raiseAndon } from "../andons/andon-workflow.ts";
-import {
-  type AndonTestPlant,
-  eventually,
-  openAndonTestPlant,
-  startAndonTestSubgraph,
-} from "../testing/andon-test-plant.ts";
+import { type AndonTestPlant, openAndonTestPlant, startAndonTestSubgraph } from "../testing/andon-test-plant.ts";
 import { createSmtpEmailSender, type EmailSender } from "./email-sender.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "./notification-test-support.ts";
 

@@ -162,13 +162,3 @@ export async function publishFault(
     firstOut: "false",
   });
 }
-
-/** Polls until `check` returns a value (not undefined/null/false), or fails after `attempts` tries. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, attempts = 400): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const value = await check();
-    if (value !== null && value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error("the condition never held");
-}

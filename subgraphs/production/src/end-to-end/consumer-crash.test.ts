@@ -9,16 +9,11 @@ import { fileURLToPath } from "node:url";
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { deadLetterStreamKey } from "@ms5/schema";
+import { eventually } from "@ms5/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { TELEMETRY_CONSUMER_GROUP } from "../line-state/telemetry-consumer.ts";
 import { openSeededTestPlant, type SeededTestPlant } from "../testing/production-test-plant.ts";
-import {
-  BAGGER,
-  type EmulatedBaggingLine,
-  eventually,
-  startEmulatedBaggingLine,
-  streamEntries,
-} from "./emulated-bagging-line.ts";
+import { BAGGER, type EmulatedBaggingLine, startEmulatedBaggingLine, streamEntries } from "./emulated-bagging-line.ts";
 
 const logger = createLogger({ service: "consumer-crash-test", level: "silent" });
 const CONSUMER_PROCESS = fileURLToPath(new URL("./telemetry-consumer-process.ts", import.meta.url));
@@ -60,11 +55,14 @@ async function openCrashFloor(testRun: ReturnType<typeof inject<"testRun">>) {
     /** Lets the PLC run once the bridge's first read of its counters has set the base of the deltas. */
     async startProduction(): Promise<void> {
       // Speed shares the counters' scan group and is published at its first read.
-      await eventually("the bridge's first state and speed entries", async () => {
-        const entries = await streamEntries(plant.redis, line.telemetryStream);
-        const state = entries.some((e) => e.type === "state");
-        return state && entries.some((e) => e.type === "sample" && e.signal === "speed") ? true : undefined;
-      });
+      await eventually(
+        async () => {
+          const entries = await streamEntries(plant.redis, line.telemetryStream);
+          const state = entries.some((e) => e.type === "state");
+          return state && entries.some((e) => e.type === "sample" && e.signal === "speed") ? true : undefined;
+        },
+        { what: "the bridge's first state and speed entries", timeoutMs: 15_000 },
+      );
       base = line.counters();
       line.emulator.control.setSpeed(BAGGER.tagPrefix, 1_200);
       line.emulator.control.resume();
@@ -118,11 +116,16 @@ async function openCrashFloor(testRun: ReturnType<typeof inject<"testRun">>) {
     async stopProduction(): Promise<{ good: number; reject: number }> {
       line.emulator.control.pause();
       const final = line.counters();
-      await eventually("the bridge's last counts", async () => {
-        const counts = (await streamEntries(plant.redis, line.telemetryStream)).filter((e) => e.type === "counts");
-        const last = counts.at(-1);
-        return Number(last?.goodTotal) === final.good && Number(last?.rejectTotal) === final.reject ? true : undefined;
-      });
+      await eventually(
+        async () => {
+          const counts = (await streamEntries(plant.redis, line.telemetryStream)).filter((e) => e.type === "counts");
+          const last = counts.at(-1);
+          return Number(last?.goodTotal) === final.good && Number(last?.rejectTotal) === final.reject
+            ? true
+            : undefined;
+        },
+        { what: "the bridge's last counts", timeoutMs: 15_000 },
+      );
       return final;
     },
 
@@ -130,7 +133,6 @@ async function openCrashFloor(testRun: ReturnType<typeof inject<"testRun">>) {
     async drainWithSurvivor(): Promise<void> {
       const survivor = await this.startConsumer("survivor");
       await eventually(
-        "the group to have applied and acknowledged every entry",
         async () => {
           const [group] = (await plant.redis.xInfoGroups(line.telemetryStream)) as unknown as {
             pending: number;
@@ -138,7 +140,7 @@ async function openCrashFloor(testRun: ReturnType<typeof inject<"testRun">>) {
           }[];
           return group?.pending === 0 && group.lag === 0 ? true : undefined;
         },
-        30_000,
+        { what: "the group to have applied and acknowledged every entry", timeoutMs: 30_000 },
       );
       await kill(survivor);
     },

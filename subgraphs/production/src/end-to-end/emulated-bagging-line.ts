@@ -79,14 +79,3 @@ export async function startEmulatedBaggingLine(options: EmulatedBaggingLineOptio
 export async function streamEntries(redis: RedisClient, key: string): Promise<Record<string, string>[]> {
   return ((await redis.xRange(key, "-", "+")) ?? []).map((entry) => entry.message);
 }
-
-/** Polls `probe` until it returns a value (not undefined); fails naming `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

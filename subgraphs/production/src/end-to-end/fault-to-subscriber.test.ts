@@ -6,16 +6,11 @@ import { randomUUID } from "node:crypto";
 import { createLogger } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, type SigningKeyRing } from "@ms5/kit/auth";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { collectSubscription, eventually } from "@ms5/test-support";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSeededTestPlant, type SeededTestPlant } from "../testing/production-test-plant.ts";
-import {
-  BAGGER,
-  BAGGING_LINE,
-  type EmulatedBaggingLine,
-  eventually,
-  startEmulatedBaggingLine,
-} from "./emulated-bagging-line.ts";
+import { BAGGER, BAGGING_LINE, type EmulatedBaggingLine, startEmulatedBaggingLine } from "./emulated-bagging-line.ts";
 import {
   type FloorGateway,
   floorToken,
@@ -54,21 +49,6 @@ interface OeePayload {
 /** Seconds a bucket lost to stops: a jam shorter than the line's micro-stop threshold is a small stop. */
 function stoppedSeconds(record: OeePayload): number {
   return record.losses.breakdownSeconds + record.losses.smallStopSeconds;
-}
-
-/** Every payload a subscription received, in order. */
-function collect<T>(client: Client, query: string, variables: Record<string, unknown>) {
-  const received: { data?: T; errors?: unknown[] }[] = [];
-  const errors: unknown[] = [];
-  const dispose = client.subscribe<T>(
-    { query, variables },
-    {
-      next: (payload) => received.push(payload as { data?: T; errors?: unknown[] }),
-      error: (error) => errors.push(error),
-      complete: () => {},
-    },
-  );
-  return { received, errors, dispose };
 }
 
 describe("a fault forced on the emulated Bagger 1, through the bridge, the subgraph and the gateway", () => {
@@ -117,17 +97,20 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
     // steady, and a drop in OEE is the stop's, not the rounding of a count or two.
     line.emulator.control.setSpeed(BAGGER.tagPrefix, 3_000);
     // The PLC's RUNNING state has travelled the whole path once the gateway reports it.
-    await eventually("Bagger 1 RUNNING through the gateway", async () => {
-      const body = await gatewayCall<{ line: { liveState: { state: string } | null } }>(
-        floor.url,
-        operatorToken,
-        "query ($id: ID!) { line(id: $id) { liveState { state } } }",
-        { id: lineId },
-      );
-      return body.data?.line?.liveState?.state === "RUNNING" ? true : undefined;
-    });
+    await eventually(
+      async () => {
+        const body = await gatewayCall<{ line: { liveState: { state: string } | null } }>(
+          floor.url,
+          operatorToken,
+          "query ($id: ID!) { line(id: $id) { liveState { state } } }",
+          { id: lineId },
+        );
+        return body.data?.line?.liveState?.state === "RUNNING" ? true : undefined;
+      },
+      { what: "Bagger 1 RUNNING through the gateway", timeoutMs: 15_000 },
+    );
 
-    const downtime = collect<{ downtimeStarted: DowntimePayload }>(
+    const downtime = collectSubscription<{ downtimeStarted: DowntimePayload }>(
       client,
       `subscription ($lineId: ID!) {
         downtimeStarted(lineId: $lineId) {
@@ -138,7 +121,7 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
       }`,
       { lineId },
     );
-    const oee = collect<{ oeeUpdated: OeePayload }>(
+    const oee = collectSubscription<{ oeeUpdated: OeePayload }>(
       client,
       `subscription ($lineId: ID!) {
         oeeUpdated(lineId: $lineId) {
@@ -151,28 +134,33 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
 
     // A subscriber only hears stops that start after its subscription is in place, and graphql-ws
     // does not say when that is: short starved stops (IDLE, then RUNNING) until one arrives.
-    await eventually("a warm-up stop at the subscriber", async () => {
-      line.emulator.control.setState(BAGGER.tagPrefix, "IDLE");
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      line.emulator.control.setState(BAGGER.tagPrefix, "RUNNING");
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return downtime.received.length > 0 ? true : undefined;
-    });
-    const warmUp = downtime.received[0]?.data?.downtimeStarted;
+    await eventually(
+      async () => {
+        line.emulator.control.setState(BAGGER.tagPrefix, "IDLE");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        line.emulator.control.setState(BAGGER.tagPrefix, "RUNNING");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return downtime.payloads.length > 0 ? true : undefined;
+      },
+      { what: "a warm-up stop at the subscriber", timeoutMs: 15_000 },
+    );
+    const warmUp = downtime.payloads[0]?.data?.downtimeStarted;
     expect(warmUp).toMatchObject({ category: "UNPLANNED", firstOutFaultCode: null, suggestedReason: null });
 
     // OEE of the running line, as last pushed before the fault.
-    const seenBeforeFault = oee.received.length;
-    const before = await eventually("an OEE update while running", async () =>
-      oee.received.length > seenBeforeFault ? oee.received.at(-1)?.data?.oeeUpdated : undefined,
+    const seenBeforeFault = oee.payloads.length;
+    const before = await eventually(
+      async () => (oee.payloads.length > seenBeforeFault ? oee.payloads.at(-1)?.data?.oeeUpdated : undefined),
+      { what: "an OEE update while running", timeoutMs: 15_000 },
     );
     expect(before.bucket).toBe("HOUR");
-    const downtimeBeforeFault = downtime.received.length;
+    const downtimeBeforeFault = downtime.payloads.length;
 
     line.emulator.control.forceFault(BAGGER.tagPrefix, JAW_JAM_BIT);
 
-    const started = await eventually("downtimeStarted for the jaw jam", async () =>
-      downtime.received.length > downtimeBeforeFault ? downtime.received.at(-1) : undefined,
+    const started = await eventually(
+      async () => (downtime.payloads.length > downtimeBeforeFault ? downtime.payloads.at(-1) : undefined),
+      { what: "downtimeStarted for the jaw jam", timeoutMs: 15_000 },
     );
     expect(started.errors).toBeUndefined();
     expect(started.data?.downtimeStarted).toEqual({
@@ -185,7 +173,7 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
       equipment: { code: BAGGER.code, name: "Bagger 1" },
       line: { name: "Bagging Line 1" },
     });
-    expect(downtime.received).toHaveLength(downtimeBeforeFault + 1);
+    expect(downtime.payloads).toHaveLength(downtimeBeforeFault + 1);
 
     // The same stop in the database, opened by the PLC with the catalog's suggestion.
     const stored = await plant.db.prisma.downtimeEvent.findUniqueOrThrow({
@@ -204,10 +192,13 @@ describe("a fault forced on the emulated Bagger 1, through the bridge, the subgr
     // line's micro-stop threshold (two minutes on Bagging Line 1), a breakdown while it is still open.
     // Compared with the bucket as it stood before the fault, only what the stop itself did is
     // asserted: run time a slow machine adds between two pushes raises availability by itself.
-    const after = await eventually("an OEE update showing the stop", async () => {
-      const latest = oee.received.at(-1)?.data?.oeeUpdated;
-      return latest && stoppedSeconds(latest) >= stoppedSeconds(before) + 5 ? latest : undefined;
-    });
+    const after = await eventually(
+      async () => {
+        const latest = oee.payloads.at(-1)?.data?.oeeUpdated;
+        return latest && stoppedSeconds(latest) >= stoppedSeconds(before) + 5 ? latest : undefined;
+      },
+      { what: "an OEE update showing the stop", timeoutMs: 15_000 },
+    );
     expect(after.id).toBe(before.id);
     const jamSeconds = stoppedSeconds(after) - stoppedSeconds(before);
     // Availability is run time over planned time, and the jam's seconds are planned time that did not run:

@@ -6,6 +6,7 @@ import type { TestDatabase } from "@ms5/db/test-database";
 import { createLogger, type RedisClient, type StreamConsumer } from "@ms5/kit";
 import { type InterruptibleTcpProxy, startInterruptibleTcpProxy, testRedisPrefix } from "@ms5/kit/testing";
 import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { waitUntil } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSeededTestPlant, plcStateFields } from "../testing/production-test-plant.ts";
 import { startTelemetryConsumer, TELEMETRY_CONSUMER_GROUP } from "./telemetry-consumer.ts";
@@ -76,13 +77,6 @@ describe("the telemetry consumer through a database outage", () => {
     rejectTotal: "0",
   });
 
-  async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
   const caughtUp = async () => {
     const [lag] = await consumer.lag();
     return lag!.lag === 0 && lag!.pending === 0;
@@ -90,7 +84,7 @@ describe("the telemetry consumer through a database outage", () => {
 
   it("holds what arrives while PostgreSQL is unreachable past the claim idle time, then applies each entry exactly once and dead-letters none", async () => {
     for (let n = 1; n <= 5; n++) await publish(n, counts(n));
-    await until("the first counts applied", caughtUp);
+    await waitUntil(caughtUp, { what: "the first counts applied", timeoutMs: 20_000 });
 
     await proxy.interrupt();
     for (let n = 0; n < 20; n++) await publish(100 + n, counts(10));
@@ -99,19 +93,22 @@ describe("the telemetry consumer through a database outage", () => {
 
     // Every entry of the outage delivered (or waiting) and the delivered ones pending far longer
     // than a claim would wait: a consumer that treated the outage as bad entries has set them aside.
-    await until("the outage outlasting the claim idle time", async () => {
-      const pending = await redis.xPendingRange(stream, TELEMETRY_CONSUMER_GROUP, "-", "+", 100);
-      return (
-        consumer.stats.transientFailures > 0 &&
-        pending.length > 0 &&
-        pending.every((entry) => entry.millisecondsSinceLastDelivery > 3 * CLAIM_IDLE_MS)
-      );
-    });
+    await waitUntil(
+      async () => {
+        const pending = await redis.xPendingRange(stream, TELEMETRY_CONSUMER_GROUP, "-", "+", 100);
+        return (
+          consumer.stats.transientFailures > 0 &&
+          pending.length > 0 &&
+          pending.every((entry) => entry.millisecondsSinceLastDelivery > 3 * CLAIM_IDLE_MS)
+        );
+      },
+      { what: "the outage outlasting the claim idle time", timeoutMs: 20_000 },
+    );
     expect(await redis.xLen(deadLetters)).toBe(0);
     expect(consumer.stats.retryingSince).not.toBeNull();
 
     await proxy.restore();
-    await until("caught up after the outage", caughtUp);
+    await waitUntil(caughtUp, { what: "caught up after the outage", timeoutMs: 20_000 });
 
     const bagger = await db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
     const made = await db.prisma.productionCount.aggregate({

@@ -4,6 +4,7 @@
 import { createLogger, createRedisClient, PlantChangeAnnouncer, type RedisClient, type StreamConsumer } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { waitUntil } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type GraphQLTestPlant, openGraphQLTestPlant, RESULT_SELECTION } from "../testing/graphql-test-plant.ts";
 import { plcStateFields } from "../testing/production-test-plant.ts";
@@ -61,13 +62,6 @@ describe("the telemetry consumer following plant changes", () => {
   }
   const counts = { type: "counts", goodDelta: "7", rejectDelta: "0", goodTotal: "7", rejectTotal: "0" };
 
-  async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 15_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
   const countsOf = async (code: string) =>
     (await plant.prisma.productionCount.aggregate({ where: { equipment: { code } }, _sum: { goodDelta: true } }))._sum
       .goodDelta ?? 0;
@@ -102,7 +96,10 @@ describe("the telemetry consumer following plant changes", () => {
   it("reads a line created through the admin API after start, without a restart", async () => {
     await createLineWithEquipment("filling-7", "FILLER-7");
     await publish(keyPrefix, "filling-7", "FILLER-7", 10, counts);
-    await until("the new line's counts applied", async () => (await countsOf("FILLER-7")) === 7);
+    await waitUntil(async () => (await countsOf("FILLER-7")) === 7, {
+      what: "the new line's counts applied",
+      timeoutMs: 15_000,
+    });
   });
 
   it("finds a line nobody announced at its periodic rescan", async () => {
@@ -124,7 +121,10 @@ describe("the telemetry consumer following plant changes", () => {
       data: { lineId: line.id, code: "FILLER-8", name: "Filler 8", kind: "filler", targetSpeedPerMinute: 60 },
     });
     await publish(quietPrefix, "filling-8", "FILLER-8", 10, counts);
-    await until("the unannounced line's counts applied", async () => (await countsOf("FILLER-8")) === 7);
+    await waitUntil(async () => (await countsOf("FILLER-8")) === 7, {
+      what: "the unannounced line's counts applied",
+      timeoutMs: 15_000,
+    });
   });
 
   it("classifies the next stop by the micro-stop threshold updateLine set, not the one it cached", async () => {
@@ -134,12 +134,14 @@ describe("the telemetry consumer following plant changes", () => {
       await publish(keyPrefix, "filling-6", "FILLER-6", atSeconds + 10, plcStateFields("IDLE", { stateCode: "2" }));
       await publish(keyPrefix, "filling-6", "FILLER-6", atSeconds + 40, plcStateFields("RUNNING", { stateCode: "1" }));
       const startedAt = new Date(t0 + (atSeconds + 10) * 1000);
-      await until("the stop closed", async () =>
-        Boolean(
-          await plant.prisma.downtimeEvent.findFirst({
-            where: { line: { id: lineId }, startedAt, endedAt: { not: null } },
-          }),
-        ),
+      await waitUntil(
+        async () =>
+          Boolean(
+            await plant.prisma.downtimeEvent.findFirst({
+              where: { line: { id: lineId }, startedAt, endedAt: { not: null } },
+            }),
+          ),
+        { what: "the stop closed", timeoutMs: 15_000 },
       );
       return plant.prisma.downtimeEvent.findFirstOrThrow({ where: { line: { id: lineId }, startedAt } });
     };

@@ -42,11 +42,6 @@ export interface TelemetryConsumerOptions {
 }
 
 /** The telemetry streams of every active line. */
-/** A check weigher's weighing: charted by the quality subgraph, nothing production records. */
-function isWeightEntry(entry: ConsumedEntry): boolean {
-  return entry.fields.type === "weight";
-}
-
 export async function activeLineStreams(
   prisma: PrismaClient,
   kinds: readonly ("telemetry" | "faults")[],

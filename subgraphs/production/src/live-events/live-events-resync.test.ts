@@ -5,6 +5,7 @@ import { createLogger, createRedisClient, type RedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken } from "@ms5/kit/auth";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { type RestartableRedisServer, startRestartableRedisServer, testRedisPrefix } from "@ms5/kit/testing";
+import { waitUntil } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createProductionSubgraph, type ProductionSubgraph } from "../production-subgraph.ts";
 import { openSeededTestPlant, type SeededTestPlant } from "../testing/production-test-plant.ts";
@@ -12,14 +13,6 @@ import { liveEventChannel } from "./live-event.ts";
 
 const GATEWAY_SECRET = "production-test-gateway-secret-0123456789abcdef";
 const logger = createLogger({ service: "live-events-resync-test", level: "silent" });
-
-async function waitUntil(condition: () => Promise<boolean> | boolean): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error("the condition never held");
-}
 
 describe("a line's live subscriptions across a Redis restart", () => {
   const run = inject("testRun");

@@ -9,6 +9,7 @@ import { createSigningKeyRing, generateSigningKey, issueAccessToken, type Signin
 import { GATEWAY_WEBSOCKET_INIT_BODY, signGatewayRequest } from "@ms5/kit/subgraph";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { type CollectedSubscription, collectSubscription, waitUntil } from "@ms5/test-support";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
@@ -19,22 +20,7 @@ import { liveEventChannel } from "./live-event.ts";
 const GATEWAY_SECRET = "production-test-gateway-secret-0123456789abcdef";
 const logger = createLogger({ service: "live-events-test", level: "silent" });
 
-async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Collected {
-  events: { payload: { data?: Record<string, unknown> | null; errors?: unknown } }[];
-  error: unknown;
-  done: boolean;
-  dispose(): void;
-}
 
 describe("live subscriptions of the production subgraph", () => {
   const { runId, databaseServerUrl, templateDatabase, redisUrl } = inject("testRun");
@@ -64,24 +50,6 @@ describe("live subscriptions of the production subgraph", () => {
     });
     clients.push(client);
     return client;
-  }
-
-  function collect(client: Client, query: string, variables: Record<string, unknown>): Collected {
-    const collected: Collected = { events: [], error: undefined, done: false, dispose: () => {} };
-    collected.dispose = client.subscribe(
-      { query, variables },
-      {
-        next: (payload) => collected.events.push({ payload }),
-        error: (error) => {
-          collected.error = error;
-          collected.done = true;
-        },
-        complete: () => {
-          collected.done = true;
-        },
-      },
-    );
-    return collected;
   }
 
   async function subscribers(): Promise<number> {
@@ -146,12 +114,12 @@ describe("live subscriptions of the production subgraph", () => {
 
   it("tells a subscriber on instance B of a stop that instance A's consumer applied, through one Redis subscription", async () => {
     const client = clientOf(instanceB, viewer);
-    const started = collect(
+    const started = collectSubscription(
       client,
       `subscription ($line: ID!) { downtimeStarted(lineId: $line) { category firstOutFaultCode suggestedReason { code } equipment { code } } }`,
       { line: lineId },
     );
-    const lineStatus = collect(
+    const lineStatus = collectSubscription(
       client,
       `subscription ($line: ID!) { lineStatusChanged(lineId: $line) { code liveState { state } } }`,
       { line: lineId },
@@ -168,9 +136,9 @@ describe("live subscriptions of the production subgraph", () => {
       now - 1_000,
     );
     await waitUntil(
-      () => started.events.length > 0 && lineStatus.events.some((e) => JSON.stringify(e).includes("DOWN")),
+      () => started.payloads.length > 0 && lineStatus.payloads.some((e) => JSON.stringify(e).includes("DOWN")),
     );
-    expect(started.events[0]?.payload).toEqual({
+    expect(started.payloads[0]).toEqual({
       data: {
         downtimeStarted: {
           category: "UNPLANNED",
@@ -180,7 +148,7 @@ describe("live subscriptions of the production subgraph", () => {
         },
       },
     });
-    expect(lineStatus.events.at(-1)?.payload).toEqual({
+    expect(lineStatus.payloads.at(-1)).toEqual({
       data: { lineStatusChanged: { code: "bagging-1", liveState: { state: "DOWN" } } },
     });
     started.dispose();
@@ -190,7 +158,7 @@ describe("live subscriptions of the production subgraph", () => {
   });
 
   it("sends oeeUpdated a few times, not once per count, however fast the counts come", async () => {
-    const oee = collect(
+    const oee = collectSubscription(
       clientOf(instanceB, viewer),
       `subscription ($line: ID!) { oeeUpdated(lineId: $line) { scope bucket lineId totalCount } }`,
       { line: lineId },
@@ -199,23 +167,23 @@ describe("live subscriptions of the production subgraph", () => {
       await waitUntil(async () => (await subscribers()) === 1);
       // Let an update still due from the previous test go by.
       await sleep(1_200);
-      oee.events.length = 0;
+      oee.payloads.length = 0;
       await telemetry(plcStateFields("RUNNING", { stateCode: "1" }));
       for (let i = 0; i < 10; i++) {
         await telemetry({ type: "counts", goodDelta: "5", rejectDelta: "1" });
         await sleep(20);
       }
       const latest = () =>
-        oee.events.at(-1)?.payload.data?.oeeUpdated as
+        oee.payloads.at(-1)?.data?.oeeUpdated as
           | { scope: string; bucket: string; lineId: string; totalCount: number }
           | undefined;
       // However slowly the counts are applied, an update after the last one carries all ten.
-      await waitUntil(() => latest()?.totalCount === 60, 15_000);
-      expect(oee.error).toBeUndefined();
+      await waitUntil(() => latest()?.totalCount === 60, { timeoutMs: 15_000 });
+      expect(oee.errors).toEqual([]);
       expect(latest()).toMatchObject({ scope: "LINE", bucket: "HOUR", lineId });
       // Eleven changes asked for an update; a throttled line gets one a second while they come (a
       // few), not one each. The spacing itself is proven on a hand-moved clock (per-key-throttle.test.ts).
-      expect(oee.events.length).toBeLessThanOrEqual(5);
+      expect(oee.payloads.length).toBeLessThanOrEqual(5);
     } finally {
       oee.dispose();
       // The next test counts subscribers of the same channel.
@@ -236,7 +204,7 @@ describe("live subscriptions of the production subgraph", () => {
         reasonCodeId: reason.id,
       },
     });
-    const updated = collect(
+    const updated = collectSubscription(
       clientOf(instanceB, viewer),
       `subscription ($line: ID!) { downtimeUpdated(lineId: $line) { id supersededAt } }`,
       { line: lineId },
@@ -257,9 +225,9 @@ describe("live subscriptions of the production subgraph", () => {
     );
     const parts = split.data?.splitDowntimeEvent.data;
     expect(parts, JSON.stringify(split)).toBeDefined();
-    await waitUntil(() => updated.events.length >= 3);
-    const received = updated.events.map(
-      (event) => (event.payload.data?.downtimeUpdated as { id: string; supersededAt: string | null }) ?? null,
+    await waitUntil(() => updated.payloads.length >= 3);
+    const received = updated.payloads.map(
+      (payload) => (payload.data?.downtimeUpdated as { id: string; supersededAt: string | null }) ?? null,
     );
     expect(received.map((event) => event?.id).sort()).toEqual([past.id, parts!.first.id, parts!.second.id].sort());
     expect(received.find((event) => event?.id === past.id)?.supersededAt).not.toBeNull();
@@ -277,14 +245,14 @@ describe("live subscriptions of the production subgraph", () => {
       })
     ).token;
     const query = `subscription ($line: ID!) { lineStatusChanged(lineId: $line) { id } }`;
-    const forbidden = collect(clientOf(instanceB, plantReader), query, { line: lineId });
-    const anonymous = collect(clientOf(instanceB, undefined), query, { line: lineId });
+    const forbidden = collectSubscription(clientOf(instanceB, plantReader), query, { line: lineId });
+    const anonymous = collectSubscription(clientOf(instanceB, undefined), query, { line: lineId });
     await waitUntil(() => forbidden.done && anonymous.done);
     // Refused when the subscription starts: an error result or an error message, never data.
-    const outcome = (collected: Collected) => JSON.stringify([collected.error, collected.events]);
+    const outcome = (collected: CollectedSubscription) => JSON.stringify([collected.errors, collected.payloads]);
     expect(outcome(forbidden)).toContain('"code":"FORBIDDEN"');
     expect(outcome(anonymous)).toContain('"code":"UNAUTHENTICATED"');
-    for (const { payload } of [...forbidden.events, ...anonymous.events]) expect(payload.data ?? null).toBeNull();
+    for (const payload of [...forbidden.payloads, ...anonymous.payloads]) expect(payload.data ?? null).toBeNull();
     expect(await subscribers()).toBe(0);
   });
 });

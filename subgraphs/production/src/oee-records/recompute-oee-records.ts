@@ -1,7 +1,7 @@
 // Persisted OEE buckets, always recomputed from the event log (state changes, downtime events with
 // their current reasons, counts), never patched by hand: a reclassified or split stop, or a late
 // count, changes a bucket only by recomputing it.
-import { type DbClient, type OeeBucket, runHotStatement } from "@ms5/db";
+import { type DbClient, type OeeBucket, type ProductSource, runHotStatement } from "@ms5/db";
 import type { EquipmentState } from "@ms5/schema";
 import { computeOee, type DowntimeInterval, fixedBuckets, type OeeResult, type SixBigLoss } from "../oee/index.ts";
 import { countsAfterScrap } from "../oee/scrap-adjustment.ts";
@@ -55,7 +55,7 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
   const windows = fixedBuckets({ start: request.from, end: request.to }, request.bucket);
   const origin = windows[0]?.start ?? range.start;
   const size = windows.length > 0 ? windows[0]!.end - windows[0]!.start : 1;
-  const [stateChanges, downtime, counts, workOrders, scrap] = await Promise.all([
+  const [stateChanges, downtime, counts, workOrders, scrap, runningJobs] = await Promise.all([
     prisma.equipmentStateChange.findMany({
       where: {
         equipmentId: equipment.id,
@@ -104,6 +104,28 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
         AND "madeAt" >= ${new Date(range.start).toISOString()}::timestamptz
         AND "madeAt" < ${new Date(range.end).toISOString()}::timestamptz
       GROUP BY 1`,
+    // Jobs with a work order that ran on this equipment (or on its whole line) during the range: what
+    // the line really made, which the schedule only planned. One query per recompute, not per entry.
+    prisma.jobAssignment.findMany({
+      where: {
+        lineId: equipment.lineId,
+        OR: [{ equipmentId: equipment.id }, { equipmentId: null }],
+        workOrderId: { not: null },
+        status: { in: ["IN_PROGRESS", "COMPLETED", "CANCELLED"] },
+        startedAt: { not: null, lt: new Date(range.end) },
+        AND: [
+          { OR: [{ completedAt: null }, { completedAt: { gt: new Date(range.start) } }] },
+          { OR: [{ cancelledAt: null }, { cancelledAt: { gt: new Date(range.start) } }] },
+        ],
+      },
+      select: {
+        equipmentId: true,
+        startedAt: true,
+        completedAt: true,
+        cancelledAt: true,
+        workOrder: { select: { productType: { select: { id: true, idealCycleTimeSeconds: true } } } },
+      },
+    }),
   ]);
 
   const states = stateChanges.map((s) => ({ state: s.state as EquipmentState, start: s.startedAt, end: s.endedAt }));
@@ -115,13 +137,20 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
     // The confirmed reason classifies the loss; until then, the suggestion does.
     sixBigLoss: (d.reasonCode?.sixBigLoss ?? d.suggestedReasonCode?.sixBigLoss ?? null) as SixBigLoss | null,
   }));
-  /** The product scheduled on the line at `t`, or the equipment's nameplate rate. */
-  const productAt = (t: number) => {
-    const order = workOrders.find((w) => w.plannedStart.getTime() <= t && t < w.plannedEnd.getTime());
-    return order
-      ? { productTypeId: order.productType.id, idealCycleTimeSeconds: order.productType.idealCycleTimeSeconds }
-      : { productTypeId: null, idealCycleTimeSeconds: 60 / equipment.targetSpeedPerMinute };
-  };
+  const jobRuns: ProductRun[] = runningJobs.flatMap((job) =>
+    job.startedAt && job.workOrder
+      ? [
+          {
+            start: job.startedAt.getTime(),
+            end: (job.completedAt ?? job.cancelledAt)?.getTime() ?? Number.POSITIVE_INFINITY,
+            // A job on this equipment says more than one on the whole line.
+            onEquipment: job.equipmentId !== null,
+            productType: job.workOrder.productType,
+          },
+        ]
+      : [],
+  );
+  const productOf = (start: number, end: number) => windowProduct(jobRuns, workOrders, equipment, start, end);
 
   const { results } = computed;
   const countsPerWindow = new Map(counts.map((sum) => [sum.windowStart, sum]));
@@ -132,7 +161,7 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
     const end = Math.min(window.end, now);
     if (end <= window.start) continue;
     const inWindow = countsPerWindow.get(window.start) ?? { good: 0, reject: 0 };
-    const product = productAt(window.start);
+    const { productSource, ...product } = productOf(window.start, end);
     const result = computeOee({
       window: { start: window.start, end },
       states: statesOf(window.start, end),
@@ -151,11 +180,61 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
     computed.windows.push({
       ...recordFields(result),
       productTypeId: product.productTypeId,
+      productSource,
       bucketStart: new Date(window.start),
       bucketEnd: new Date(window.end),
     });
   }
   return computed;
+}
+
+interface ProductRun {
+  start: number;
+  end: number;
+  onEquipment: boolean;
+  productType: { id: string; idealCycleTimeSeconds: number };
+}
+
+interface WindowProduct {
+  productTypeId: string | null;
+  idealCycleTimeSeconds: number;
+  productSource: ProductSource | null;
+}
+
+/**
+ * The product of a window: the job that ran longest in it (a job on the equipment before one on the
+ * whole line), confirmed; with no job running, the work order scheduled at the window's start,
+ * planned only; with neither, the equipment's nameplate rate and no product.
+ */
+function windowProduct(
+  jobRuns: readonly ProductRun[],
+  workOrders: readonly { plannedStart: Date; plannedEnd: Date; productType: ProductRun["productType"] }[],
+  equipment: { targetSpeedPerMinute: number },
+  start: number,
+  end: number,
+): WindowProduct {
+  let longest: { run: ProductRun; seconds: number } | undefined;
+  for (const run of jobRuns) {
+    const seconds = Math.min(run.end, end) - Math.max(run.start, start);
+    if (seconds <= 0) continue;
+    const better =
+      !longest ||
+      (run.onEquipment && !longest.run.onEquipment) ||
+      (run.onEquipment === longest.run.onEquipment && seconds > longest.seconds);
+    if (better) longest = { run, seconds };
+  }
+  if (longest) {
+    const { id, idealCycleTimeSeconds } = longest.run.productType;
+    return { productTypeId: id, idealCycleTimeSeconds, productSource: "RUNNING_JOB" };
+  }
+  const order = workOrders.find((w) => w.plannedStart.getTime() <= start && start < w.plannedEnd.getTime());
+  return order
+    ? {
+        productTypeId: order.productType.id,
+        idealCycleTimeSeconds: order.productType.idealCycleTimeSeconds,
+        productSource: "SCHEDULE",
+      }
+    : { productTypeId: null, idealCycleTimeSeconds: 60 / equipment.targetSpeedPerMinute, productSource: null };
 }
 
 /**
@@ -179,6 +258,7 @@ function overlapSweep<Interval extends { start: Date | number; end: Date | numbe
 
 type OeeWindowFigures = ReturnType<typeof recordFields> & {
   productTypeId: string | null;
+  productSource: ProductSource | null;
   bucketStart: Date;
   bucketEnd: Date;
 };
@@ -205,6 +285,7 @@ export async function writeOeeRecords(
       subjects.map((subject) => subject.equipmentId),
       subjects.map((subject) => subject.subjectKey),
       column("productTypeId"),
+      column("productSource"),
       dates("bucketStart"),
       dates("bucketEnd"),
       column("plannedProductionSeconds"),
@@ -229,24 +310,25 @@ export async function writeOeeRecords(
 
 const WRITE_OEE_RECORDS_SQL = `
   INSERT INTO oee_record (
-    id, scope, "lineId", "equipmentId", "productTypeId", "subjectKey", bucket, "bucketStart", "bucketEnd",
-    "plannedProductionSeconds", "runSeconds", "idealCycleTimeSeconds", "totalCount", "goodCount", "rejectCount",
-    availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds", "smallStopSeconds",
-    "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds", "computedAt"
+    id, scope, "lineId", "equipmentId", "productTypeId", "productSource", "subjectKey", bucket, "bucketStart",
+    "bucketEnd", "plannedProductionSeconds", "runSeconds", "idealCycleTimeSeconds", "totalCount", "goodCount",
+    "rejectCount", availability, performance, quality, oee, "breakdownSeconds", "setupAdjustmentSeconds",
+    "smallStopSeconds", "reducedSpeedSeconds", "startupRejectSeconds", "productionRejectSeconds", "computedAt"
   )
-  SELECT gen_random_uuid(), s.scope, $1::uuid, s."equipmentId", r."productTypeId", s."subjectKey",
+  SELECT gen_random_uuid(), s.scope, $1::uuid, s."equipmentId", r."productTypeId", r."productSource", s."subjectKey",
     $2::"OeeBucket", r."bucketStart", r."bucketEnd", r.planned, r.run, r.ideal, r.total, r.good, r.reject,
     r.a, r.p, r.q, r.oee, r.breakdown, r.setup, r.small, r.speed, r.startup, r.production, now()
   FROM unnest($3::"OeeScope"[], $4::uuid[], $5::text[]) AS s(scope, "equipmentId", "subjectKey")
   CROSS JOIN unnest(
-    $6::uuid[], $7::timestamptz[], $8::timestamptz[],
-    $9::float8[], $10::float8[], $11::float8[], $12::int[], $13::int[], $14::int[], $15::float8[],
-    $16::float8[], $17::float8[], $18::float8[], $19::float8[], $20::float8[], $21::float8[], $22::float8[],
-    $23::float8[], $24::float8[]
-  ) AS r("productTypeId", "bucketStart", "bucketEnd", planned, run, ideal,
+    $6::uuid[], $7::"ProductSource"[], $8::timestamptz[], $9::timestamptz[],
+    $10::float8[], $11::float8[], $12::float8[], $13::int[], $14::int[], $15::int[], $16::float8[],
+    $17::float8[], $18::float8[], $19::float8[], $20::float8[], $21::float8[], $22::float8[], $23::float8[],
+    $24::float8[], $25::float8[]
+  ) AS r("productTypeId", "productSource", "bucketStart", "bucketEnd", planned, run, ideal,
     total, good, reject, a, p, q, oee, breakdown, setup, small, speed, startup, production)
   ON CONFLICT ("subjectKey", bucket, "bucketStart") DO UPDATE SET
     "productTypeId" = EXCLUDED."productTypeId",
+    "productSource" = EXCLUDED."productSource",
     "plannedProductionSeconds" = EXCLUDED."plannedProductionSeconds",
     "runSeconds" = EXCLUDED."runSeconds",
     "idealCycleTimeSeconds" = EXCLUDED."idealCycleTimeSeconds",

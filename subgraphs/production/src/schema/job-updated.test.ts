@@ -9,6 +9,7 @@ import { createSigningKeyRing, generateSigningKey, issueAccessToken, type Signin
 import { GATEWAY_WEBSOCKET_INIT_BODY, signGatewayRequest } from "@ms5/kit/subgraph";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import type { Role } from "@ms5/schema";
+import { type CollectedSubscription, collectSubscription, waitUntil } from "@ms5/test-support";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
@@ -21,20 +22,7 @@ import { signedGraphQLCaller } from "../testing/production-test-plant.ts";
 const GATEWAY_SECRET = "job-updated-test-gateway-secret-0123456789abcdef";
 const logger = createLogger({ service: "job-updated-test", level: "silent" });
 
-async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-interface Collected {
-  events: { data?: Record<string, Loose> | null; errors?: unknown }[];
-  error: unknown;
-  done: boolean;
-  dispose(): void;
-}
+type Collected = CollectedSubscription<Loose>;
 
 describe("jobUpdated", () => {
   const { runId, databaseServerUrl, templateDatabase, redisUrl } = inject("testRun");
@@ -67,21 +55,7 @@ describe("jobUpdated", () => {
       },
     });
     clients.push(client);
-    const collected: Collected = { events: [], error: undefined, done: false, dispose: () => {} };
-    collected.dispose = client.subscribe(
-      { query, variables },
-      {
-        next: (payload) => collected.events.push(payload as Collected["events"][number]),
-        error: (error) => {
-          collected.error = error;
-          collected.done = true;
-        },
-        complete: () => {
-          collected.done = true;
-        },
-      },
-    );
-    return collected;
+    return collectSubscription<Loose>(client, query, variables);
   }
 
   async function subscriberConnections(): Promise<number> {
@@ -192,10 +166,10 @@ describe("jobUpdated", () => {
 
     const statuses = (collected: Collected) =>
       collected.events
-        .map((event) => [event.data?.jobUpdated.id, event.data?.jobUpdated.status])
+        .map((data) => [data.jobUpdated.id, data.jobUpdated.status])
         .filter(([id]) => id === jobId || id === other);
     await waitUntil(() => statuses(all).length === 5 && statuses(mine).length === 4);
-    expect(all.error).toBeUndefined();
+    expect(all.errors).toEqual([]);
     expect(statuses(all)).toEqual([
       [other, "ASSIGNED"],
       [jobId, "ASSIGNED"],
@@ -224,7 +198,7 @@ describe("jobUpdated", () => {
     const anonymous = subscribe(undefined, query, { l: lineId });
     const unknown = subscribe(tokens.operator, query, { l: randomUUID() });
     await waitUntil(() => forbidden.done && anonymous.done && unknown.done);
-    const outcome = (collected: Collected) => JSON.stringify([collected.error, collected.events]);
+    const outcome = (collected: Collected) => JSON.stringify([collected.errors, collected.payloads]);
     expect(outcome(forbidden)).toContain('"code":"FORBIDDEN"');
     expect(outcome(anonymous)).toContain('"code":"UNAUTHENTICATED"');
     expect(outcome(unknown)).toContain('"code":"NOT_FOUND"');

@@ -3,6 +3,7 @@
 import type { OeeRecord } from "@ms5/db";
 import { ApiError } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
+import { ProductSourceEnum } from "./line-state.ts";
 
 /** Limits of oeeTrend. */
 export const OEE_TREND_DEFAULTS = {
@@ -43,6 +44,12 @@ export const OeeRecordRef = builder.prismaObject("OeeRecord", {
     lineId: t.exposeID("lineId"),
     equipmentId: t.exposeID("equipmentId", { nullable: true }),
     productTypeId: t.exposeID("productTypeId", { nullable: true }),
+    productSource: t.expose("productSource", {
+      type: ProductSourceEnum,
+      nullable: true,
+      description:
+        "Whether the product was confirmed by a job running in the bucket or only planned; null without one.",
+    }),
     bucket: t.expose("bucket", { type: OeeBucketEnum }),
     bucketStart: t.expose("bucketStart", { type: "DateTime" }),
     bucketEnd: t.expose("bucketEnd", { type: "DateTime" }),

@@ -2,12 +2,12 @@
 // its disposition and releases it, each step once; defects recorded at the line make the Pareto and
 // reach a defectRecorded listener.
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { QualityEventMessage } from "../quality-events/quality-event-message.ts";
 import type { QualitySubgraph } from "../quality-subgraph.ts";
 import {
   callSubgraph,
-  eventually,
   openQualityTestPlant,
   type QualityTestPlant,
   startQualityTestSubgraph,

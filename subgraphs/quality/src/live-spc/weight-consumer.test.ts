@@ -6,11 +6,11 @@
 import { listDeadLetters } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { deadLetterStreamKey, STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { QualityEventMessage } from "../quality-events/quality-event-message.ts";
 import type { QualitySubgraph } from "../quality-subgraph.ts";
 import {
-  eventually,
   openQualityTestPlant,
   type QualityTestPlant,
   startQualityTestSubgraph,

@@ -5,11 +5,11 @@
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { createProductionSubgraph, type ProductionSubgraph } from "@ms5/production/subgraph";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { QualitySubgraph } from "../quality-subgraph.ts";
 import {
   callSubgraph,
-  eventually,
   openQualityTestPlant,
   type QualityTestPlant,
   startQualityTestSubgraph,

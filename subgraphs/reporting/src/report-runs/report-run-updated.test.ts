@@ -6,6 +6,7 @@ import { issueAccessToken } from "@ms5/kit/auth";
 import { signGatewayRequest } from "@ms5/kit/subgraph";
 import { type CollectedSubscription, subscribeAsGateway } from "@ms5/kit/subgraph/testing";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { eventually } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createReportingSubgraph, type ReportingSubgraph } from "../reporting-subgraph.ts";
 import {
@@ -18,15 +19,6 @@ import { reportRunChannel } from "./report-run-events.ts";
 const NOW = new Date("2026-12-09T13:00:00Z");
 const SUBSCRIBE = `subscription ($id: ID!) { reportRunUpdated(id: $id) { id status progress fileSizeBytes } }`;
 const GENERATE = `mutation ($input: GenerateReportInput!) { generateReport(input: $input) { id status } }`;
-
-async function eventually<T>(check: () => Promise<T | null | undefined | false>, attempts = 1_200): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const value = await check();
-    if (value !== null && value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error("the condition never held");
-}
 
 describe("reportRunUpdated", () => {
   const run = inject("testRun");
