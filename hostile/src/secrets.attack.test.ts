@@ -52,7 +52,7 @@ describe("attacks from inside a compromised service process", () => {
     expect(environmentOf("gateway").AUTH_SIGNING_KEYS).toBe(secrets.AUTH_SIGNING_KEYS);
   });
 
-  it("finds the checklist signing key in the production subgraph's environment only, and the owner's database URL and login password in none", () => {
+  it("finds the checklist signing key in the production subgraph's environment only, the release-check signing key in the quality subgraph's only, and the owner's database URL and login password in none", () => {
     const owner = { ...shell, MIGRATION_DATABASE_URL: "postgresql://owner:owner-password@127.0.0.1:5432/ms5" };
     for (const definition of floorServices) {
       const environment = serviceEnvironment(owner, secrets, definition.secrets ?? [], definition.env ?? {}, {});
@@ -60,6 +60,10 @@ describe("attacks from inside a compromised service process", () => {
       expect({ name, key: environment.CHECKLIST_SIGNING_KEYS }).toEqual({
         name,
         key: name === "production-subgraph" ? secrets.CHECKLIST_SIGNING_KEYS : undefined,
+      });
+      expect({ name, key: environment.QUALITY_SIGNING_KEYS }).toEqual({
+        name,
+        key: name === "quality-subgraph" ? secrets.QUALITY_SIGNING_KEYS : undefined,
       });
       expect({ name, owner: environment.MIGRATION_DATABASE_URL }).toEqual({ name, owner: undefined });
       expect(Object.values(environment)).not.toContain(secrets.DATABASE_SERVICE_PASSWORD);

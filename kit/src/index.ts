@@ -8,6 +8,7 @@ export * from "./line-stream-consumer.ts";
 export * from "./logger.ts";
 export * from "./ops-endpoints.ts";
 export * from "./plant-change-notices.ts";
+export * from "./record-signing-keys.ts";
 export * from "./redis-channel-hub.ts";
 export * from "./redis-client.ts";
 export * from "./redis-server-process.ts";

@@ -1,5 +1,5 @@
 // Secrets for a local `pnpm start`: the gateway-to-subgraph signing secret, the token signing key,
-// the checklist signing key, the web server's sign-in proxy secret and the password of the services'
+// the checklist and release-check signing keys, the web server's sign-in proxy secret and the password of the services'
 // database login, generated once into
 // .data/ (mode 0600) so tokens, sessions and signed records survive a restart. A real deployment sets
 // them itself; the variables of the same names always win. Each
@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { generateRecordSigningKey } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey } from "@ms5/kit/auth";
 import { generateChecklistSigningKey } from "../../subgraphs/production/src/jobs/checklist-signing-keys.ts";
 
@@ -19,6 +20,8 @@ export interface LocalSecrets {
   AUTH_VERIFICATION_KEYS: string;
   /** The production subgraph's alone: the database must never see it. */
   CHECKLIST_SIGNING_KEYS: string;
+  /** The quality subgraph's alone: MACs release-check signatures. */
+  QUALITY_SIGNING_KEYS: string;
   /** The services' database login (start.ts makes it); handed to no service as a variable. */
   DATABASE_SERVICE_PASSWORD: string;
   /** The gateway's and the web app's alone: the web server's proof that it is the sign-in proxy. */
@@ -31,6 +34,7 @@ const generators: { [Name in keyof StoredSecrets]: () => Promise<string> | strin
   SUBGRAPH_GATEWAY_SECRET: () => randomBytes(48).toString("base64url"),
   AUTH_SIGNING_KEYS: async () => JSON.stringify([await generateSigningKey()]),
   CHECKLIST_SIGNING_KEYS: () => generateChecklistSigningKey(),
+  QUALITY_SIGNING_KEYS: () => generateRecordSigningKey("qk"),
   DATABASE_SERVICE_PASSWORD: () => randomBytes(24).toString("base64url"),
   GATEWAY_PROXY_SECRET: () => randomBytes(48).toString("base64url"),
 };
@@ -47,6 +51,7 @@ export const SECRET_VARIABLES: readonly string[] = [
   "AUTH_SIGNING_KEYS",
   "AUTH_VERIFICATION_KEYS",
   "CHECKLIST_SIGNING_KEYS",
+  "QUALITY_SIGNING_KEYS",
   // The tables' owner: migrate and seed only, never a service; the services' login travels in DATABASE_URL.
   "MIGRATION_DATABASE_URL",
   "DATABASE_SERVICE_PASSWORD",
@@ -76,6 +81,7 @@ export async function localSecrets(dataDir: string, env: NodeJS.ProcessEnv = pro
     AUTH_SIGNING_KEYS: signingKeys,
     AUTH_VERIFICATION_KEYS: JSON.stringify(ring.jwks()),
     CHECKLIST_SIGNING_KEYS: env.CHECKLIST_SIGNING_KEYS || stored.CHECKLIST_SIGNING_KEYS!,
+    QUALITY_SIGNING_KEYS: env.QUALITY_SIGNING_KEYS || stored.QUALITY_SIGNING_KEYS!,
     DATABASE_SERVICE_PASSWORD: stored.DATABASE_SERVICE_PASSWORD!,
     GATEWAY_PROXY_SECRET: env.GATEWAY_PROXY_SECRET || stored.GATEWAY_PROXY_SECRET!,
   };

@@ -58,7 +58,7 @@ export const floorServices: readonly ServiceDefinition[] = [
     command: process.execPath,
     args: ["--import", "tsx", "subgraphs/quality/src/server.ts"],
     cwd: repoRoot,
-    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS"],
+    secrets: ["SUBGRAPH_GATEWAY_SECRET", "AUTH_VERIFICATION_KEYS", "QUALITY_SIGNING_KEYS"],
   },
   {
     // Andon calls from tablets and the bridge's fault streams, escalation timers, notifications.

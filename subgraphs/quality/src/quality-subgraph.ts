@@ -11,6 +11,7 @@ import {
   type DatabaseClock,
   databaseClockOf,
   type Logger,
+  type RecordSigningKeys,
   type RedisClient,
   registerStreamConsumerMetrics,
   type StreamConsumer,
@@ -22,6 +23,11 @@ import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServ
 import { Counter } from "prom-client";
 import type { QualityContextExtras } from "./builder.ts";
 import { DueCheckScheduler } from "./checks/due-check-scheduler.ts";
+import {
+  ephemeralQualitySigningKeys,
+  hasQualitySigningKeys,
+  registerQualitySigningKeys,
+} from "./checks/release-check-signatures.ts";
 import { startWeightConsumer } from "./live-spc/weight-consumer.ts";
 import { QualityEventBus } from "./quality-events/quality-event-bus.ts";
 import type { QualityRuntime } from "./quality-runtime.ts";
@@ -39,6 +45,11 @@ export interface QualitySubgraphOptions {
   redis: RedisClient;
   logger: Logger;
   verificationKeys: VerificationKeys;
+  /**
+   * QUALITY_SIGNING_KEYS: MAC release-check signatures. @default keys already registered for
+   * `prisma`, else a key made now (its signatures are UNKNOWN_KEY to a later process).
+   */
+  signingKeys?: RecordSigningKeys;
   gatewaySecret: string | readonly string[];
   /** 0 picks a free port (tests). */
   port: number;
@@ -86,6 +97,9 @@ export async function createQualitySubgraph(options: QualitySubgraphOptions): Pr
   }
   const clock: Clock = options.clock ?? databaseClock!;
   const now = () => clock.now();
+  if (options.signingKeys) registerQualitySigningKeys(options.prisma, options.signingKeys);
+  else if (!hasQualitySigningKeys(options.prisma))
+    registerQualitySigningKeys(options.prisma, ephemeralQualitySigningKeys());
   const metricsRegistry = createMetricsRegistry("quality");
   const livePublishFailures = new Counter({
     name: "quality_live_publish_failures_total",

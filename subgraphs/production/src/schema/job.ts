@@ -97,6 +97,11 @@ const jobById = defineLoader<string, JobAssignment | null>(async (ids, { prisma 
   const rows = await prisma.jobAssignment.findMany({ where: { id: { in: [...ids] } } });
   return ids.map((id) => rows.find((row) => row.id === id) ?? null);
 });
+// An entity so other subgraphs add fields to it (quality: the job's checks, defects and scrap).
+builder.asEntity(JobRef, {
+  key: builder.selection<{ id: string }>("id"),
+  resolveReference: ({ id }, context) => context.loaders.of(jobById).load(id),
+});
 
 /**
  * Tells every instance's jobUpdated subscribers about a committed transition. Runs after the commit

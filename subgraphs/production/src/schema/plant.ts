@@ -203,6 +203,12 @@ export const ProductTypeRef = builder.prismaObject("ProductType", {
   }),
 });
 
+// An entity so other subgraphs add fields to it (quality: the product's inspection plans).
+builder.asEntity(ProductTypeRef, {
+  key: builder.selection<{ id: string }>("id"),
+  resolveReference: ({ id }, context) => context.loaders.of(productTypeById).load(id),
+});
+
 const SiteConnectionRef = connectionRef("Site", SiteRef);
 const LineConnectionRef = connectionRef("Line", LineRef);
 const EquipmentConnectionRef = connectionRef("Equipment", EquipmentRef);

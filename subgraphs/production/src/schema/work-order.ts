@@ -115,6 +115,11 @@ export const WorkOrderRef = builder.prismaObject("WorkOrder", {
     }),
   }),
 });
+// An entity so other subgraphs add fields to it (quality: the order's holds, checks, defects and scrap).
+builder.asEntity(WorkOrderRef, {
+  key: builder.selection<{ id: string }>("id"),
+  resolveReference: ({ id }, context) => context.loaders.of(workOrderById).load(id),
+});
 
 builder.objectFields(ScheduleRef, (t) => ({
   workOrders: t.field({

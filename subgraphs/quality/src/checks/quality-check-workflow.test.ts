@@ -1,7 +1,9 @@
 // Checks at the line through the API, as the gateway calls it: recording judged against spec limits
 // at once, completion into PASSED/FAILED with the chart subgroup formed, corrections that supersede
 // with audit, signed release checks, and bad input refused with a typed error that changes nothing.
+
 import { testRedisPrefix } from "@ms5/kit/testing";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { QualitySubgraph } from "../quality-subgraph.ts";
 import {
@@ -10,6 +12,7 @@ import {
   type QualityTestPlant,
   startQualityTestSubgraph,
 } from "../testing/quality-test-plant.ts";
+import { qualitySigningKeysOf } from "./release-check-signatures.ts";
 
 const OPEN = `mutation ($planId: ID!) { openQualityCheck(planId: $planId) {
   __typename ... on MutationOpenQualityCheckSuccess { data { id status } } ... on ExpectedError { code message } } }`;
@@ -24,6 +27,8 @@ const CORRECT = `mutation ($id: ID!, $value: Float, $reason: String!) { correctM
 const CHANGE = `mutation ($input: CharacteristicChangeInput!) { changeQualityCharacteristic(input: $input) {
   __typename ... on MutationChangeQualityCharacteristicSuccess { data { id lowerSpec upperSpec } }
   ... on ExpectedError { code message } ... on InputInvalid { field } } }`;
+const VERIFY = `query ($checkId: ID!) { verifyReleaseCheckSignature(checkId: $checkId) {
+  __typename ... on QueryVerifyReleaseCheckSignatureSuccess { data { status keyId signerId } } } }`;
 const SIGN = `mutation ($checkId: ID!, $secret: String!) { signReleaseCheck(checkId: $checkId, secret: $secret) {
   __typename ... on MutationSignReleaseCheckSuccess { data { id status signedAt signatureHash } } ... on ExpectedError { code message } } }`;
 
@@ -179,7 +184,77 @@ describe("quality checks through the API", () => {
       __typename: "MutationSignReleaseCheckSuccess",
       data: { status: "PASSED" },
     });
-    expect(signed.data!.signReleaseCheck!.data!.signatureHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(signed.data!.signReleaseCheck!.data!.signatureHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const stored = await plant.db.prisma.qualityCheck.findUniqueOrThrow({ where: { id: checkId } });
+    expect(stored.signatureMac).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(stored.signatureKeyId).toBe(qualitySigningKeysOf(plant.db.prisma).current.id);
+  });
+
+  it("verifies a signed release check as VALID, and as TAMPERED once a measurement (its trigger bypassed), the outcome, the signer or the MAC is changed in the database", async () => {
+    const checkId = await open(releasePlan.id);
+    await call(inspector, RECORD, {
+      checkId,
+      measurements: releasePlan.characteristics.map((c) => ({
+        characteristicId: c.id,
+        sampleIndex: 0,
+        conforming: true,
+      })),
+    });
+    await call(inspector, SIGN, { checkId, secret: "1357" });
+    const verify = async () =>
+      (await call(inspector, VERIFY, { checkId })).data!.verifyReleaseCheckSignature!.data!.status as string;
+    expect(await verify()).toBe("VALID");
+    const measurement = await plant.db.prisma.measurement.findFirstOrThrow({ where: { checkId } });
+    const check = await plant.db.prisma.qualityCheck.findUniqueOrThrow({ where: { id: checkId } });
+    const otherUserId = await plant.userIdOf("admin");
+    // The database refuses changes to measurements; a DBA bypassing its triggers is who is caught here.
+    const asDba = async (statement: string) => {
+      const owner = new pg.Client({ connectionString: plant.db.ownerUrl });
+      await owner.connect();
+      try {
+        await owner.query("BEGIN");
+        await owner.query("SET LOCAL session_replication_role = replica");
+        await owner.query(statement);
+        await owner.query("COMMIT");
+      } finally {
+        await owner.end();
+      }
+    };
+    const tamperings: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+      [
+        "a conforming sample made nonconforming",
+        () => asDba(`UPDATE measurement SET conforming = false WHERE id = '${measurement.id}'`),
+        () => asDba(`UPDATE measurement SET conforming = true WHERE id = '${measurement.id}'`),
+      ],
+      [
+        "the outcome",
+        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { status: "FAILED" } }),
+        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { status: check.status } }),
+      ],
+      [
+        "the signer",
+        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signedById: otherUserId } }),
+        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signedById: check.signedById } }),
+      ],
+      [
+        "the MAC removed",
+        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signatureMac: null } }),
+        () =>
+          plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signatureMac: check.signatureMac } }),
+      ],
+    ];
+    for (const [what, tamper, restore] of tamperings) {
+      await tamper();
+      expect({ what, status: await verify() }).toEqual({ what, status: "TAMPERED" });
+      await restore();
+      expect({ what, status: await verify() }).toEqual({ what, status: "VALID" });
+    }
+    await plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signatureKeyId: "qk-gone" } });
+    expect(await verify()).toBe("UNKNOWN_KEY");
+    const unsigned = await open(plan.id);
+    expect((await call(inspector, VERIFY, { checkId: unsigned })).data!.verifyReleaseCheckSignature!.data!.status).toBe(
+      "UNSIGNED",
+    );
   });
 
   describe("bad input gets a typed error and changes nothing", () => {

@@ -3,7 +3,7 @@
 // measurement that supersedes the old (audited; the old row is kept and never changed), completed as
 // PASSED or FAILED, and, for release checks, e-signed by the inspector re-entering their secret.
 // A completed check's variables and attribute samples become subgroups of their control charts.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Measurement, Prisma, PrismaClient, QualityCharacteristic, QualityCheck, SpcViolation } from "@ms5/db";
 import { AUTH_DEFAULTS, AuthError, checkUserSecret, isPinShaped, SECRET_CHECK_COLUMNS } from "@ms5/kit/auth";
 import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
@@ -13,6 +13,7 @@ import { subgroupStatistics } from "../spc/subgroup-statistics.ts";
 import type { QualityActor } from "./actor.ts";
 import { auditQualityChange, checkedNote } from "./inspection-plans.ts";
 import { QUALITY_DEFAULTS } from "./quality-defaults.ts";
+import { qualitySigningKeysOf, releaseSignatureOf, storedReleaseContent } from "./release-check-signatures.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -415,37 +416,10 @@ async function reauthenticateSigner(prisma: PrismaClient, userId: string, secret
   }
 }
 
-/** The signed content of a release check, canonical (sorted, JSON): its SHA-256 is stored with the signature. */
-export function releaseCheckContentHash(content: {
-  checkId: string;
-  templateId: string;
-  passed: boolean;
-  measurements: readonly {
-    id: string;
-    characteristicId: string;
-    sampleIndex: number;
-    value: number | null;
-    conforming: boolean | null;
-    withinSpec: boolean;
-  }[];
-  signerId: string;
-  meaning: string;
-  signedAt: Date;
-}): string {
-  const canonical = JSON.stringify({
-    ...content,
-    measurements: [...content.measurements].sort(
-      (a, b) => a.characteristicId.localeCompare(b.characteristicId) || a.sampleIndex - b.sampleIndex,
-    ),
-    signedAt: content.signedAt.toISOString(),
-  });
-  return createHash("sha256").update(canonical).digest("hex");
-}
-
 /**
  * Signs a release check (the way production signs checklists: the signer re-enters their password or
- * PIN, every sample must be recorded, and the record keeps signer, meaning, time and the SHA-256 of the
- * signed content). The check becomes PASSED or FAILED and can no longer be corrected.
+ * PIN, every sample must be recorded, and the record keeps signer, meaning, time, the SHA-256 of the
+ * signed content and its HMAC under the subgraph's signing key: release-check-signatures.ts). The check becomes PASSED or FAILED and can no longer be corrected.
  */
 export async function signReleaseCheck(
   prisma: PrismaClient,
@@ -464,6 +438,8 @@ export async function signReleaseCheck(
       "This check is not a release check: complete it instead.",
     );
   }
+  // Looked up first: a subgraph wired without keys must not get as far as checking the secret.
+  const signingKey = qualitySigningKeysOf(prisma).current;
   // Before the transaction: scrypt is slow on purpose and must not hold the check's row lock.
   await reauthenticateSigner(prisma, actor.userId, input.secret);
   return prisma.$transaction(async (tx) => {
@@ -471,12 +447,9 @@ export async function signReleaseCheck(
     if (locked.signedAt)
       throw new QualityStateConflict("quality check", check.id, locked.status, "The check is signed already.");
     const completed = await completeCheck(tx, locked, now);
-    const measurements = await tx.measurement.findMany({ where: { checkId: check.id, supersededById: null } });
-    const signatureHash = releaseCheckContentHash({
-      checkId: check.id,
-      templateId: check.templateId,
+    // Stored at millisecond precision (timestamptz(3)), as a JS Date holds it: it hashes the same later.
+    const content = await storedReleaseContent(tx, locked, {
       passed: completed.check.status === "PASSED",
-      measurements,
       signerId: actor.userId,
       meaning,
       signedAt: now,
@@ -487,7 +460,7 @@ export async function signReleaseCheck(
         signedById: actor.userId,
         signedAt: now,
         signatureMeaning: meaning,
-        signatureHash,
+        ...releaseSignatureOf(content, signingKey),
         inspectorId: actor.userId,
       },
     });

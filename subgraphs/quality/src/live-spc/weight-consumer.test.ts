@@ -119,6 +119,42 @@ describe("the live SPC feed from the check weigher", () => {
     expect(await plant.db.prisma.spcSubgroup.count({ where: { characteristicId } })).toBe(count);
   });
 
+  it("judges the next subgroups against limits frozen since, though the consumer keeps the chart in memory", async () => {
+    const old = await plant.db.prisma.spcControlLimits.findFirstOrThrow({
+      where: { characteristicId, supersededAt: null },
+    });
+    // New limits centred 0.3 kg higher, frozen by someone else (as freezeControlLimits stores them).
+    const replacement = await plant.db.prisma.$transaction(async (tx) => {
+      await tx.spcControlLimits.update({ where: { id: old.id }, data: { supersededAt: new Date() } });
+      const { id: _id, frozenAt: _at, supersededAt: _superseded, ...kept } = old;
+      return tx.spcControlLimits.create({
+        data: {
+          ...kept,
+          centerLine: old.centerLine + 0.3,
+          upperControlLimit: old.upperControlLimit + 0.3,
+          lowerControlLimit: old.lowerControlLimit + 0.3,
+          reason: "test: recentred",
+        },
+      });
+    });
+    const last = await plant.db.prisma.spcSubgroup.findFirstOrThrow({
+      where: { characteristicId },
+      orderBy: { sequence: "desc" },
+    });
+    // In control under the old limits, far below the new ones.
+    await publishWeights([25.1, 25.1, 25.1, 25.1, 25.1]);
+    const violation = await eventually(() =>
+      plant.db.prisma.spcViolation.findFirst({
+        where: { characteristicId, rule: "WE1", chart: "location", subgroup: { sequence: last.sequence + 1 } },
+      }),
+    );
+    expect(violation.limitsId).toBe(replacement.id);
+    const sequences = (
+      await plant.db.prisma.spcSubgroup.findMany({ where: { characteristicId }, select: { sequence: true } })
+    ).map((s) => s.sequence);
+    expect(new Set(sequences).size).toBe(sequences.length);
+  });
+
   it("dead-letters a weight entry whose value is no number with the stream contract's reason, and charts nothing from it", async () => {
     const count = await plant.db.prisma.spcSubgroup.count({ where: { characteristicId } });
     const state = await plant.db.prisma.spcLiveState.findUniqueOrThrow({ where: { characteristicId } });

@@ -4,7 +4,9 @@
 // the chart, is judged by the run rules, and what it breaks is stored and published as spcViolation
 // (the new subgroups themselves as spcSubgroupsAdded, so open charts move).
 // Pending values and the last entry applied are committed with the subgroups they form, so a crash
-// loses nothing and a redelivered entry (id at or below the last applied) changes nothing.
+// loses nothing and a redelivered entry (id at or below the last applied) changes nothing. Each
+// characteristic's chart is kept in memory (live-chart-state.ts) so a batch is one statement; until
+// the first limits are frozen, and after any conflict, a batch takes the locking path below instead.
 import type { PrismaClient, SpcViolation } from "@ms5/db";
 import {
   type ConsumedEntry,
@@ -18,8 +20,19 @@ import {
 import { DEFAULT_KEY_PREFIX, deadLetterStreamKey, streamKey } from "@ms5/schema";
 import { parseStreamEntry } from "@ms5/schema/stream-entries";
 import type { QualityEventMessage } from "../quality-events/quality-event-message.ts";
+import { isRunRule } from "../spc/run-rules.ts";
 import { subgroupStatistics } from "../spc/subgroup-statistics.ts";
+import {
+  applyLiveBatch,
+  type LiveCharacteristic,
+  type LiveChartState,
+  loadLiveChartState,
+  streamIdAfter,
+  type Weighing,
+} from "./live-chart-state.ts";
 import { type NewSubgroup, recordSubgroups } from "./spc-subgroups.ts";
+
+export { streamIdAfter };
 
 export const WEIGHT_CONSUMER_GROUP = "quality";
 
@@ -38,27 +51,6 @@ export interface WeightConsumerOptions {
   onApplied?: (result: { weights: number; subgroups: number; violations: SpcViolation[] }) => void;
   /** How long an equipment's live characteristics are cached. @default 60000 */
   cacheTtlMs?: number;
-}
-
-interface LiveCharacteristic {
-  id: string;
-  lineId: string;
-  equipmentId: string;
-  subgroupSize: number;
-}
-
-interface Weighing {
-  streamId: string;
-  value: number;
-  at: Date;
-  readAt: number;
-}
-
-/** Redis stream ids compared as (milliseconds, sequence). */
-export function streamIdAfter(id: string, than: string): boolean {
-  const [ms, seq] = id.split("-").map(BigInt) as [bigint, bigint];
-  const [thanMs, thanSeq] = than.split("-").map(BigInt) as [bigint, bigint];
-  return ms > thanMs || (ms === thanMs && seq > thanSeq);
 }
 
 /**
@@ -91,19 +83,45 @@ export async function startWeightConsumer(options: WeightConsumerOptions): Promi
         select: {
           id: true,
           subgroupSize: true,
+          spcRules: true,
           template: { select: { equipmentId: true, equipment: { select: { lineId: true } } } },
         },
       });
       return rows.map((row) => ({
         id: row.id,
         subgroupSize: row.subgroupSize,
+        rules: row.spcRules.filter(isRunRule),
         equipmentId: row.template.equipmentId!,
         lineId: row.template.equipment!.lineId,
       }));
     });
 
-  /** Applies one characteristic's weighings (oldest first) in one transaction; returns what it stored. */
+  const states = new Map<string, LiveChartState>();
+
+  /** One statement through the in-memory chart; the locking path when that cannot apply. */
   async function applyTo(characteristic: LiveCharacteristic, weighings: readonly Weighing[]) {
+    let state = states.get(characteristic.id);
+    if (!state) {
+      state = await loadLiveChartState(prisma, characteristic.id);
+      states.set(characteristic.id, state);
+    }
+    if (state.limits) {
+      try {
+        const outcome = await applyLiveBatch(prisma, characteristic, state, weighings);
+        if (outcome.applied) return outcome;
+      } catch (error) {
+        // A subgroup another writer added between the guard and the insert (unique sequence).
+        if ((error as { code?: string }).code !== "23505") throw error;
+      }
+    }
+    states.delete(characteristic.id);
+    const result = await applyLocked(characteristic, weighings);
+    states.set(characteristic.id, await loadLiveChartState(prisma, characteristic.id));
+    return result;
+  }
+
+  /** Applies one characteristic's weighings (oldest first) in one locking transaction; returns what it stored. */
+  async function applyLocked(characteristic: LiveCharacteristic, weighings: readonly Weighing[]) {
     return prisma.$transaction(async (tx) => {
       await tx.$executeRaw`
         INSERT INTO spc_live_state ("characteristicId", "lastStreamId", "pendingValues", "updatedAt")
@@ -213,6 +231,9 @@ export async function startWeightConsumer(options: WeightConsumerOptions): Promi
     redis: options.redis,
     keyPrefix,
     logger,
-    forget: () => liveByEquipment.clear(),
+    forget: () => {
+      liveByEquipment.clear();
+      states.clear();
+    },
   });
 }

@@ -10,6 +10,7 @@ import "./spc-chart.ts";
 import "./defect.ts";
 import "./scrap.ts";
 import "./hold.ts";
+import "./production-work-quality.ts";
 import "./subscriptions.ts";
 
 export const schema = subgraphSchemaOf(builder);

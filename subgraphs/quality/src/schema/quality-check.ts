@@ -13,10 +13,31 @@ import {
   recordMeasurements,
   signReleaseCheck,
 } from "../checks/quality-checks.ts";
+import { type ReleaseSignatureCheck, verifyReleaseCheckSignature } from "../checks/release-check-signatures.ts";
 import { qualityRuntimeOf } from "../quality-runtime.ts";
 import { CharacteristicRef, characteristicById, InspectionPlanRef } from "./inspection-plan.ts";
 import { EquipmentRef, equipmentRefOf, LineRef, lineRefOf } from "./plant-refs.ts";
-import { QualitySignatureRejected, RECORDING_ERRORS } from "./quality-errors.ts";
+import { CHANGE_ERRORS, QualitySignatureRejected, RECORDING_ERRORS } from "./quality-errors.ts";
+
+const ReleaseSignatureStatusEnum = builder.enumType("ReleaseSignatureStatus", {
+  values: {
+    VALID: { description: "The HMAC and hash match the check and its measurements as stored now." },
+    TAMPERED: { description: "They do not, or part of the signature is missing: changed outside the application." },
+    UNKNOWN_KEY: { description: "Signed with a key this subgraph does not hold (rotated out, or made at a start)." },
+    UNSIGNED: { description: "Not signed: nothing to verify." },
+  } as const,
+});
+
+const ReleaseSignatureCheckRef = builder.objectRef<ReleaseSignatureCheck>("ReleaseSignatureCheck").implement({
+  description: "What a release check's stored electronic signature proves, checked now against the stored record.",
+  fields: (t) => ({
+    checkId: t.exposeID("checkId"),
+    status: t.field({ type: ReleaseSignatureStatusEnum, resolve: (check) => check.status }),
+    keyId: t.exposeString("keyId", { nullable: true, description: "The signing key the MAC names." }),
+    signerId: t.exposeID("signerId", { nullable: true }),
+    signedAt: t.expose("signedAt", { type: "DateTime", nullable: true }),
+  }),
+});
 
 export const QualityCheckStatusEnum = builder.enumType("QualityCheckStatus", {
   values: ["DUE", "IN_PROGRESS", "PASSED", "FAILED", "MISSED"] as const,
@@ -102,6 +123,11 @@ export const QualityCheckRef = builder.prismaObject("QualityCheck", {
     signedAt: t.expose("signedAt", { type: "DateTime", nullable: true }),
     signatureMeaning: t.exposeString("signatureMeaning", { nullable: true }),
     signatureHash: t.exposeString("signatureHash", { nullable: true, description: "SHA-256 of the signed content." }),
+    signatureKeyId: t.exposeString("signatureKeyId", {
+      nullable: true,
+      description:
+        "The signing key whose HMAC of the signed content is stored (verifyReleaseCheckSignature checks it).",
+    }),
     measurements: t.field({
       type: [MeasurementRef],
       listSize: { assumedSize: 25 },
@@ -143,6 +169,15 @@ builder.objectFields(LineRef, (t) => ({
 }));
 
 builder.queryFields((t) => ({
+  verifyReleaseCheckSignature: t.field({
+    type: ReleaseSignatureCheckRef,
+    description: "Checks a release check's electronic signature against the check and its measurements as stored now.",
+    authScopes: { permission: "quality:read" },
+    errors: { types: CHANGE_ERRORS },
+    args: { checkId: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) =>
+      verifyReleaseCheckSignature(context.prisma, uuidArgument(args.checkId, "checkId")),
+  }),
   qualityChecks: t.prismaField({
     type: [QualityCheckRef],
     listSize: { slicingArguments: ["first"], assumedSize: 50, requireOneSlicingArgument: false },

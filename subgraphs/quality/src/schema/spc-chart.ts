@@ -1,17 +1,20 @@
 // Control charts as a client draws them: the subgroups with the limits that apply to each, the
 // zones, every stored violation, and the capability of the values shown, stated with the σ used and
 // the sample count. Freezing new limits from a chosen baseline needs quality:manage and is audited.
-import type { SpcControlLimits, SpcViolation } from "@ms5/db";
+import type { SpcViolation } from "@ms5/db";
 import { defineLoader } from "@ms5/kit/subgraph";
 import { builder, uuidArgument } from "../builder.ts";
 import { userActorOf } from "../checks/actor.ts";
 import { QUALITY_DEFAULTS } from "../checks/quality-defaults.ts";
+import {
+  controlChartCacheOf,
+  type SpcChartShape,
+  type SpcPointShape,
+  type ViolatedSubgroup,
+} from "../live-spc/control-chart-reads.ts";
 import { freezeControlLimits } from "../live-spc/control-limit-baselines.ts";
-import { chartSubgroupOf, frozenLimitsOf } from "../live-spc/spc-subgroups.ts";
 import { qualityRuntimeOf } from "../quality-runtime.ts";
-import { plotPoints } from "../spc/control-chart.ts";
-import type { ControlChartType } from "../spc/control-limits.ts";
-import { type ProcessCapability, processCapability } from "../spc/process-capability.ts";
+import type { ProcessCapability } from "../spc/process-capability.ts";
 import { RUN_RULE_DESCRIPTIONS, type RunRule } from "../spc/run-rules.ts";
 import { CharacteristicRef, ControlChartTypeEnum, characteristicById, RunRuleEnum } from "./inspection-plan.ts";
 import { EquipmentRef, LineRef } from "./plant-refs.ts";
@@ -22,11 +25,11 @@ export const violationById = defineLoader<string, SpcViolation | null>(async (id
   return ids.map((id) => rows.find((row) => row.id === id) ?? null);
 });
 
-const sequenceOfSubgroup = defineLoader<bigint, { sequence: number; lastAt: Date; lineId: string } | null, string>(
+const subgroupOfViolation = defineLoader<bigint, ViolatedSubgroup | null, string>(
   async (ids, { prisma }) => {
     const rows = await prisma.spcSubgroup.findMany({
       where: { id: { in: [...ids] } },
-      select: { id: true, sequence: true, lastAt: true, lineId: true },
+      select: { id: true, sequence: true, lineId: true },
     });
     return ids.map((id) => rows.find((row) => row.id === id) ?? null);
   },
@@ -75,7 +78,7 @@ export const SpcViolationRef = builder.prismaObject("SpcViolation", {
     sequence: t.int({
       description: "The subgroup that completed the pattern.",
       resolve: async (v, _args, context) =>
-        (await context.loaders.of(sequenceOfSubgroup).load(v.subgroupId))?.sequence ?? 0,
+        (await context.loaders.of(subgroupOfViolation).load(v.subgroupId))?.sequence ?? 0,
     }),
     detectedAt: t.expose("detectedAt", { type: "DateTime" }),
     characteristic: t.field({
@@ -85,24 +88,11 @@ export const SpcViolationRef = builder.prismaObject("SpcViolation", {
     line: t.field({
       type: LineRef,
       resolve: async (v, _args, context) => ({
-        id: (await context.loaders.of(sequenceOfSubgroup).load(v.subgroupId))?.lineId ?? "",
+        id: (await context.loaders.of(subgroupOfViolation).load(v.subgroupId))?.lineId ?? "",
       }),
     }),
   }),
 });
-
-interface SpcPointShape {
-  sequence: number;
-  at: Date;
-  source: string;
-  value: number;
-  centerLine: number;
-  upperControlLimit: number;
-  lowerControlLimit: number;
-  zone: string;
-  dispersionValue: number | null;
-  rules: string[];
-}
 
 const SpcPointRef = builder.objectRef<SpcPointShape>("SpcPoint").implement({
   description: "One plotted subgroup with the limits that apply to it.",
@@ -135,15 +125,6 @@ const CapabilityRef = builder.objectRef<ProcessCapability>("ProcessCapability").
   }),
 });
 
-interface SpcChartShape {
-  characteristicId: string;
-  chartType: ControlChartType;
-  limits: SpcControlLimits | null;
-  points: SpcPointShape[];
-  violations: SpcViolation[];
-  capability: ProcessCapability | null;
-}
-
 const SpcChartRef = builder.objectRef<SpcChartShape>("SpcChart").implement({
   description: "A control chart: points, frozen limits, zones, violations and capability.",
   fields: (t) => ({
@@ -158,73 +139,16 @@ const SpcChartRef = builder.objectRef<SpcChartShape>("SpcChart").implement({
     violations: t.field({
       type: [SpcViolationRef],
       listSize: { assumedSize: 50 },
-      resolve: (chart) => chart.violations,
+      resolve: (chart, _args, context) => {
+        // The chart read their subgroups already: no second look-up per request.
+        const loader = context.loaders.of(subgroupOfViolation);
+        for (const [id, subgroup] of chart.violatedSubgroups) loader.prime(id, subgroup);
+        return chart.violations;
+      },
     }),
     capability: t.field({ type: CapabilityRef, nullable: true, resolve: (chart) => chart.capability }),
   }),
 });
-
-function zoneOf(z: number): string {
-  const distance = Math.abs(z);
-  if (distance > 3) return "OUT";
-  if (distance > 2) return "A";
-  if (distance > 1) return "B";
-  return "C";
-}
-
-async function chartOf(
-  prisma: import("@ms5/db").PrismaClient,
-  characteristicId: string,
-  last: number,
-): Promise<SpcChartShape | null> {
-  const characteristic = await prisma.qualityCharacteristic.findUnique({ where: { id: characteristicId } });
-  if (!characteristic?.chartType) return null;
-  const chartType = characteristic.chartType as ControlChartType;
-  const [rows, limits] = await Promise.all([
-    prisma.spcSubgroup.findMany({ where: { characteristicId }, orderBy: { sequence: "desc" }, take: last }),
-    prisma.spcControlLimits.findFirst({ where: { characteristicId, supersededAt: null } }),
-  ]);
-  rows.reverse();
-  const violations =
-    rows.length === 0
-      ? []
-      : await prisma.spcViolation.findMany({
-          where: { characteristicId, subgroupId: { in: rows.map((r) => r.id) } },
-          orderBy: { detectedAt: "asc" },
-        });
-  const rulesBySubgroup = new Map<bigint, string[]>();
-  for (const v of violations) rulesBySubgroup.set(v.subgroupId, [...(rulesBySubgroup.get(v.subgroupId) ?? []), v.rule]);
-  const plotted = limits ? plotPoints(rows.map(chartSubgroupOf), frozenLimitsOf(limits)) : null;
-  const points = rows.map((row, i) => {
-    const p = plotted?.[i];
-    const value = p?.value ?? row.mean ?? row.nonconforming ?? 0;
-    return {
-      sequence: row.sequence,
-      at: row.lastAt,
-      source: row.source,
-      value,
-      centerLine: p?.limits.center ?? value,
-      upperControlLimit: p?.limits.upper ?? value,
-      lowerControlLimit: p?.limits.lower ?? value,
-      zone: p ? zoneOf(p.z) : "C",
-      dispersionValue: p?.dispersionValue ?? row.range ?? row.stdDev,
-      rules: rulesBySubgroup.get(row.id) ?? [],
-    };
-  });
-  const variables = characteristic.type === "VARIABLE";
-  const sigmaMethod =
-    chartType === "XBAR_R" ? "R̄/d2" : chartType === "XBAR_S" ? "s̄/c4" : chartType === "I_MR" ? "MR̄/d2" : null;
-  const capability = variables
-    ? processCapability({
-        values: rows.flatMap((r) => r.values),
-        lowerSpec: characteristic.lowerSpec,
-        upperSpec: characteristic.upperSpec,
-        sigmaWithin: limits?.sigmaWithin ?? null,
-        sigmaMethod,
-      })
-    : null;
-  return { characteristicId, chartType, limits, points, violations, capability };
-}
 
 builder.queryFields((t) => ({
   spcChart: t.field({
@@ -237,8 +161,7 @@ builder.queryFields((t) => ({
       last: t.arg.int({ defaultValue: QUALITY_DEFAULTS.defaultChartSubgroups }),
     },
     resolve: (_root, args, context) =>
-      chartOf(
-        context.prisma,
+      controlChartCacheOf(context.prisma).chart(
         uuidArgument(args.characteristicId, "characteristicId"),
         Math.min(Math.max(args.last ?? QUALITY_DEFAULTS.defaultChartSubgroups, 1), QUALITY_DEFAULTS.maxChartSubgroups),
       ),

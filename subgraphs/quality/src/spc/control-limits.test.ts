@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { c4Of, controlChartConstants } from "./control-chart-constants.ts";
 import { BaselineInvalid, computeControlLimits } from "./control-limits.ts";
-import { processCapability } from "./process-capability.ts";
+import { processCapability, processCapabilityOfSubgroups } from "./process-capability.ts";
+import { subgroupStatistics } from "./subgroup-statistics.ts";
 
 /** Montgomery Table 6.3: inside diameter (mm) of forged piston rings, samples 1–25, five rings each. */
 export const PISTON_RING_SAMPLES: readonly (readonly number[])[] = [
@@ -213,5 +214,23 @@ describe("process capability", () => {
     })!;
     expect(capability.cp).toBeNull();
     expect(capability.cpk).toBeCloseTo(2, 10);
+  });
+
+  it("from the subgroups' stored statistics equals the capability over every value (piston rings)", () => {
+    const limits = computeControlLimits("XBAR_R", 5, pistonBaseline);
+    const spec = {
+      lowerSpec: 73.95,
+      upperSpec: 74.05,
+      sigmaWithin: limits.sigmaWithin,
+      sigmaMethod: limits.sigmaMethod,
+    };
+    const fromValues = processCapability({ values: PISTON_RING_SAMPLES.flat(), ...spec })!;
+    const fromStatistics = processCapabilityOfSubgroups(PISTON_RING_SAMPLES.map(subgroupStatistics), spec)!;
+    expect(fromStatistics.sampleCount).toBe(125);
+    expect(fromStatistics.mean).toBeCloseTo(fromValues.mean, 10);
+    expect(fromStatistics.sigmaOverall).toBeCloseTo(fromValues.sigmaOverall, 10);
+    expect(fromStatistics.pp).toBeCloseTo(fromValues.pp!, 8);
+    expect(fromStatistics.ppk).toBeCloseTo(fromValues.ppk!, 8);
+    expect(fromStatistics.cpk).toBeCloseTo(fromValues.cpk!, 10);
   });
 });

@@ -56,3 +56,46 @@ export function processCapability(input: CapabilityInput): ProcessCapability | n
     ppk: overall.actual,
   };
 }
+
+/** What capability needs of one stored subgroup: its size, mean and sample standard deviation. */
+export interface SubgroupSummary {
+  size: number;
+  mean: number;
+  /** Sample standard deviation (n − 1); 0 or null for a subgroup of one. */
+  stdDev: number | null;
+}
+
+/**
+ * The same capability as processCapability over every value, from the subgroups' stored statistics
+ * alone (no values read): the overall sum of squares is the within-subgroup part, Σ (nᵢ − 1) sᵢ²,
+ * plus the between part, Σ nᵢ (x̄ᵢ − x̄)².
+ */
+export function processCapabilityOfSubgroups(
+  subgroups: readonly SubgroupSummary[],
+  spec: Omit<CapabilityInput, "values">,
+): ProcessCapability | null {
+  let n = 0;
+  let sum = 0;
+  for (const s of subgroups) {
+    n += s.size;
+    sum += s.size * s.mean;
+  }
+  if (n < 2) return null;
+  const mean = sum / n;
+  let squares = 0;
+  for (const s of subgroups) squares += (s.size - 1) * (s.stdDev ?? 0) ** 2 + s.size * (s.mean - mean) ** 2;
+  const sigmaOverall = Math.sqrt(squares / (n - 1));
+  const within = indices(mean, spec.sigmaWithin, spec.lowerSpec, spec.upperSpec);
+  const overall = indices(mean, sigmaOverall, spec.lowerSpec, spec.upperSpec);
+  return {
+    sampleCount: n,
+    mean,
+    sigmaWithin: spec.sigmaWithin,
+    sigmaWithinMethod: spec.sigmaWithin === null ? null : spec.sigmaMethod,
+    sigmaOverall,
+    cp: within.potential,
+    cpk: within.actual,
+    pp: overall.potential,
+    ppk: overall.actual,
+  };
+}
