@@ -219,7 +219,7 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
   });
 
-  it("a technician raises an andon and escalates it by hand, the shift manager's bell counts it live and the inbox marks it read; the technician takes it, attaches a camera photo, resolves it with a root cause, closes and reopens it, and its history has every step", async () => {
+  it("a technician raises an andon, the production manager escalates it by hand, the shift manager's bell counts it live and the inbox marks it read; the technician takes it, attaches a camera photo, resolves it with a root cause, closes and reopens it, and its history has every step", async () => {
     if (!withAndon) return;
     const page = await newPage(TABLET_PORTRAIT);
     await page.goto(`${stack.webUrl}/sign-in`);
@@ -255,11 +255,20 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await bell.waitFor();
     const unreadBefore = Number(await bell.getAttribute("data-unread"));
 
-    const escalate = page.getByTestId("andon-escalate");
+    // Escalating by hand is a manager's (escalation:trigger): a technician's screen has no such control.
+    expect(await page.getByTestId("andon-escalate").count()).toBe(0);
+    const productionManager = await newPage(TABLET_LANDSCAPE);
+    await productionManager.goto(`${stack.webUrl}/sign-in`);
+    await productionManager.getByLabel("Username or employee id").fill("pmanager");
+    await productionManager.getByLabel("Password").fill(DEMO_PASSWORD);
+    await productionManager.getByRole("button", { name: "Sign in", exact: true }).click();
+    await productionManager.getByTestId("who").waitFor();
+    await productionManager.goto(`${stack.webUrl}/andon/${andon.id}`);
+    const escalate = productionManager.getByTestId("andon-escalate");
     await escalate.getByLabel("Level of the rule").fill("1");
     await escalate.getByLabel("Why escalate").fill("Line stopped, nobody answering");
     await escalate.getByRole("button", { name: "Escalate" }).click();
-    await expect.poll(() => page.getByTestId("andon-detail-escalation").textContent()).toMatch(/level 1/);
+    await expect.poll(() => productionManager.getByTestId("andon-detail-escalation").textContent()).toMatch(/level 1/);
     await expect.poll(async () => Number(await bell.getAttribute("data-unread"))).toBeGreaterThan(unreadBefore);
     await bell.click();
     const heard = manager.getByTestId("notification").and(manager.locator('[data-read="false"]')).first();
