@@ -256,6 +256,8 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
         ...subgraphSecrets,
         NODE_ENV: "production",
         QUALITY_SUBGRAPH_PORT: String(qualityPort),
+        // The quality subgraph's alone (release-check signatures), as `pnpm start` hands it out.
+        QUALITY_SIGNING_KEYS: `web-test:${randomBytes(32).toString("base64url")}`,
       });
       await waitFor("quality subgraph", () => answers(`${qualityUrl}/health`), 60_000, quality);
     }
