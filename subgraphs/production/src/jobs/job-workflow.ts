@@ -168,6 +168,9 @@ async function transitionJob(
   const key = requireKey(options.idempotencyKey);
   const action = `job.${spec.name}`;
   return prisma.$transaction(async (tx) => {
+    // Replays of one key run one after the other, so a replay reads the job after the first one
+    // committed and returns it as it now is, never as it was before.
+    if (key) await lockIdempotencyKey(tx, key);
     const job = await tx.jobAssignment.findUnique({ where: { id: jobId } });
     if (!job) throw new NotFound("job", jobId);
     if (spec.assigneeOnly && job.assigneeId !== actor.userId) throw new NotYourJob(jobId);
