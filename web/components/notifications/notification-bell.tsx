@@ -2,6 +2,7 @@
 // The bell in the header: one's unread in-app notifications, counted by the server and kept live by
 // the notification feed (each arrival reads the count again, so marking read elsewhere is seen too).
 import Link from "next/link";
+import { useMemo } from "react";
 import { useQuery } from "urql";
 import { MyNotificationArrivedSubscription, UnreadNotificationCountQuery } from "@/lib/graphql/notifications";
 import { useLiveEvents, useRefetchOnReconnect } from "@/lib/react/use-live";
@@ -9,7 +10,14 @@ import { useLiveEvents, useRefetchOnReconnect } from "@/lib/react/use-live";
 const NO_VARIABLES = {};
 
 export function NotificationBell() {
-  const [result, refetch] = useQuery({ query: UnreadNotificationCountQuery, requestPolicy: "cache-and-network" });
+  // The count holds no Notification object, so urql's document cache would not see a mark-read
+  // mutation touch it: naming the typename makes every such mutation read the count again.
+  const context = useMemo(() => ({ additionalTypenames: ["Notification"] }), []);
+  const [result, refetch] = useQuery({
+    query: UnreadNotificationCountQuery,
+    requestPolicy: "cache-and-network",
+    context,
+  });
   const again = () => refetch({ requestPolicy: "network-only" });
   useRefetchOnReconnect(again);
   useLiveEvents(MyNotificationArrivedSubscription, NO_VARIABLES, again);
