@@ -180,6 +180,8 @@ export class StreamConsumer {
   private handling: Promise<void> = Promise.resolve();
   /** Entries read by this consumer and not yet settled: a claim leaves them to the read loop. */
   private readonly inFlight = new Set<string>();
+  /** The last id each stream's reads returned: entries above it in our PEL came from a read cut off by stop(). */
+  private readonly lastReadId = new Map<string, string>();
   /** Run by stop() after the consumer has stopped (e.g. closing a plant change subscription). */
   private readonly stopHooks: (() => Promise<void>)[] = [];
   /** Wakes every backoff wait when the consumer stops. */
@@ -352,6 +354,35 @@ export class StreamConsumer {
     // Stopping: a read that already returned entries is handled, so a graceful stop leaves none pending.
     const last = await next;
     if (last && last.length > 0) await this.settle(last);
+    // stop() ends the blocking read by closing its connection; Redis may already have delivered
+    // entries to us on it, which are in our PEL though their reply never arrived. Handle them too.
+    if (last === undefined) await this.settleDeliveredUnread();
+  }
+
+  private async settleDeliveredUnread(): Promise<void> {
+    const { redis, group, consumer } = this.options;
+    for (const stream of [...this.streams]) {
+      const after = this.lastReadId.get(stream);
+      const delivered = await redis
+        .xPendingRange(stream, group, after ? `(${after}` : "-", "+", this.settings.batchSize, { consumer })
+        .catch(() => []);
+      for (const pending of delivered) {
+        const id = String(pending.id);
+        // Below the last id read are entries this run already tried (failures left for a claim).
+        if (this.inFlight.has(`${stream} ${id}`)) continue;
+        const message = (await redis.xRange(stream, id, id).catch(() => null))?.[0];
+        if (!message) continue;
+        await this.settle([
+          {
+            stream,
+            id,
+            fields: message.message,
+            deliveries: Number(pending.deliveriesCounter),
+            receivedAt: Date.now(),
+          },
+        ]);
+      }
+    }
   }
 
   /** Handles one read's entries; whatever fails stays pending for a claim, and the loop goes on. */
@@ -408,7 +439,10 @@ export class StreamConsumer {
         receivedAt,
       })),
     );
-    for (const entry of entries) this.inFlight.add(`${entry.stream} ${entry.id}`);
+    for (const entry of entries) {
+      this.inFlight.add(`${entry.stream} ${entry.id}`);
+      this.lastReadId.set(entry.stream, entry.id);
+    }
     return entries;
   }
 
