@@ -20,6 +20,7 @@ import { createTemplateDatabase, createTestDatabase, dropRunDatabases, testServe
 import { createLogger, createRedisClient, PlantChangeAnnouncer, startRedisServer } from "@ms5/kit";
 import { createSubgraphContext } from "@ms5/kit/subgraph";
 import { freePort } from "@ms5/kit/testing";
+import { startBridgeOnPlantDatabase } from "@ms5/plc-bridge/testing/bridge-on-plant-database";
 import { permissionsOf } from "@ms5/schema";
 import { graphql } from "graphql";
 import { type RunningLogixEmulator, startLogixEmulator, startSlcEmulator } from "../plc-bridge/emulator/index.ts";
@@ -29,7 +30,6 @@ import { createPlcDriver } from "../plc-bridge/src/driver/plc-driver-registry.ts
 import { SlcPcccDriver, slcPcccDriverDefaults } from "../plc-bridge/src/driver/slc-pccc-driver.ts";
 import type { UnsequencedEntry } from "../plc-bridge/src/equipment-signal-processor.ts";
 import { StreamPublisher } from "../plc-bridge/src/stream-publisher.ts";
-import { startBridgeOnPlantDatabase } from "../subgraphs/production/src/end-to-end/bridge-on-plant-database.ts";
 import { schema as productionSchema } from "../subgraphs/production/src/schema/index.ts";
 import { writeBenchResult } from "./bench-result.ts";
 

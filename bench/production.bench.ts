@@ -17,6 +17,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { gatewaySubscriptionClient } from "@ms5/floor-test-plant";
 import { type ConsumedEntry, createLogger, createRedisClient, type RedisClient, startRedisServer } from "@ms5/kit";
 import { freePort } from "@ms5/kit/testing";
 import { parseStreamEntry } from "@ms5/schema/stream-entries";
@@ -25,7 +26,6 @@ import { from as copyFrom } from "pg-copy-streams";
 import WebSocket from "ws";
 import { type RunningLogixEmulator, startLogixEmulator } from "../plc-bridge/emulator/index.ts";
 import { streamKey } from "../schema/src/streams.ts";
-import { gatewaySubscriptionClient } from "../subgraphs/production/src/end-to-end/floor-gateway.ts";
 import {
   applyTelemetryBatch,
   type BatchedTelemetryEntry,

@@ -16,6 +16,8 @@ const PACKAGE_DIRECTORIES = [
   "web",
   "hostile",
   "chaos",
+  "test-support",
+  "floor-test-plant",
   ...readdirSync(path.join(ROOT, "subgraphs")).map((name) => `subgraphs/${name}`),
 ];
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".next", "generated", "dist", ".data"]);

@@ -3,9 +3,9 @@
 // the gateway's URLs and an operator's access token, then serves until SIGTERM.
 //   DATABASE_URL, REDIS_URL, STREAM_KEY_PREFIX
 import { createPrismaClient } from "@ms5/db";
+import { floorToken, startFloorGateway } from "@ms5/floor-test-plant";
 import { createLogger, createRedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey } from "@ms5/kit/auth";
-import { floorToken, startFloorGateway } from "../../subgraphs/production/src/end-to-end/floor-gateway.ts";
 
 const { DATABASE_URL, REDIS_URL, STREAM_KEY_PREFIX } = process.env;
 if (!DATABASE_URL || !REDIS_URL || !STREAM_KEY_PREFIX) {

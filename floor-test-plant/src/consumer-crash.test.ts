@@ -8,16 +8,16 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { TELEMETRY_CONSUMER_GROUP } from "@ms5/production/telemetry-consumer";
+import { openSeededTestPlant, type SeededTestPlant } from "@ms5/production/testing";
 import { deadLetterStreamKey } from "@ms5/schema";
 import { eventually } from "@ms5/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { TELEMETRY_CONSUMER_GROUP } from "../line-state/telemetry-consumer.ts";
-import { openSeededTestPlant, type SeededTestPlant } from "../testing/production-test-plant.ts";
 import { BAGGER, type EmulatedBaggingLine, startEmulatedBaggingLine, streamEntries } from "./emulated-bagging-line.ts";
 
 const logger = createLogger({ service: "consumer-crash-test", level: "silent" });
 const CONSUMER_PROCESS = fileURLToPath(new URL("./telemetry-consumer-process.ts", import.meta.url));
-const REPOSITORY_ROOT = path.resolve(path.dirname(CONSUMER_PROCESS), "../../../..");
+const REPOSITORY_ROOT = path.resolve(path.dirname(CONSUMER_PROCESS), "../..");
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,12 +6,12 @@ import type { PrismaClient } from "@ms5/db";
 import { attachFederatedSubscriptions, createGateway, type Gateway, subgraphEndpointsOf } from "@ms5/gateway";
 import type { Logger, RedisClient, StreamConsumerSettings } from "@ms5/kit";
 import { issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
+import { createProductionSubgraph, type ProductionSubgraph } from "@ms5/production/subgraph";
 import type { Role } from "@ms5/schema";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { createProductionSubgraph, type ProductionSubgraph } from "../production-subgraph.ts";
 
-const SUPERGRAPH_URL = new URL("../../../../schema/supergraph.graphql", import.meta.url);
+const SUPERGRAPH_URL = new URL("../../schema/supergraph.graphql", import.meta.url);
 export const FLOOR_GATEWAY_SECRET = "end-to-end-gateway-secret-0123456789abcdefghijklmnop";
 
 export interface FloorGateway {

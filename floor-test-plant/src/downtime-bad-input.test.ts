@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto";
 import { createLogger } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, type SigningKeyRing } from "@ms5/kit/auth";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { openSeededTestPlant, type SeededTestPlant } from "@ms5/production/testing";
 import { ERROR_CODES } from "@ms5/schema";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openSeededTestPlant, type SeededTestPlant } from "../testing/production-test-plant.ts";
 import { BAGGER, BAGGING_LINE } from "./emulated-bagging-line.ts";
 import {
   type FloorGateway,

@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@ms5/db";
 import { createRedisClient, followPlantChanges, type Logger } from "@ms5/kit";
-import { createBridge } from "@ms5/plc-bridge";
-import { loadPlantConfigFromDatabase } from "@ms5/plc-bridge/plant-config-from-database";
-import { PlantFollower } from "@ms5/plc-bridge/plant-follower";
-import { PlcConnectionTester } from "@ms5/plc-bridge/plc-connection-tester";
 import { streamKey } from "@ms5/schema";
+import { createBridge } from "../bridge.ts";
+import { loadPlantConfigFromDatabase } from "../plant-config-from-database.ts";
+import { PlantFollower } from "../plant-follower.ts";
+import { PlcConnectionTester } from "../plc-connection-tester.ts";
 
 export interface BridgeOnPlantDatabase {
   bridge: ReturnType<typeof createBridge>;

@@ -4,10 +4,13 @@
 import { createLogger, createRedisClient, PlantChangeAnnouncer, type RedisClient } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { startLogixEmulator, startSlcEmulator } from "@ms5/plc-bridge/emulator";
+import {
+  type BridgeOnPlantDatabase,
+  startBridgeOnPlantDatabase,
+} from "@ms5/plc-bridge/testing/bridge-on-plant-database";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PlcBridgeAsker } from "../plc-admin/plc-connection-test-request.ts";
 import { type GraphQLTestPlant, openGraphQLTestPlant, RESULT_SELECTION } from "../testing/graphql-test-plant.ts";
-import { type BridgeOnPlantDatabase, startBridgeOnPlantDatabase } from "./bridge-on-plant-database.ts";
+import { PlcBridgeAsker } from "./plc-connection-test-request.ts";
 
 /** The refusals a connection test or browse may answer with. */
 const TEST_RESULT = `__typename ... on ExpectedError { code message } ... on InputInvalid { field }`;

@@ -3,7 +3,7 @@
 //   DATABASE_URL, REDIS_URL, STREAM_KEY_PREFIX, CONSUMER_NAME, CLAIM_IDLE_MS
 import { createPrismaClient } from "@ms5/db";
 import { createLogger, createRedisClient } from "@ms5/kit";
-import { startTelemetryConsumer } from "../line-state/telemetry-consumer.ts";
+import { startTelemetryConsumer } from "@ms5/production/telemetry-consumer";
 
 const { DATABASE_URL, REDIS_URL, STREAM_KEY_PREFIX, CONSUMER_NAME, CLAIM_IDLE_MS } = process.env;
 if (!DATABASE_URL || !REDIS_URL || !STREAM_KEY_PREFIX || !CONSUMER_NAME) {

@@ -6,10 +6,10 @@ import { randomUUID } from "node:crypto";
 import { createLogger } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, type SigningKeyRing } from "@ms5/kit/auth";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { openSeededTestPlant, type SeededTestPlant } from "@ms5/production/testing";
 import { collectSubscription, eventually } from "@ms5/test-support";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openSeededTestPlant, type SeededTestPlant } from "../testing/production-test-plant.ts";
 import { BAGGER, BAGGING_LINE, type EmulatedBaggingLine, startEmulatedBaggingLine } from "./emulated-bagging-line.ts";
 import {
   type FloorGateway,
