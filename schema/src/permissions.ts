@@ -75,6 +75,7 @@ export const PERMISSIONS = {
   "user:manage": "Create, change and deactivate users, reset passwords and PINs, assign roles",
   "api-key:manage": "Create and revoke service accounts and API keys",
   "audit:read": "Read the audit log",
+  "system:read": "See every service's health, stream lag, dead letters, database size and Redis memory",
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
@@ -137,6 +138,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ENGINEER: [
     ...FLOOR_BASICS,
     "plant:manage",
+    "system:read",
     "checklist:manage",
     "downtime:confirm-reason",
     "downtime:edit-history",

@@ -5,6 +5,7 @@ import type { PlantChangeAnnouncer } from "@ms5/kit";
 import { createSubgraphBuilder, type SubgraphContext, uuidArgument } from "@ms5/kit/subgraph";
 import type { LiveEventHub } from "./live-events/live-event-hub.ts";
 import type { PlcBridgeAsker } from "./plc-admin/plc-connection-test-request.ts";
+import type { SystemSurveyor } from "./system-health/system-survey.ts";
 
 /**
  * What createProductionSubgraph gives startSubgraphServer as context extras. Absent where the schema
@@ -17,6 +18,8 @@ export interface ProductionContextExtras {
   plantChanges?: PlantChangeAnnouncer;
   /** Asks the PLC bridge to test a connection or browse a controller (only it reaches the PLCs). */
   plcBridge?: PlcBridgeAsker;
+  /** Gathers the administrators' system overview (systemHealth). */
+  systemSurveyor?: SystemSurveyor;
 }
 
 export type Context = SubgraphContext & ProductionContextExtras;

@@ -32,6 +32,7 @@ import { createLiveEventPublisher, LiveEventHub, type LiveEventSettings } from "
 import { startScrapOeeConsumer } from "./oee-records/scrap-oee-consumer.ts";
 import { PlcBridgeAsker } from "./plc-admin/plc-connection-test-request.ts";
 import { schema } from "./schema/index.ts";
+import { type ServiceHealthSource, SystemSurveyor } from "./system-health/system-survey.ts";
 
 /** subgraphs/production/schema.graphql: the committed SDL composition reads. */
 export const PRODUCTION_SDL_PATH = fileURLToPath(new URL("../schema.graphql", import.meta.url));
@@ -73,6 +74,8 @@ export interface ProductionSubgraphOptions {
    * Live events (subscriptions) over Redis pub/sub: this instance publishes what its consumer commits
    * and serves subscribers from one shared subscriber connection.
    */
+  /** The services whose /health the system overview gathers (SERVICE_HEALTH_URLS). @default none */
+  serviceHealth?: readonly ServiceHealthSource[];
   liveEvents?: {
     /** Prefix of the `<prefix>{<line id>}:live` channels. @default the stream keyPrefix */
     keyPrefix?: string;
@@ -119,6 +122,12 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       logger: options.logger,
     }),
     plcBridge: new PlcBridgeAsker({ redis: options.redis, keyPrefix: streamKeyPrefix }),
+    systemSurveyor: new SystemSurveyor({
+      prisma: options.prisma,
+      redis: options.redis,
+      keyPrefix: streamKeyPrefix,
+      services: options.serviceHealth ?? [],
+    }),
   };
   const publisher = telemetry
     ? createLiveEventPublisher({

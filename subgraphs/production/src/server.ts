@@ -17,6 +17,7 @@ import {
   parseChecklistSigningKeys,
 } from "./jobs/checklist-signing-keys.ts";
 import { createProductionSubgraph, PRODUCTION_SDL_PATH } from "./production-subgraph.ts";
+import { serviceHealthSourcesOf } from "./system-health/system-survey.ts";
 
 const environment = loadSubgraphEnvironment("production");
 const streams = loadStreamEnvironment("production subgraph");
@@ -29,6 +30,7 @@ const { CHECKLIST_SIGNING_KEYS } = loadConfigOrExit(
   },
   process.env,
 );
+const serviceHealth = await loadOrExit("production subgraph", async () => serviceHealthSourcesOf(process.env));
 // Checked before connecting to anything: a service given the wrong keys stops at once.
 const verificationKeys = await loadOrExit("production subgraph", () => loadVerificationKeys());
 const logger = createLogger({ service: "production", level: environment.logLevel });
@@ -56,6 +58,7 @@ const subgraph = await createProductionSubgraph({
   sdlPath: environment.nodeEnv === "production" ? undefined : PRODUCTION_SDL_PATH,
   keyPrefix: streams.keyPrefix,
   telemetry: { consumerName: `production-${instance.id}` },
+  serviceHealth,
   ...subgraphServerOptionsOf(environment),
 });
 

@@ -23,5 +23,6 @@ import "./job.ts";
 import "./checklist.ts";
 import "./subscriptions.ts";
 import "./user-admin.ts";
+import "./system-health.ts";
 
 export const schema = subgraphSchemaOf(builder);
