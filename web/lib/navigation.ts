@@ -141,6 +141,13 @@ export const SCREENS = {
     audience: "administrators and engineers",
     inMenu: false,
   },
+  system: {
+    href: "/admin/system",
+    label: "System",
+    permission: "system:read",
+    audience: "administrators and engineers",
+    inMenu: false,
+  },
   faultCatalog: {
     href: "/admin/fault-catalog",
     label: "Fault catalog",
@@ -160,6 +167,7 @@ export const ADMIN_TABS: readonly ScreenName[] = [
   "audit",
   "escalation",
   "plant",
+  "system",
   "faultCatalog",
 ];
 

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium, screenshot, TABLET_LANDSCAPE, TABLET_PORTRAIT } from "./browser.ts";
+import { screenChecks } from "./page-checks.ts";
 import { type PlantStack, startPlantStack, WEB_ROOT } from "./plant-stack.ts";
 
 const PASSWORD = "floor-demo-2026";
@@ -617,6 +618,54 @@ describe("the floor app in a browser against the running plant", () => {
     await viewerPage.getByLabel("Equipment", { exact: true }).selectOption(bagger.id);
     await viewerPage.getByTestId("fault-entry").and(viewerPage.locator('[data-code="BG-063"]')).waitFor();
     expect(await viewerPage.getByRole("button", { name: /Change|Switch|Add fault/ }).count()).toBe(0);
+  });
+
+  it("an administrator sees every service answering on the System screen with the consumer groups' lag, and an operator is refused it", async () => {
+    const { page } = await newPage(TABLET_LANDSCAPE);
+    await signIn(page, "admin");
+    await page.goto(`${stack.webUrl}/admin/users`);
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "System" }).click();
+    const service = (name: string) => page.getByTestId("system-service").and(page.locator(`[data-service="${name}"]`));
+    // Each service's own /health, asked by the production subgraph through SERVICE_HEALTH_URLS.
+    await service("gateway").locator('[data-status="OK"]').waitFor();
+    await service("production-subgraph").locator('[data-status="OK"]').waitFor();
+    const expected = [
+      "gateway",
+      "production-subgraph",
+      "plc-bridge",
+      ...stack.subgraphs.filter((s) => s !== "production").map((s) => `${s}-subgraph`),
+    ];
+    expect(
+      (
+        await page
+          .getByTestId("system-service")
+          .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-service")))
+      ).sort(),
+    ).toEqual(expected.sort());
+    expect(await page.locator('[data-testid="system-service"] [data-status="UNREACHABLE"]').count()).toBe(0);
+    // The running consumers' groups are listed with how far behind they are.
+    await page.getByTestId("system-stream-group").first().waitFor();
+    expect(
+      await page.getByTestId("system-streams").getByRole("cell", { name: "production", exact: true }).count(),
+    ).toBeGreaterThan(0);
+    await page
+      .getByTestId("system-storage")
+      .getByText(/PostgreSQL \d+/)
+      .waitFor();
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshot(page, "admin-system-1280x800");
+    await page.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(page, "admin-system-768x1024");
+
+    // Not for an operator: no link, a refusal on the screen, and the API answers FORBIDDEN with no data.
+    const { page: operator } = await newPage(TABLET_PORTRAIT);
+    await signIn(operator, "operator");
+    await operator.goto(`${stack.webUrl}/admin/system`);
+    await operator
+      .getByText(/administrators and engineers/)
+      .first()
+      .waitFor();
+    expect(await operator.getByTestId("system-service").count()).toBe(0);
   });
 
   it("a viewer sees the line live but no buttons that change anything", async () => {

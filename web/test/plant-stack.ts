@@ -190,6 +190,24 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
     });
 
     const productionPort = await freePort();
+    // Every port before the first subgraph starts: the production subgraph's system overview asks
+    // each service's /health, as SERVICE_HEALTH_URLS tells it.
+    const andonPort = await freePort();
+    const reportingPort = await freePort();
+    const qualityPort = await freePort();
+    const gatewayPort = await freePort();
+    const withAndon = supergraphHas("andon");
+    const withReporting = supergraphHas("reporting");
+    const withQuality = supergraphHas("quality");
+    const health = (name: string, port: number) => `${name}=http://127.0.0.1:${port}/health`;
+    const serviceHealthUrls = [
+      health("gateway", gatewayPort),
+      health("production-subgraph", productionPort),
+      ...(withAndon ? [health("andon-subgraph", andonPort)] : []),
+      ...(withQuality ? [health("quality-subgraph", qualityPort)] : []),
+      ...(withReporting ? [health("reporting-subgraph", reportingPort)] : []),
+      health("plc-bridge", bridgeOps),
+    ].join(",");
     const production = spawnChild(
       "production",
       process.execPath,
@@ -202,6 +220,7 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
         PRODUCTION_SUBGRAPH_PORT: String(productionPort),
         // The production subgraph's alone, as `pnpm start` hands it out.
         CHECKLIST_SIGNING_KEYS: `web-test:${randomBytes(32).toString("base64url")}`,
+        SERVICE_HEALTH_URLS: serviceHealthUrls,
       },
     );
     await waitFor(
@@ -212,9 +231,7 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
     );
 
     // The andon subgraph is in the supergraph once composed (`pnpm compose`); started when it exists.
-    const andonPort = await freePort();
     const andonUrl = `http://127.0.0.1:${andonPort}`;
-    const withAndon = supergraphHas("andon");
     if (withAndon) {
       const andon = spawnChild("andon", process.execPath, ["--import", "tsx", "subgraphs/andon/src/server.ts"], {
         ...common,
@@ -227,9 +244,7 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
     }
 
     // The reporting subgraph likewise (rollup, runner and scheduler on; reports written under tempDir).
-    const reportingPort = await freePort();
     const reportingUrl = `http://127.0.0.1:${reportingPort}`;
-    const withReporting = supergraphHas("reporting");
     if (withReporting) {
       const reporting = spawnChild(
         "reporting",
@@ -247,9 +262,7 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
     }
 
     // The quality subgraph (inspections, live SPC from the check weigher's stream, holds, scrap).
-    const qualityPort = await freePort();
     const qualityUrl = `http://127.0.0.1:${qualityPort}`;
-    const withQuality = supergraphHas("quality");
     if (withQuality) {
       const quality = spawnChild("quality", process.execPath, ["--import", "tsx", "subgraphs/quality/src/server.ts"], {
         ...common,
@@ -262,7 +275,6 @@ export async function startPlantStack(options: PlantStackOptions): Promise<Plant
       await waitFor("quality subgraph", () => answers(`${qualityUrl}/health`), 60_000, quality);
     }
 
-    const gatewayPort = await freePort();
     const gateway = spawnChild("gateway", process.execPath, ["--import", "tsx", "gateway/src/server.ts"], {
       ...common,
       ...gatewaySecrets,

@@ -17,8 +17,8 @@ const ServiceStatusRef = builder.enumType("ServiceStatus", {
 const ServiceCheckRef = builder.objectRef<ServiceHealth["checks"][number]>("ServiceCheck").implement({
   description: "One dependency a service checks (database, Redis, a PLC, its stream consumer).",
   fields: (t) => ({
-    name: t.exposeString("name"),
-    ok: t.exposeBoolean("ok"),
+    name: t.exposeString("name", { nullable: false }),
+    ok: t.exposeBoolean("ok", { nullable: false }),
     warning: t.exposeString("warning", { nullable: true }),
     error: t.exposeString("error", { nullable: true }),
   }),
@@ -27,17 +27,21 @@ const ServiceCheckRef = builder.objectRef<ServiceHealth["checks"][number]>("Serv
 const ServiceHealthRef = builder.objectRef<ServiceHealth>("ServiceHealth").implement({
   description: "A service's own /health report, as it answered it now.",
   fields: (t) => ({
-    name: t.exposeString("name"),
-    url: t.exposeString("url"),
-    status: t.field({ type: ServiceStatusRef, resolve: (s) => s.status }),
+    name: t.exposeString("name", { nullable: false }),
+    url: t.exposeString("url", { nullable: false }),
+    status: t.field({ nullable: false, type: ServiceStatusRef, resolve: (s) => s.status }),
     uptimeSeconds: t.exposeInt("uptimeSeconds", { nullable: true }),
     responseMs: t.exposeFloat("responseMs", { nullable: true }),
     checks: t.field({
+      nullable: { list: false, items: false },
       type: [ServiceCheckRef],
       listSize: { assumedSize: ASSUMED_ROWS.checks },
       resolve: (s) => s.checks,
     }),
-    warnings: t.exposeStringList("warnings", { listSize: { assumedSize: ASSUMED_ROWS.checks } }),
+    warnings: t.exposeStringList("warnings", {
+      nullable: { list: false, items: false },
+      listSize: { assumedSize: ASSUMED_ROWS.checks },
+    }),
     error: t.exposeString("error", { nullable: true, description: "Why it could not be asked, when UNREACHABLE." }),
     subscriptions: t.exposeInt("subscriptions", {
       nullable: true,
@@ -53,21 +57,22 @@ const ServiceHealthRef = builder.objectRef<ServiceHealth>("ServiceHealth").imple
 const StreamGroupHealthRef = builder.objectRef<StreamGroupHealth>("StreamGroupHealth").implement({
   description: "A consumer group reading a stream: how far behind it is.",
   fields: (t) => ({
-    group: t.exposeString("group"),
-    consumers: t.exposeInt("consumers"),
+    group: t.exposeString("group", { nullable: false }),
+    consumers: t.exposeInt("consumers", { nullable: false }),
     lag: t.exposeInt("lag", {
       nullable: true,
       description: "Entries not yet read by the group; null when Redis cannot tell after trimming.",
     }),
-    pending: t.exposeInt("pending", { description: "Entries read and not yet acknowledged." }),
+    pending: t.exposeInt("pending", { nullable: false, description: "Entries read and not yet acknowledged." }),
   }),
 });
 
 const StreamHealthRef = builder.objectRef<SystemSurvey["streams"][number]>("StreamHealth").implement({
   fields: (t) => ({
-    stream: t.exposeString("stream"),
-    length: t.exposeInt("length"),
+    stream: t.exposeString("stream", { nullable: false }),
+    length: t.exposeInt("length", { nullable: false }),
     groups: t.field({
+      nullable: { list: false, items: false },
       type: [StreamGroupHealthRef],
       listSize: { assumedSize: ASSUMED_ROWS.groups },
       resolve: (s) => s.groups,
@@ -80,59 +85,66 @@ const DeadLetterStreamHealthRef = builder
   .implement({
     description:
       "Entries a consumer group set aside after they kept failing (`pnpm streams:dead-letters` replays them).",
-    fields: (t) => ({ stream: t.exposeString("stream"), entries: t.exposeInt("entries") }),
+    fields: (t) => ({
+      stream: t.exposeString("stream", { nullable: false }),
+      entries: t.exposeInt("entries", { nullable: false }),
+    }),
   });
 
 const DatabaseHealthRef = builder.objectRef<SystemSurvey["database"]>("DatabaseHealth").implement({
   fields: (t) => ({
-    sizeBytes: t.exposeFloat("sizeBytes"),
-    version: t.exposeString("version"),
+    sizeBytes: t.exposeFloat("sizeBytes", { nullable: false }),
+    version: t.exposeString("version", { nullable: false }),
   }),
 });
 
 const RedisHealthRef = builder.objectRef<SystemSurvey["redis"]>("RedisHealth").implement({
   fields: (t) => ({
-    usedMemoryBytes: t.exposeFloat("usedMemoryBytes"),
-    peakMemoryBytes: t.exposeFloat("peakMemoryBytes"),
-    connectedClients: t.exposeInt("connectedClients"),
-    version: t.exposeString("version"),
+    usedMemoryBytes: t.exposeFloat("usedMemoryBytes", { nullable: false }),
+    peakMemoryBytes: t.exposeFloat("peakMemoryBytes", { nullable: false }),
+    connectedClients: t.exposeInt("connectedClients", { nullable: false }),
+    version: t.exposeString("version", { nullable: false }),
   }),
 });
 
 const SystemVersionsRef = builder.objectRef<SystemSurvey["versions"]>("SystemVersions").implement({
   fields: (t) => ({
-    application: t.exposeString("application"),
-    node: t.exposeString("node"),
+    application: t.exposeString("application", { nullable: false }),
+    node: t.exposeString("node", { nullable: false }),
   }),
 });
 
 const SystemHealthRef = builder.objectRef<SystemSurvey>("SystemHealth").implement({
   description: "The whole system at one moment, for administrators.",
   fields: (t) => ({
-    checkedAt: t.field({ type: "DateTime", resolve: (s) => s.checkedAt }),
+    checkedAt: t.field({ nullable: false, type: "DateTime", resolve: (s) => s.checkedAt }),
     status: t.field({
+      nullable: false,
       type: ServiceStatusRef,
       description: "The worst of the services; DEGRADED too while dead letters wait.",
       resolve: (s) => s.status,
     }),
     services: t.field({
+      nullable: { list: false, items: false },
       type: [ServiceHealthRef],
       listSize: { assumedSize: ASSUMED_ROWS.services },
       resolve: (s) => s.services,
     }),
     streams: t.field({
+      nullable: { list: false, items: false },
       type: [StreamHealthRef],
       listSize: { assumedSize: ASSUMED_ROWS.streams },
       resolve: (s) => s.streams,
     }),
     deadLetters: t.field({
+      nullable: { list: false, items: false },
       type: [DeadLetterStreamHealthRef],
       listSize: { assumedSize: ASSUMED_ROWS.services },
       resolve: (s) => s.deadLetters,
     }),
-    database: t.field({ type: DatabaseHealthRef, resolve: (s) => s.database }),
-    redis: t.field({ type: RedisHealthRef, resolve: (s) => s.redis }),
-    versions: t.field({ type: SystemVersionsRef, resolve: (s) => s.versions }),
+    database: t.field({ nullable: false, type: DatabaseHealthRef, resolve: (s) => s.database }),
+    redis: t.field({ nullable: false, type: RedisHealthRef, resolve: (s) => s.redis }),
+    versions: t.field({ nullable: false, type: SystemVersionsRef, resolve: (s) => s.versions }),
   }),
 });
 
