@@ -141,6 +141,13 @@ export const SCREENS = {
     audience: "administrators and engineers",
     inMenu: false,
   },
+  plcs: {
+    href: "/admin/plcs",
+    label: "PLCs and tag maps",
+    permission: "plant:manage",
+    audience: "administrators and engineers",
+    inMenu: false,
+  },
   faultCatalog: {
     href: "/admin/fault-catalog",
     label: "Fault catalog",
@@ -160,6 +167,7 @@ export const ADMIN_TABS: readonly ScreenName[] = [
   "audit",
   "escalation",
   "plant",
+  "plcs",
   "faultCatalog",
 ];
 
