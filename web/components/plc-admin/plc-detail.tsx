@@ -34,6 +34,7 @@ export function PlcDetail({
   const [, testConnection] = useMutation(TestPlcConnectionMutation);
   const [test, setTest] = useState<ConnectionTest | null>(null);
   const [readAt, setReadAt] = useState<Date | null>(null);
+  const [reads, setReads] = useState(0);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [live, setLive] = useState(false);
@@ -57,6 +58,7 @@ export function PlcDetail({
     setRefusal(null);
     setTest(payload.data);
     setReadAt(new Date());
+    setReads((count) => count + 1);
   }, [testConnection, plcId]);
 
   useEffect(() => {
@@ -78,7 +80,7 @@ export function PlcDetail({
         <button type="button" aria-pressed={live} onClick={() => setLive(!live)}>
           {live ? "Stop reading" : `Keep reading (every ${LIVE_READ_INTERVAL_MS / 1000} s)`}
         </button>
-        <span className="muted" aria-live="polite">
+        <span className="muted" aria-live="polite" data-testid="plc-reads" data-reads={reads}>
           {busy ? "Asking the bridge…" : readAt ? `Read at ${readAt.toLocaleTimeString()}` : "Not read yet"}
         </span>
       </div>

@@ -53,7 +53,7 @@ export function PlcRow({
   const groups = (plc.scanGroups ?? []).map((group) => `${group.tagCount} @ ${group.scanMs} ms`).join(" · ");
   return (
     <Fragment>
-      <tr data-testid="plc-row" data-name={plc.name} aria-selected={selected}>
+      <tr data-testid="plc-row" data-name={plc.name}>
         <td>
           <strong>{plc.name}</strong>
           <div className="muted">{plc.model}</div>
