@@ -84,7 +84,7 @@ describe("PLCs and tag maps in a browser against the plant", () => {
     await openPlcScreen(page);
     for (const name of ["PLC-BAG1", "PLC-BAG2", "PLC-LOAD1"]) await plcRow(page, name).waitFor();
     const loader = plcRow(page, "PLC-LOAD1");
-    expect(await loader.locator("td").nth(1).textContent()).toBe("SLC_PCCC");
+    expect(await loader.getByTestId("plc-driver").textContent()).toBe("SLC_PCCC");
     // The bridge reaches the emulator, so the loader's equipment reports its link up.
     await expect
       .poll(

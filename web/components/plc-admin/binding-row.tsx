@@ -20,10 +20,22 @@ import { RemoveTagBindingMutation, SetTagBindingMutation } from "@/lib/graphql/p
 type Binding = NonNullable<PlcAdminTagMapFieldsFragment["bindings"]>[number];
 type TagResult = NonNullable<NonNullable<ConnectionTest>["tags"]>[number];
 
-/** Values as the bridge read them (JSON); long arrays are shortened so the table keeps its width. */
+/** REALs as read carry float noise (0.699999988): six significant digits say what the PLC holds. */
+function rounded(value: unknown): unknown {
+  if (typeof value === "number" && !Number.isInteger(value)) return Number(value.toPrecision(6));
+  return Array.isArray(value) ? value.map(rounded) : value;
+}
+
+/** A value as the bridge read it (JSON), rounded, and shortened so the table keeps its width. */
 function shown(value: string | null | undefined): string {
   if (value === null || value === undefined) return "";
-  return value.length > 60 ? `${value.slice(0, 57)}…` : value;
+  let text: string;
+  try {
+    text = JSON.stringify(rounded(JSON.parse(value)));
+  } catch {
+    text = value;
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
 export function BindingRow({
@@ -68,16 +80,17 @@ export function BindingRow({
           <strong>{signal}</strong>
           {binding.canonical ? null : <div className="muted">sample</div>}
         </td>
-        <td data-testid="binding-address">
-          <code>{binding.address}</code>
+        <td>
+          <code data-testid="binding-address">{binding.address}</code>
+          <div className="muted">
+            {binding.type}
+            {binding.length && binding.length > 1 ? `[${binding.length}]` : ""}
+          </div>
         </td>
         <td>
-          {binding.type}
-          {binding.length && binding.length > 1 ? `[${binding.length}]` : ""}
-        </td>
-        <td>{binding.scanMs} ms</td>
-        <td>
-          {binding.deadband ?? "–"} / {binding.heartbeatMs ? `${binding.heartbeatMs} ms` : "–"}
+          every {binding.scanMs} ms
+          {binding.deadband ? <div className="muted">deadband {binding.deadband}</div> : null}
+          {binding.heartbeatMs ? <div className="muted">heartbeat {binding.heartbeatMs} ms</div> : null}
         </td>
         <td data-testid="live-value" aria-live="polite">
           {results.length === 0 ? <span className="muted">–</span> : null}
@@ -129,7 +142,7 @@ export function BindingRow({
       </tr>
       {form ? (
         <tr data-testid="binding-edit-row" data-signal={signal}>
-          <td colSpan={7}>
+          <td colSpan={5}>
             <form
               aria-label={`Binding ${signal} of ${tagMap.name}`}
               onSubmit={(event) => {

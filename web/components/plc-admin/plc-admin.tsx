@@ -35,9 +35,7 @@ export function PlcAdmin() {
           empty="No PLCs yet."
           columns={[
             { header: "PLC" },
-            { header: "Driver" },
             { header: "Address" },
-            { header: "Timeout" },
             { header: "Scan groups" },
             { header: "Link" },
             { header: <span className="visually-hidden">Actions</span> },

@@ -100,7 +100,9 @@ export function PlcDetail({
                   to <strong data-testid="plc-identity">{identity.productName}</strong> (revision {identity.revision},
                   serial {identity.serialNumber}, vendor {identity.vendorId}, product code {identity.productCode})
                 </>
-              ) : null}
+              ) : (
+                <span className="muted"> (this driver does not read the controller's identity)</span>
+              )}
             </p>
           ) : (
             <p className="error" role="alert">

@@ -50,22 +50,30 @@ export function PlcRow({
     if (!outcome) after();
     onChanged();
   };
-  const groups = (plc.scanGroups ?? []).map((group) => `${group.tagCount} @ ${group.scanMs} ms`).join(" · ");
   return (
     <Fragment>
       <tr data-testid="plc-row" data-name={plc.name}>
         <td>
           <strong>{plc.name}</strong>
           <div className="muted">{plc.model}</div>
-        </td>
-        <td>{plc.driver}</td>
-        <td data-testid="plc-address">
-          {plc.host}:{plc.port} · slot {plc.slot}
+          <div data-testid="plc-driver">{plc.driver}</div>
         </td>
         <td>
-          {plc.timeoutMs} ms · {plc.connected ? "connected" : "unconnected"}
+          <span data-testid="plc-address">
+            {plc.host}:{plc.port} · slot {plc.slot}
+          </span>
+          <div className="muted">
+            {plc.timeoutMs} ms timeout · {plc.connected ? "connected" : "unconnected"}
+          </div>
         </td>
-        <td>{groups || <span className="muted">none</span>}</td>
+        <td>
+          {(plc.scanGroups ?? []).length === 0 ? <span className="muted">none</span> : null}
+          {(plc.scanGroups ?? []).map((group) => (
+            <div key={group.scanMs} style={{ whiteSpace: "nowrap" }}>
+              {group.tagCount} @ {group.scanMs} ms
+            </div>
+          ))}
+        </td>
         <td data-testid="plc-link">
           <PlcLink plc={plc} />
         </td>
@@ -126,7 +134,7 @@ export function PlcRow({
       </tr>
       {form ? (
         <tr data-testid="plc-edit-row">
-          <td colSpan={7}>
+          <td colSpan={5}>
             <form
               aria-label={`Settings of ${plc.name}`}
               onSubmit={(event) => {

@@ -55,9 +55,7 @@ export function TagMapEditor({
         columns={[
           { header: "Signal" },
           { header: "Address" },
-          { header: "Type" },
-          { header: "Scan" },
-          { header: "Deadband / heartbeat" },
+          { header: "Read" },
           { header: "Live value" },
           { header: <span className="visually-hidden">Actions</span> },
         ]}
