@@ -1,12 +1,20 @@
 // The bridge as a process: killed with SIGKILL while Redis is unreachable, restarted, it replays
 // what it had buffered on disk and carries on, with no gap in the sequence; killed while the line
-// keeps producing, restarted, it counts every unit made while it was down, once.
+// keeps producing, restarted, it counts every unit made while it was down, once; and it answers the
+// API's PLC connection tests over Redis.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRedisClient } from "@ms5/kit";
 import { freePort, testRedisPrefix } from "@ms5/kit/testing";
+import {
+  PLC_TEST_VERSION,
+  type PlcTestReply,
+  type PlcTestRequest,
+  plcTestReplyKey,
+  plcTestRequestsKey,
+} from "@ms5/schema";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { startLogixEmulator } from "../emulator/index.ts";
 
@@ -207,6 +215,52 @@ describe("the bridge process", () => {
         await new Promise((resolve) => second.once("exit", resolve));
       }
     } finally {
+      redis.destroy();
+      await emulator.stop();
+    }
+  }, 120_000);
+
+  it("answers a connection test the API asks over Redis, each tag with its value or its own error", async () => {
+    const emulator = await startLogixEmulator({
+      seed: 5,
+      equipment: [
+        { tagPrefix: "Program:Bagger1", targetSpeedPerMinute: 600, faultWords: 2, faultBits: [], autonomous: false },
+      ],
+    });
+    const prefix = `${testRedisPrefix(runId)}plc-test:`;
+    const plantFile = path.join(dir, "plant-empty.json");
+    writeFileSync(plantFile, JSON.stringify({ plcs: [] }));
+    const redis = createRedisClient({ url: redisUrl });
+    await redis.connect();
+    const bridge = runBridge({
+      BRIDGE_PLANT_CONFIG: plantFile,
+      BRIDGE_BUFFER_DIR: path.join(dir, "buffer-plc-test"),
+      STREAM_KEY_PREFIX: prefix,
+      REDIS_URL: redisUrl,
+      BRIDGE_OPS_PORT: String(await freePort()),
+    });
+    try {
+      const request: PlcTestRequest = {
+        v: PLC_TEST_VERSION,
+        requestId: "process-test-1",
+        plc: { driver: "LOGIX", host: "127.0.0.1", port: emulator.port, slot: 0, timeoutMs: 2_000, connected: true },
+        tags: [
+          { name: "Program:Bagger1.GoodCount", type: "DINT" },
+          { name: "Program:Bagger1.NoSuchTag", type: "DINT" },
+        ],
+        // The process may take seconds to start on a busy machine: the request waits in the list.
+        deadline: Date.now() + 60_000,
+      };
+      await redis.lPush(plcTestRequestsKey(prefix), JSON.stringify(request));
+      const popped = await redis.brPop(plcTestReplyKey(request.requestId, prefix), 60);
+      expect(popped).not.toBeNull();
+      const reply = JSON.parse(popped!.element) as PlcTestReply;
+      expect(reply).toMatchObject({ requestId: "process-test-1", ok: true });
+      expect(reply.tags[0]).toMatchObject({ ok: true, value: expect.any(Number) });
+      expect(reply.tags[1]).toMatchObject({ ok: false, error: expect.any(String) });
+    } finally {
+      bridge.kill("SIGTERM");
+      await new Promise((resolve) => bridge.once("exit", resolve));
       redis.destroy();
       await emulator.stop();
     }

@@ -65,14 +65,14 @@ if (follower) {
   );
 }
 
-// "Test this PLC connection" from the API: the bridge is what reaches the PLCs
-const tester = new PlcConnectionTester({
-  redis: createRedisClient({ url: env.REDIS_URL, logger }),
-  keyPrefix: env.STREAM_KEY_PREFIX,
-  logger,
-});
-tester
-  .start()
+// "Test this PLC connection" from the API: the bridge is what reaches the PLCs. The tester replies on
+// this client, so it must be connected itself (the tester connects only its blocking duplicate); an
+// unconnected one made every reply fail with "The client is closed" and the API wait out its timeout.
+const testerRedis = createRedisClient({ url: env.REDIS_URL, logger });
+const tester = new PlcConnectionTester({ redis: testerRedis, keyPrefix: env.STREAM_KEY_PREFIX, logger });
+testerRedis
+  .connect()
+  .then(() => tester.start())
   .catch((error: unknown) => logger.warn({ err: error }, "cannot take PLC connection tests: Redis not reachable"));
 
 let stopping = false;
@@ -82,7 +82,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     stopping = true;
     logger.info({ signal }, "stopping");
     follower?.stop();
-    void Promise.all([announcements?.close(), tester.stop()])
+    void Promise.all([announcements?.close(), tester.stop().then(() => testerRedis.destroy())])
       .then(() => bridge.stop())
       .then(() => ops.close())
       .then(() => process.exit(0));

@@ -141,6 +141,13 @@ export const SCREENS = {
     audience: "administrators and engineers",
     inMenu: false,
   },
+  plcs: {
+    href: "/admin/plcs",
+    label: "PLCs and tag maps",
+    permission: "plant:manage",
+    audience: "administrators and engineers",
+    inMenu: false,
+  },
   system: {
     href: "/admin/system",
     label: "System",
@@ -167,6 +174,7 @@ export const ADMIN_TABS: readonly ScreenName[] = [
   "audit",
   "escalation",
   "plant",
+  "plcs",
   "system",
   "faultCatalog",
 ];

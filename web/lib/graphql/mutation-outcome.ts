@@ -27,3 +27,17 @@ export async function refusalMessageOf(action: () => Promise<MutationOutcome>, f
   const result = await action();
   return refusalOf(result.data?.[field] as Payload, result.error)?.message ?? null;
 }
+
+/** A refusal with the input field it names (InputInvalid's and DuplicateKey's `field`), when it names one. */
+export type FieldRefusal = { message: string; field: string | null };
+
+/** Runs one mutation; returns its refusal with the field at fault, or null when it was applied. */
+export async function fieldRefusalOf(
+  action: () => Promise<MutationOutcome>,
+  field: string,
+): Promise<FieldRefusal | null> {
+  const result = await action();
+  const payload = result.data?.[field] as (Payload & { field?: string | null }) | undefined;
+  const refusal = refusalOf(payload, result.error);
+  return refusal ? { message: refusal.message, field: payload?.field ?? null } : null;
+}
