@@ -20,6 +20,11 @@ export const PLC_CONNECTION_TEST_DEFAULTS = {
   bridgeMarginMs: 3_000,
   /** A browse is many requests: it may take this many PLC timeouts. @default 10 */
   browseTimeouts: 10,
+  /**
+   * The longest wait in any case: below the gateway's subgraph timeout (15 s by default), so a caller
+   * gets the typed PlcBridgeDidNotAnswer instead of the gateway's "service cannot be reached". @default 12000 ms
+   */
+  maxWaitMs: 12_000,
 } as const;
 
 /** No answer from the PLC bridge in time: it is not running, or busy with other tests. */
@@ -44,11 +49,16 @@ export class PlcBridgeAsker {
   }
 }
 
-async function askBridgeToTestPlc(redis: RedisClient, keyPrefix: string, ask: PlcTestAsk): Promise<PlcTestReply> {
-  const { bridgeMarginMs, browseTimeouts } = PLC_CONNECTION_TEST_DEFAULTS;
+/** How long the API waits for the bridge's answer to `ask`. */
+export function bridgeWaitMs(ask: Pick<PlcTestAsk, "browse" | "plc">): number {
+  const { bridgeMarginMs, browseTimeouts, maxWaitMs } = PLC_CONNECTION_TEST_DEFAULTS;
   // connect (TCP, session, Forward Open) + identity + reads, each within the timeout
   const bridgeWorkMs = (ask.browse ? browseTimeouts + 5 : 5) * ask.plc.timeoutMs;
-  const waitMs = bridgeWorkMs + bridgeMarginMs;
+  return Math.min(bridgeWorkMs + bridgeMarginMs, maxWaitMs);
+}
+
+async function askBridgeToTestPlc(redis: RedisClient, keyPrefix: string, ask: PlcTestAsk): Promise<PlcTestReply> {
+  const waitMs = bridgeWaitMs(ask);
   const request: PlcTestRequest = {
     v: PLC_TEST_VERSION,
     requestId: randomUUID(),
