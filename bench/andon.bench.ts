@@ -21,7 +21,7 @@ import { seedPlant } from "@ms5/db/seed";
 import { createTemplateDatabase, createTestDatabase, dropRunDatabases, testServerUrl } from "@ms5/db/test-database";
 import { createRedisClient } from "@ms5/kit";
 import { testRedisUrl } from "@ms5/kit/testing";
-import { gatewaySubscriptionClient } from "../subgraphs/andon/src/testing/andon-gateway.ts";
+import { gatewaySubscriptionClient } from "@ms5/test-support";
 import { type BenchMetric, writeBenchResult } from "./bench-result.ts";
 
 const BENCH = {

@@ -17,8 +17,9 @@ import { createTemplateDatabase, createTestDatabase, dropRunDatabases, testServe
 import { createLogger, createRedisClient } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, issueAccessToken } from "@ms5/kit/auth";
 import { testRedisUrl } from "@ms5/kit/testing";
+import { gatewaySubscriptionClient } from "@ms5/test-support";
 import { STREAM_SCHEMA_VERSION, streamKey } from "../schema/src/streams.ts";
-import { gatewaySubscriptionClient, startQualityGateway } from "../subgraphs/quality/src/testing/quality-gateway.ts";
+import { startQualityGateway } from "../subgraphs/quality/src/testing/quality-gateway.ts";
 import { type BenchMetric, writeBenchResult } from "./bench-result.ts";
 
 const BENCH = {

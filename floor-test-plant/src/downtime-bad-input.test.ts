@@ -9,15 +9,10 @@ import { createSigningKeyRing, generateSigningKey, type SigningKeyRing } from "@
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { openSeededTestPlant, type SeededTestPlant } from "@ms5/production/testing";
 import { ERROR_CODES } from "@ms5/schema";
+import { gatewaySubscriptionClient } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { BAGGER, BAGGING_LINE } from "./emulated-bagging-line.ts";
-import {
-  type FloorGateway,
-  floorToken,
-  gatewayCall,
-  gatewaySubscriptionClient,
-  startFloorGateway,
-} from "./floor-gateway.ts";
+import { type FloorGateway, floorToken, gatewayCall, startFloorGateway } from "./floor-gateway.ts";
 
 const logger = createLogger({ service: "downtime-bad-input-test", level: "silent" });
 const MINUTE = 60_000;

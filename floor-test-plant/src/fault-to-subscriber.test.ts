@@ -7,17 +7,11 @@ import { createLogger } from "@ms5/kit";
 import { createSigningKeyRing, generateSigningKey, type SigningKeyRing } from "@ms5/kit/auth";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { openSeededTestPlant, type SeededTestPlant } from "@ms5/production/testing";
-import { collectSubscription, eventually } from "@ms5/test-support";
+import { collectSubscription, eventually, gatewaySubscriptionClient } from "@ms5/test-support";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { BAGGER, BAGGING_LINE, type EmulatedBaggingLine, startEmulatedBaggingLine } from "./emulated-bagging-line.ts";
-import {
-  type FloorGateway,
-  floorToken,
-  gatewayCall,
-  gatewaySubscriptionClient,
-  startFloorGateway,
-} from "./floor-gateway.ts";
+import { type FloorGateway, floorToken, gatewayCall, startFloorGateway } from "./floor-gateway.ts";
 
 const logger = createLogger({ service: "end-to-end-test", level: "silent" });
 /** Bit 4 of Bagger 1's fault words: "Sealing jaw jam", catalogued with the suggested reason UNPL-MECH-JAW. */

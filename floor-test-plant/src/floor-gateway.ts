@@ -1,28 +1,16 @@
 // The back half of the floor for end-to-end tests and the benchmark: the production subgraph (with
 // its telemetry consumer and live events) and the real gateway over the committed supergraph, with
 // graphql-ws subscriptions attached, every server on a free port.
-import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@ms5/db";
-import { attachFederatedSubscriptions, createGateway, type Gateway, subgraphEndpointsOf } from "@ms5/gateway";
+import { type GatewayOverSubgraph, startGatewayOverSubgraph } from "@ms5/gateway/testing";
 import type { Logger, RedisClient, StreamConsumerSettings } from "@ms5/kit";
 import { issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
 import { createProductionSubgraph, type ProductionSubgraph } from "@ms5/production/subgraph";
 import type { Role } from "@ms5/schema";
-import { type Client, createClient } from "graphql-ws";
-import WebSocket from "ws";
 
-const SUPERGRAPH_URL = new URL("../../schema/supergraph.graphql", import.meta.url);
 export const FLOOR_GATEWAY_SECRET = "end-to-end-gateway-secret-0123456789abcdefghijklmnop";
 
-export interface FloorGateway {
-  subgraph: ProductionSubgraph;
-  gateway: Gateway;
-  /** The gateway's /graphql URL (http). */
-  url: string;
-  /** The same path over WebSocket (graphql-transport-ws). */
-  wsUrl: string;
-  close(): Promise<void>;
-}
+export type FloorGateway = GatewayOverSubgraph<ProductionSubgraph>;
 
 export interface FloorGatewayOptions {
   prisma: PrismaClient;
@@ -50,43 +38,15 @@ export async function startFloorGateway(options: FloorGatewayOptions): Promise<F
       settings: { blockMs: 200, ...options.consumerSettings },
     },
   });
-  try {
-    const supergraphSdl = await readFile(SUPERGRAPH_URL, "utf8");
-    const subgraphUrls = { production: subgraph.server.url };
-    const gateway = await createGateway({
-      supergraphSdl,
-      subgraphUrls,
-      gatewaySecret: FLOOR_GATEWAY_SECRET,
-      signingKeys: options.keys,
-      prisma: options.prisma,
-      redis: options.redis,
-      logger: options.logger,
-      production: false,
-      auth: { keyPrefix: options.keyPrefix },
-      attachSubscriptions: (httpServer) =>
-        attachFederatedSubscriptions(httpServer, {
-          supergraphSdl,
-          subgraphs: subgraphEndpointsOf(supergraphSdl, subgraphUrls),
-          gatewaySecret: FLOOR_GATEWAY_SECRET,
-          verificationKeys: options.keys,
-          logger: options.logger,
-        }),
-    });
-    const { url } = await gateway.listen(0, "127.0.0.1");
-    return {
-      subgraph,
-      gateway,
-      url,
-      wsUrl: url.replace(/^http/, "ws"),
-      async close() {
-        await gateway.close();
-        await subgraph.close();
-      },
-    };
-  } catch (error) {
-    await subgraph.close();
-    throw error;
-  }
+  return startGatewayOverSubgraph(subgraph, {
+    name: "production",
+    gatewaySecret: FLOOR_GATEWAY_SECRET,
+    keys: options.keys,
+    prisma: options.prisma,
+    redis: options.redis,
+    logger: options.logger,
+    keyPrefix: options.keyPrefix,
+  });
 }
 
 /** An access token for a seeded user, as the gateway's sign-in would issue it. */
@@ -99,17 +59,6 @@ export async function floorToken(
   const user = await prisma.user.findUniqueOrThrow({ where: { username } });
   const name = `${user.firstName} ${user.lastName}`;
   return (await issueAccessToken(keys, { kind: "user", userId: user.id, name, roles })).token;
-}
-
-/** A graphql-ws client of the gateway signed in with `token`. */
-export function gatewaySubscriptionClient(wsUrl: string, token: string): Client {
-  return createClient({
-    url: wsUrl,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    lazy: true,
-    connectionParams: { authorization: `Bearer ${token}` },
-  });
 }
 
 export interface GraphQLResponseBody<Data = Record<string, unknown>> {

@@ -14,6 +14,5 @@ export {
   floorToken,
   type GraphQLResponseBody,
   gatewayCall,
-  gatewaySubscriptionClient,
   startFloorGateway,
 } from "./floor-gateway.ts";

@@ -3,11 +3,11 @@
 // production manager subscribed to myNotifications over the gateway's WebSocket receives it.
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
-import { eventually } from "@ms5/test-support";
+import { eventually, gatewaySubscriptionClient } from "@ms5/test-support";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { saveEscalationRule } from "./escalation/escalation-rule-admin.ts";
-import { type AndonGateway, gatewaySubscriptionClient, startAndonGateway } from "./testing/andon-gateway.ts";
+import { type AndonGateway, startAndonGateway } from "./testing/andon-gateway.ts";
 import { type AndonTestPlant, openAndonTestPlant } from "./testing/andon-test-plant.ts";
 
 const logger = createLogger({ service: "andon-gateway-test", level: "silent" });

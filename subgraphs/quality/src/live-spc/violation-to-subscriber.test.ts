@@ -4,9 +4,9 @@
 import { createLogger } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
 import { STREAM_SCHEMA_VERSION, streamKey } from "@ms5/schema";
-import { eventually } from "@ms5/test-support";
+import { eventually, gatewaySubscriptionClient } from "@ms5/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { gatewaySubscriptionClient, type QualityGateway, startQualityGateway } from "../testing/quality-gateway.ts";
+import { type QualityGateway, startQualityGateway } from "../testing/quality-gateway.ts";
 import { openQualityTestPlant, type QualityTestPlant } from "../testing/quality-test-plant.ts";
 
 const SUBSCRIPTION = `subscription ($characteristicId: ID) { spcViolation(characteristicId: $characteristicId) {
