@@ -27,6 +27,7 @@ import {
   registerChecklistSigningKeys,
 } from "./jobs/checklist-signing-keys.ts";
 import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
+import { startFaultEventRecorder } from "./fault-analysis/fault-event-recorder.ts";
 import { activeLineStreams, startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
 import { createLiveEventPublisher, LiveEventHub, type LiveEventSettings } from "./live-events/index.ts";
 import { startScrapOeeConsumer } from "./oee-records/scrap-oee-consumer.ts";
@@ -91,6 +92,8 @@ export interface ProductionSubgraph {
   sequenceAudit: StreamSequenceAudit | null;
   /** The reader of the quality subgraph's scrap notices; null when started without the telemetry consumer. */
   scrapConsumer: StreamConsumer | null;
+  /** Records the bridge's fault edges as fault events; null when started without the telemetry consumer. */
+  faultRecorder: StreamConsumer | null;
   /** Stops the consumer, then the server; Prisma and Redis stay open. */
   close(): Promise<void>;
 }
@@ -170,6 +173,17 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
         liveEventPrefix,
       })
     : null;
+  // Fault analysis reads the fault events this records: it runs wherever the telemetry consumer does.
+  const faultRecorder = telemetry
+    ? await startFaultEventRecorder({
+        prisma: options.prisma,
+        redis: options.redis,
+        logger: options.logger.child({ component: "fault-recorder" }),
+        consumerName: telemetry.consumerName ?? `production-${process.pid}`,
+        keyPrefix: streamKeyPrefix,
+        ...(telemetry.settings ? { settings: telemetry.settings } : {}),
+      })
+    : null;
   const sequenceAudit =
     telemetryConsumer && telemetry?.sequenceAudit !== false
       ? new StreamSequenceAudit({
@@ -222,11 +236,13 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       telemetryConsumer,
       sequenceAudit,
       scrapConsumer,
+      faultRecorder,
       close() {
         closing ??= (async () => {
           await sequenceAudit?.stop();
           await telemetryConsumer?.stop();
           await scrapConsumer?.stop();
+          await faultRecorder?.stop();
           // Subscriptions close with the server; their Redis subscriber connection goes after them.
           await server.close();
           await stopLiveEvents();
@@ -238,6 +254,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
     await sequenceAudit?.stop();
     await telemetryConsumer?.stop();
     await scrapConsumer?.stop();
+    await faultRecorder?.stop();
     await stopLiveEvents();
     throw error;
   }
