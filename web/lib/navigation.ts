@@ -50,6 +50,13 @@ export const SCREENS = {
     permission: "downtime:edit-history",
     audience: "managers and engineers",
   },
+  faults: {
+    href: "/faults",
+    label: "Faults",
+    permission: "downtime:read",
+    audience: "engineers (everyone on site may read it)",
+    inMenu: false,
+  },
   andon: { href: "/andon", label: "Andon", permission: "andon:read", audience: "everyone on site" },
   alerts: { href: "/alerts", label: "Alerts", permission: "alert:read", audience: "everyone on site" },
   equipment: { href: "/equipment", label: "Equipment", permission: "plant:read", audience: "everyone on site" },

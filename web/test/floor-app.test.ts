@@ -274,6 +274,42 @@ describe("the floor app in a browser against the running plant", () => {
     await screenshot(page, "downtime-review-768x1024");
   });
 
+  it("a manager opens Fault analysis from Downtime review: the forced fault is in the Pareto and on Bagger 1's timeline, and its stop opens to the faults that started it", async () => {
+    const fault = await faultWithReason(4);
+    const page = managerPage;
+    await page.setViewportSize(TABLET_LANDSCAPE);
+    await page.goto(`${stack.webUrl}/downtime`);
+    await page.getByRole("link", { name: "Fault analysis" }).click();
+    // The bridge's rise of the bit, recorded by production's fault recorder.
+    const statistic = page.getByTestId("fault-statistic").and(page.locator(`[data-code="${fault.code}"]`));
+    await statistic.waitFor();
+    const recorded = await stack.db.prisma.faultEvent.findFirstOrThrow({ where: { faultCode: fault.code } });
+    expect(recorded.isFirstOut).toBe(true);
+    await page
+      .locator('[data-testid="fault-timeline-machine"][data-equipment="Bagger 1"]')
+      .locator(`[data-code="${fault.code}"]`)
+      .first()
+      .waitFor();
+    await page.getByRole("button", { name: "By time lost" }).click();
+    await page
+      .getByTestId("fault-statistic")
+      .and(page.locator(`[data-code="${fault.code}"]`))
+      .waitFor();
+    const stop = page
+      .getByTestId("fault-stop")
+      .and(page.locator(`[data-first-out="${fault.code}"]`))
+      .first();
+    await stop.getByRole("button", { name: /Show faults/ }).click();
+    const first = page.getByTestId("fault-sequence").locator("li").first();
+    await first.waitFor();
+    expect(await first.getAttribute("data-code")).toBe(fault.code);
+    expect(await first.getAttribute("data-first-out")).toBe("true");
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshot(page, "faults-1280x800");
+    await page.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(page, "faults-768x1024");
+  });
+
   it("an operator cannot open a manager page, and the API refuses the manager's mutation when forced", async () => {
     await expect.poll(() => operatorPage.getByRole("link", { name: "Production overview" }).count()).toBe(0);
     await operatorPage.goto(`${stack.webUrl}/overview`);

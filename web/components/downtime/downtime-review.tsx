@@ -2,6 +2,7 @@
 // Downtime review for supervisors: a line's stops of the last day with suggested and confirmed
 // reasons; reclassifying, splitting and merging past stops with a note (audited by the API; OEE is
 // recomputed).
+import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useQuery } from "urql";
 import { Merge } from "@/components/downtime/merge-stops";
@@ -40,7 +41,12 @@ export function DowntimeReview() {
     <>
       <div className="row spread">
         <h1>Downtime review</h1>
-        <LineSelect value={lineId} onChange={setLineId} />
+        <div className="row">
+          <Link href="/faults" className="button">
+            Fault analysis
+          </Link>
+          <LineSelect value={lineId} onChange={setLineId} />
+        </div>
       </div>
       {result.error ? (
         <p className="error" role="alert">
