@@ -363,9 +363,11 @@ function FaultSequence({
               <li key={fault.id} data-code={fault.faultCode ?? ""} data-first-out={String(Boolean(fault.isFirstOut))}>
                 <strong>{fault.faultCode}</strong> {fault.text ?? "(not in the catalog)"}{" "}
                 <span className="muted">
-                  {offset <= 0
-                    ? `set ${formatDuration(-offset)} before the stop`
-                    : `rose ${formatDuration(offset)} into it`}
+                  {offset === 0
+                    ? "set when it stopped"
+                    : offset < 0
+                      ? `set ${formatDuration(-offset)} before the stop`
+                      : `rose ${formatDuration(offset)} into it`}
                   {fault.durationSeconds == null ? ", still set" : `, set for ${formatDuration(fault.durationSeconds)}`}
                 </span>
                 {fault.isFirstOut ? <span className="pill"> first out</span> : null}
