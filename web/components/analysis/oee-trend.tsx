@@ -21,8 +21,11 @@ export function OeeTrend({ lineId }: { lineId: string }) {
   const [result] = useQuery({ query: OeeTrendQuery, variables });
   const records = result.data?.oeeTrend ?? [];
   const { options, data } = useMemo(() => {
+    // The axis spans the asked 24 hours, not the data: uPlot's own range around a single point runs
+    // years wide (a fresh plant's first hour showed 2027 to 2029).
+    const span: uPlot.Range.MinMax = [Date.parse(variables.from) / 1000, Date.parse(variables.to) / 1000];
     const options = (): Omit<uPlot.Options, "width" | "height"> => ({
-      scales: { y: { range: [0, 100] } },
+      scales: { x: { time: true, range: span }, y: { range: [0, 100] } },
       axes: [AXIS, { ...AXIS, label: "%" }],
       series: [
         {},
@@ -41,7 +44,7 @@ export function OeeTrend({ lineId }: { lineId: string }) {
       records.map((record) => pct(record.quality)),
     ];
     return { options, data };
-  }, [records]);
+  }, [records, variables]);
   return (
     <section className="panel" aria-labelledby="trend-heading">
       <h2 id="trend-heading">OEE trend, last 24 hours</h2>
