@@ -65,7 +65,11 @@ export type AssignJobInput = {
   /** A retried assignment with the same key returns the job it made. */
   idempotencyKey?: string | null | undefined;
   lineId: string | number;
+  /** Assigns even though job rules are broken; the reason and the rules overridden are audited. */
+  overrideReason?: string | null | undefined;
   plannedQuantity?: number | null | undefined;
+  /** The planned start, before dueAt: the job's window is from startsAt to dueAt. */
+  startsAt?: string | null | undefined;
   title: string;
   workOrderId?: string | number | null | undefined;
 };
@@ -1099,6 +1103,7 @@ export type AssignJobMutationVariables = Exact<{
 
 export type AssignJobMutation = { assignJob:
     | { __typename: 'InputInvalid', code: string, message: string }
+    | { __typename: 'JobRuleBroken', code: string, message: string }
     | { __typename: 'MutationAssignJobSuccess', data: { id: string | null, title: string | null, status: JobStatus | null, assigneeId: string | null, plannedQuantity: number | null, actualGoodQuantity: number | null, actualRejectQuantity: number | null, dueAt: string | null, assignedAt: string | null, cancelReason: string | null, equipment: { id: string | null, name: string | null } | null } }
     | { __typename: 'NotFound', code: string, message: string }
    | null };
