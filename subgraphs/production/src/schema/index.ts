@@ -23,5 +23,8 @@ import "./job.ts";
 import "./checklist.ts";
 import "./subscriptions.ts";
 import "./user-admin.ts";
+import "./certification.ts";
+import "./shift-roster.ts";
+import "./job-statistics.ts";
 
 export const schema = subgraphSchemaOf(builder);
