@@ -26,5 +26,6 @@ import "./user-admin.ts";
 import "./certification.ts";
 import "./shift-roster.ts";
 import "./job-statistics.ts";
+import "./product-specification.ts";
 
 export const schema = subgraphSchemaOf(builder);
