@@ -208,6 +208,18 @@ export const TeamQuery = graphql(`
           roles
           active
           lastLoginAt
+          certifications {
+            id
+            name
+            issuedAt
+            expiresAt
+            expired
+            equipmentKind
+            equipment {
+              id
+              name
+            }
+          }
         }
       }
       pageInfo {
