@@ -51,6 +51,13 @@ export const AssignJobMutation = graphql(`
         code
         message
       }
+      ... on JobRuleBroken {
+        rule
+        breaches {
+          rule
+          message
+        }
+      }
       ... on MutationAssignJobSuccess {
         data {
           ...LineJobFields

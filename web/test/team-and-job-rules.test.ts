@@ -1,6 +1,8 @@
-// Certifications on the team screen in a real browser against the running plant: a shift manager
-// reads them (lapsed ones marked) without controls; an administrator grants one, renews it and
-// revokes it, each checked in the database; a date the server refuses is shown as it words it.
+// Certifications on the team screen and the job rules on the assign screen, in a real browser against
+// the running plant: a shift manager reads certifications (lapsed ones marked) without controls; an
+// administrator grants one, renews it and revokes it, each checked in the database, a date the
+// server refuses shown as it words it; a job the rules refuse is shown with its broken rule and a
+// manager assigns it anyway with a reason, which the audit log keeps.
 
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
@@ -40,7 +42,7 @@ function dateIn(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-describe("certifications on the team screen", () => {
+describe("certifications on the team screen and job rules on the assign screen", () => {
   beforeAll(async () => {
     stack = await startPlantStack(inject("testRun" as never) as TestRun);
     browser = await launchChromium();
@@ -123,5 +125,37 @@ describe("certifications on the team screen", () => {
     expect(await stack.db.prisma.auditLog.count({ where: { entityType: "Certification", entityId: granted.id } })).toBe(
       3,
     );
+  });
+
+  it("a job for an operator whose palletiser certificate lapsed is refused naming the rule; the manager assigns it anyway with a reason", async () => {
+    const page = await newPage(TABLET_LANDSCAPE);
+    await signIn(page, "pmanager");
+    await page.goto(`${stack.webUrl}/assign`);
+    await page.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    await page.getByLabel("Equipment").getByRole("option", { name: "Palletiser 1" }).waitFor({ state: "attached" });
+    await page.getByLabel("Job", { exact: true }).fill("Stack MM-25 pallets, order 4712");
+    await page.getByLabel("Operator").selectOption({ label: "Ayesha Patel (E1009)" });
+    await page.getByLabel("Equipment").selectOption({ label: "Palletiser 1" });
+    await page.getByRole("button", { name: "Assign job" }).click();
+    await page
+      .getByTestId("job-rule-breaches")
+      .getByText(/Robot palletiser operator.*expired/)
+      .waitFor();
+    expect(await stack.db.prisma.jobAssignment.count({ where: { title: { contains: "order 4712" } } })).toBe(0);
+    await screenshot(page, "assign-job-rule-broken-1280x800");
+    await page.setViewportSize(TABLET_PORTRAIT);
+    await screenshot(page, "assign-job-rule-broken-768x1024");
+
+    await page.getByLabel("Reason to assign anyway (audited)").fill("Refresher booked; shift manager supervises");
+    await page.getByRole("button", { name: "Assign anyway" }).click();
+    await page.getByTestId("assign-outcome").getByText("Assigned to Ayesha Patel.").waitFor();
+    const job = await stack.db.prisma.jobAssignment.findFirstOrThrow({ where: { title: { contains: "order 4712" } } });
+    const audit = await stack.db.prisma.auditLog.findFirstOrThrow({
+      where: { entityId: job.id, action: "job.assign" },
+    });
+    expect(audit.after).toMatchObject({
+      overrideReason: "Refresher booked; shift manager supervises",
+      overriddenRules: [{ rule: "CERTIFICATION" }],
+    });
   });
 });
