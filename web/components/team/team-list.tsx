@@ -27,7 +27,7 @@ export function Team() {
   const canManage = session.status === "signed-in" && session.session.permissions.has("user:manage");
   const [result, refetch] = useQuery({
     query: TeamQuery,
-    variables: { first: 50, after, search: search || null, role: role || null },
+    variables: { after, search: search || null, role: role || null },
     requestPolicy: "cache-and-network",
   });
   const people = (result.data?.users?.edges ?? []).flatMap((edge) => (edge.node ? [edge.node] : []));

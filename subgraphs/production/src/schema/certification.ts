@@ -13,8 +13,8 @@ import { UserRef } from "./user-admin.ts";
 
 const CERTIFICATION_ERRORS = [NotFound, InputInvalid, DuplicateKey];
 
-/** One person holds at most this many certifications. @default 100 */
-export const MAX_CERTIFICATIONS_PER_USER = 100;
+/** One person holds at most this many certifications (a list's price assumes it is full). @default 30 */
+export const MAX_CERTIFICATIONS_PER_USER = 30;
 
 export const CertificationRef = builder.prismaObject("Certification", {
   description:
@@ -56,6 +56,7 @@ const certificationsOfUser = defineLoader<string, Certification[]>(async (userId
 builder.objectFields(UserRef, (t) => ({
   certifications: t.field({
     type: [CertificationRef],
+    listSize: { assumedSize: MAX_CERTIFICATIONS_PER_USER },
     description: "The person's certifications, expired ones included, by name.",
     authScopes: { permission: "user:read" },
     resolve: (user, _args, context) => context.loaders.of(certificationsOfUser).load(user.id),

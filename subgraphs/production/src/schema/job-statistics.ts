@@ -66,6 +66,8 @@ const JobStatisticsRowRef = builder.objectRef<JobStatisticsRow>("JobStatisticsRo
 builder.queryFields((t) => ({
   jobStatistics: t.field({
     type: [JobStatisticsRowRef],
+    // Rows are operators x lines x shifts that had jobs: a plant's few hundred at most.
+    listSize: { assumedSize: 500 },
     description: `How the jobs assigned in [from, to) went (at most ${JOB_STATISTICS_DEFAULTS.maxRangeDays} days), one row per combination of the dimensions grouped by.`,
     authScopes: { permission: "job:assign" },
     args: {

@@ -13,6 +13,9 @@ import { RoleEnum, UserRef, userById } from "./user-admin.ts";
 
 const ROSTER_ERRORS = [NotFound, InputInvalid, DuplicateKey];
 
+/** The most people a list prices one shift's roster at. @default 200 */
+export const ROSTER_ASSUMED_SIZE = 200;
+
 export const ShiftAssignmentRef = builder.prismaObject("ShiftAssignment", {
   description: "A person on a dated shift, on one line or (no line) anywhere on the site.",
   authScopes: { permission: "plant:read" },
@@ -48,6 +51,7 @@ const assignmentsOfInstance = defineLoader<string, ShiftAssignment[]>(async (ins
 builder.objectFields(ShiftInstanceRef, (t) => ({
   assignments: t.field({
     type: [ShiftAssignmentRef],
+    listSize: { assumedSize: ROSTER_ASSUMED_SIZE },
     description: "Who works this shift.",
     authScopes: { permission: "plant:read" },
     resolve: (instance, _args, context) => context.loaders.of(assignmentsOfInstance).load(instance.id),
