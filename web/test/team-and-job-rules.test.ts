@@ -157,5 +157,9 @@ describe("certifications on the team screen and job rules on the assign screen",
       overrideReason: "Refresher booked; shift manager supervises",
       overriddenRules: [{ rule: "CERTIFICATION" }],
     });
+    // Today's statistics are read again after the assignment: Ayesha's row counts the job.
+    const row = page.getByTestId("job-statistics-row").and(page.locator('[data-operator="Ayesha Patel"]'));
+    await expect.poll(async () => (await row.count()) > 0 && (await row.locator("td").nth(2).textContent())).toBe("1");
+    await screenshot(page, "assign-job-statistics-768x1024");
   });
 });

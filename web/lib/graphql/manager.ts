@@ -186,3 +186,27 @@ export const WriteHandoverNoteMutation = graphql(`
     }
   }
 `);
+
+export const LineJobStatisticsQuery = graphql(`
+  query LineJobStatistics($lineId: ID!, $from: DateTime!, $to: DateTime!) {
+    jobStatistics(lineId: $lineId, from: $from, to: $to, groupBy: [OPERATOR, SHIFT]) {
+      operator {
+        id
+        name
+      }
+      shift {
+        id
+        name
+      }
+      assigned
+      accepted
+      completed
+      completedOnTime
+      meanTimeToAcceptSeconds
+      meanTimeToCompleteSeconds
+      plannedQuantity
+      goodQuantity
+      quantityAgainstPlanned
+    }
+  }
+`);
