@@ -33,7 +33,7 @@ export function JobStatistics({ lineId }: { lineId: string }) {
   const rows = result.data?.jobStatistics ?? [];
   return (
     <section className="panel" aria-labelledby="job-statistics-heading">
-      <h2 id="job-statistics-heading">Today's jobs by operator and shift</h2>
+      <h2 id="job-statistics-heading">Today's job figures per person and shift</h2>
       <QueryError error={result.error} />
       <DataTable
         testId="job-statistics"
