@@ -19,6 +19,10 @@ export const PRODUCTS = [
     unit: "bag",
     idealCycleTimeSeconds: 1.5,
     specs: { netWeightKg: 10, toleranceKg: [-0.05, 0.15], film: "PE 120 µm" },
+    targetWeightKg: 10,
+    bagSize: "400 x 650 mm PE 120 µm",
+    toleranceBelowKg: 0.05,
+    toleranceAboveKg: 0.15,
   },
   {
     code: "MM-25",
@@ -26,6 +30,10 @@ export const PRODUCTS = [
     unit: "bag",
     idealCycleTimeSeconds: 2.4,
     specs: { netWeightKg: 25, toleranceKg: [-0.1, 0.3], film: "PE 150 µm" },
+    targetWeightKg: 25,
+    bagSize: "500 x 850 mm PE 150 µm",
+    toleranceBelowKg: 0.1,
+    toleranceAboveKg: 0.3,
   },
   {
     code: "AF-50",
@@ -33,6 +41,10 @@ export const PRODUCTS = [
     unit: "bag",
     idealCycleTimeSeconds: 3.0,
     specs: { netWeightKg: 50, toleranceKg: [-0.2, 0.5], film: "Woven PP" },
+    targetWeightKg: 50,
+    bagSize: "600 x 950 mm woven PP",
+    toleranceBelowKg: 0.2,
+    toleranceAboveKg: 0.5,
   },
   {
     code: "BSK-40",
@@ -777,6 +789,93 @@ export const USERS: readonly {
     pin: null,
     email: "hannah.schmidt@riverside-mill.example",
   },
+];
+
+/**
+ * What the demo's people are certified for, dated from the day the plant is seeded: operators for
+ * the kinds of machine their demo jobs run on, and, as on any real roster, a certificate or two
+ * lapsed and awaiting a refresher. `equipmentKind` qualifies for every machine of that kind,
+ * `equipmentCode` for one machine; neither, for no job (first aid, forklift).
+ */
+export const CERTIFICATIONS: readonly {
+  username: string;
+  name: string;
+  equipmentKind?: string;
+  equipmentCode?: string;
+  issuedDaysAgo: number;
+  /** Negative: it lapsed that many days ago; null: it does not expire. */
+  expiresInDays: number | null;
+}[] = [
+  {
+    username: "operator",
+    name: "Form-fill-seal bagger operator",
+    equipmentKind: "form-fill-seal bagger",
+    issuedDaysAgo: 410,
+    expiresInDays: 320,
+  },
+  {
+    username: "operator",
+    name: "Bag feeder operator",
+    equipmentKind: "feeder",
+    issuedDaysAgo: 410,
+    expiresInDays: 320,
+  },
+  {
+    username: "operator",
+    name: "Check weigher verification",
+    equipmentCode: "CW-1",
+    issuedDaysAgo: 150,
+    expiresInDays: 215,
+  },
+  {
+    username: "operator",
+    name: "Robot palletiser operator",
+    equipmentKind: "robot palletiser",
+    issuedDaysAgo: 220,
+    expiresInDays: 510,
+  },
+  { username: "operator", name: "Forklift licence", issuedDaysAgo: 700, expiresInDays: 30 },
+  {
+    username: "operator2",
+    name: "Basket loader operator",
+    equipmentKind: "basket loader",
+    issuedDaysAgo: 300,
+    expiresInDays: 430,
+  },
+  {
+    username: "operator2",
+    name: "Conveyor operator",
+    equipmentKind: "conveyor",
+    issuedDaysAgo: 300,
+    expiresInDays: null,
+  },
+  {
+    username: "operator2",
+    name: "Form-fill-seal bagger operator",
+    equipmentKind: "form-fill-seal bagger",
+    issuedDaysAgo: 90,
+    expiresInDays: 640,
+  },
+  {
+    username: "operator2",
+    name: "Robot palletiser operator",
+    equipmentKind: "robot palletiser",
+    issuedDaysAgo: 760,
+    expiresInDays: -35,
+  },
+  { username: "smanager", name: "First aid level 1", issuedDaysAgo: 500, expiresInDays: 230 },
+  { username: "technician", name: "Lockout-tagout authorised person", issuedDaysAgo: 365, expiresInDays: 365 },
+];
+
+/**
+ * Who works which shift of the seeded week. The demo is shown at any hour, so its two operators and
+ * its shift manager are rostered on every shift, site-wide (no line): the demo's stand-in for three
+ * crews. A job's shift rule then holds whenever the demo assigns one.
+ */
+export const SHIFT_ROSTER: readonly { username: string; role: Role }[] = [
+  { username: "smanager", role: "SHIFT_MANAGER" },
+  { username: "operator", role: "OPERATOR" },
+  { username: "operator2", role: "OPERATOR" },
 ];
 
 export const CHECKLISTS = [

@@ -6,6 +6,7 @@ import type { PrismaClient } from "../../generated/client/client.ts";
 import { hashSecret } from "../password-hash.ts";
 import {
   AREAS,
+  CERTIFICATIONS,
   CHECKLISTS,
   DEFECT_TREE,
   DEMO_PASSWORD,
@@ -22,6 +23,7 @@ import {
   type ReasonNode,
   SCHEDULED_DAYS,
   SHIFT_PATTERN,
+  SHIFT_ROSTER,
   SITE,
   TAG_MAPS,
   USERS,
@@ -167,6 +169,7 @@ export async function seedPlant(
   }
 
   const shiftInstanceIds = await seedShifts(prisma, site.id, now);
+  await seedRoster(prisma, { now, userIds, equipmentIds, shiftInstances: shiftInstanceIds });
   await seedSchedules(prisma, { now, lineIds, productIds, shiftInstances: shiftInstanceIds });
 
   for (const checklist of CHECKLISTS) {
@@ -395,6 +398,44 @@ async function seedShifts(prisma: PrismaClient, siteId: string, now: Date): Prom
     }
   }
   return instances.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+}
+
+/** The demo people's certifications (dated from `now`) and their places on the seeded shifts. */
+async function seedRoster(
+  prisma: PrismaClient,
+  ctx: {
+    now: Date;
+    userIds: Map<string, string>;
+    equipmentIds: Map<string, string>;
+    shiftInstances: ShiftInstanceRef[];
+  },
+) {
+  const day = 86_400_000;
+  for (const cert of CERTIFICATIONS) {
+    const userId = ctx.userIds.get(cert.username)!;
+    await prisma.certification.upsert({
+      where: { userId_name: { userId, name: cert.name } },
+      create: {
+        userId,
+        name: cert.name,
+        issuedAt: new Date(ctx.now.getTime() - cert.issuedDaysAgo * day),
+        expiresAt: cert.expiresInDays === null ? null : new Date(ctx.now.getTime() + cert.expiresInDays * day),
+        equipmentId: cert.equipmentCode ? ctx.equipmentIds.get(cert.equipmentCode)! : null,
+        equipmentKind: cert.equipmentKind ?? null,
+      },
+      update: {},
+    });
+  }
+  await prisma.shiftAssignment.createMany({
+    data: ctx.shiftInstances.flatMap((instance) =>
+      SHIFT_ROSTER.map((person) => ({
+        shiftInstanceId: instance.id,
+        userId: ctx.userIds.get(person.username)!,
+        role: person.role,
+      })),
+    ),
+    skipDuplicates: true,
+  });
 }
 
 async function seedSchedules(

@@ -19,6 +19,7 @@ import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import type { ProductionContextExtras } from "./builder.ts";
+import { startFaultEventRecorder } from "./fault-analysis/fault-event-recorder.ts";
 import {
   type ChecklistSigningKeys,
   checklistSigningKeysOf,
@@ -27,7 +28,6 @@ import {
   registerChecklistSigningKeys,
 } from "./jobs/checklist-signing-keys.ts";
 import type { LineStateChange } from "./line-state/apply-telemetry-entry.ts";
-import { startFaultEventRecorder } from "./fault-analysis/fault-event-recorder.ts";
 import { activeLineStreams, startTelemetryConsumer } from "./line-state/telemetry-consumer.ts";
 import { createLiveEventPublisher, LiveEventHub, type LiveEventSettings } from "./live-events/index.ts";
 import { startScrapOeeConsumer } from "./oee-records/scrap-oee-consumer.ts";

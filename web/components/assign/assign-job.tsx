@@ -1,5 +1,7 @@
 "use client";
-// Giving an operator a job on a line and machine, one idempotency key per attempt.
+// Giving an operator a job on a line and machine, one idempotency key per attempt. When the job
+// breaks a job rule (certification, shift, conflicts) the manager sees each broken rule and may
+// assign anyway with a reason, which the server audits.
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { AssignJobMutation, OperatorsQuery } from "@/lib/graphql/manager";
@@ -15,6 +17,8 @@ export function AssignJob({ lineId, onAssigned }: { lineId: string; onAssigned: 
   const [equipmentId, setEquipmentId] = useState("");
   const [planned, setPlanned] = useState("");
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const [brokenRules, setBrokenRules] = useState<string[]>([]);
+  const [overrideReason, setOverrideReason] = useState("");
   // One key per attempt the server has not answered yet: a double tap or a resend after a lost
   // answer makes one job; any answer from the server starts a fresh key.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
@@ -37,11 +41,21 @@ export function AssignJob({ lineId, onAssigned }: { lineId: string; onAssigned: 
             equipmentId: equipmentId || null,
             plannedQuantity: quantity,
             idempotencyKey,
+            overrideReason: brokenRules.length > 0 && overrideReason.trim() ? overrideReason : null,
           },
         });
         const payload = result.data?.assignJob;
         const refusal = refusalOf(payload, result.error);
         if (refusal?.code !== "NETWORK") setIdempotencyKey(crypto.randomUUID());
+        if (payload?.__typename === "JobRuleBroken") {
+          setBrokenRules((payload.breaches ?? []).map((breach) => breach.message ?? ""));
+          return setMessage({
+            error: true,
+            text: "The job breaks the rules below; assign anyway with a reason, or change it.",
+          });
+        }
+        setBrokenRules([]);
+        setOverrideReason("");
         if (refusal) return setMessage({ error: true, text: refusal.message });
         const who = people.find((person) => person.id === assigneeId)?.name ?? "the operator";
         setMessage({ error: false, text: `Assigned to ${who}.` });
@@ -64,7 +78,16 @@ export function AssignJob({ lineId, onAssigned }: { lineId: string; onAssigned: 
         </div>
         <div>
           <label htmlFor="job-operator">Operator</label>
-          <select id="job-operator" required value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
+          <select
+            id="job-operator"
+            required
+            value={assigneeId}
+            onChange={(event) => {
+              // An override answers the rules one job broke, not the next one's.
+              setBrokenRules([]);
+              setAssigneeId(event.target.value);
+            }}
+          >
             <option value="" disabled>
               {operators.fetching ? "Loading…" : "Choose an operator…"}
             </option>
@@ -77,7 +100,14 @@ export function AssignJob({ lineId, onAssigned }: { lineId: string; onAssigned: 
         </div>
         <div>
           <label htmlFor="job-equipment">Equipment</label>
-          <select id="job-equipment" value={equipmentId} onChange={(event) => setEquipmentId(event.target.value)}>
+          <select
+            id="job-equipment"
+            value={equipmentId}
+            onChange={(event) => {
+              setBrokenRules([]);
+              setEquipmentId(event.target.value);
+            }}
+          >
             <option value="">The whole line</option>
             {(equipment.data?.line?.equipment ?? []).map((item) => (
               <option key={item.id} value={item.id!}>
@@ -96,9 +126,25 @@ export function AssignJob({ lineId, onAssigned }: { lineId: string; onAssigned: 
           />
         </div>
       </div>
+      {brokenRules.length > 0 ? (
+        <div data-testid="job-rule-breaches">
+          <ul>
+            {brokenRules.map((text) => (
+              <li key={text}>{text}</li>
+            ))}
+          </ul>
+          <label htmlFor="job-override">Reason to assign anyway (audited)</label>
+          <input
+            id="job-override"
+            maxLength={500}
+            value={overrideReason}
+            onChange={(event) => setOverrideReason(event.target.value)}
+          />
+        </div>
+      ) : null}
       <div className="row">
         <button type="submit" className="primary" disabled={state.fetching}>
-          Assign job
+          {brokenRules.length > 0 && overrideReason.trim() ? "Assign anyway" : "Assign job"}
         </button>
         {message ? (
           <span

@@ -1,8 +1,9 @@
 "use client";
-// Manager > Jobs: give an operator a job on a line, see the line's jobs and cancel one with a reason;
-// the line's schedules and work orders alongside, read-only.
+// Manager > Jobs: give an operator a job on a line, see the line's jobs and cancel one with a reason,
+// today's job statistics per operator and shift; the line's schedules and work orders alongside, read-only.
 import { useState } from "react";
 import { AssignJob } from "@/components/assign/assign-job";
+import { JobStatistics } from "@/components/assign/job-statistics";
 import { LineJobs } from "@/components/assign/line-jobs";
 import { LineSchedule } from "@/components/assign/line-schedule";
 import { LineSelect } from "@/components/line-select";
@@ -21,6 +22,7 @@ export function ManagerJobs() {
           <AssignJob lineId={lineId} onAssigned={() => setVersion((value) => value + 1)} />
           {/* Remounted after an assignment so the list is read again from the server. */}
           <LineJobs key={version} lineId={lineId} />
+          <JobStatistics key={`statistics-${lineId}-${version}`} lineId={lineId} />
           <LineSchedule lineId={lineId} />
         </div>
       ) : null}

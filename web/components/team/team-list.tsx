@@ -1,15 +1,18 @@
 "use client";
-// Team: who works here, in which roles and department, whether the account is active and when they
-// last signed in. Read-only; changing people is Admin > Users and roles.
+// Team: who works here, in which roles and department, what they are certified for, whether the
+// account is active and when they last signed in. Administrators keep certifications here; changing
+// accounts is Admin > Users and roles.
 import { useState } from "react";
 import { useQuery } from "urql";
 import { DataTable } from "@/components/data/data-table";
 import { Pager } from "@/components/pager";
 import { PeopleFilter } from "@/components/people-filter";
 import { QueryError } from "@/components/query-error";
+import { Certifications } from "@/components/team/certifications";
 import type { Role } from "@/lib/graphql/generated/graphql";
 import { TeamQuery } from "@/lib/graphql/plant-admin";
 import { ROLE_NAMES } from "@/lib/navigation";
+import { useSession } from "@/lib/react/stores";
 
 function lastSignIn(at: string | null | undefined): string {
   if (!at) return "never";
@@ -20,9 +23,11 @@ export function Team() {
   const [search, setSearch] = useState("");
   const [role, setRole] = useState<Role | "">("");
   const [after, setAfter] = useState<string | null>(null);
-  const [result] = useQuery({
+  const session = useSession();
+  const canManage = session.status === "signed-in" && session.session.permissions.has("user:manage");
+  const [result, refetch] = useQuery({
     query: TeamQuery,
-    variables: { first: 50, after, search: search || null, role: role || null },
+    variables: { after, search: search || null, role: role || null },
     requestPolicy: "cache-and-network",
   });
   const people = (result.data?.users?.edges ?? []).flatMap((edge) => (edge.node ? [edge.node] : []));
@@ -72,6 +77,18 @@ export function Team() {
               cell: (person) => (person.roles ?? []).map((item) => ROLE_NAMES[item] ?? item).join(", "),
             },
             { header: "Department", cell: (person) => person.department ?? <span className="muted">—</span> },
+            {
+              header: "Certifications",
+              cell: (person) => (
+                <Certifications
+                  userId={person.id!}
+                  personName={person.name ?? person.username ?? "this person"}
+                  certifications={person.certifications ?? []}
+                  canManage={canManage}
+                  onChanged={() => refetch({ requestPolicy: "network-only" })}
+                />
+              ),
+            },
             { header: "Status", cell: (person) => (person.active ? "● Active" : "○ Deactivated") },
             { header: "Last sign-in", cell: (person) => lastSignIn(person.lastLoginAt) },
           ]}

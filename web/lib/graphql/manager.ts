@@ -51,6 +51,13 @@ export const AssignJobMutation = graphql(`
         code
         message
       }
+      ... on JobRuleBroken {
+        rule
+        breaches {
+          rule
+          message
+        }
+      }
       ... on MutationAssignJobSuccess {
         data {
           ...LineJobFields
@@ -176,6 +183,30 @@ export const WriteHandoverNoteMutation = graphql(`
           id
         }
       }
+    }
+  }
+`);
+
+export const LineJobStatisticsQuery = graphql(`
+  query LineJobStatistics($lineId: ID!, $from: DateTime!, $to: DateTime!) {
+    jobStatistics(lineId: $lineId, from: $from, to: $to, groupBy: [OPERATOR, SHIFT]) {
+      operator {
+        id
+        name
+      }
+      shift {
+        id
+        name
+      }
+      assigned
+      accepted
+      completed
+      completedOnTime
+      meanTimeToAcceptSeconds
+      meanTimeToCompleteSeconds
+      plannedQuantity
+      goodQuantity
+      quantityAgainstPlanned
     }
   }
 `);

@@ -195,9 +195,11 @@ export const DeactivateEquipmentMutation = graphql(`
   }
 `);
 
+// A fixed page of 50: with each person's certifications, a page the gateway prices at its largest
+// (a variable first) would cost more than a query may.
 export const TeamQuery = graphql(`
-  query Team($first: Int, $after: String, $search: String, $role: Role) {
-    users(first: $first, after: $after, search: $search, role: $role) {
+  query Team($after: String, $search: String, $role: Role) {
+    users(first: 50, after: $after, search: $search, role: $role) {
       edges {
         node {
           id
@@ -208,6 +210,18 @@ export const TeamQuery = graphql(`
           roles
           active
           lastLoginAt
+          certifications {
+            id
+            name
+            issuedAt
+            expiresAt
+            expired
+            equipmentKind
+            equipment {
+              id
+              name
+            }
+          }
         }
       }
       pageInfo {

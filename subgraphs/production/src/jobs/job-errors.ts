@@ -2,6 +2,7 @@
 // by the domain functions, returned as typed union members by the GraphQL errors plugin.
 import type { JobStatus } from "@ms5/db";
 import { ExpectedError } from "@ms5/kit/subgraph";
+import type { JobRule, JobRuleBreach } from "./job-rules.ts";
 
 /** The job is not in a state from which the asked-for transition is allowed; nothing changed. */
 export class InvalidJobTransition extends ExpectedError {
@@ -12,6 +13,27 @@ export class InvalidJobTransition extends ExpectedError {
     readonly to: JobStatus,
   ) {
     super("INVALID_STATE_TRANSITION", `Job ${jobId} is ${from} and cannot become ${to}.`);
+  }
+}
+
+/**
+ * The assignment breaks one or more job rules (certification, shift, conflicts); nothing changed. A
+ * manager may assign anyway by giving an override reason, which the audit log keeps.
+ */
+export class JobRuleBroken extends ExpectedError {
+  override name = "JobRuleBroken";
+  /** The first rule broken, in the order of JOB_RULES. */
+  readonly rule: JobRule;
+  constructor(readonly breaches: readonly JobRuleBreach[]) {
+    const [first] = breaches;
+    if (!first) throw new Error("JobRuleBroken needs at least one breach");
+    super(
+      "CONFLICT",
+      breaches.length === 1
+        ? `${first.message} (rule ${first.rule})`
+        : `${breaches.map((breach) => `${breach.message} (rule ${breach.rule})`).join(" ")}`,
+    );
+    this.rule = first.rule;
   }
 }
 

@@ -7,7 +7,8 @@
 import type { JobAssignment, JobStatus, Prisma, PrismaClient } from "@ms5/db";
 import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { permissionsOf, type Role } from "@ms5/schema";
-import { ChecklistRequired, InvalidJobTransition, NotYourJob } from "./job-errors.ts";
+import { ChecklistRequired, InvalidJobTransition, JobRuleBroken, NotYourJob } from "./job-errors.ts";
+import { jobRuleBreaches } from "./job-rules.ts";
 import { outstandingPreStartTemplates } from "./pre-start-checklists.ts";
 
 /** The person acting: jobs are assigned by and to users, never service accounts. */
@@ -41,9 +42,20 @@ export interface AssignJobInput {
   workOrderId?: string | null;
   assigneeId: string;
   plannedQuantity?: number | null;
+  /** With dueAt, the job's window: [startsAt, dueAt). */
+  startsAt?: Date | null;
   dueAt?: Date | null;
   idempotencyKey?: string | null;
+  /**
+   * Assigns despite broken job rules; the reason and the rules overridden go to the audit log. The
+   * caller may assign jobs (`job:assign`), which only managers and admins may, so any caller here
+   * may override.
+   */
+  overrideReason?: string | null;
 }
+
+/** An override reason is at most this long. @default 500 */
+export const MAX_OVERRIDE_REASON_LENGTH = 500;
 
 interface TransitionOptions {
   idempotencyKey?: string | null;
@@ -92,6 +104,22 @@ export async function assignJob(prisma: PrismaClient, actor: JobActor, input: As
   }
   if (input.dueAt && Number.isNaN(input.dueAt.getTime()))
     throw new InputInvalid("dueAt", "The due time is not a date.");
+  const startsAt = input.startsAt ?? null;
+  if (startsAt) {
+    if (Number.isNaN(startsAt.getTime())) throw new InputInvalid("startsAt", "The start is not a date.");
+    if (!input.dueAt) throw new InputInvalid("startsAt", "A planned start needs a due time to end the window.");
+    if (startsAt >= input.dueAt) throw new InputInvalid("startsAt", "The planned start must be before the due time.");
+  }
+  let overrideReason: string | null = null;
+  if (input.overrideReason !== null && input.overrideReason !== undefined) {
+    overrideReason = input.overrideReason.trim();
+    if (overrideReason.length === 0 || overrideReason.length > MAX_OVERRIDE_REASON_LENGTH) {
+      throw new InputInvalid(
+        "overrideReason",
+        `An override needs a reason of 1 to ${MAX_OVERRIDE_REASON_LENGTH} characters.`,
+      );
+    }
+  }
 
   return prisma.$transaction(async (tx) => {
     if (key) {
@@ -119,6 +147,20 @@ export async function assignJob(prisma: PrismaClient, actor: JobActor, input: As
     if (!assignee.active || !permissionsOf(assignee.roles as Role[]).has("job:execute")) {
       throw new InputInvalid("assigneeId", "Jobs go to active users who may execute them (operators).");
     }
+    // Two assignments to one person run one after the other, so neither misses the other's window.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`job-assignee:${input.assigneeId}`}, 0))`;
+    const breaches = await jobRuleBreaches(
+      tx,
+      {
+        lineId: line.id,
+        equipmentId: input.equipmentId ?? null,
+        assigneeId: input.assigneeId,
+        startsAt,
+        dueAt: input.dueAt ?? null,
+      },
+      new Date(),
+    );
+    if (breaches.length > 0 && overrideReason === null) throw new JobRuleBroken(breaches);
 
     const job = await tx.jobAssignment.create({
       data: {
@@ -130,6 +172,7 @@ export async function assignJob(prisma: PrismaClient, actor: JobActor, input: As
         assigneeId: input.assigneeId,
         assignedById: actor.userId,
         plannedQuantity: input.plannedQuantity ?? null,
+        startsAt,
         dueAt: input.dueAt ?? null,
       },
     });
@@ -139,7 +182,17 @@ export async function assignJob(prisma: PrismaClient, actor: JobActor, input: As
         action: "job.assign",
         entityType: JOB_AUDIT_ENTITY,
         entityId: job.id,
-        after: { status: job.status, assigneeId: job.assigneeId, idempotencyKey: key ?? null },
+        after: {
+          status: job.status,
+          assigneeId: job.assigneeId,
+          idempotencyKey: key ?? null,
+          ...(overrideReason === null
+            ? {}
+            : {
+                overrideReason,
+                overriddenRules: breaches.map((breach) => ({ rule: breach.rule, message: breach.message })),
+              }),
+        },
       },
     });
     return job;

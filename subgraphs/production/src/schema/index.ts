@@ -24,5 +24,9 @@ import "./checklist.ts";
 import "./subscriptions.ts";
 import "./user-admin.ts";
 import "./system-health.ts";
+import "./certification.ts";
+import "./shift-roster.ts";
+import "./job-statistics.ts";
+import "./product-specification.ts";
 
 export const schema = subgraphSchemaOf(builder);

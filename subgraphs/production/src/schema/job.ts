@@ -12,7 +12,8 @@ import {
   type SubgraphContext,
 } from "@ms5/kit/subgraph";
 import { builder, type Context, uuidArgument } from "../builder.ts";
-import { ChecklistRequired, InvalidJobTransition, NotYourJob } from "../jobs/job-errors.ts";
+import { ChecklistRequired, InvalidJobTransition, JobRuleBroken, NotYourJob } from "../jobs/job-errors.ts";
+import { JOB_RULE_NAMES, JOB_RULES, type JobRuleBreach } from "../jobs/job-rules.ts";
 import { acceptJob, assignJob, cancelJob, completeJob, startJob } from "../jobs/job-workflow.ts";
 import type { LiveEvent } from "../live-events/index.ts";
 import { EquipmentRef, LineRef, lineById } from "./plant.ts";
@@ -66,6 +67,33 @@ builder.objectType(ChecklistRequired, {
   }),
 });
 
+export const JobRuleEnum = builder.enumType("JobRule", {
+  description: "A rule assigning a job must meet; a manager may override broken ones with a reason.",
+  values: Object.fromEntries(JOB_RULE_NAMES.map((rule) => [rule, { description: JOB_RULES[rule] }])),
+});
+
+const JobRuleBreachRef = builder.objectRef<JobRuleBreach>("JobRuleBreach").implement({
+  description: "One job rule an assignment breaks, and the row that breaks it where there is one.",
+  fields: (t) => ({
+    rule: t.field({ type: JobRuleEnum, resolve: (breach) => breach.rule }),
+    message: t.exposeString("message"),
+    conflictingJobId: t.id({ nullable: true, resolve: (breach) => breach.conflictingJobId ?? null }),
+    maintenanceWorkOrderId: t.id({ nullable: true, resolve: (breach) => breach.maintenanceWorkOrderId ?? null }),
+    shiftInstanceId: t.id({ nullable: true, resolve: (breach) => breach.shiftInstanceId ?? null }),
+  }),
+});
+
+builder.objectType(JobRuleBroken, {
+  name: "JobRuleBroken",
+  description:
+    "The assignment breaks job rules; nothing changed. `rule` is the first broken, `breaches` all of them. Assign again with `overrideReason` to override them (audited).",
+  interfaces: [ExpectedError],
+  fields: (t) => ({
+    rule: t.field({ type: JobRuleEnum, resolve: (error) => error.rule }),
+    breaches: t.field({ type: [JobRuleBreachRef], resolve: (error) => [...error.breaches] }),
+  }),
+});
+
 export const JobRef = builder.prismaObject("JobAssignment", {
   name: "Job",
   description: "Work given to an operator on a line or piece of equipment.",
@@ -83,6 +111,11 @@ export const JobRef = builder.prismaObject("JobAssignment", {
     plannedQuantity: t.exposeInt("plannedQuantity", { nullable: true }),
     actualGoodQuantity: t.exposeInt("actualGoodQuantity", { nullable: true }),
     actualRejectQuantity: t.exposeInt("actualRejectQuantity", { nullable: true }),
+    startsAt: t.expose("startsAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "The planned start; with dueAt, the window no other open job of the assignee may overlap.",
+    }),
     dueAt: t.expose("dueAt", { type: "DateTime", nullable: true }),
     assignedAt: t.expose("assignedAt", { type: "DateTime" }),
     acceptedAt: t.expose("acceptedAt", { type: "DateTime", nullable: true }),
@@ -216,8 +249,15 @@ const AssignJobInput = builder.inputType("AssignJobInput", {
     workOrderId: t.id(),
     assigneeId: t.id({ required: true }),
     plannedQuantity: t.int(),
+    startsAt: t.field({
+      type: "DateTime",
+      description: "The planned start, before dueAt: the job's window is from startsAt to dueAt.",
+    }),
     dueAt: t.field({ type: "DateTime" }),
     idempotencyKey: t.string({ description: "A retried assignment with the same key returns the job it made." }),
+    overrideReason: t.string({
+      description: "Assigns even though job rules are broken; the reason and the rules overridden are audited.",
+    }),
   }),
 });
 
@@ -228,9 +268,10 @@ const optionalId = (value: string | number | null | undefined, name: string) =>
 builder.mutationFields((t) => ({
   assignJob: t.field({
     type: JobRef,
-    description: "Gives a job to an operator.",
+    description:
+      "Gives a job to an operator, if the job rules hold (JobRule) or a manager overrides them with a reason.",
     authScopes: { permission: "job:assign" },
-    errors: { types: [NotFound, InputInvalid] },
+    errors: { types: [NotFound, InputInvalid, JobRuleBroken] },
     args: { input: t.arg({ type: AssignJobInput, required: true }) },
     resolve: (_root, { input }, context) =>
       assignJob(context.prisma, userActorOf(context), {

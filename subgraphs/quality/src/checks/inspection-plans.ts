@@ -6,6 +6,7 @@ import type { CharacteristicType, ControlChartType, Prisma, PrismaClient, Qualit
 import { InputInvalid, NotFound } from "@ms5/kit/subgraph";
 import { isRunRule } from "../spc/run-rules.ts";
 import type { QualityActor } from "./actor.ts";
+import { withProductSpecDefaults } from "./product-spec-defaults.ts";
 import { QUALITY_DEFAULTS } from "./quality-defaults.ts";
 
 export interface CharacteristicInput {
@@ -146,7 +147,8 @@ export async function createInspectionPlan(prisma: PrismaClient, actor: QualityA
   if (input.characteristics.length === 0 || input.characteristics.length > 50) {
     throw new InputInvalid("characteristics", "A plan has 1 to 50 characteristics.");
   }
-  const characteristics = input.characteristics.map((c, i) => checkedCharacteristic(c, `characteristics.${i}`));
+  const givenOrDefault = await withProductSpecDefaults(prisma, input.productTypeId, input.characteristics);
+  const characteristics = givenOrDefault.map((c, i) => checkedCharacteristic(c, `characteristics.${i}`));
   const sampleSize = positiveIntegerOrNull(input.sampleSize, "sampleSize", 25) ?? 1;
   for (const [i, c] of characteristics.entries()) {
     if (
