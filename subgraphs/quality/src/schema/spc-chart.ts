@@ -161,20 +161,21 @@ const SpcChartSeriesRef = builder.objectRef<SpcChartSeriesShape>("SpcChartSeries
       description: "R, S or MR (null for attribute charts and the first point of an MR chart).",
       resolve: (series) => series.dispersionValues,
     }),
-    violationPoints: t.exposeIntList("violationPoints", {
-      listSize: { assumedSize: 50 },
+    violationPoints: t.field({
+      type: "NumberSeries",
       description:
         "For each violation (in the order of SpcChart.violations): the index into the lists above of the point that completed it.",
+      resolve: (series) => series.violationPoints,
     }),
     violationRules: t.field({
-      type: [RunRuleEnum],
-      listSize: { assumedSize: 50 },
-      description: "For each violation, in the order of violationPoints: the rule broken.",
-      resolve: (series) => series.violationRules as RunRule[],
+      type: "StringSeries",
+      description: "For each violation, in the order of violationPoints: the rule broken (a RunRule value).",
+      resolve: (series) => series.violationRules,
     }),
-    violationCharts: t.exposeStringList("violationCharts", {
-      listSize: { assumedSize: 50 },
+    violationCharts: t.field({
+      type: "StringSeries",
       description: "For each violation: location (X̄, X, p...) or dispersion (R, S, MR).",
+      resolve: (series) => series.violationCharts,
     }),
   }),
 });
