@@ -66,6 +66,19 @@ describe("quality checks through the API", () => {
     const response = await call(inspector, OPEN, { planId });
     return response.data!.openQualityCheck!.data!.id;
   };
+  /** One statement as the database owner with triggers off (session_replication_role = replica). */
+  const asDba = async (statement: string) => {
+    const owner = new pg.Client({ connectionString: plant.db.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query("BEGIN");
+      await owner.query("SET LOCAL session_replication_role = replica");
+      await owner.query(statement);
+      await owner.query("COMMIT");
+    } finally {
+      await owner.end();
+    }
+  };
   const weightOf = () => plan.characteristics.find((c) => c.name === "Net weight")!;
   const sealOf = () => plan.characteristics.find((c) => c.name === "Seal integrity")!;
   const legibleOf = () => plan.characteristics.find((c) => c.name === "Best-before legible")!;
@@ -207,19 +220,8 @@ describe("quality checks through the API", () => {
     const measurement = await plant.db.prisma.measurement.findFirstOrThrow({ where: { checkId } });
     const check = await plant.db.prisma.qualityCheck.findUniqueOrThrow({ where: { id: checkId } });
     const otherUserId = await plant.userIdOf("admin");
-    // The database refuses changes to measurements; a DBA bypassing its triggers is who is caught here.
-    const asDba = async (statement: string) => {
-      const owner = new pg.Client({ connectionString: plant.db.ownerUrl });
-      await owner.connect();
-      try {
-        await owner.query("BEGIN");
-        await owner.query("SET LOCAL session_replication_role = replica");
-        await owner.query(statement);
-        await owner.query("COMMIT");
-      } finally {
-        await owner.end();
-      }
-    };
+    // The database refuses changes to a signed check and its measurements; a DBA bypassing its
+    // triggers is who is caught here.
     const tamperings: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
       [
         "a conforming sample made nonconforming",
@@ -228,19 +230,18 @@ describe("quality checks through the API", () => {
       ],
       [
         "the outcome",
-        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { status: "FAILED" } }),
-        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { status: check.status } }),
+        () => asDba(`UPDATE quality_check SET status = 'FAILED' WHERE id = '${checkId}'`),
+        () => asDba(`UPDATE quality_check SET status = '${check.status}' WHERE id = '${checkId}'`),
       ],
       [
         "the signer",
-        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signedById: otherUserId } }),
-        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signedById: check.signedById } }),
+        () => asDba(`UPDATE quality_check SET "signedById" = '${otherUserId}' WHERE id = '${checkId}'`),
+        () => asDba(`UPDATE quality_check SET "signedById" = '${check.signedById}' WHERE id = '${checkId}'`),
       ],
       [
         "the MAC removed",
-        () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signatureMac: null } }),
-        () =>
-          plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signatureMac: check.signatureMac } }),
+        () => asDba(`UPDATE quality_check SET "signatureMac" = NULL WHERE id = '${checkId}'`),
+        () => asDba(`UPDATE quality_check SET "signatureMac" = '${check.signatureMac}' WHERE id = '${checkId}'`),
       ],
     ];
     for (const [what, tamper, restore] of tamperings) {
@@ -249,12 +250,87 @@ describe("quality checks through the API", () => {
       await restore();
       expect({ what, status: await verify() }).toEqual({ what, status: "VALID" });
     }
-    await plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { signatureKeyId: "qk-gone" } });
+    await asDba(`UPDATE quality_check SET "signatureKeyId" = 'qk-gone' WHERE id = '${checkId}'`);
     expect(await verify()).toBe("UNKNOWN_KEY");
     const unsigned = await open(plan.id);
     expect((await call(inspector, VERIFY, { checkId: unsigned })).data!.verifyReleaseCheckSignature!.data!.status).toBe(
       "UNSIGNED",
     );
+  });
+
+  it("refuses in the database every UPDATE or DELETE of a signed release check and of the measurements it signed, for any client", async () => {
+    const checkId = await open(releasePlan.id);
+    await call(inspector, RECORD, {
+      checkId,
+      measurements: releasePlan.characteristics.map((c) => ({
+        characteristicId: c.id,
+        sampleIndex: 0,
+        conforming: true,
+      })),
+    });
+    // Before signing, the check still moves (the signing itself is such an update).
+    await plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { note: "before signing" } });
+    await call(inspector, SIGN, { checkId, secret: "1357" });
+    const signed = await plant.db.prisma.qualityCheck.findUniqueOrThrow({ where: { id: checkId } });
+    const measurements = await plant.db.prisma.measurement.findMany({ where: { checkId }, orderBy: { id: "asc" } });
+    const measurement = measurements[0];
+    const owner = new pg.Client({ connectionString: plant.db.ownerUrl });
+    await owner.connect();
+    try {
+      const attacks: [string, () => Promise<unknown>][] = [
+        [
+          "the outcome",
+          () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { status: "FAILED" } }),
+        ],
+        ["the note", () => plant.db.prisma.qualityCheck.update({ where: { id: checkId }, data: { note: "edited" } })],
+        [
+          "the signature removed",
+          () =>
+            owner.query(
+              `UPDATE quality_check SET "signedAt" = NULL, "signedById" = NULL, "signatureHash" = NULL WHERE id = $1`,
+              [checkId],
+            ),
+        ],
+        ["the check deleted", () => owner.query("DELETE FROM quality_check WHERE id = $1", [checkId])],
+        [
+          "a measurement's value",
+          () => owner.query("UPDATE measurement SET conforming = false WHERE id = $1", [measurement!.id]),
+        ],
+        [
+          "a measurement superseded",
+          () =>
+            plant.db.prisma.measurement.update({
+              where: { id: measurement!.id },
+              data: { supersededById: measurement!.id },
+            }),
+        ],
+        ["a measurement deleted", () => owner.query("DELETE FROM measurement WHERE id = $1", [measurement!.id])],
+        [
+          "a measurement added",
+          () =>
+            owner.query(
+              `INSERT INTO measurement (id, "checkId", "characteristicId", "sampleIndex", conforming, "withinSpec", "measuredAt")
+               VALUES (gen_random_uuid(), $1, $2, 1, false, false, now())`,
+              [checkId, measurement!.characteristicId],
+            ),
+        ],
+      ];
+      for (const [what, attack] of attacks) {
+        const outcome = await attack().then(
+          () => "changed",
+          (error: Error) =>
+            /is signed: it is never changed|of signed quality check/.test(error.message) ? "refused" : error.message,
+        );
+        expect({ what, outcome }).toEqual({ what, outcome: "refused" });
+      }
+    } finally {
+      await owner.end();
+    }
+    expect(await plant.db.prisma.qualityCheck.findUniqueOrThrow({ where: { id: checkId } })).toEqual(signed);
+    expect(await plant.db.prisma.measurement.findMany({ where: { checkId }, orderBy: { id: "asc" } })).toEqual(
+      measurements,
+    );
+    expect((await call(inspector, VERIFY, { checkId })).data!.verifyReleaseCheckSignature!.data!.status).toBe("VALID");
   });
 
   describe("bad input gets a typed error and changes nothing", () => {

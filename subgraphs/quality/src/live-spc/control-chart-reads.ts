@@ -27,6 +27,27 @@ export interface ViolatedSubgroup {
   lineId: string;
 }
 
+/**
+ * The same chart as parallel arrays, one entry per point (oldest first), for clients that draw a long
+ * chart: a list of numbers costs the subgraph and the gateway a fraction of an object per point.
+ */
+export interface SpcChartSeriesShape {
+  sequences: number[];
+  /** Each subgroup's last value, in milliseconds since the epoch. */
+  times: number[];
+  sources: string[];
+  values: number[];
+  /** Null when every point has the chart's limits (all but p and u charts) or there are none yet. */
+  upperControlLimits: number[] | null;
+  lowerControlLimits: number[] | null;
+  zones: string[];
+  dispersionValues: (number | null)[];
+  /** Per violation (in the order of SpcChart.violations): the index of the point that completed it. */
+  violationPoints: number[];
+  violationRules: string[];
+  violationCharts: string[];
+}
+
 export interface SpcChartShape {
   characteristicId: string;
   chartType: ControlChartType;
@@ -36,6 +57,7 @@ export interface SpcChartShape {
   /** Each violation's subgroup by id: what SpcViolation.sequence and .line resolve. */
   violatedSubgroups: ReadonlyMap<bigint, ViolatedSubgroup>;
   capability: ProcessCapability | null;
+  series: SpcChartSeriesShape;
 }
 
 export const CONTROL_CHART_CACHE_DEFAULTS = {
@@ -171,6 +193,25 @@ export async function readControlChart(
       rules: rulesBySubgroup.get(id) ?? [],
     };
   });
+  const limitsVary =
+    limits !== null &&
+    points.some(
+      (p) => p.upperControlLimit !== limits.upperControlLimit || p.lowerControlLimit !== limits.lowerControlLimit,
+    );
+  const indexOfSubgroup = new Map(subgroups.map(([id], i) => [id, i]));
+  const series: SpcChartSeriesShape = {
+    sequences: points.map((p) => p.sequence),
+    times: points.map((p) => p.at.getTime()),
+    sources: points.map((p) => p.source),
+    values: points.map((p) => p.value),
+    upperControlLimits: limitsVary ? points.map((p) => p.upperControlLimit) : null,
+    lowerControlLimits: limitsVary ? points.map((p) => p.lowerControlLimit) : null,
+    zones: points.map((p) => p.zone),
+    dispersionValues: points.map((p) => p.dispersionValue),
+    violationPoints: row.violations.map((v) => indexOfSubgroup.get(v.subgroupId)!),
+    violationRules: row.violations.map((v) => v.rule),
+    violationCharts: row.violations.map((v) => v.chart),
+  };
   const sigmaMethod =
     chartType === "XBAR_R" ? "R̄/d2" : chartType === "XBAR_S" ? "s̄/c4" : chartType === "I_MR" ? "MR̄/d2" : null;
   const capability =
@@ -195,6 +236,7 @@ export async function readControlChart(
     violations,
     violatedSubgroups,
     capability,
+    series,
   };
 }
 

@@ -133,6 +133,61 @@ describe("a check weigher drift reaches a subscribed tablet through the gateway"
     expect(chart.capability).toMatchObject({ sampleCount: 130, sigmaWithinMethod: "R̄/d2" });
   });
 
+  it("serves the same chart as parallel lists through the gateway, the violations as indices into them", async () => {
+    const token = await plant.tokenOf("inspector");
+    const ask = async (selection: string) => {
+      const response = await fetch(floor.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: `query ($id: ID!) { spcChart(characteristicId: $id, last: 1000) { ${selection} } }`,
+          variables: { id: characteristicId },
+        }),
+      });
+      const body = (await response.json()) as { data?: { spcChart: Record<string, unknown> }; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      return body.data!.spcChart;
+    };
+    const { series } = (await ask(
+      "series { sequences times sources values upperControlLimits lowerControlLimits zones dispersionValues violationPoints violationRules violationCharts }",
+    )) as {
+      series: {
+        sequences: number[];
+        times: number[];
+        sources: string[];
+        values: number[];
+        upperControlLimits: number[] | null;
+        zones: string[];
+        dispersionValues: (number | null)[];
+        violationPoints: number[];
+        violationRules: string[];
+        violationCharts: string[];
+      };
+    };
+    const { points, violations } = (await ask(
+      "points { sequence at source value zone dispersionValue } violations { rule chart sequence }",
+    )) as {
+      points: { sequence: number; at: string; source: string; value: number; zone: string; dispersionValue: number }[];
+      violations: { rule: string; chart: string; sequence: number }[];
+    };
+    expect(series.sequences).toEqual(points.map((p) => p.sequence));
+    expect(series.times).toEqual(points.map((p) => Date.parse(p.at)));
+    expect(series.sources).toEqual(points.map((p) => p.source));
+    expect(series.values).toEqual(points.map((p) => p.value));
+    expect(series.zones).toEqual(points.map((p) => p.zone));
+    expect(series.dispersionValues).toEqual(points.map((p) => p.dispersionValue));
+    // An X̄-R chart's points all have the chart's limits: no list of them is sent.
+    expect(series.upperControlLimits).toBeNull();
+    expect(
+      series.violationPoints.map((index, i) => ({
+        rule: series.violationRules[i],
+        chart: series.violationCharts[i],
+        sequence: series.sequences[index],
+      })),
+    ).toEqual(violations);
+    expect(series.violationRules).toContain("WE1");
+  });
+
   it("refuses the subscription to a caller holding no permissions: the gateway closes with 4403", async () => {
     const { issueAccessToken } = await import("@ms5/kit/auth");
     const viewer = await plant.db.prisma.user.findUniqueOrThrow({ where: { username: "viewer" } });

@@ -138,6 +138,84 @@ describe("scrap and OEE", () => {
     expect(response.data?._entities[0]?.firstPassYield).toEqual({ unitsMade: 1000, firstPassGood: 850, yield: 0.85 });
   });
 
+  it("gives first-pass yield per product and per shift, by hand: 360/420, 285/330, 645/750, 195/200, 555/620", async () => {
+    // Two shifts before the hour above, so its figures stay as they are.
+    const shift1 = { from: new Date(hourStart.getTime() - 3 * HOUR), to: new Date(hourStart.getTime() - 2 * HOUR) };
+    const shift2 = { from: shift1.to, to: new Date(hourStart.getTime() - HOUR) };
+    const at = (shift: { from: Date }, minutes: number) => new Date(shift.from.getTime() + minutes * 60_000);
+    const bagger = await plant.db.prisma.equipment.findUniqueOrThrow({ where: { code: "BAGGER-1" } });
+    const [a, b] = await plant.db.prisma.productType.findMany({ orderBy: { code: "asc" }, take: 2 });
+    const reporter = await plant.userIdOf("operator");
+    await plant.db.prisma.productionCount.createMany({
+      data: [
+        {
+          equipmentId: bagger.id,
+          lineId,
+          productTypeId: a!.id,
+          recordedAt: at(shift1, 10),
+          goodDelta: 400,
+          rejectDelta: 20,
+        },
+        {
+          equipmentId: bagger.id,
+          lineId,
+          productTypeId: b!.id,
+          recordedAt: at(shift1, 40),
+          goodDelta: 300,
+          rejectDelta: 30,
+        },
+        {
+          equipmentId: bagger.id,
+          lineId,
+          productTypeId: a!.id,
+          recordedAt: at(shift2, 10),
+          goodDelta: 200,
+          rejectDelta: 0,
+        },
+      ],
+    });
+    const scrap = (productTypeId: string, madeAt: Date, quantity: number, plcCountedAsReject: boolean) => ({
+      lineId,
+      equipmentId: bagger.id,
+      productTypeId,
+      disposition: "SCRAP" as const,
+      quantity,
+      madeAt,
+      plcCountedAsReject,
+      reportedById: reporter,
+    });
+    await plant.db.prisma.scrapRecord.createMany({
+      data: [
+        scrap(a!.id, at(shift1, 15), 40, false),
+        // Counted by the PLC as rejects already: not a second loss of first-pass yield.
+        scrap(a!.id, at(shift1, 20), 10, true),
+        scrap(b!.id, at(shift1, 45), 15, false),
+        scrap(a!.id, at(shift2, 15), 5, false),
+      ],
+    });
+    const fpy = async (window: { from: Date; to: Date }, productTypeId?: string) => {
+      const response = await callSubgraph<{
+        _entities: { firstPassYield: { unitsMade: number; firstPassGood: number; yield: number } }[];
+      }>(
+        quality.server.url,
+        await plant.tokenOf("inspector"),
+        `query ($lines: [_Any!]!, $from: DateTime!, $to: DateTime!, $product: ID) { _entities(representations: $lines) {
+          ... on Line { firstPassYield(from: $from, to: $to, productTypeId: $product) { unitsMade firstPassGood yield } } } }`,
+        { lines: [{ __typename: "Line", id: lineId }], from: window.from, to: window.to, product: productTypeId },
+      );
+      return response.data?._entities[0]?.firstPassYield;
+    };
+    expect(await fpy(shift1, a!.id)).toEqual({ unitsMade: 420, firstPassGood: 360, yield: 360 / 420 });
+    expect(await fpy(shift1, b!.id)).toEqual({ unitsMade: 330, firstPassGood: 285, yield: 285 / 330 });
+    expect(await fpy(shift1)).toEqual({ unitsMade: 750, firstPassGood: 645, yield: 0.86 });
+    expect(await fpy(shift2, a!.id)).toEqual({ unitsMade: 200, firstPassGood: 195, yield: 0.975 });
+    expect(await fpy({ from: shift1.from, to: shift2.to }, a!.id)).toEqual({
+      unitsMade: 620,
+      firstPassGood: 555,
+      yield: 555 / 620,
+    });
+  });
+
   it("refuses scrap from someone without scrap:record (a viewer) and records nothing", async () => {
     const before = await plant.db.prisma.scrapRecord.count();
     const response = await recordScrap("viewer", 5, false);
