@@ -41,6 +41,14 @@ async function signInStatus(login: string, password: string): Promise<number> {
   return response.status;
 }
 
+async function signIn(page: Page, username: string) {
+  await page.goto(`${stack.webUrl}/sign-in`);
+  await page.getByLabel("Username or employee id").fill(username);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByTestId("who").waitFor();
+}
+
 /** Both screenshot sizes of the page as it is. */
 async function screenshotsOf(page: Page, name: string) {
   await page.setViewportSize(TABLET_PORTRAIT);
@@ -219,6 +227,41 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
   });
 
+  it("an operator's open My jobs shows a job a manager assigns, and its cancellation, without a reload", async () => {
+    const operator = await newPage(TABLET_PORTRAIT);
+    await signIn(operator, "operator");
+    await operator.goto(`${stack.webUrl}/jobs`);
+    await operator.getByRole("heading", { name: "My jobs" }).waitFor();
+    const navigations: string[] = [];
+    operator.on("framenavigated", (frame) => {
+      if (frame === operator.mainFrame()) navigations.push(frame.url());
+    });
+
+    const manager = await newPage(TABLET_LANDSCAPE);
+    await signIn(manager, "pmanager");
+    await manager.goto(`${stack.webUrl}/assign`);
+    await manager.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    await manager.getByLabel("Equipment").getByRole("option", { name: "Bagger 1" }).waitFor({ state: "attached" });
+    await manager.getByLabel("Job", { exact: true }).fill("Live job, order 5150");
+    await manager.getByLabel("Operator").selectOption({ label: "Sipho Dlamini (E1005)" });
+    await manager.getByLabel("Equipment").selectOption({ label: "Bagger 1" });
+    await manager.getByLabel("Planned quantity").fill("300");
+    await manager.getByRole("button", { name: "Assign job" }).click();
+    await manager.getByTestId("assign-outcome").getByText("Assigned to Sipho Dlamini.").waitFor();
+
+    const card = operator.getByTestId("job").filter({ hasText: "order 5150" });
+    await card.waitFor();
+    expect(await card.getAttribute("data-job-status")).toBe("ASSIGNED");
+    expect(await screenChecks(operator)).toEqual({ axe: [], smallTargets: [] });
+
+    const row = manager.getByTestId("line-job").filter({ hasText: "order 5150" });
+    await row.getByRole("button", { name: "Cancel…" }).click();
+    await row.getByLabel("Why cancel").fill("Order withdrawn by the customer");
+    await row.getByRole("button", { name: "Cancel job" }).click();
+    await expect.poll(() => card.count()).toBe(0);
+    expect(navigations).toEqual([]);
+  });
+
   it("a technician raises an andon, the production manager escalates it by hand, the shift manager's bell counts it live and the inbox marks it read; the technician takes it, attaches a camera photo, resolves it with a root cause, closes and reopens it, and its history has every step", async () => {
     if (!withAndon) return;
     const page = await newPage(TABLET_PORTRAIT);
@@ -275,7 +318,10 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await heard.waitFor();
     expect(await screenChecks(manager)).toEqual({ axe: [], smallTargets: [] });
     await screenshotsOf(manager, "notifications");
+    const unreadNow = Number(await bell.getAttribute("data-unread"));
     await heard.getByRole("button", { name: /^Mark read/ }).click();
+    // The bell drops without a reload: the mark-read's result invalidates the count in urql's cache.
+    await expect.poll(async () => Number(await bell.getAttribute("data-unread"))).toBe(unreadNow - 1);
     const smanager = await stack.db.prisma.user.findUniqueOrThrow({ where: { username: "smanager" } });
     await expect
       .poll(() =>
