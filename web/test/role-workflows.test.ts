@@ -262,6 +262,48 @@ describe("a shift's workflows in a browser against the running plant", () => {
     expect(navigations).toEqual([]);
   });
 
+  it("the line dashboard's production by hour has a slot for every hour of the shift on duty with that hour's target, however few hours have data", async () => {
+    const prisma = stack.db.prisma;
+    const line = await prisma.line.findFirstOrThrow({ where: { name: "Bagging Line 1" } });
+    const now = new Date();
+    const shift = await prisma.shiftInstance.findFirstOrThrow({
+      where: { startsAt: { lte: now }, endsAt: { gt: now } },
+    });
+    const targets = await prisma.productionTarget.findMany({
+      where: { lineId: line.id, granularity: "HOUR", periodStart: { gte: shift.startsAt, lt: shift.endsAt } },
+    });
+    const hour = 3_600_000;
+    const expected: string[] = [];
+    for (
+      let start = Math.floor(shift.startsAt.getTime() / hour) * hour;
+      start < shift.endsAt.getTime();
+      start += hour
+    ) {
+      const target = targets.find(
+        (item) => item.periodStart.getTime() >= start && item.periodStart.getTime() < start + hour,
+      );
+      expected.push(target ? String(target.targetQuantity) : "");
+    }
+    expect(expected.some((value) => value !== "")).toBe(true);
+
+    const page = await newPage(TABLET_LANDSCAPE);
+    await signIn(page, "operator");
+    await page.goto(`${stack.webUrl}/lines/${line.id}`);
+    const slots = page.getByTestId("hour-slot");
+    await expect
+      .poll(() => slots.evaluateAll((items) => items.map((item) => item.getAttribute("data-target"))))
+      .toEqual(expected);
+    // A young plant has an hour or two of data: its bars stay one hour wide, not the chart's width.
+    const widths = await slots.evaluateAll((items) => items.map((item) => item.getBoundingClientRect().width));
+    const chart = (await page.getByTestId("hourly-bars").boundingBox())!.width;
+    expect(Math.max(...widths)).toBeLessThan(chart / (expected.length - 1));
+    expect(await page.locator('[data-testid="hour-slot"] .target').count()).toBe(
+      expected.filter((value) => value !== "").length,
+    );
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(page, "line-dashboard-production-by-hour");
+  });
+
   it("a technician raises an andon, the production manager escalates it by hand, the shift manager's bell counts it live and the inbox marks it read; the technician takes it, attaches a camera photo, resolves it with a root cause, closes and reopens it, and its history has every step", async () => {
     if (!withAndon) return;
     const page = await newPage(TABLET_PORTRAIT);

@@ -12,10 +12,17 @@ export const transform = ({ documents }) =>
       ? visit(source.document, {
           SelectionSet(node, _key, parent) {
             if (parent && !Array.isArray(parent) && parent.kind === Kind.OPERATION_DEFINITION) return undefined;
-            if (node.selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value === "__typename")) {
+            if (
+              node.selections.some(
+                (selection) => selection.kind === Kind.FIELD && selection.name.value === "__typename",
+              )
+            ) {
               return undefined;
             }
-            return { ...node, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: "__typename" } }, ...node.selections] };
+            return {
+              ...node,
+              selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: "__typename" } }, ...node.selections],
+            };
           },
         })
       : undefined,
