@@ -73,6 +73,21 @@ export const SCREENS = {
     permission: "maintenance:execute",
     audience: "engineers and maintenance technicians",
   },
+  // Reached from the maintenance list, not the menu.
+  maintenanceNew: {
+    href: "/maintenance/new",
+    label: "New work order",
+    permission: "maintenance:manage",
+    audience: "managers and engineers",
+    inMenu: false,
+  },
+  maintenanceReliability: {
+    href: "/maintenance/reliability",
+    label: "Reliability",
+    permission: "maintenance:read",
+    audience: "everyone on site",
+    inMenu: false,
+  },
   team: {
     href: "/team",
     label: "Team",

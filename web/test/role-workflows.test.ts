@@ -304,6 +304,120 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await screenshotsOf(page, "line-dashboard-production-by-hour");
   });
 
+  it("an engineer opens a work order and gives it to a technician, who works its tasks, logs time, records parts with their cost and completes it; Bagger 1's MTBF/MTTR count the repair", async () => {
+    const prisma = stack.db.prisma;
+    const engineer = await newPage(TABLET_LANDSCAPE);
+    await signIn(engineer, "engineer");
+    await engineer.goto(`${stack.webUrl}/maintenance`);
+    await engineer.getByRole("link", { name: "New work order" }).click();
+    const form = engineer.getByTestId("new-work-order");
+    await form.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    await form.getByLabel("Equipment").getByRole("option", { name: "Bagger 1" }).waitFor({ state: "attached" });
+    await form.getByLabel("Equipment").selectOption({ label: "Bagger 1" });
+    await form.getByLabel("Priority").selectOption("HIGH");
+    await form.getByLabel("Title").fill("Sealing jaw heater fails");
+    await form.getByLabel("Tasks, one a line (optional)").fill("Check heater element\nReplace thermocouple");
+    await form.getByLabel("Technician (optional)").selectOption({ label: "Maria Santos (E1006)" });
+    expect(await screenChecks(engineer)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(engineer, "maintenance-new-work-order");
+    await form.getByRole("button", { name: "Create work order" }).click();
+    await engineer.getByTestId("mwo-detail").waitFor();
+    const order = await prisma.maintenanceWorkOrder.findFirstOrThrow({ where: { title: "Sealing jaw heater fails" } });
+    const technicianUser = await prisma.user.findUniqueOrThrow({ where: { username: "technician" } });
+    expect(order).toMatchObject({
+      status: "ASSIGNED",
+      assigneeId: technicianUser.id,
+      priority: "HIGH",
+      type: "CORRECTIVE",
+    });
+
+    const page = await newPage(TABLET_PORTRAIT);
+    await signIn(page, "technician");
+    await page.goto(`${stack.webUrl}/maintenance`);
+    await page
+      .getByTestId("maintenance-order")
+      .filter({ hasText: "Sealing jaw heater fails" })
+      .getByRole("link")
+      .click();
+    const detail = page.getByTestId("mwo-detail");
+    await detail.waitFor();
+    await expect.poll(() => page.getByTestId("mwo-assignee").textContent()).toBe("You");
+    // Assigning is a manager's (maintenance:manage): the technician's screen has no such control.
+    expect(await page.getByTestId("mwo-assign").count()).toBe(0);
+    await page.getByTestId("mwo-steps").getByRole("button", { name: "Start" }).click();
+    await expect.poll(() => detail.getAttribute("data-status")).toBe("IN_PROGRESS");
+
+    const task = (text: string) => page.getByTestId("mwo-task").filter({ hasText: text });
+    await task("Check heater element")
+      .getByLabel(/^Minutes on/)
+      .fill("20");
+    await task("Check heater element").getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => task("Check heater element").getAttribute("data-task-status")).toBe("DONE");
+    await task("Replace thermocouple")
+      .getByLabel(/^Minutes on/)
+      .fill("15");
+    await task("Replace thermocouple").getByRole("button", { name: "Log time" }).click();
+    await expect.poll(() => page.getByTestId("mwo-minutes").textContent()).toBe("35 min");
+    // A bad number is refused on the spot and logs nothing.
+    await task("Replace thermocouple")
+      .getByLabel(/^Minutes on/)
+      .fill("-4");
+    await task("Replace thermocouple").getByRole("button", { name: "Log time" }).click();
+    await task("Replace thermocouple").getByText("Enter whole minutes, 0 or more.").waitFor();
+    await task("Replace thermocouple")
+      .getByLabel(/^Minutes on/)
+      .fill("");
+    await task("Replace thermocouple").getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => task("Replace thermocouple").getAttribute("data-task-status")).toBe("DONE");
+    await page.getByTestId("mwo-add-task").getByLabel("New task").fill("Test seal on ten bags");
+    await page.getByTestId("mwo-add-task").getByRole("button", { name: "Add task" }).click();
+    await task("Test seal on ten bags")
+      .getByLabel(/^Minutes on/)
+      .fill("5");
+    await task("Test seal on ten bags").getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => page.getByTestId("mwo-minutes").textContent()).toBe("40 min");
+
+    const parts = page.getByTestId("mwo-record-part");
+    for (const [number, quantity, cost] of [
+      ["TC-K-100", "1", "42.50"],
+      ["FUSE-2A", "2", "1.25"],
+    ] as const) {
+      await parts.getByLabel("Part number").fill(number);
+      await parts.getByLabel("Quantity").fill(quantity);
+      await parts.getByLabel("Unit cost (optional)").fill(cost);
+      await parts.getByRole("button", { name: "Record part" }).click();
+      await page.getByTestId("mwo-part").filter({ hasText: number }).waitFor();
+    }
+    await expect.poll(() => page.getByTestId("mwo-parts-cost").textContent()).toMatch(/^45[.,]00$/);
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(page, "maintenance-work-order");
+
+    await page.getByLabel("Hold reason or failure cause").fill("Thermocouple wire broken at the jaw");
+    await page.getByTestId("mwo-steps").getByRole("button", { name: "Complete" }).click();
+    await expect.poll(() => detail.getAttribute("data-status")).toBe("COMPLETED");
+    const done = await prisma.maintenanceWorkOrder.findUniqueOrThrow({
+      where: { id: order.id },
+      include: { tasks: true, parts: true },
+    });
+    expect(done.failureCause).toBe("Thermocouple wire broken at the jaw");
+    expect(done.tasks.map((item) => [item.description, item.status, item.minutesSpent]).sort()).toEqual([
+      ["Check heater element", "DONE", 20],
+      ["Replace thermocouple", "DONE", 15],
+      ["Test seal on ten bags", "DONE", 5],
+    ]);
+    expect(done.parts.map((item) => [item.partNumber, item.quantity, Number(item.unitCost)]).sort()).toEqual([
+      ["FUSE-2A", 2, 1.25],
+      ["TC-K-100", 1, 42.5],
+    ]);
+
+    await page.goto(`${stack.webUrl}/maintenance/reliability`);
+    await page.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    const bagger = page.getByTestId("reliability-row").and(page.locator('[data-equipment="Bagger 1"]'));
+    await expect.poll(async () => Number(await bagger.getAttribute("data-repairs"))).toBeGreaterThanOrEqual(1);
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(page, "maintenance-reliability");
+  });
+
   it("a technician raises an andon, the production manager escalates it by hand, the shift manager's bell counts it live and the inbox marks it read; the technician takes it, attaches a camera photo, resolves it with a root cause, closes and reopens it, and its history has every step", async () => {
     if (!withAndon) return;
     const page = await newPage(TABLET_PORTRAIT);
