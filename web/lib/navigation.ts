@@ -73,12 +73,20 @@ export const SCREENS = {
     permission: "maintenance:execute",
     audience: "engineers and maintenance technicians",
   },
-  // Reached from the maintenance list, not the menu.
+  // In the menu of whoever may open work orders but not work on them (shift and production managers).
   maintenanceNew: {
     href: "/maintenance/new",
     label: "New work order",
     permission: "maintenance:manage",
     audience: "managers and engineers",
+  },
+  // One work order, reached from the list or from the order just made: everyone on site may read it;
+  // its controls follow the permissions.
+  maintenanceOrder: {
+    href: "/maintenance",
+    label: "Work order",
+    permission: "maintenance:read",
+    audience: "everyone on site",
     inMenu: false,
   },
   maintenanceReliability: {

@@ -304,13 +304,12 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await screenshotsOf(page, "line-dashboard-production-by-hour");
   });
 
-  it("an engineer opens a work order and gives it to a technician, who works its tasks, logs time, records parts with their cost and completes it; Bagger 1's MTBF/MTTR count the repair", async () => {
+  it("a shift manager opens a work order and gives it to a technician, who works its tasks, logs time, records parts with their cost and completes it; Bagger 1's MTBF/MTTR count the repair", async () => {
     const prisma = stack.db.prisma;
-    const engineer = await newPage(TABLET_LANDSCAPE);
-    await signIn(engineer, "engineer");
-    await engineer.goto(`${stack.webUrl}/maintenance`);
-    await engineer.getByRole("link", { name: "New work order" }).click();
-    const form = engineer.getByTestId("new-work-order");
+    const manager = await newPage(TABLET_LANDSCAPE);
+    await signIn(manager, "smanager");
+    await manager.getByRole("link", { name: "New work order" }).click();
+    const form = manager.getByTestId("new-work-order");
     await form.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
     await form.getByLabel("Equipment").getByRole("option", { name: "Bagger 1" }).waitFor({ state: "attached" });
     await form.getByLabel("Equipment").selectOption({ label: "Bagger 1" });
@@ -318,10 +317,10 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await form.getByLabel("Title").fill("Sealing jaw heater fails");
     await form.getByLabel("Tasks, one a line (optional)").fill("Check heater element\nReplace thermocouple");
     await form.getByLabel("Technician (optional)").selectOption({ label: "Maria Santos (E1006)" });
-    expect(await screenChecks(engineer)).toEqual({ axe: [], smallTargets: [] });
-    await screenshotsOf(engineer, "maintenance-new-work-order");
+    expect(await screenChecks(manager)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(manager, "maintenance-new-work-order");
     await form.getByRole("button", { name: "Create work order" }).click();
-    await engineer.getByTestId("mwo-detail").waitFor();
+    await manager.getByTestId("mwo-detail").waitFor();
     const order = await prisma.maintenanceWorkOrder.findFirstOrThrow({ where: { title: "Sealing jaw heater fails" } });
     const technicianUser = await prisma.user.findUniqueOrThrow({ where: { username: "technician" } });
     expect(order).toMatchObject({
@@ -530,6 +529,10 @@ describe("a shift's workflows in a browser against the running plant", () => {
 
     await page.getByTestId("andon-close").getByRole("button", { name: "Close" }).click();
     await expect.poll(statusOf).toBe("CLOSED");
+    // The close form leaves the screen once the page knows: the reopen form moves up then, and a click
+    // aimed before the move would miss it.
+    await expect.poll(() => detail.getAttribute("data-andon-status")).toBe("CLOSED");
+    await page.getByTestId("andon-close").waitFor({ state: "detached" });
     const reopen = page.getByTestId("andon-reopen");
     await reopen.getByLabel("Why reopen").fill("Jaw sticks again after 10 minutes");
     await reopen.getByRole("button", { name: "Reopen" }).click();

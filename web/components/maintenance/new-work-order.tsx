@@ -149,17 +149,21 @@ export function NewWorkOrder() {
         <label htmlFor="mwo-tasks">Tasks, one a line (optional)</label>
         <textarea id="mwo-tasks" rows={4} value={values.tasks} onChange={set("tasks")} />
       </div>
-      <div>
-        <label htmlFor="mwo-new-assignee">Technician (optional)</label>
-        <select id="mwo-new-assignee" value={values.assigneeId} onChange={set("assigneeId")}>
-          <option value="">Assign later</option>
-          {people.map((person) => (
-            <option key={person.id} value={person.id ?? ""}>
-              {person.name} ({person.employeeId})
-            </option>
-          ))}
-        </select>
-      </div>
+      {technicians.error ? (
+        <p className="muted">Your role cannot list people: assign the order to a technician later.</p>
+      ) : (
+        <div>
+          <label htmlFor="mwo-new-assignee">Technician (optional)</label>
+          <select id="mwo-new-assignee" value={values.assigneeId} onChange={set("assigneeId")}>
+            <option value="">Assign later</option>
+            {people.map((person) => (
+              <option key={person.id} value={person.id ?? ""}>
+                {person.name} ({person.employeeId})
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {error ? (
         <p className="error" role="alert" data-testid="new-work-order-refusal">
           {error}

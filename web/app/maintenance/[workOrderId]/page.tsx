@@ -7,7 +7,7 @@ import { WorkOrderDetail } from "@/components/maintenance/work-order-detail";
 export default function WorkOrderPage({ params }: { params: Promise<{ workOrderId: string }> }) {
   const { workOrderId } = use(params);
   return (
-    <AppShell screen="maintenance">
+    <AppShell screen="maintenanceOrder">
       <WorkOrderDetail workOrderId={workOrderId} />
     </AppShell>
   );
