@@ -50,6 +50,12 @@ export const SCREENS = {
     permission: "downtime:edit-history",
     audience: "managers and engineers",
   },
+  manualStops: {
+    href: "/manual-stops",
+    label: "Enter a stop",
+    permission: "downtime:confirm-reason",
+    audience: "operators, technicians and managers",
+  },
   andon: { href: "/andon", label: "Andon", permission: "andon:read", audience: "everyone on site" },
   alerts: { href: "/alerts", label: "Alerts", permission: "alert:read", audience: "everyone on site" },
   equipment: { href: "/equipment", label: "Equipment", permission: "plant:read", audience: "everyone on site" },

@@ -417,6 +417,63 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await screenshotsOf(page, "maintenance-reliability");
   });
 
+  it("an operator enters a palletiser stop by hand, is refused one overlapping it, and ends a stop still going on; the stops count in the palletiser's OEE", async () => {
+    const prisma = stack.db.prisma;
+    const palletiser = await prisma.equipment.findUniqueOrThrow({ where: { code: "PAL-1" } });
+    const minute = 60_000;
+    // datetime-local takes the tablet's own clock; the browser runs in this machine's time zone.
+    const local = (at: number) => {
+      const date = new Date(at);
+      const two = (value: number) => String(value).padStart(2, "0");
+      return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}`;
+    };
+    const base = Math.floor(Date.now() / minute) * minute;
+
+    const page = await newPage(TABLET_PORTRAIT);
+    await signIn(page, "operator");
+    await page.getByRole("link", { name: "Enter a stop" }).click();
+    await page.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    const form = page.getByTestId("manual-stop-form");
+    await form.getByLabel("Machine").getByRole("option", { name: "Palletiser 1" }).waitFor({ state: "attached" });
+    // Bagger 1 is read from its PLC: it is not offered.
+    expect(await form.getByLabel("Machine").getByRole("option", { name: "Bagger 1" }).count()).toBe(0);
+    const enter = async (from: number, to: number | null) => {
+      await form.getByLabel("Machine").selectOption({ label: "Palletiser 1" });
+      await form.getByLabel("Stopped at").fill(local(from));
+      await form.getByLabel("Ran again at (empty while stopped)").fill(to === null ? "" : local(to));
+      await form.getByLabel("Reason").selectOption({ label: "Unplanned stop › Mechanical › Gripper fault" });
+      await form.getByRole("button", { name: "Record stop" }).click();
+    };
+    await enter(base - 50 * minute, base - 38 * minute);
+    await form.getByTestId("manual-stop-saved").waitFor();
+    const stops = page.getByTestId("manual-stop");
+    await expect.poll(() => stops.count()).toBe(1);
+
+    await enter(base - 45 * minute, base - 40 * minute);
+    await expect.poll(() => form.getByTestId("manual-stop-refusal").textContent()).toMatch(/overlaps/);
+    expect(await prisma.downtimeEvent.count({ where: { equipmentId: palletiser.id } })).toBe(1);
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(page, "manual-stops");
+
+    await enter(base - 5 * minute, null);
+    await expect.poll(() => page.locator('[data-testid="manual-stop"][data-open="true"]').count()).toBe(1);
+    await page.getByRole("button", { name: /^Ended now/ }).click();
+    await expect.poll(() => page.locator('[data-testid="manual-stop"][data-open="true"]').count()).toBe(0);
+    const stored = await prisma.downtimeEvent.findMany({
+      where: { equipmentId: palletiser.id },
+      orderBy: { startedAt: "asc" },
+    });
+    expect(stored.map((stop) => [stop.source, stop.endedAt !== null])).toEqual([
+      ["OPERATOR", true],
+      ["OPERATOR", true],
+    ]);
+    // The 12-minute stop is a breakdown in the palletiser's hourly OEE, recomputed when it was entered.
+    const hours = await prisma.oeeRecord.findMany({
+      where: { equipmentId: palletiser.id, bucket: "HOUR", bucketStart: { gte: new Date(base - 2 * 60 * minute) } },
+    });
+    expect(hours.reduce((sum, hour) => sum + (hour.breakdownSeconds ?? 0), 0)).toBeGreaterThanOrEqual(12 * 60);
+  });
+
   it("a technician raises an andon, the production manager escalates it by hand, the shift manager's bell counts it live and the inbox marks it read; the technician takes it, attaches a camera photo, resolves it with a root cause, closes and reopens it, and its history has every step", async () => {
     if (!withAndon) return;
     const page = await newPage(TABLET_PORTRAIT);
