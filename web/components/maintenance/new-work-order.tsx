@@ -143,11 +143,17 @@ export function NewWorkOrder() {
       </div>
       <div>
         <label htmlFor="mwo-description">Description (optional)</label>
-        <textarea id="mwo-description" rows={2} value={values.description} onChange={set("description")} />
+        <textarea
+          id="mwo-description"
+          rows={2}
+          style={{ width: "100%" }}
+          value={values.description}
+          onChange={set("description")}
+        />
       </div>
       <div>
         <label htmlFor="mwo-tasks">Tasks, one a line (optional)</label>
-        <textarea id="mwo-tasks" rows={4} value={values.tasks} onChange={set("tasks")} />
+        <textarea id="mwo-tasks" rows={4} style={{ width: "100%" }} value={values.tasks} onChange={set("tasks")} />
       </div>
       {technicians.error ? (
         <p className="muted">Your role cannot list people: assign the order to a technician later.</p>
