@@ -83,7 +83,14 @@ export function ManualStops() {
         note: values.note.trim() || null,
       },
     }).finally(() => setBusy(false));
-    const refusal = refusalOf(answer.data?.recordManualStop, answer.error);
+    const payload = answer.data?.recordManualStop;
+    if (payload?.__typename === "ManualStopOverlaps") {
+      const until = payload.overlappingEndedAt ? `to ${when(payload.overlappingEndedAt)}` : "still open";
+      return setError(
+        `Not recorded: it overlaps the stop of this machine from ${when(payload.overlappingStartedAt)} ${until}. Change the times.`,
+      );
+    }
+    const refusal = refusalOf(payload, answer.error);
     if (refusal) return setError(refusal.message);
     setSaved(endedAt ? "Stop recorded." : "Stop recorded: end it below when the machine runs again.");
     setValues((current) => ({ ...current, startedAt: "", endedAt: "", note: "" }));

@@ -166,6 +166,10 @@ export const RecordManualStopMutation = graphql(`
         code
         message
       }
+      ... on ManualStopOverlaps {
+        overlappingStartedAt
+        overlappingEndedAt
+      }
       ... on MutationRecordManualStopSuccess {
         data {
           id
