@@ -75,12 +75,13 @@ export interface RecordManualStopRequest {
   now?: Date;
 }
 
-function checkSpan(startedAt: Date, endedAt: Date | null, now: Date) {
+/** `startedAt` is only held to the age limit when it is being entered, not when an open stop is ended. */
+function checkSpan(startedAt: Date, endedAt: Date | null, now: Date, { newStart = true } = {}) {
   if (Number.isNaN(startedAt.getTime())) throw new InputInvalid("startedAt", "startedAt is not a time.");
   if (startedAt.getTime() > now.getTime() + MANUAL_STOP_DEFAULTS.clockSkewMs) {
     throw new InputInvalid("startedAt", "A stop cannot start in the future.");
   }
-  if (startedAt.getTime() < now.getTime() - MANUAL_STOP_DEFAULTS.maxAgeMs) {
+  if (newStart && startedAt.getTime() < now.getTime() - MANUAL_STOP_DEFAULTS.maxAgeMs) {
     throw new InputInvalid(
       "startedAt",
       "Stops older than 7 days are not entered by hand; ask a supervisor to edit history.",
@@ -206,7 +207,7 @@ export async function endManualStop(prisma: PrismaClient, request: EndManualStop
       const event = await tx.downtimeEvent.findUniqueOrThrow({ where: { id: found.id } });
       if (event.supersededAt) throw new DowntimeEventSuperseded(event.id, event.supersededAt);
       if (event.endedAt || event.source === "PLC") throw new ManualStopNotOpen(event.id, event.endedAt);
-      checkSpan(event.startedAt, request.endedAt, now);
+      checkSpan(event.startedAt, request.endedAt, now, { newStart: false });
       await refuseOverlap(tx, event.equipmentId, event.startedAt, request.endedAt, event.id);
       const threshold = await microStopThresholdSeconds(tx, event.lineId);
       const updated = await tx.downtimeEvent.update({
