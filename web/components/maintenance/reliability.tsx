@@ -19,8 +19,9 @@ export function Reliability() {
   const [days, setDays] = useState<number>(30);
   const line = lines.find((item) => item.id === lineId) ?? lines[0];
   const machines = line?.equipment ?? [];
-  // The window ends at the minute the screen asked, so re-renders do not ask again.
-  const [askedAt] = useState(() => Math.floor(Date.now() / 60_000) * 60_000);
+  // The window ends when the screen opened (fixed, so re-renders do not ask again); not rounded down,
+  // which would leave out a repair completed in the last minute.
+  const [askedAt] = useState(() => Date.now());
   const variables = useMemo(
     () => ({
       equipmentIds: machines.map((machine) => machine.id!),
