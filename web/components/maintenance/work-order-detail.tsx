@@ -311,7 +311,7 @@ export function WorkOrderDetail({ workOrderId }: { workOrderId: string }) {
           rowProps={(task) => ({ "data-testid": "mwo-task", "data-task-status": task.status ?? undefined })}
           empty="No tasks yet."
           columns={[
-            { header: "#", cell: (task) => task.position },
+            { header: "#", cell: (task) => (task.position ?? 0) + 1 },
             { header: "Task", cell: (task) => task.description },
             { header: "Status", cell: (task) => task.status?.toLowerCase() },
             { header: "Minutes", cell: (task) => task.minutesSpent ?? 0 },
