@@ -7,6 +7,7 @@ import dynamic from "next/dynamic";
 import { useEffect, useMemo, useReducer, useState } from "react";
 import { useQuery } from "urql";
 import { AndonList, RaiseAndon } from "@/components/andon-panel";
+import { HourlyProduction } from "@/components/line/hourly-production";
 import { formatDuration, LiveStateBadge, percent } from "@/components/live-state-badge";
 import { ReasonPicker } from "@/components/reason-picker";
 import { DowntimeStartedSubscription, DowntimeUpdatedSubscription } from "@/lib/graphql/downtime";
@@ -317,7 +318,13 @@ export function LineDashboard({ lineId }: { lineId: string }) {
 
       <section className="panel" aria-labelledby="hours-heading">
         <h2 id="hours-heading">Production by hour</h2>
-        <HourlyBars hours={hours} extraGood={state.goodSinceRecord} />
+        <HourlyProduction
+          lineId={line.id!}
+          siteId={line.site?.id ?? null}
+          hours={hours}
+          extraGood={state.goodSinceRecord}
+          now={now}
+        />
       </section>
     </div>
   );
@@ -369,53 +376,5 @@ function StopCard({ stop, now, canConfirm }: { stop: DowntimeFieldsFragment; now
       )}
       <ReasonPicker stop={stop} canConfirm={canConfirm} />
     </article>
-  );
-}
-
-function HourlyBars({ hours, extraGood }: { hours: OeeFieldsFragment[]; extraGood: number }) {
-  if (hours.length === 0) return <p className="muted">No production recorded yet today.</p>;
-  const rows = hours.map((record, index) => {
-    const made = (record.totalCount ?? 0) + (index === hours.length - 1 ? extraGood : 0);
-    const ideal =
-      record.idealCycleTimeSeconds && record.plannedProductionSeconds
-        ? Math.round(record.plannedProductionSeconds / record.idealCycleTimeSeconds)
-        : null;
-    return { hour: new Date(record.bucketStart!).getHours(), made, ideal };
-  });
-  const max = Math.max(1, ...rows.map((row) => Math.max(row.made, row.ideal ?? 0)));
-  return (
-    <>
-      <div className="bars" role="img" aria-label="Units made per hour against the ideal at rated speed">
-        {rows.map((row) => (
-          <div className="bar" key={row.hour}>
-            {row.ideal !== null ? (
-              // Measured from the fill's base, which sits on the hour label (1.2rem high).
-              <div className="target" style={{ bottom: `calc(${(row.ideal / max) * 85}% + 1.2rem)` }} />
-            ) : null}
-            <div className="fill" style={{ height: `${(row.made / max) * 85}%` }} />
-            <span className="tick">{String(row.hour).padStart(2, "0")}</span>
-          </div>
-        ))}
-      </div>
-      <table style={{ marginTop: 8 }}>
-        <caption className="visually-hidden">Production by hour</caption>
-        <thead>
-          <tr>
-            <th scope="col">Hour</th>
-            <th scope="col">Units</th>
-            <th scope="col">Ideal at rated speed (dashed line)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.slice(-4).map((row) => (
-            <tr key={row.hour}>
-              <td>{String(row.hour).padStart(2, "0")}:00</td>
-              <td>{row.made}</td>
-              <td>{row.ideal ?? "–"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
   );
 }

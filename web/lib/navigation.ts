@@ -57,6 +57,12 @@ export const SCREENS = {
     audience: "engineers (everyone on site may read it)",
     inMenu: false,
   },
+  manualStops: {
+    href: "/manual-stops",
+    label: "Enter a stop",
+    permission: "downtime:confirm-reason",
+    audience: "operators, technicians and managers",
+  },
   andon: { href: "/andon", label: "Andon", permission: "andon:read", audience: "everyone on site" },
   alerts: { href: "/alerts", label: "Alerts", permission: "alert:read", audience: "everyone on site" },
   equipment: { href: "/equipment", label: "Equipment", permission: "plant:read", audience: "everyone on site" },
@@ -79,6 +85,29 @@ export const SCREENS = {
     label: "Maintenance",
     permission: "maintenance:execute",
     audience: "engineers and maintenance technicians",
+  },
+  // In the menu of whoever may open work orders but not work on them (shift and production managers).
+  maintenanceNew: {
+    href: "/maintenance/new",
+    label: "New work order",
+    permission: "maintenance:manage",
+    audience: "managers and engineers",
+  },
+  // One work order, reached from the list or from the order just made: everyone on site may read it;
+  // its controls follow the permissions.
+  maintenanceOrder: {
+    href: "/maintenance",
+    label: "Work order",
+    permission: "maintenance:read",
+    audience: "everyone on site",
+    inMenu: false,
+  },
+  maintenanceReliability: {
+    href: "/maintenance/reliability",
+    label: "Reliability",
+    permission: "maintenance:read",
+    audience: "everyone on site",
+    inMenu: false,
   },
   team: {
     href: "/team",

@@ -41,6 +41,14 @@ async function signInStatus(login: string, password: string): Promise<number> {
   return response.status;
 }
 
+async function signIn(page: Page, username: string) {
+  await page.goto(`${stack.webUrl}/sign-in`);
+  await page.getByLabel("Username or employee id").fill(username);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByTestId("who").waitFor();
+}
+
 /** Both screenshot sizes of the page as it is. */
 async function screenshotsOf(page: Page, name: string) {
   await page.setViewportSize(TABLET_PORTRAIT);
@@ -219,6 +227,253 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
   });
 
+  it("an operator's open My jobs shows a job a manager assigns, and its cancellation, without a reload", async () => {
+    const operator = await newPage(TABLET_PORTRAIT);
+    await signIn(operator, "operator");
+    await operator.goto(`${stack.webUrl}/jobs`);
+    await operator.getByRole("heading", { name: "My jobs" }).waitFor();
+    const navigations: string[] = [];
+    operator.on("framenavigated", (frame) => {
+      if (frame === operator.mainFrame()) navigations.push(frame.url());
+    });
+
+    const manager = await newPage(TABLET_LANDSCAPE);
+    await signIn(manager, "pmanager");
+    await manager.goto(`${stack.webUrl}/assign`);
+    await manager.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    await manager.getByLabel("Equipment").getByRole("option", { name: "Bagger 1" }).waitFor({ state: "attached" });
+    await manager.getByLabel("Job", { exact: true }).fill("Live job, order 5150");
+    await manager.getByLabel("Operator").selectOption({ label: "Sipho Dlamini (E1005)" });
+    await manager.getByLabel("Equipment").selectOption({ label: "Bagger 1" });
+    await manager.getByLabel("Planned quantity").fill("300");
+    await manager.getByRole("button", { name: "Assign job" }).click();
+    await manager.getByTestId("assign-outcome").getByText("Assigned to Sipho Dlamini.").waitFor();
+
+    const card = operator.getByTestId("job").filter({ hasText: "order 5150" });
+    await card.waitFor();
+    expect(await card.getAttribute("data-job-status")).toBe("ASSIGNED");
+    expect(await screenChecks(operator)).toEqual({ axe: [], smallTargets: [] });
+
+    const row = manager.getByTestId("line-job").filter({ hasText: "order 5150" });
+    await row.getByRole("button", { name: "Cancel…" }).click();
+    await row.getByLabel("Why cancel").fill("Order withdrawn by the customer");
+    await row.getByRole("button", { name: "Cancel job" }).click();
+    await expect.poll(() => card.count()).toBe(0);
+    expect(navigations).toEqual([]);
+  });
+
+  it("the line dashboard's production by hour has a slot for every hour of the shift on duty with that hour's target, however few hours have data", async () => {
+    const prisma = stack.db.prisma;
+    const line = await prisma.line.findFirstOrThrow({ where: { name: "Bagging Line 1" } });
+    const now = new Date();
+    const shift = await prisma.shiftInstance.findFirstOrThrow({
+      where: { startsAt: { lte: now }, endsAt: { gt: now } },
+    });
+    const targets = await prisma.productionTarget.findMany({
+      where: { lineId: line.id, granularity: "HOUR", periodStart: { gte: shift.startsAt, lt: shift.endsAt } },
+    });
+    const hour = 3_600_000;
+    const expected: string[] = [];
+    for (
+      let start = Math.floor(shift.startsAt.getTime() / hour) * hour;
+      start < shift.endsAt.getTime();
+      start += hour
+    ) {
+      const target = targets.find(
+        (item) => item.periodStart.getTime() >= start && item.periodStart.getTime() < start + hour,
+      );
+      expected.push(target ? String(target.targetQuantity) : "");
+    }
+    expect(expected.some((value) => value !== "")).toBe(true);
+
+    const page = await newPage(TABLET_LANDSCAPE);
+    await signIn(page, "operator");
+    await page.goto(`${stack.webUrl}/lines/${line.id}`);
+    const slots = page.getByTestId("hour-slot");
+    await expect
+      .poll(() => slots.evaluateAll((items) => items.map((item) => item.getAttribute("data-target"))))
+      .toEqual(expected);
+    // A young plant has an hour or two of data: its bars stay one hour wide, not the chart's width.
+    const widths = await slots.evaluateAll((items) => items.map((item) => item.getBoundingClientRect().width));
+    const chart = (await page.getByTestId("hourly-bars").boundingBox())!.width;
+    expect(Math.max(...widths)).toBeLessThan(chart / (expected.length - 1));
+    expect(await page.locator('[data-testid="hour-slot"] .target').count()).toBe(
+      expected.filter((value) => value !== "").length,
+    );
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(page, "line-dashboard-production-by-hour");
+  });
+
+  it("a shift manager opens a work order and gives it to a technician, who works its tasks, logs time, records parts with their cost and completes it; Bagger 1's MTBF/MTTR count the repair", async () => {
+    const prisma = stack.db.prisma;
+    const manager = await newPage(TABLET_LANDSCAPE);
+    await signIn(manager, "smanager");
+    await manager.getByRole("link", { name: "New work order" }).click();
+    const form = manager.getByTestId("new-work-order");
+    await form.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    await form.getByLabel("Equipment").getByRole("option", { name: "Bagger 1" }).waitFor({ state: "attached" });
+    await form.getByLabel("Equipment").selectOption({ label: "Bagger 1" });
+    await form.getByLabel("Priority").selectOption("HIGH");
+    await form.getByLabel("Title").fill("Sealing jaw heater fails");
+    await form.getByLabel("Tasks, one a line (optional)").fill("Check heater element\nReplace thermocouple");
+    await form.getByLabel("Technician (optional)").selectOption({ label: "Maria Santos (E1006)" });
+    expect(await screenChecks(manager)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(manager, "maintenance-new-work-order");
+    await form.getByRole("button", { name: "Create work order" }).click();
+    await manager.getByTestId("mwo-detail").waitFor();
+    const order = await prisma.maintenanceWorkOrder.findFirstOrThrow({ where: { title: "Sealing jaw heater fails" } });
+    const technicianUser = await prisma.user.findUniqueOrThrow({ where: { username: "technician" } });
+    expect(order).toMatchObject({
+      status: "ASSIGNED",
+      assigneeId: technicianUser.id,
+      priority: "HIGH",
+      type: "CORRECTIVE",
+    });
+
+    const page = await newPage(TABLET_PORTRAIT);
+    await signIn(page, "technician");
+    await page.goto(`${stack.webUrl}/maintenance`);
+    await page
+      .getByTestId("maintenance-order")
+      .filter({ hasText: "Sealing jaw heater fails" })
+      .getByRole("link")
+      .click();
+    const detail = page.getByTestId("mwo-detail");
+    await detail.waitFor();
+    await expect.poll(() => page.getByTestId("mwo-assignee").textContent()).toBe("You");
+    // Assigning is a manager's (maintenance:manage): the technician's screen has no such control.
+    expect(await page.getByTestId("mwo-assign").count()).toBe(0);
+    await page.getByTestId("mwo-steps").getByRole("button", { name: "Start" }).click();
+    await expect.poll(() => detail.getAttribute("data-status")).toBe("IN_PROGRESS");
+
+    const task = (text: string) => page.getByTestId("mwo-task").filter({ hasText: text });
+    await task("Check heater element")
+      .getByLabel(/^Minutes on/)
+      .fill("20");
+    await task("Check heater element").getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => task("Check heater element").getAttribute("data-task-status")).toBe("DONE");
+    await task("Replace thermocouple")
+      .getByLabel(/^Minutes on/)
+      .fill("15");
+    await task("Replace thermocouple").getByRole("button", { name: "Log time" }).click();
+    await expect.poll(() => page.getByTestId("mwo-minutes").textContent()).toBe("35 min");
+    // A bad number is refused on the spot and logs nothing.
+    await task("Replace thermocouple")
+      .getByLabel(/^Minutes on/)
+      .fill("-4");
+    await task("Replace thermocouple").getByRole("button", { name: "Log time" }).click();
+    await task("Replace thermocouple").getByText("Enter whole minutes, 0 or more.").waitFor();
+    await task("Replace thermocouple")
+      .getByLabel(/^Minutes on/)
+      .fill("");
+    await task("Replace thermocouple").getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => task("Replace thermocouple").getAttribute("data-task-status")).toBe("DONE");
+    await page.getByTestId("mwo-add-task").getByLabel("New task").fill("Test seal on ten bags");
+    await page.getByTestId("mwo-add-task").getByRole("button", { name: "Add task" }).click();
+    await task("Test seal on ten bags")
+      .getByLabel(/^Minutes on/)
+      .fill("5");
+    await task("Test seal on ten bags").getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => page.getByTestId("mwo-minutes").textContent()).toBe("40 min");
+
+    const parts = page.getByTestId("mwo-record-part");
+    for (const [number, quantity, cost] of [
+      ["TC-K-100", "1", "42.50"],
+      ["FUSE-2A", "2", "1.25"],
+    ] as const) {
+      await parts.getByLabel("Part number").fill(number);
+      await parts.getByLabel("Quantity").fill(quantity);
+      await parts.getByLabel("Unit cost (optional)").fill(cost);
+      await parts.getByRole("button", { name: "Record part" }).click();
+      await page.getByTestId("mwo-part").filter({ hasText: number }).waitFor();
+    }
+    await expect.poll(() => page.getByTestId("mwo-parts-cost").textContent()).toMatch(/^45[.,]00$/);
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(page, "maintenance-work-order");
+
+    await page.getByLabel("Hold reason or failure cause").fill("Thermocouple wire broken at the jaw");
+    await page.getByTestId("mwo-steps").getByRole("button", { name: "Complete" }).click();
+    await expect.poll(() => detail.getAttribute("data-status")).toBe("COMPLETED");
+    const done = await prisma.maintenanceWorkOrder.findUniqueOrThrow({
+      where: { id: order.id },
+      include: { tasks: true, parts: true },
+    });
+    expect(done.failureCause).toBe("Thermocouple wire broken at the jaw");
+    expect(done.tasks.map((item) => [item.description, item.status, item.minutesSpent]).sort()).toEqual([
+      ["Check heater element", "DONE", 20],
+      ["Replace thermocouple", "DONE", 15],
+      ["Test seal on ten bags", "DONE", 5],
+    ]);
+    expect(done.parts.map((item) => [item.partNumber, item.quantity, Number(item.unitCost)]).sort()).toEqual([
+      ["FUSE-2A", 2, 1.25],
+      ["TC-K-100", 1, 42.5],
+    ]);
+
+    await page.goto(`${stack.webUrl}/maintenance/reliability`);
+    await page.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    const bagger = page.getByTestId("reliability-row").and(page.locator('[data-equipment="Bagger 1"]'));
+    await expect.poll(async () => Number(await bagger.getAttribute("data-repairs"))).toBeGreaterThanOrEqual(1);
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(page, "maintenance-reliability");
+  });
+
+  it("an operator enters a palletiser stop by hand, is refused one overlapping it, and ends a stop still going on; the stops count in the palletiser's OEE", async () => {
+    const prisma = stack.db.prisma;
+    const palletiser = await prisma.equipment.findUniqueOrThrow({ where: { code: "PAL-1" } });
+    const minute = 60_000;
+    // datetime-local takes the tablet's own clock; the browser runs in this machine's time zone.
+    const local = (at: number) => {
+      const date = new Date(at);
+      const two = (value: number) => String(value).padStart(2, "0");
+      return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}`;
+    };
+    const base = Math.floor(Date.now() / minute) * minute;
+
+    const page = await newPage(TABLET_PORTRAIT);
+    await signIn(page, "operator");
+    await page.getByRole("link", { name: "Enter a stop" }).click();
+    await page.getByLabel("Line", { exact: true }).selectOption({ label: "Bagging Line 1" });
+    const form = page.getByTestId("manual-stop-form");
+    await form.getByLabel("Machine").getByRole("option", { name: "Palletiser 1" }).waitFor({ state: "attached" });
+    // Bagger 1 is read from its PLC: it is not offered.
+    expect(await form.getByLabel("Machine").getByRole("option", { name: "Bagger 1" }).count()).toBe(0);
+    const enter = async (from: number, to: number | null) => {
+      await form.getByLabel("Machine").selectOption({ label: "Palletiser 1" });
+      await form.getByLabel("Stopped at").fill(local(from));
+      await form.getByLabel("Ran again at (empty while stopped)").fill(to === null ? "" : local(to));
+      await form.getByLabel("Reason").selectOption({ label: "Unplanned stop › Mechanical › Gripper fault" });
+      await form.getByRole("button", { name: "Record stop" }).click();
+    };
+    await enter(base - 50 * minute, base - 38 * minute);
+    await form.getByTestId("manual-stop-saved").waitFor();
+    const stops = page.getByTestId("manual-stop");
+    await expect.poll(() => stops.count()).toBe(1);
+
+    await enter(base - 45 * minute, base - 40 * minute);
+    await expect.poll(() => form.getByTestId("manual-stop-refusal").textContent()).toMatch(/overlaps/);
+    expect(await prisma.downtimeEvent.count({ where: { equipmentId: palletiser.id } })).toBe(1);
+    expect(await screenChecks(page)).toEqual({ axe: [], smallTargets: [] });
+    await screenshotsOf(page, "manual-stops");
+
+    await enter(base - 5 * minute, null);
+    await expect.poll(() => page.locator('[data-testid="manual-stop"][data-open="true"]').count()).toBe(1);
+    await page.getByRole("button", { name: /^Ended now/ }).click();
+    await expect.poll(() => page.locator('[data-testid="manual-stop"][data-open="true"]').count()).toBe(0);
+    const stored = await prisma.downtimeEvent.findMany({
+      where: { equipmentId: palletiser.id },
+      orderBy: { startedAt: "asc" },
+    });
+    expect(stored.map((stop) => [stop.source, stop.endedAt !== null])).toEqual([
+      ["OPERATOR", true],
+      ["OPERATOR", true],
+    ]);
+    // The 12-minute stop is a breakdown in the palletiser's hourly OEE, recomputed when it was entered.
+    const hours = await prisma.oeeRecord.findMany({
+      where: { equipmentId: palletiser.id, bucket: "HOUR", bucketStart: { gte: new Date(base - 2 * 60 * minute) } },
+    });
+    expect(hours.reduce((sum, hour) => sum + (hour.breakdownSeconds ?? 0), 0)).toBeGreaterThanOrEqual(12 * 60);
+  });
+
   it("a technician raises an andon, the production manager escalates it by hand, the shift manager's bell counts it live and the inbox marks it read; the technician takes it, attaches a camera photo, resolves it with a root cause, closes and reopens it, and its history has every step", async () => {
     if (!withAndon) return;
     const page = await newPage(TABLET_PORTRAIT);
@@ -275,7 +530,10 @@ describe("a shift's workflows in a browser against the running plant", () => {
     await heard.waitFor();
     expect(await screenChecks(manager)).toEqual({ axe: [], smallTargets: [] });
     await screenshotsOf(manager, "notifications");
+    const unreadNow = Number(await bell.getAttribute("data-unread"));
     await heard.getByRole("button", { name: /^Mark read/ }).click();
+    // The bell drops without a reload: the mark-read's result invalidates the count in urql's cache.
+    await expect.poll(async () => Number(await bell.getAttribute("data-unread"))).toBe(unreadNow - 1);
     const smanager = await stack.db.prisma.user.findUniqueOrThrow({ where: { username: "smanager" } });
     await expect
       .poll(() =>
@@ -328,6 +586,10 @@ describe("a shift's workflows in a browser against the running plant", () => {
 
     await page.getByTestId("andon-close").getByRole("button", { name: "Close" }).click();
     await expect.poll(statusOf).toBe("CLOSED");
+    // The close form leaves the screen once the page knows: the reopen form moves up then, and a click
+    // aimed before the move would miss it.
+    await expect.poll(() => detail.getAttribute("data-andon-status")).toBe("CLOSED");
+    await page.getByTestId("andon-close").waitFor({ state: "detached" });
     const reopen = page.getByTestId("andon-reopen");
     await reopen.getByLabel("Why reopen").fill("Jaw sticks again after 10 minutes");
     await reopen.getByRole("button", { name: "Reopen" }).click();

@@ -1,6 +1,7 @@
 "use client";
-// Engineer / technician > Maintenance work orders: the unfinished ones (or a chosen status) and their
-// status steps.
+// Engineer / technician > Maintenance work orders: the unfinished ones (or a chosen status), their
+// status steps, and the way to one order's detail, a new order and MTBF/MTTR.
+import Link from "next/link";
 import { useState } from "react";
 import { useQuery } from "urql";
 import { DataTable } from "@/components/data/data-table";
@@ -9,8 +10,11 @@ import { Pager } from "@/components/pager";
 import { QueryError } from "@/components/query-error";
 import type { MaintenanceStatus } from "@/lib/graphql/generated/graphql";
 import { MaintenanceWorkOrdersQuery } from "@/lib/graphql/maintenance";
+import { useSession } from "@/lib/react/stores";
 
 export function MaintenanceOrders() {
+  const session = useSession();
+  const canManage = session.status === "signed-in" && session.session.permissions.has("maintenance:manage");
   const [status, setStatus] = useState<MaintenanceStatus | "">("");
   const [after, setAfter] = useState<string | null>(null);
   const [result, refetch] = useQuery({
@@ -25,6 +29,14 @@ export function MaintenanceOrders() {
       <div className="row spread">
         <h1>Maintenance work orders</h1>
         <div className="row">
+          {canManage ? (
+            <Link className="button primary" href="/maintenance/new">
+              New work order
+            </Link>
+          ) : null}
+          <Link className="button" href="/maintenance/reliability">
+            MTBF / MTTR
+          </Link>
           <label htmlFor="mwo-status" style={{ margin: 0 }}>
             Status
           </label>
@@ -59,7 +71,11 @@ export function MaintenanceOrders() {
             header: "Order",
             cell: (order) => (
               <>
-                <strong>{order.number}</strong> {order.title}
+                <Link className="button" href={`/maintenance/${order.id}`}>
+                  {order.number}
+                  <span className="visually-hidden">: {order.title}</span>
+                </Link>{" "}
+                {order.title}
                 <div className="muted">
                   {order.type} · opened {order.createdAt ? new Date(order.createdAt).toLocaleString() : ""}
                 </div>

@@ -11,7 +11,9 @@ const NO_VARIABLES = {};
 
 export function NotificationBell() {
   // The count holds no Notification object, so urql's document cache would not see a mark-read
-  // mutation touch it: naming the typename makes every such mutation read the count again.
+  // mutation touch it: naming the typename makes every mutation whose result holds a Notification
+  // (the stored documents ask for __typename: see lib/graphql/codegen-typename-transform.mjs) read
+  // the count again.
   const context = useMemo(() => ({ additionalTypenames: ["Notification"] }), []);
   const [result, refetch] = useQuery({
     query: UnreadNotificationCountQuery,

@@ -128,3 +128,73 @@ export const MergeDowntimeEventsMutation = graphql(`
     }
   }
 `);
+
+/** A line's equipment (which is read from a PLC) and its stops of a window, for entering stops by hand. */
+export const ManualStopsQuery = graphql(`
+  query ManualStops($lineId: ID!, $from: DateTime!, $to: DateTime!) {
+    line(id: $lineId) {
+      id
+      equipment {
+        id
+        name
+        readFromPlc
+      }
+    }
+    downtimeEvents(lineId: $lineId, from: $from, to: $to) {
+      id
+      startedAt
+      endedAt
+      source
+      note
+      reason {
+        id
+        name
+      }
+      equipment {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const RecordManualStopMutation = graphql(`
+  mutation RecordManualStop($input: RecordManualStopInput!) {
+    recordManualStop(input: $input) {
+      __typename
+      ... on ExpectedError {
+        code
+        message
+      }
+      ... on ManualStopOverlaps {
+        overlappingStartedAt
+        overlappingEndedAt
+      }
+      ... on MutationRecordManualStopSuccess {
+        data {
+          id
+          startedAt
+          endedAt
+        }
+      }
+    }
+  }
+`);
+
+export const EndManualStopMutation = graphql(`
+  mutation EndManualStop($downtimeEventId: ID!, $endedAt: DateTime!) {
+    endManualStop(downtimeEventId: $downtimeEventId, endedAt: $endedAt) {
+      __typename
+      ... on ExpectedError {
+        code
+        message
+      }
+      ... on MutationEndManualStopSuccess {
+        data {
+          id
+          endedAt
+        }
+      }
+    }
+  }
+`);

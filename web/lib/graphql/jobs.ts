@@ -35,6 +35,27 @@ export const MyJobsQuery = graphql(`
   }
 `);
 
+/** The lines whose job feeds My jobs listens to: a job can be assigned to the caller on any of them. */
+export const JobLinesQuery = graphql(`
+  query JobLines {
+    lines(first: 50, activeOnly: true) {
+      edges {
+        node {
+          id
+        }
+      }
+    }
+  }
+`);
+
+export const MyJobUpdatedSubscription = graphql(`
+  subscription MyJobUpdated($lineId: ID!) {
+    jobUpdated(lineId: $lineId, assignedToMe: true) {
+      ...JobFields
+    }
+  }
+`);
+
 export const AcceptJobMutation = graphql(`
   mutation AcceptJob($jobId: ID!, $idempotencyKey: String) {
     acceptJob(jobId: $jobId, idempotencyKey: $idempotencyKey) {

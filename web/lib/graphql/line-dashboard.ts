@@ -9,6 +9,9 @@ export const LineDashboardQuery = graphql(`
       code
       name
       oeeTarget
+      site {
+        id
+      }
       liveState {
         state
         since
@@ -41,6 +44,30 @@ export const LineDashboardQuery = graphql(`
       plannedQuantity
       actualGoodQuantity
       startedAt
+    }
+  }
+`);
+
+/** The shift on duty and the line's hourly targets around now, for the production-by-hour chart. */
+export const ShiftHourTargetsQuery = graphql(`
+  query ShiftHourTargets($siteId: ID!, $lineId: ID!, $from: DateTime!, $to: DateTime!) {
+    currentShiftInstance(siteId: $siteId) {
+      id
+      startsAt
+      endsAt
+      shift {
+        id
+        name
+      }
+    }
+    productionTargets(lineId: $lineId, granularity: HOUR, from: $from, to: $to, first: 100) {
+      edges {
+        node {
+          id
+          periodStart
+          targetQuantity
+        }
+      }
     }
   }
 `);

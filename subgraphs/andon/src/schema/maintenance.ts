@@ -79,6 +79,22 @@ const partsOfWorkOrder = defineLoader<string, MaintenancePartUsage[]>(async (ids
   return ids.map((id) => rows.filter((row) => row.workOrderId === id));
 });
 
+/** Money is summed in cents so a bill of many parts does not drift by floating-point error. */
+function centsOfPart(part: MaintenancePartUsage): number | null {
+  // unitCost is stored to the cent (numeric(12,2)), so its cents are a whole number.
+  if (part.unitCost === null) return null;
+  return Math.round(part.quantity * Math.round(Number(part.unitCost) * 100));
+}
+
+function costOfPart(part: MaintenancePartUsage): number | null {
+  const cents = centsOfPart(part);
+  return cents === null ? null : cents / 100;
+}
+
+function totalPartsCost(parts: readonly MaintenancePartUsage[]): number {
+  return parts.reduce((sum, part) => sum + (centsOfPart(part) ?? 0), 0) / 100;
+}
+
 const MaintenanceTaskRef = builder.prismaObject("MaintenanceTask", {
   authScopes: { permission: "maintenance:read" },
   fields: (t) => ({
@@ -103,6 +119,11 @@ const MaintenancePartUsageRef = builder.prismaObject("MaintenancePartUsage", {
     unitCost: t.float({
       nullable: true,
       resolve: (part) => (part.unitCost === null ? null : Number(part.unitCost)),
+    }),
+    cost: t.float({
+      nullable: true,
+      description: "quantity × unitCost, to the cent; null when the part has no unit cost.",
+      resolve: (part) => costOfPart(part),
     }),
   }),
 });
@@ -135,6 +156,17 @@ export const MaintenanceWorkOrderRef = builder.prismaObject("MaintenanceWorkOrde
     parts: t.field({
       type: [MaintenancePartUsageRef],
       resolve: (order, _args, context) => context.loaders.of(partsOfWorkOrder).load(order.id),
+    }),
+    partsCost: t.float({
+      description:
+        "What its parts cost: the sum of each priced part's quantity × unit cost (unpriced parts add nothing).",
+      resolve: async (order, _args, context) =>
+        totalPartsCost(await context.loaders.of(partsOfWorkOrder).load(order.id)),
+    }),
+    unpricedPartCount: t.int({
+      description: "Parts recorded without a unit cost, which partsCost leaves out.",
+      resolve: async (order, _args, context) =>
+        (await context.loaders.of(partsOfWorkOrder).load(order.id)).filter((part) => part.unitCost === null).length,
     }),
     minutesSpent: t.int({
       description: "Time logged on all its tasks.",

@@ -285,6 +285,45 @@ describe("notification, maintenance and alert GraphQL", () => {
       expect(reliability.data!.equipmentReliability).toEqual({ data: [{ failureCount: 1, repairCount: 1 }] });
     });
 
+    it("a work order's parts cost is each priced part's quantity × unit cost summed to the cent, and unpriced parts are counted apart", async () => {
+      const created = await asManager(create, {
+        input: { equipmentId: bagger.id, type: "CORRECTIVE", title: "Belt and bearings" },
+      });
+      const { id } = (created.data!.createMaintenanceWorkOrder as { data: { id: string } }).data;
+      const record = (part: string) =>
+        asTechnician(`mutation($id: ID!) { recordMaintenancePart(workOrderId: $id, part: ${part}) { __typename } }`, {
+          id,
+        });
+      expect((await record(`{ partNumber: "BRG-6204", quantity: 3, unitCost: 0.1 }`)).data).toEqual({
+        recordMaintenancePart: { __typename: "MutationRecordMaintenancePartSuccess" },
+      });
+      await record(`{ partNumber: "BELT-A42", quantity: 1.5, unitCost: 19.99 }`);
+      await record(`{ partNumber: "RAG", quantity: 4 }`);
+      const read = await asTechnician(
+        `query($id: ID!) { maintenanceWorkOrder(id: $id) { partsCost unpricedPartCount parts { partNumber cost } } }`,
+        { id },
+      );
+      const order = read.data!.maintenanceWorkOrder as {
+        partsCost: number;
+        unpricedPartCount: number;
+        parts: { partNumber: string; cost: number | null }[];
+      };
+      // 3 × 0.10 = 0.30 (not 0.30000000000000004); 1.5 × 19.99 = 29.985, to the cent 29.99.
+      expect(Object.fromEntries(order.parts.map((part) => [part.partNumber, part.cost]))).toEqual({
+        "BRG-6204": 0.3,
+        "BELT-A42": 29.99,
+        RAG: null,
+      });
+      expect([order.partsCost, order.unpricedPartCount]).toEqual([30.29, 1]);
+      // Off the unfinished list the next test reads.
+      await asManager(
+        `mutation($id: ID!) { cancelMaintenanceWorkOrder(workOrderId: $id, reason: "test done") { __typename } }`,
+        {
+          id,
+        },
+      );
+    });
+
     it("listing work orders reads all their tasks in one batch and all their parts in another", async () => {
       for (const title of ["A", "B", "C"]) {
         await asManager(create, {

@@ -2,6 +2,7 @@
 export * from "./downtime-event-history.ts";
 export * from "./downtime-history-defaults.ts";
 export * from "./downtime-history-errors.ts";
+export * from "./manual-stop.ts";
 export * from "./merge-downtime-events.ts";
 export * from "./reclassify-downtime-event.ts";
 export * from "./split-downtime-event.ts";

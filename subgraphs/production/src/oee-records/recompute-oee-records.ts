@@ -128,7 +128,13 @@ export async function computeOeeRecords(prisma: DbClient, request: RecomputeRequ
     }),
   ]);
 
-  const states = stateChanges.map((s) => ({ state: s.state as EquipmentState, start: s.startedAt, end: s.endedAt }));
+  // Equipment without a PLC reports no states: it counts as running except while a stop entered by
+  // hand (recordManualStop) is open, so those stops lower its availability instead of vanishing into
+  // unknown time. Recorded states, where there are any, still win.
+  const states =
+    equipment.plcId === null && stateChanges.length === 0
+      ? [{ state: "RUNNING" as EquipmentState, start: new Date(range.start), end: new Date(range.end) }]
+      : stateChanges.map((s) => ({ state: s.state as EquipmentState, start: s.startedAt, end: s.endedAt }));
   const stops: DowntimeInterval[] = downtime.map((d) => ({
     start: d.startedAt,
     end: d.endedAt,

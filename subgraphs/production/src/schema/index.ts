@@ -16,6 +16,7 @@ import "./consumption.ts";
 import "./line-state.ts";
 import "./downtime.ts";
 import "./downtime-history.ts";
+import "./manual-stop.ts";
 import "./fault-catalog.ts";
 import "./fault-events.ts";
 import "./oee.ts";

@@ -207,6 +207,11 @@ builder.objectFields(EquipmentRef, (t) => ({
     resolve: (equipment, _args, context) =>
       equipment.tagMapId ? context.loaders.of(tagMapById).load(equipment.tagMapId) : null,
   }),
+  readFromPlc: t.boolean({
+    description:
+      "Whether a PLC reports this equipment's states and stops; without one, its stops are entered by hand (recordManualStop).",
+    resolve: (equipment) => equipment.plcId !== null,
+  }),
   plcTagPrefix: t.string({
     nullable: true,
     authScopes: { permission: "plant:manage" },
