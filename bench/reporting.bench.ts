@@ -25,6 +25,7 @@ import { createTemplateDatabase, createTestDatabase, dropRunDatabases, testServe
 import { createLogger } from "@ms5/kit";
 import { testRedisUrl } from "@ms5/kit/testing";
 import pg from "pg";
+import { lineDayPageStatement } from "../subgraphs/reporting/src/analytics/oee-analytics.ts";
 import { OeeRollup } from "../subgraphs/reporting/src/oee-rollup/oee-rollup.ts";
 import { ReportRenderer } from "../subgraphs/reporting/src/report-rendering/report-renderer.ts";
 import { ReportRunner } from "../subgraphs/reporting/src/report-runs/report-runner.ts";
@@ -38,6 +39,7 @@ const BENCH = {
   concurrency: 10,
   pageSize: 500,
   gatewaySeconds: 20,
+  connectionSeconds: 10,
   sqlSeconds: 10,
 };
 
@@ -56,6 +58,11 @@ function percentile(values: number[], p: number): number {
 }
 const round = (value: number) => Math.round(value * 100) / 100;
 const minute = (n: number) => new Date(SHIFT_START.getTime() + n * 60_000);
+
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string;
+}
 
 interface Floor {
   child: ChildProcess;
@@ -233,17 +240,24 @@ async function main() {
       KEY_PREFIX: keyPrefix,
       REPORT_DIR: reportDir,
     });
-    const query = `query ($from: DateTime!, $to: DateTime!, $lineIds: [ID!], $first: Int, $after: String) {
+    // The columnar shape (oeeAnalyticsTable) is what the targets are measured on; the Relay connection
+    // of the same pages is measured after it, as context.
+    const tableQuery = `query ($from: DateTime!, $to: DateTime!, $lineIds: [ID!], $first: Int, $after: String) {
+      oeeAnalyticsTable(from: $from, to: $to, groupBy: [LINE, DAY], lineIds: $lineIds, first: $first, after: $after) {
+        rowCount lineId day availability performance quality oee goodCount rejectCount
+        pageInfo { hasNextPage endCursor } } }`;
+    const connectionQuery = `query ($from: DateTime!, $to: DateTime!, $lineIds: [ID!], $first: Int, $after: String) {
       oeeAnalytics(from: $from, to: $to, groupBy: [LINE, DAY], lineIds: $lineIds, first: $first, after: $after) {
         edges { node { lineId day figures { availability performance quality oee goodCount rejectCount } } }
         pageInfo { hasNextPage endCursor } } }`;
     const { url, token } = floor;
-    async function page(after: string | null) {
+    type Shape = "table" | "connection";
+    async function page(shape: Shape, after: string | null): Promise<{ rows: number; pageInfo: PageInfo }> {
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify({
-          query,
+          query: shape === "table" ? tableQuery : connectionQuery,
           variables: {
             from: YEAR_START.toISOString(),
             to: YEAR_END.toISOString(),
@@ -254,47 +268,73 @@ async function main() {
         }),
       });
       const body = (await response.json()) as {
-        data?: { oeeAnalytics: { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+        data?: {
+          oeeAnalyticsTable?: { rowCount: number; pageInfo: PageInfo };
+          oeeAnalytics?: { edges: unknown[]; pageInfo: PageInfo };
+        };
         errors?: unknown[];
       };
-      if (body.errors || !body.data) throw new Error(`oeeAnalytics failed: ${JSON.stringify(body.errors)}`);
-      return body.data.oeeAnalytics;
+      if (body.errors || !body.data) throw new Error(`${shape} page failed: ${JSON.stringify(body.errors)}`);
+      const table = body.data.oeeAnalyticsTable;
+      if (table) return { rows: table.rowCount, pageInfo: table.pageInfo };
+      const connection = body.data.oeeAnalytics!;
+      return { rows: connection.edges.length, pageInfo: connection.pageInfo };
     }
-    async function wholeAnswer(pageMs: number[]): Promise<number> {
+    async function wholeAnswer(shape: Shape, pageMs: number[]): Promise<number> {
       let rows = 0;
       let after: string | null = null;
       for (;;) {
         const started = performance.now();
-        const connection = await page(after);
+        const answer = await page(shape, after);
         pageMs.push(performance.now() - started);
-        rows += connection.edges.length;
-        if (!connection.pageInfo.hasNextPage) return rows;
-        after = connection.pageInfo.endCursor;
+        rows += answer.rows;
+        if (!answer.pageInfo.hasNextPage) return rows;
+        after = answer.pageInfo.endCursor;
       }
     }
-    // Warm-up: plans, connections, JIT; and the answer's size checked once.
-    const warmRows = await wholeAnswer([]);
-    if (warmRows !== expectedRows) throw new Error(`expected ${expectedRows} rows, got ${warmRows}`);
-    const pageMs: number[] = [];
-    const answerMs: number[] = [];
-    let gatewayAnswers = 0;
-    const floorCpuBefore = await floor.cpuMs();
-    const gatewayStarted = performance.now();
-    const gatewayUntil = gatewayStarted + BENCH.gatewaySeconds * 1000;
-    await Promise.all(
-      Array.from({ length: BENCH.concurrency }, async () => {
-        while (performance.now() < gatewayUntil) {
-          const started = performance.now();
-          await wholeAnswer(pageMs);
-          answerMs.push(performance.now() - started);
-          gatewayAnswers++;
-        }
-      }),
+    /** Ten clients each reading whole answers page after page for `seconds`. */
+    async function readAnswers(shape: Shape, seconds: number) {
+      const pageMs: number[] = [];
+      const answerMs: number[] = [];
+      let answers = 0;
+      const cpuBefore = await floor!.cpuMs();
+      const started = performance.now();
+      const until = started + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: BENCH.concurrency }, async () => {
+          while (performance.now() < until) {
+            const answerStarted = performance.now();
+            await wholeAnswer(shape, pageMs);
+            answerMs.push(performance.now() - answerStarted);
+            answers++;
+          }
+        }),
+      );
+      const perSecond = answers / ((performance.now() - started) / 1000);
+      // Pages still in flight at the end are counted in pageMs once they finish, as is their CPU.
+      const cpuPerPage = ((await floor!.cpuMs()) - cpuBefore) / pageMs.length;
+      return { pageMs, answerMs, perSecond, cpuPerPage };
+    }
+    // Warm-up: plans, connections, JIT; and the answer's size checked once in each shape.
+    for (const shape of ["table", "connection"] as const) {
+      const warmRows = await wholeAnswer(shape, []);
+      if (warmRows !== expectedRows) throw new Error(`expected ${expectedRows} rows as a ${shape}, got ${warmRows}`);
+    }
+    // Where a late page's statement spends its time: the plan, printed for the record.
+    const latePage = await pool.query(
+      `EXPLAIN (ANALYZE, BUFFERS) ${lineDayPageStatement({ after: true, lines: true })}`,
+      [
+        YEAR_START,
+        YEAR_END,
+        new Date(YEAR_START.getTime() + 300 * 86_400_000),
+        lineIds[9],
+        lineIds,
+        BENCH.pageSize + 1,
+      ],
     );
-    const gatewayPerSecond = gatewayAnswers / ((performance.now() - gatewayStarted) / 1000);
-    // Pages still in flight at the end are counted in pageMs once they finish, as is their CPU.
-    const floorCpuPerPage = ((await floor.cpuMs()) - floorCpuBefore) / pageMs.length;
-
+    console.log(latePage.rows.map((row: { "QUERY PLAN": string }) => row["QUERY PLAN"]).join("\n"));
+    const table = await readAnswers("table", BENCH.gatewaySeconds);
+    const relay = await readAnswers("connection", BENCH.connectionSeconds);
     const sql = `SELECT "lineId", "bucketStart", sum("plannedProductionSeconds") AS planned, sum("runSeconds") AS run,
         sum("totalCount") AS total, sum("goodCount") AS good, sum("rejectCount") AS reject,
         sum("runSeconds") / nullif(sum("plannedProductionSeconds"), 0) AS availability
@@ -316,13 +356,14 @@ async function main() {
       }),
     );
     const sqlPerSecond = sqlAnswers / ((performance.now() - sqlStarted) / 1000);
+    const gatewayPerSecond = table.perSecond;
 
     const metrics: Record<string, BenchMetric> = {
       shift_report_ms_p50: { value: round(percentile(renderMs, 50)), unit: "ms", target: "<= 2000" },
       shift_report_ms_p95: { value: round(percentile(renderMs, 95)), unit: "ms", target: "context" },
-      oee_rollup_year_p95_ms: { value: round(percentile(pageMs, 95)), unit: "ms", target: "<= 200" },
-      oee_rollup_year_p50_ms: { value: round(percentile(pageMs, 50)), unit: "ms", target: "context" },
-      oee_rollup_year_answer_p95_ms: { value: round(percentile(answerMs, 95)), unit: "ms", target: "context" },
+      oee_rollup_year_p95_ms: { value: round(percentile(table.pageMs, 95)), unit: "ms", target: "<= 200" },
+      oee_rollup_year_p50_ms: { value: round(percentile(table.pageMs, 50)), unit: "ms", target: "context" },
+      oee_rollup_year_answer_p95_ms: { value: round(percentile(table.answerMs, 95)), unit: "ms", target: "context" },
       rollup_vs_sql_ratio: {
         value: round(gatewayPerSecond / sqlPerSecond),
         unit: "ratio",
@@ -330,7 +371,10 @@ async function main() {
         baseline: round(sqlPerSecond),
       },
       rollup_answers_per_s: { value: round(gatewayPerSecond), unit: "answers/s", target: "context" },
-      oee_rollup_page_floor_cpu_ms: { value: round(floorCpuPerPage), unit: "ms", target: "context" },
+      oee_rollup_page_floor_cpu_ms: { value: round(table.cpuPerPage), unit: "ms", target: "context" },
+      oee_rollup_year_connection_p95_ms: { value: round(percentile(relay.pageMs, 95)), unit: "ms", target: "context" },
+      oee_rollup_connection_answers_per_s: { value: round(relay.perSecond), unit: "answers/s", target: "context" },
+      oee_rollup_connection_page_floor_cpu_ms: { value: round(relay.cpuPerPage), unit: "ms", target: "context" },
     };
     const file = writeBenchResult("reporting", "reporting subgraph: shift report render, OEE year query", metrics);
     console.log(JSON.stringify(metrics, null, 2));
