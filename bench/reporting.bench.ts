@@ -22,14 +22,16 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { seedPlant } from "@ms5/db/seed";
 import { createTemplateDatabase, createTestDatabase, dropRunDatabases, testServerUrl } from "@ms5/db/test-database";
-import { createLogger } from "@ms5/kit";
-import { testRedisUrl } from "@ms5/kit/testing";
+import { createLogger, createRedisClient, startRedisServer } from "@ms5/kit";
+import { freePort, testRedisUrl } from "@ms5/kit/testing";
 import pg from "pg";
 import { lineDayPageStatement } from "../subgraphs/reporting/src/analytics/oee-analytics.ts";
 import { OeeRollup } from "../subgraphs/reporting/src/oee-rollup/oee-rollup.ts";
 import { ReportRenderer } from "../subgraphs/reporting/src/report-rendering/report-renderer.ts";
 import { ReportRunner } from "../subgraphs/reporting/src/report-runs/report-runner.ts";
 import { type BenchMetric, writeBenchResult } from "./bench-result.ts";
+import { openBenchPlant } from "./production/bench-plant.ts";
+import { measureSensorToSubscriber } from "./production/sensor-to-subscriber.ts";
 
 const BENCH = {
   shiftReportWarmups: 3,
@@ -39,6 +41,13 @@ const BENCH = {
   concurrency: 10,
   pageSize: 500,
   gatewaySeconds: 20,
+  /** Report runs kept queued or rendering while the live path is measured. */
+  reportsQueued: 4,
+  /** The live path as bench:production measures it: 50 subscribers a line, a change every 250 ms. */
+  liveSubscribersPerLine: 50,
+  liveChangeEveryMs: 250,
+  liveSeconds: 30,
+  liveWarmupSeconds: 8,
   connectionSeconds: 10,
   sqlSeconds: 10,
 };
@@ -169,7 +178,8 @@ async function seedFullShift(prisma: Awaited<ReturnType<typeof createTestDatabas
   return line.id;
 }
 
-async function main() {
+/** Shift report render and the OEE year query: a database of its own, the machine's Redis. */
+async function measureReportsAndRollup(): Promise<Record<string, BenchMetric>> {
   const serverUrl = testServerUrl();
   const runId = `bench${randomBytes(3).toString("hex")}`;
   const keyPrefix = `ms5bench:reporting:${randomUUID().slice(0, 8)}:`;
@@ -376,9 +386,7 @@ async function main() {
       oee_rollup_connection_answers_per_s: { value: round(relay.perSecond), unit: "answers/s", target: "context" },
       oee_rollup_connection_page_floor_cpu_ms: { value: round(relay.cpuPerPage), unit: "ms", target: "context" },
     };
-    const file = writeBenchResult("reporting", "reporting subgraph: shift report render, OEE year query", metrics);
-    console.log(JSON.stringify(metrics, null, 2));
-    console.log(`wrote ${file}`);
+    return metrics;
   } finally {
     floor?.child.kill("SIGTERM");
     await renderer.close();
@@ -389,4 +397,146 @@ async function main() {
   }
 }
 
-await main();
+/**
+ * live_p99_during_reports_ms: production's sensor-to-subscriber measurement at plant load
+ * (bench/production/sensor-to-subscriber.ts: emulated PLCs -> bridge -> Redis -> production's
+ * consumer -> gateway subscriptions), once alone and once while a reporting instance renders shift
+ * reports: generateReport through the gateway keeps four runs queued or rendering for the whole
+ * window, at the deployed render concurrency (REPORT_RENDER_CONCURRENCY, default 1).
+ */
+async function measureLiveDuringReports(): Promise<Record<string, BenchMetric>> {
+  const workDir = mkdtempSync(path.join(tmpdir(), "ms5-bench-reporting-live-"));
+  const redisServer = await startRedisServer({
+    port: await freePort(),
+    dataDir: path.join(workDir, "redis"),
+    readyTimeoutMs: 10_000,
+    stopGraceMs: 5_000,
+  });
+  const redis = createRedisClient({ url: redisServer.url });
+  await redis.connect();
+  const plant = await openBenchPlant();
+  let reporting: Floor | undefined;
+  const logger = createLogger({ service: "bench-reporting-live", level: "warn" });
+  try {
+    const prisma = plant.db.prisma;
+    const lineId = await seedFullShift(prisma);
+    await new OeeRollup({ prisma, logger, now: () => NOW }).runPass();
+    reporting = await startFloor({
+      DATABASE_URL: plant.db.url,
+      REDIS_URL: redisServer.url,
+      KEY_PREFIX: "bench-reporting-live:",
+      REPORT_DIR: path.join(workDir, "reports"),
+      REPORT_RUNNER: "on",
+      ...(process.env.REPORT_RENDER_CONCURRENCY
+        ? { REPORT_RENDER_CONCURRENCY: process.env.REPORT_RENDER_CONCURRENCY }
+        : {}),
+    });
+    const { url, token } = reporting;
+    async function call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: T; errors?: unknown[] };
+      if (body.errors || !body.data) throw new Error(`reporting call failed: ${JSON.stringify(body.errors)}`);
+      return body.data;
+    }
+    const generate = async () =>
+      (
+        await call<{ generateReport: { id: string } }>(
+          "mutation ($input: GenerateReportInput!) { generateReport(input: $input) { id } }",
+          {
+            input: {
+              templateKey: "shift-summary",
+              from: SHIFT_START.toISOString(),
+              to: SHIFT_END.toISOString(),
+              lineIds: [lineId],
+            },
+          },
+        )
+      ).generateReport.id;
+    const rendered: number[] = [];
+    /** Four runs queued or rendering until `until`; then the ones in flight are let finish. */
+    async function keepFourReportsQueued(until: number) {
+      const inFlight = new Map<string, number>();
+      for (;;) {
+        while (Date.now() < until && inFlight.size < BENCH.reportsQueued) inFlight.set(await generate(), Date.now());
+        if (inFlight.size === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const runs = await prisma.reportRun.findMany({
+          where: { id: { in: [...inFlight.keys()] } },
+          select: { id: true, status: true, error: true, queuedAt: true, finishedAt: true },
+        });
+        for (const run of runs) {
+          if (run.status === "QUEUED" || run.status === "RUNNING") continue;
+          if (run.status !== "SUCCEEDED") throw new Error(`a report run ended ${run.status}: ${run.error}`);
+          inFlight.delete(run.id);
+          if (run.finishedAt) rendered.push(run.finishedAt.getTime() - run.queuedAt.getTime());
+        }
+      }
+    }
+    const measure = (whileMeasuring?: (until: number) => Promise<void>) =>
+      measureSensorToSubscriber({
+        plant,
+        redis,
+        redisUrl: redisServer.url,
+        workDir,
+        subscribersPerLine: BENCH.liveSubscribersPerLine,
+        changeEveryMs: BENCH.liveChangeEveryMs,
+        measureSeconds: BENCH.liveSeconds,
+        warmupSeconds: BENCH.liveWarmupSeconds,
+        bareRelay: false,
+        ...(whileMeasuring ? { whileMeasuring } : {}),
+      });
+    console.log("live path alone ...");
+    const alone = await measure();
+    console.log({ p50: alone.p50, p99: alone.p99, delivered: alone.deliveredRatio });
+    console.log("live path while reports render ...");
+    const during = await measure(keepFourReportsQueued);
+    console.log({ p50: during.p50, p99: during.p99, delivered: during.deliveredRatio, reports: rendered.length });
+    if (rendered.length < BENCH.reportsQueued) throw new Error(`only ${rendered.length} reports rendered`);
+    return {
+      live_p99_during_reports_ms: {
+        value: round(during.p99),
+        unit: "ms",
+        target: "<= 250",
+        baseline: round(alone.p99),
+      },
+      live_p50_during_reports_ms: {
+        value: round(during.p50),
+        unit: "ms",
+        target: "context",
+        baseline: round(alone.p50),
+      },
+      live_delivered_ratio_during_reports: { value: round(during.deliveredRatio), unit: "ratio", target: "1" },
+      live_reports_rendered: { value: rendered.length, unit: "reports", target: "context" },
+      live_report_queued_to_done_p50_ms: { value: round(percentile(rendered, 50)), unit: "ms", target: "context" },
+    };
+  } finally {
+    reporting?.child.kill("SIGTERM");
+    redis.destroy();
+    await plant.drop().catch(() => undefined);
+    await redisServer.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Parts to run (BENCH_PARTS=oee,live); all by default, and only a run of all writes the results. */
+const parts = new Set((process.env.BENCH_PARTS ?? "oee,live").split(","));
+const metrics: Record<string, BenchMetric> = {
+  ...(parts.has("oee") ? await measureReportsAndRollup() : {}),
+  ...(parts.has("live") ? await measureLiveDuringReports() : {}),
+};
+console.log(JSON.stringify(metrics, null, 2));
+if (parts.size < 2) {
+  console.log("only some parts ran (BENCH_PARTS): bench/results/reporting.json left as it was");
+} else {
+  const file = writeBenchResult(
+    "reporting",
+    "reporting subgraph: shift report render, OEE year query, live path while reports render",
+    metrics,
+  );
+  console.log(`wrote ${file}`);
+}
+process.exit(0);

@@ -3,7 +3,13 @@
 // graphql-ws subscriptions attached, every server on a free port.
 import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@ms5/db";
-import { attachFederatedSubscriptions, createGateway, type Gateway, subgraphEndpointsOf } from "@ms5/gateway";
+import {
+  attachFederatedSubscriptions,
+  createGateway,
+  type FederatedSubscriptionSettings,
+  type Gateway,
+  subgraphEndpointsOf,
+} from "@ms5/gateway";
 import type { Logger, RedisClient, StreamConsumerSettings } from "@ms5/kit";
 import { issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
 import type { Role } from "@ms5/schema";
@@ -33,6 +39,8 @@ export interface FloorGatewayOptions {
   keyPrefix: string;
   consumerName: string;
   consumerSettings?: Partial<StreamConsumerSettings>;
+  /** The gateway's subscription settings (the benchmark's one account holds a plant's subscribers). */
+  subscriptionSettings?: Partial<FederatedSubscriptionSettings>;
 }
 
 export async function startFloorGateway(options: FloorGatewayOptions): Promise<FloorGateway> {
@@ -70,6 +78,7 @@ export async function startFloorGateway(options: FloorGatewayOptions): Promise<F
           gatewaySecret: FLOOR_GATEWAY_SECRET,
           verificationKeys: options.keys,
           logger: options.logger,
+          ...(options.subscriptionSettings ? { settings: options.subscriptionSettings } : {}),
         }),
     });
     const { url } = await gateway.listen(0, "127.0.0.1");
