@@ -162,6 +162,8 @@ export async function measureSensorToSubscriber(options: SensorToSubscriberOptio
     // Changes in flight: per line, the measured machine's expected state and when it was made.
     const inFlight = new Map<string, { state: string; at: number }>();
     const gatewayLatencies: number[] = [];
+    /** Each gateway delivery: when its change was made (performance.now()) and how long it took. */
+    const gatewaySamples: { at: number; ms: number }[] = [];
     const bareLatencies: number[] = [];
     let recording = false;
     const measuredId = new Map(plant.lines.map((line) => [line.equipment[0]!.id, line.code]));
@@ -185,6 +187,7 @@ export async function measureSensorToSubscriber(options: SensorToSubscriberOptio
               const expected = lineCode ? inFlight.get(lineCode) : undefined;
               if (recording && expected && changed?.liveState?.state === expected.state) {
                 gatewayLatencies.push(now - expected.at);
+                gatewaySamples.push({ at: expected.at, ms: now - expected.at });
               }
             },
             error: (error) => logger.warn({ err: error }, "subscriber error"),
@@ -259,6 +262,7 @@ export async function measureSensorToSubscriber(options: SensorToSubscriberOptio
       changes,
       gatewayDeliveries: gatewayLatencies.length,
       bareDeliveries: bareLatencies.length,
+      gatewaySamples,
       p50: percentile(gatewayLatencies, 50),
       p99: percentile(gatewayLatencies, 99),
       bareP50: percentile(bareLatencies, 50),
