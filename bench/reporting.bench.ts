@@ -12,8 +12,9 @@
 //                              over answers per second of one raw SQL statement over the same buckets
 //                              at 10 concurrent connections
 //   live_p99_during_reports_ms sensor to subscriber at plant load (bench/production/sensor-to-subscriber.ts)
-//                              while generateReport keeps four shift reports queued or rendering on a
-//                              reporting instance; `baseline` is the same measurement without reports
+//                              over the changes made while four shift reports queued at once (a burst
+//                              every 5 s) were queued or rendering on a reporting instance; `baseline`
+//                              is the same measurement without reports
 // The oee part: a database of its own (migrated template + the demo plant + 20 bench lines), the
 // machine's Redis under a fresh key prefix; the subgraph and gateway run as a child process
 // (bench/reporting/reporting-floor-server.ts); the clients, the runner and the SQL baseline here.
@@ -406,8 +407,8 @@ async function measureReportsAndRollup(): Promise<Record<string, BenchMetric>> {
  * live_p99_during_reports_ms: production's sensor-to-subscriber measurement at plant load
  * (bench/production/sensor-to-subscriber.ts: emulated PLCs -> bridge -> Redis -> production's
  * consumer -> gateway subscriptions), once alone and once while a reporting instance renders shift
- * reports: generateReport through the gateway keeps four runs queued or rendering for the whole
- * window, at the deployed render concurrency (REPORT_RENDER_CONCURRENCY, default 1).
+ * reports: generateReport through the gateway queues four at once every 5 s, rendered at the
+ * deployed render concurrency (REPORT_RENDER_CONCURRENCY, default 1).
  */
 async function measureLiveDuringReports(): Promise<Record<string, BenchMetric>> {
   const workDir = mkdtempSync(path.join(tmpdir(), "ms5-bench-reporting-live-"));
@@ -525,17 +526,19 @@ async function measureLiveDuringReports(): Promise<Record<string, BenchMetric>> 
     if (rendered.length < BENCH.reportsQueued) throw new Error(`only ${rendered.length} reports rendered`);
     return {
       live_p99_during_reports_ms: {
-        value: round(during.p99),
+        value: round(percentile(whileBusy, 99)),
         unit: "ms",
         target: "<= 250",
         baseline: round(alone.p99),
       },
       live_p50_during_reports_ms: {
-        value: round(during.p50),
+        value: round(percentile(whileBusy, 50)),
         unit: "ms",
         target: "context",
         baseline: round(alone.p50),
       },
+      live_samples_during_reports: { value: whileBusy.length, unit: "deliveries", target: "context" },
+      live_p99_reports_window_ms: { value: round(during.p99), unit: "ms", target: "context" },
       live_delivered_ratio_during_reports: { value: round(during.deliveredRatio), unit: "ratio", target: "1" },
       live_reports_rendered: { value: rendered.length, unit: "reports", target: "context" },
       live_report_queued_to_done_p50_ms: { value: round(percentile(rendered, 50)), unit: "ms", target: "context" },
