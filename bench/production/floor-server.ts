@@ -24,6 +24,9 @@ const floor = await startFloorGateway({
   keys,
   keyPrefix: STREAM_KEY_PREFIX,
   consumerName: `bench-${process.pid}`,
+  // The subscribers stand for a plant's tablets, each its own account in a deployment; here they
+  // share one token, so the per-account cap (200 by default) would refuse most of them.
+  subscriptionSettings: { maxSubscriptionsPerAccount: 100_000 },
 });
 const token = await floorToken(keys, prisma, "operator", ["OPERATOR"]);
 // Marked: the services log JSON lines to stdout too.

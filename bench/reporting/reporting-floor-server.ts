@@ -1,7 +1,8 @@
 // Child process of `pnpm bench:reporting`: the reporting subgraph behind the gateway over the
-// benchmark's database and Redis (no rollup, runner or scheduler: the bench drives those itself).
+// benchmark's database and Redis (no rollup or scheduler: the bench drives those itself; the report
+// runner only with REPORT_RUNNER=on, as a deployed instance runs it, for the live-path measurement).
 // Prints one line `READY {url, token}`, then serves until SIGTERM or stdin closes; answers `cpu`.
-//   DATABASE_URL, REDIS_URL, KEY_PREFIX, REPORT_DIR
+//   DATABASE_URL, REDIS_URL, KEY_PREFIX, REPORT_DIR; REPORT_RUNNER=on, REPORT_RENDER_CONCURRENCY
 import { createInterface } from "node:readline";
 import { createPrismaClient, type Role } from "@ms5/db";
 import { createLogger, createRedisClient } from "@ms5/kit";
@@ -9,7 +10,7 @@ import { createSigningKeyRing, generateSigningKey, issueAccessToken } from "@ms5
 import { createReportingSubgraph } from "../../subgraphs/reporting/src/reporting-subgraph.ts";
 import { startReportingGateway } from "../../subgraphs/reporting/src/testing/reporting-gateway.ts";
 
-const { DATABASE_URL, REDIS_URL, KEY_PREFIX, REPORT_DIR } = process.env;
+const { DATABASE_URL, REDIS_URL, KEY_PREFIX, REPORT_DIR, REPORT_RUNNER, REPORT_RENDER_CONCURRENCY } = process.env;
 if (!DATABASE_URL || !REDIS_URL || !KEY_PREFIX || !REPORT_DIR) {
   console.error("Set DATABASE_URL, REDIS_URL, KEY_PREFIX and REPORT_DIR.");
   process.exit(64);
@@ -31,7 +32,9 @@ const subgraph = await createReportingSubgraph({
   reportDirectory: REPORT_DIR,
   keyPrefix: KEY_PREFIX,
   rollup: false,
-  runner: false,
+  // The deployed default poll; generateReport's wake-up starts a render at once.
+  runner: REPORT_RUNNER === "on" ? {} : false,
+  ...(REPORT_RENDER_CONCURRENCY ? { renderConcurrency: Number(REPORT_RENDER_CONCURRENCY) } : {}),
   scheduler: false,
 });
 const { gateway, url } = await startReportingGateway(subgraph, {

@@ -2,6 +2,7 @@
 // its telemetry consumer and live events) and the real gateway over the committed supergraph, with
 // graphql-ws subscriptions attached, every server on a free port.
 import type { PrismaClient } from "@ms5/db";
+import type { FederatedSubscriptionSettings } from "@ms5/gateway";
 import { type GatewayOverSubgraph, startGatewayOverSubgraph } from "@ms5/gateway/testing";
 import type { Logger, RedisClient, StreamConsumerSettings } from "@ms5/kit";
 import { issueAccessToken, type SigningKeyRing } from "@ms5/kit/auth";
@@ -21,6 +22,8 @@ export interface FloorGatewayOptions {
   keyPrefix: string;
   consumerName: string;
   consumerSettings?: Partial<StreamConsumerSettings>;
+  /** The gateway's subscription settings (the benchmark's one account holds a plant's subscribers). */
+  subscriptionSettings?: Partial<FederatedSubscriptionSettings>;
 }
 
 export async function startFloorGateway(options: FloorGatewayOptions): Promise<FloorGateway> {
@@ -46,6 +49,7 @@ export async function startFloorGateway(options: FloorGatewayOptions): Promise<F
     redis: options.redis,
     logger: options.logger,
     keyPrefix: options.keyPrefix,
+    ...(options.subscriptionSettings ? { subscriptionSettings: options.subscriptionSettings } : {}),
   });
 }
 

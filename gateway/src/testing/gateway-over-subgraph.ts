@@ -6,7 +6,7 @@ import type { PrismaClient } from "@ms5/db";
 import type { Logger, RedisClient } from "@ms5/kit";
 import type { SigningKeyRing } from "@ms5/kit/auth";
 import { createGateway, type Gateway, subgraphEndpointsOf } from "../gateway.ts";
-import { attachFederatedSubscriptions } from "../subscriptions/index.ts";
+import { attachFederatedSubscriptions, type FederatedSubscriptionSettings } from "../subscriptions/index.ts";
 
 const SUPERGRAPH_URL = new URL("../../../schema/supergraph.graphql", import.meta.url);
 
@@ -38,6 +38,8 @@ export interface GatewayOverSubgraphOptions {
   logger: Logger;
   /** Of the gateway's sign-in and refresh keys in Redis. @default "ms5:" */
   keyPrefix?: string;
+  /** E.g. a benchmark's thousand subscribers on one account. @default the gateway's defaults */
+  subscriptionSettings?: Partial<FederatedSubscriptionSettings>;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function startGatewayOverSubgraph<Subgraph extends SubgraphUnderTes
           gatewaySecret: options.gatewaySecret,
           verificationKeys: options.keys,
           logger: options.logger,
+          ...(options.subscriptionSettings ? { settings: options.subscriptionSettings } : {}),
         }),
     });
     const { url } = await gateway.listen(0, "127.0.0.1");

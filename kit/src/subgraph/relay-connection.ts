@@ -204,15 +204,28 @@ export function sortedPage<Row>(options: {
   sortKeyOf: (row: Row) => string;
   args: PageArguments;
   sizes?: PageSizes;
-}): { page: Row[]; connection: <Node>(nodes: readonly Node[]) => Connection<Node> } {
+}): {
+  page: Row[];
+  connection: <Node>(nodes: readonly Node[]) => Connection<Node>;
+  /** The page's place in the list without a cursor per row: for shapes other than edges. */
+  pageInfo: () => PageInfo;
+} {
   const { list, rows, sortKeyOf } = options;
   const first = pageSizeOf(options.args.first, options.sizes);
   const after = options.args.after ? sortKeyAfter(list, options.args.after) : undefined;
   const start = after === undefined ? 0 : rows.findIndex((row) => sortKeyOf(row) > after);
   const from = start < 0 ? rows.length : start;
   const page = rows.slice(from, from + first);
+  const cursorOf = (row: Row | undefined) =>
+    row === undefined ? null : encodeCursor(list, { sort: sortKeyOf(row), id: "" });
   return {
     page,
+    pageInfo: () => ({
+      hasNextPage: from + first < rows.length,
+      hasPreviousPage: after !== undefined,
+      startCursor: cursorOf(page[0]),
+      endCursor: cursorOf(page.at(-1)),
+    }),
     connection: (nodes) => {
       const edges = nodes.map((node, i) => ({
         cursor: encodeCursor(list, { sort: sortKeyOf(page[i]!), id: "" }),

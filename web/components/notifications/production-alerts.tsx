@@ -1,9 +1,11 @@
 "use client";
 // Production alerts (a threshold crossed: OEE, speed, scrap...): the active and acknowledged ones, or
-// all; a responder acknowledges one (the server checks andon:respond) and the list is read again.
+// all, newest first a page at a time (the Relay connection); a responder acknowledges one (the server
+// checks andon:respond) and the page is read again.
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { DataTable } from "@/components/data/data-table";
+import { Pager } from "@/components/pager";
 import { QueryError } from "@/components/query-error";
 import type { AlertStatus } from "@/lib/graphql/generated/graphql";
 import { refusalMessageOf } from "@/lib/graphql/mutation-outcome";
@@ -12,14 +14,18 @@ import { useSession } from "@/lib/react/stores";
 import { useRefetchOnReconnect } from "@/lib/react/use-live";
 
 const OPEN: AlertStatus[] = ["ACTIVE", "ACKNOWLEDGED"];
+// Named, not null: the connection reads no status as the uncleared ones only.
+const ALL: AlertStatus[] = ["ACTIVE", "ACKNOWLEDGED", "CLEARED"];
+const PAGE_SIZE = 50;
 
 export function ProductionAlerts() {
   const session = useSession();
   const canAcknowledge = session.status === "signed-in" && session.session.permissions.has("andon:respond");
   const [showCleared, setShowCleared] = useState(false);
+  const [after, setAfter] = useState<string | null>(null);
   const [result, refetch] = useQuery({
     query: ProductionAlertsQuery,
-    variables: { status: showCleared ? null : OPEN },
+    variables: { status: showCleared ? ALL : OPEN, first: PAGE_SIZE, after },
     requestPolicy: "cache-and-network",
   });
   const again = () => refetch({ requestPolicy: "network-only" });
@@ -27,12 +33,20 @@ export function ProductionAlerts() {
   const [, acknowledge] = useMutation(AcknowledgeProductionAlertMutation);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const alerts = result.data?.productionAlerts ?? [];
+  const connection = result.data?.productionAlertsConnection;
+  const alerts = connection?.edges?.flatMap((edge) => (edge?.node ? [edge.node] : [])) ?? [];
   return (
     <>
       <h1>Production alerts</h1>
       <label className="row" style={{ fontWeight: 400 }}>
-        <input type="checkbox" checked={showCleared} onChange={(event) => setShowCleared(event.target.checked)} />
+        <input
+          type="checkbox"
+          checked={showCleared}
+          onChange={(event) => {
+            setShowCleared(event.target.checked);
+            setAfter(null);
+          }}
+        />
         Include cleared alerts
       </label>
       {error ? (
@@ -91,6 +105,7 @@ export function ProductionAlerts() {
           },
         ]}
       />
+      <Pager after={after} pageInfo={connection?.pageInfo} onPage={setAfter} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { type DataColumn, DataTable } from "@/components/data/data-table";
 // The latest runs, newest first, each with its state and, once it succeeded, its download.
 import type { ReportRunFieldsFragment } from "@/lib/graphql/generated/graphql";
 import { DownloadButton } from "./report-run-progress";
@@ -15,48 +16,33 @@ function rangeOf(parameters: string | null | undefined): string {
   }
 }
 
+const COLUMNS: DataColumn<ReportRunFieldsFragment>[] = [
+  { header: "Report", cell: (run) => run.template?.name },
+  { header: "Covers", cell: (run) => rangeOf(run.parameters) },
+  { header: "Queued", cell: (run) => when(run.queuedAt) },
+  {
+    header: "State",
+    cell: (run) => (
+      <>
+        {run.status}
+        {run.failureReason ? <div className="muted">{run.failureReason}</div> : null}
+      </>
+    ),
+  },
+  {
+    header: "File",
+    cell: (run) =>
+      run.status === "SUCCEEDED" ? (
+        <DownloadButton runId={run.id!} label={`PDF (${Math.ceil((run.fileSizeBytes ?? 0) / 1024)} KB)`} />
+      ) : null,
+  },
+];
+
 export function PastRunsTable({ runs }: { runs: readonly ReportRunFieldsFragment[] }) {
   return (
     <section className="panel" aria-labelledby="past-runs-heading">
       <h2 id="past-runs-heading">Past runs</h2>
-      <div style={{ overflowX: "auto" }}>
-        <table data-testid="report-runs">
-          <thead>
-            <tr>
-              <th scope="col">Report</th>
-              <th scope="col">Covers</th>
-              <th scope="col">Queued</th>
-              <th scope="col">State</th>
-              <th scope="col">File</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No runs yet.
-                </td>
-              </tr>
-            ) : null}
-            {runs.map((run) => (
-              <tr key={run.id}>
-                <td>{run.template?.name}</td>
-                <td>{rangeOf(run.parameters)}</td>
-                <td>{when(run.queuedAt)}</td>
-                <td>
-                  {run.status}
-                  {run.failureReason ? <div className="muted">{run.failureReason}</div> : null}
-                </td>
-                <td>
-                  {run.status === "SUCCEEDED" ? (
-                    <DownloadButton runId={run.id!} label={`PDF (${Math.ceil((run.fileSizeBytes ?? 0) / 1024)} KB)`} />
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={COLUMNS} rows={runs} rowKey={(run) => run.id!} empty="No runs yet." testId="report-runs" />
     </section>
   );
 }

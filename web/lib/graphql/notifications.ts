@@ -84,24 +84,32 @@ export const MarkAllNotificationsReadMutation = graphql(`
 `);
 
 export const ProductionAlertsQuery = graphql(`
-  query ProductionAlerts($status: [AlertStatus!]) {
-    productionAlerts(status: $status, first: 50) {
-      id
-      kind
-      status
-      message
-      threshold
-      observedValue
-      raisedAt
-      acknowledgedAt
-      clearedAt
-      line {
-        id
-        name
+  query ProductionAlerts($status: [AlertStatus!], $first: Int, $after: String) {
+    productionAlertsConnection(status: $status, first: $first, after: $after) {
+      edges {
+        node {
+          id
+          kind
+          status
+          message
+          threshold
+          observedValue
+          raisedAt
+          acknowledgedAt
+          clearedAt
+          line {
+            id
+            name
+          }
+          equipment {
+            id
+            name
+          }
+        }
       }
-      equipment {
-        id
-        name
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }

@@ -205,6 +205,66 @@ describe("oeeAnalytics", () => {
     expect(secondPage).toEqual(whole.slice(2, 5));
   });
 
+  it("serves oeeAnalyticsTable with the same rows, figures and cursors as the oeeAnalytics connection, as columns", async () => {
+    const variables = {
+      from: "2026-12-06T22:00:00Z",
+      to: "2026-12-09T22:00:00Z",
+      groupBy: ["LINE", "DAY"],
+      first: 2,
+    };
+    const TABLE = `query ($from: DateTime!, $to: DateTime!, $groupBy: [OeeGrouping!]!, $first: Int, $after: String) {
+      oeeAnalyticsTable(from: $from, to: $to, groupBy: $groupBy, first: $first, after: $after) {
+        rowCount lineId shiftName shiftInstanceId day week bucketCount availability performance quality oee
+        plannedProductionSeconds runSeconds goodCount rejectCount totalCount breakdownSeconds
+        pageInfo { hasNextPage endCursor } } }`;
+    type Table = {
+      oeeAnalyticsTable: Record<string, unknown[]> & {
+        rowCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    };
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = { ...variables, ...(after ? { after } : {}) };
+      const [connection, table] = await Promise.all([
+        plant.call<Page>(token, OEE_ANALYTICS, page),
+        plant.call<Table>(token, TABLE, page),
+      ]);
+      expect(connection.errors).toBeUndefined();
+      expect(table.errors).toBeUndefined();
+      const { edges, pageInfo } = connection.data!.oeeAnalytics;
+      const columns = table.data!.oeeAnalyticsTable;
+      expect(columns.rowCount).toBe(edges.length);
+      const rows = edges.map((_, i) => ({
+        lineId: columns.lineId![i],
+        shiftName: columns.shiftName![i],
+        shiftInstanceId: columns.shiftInstanceId![i],
+        day: columns.day![i],
+        week: columns.week![i],
+        bucketCount: columns.bucketCount![i],
+        figures: {
+          availability: columns.availability![i],
+          performance: columns.performance![i],
+          quality: columns.quality![i],
+          oee: columns.oee![i],
+          plannedProductionSeconds: columns.plannedProductionSeconds![i],
+          runSeconds: columns.runSeconds![i],
+          goodCount: columns.goodCount![i],
+          rejectCount: columns.rejectCount![i],
+          totalCount: columns.totalCount![i],
+          losses: { breakdownSeconds: columns.breakdownSeconds![i] },
+        },
+      }));
+      expect(rows).toEqual(edges.map((edge) => edge.node));
+      expect(columns.pageInfo).toEqual({ hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor });
+      pages++;
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+    }
+    expect(pages).toBeGreaterThan(1);
+  });
+
   it("refuses an end before its start with BAD_USER_INPUT", async () => {
     const response = await plant.call(token, OEE_ANALYTICS, {
       from: "2026-12-09T00:00:00Z",

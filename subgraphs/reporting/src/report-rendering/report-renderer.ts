@@ -4,7 +4,16 @@
 // first use.
 import { Worker } from "node:worker_threads";
 import type { ReportContent } from "../report-content/report-content.ts";
-import type { RenderRequest, RenderResponse } from "./render-worker.ts";
+import type { RenderRequest, RenderResponse, RenderWorkerData } from "./render-worker.ts";
+
+export const RENDER_DEFAULTS = {
+  /**
+   * @default 19 (the lowest CPU priority): a render thread yields the cores to every other thread
+   * of the machine, so a burst of reports slows the reports, not the live path (sensor to
+   * subscriber while four reports render, BENCHMARKS.md "Reporting"). 0 renders at normal priority.
+   */
+  nice: 19,
+} as const;
 
 interface PendingRender {
   id: number;
@@ -22,9 +31,16 @@ export class ReportRenderer {
   #nextId = 1;
   #closed = false;
 
-  /** @param concurrency worker threads, at least 1. */
-  constructor(concurrency = 1) {
+  readonly #nice: number;
+
+  /**
+   * @param concurrency worker threads, at least 1.
+   * @param nice the workers' CPU priority (Linux nice, per thread: the API and the live path on this
+   *   process's other threads keep theirs). @default RENDER_DEFAULTS.nice (19)
+   */
+  constructor(concurrency = 1, nice: number = RENDER_DEFAULTS.nice) {
     this.#size = Math.max(1, Math.floor(concurrency));
+    this.#nice = nice;
   }
 
   get concurrency(): number {
@@ -62,7 +78,9 @@ export class ReportRenderer {
 
   #startWorker(): Worker {
     this.#started++;
-    const worker = new Worker(new URL("./render-worker-entry.mjs", import.meta.url));
+    const worker = new Worker(new URL("./render-worker-entry.mjs", import.meta.url), {
+      workerData: { nice: this.#nice } satisfies RenderWorkerData,
+    });
     worker.on("message", (response: RenderResponse) => {
       const pending = this.#busy.get(worker);
       this.#busy.delete(worker);

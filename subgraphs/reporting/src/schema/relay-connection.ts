@@ -12,7 +12,7 @@ import {
 import { builder } from "../builder.ts";
 import { ANALYTICS_DEFAULTS } from "../reporting-defaults.ts";
 
-export const { connectionRef } = relayConnections(builder);
+export const { connectionRef, PageInfoRef } = relayConnections(builder);
 
 /** The gateway prices an analytics connection by `first` (gateway/src/list-pricing.ts). */
 export const CONNECTION_LIST_SIZE = connectionListSize(ANALYTICS_DEFAULTS);
