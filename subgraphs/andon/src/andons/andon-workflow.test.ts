@@ -451,7 +451,15 @@ describe("the andon lifecycle through the API", () => {
       where: { andonId: String(andon.data!.id), channel: "IN_APP" },
       include: { user: true },
     });
-    expect(notified.map((n) => n.user.username)).toEqual(["technician"]);
+    // Everyone on the roster of the shift on duty for this line or the whole site (the demo roster, and
+    // the technician added here), no one else.
+    const rostered = await plant.db.prisma.shiftAssignment.findMany({
+      where: { shiftInstanceId: onDuty.id, OR: [{ lineId: null }, { lineId }], user: { active: true } },
+      include: { user: true },
+    });
+    const expected = [...new Set(rostered.map((assignment) => assignment.user.username))].sort();
+    expect(expected).toContain("technician");
+    expect(notified.map((n) => n.user.username).sort()).toEqual(expected);
 
     const window = { from: new Date(at.getTime() - 60_000), to: new Date(at.getTime() + 60_000) };
     const response = await call<{ andonStatistics: { key: string | null; count: number }[] }>(
