@@ -24,5 +24,6 @@ import "./checklist.ts";
 import "./subscriptions.ts";
 import "./user-admin.ts";
 import "./system-health.ts";
+import "./equipment-diagnostics.ts";
 
 export const schema = subgraphSchemaOf(builder);
