@@ -37,6 +37,16 @@ const QUALITY_COLOURS: Record<TagQuality, string> = {
 
 type Diagnostics = NonNullable<EquipmentDiagnosticsResult["equipmentDiagnostics"]>;
 
+/**
+ * A REAL arrives widened to a double (0.06876388937234879): seven significant digits are all a
+ * 32-bit float holds, so more would show noise as if it were measured.
+ */
+function displayValue(json: string | null | undefined): string {
+  if (json == null) return "–";
+  const value: unknown = JSON.parse(json);
+  return typeof value === "number" && !Number.isInteger(value) ? String(Number(value.toPrecision(7))) : json;
+}
+
 function time(value: string | null | undefined): string {
   return value ? new Date(value).toLocaleTimeString() : "–";
 }
@@ -134,7 +144,7 @@ function Tags({ diagnostics, now }: { diagnostics: Diagnostics; now: number }) {
                   <code>{tag.address}</code> <span className="muted">{tag.type}</span>
                 </td>
                 <td data-testid="tag-value">
-                  <code>{tag.value ?? "–"}</code>
+                  <code>{displayValue(tag.value)}</code>
                 </td>
                 <td>
                   <span className="pill" style={{ borderLeft: `6px solid ${QUALITY_COLOURS[tag.quality]}` }}>
