@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createLogger, createRedisClient } from "@ms5/kit";
 import { testRedisPrefix } from "@ms5/kit/testing";
+import { diagnosticsSnapshotKey, diagnosticsSnapshotSchema } from "@ms5/schema";
 import { eventually } from "@ms5/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type RunningLogixEmulator, startLogixEmulator } from "../emulator/index.ts";
@@ -80,6 +81,7 @@ describe("the bridge against an emulated CompactLogix", () => {
       logger,
       keyPrefix,
       commsLostAfterMs: 800,
+      diagnosticsIntervalMs: 200,
     });
     await bridge.start();
     cleanups.push(async () => {
@@ -194,6 +196,73 @@ describe("the bridge against an emulated CompactLogix", () => {
       { what: "falling edges" },
     );
     expect(cleared.map((f) => f.faultCode).sort()).toEqual(["BG-004", "BG-040"]);
+  });
+
+  it("keeps a diagnostics snapshot in Redis, apart from the streams, with each tag's value and last change and the connection's health, which expires", async () => {
+    const emulator = await startPlant();
+    cleanups.push(() => emulator.stop());
+    const keyPrefix = `${prefix}diag:`;
+    await startBridge(emulator, keyPrefix);
+    const redis = createRedisClient({ url: redisUrl });
+    await redis.connect();
+    cleanups.push(() => redis.destroy());
+    const key = diagnosticsSnapshotKey("PLC-BAG1", keyPrefix);
+    const snapshot = async () => {
+      const raw = await redis.get(key);
+      return raw ? diagnosticsSnapshotSchema.parse(JSON.parse(raw)) : undefined;
+    };
+    const tagOf = (s: Awaited<ReturnType<typeof snapshot>>, name: string) => s?.tags.find((t) => t.name === name);
+
+    const first = await eventually(
+      async () => {
+        const s = await snapshot();
+        return s?.tags.every((t) => t.readAt !== null) ? s : undefined;
+      },
+      { what: "a snapshot with every tag read" },
+    );
+    expect(first.connection).toMatchObject({ state: "connected", commsLost: false, failedReads: 0, reconnects: 0 });
+    expect(first.connection.goodReads).toBeGreaterThan(0);
+    expect(first.connection.lastRoundTripMs).toBeGreaterThan(0);
+    expect(first.tags.map((t) => t.name)).toContain(`${BAGGER}.Faults`);
+    expect(tagOf(first, `${BAGGER}.Faults`)?.value).toEqual([0, 0]);
+    // A LINT cannot travel as a JSON number: it comes as a decimal string
+    expect(typeof tagOf(first, `${BAGGER}.Diag_LINT`)?.value).toBe("string");
+    const recipeBefore = tagOf(first, `${BAGGER}.Diag_INT`)!;
+
+    emulator.control.forceTag(`${BAGGER}.Diag_INT`, 4321);
+    emulator.control.forceFault(BAGGER, 40);
+    const changed = await eventually(
+      async () => {
+        const s = await snapshot();
+        return tagOf(s, `${BAGGER}.Diag_INT`)?.value === 4321 ? s : undefined;
+      },
+      { what: "the forced value in the snapshot" },
+    );
+    const recipe = tagOf(changed, `${BAGGER}.Diag_INT`)!;
+    expect(recipe.changedAt).toBeGreaterThan(recipeBefore.changedAt!);
+    const faults = await eventually(
+      async () => {
+        const value = tagOf(await snapshot(), `${BAGGER}.Faults`)?.value;
+        return Array.isArray(value) && value[1] === 1 << 8 ? value : undefined;
+      },
+      { what: "fault bit 40 in the snapshot" },
+    );
+    expect(faults[0]).toBe(0);
+    // Unchanged reads keep the time of the change, while the read time moves on
+    const later = await eventually(
+      async () => {
+        const s = await snapshot();
+        const t = tagOf(s, `${BAGGER}.Diag_INT`);
+        return t && t.readAt! > recipe.readAt! ? t : undefined;
+      },
+      { what: "a later read" },
+    );
+    expect(later.changedAt).toBe(recipe.changedAt);
+
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(30);
+    expect(await redis.exists(`${keyPrefix}{bagging-1}:diagnostics`)).toBe(0);
   });
 
   it("publishes COMMS_LOST when the PLC disappears and resumes when it returns, counting the parts made meanwhile", async () => {

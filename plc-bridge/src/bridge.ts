@@ -5,6 +5,14 @@
 // an unchanged one keeps polling.
 import { mkdirSync } from "node:fs";
 import { createMetricsRegistry, createRedisClient, type HealthCheck, type Logger, settleWithin } from "@ms5/kit";
+import {
+  DEFAULT_KEY_PREFIX,
+  DIAGNOSTICS_SNAPSHOT_INTERVAL_MS,
+  DIAGNOSTICS_SNAPSHOT_TTL_S,
+  DIAGNOSTICS_SNAPSHOT_VERSION,
+  type DiagnosticsSnapshot,
+  diagnosticsSnapshotKey,
+} from "@ms5/schema";
 import type { Registry } from "prom-client";
 import { createBridgeMetrics } from "./bridge-metrics.ts";
 import { DiskBuffer } from "./disk-buffer.ts";
@@ -31,6 +39,8 @@ export interface BridgeOptions {
    */
   redisWaitAtStartMs?: number;
   registry?: Registry;
+  /** How often each PLC's diagnostics snapshot is written to Redis. @default DIAGNOSTICS_SNAPSHOT_INTERVAL_MS (2 s) */
+  diagnosticsIntervalMs?: number;
 }
 
 /** What applyPlant() did to each PLC, by name. */
@@ -54,6 +64,8 @@ export interface Bridge {
   healthChecks(): Record<string, HealthCheck>;
   /** Follows a changed plant (already validated) without a restart. */
   applyPlant(plant: PlantConfig): PlantApplied;
+  /** Each PLC's diagnostics now: what the bridge writes to Redis every few seconds. */
+  diagnosticsSnapshots(): DiagnosticsSnapshot[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -227,6 +239,57 @@ export function createBridge(options: BridgeOptions): Bridge {
     runtime.poller.start();
   }
 
+  function snapshotOf({ config, connection, poller }: PlcRuntime): DiagnosticsSnapshot {
+    const { stats } = poller;
+    return {
+      v: DIAGNOSTICS_SNAPSHOT_VERSION,
+      plc: config.name,
+      writtenAt: Date.now(),
+      connection: {
+        state: connection.state,
+        commsLost: stats.commsLost,
+        goodReads: stats.reads,
+        failedReads: stats.failedReads,
+        lastRoundTripMs: stats.lastRoundTripMs ?? null,
+        reconnects: connection.counters.reconnects,
+        failedConnects: connection.counters.failedConnects,
+        lastGoodReadAt: stats.lastGoodReadAt ?? null,
+        lastError: connection.counters.lastError ?? null,
+      },
+      tags: poller.tagNames.map((name) => {
+        const last = stats.tagValues.get(name);
+        return {
+          name,
+          value: last?.value ?? null,
+          readAt: last?.readAt ?? null,
+          changedAt: last?.changedAt ?? null,
+          error: stats.tagErrors.get(name) ?? null,
+        };
+      }),
+    };
+  }
+
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  let diagnosticsTimer: NodeJS.Timeout | undefined;
+  let diagnosticsFailures = 0;
+  async function writeDiagnostics(): Promise<void> {
+    if (!redis.isReady) return;
+    try {
+      // One round trip for every PLC; the expiry makes a dead bridge's snapshot vanish on its own.
+      const multi = redis.multi();
+      for (const runtime of runtimes.values()) {
+        multi.set(diagnosticsSnapshotKey(runtime.config.name, keyPrefix), JSON.stringify(snapshotOf(runtime)), {
+          expiration: { type: "EX", value: DIAGNOSTICS_SNAPSHOT_TTL_S },
+        });
+      }
+      await multi.execAsPipeline();
+      diagnosticsFailures = 0;
+    } catch (error) {
+      // Diagnostics are best effort: the telemetry path has its own buffer, these are not worth one
+      if (diagnosticsFailures++ % 100 === 0) logger.warn({ err: error }, "diagnostics snapshot not written");
+    }
+  }
+
   let stopped = false;
   let started = false;
   return {
@@ -238,6 +301,9 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
     healthChecks() {
       return checks;
+    },
+    diagnosticsSnapshots() {
+      return [...runtimes.values()].map(snapshotOf);
     },
     applyPlant(plant) {
       const applied: PlantApplied = { added: [], reconnected: [], retagged: [], removed: [], unchanged: [] };
@@ -293,6 +359,11 @@ export function createBridge(options: BridgeOptions): Bridge {
         connection.start();
         poller.start();
       }
+      diagnosticsTimer = setInterval(
+        () => void writeDiagnostics(),
+        options.diagnosticsIntervalMs ?? DIAGNOSTICS_SNAPSHOT_INTERVAL_MS,
+      );
+      diagnosticsTimer.unref();
       logger.info(
         {
           plcs: runtimes.size,
@@ -306,6 +377,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(diagnosticsTimer);
       for (const { poller } of runtimes.values()) poller.stop();
       await Promise.all([...runtimes.values()].map(({ connection }) => connection.close()));
       await publisher.stop();

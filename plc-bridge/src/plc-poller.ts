@@ -22,6 +22,31 @@ export interface PollerStats {
   tagErrors: Map<string, string>;
   lastGoodReadAt: number | undefined;
   commsLost: boolean;
+  /** Milliseconds of the last good batched read, for diagnostics. */
+  lastRoundTripMs: number | undefined;
+  /** Each tag's last good value (as JSON), when it was read and when it last changed, by name. */
+  tagValues: Map<string, TagLastValue>;
+}
+
+export interface TagLastValue {
+  value: TagJsonValue;
+  readAt: number;
+  changedAt: number;
+}
+
+export type TagJsonValue = boolean | number | string | (boolean | number | string)[];
+
+/** A LINT arrives as a bigint, which JSON cannot carry: it travels as a decimal string. */
+export function tagValueToJson(value: TagValue): TagJsonValue {
+  if (Array.isArray(value)) return value.map((v) => (typeof v === "bigint" ? v.toString() : v));
+  return typeof value === "bigint" ? value.toString() : (value as boolean | number);
+}
+
+function sameJsonValue(a: TagJsonValue, b: TagJsonValue): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]);
+  }
+  return a === b;
 }
 
 export interface PlcPollerOptions {
@@ -51,6 +76,8 @@ export class PlcPoller {
     tagErrors: new Map(),
     lastGoodReadAt: undefined,
     commsLost: false,
+    lastRoundTripMs: undefined,
+    tagValues: new Map(),
   };
   private readonly groups: ScanGroup[];
   private readonly commsLostAfterMs: number;
@@ -125,10 +152,12 @@ export class PlcPoller {
       return;
     }
     const readAt = this.now();
+    const ms = performance.now() - started;
     this.stats.reads++;
     this.stats.tagsRead += results.length;
     this.stats.lastGoodReadAt = readAt;
-    this.options.onRead?.({ ok: true, tags: results.length, ms: performance.now() - started });
+    this.stats.lastRoundTripMs = ms;
+    this.options.onRead?.({ ok: true, tags: results.length, ms });
     if (this.stats.commsLost) {
       this.stats.commsLost = false;
       this.options.logger.info({ plc: this.options.plc.name }, "PLC answering again");
@@ -138,6 +167,7 @@ export class PlcPoller {
       if (result.ok) {
         values.set(result.name, result.value);
         this.stats.tagErrors.delete(result.name);
+        this.rememberValue(result.name, result.value, readAt);
       } else if (!this.stats.tagErrors.has(result.name)) {
         this.stats.tagErrors.set(result.name, result.error);
         this.options.logger.warn(
@@ -149,6 +179,18 @@ export class PlcPoller {
     const entries: UnsequencedEntry[] = [];
     for (const processor of this.processors) entries.push(...processor.process(values, readAt));
     this.options.publish(this.options.plc.name, entries);
+  }
+
+  private rememberValue(name: string, raw: TagValue, readAt: number): void {
+    const value = tagValueToJson(raw);
+    const last = this.stats.tagValues.get(name);
+    const changedAt = last && sameJsonValue(last.value, value) ? last.changedAt : readAt;
+    this.stats.tagValues.set(name, { value, readAt, changedAt });
+  }
+
+  /** Every bound tag's name, in scan-rate order: what a diagnostics snapshot lists. */
+  get tagNames(): string[] {
+    return this.groups.flatMap((group) => group.tags.map((tag) => tag.name));
   }
 
   private checkComms(): void {

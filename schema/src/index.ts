@@ -1,3 +1,4 @@
+export * from "./equipment-diagnostics.ts";
 export * from "./error-codes.ts";
 export * from "./http-headers.ts";
 export * from "./permissions.ts";

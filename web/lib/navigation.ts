@@ -191,6 +191,14 @@ export const SCREENS = {
     audience: "administrators and engineers",
     inMenu: false,
   },
+  // Reached from a machine's row on the Equipment screen: /equipment/<id>/diagnostics.
+  diagnostics: {
+    href: "/equipment",
+    label: "Diagnostics",
+    permission: "system:read",
+    audience: "engineers and administrators",
+    inMenu: false,
+  },
   faultCatalog: {
     href: "/admin/fault-catalog",
     label: "Fault catalog",

@@ -3,6 +3,7 @@
 import { getDatamodel } from "@ms5/db/pothos-types";
 import type { PlantChangeAnnouncer } from "@ms5/kit";
 import { createSubgraphBuilder, type SubgraphContext, uuidArgument } from "@ms5/kit/subgraph";
+import type { DiagnosticsSnapshotReader } from "./equipment-diagnostics/equipment-diagnostics.ts";
 import type { LiveEventHub } from "./live-events/live-event-hub.ts";
 import type { PlcBridgeAsker } from "./plc-admin/plc-connection-test-request.ts";
 import type { SystemSurveyor } from "./system-health/system-survey.ts";
@@ -20,6 +21,8 @@ export interface ProductionContextExtras {
   plcBridge?: PlcBridgeAsker;
   /** Gathers the administrators' system overview (systemHealth). */
   systemSurveyor?: SystemSurveyor;
+  /** Reads the PLC bridge's diagnostics snapshots (equipmentDiagnostics). */
+  diagnostics?: DiagnosticsSnapshotReader;
 }
 
 export type Context = SubgraphContext & ProductionContextExtras;

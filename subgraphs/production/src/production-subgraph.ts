@@ -1,5 +1,6 @@
 // The production subgraph as one value: its schema and what it needs to run, shared by the binary
 // (server.ts) and the tests, so both start the same thing.
+
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@ms5/db";
@@ -19,6 +20,7 @@ import type { VerificationKeys } from "@ms5/kit/auth";
 import { type StartSubgraphServerOptions, type SubgraphServer, startSubgraphServer } from "@ms5/kit/subgraph";
 import { DEFAULT_KEY_PREFIX } from "@ms5/schema";
 import type { ProductionContextExtras } from "./builder.ts";
+import { DiagnosticsSnapshotReader } from "./equipment-diagnostics/equipment-diagnostics.ts";
 import { startFaultEventRecorder } from "./fault-analysis/fault-event-recorder.ts";
 import {
   type ChecklistSigningKeys,
@@ -125,6 +127,7 @@ export async function createProductionSubgraph(options: ProductionSubgraphOption
       logger: options.logger,
     }),
     plcBridge: new PlcBridgeAsker({ redis: options.redis, keyPrefix: streamKeyPrefix }),
+    diagnostics: new DiagnosticsSnapshotReader({ redis: options.redis, keyPrefix: streamKeyPrefix }),
     systemSurveyor: new SystemSurveyor({
       prisma: options.prisma,
       redis: options.redis,

@@ -1,11 +1,16 @@
 "use client";
-// Equipment status for engineers: every machine live, with PLC communication, speed and active faults.
+// Equipment status for engineers: every machine live, with PLC communication, speed and active faults,
+// and for those who may read them, each machine's diagnostics one tap away.
+import Link from "next/link";
 import { AppShell } from "@/components/app-shell";
 import { LiveStateBadge } from "@/components/live-state-badge";
 import { useLivePlant } from "@/components/plant-live";
+import { useSession } from "@/lib/react/stores";
 
 function EquipmentStatus() {
   const { lines, feeds, fetching, error } = useLivePlant();
+  const session = useSession();
+  const diagnostics = session.status === "signed-in" && session.session.permissions.has("system:read");
   return (
     <>
       {feeds}
@@ -28,6 +33,11 @@ function EquipmentStatus() {
                 <th scope="col">Speed /min</th>
                 <th scope="col">Active faults</th>
                 <th scope="col">Last data</th>
+                {diagnostics ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Diagnostics</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -50,6 +60,17 @@ function EquipmentStatus() {
                   <td>
                     {item.liveState?.lastSampleAt ? new Date(item.liveState.lastSampleAt).toLocaleTimeString() : "–"}
                   </td>
+                  {diagnostics ? (
+                    <td>
+                      <Link
+                        className="button"
+                        href={`/equipment/${item.id}/diagnostics`}
+                        data-testid="diagnostics-link"
+                      >
+                        Diagnostics<span className="visually-hidden"> of {item.name}</span>
+                      </Link>
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

@@ -24,7 +24,7 @@ const FAULT_CATEGORIES = [
 const ANDON_TYPES = ["MAINTENANCE", "QUALITY", "MATERIAL", "SAFETY", "HELP"] as const satisfies readonly AndonType[];
 const ANDON_PRIORITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const satisfies readonly AndonPriority[];
 
-const FaultCategoryEnum = builder.enumType("FaultCategory", { values: FAULT_CATEGORIES });
+export const FaultCategoryEnum = builder.enumType("FaultCategory", { values: FAULT_CATEGORIES });
 const AndonTypeEnum = builder.enumType("AndonType", { values: ANDON_TYPES });
 const AndonPriorityEnum = builder.enumType("AndonPriority", { values: ANDON_PRIORITIES });
 

@@ -29,5 +29,6 @@ import "./certification.ts";
 import "./shift-roster.ts";
 import "./job-statistics.ts";
 import "./product-specification.ts";
+import "./equipment-diagnostics.ts";
 
 export const schema = subgraphSchemaOf(builder);
