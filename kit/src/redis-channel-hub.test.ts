@@ -153,7 +153,9 @@ describe("a Redis channel hub across a Redis restart", () => {
     expect(gap.lostAt.getTime()).toBeLessThanOrEqual(gap.restoredAt.getTime());
     expect(gap.since.getTime()).toBeLessThan(gap.lostAt.getTime());
 
-    // Resubscribed: messages published after the gap arrive as before.
+    // Resubscribed: messages published after the gap arrive as before, once the publishing client is
+    // back too (it reconnects on its own backoff, which may end after the subscriber's).
+    await vi.waitFor(() => expect(redis.isReady).toBe(true), { timeout: 10_000 });
     current.set(watched, 4);
     await hub.publish(watched, { n: 4 });
     expect(await all.next()).toEqual({ value: { n: 4 }, done: false });
