@@ -1,6 +1,6 @@
 // The environment the gateway's binary reads, parsed once at start-up with kit's parseConfig: a bad
 // or missing value stops the process naming the variable.
-import { env, loadConfigOrExit, parseConfig } from "@ms5/kit";
+import { env, GATEWAY_DEFAULT_PORT, loadConfigOrExit, parseConfig } from "@ms5/kit";
 import { AUTH_DEFAULTS } from "@ms5/kit/auth";
 import { z } from "zod";
 import { GATEWAY_DEFAULTS } from "./gateway-defaults.ts";
@@ -8,9 +8,6 @@ import { TRUSTED_DOCUMENTS_MODES, type TrustedDocumentsMode } from "./trusted-do
 
 /** Where codegen writes the web app's persisted-documents manifest, from the repository root. */
 export const TRUSTED_DOCUMENTS_DEFAULT_PATH = "web/lib/graphql/generated/persisted-documents.json";
-
-/** The gateway's port when GATEWAY_PORT is unset (the subgraphs are 4001-4004). */
-export const GATEWAY_DEFAULT_PORT = 4000;
 
 const shape = {
   GATEWAY_PORT: env.port(GATEWAY_DEFAULT_PORT),

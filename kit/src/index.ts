@@ -12,6 +12,7 @@ export * from "./record-signing-keys.ts";
 export * from "./redis-channel-hub.ts";
 export * from "./redis-client.ts";
 export * from "./redis-server-process.ts";
+export * from "./service-ports.ts";
 export * from "./settle-within.ts";
 export * from "./stream-consumer.ts";
 export * from "./stream-consumer-health.ts";

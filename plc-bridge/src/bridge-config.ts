@@ -1,7 +1,7 @@
 // The bridge's environment: where Redis and the plant configuration are, the disk buffer's place
 // and bounds, stream trimming, timeouts. Parsed once at start-up.
 import path from "node:path";
-import { env, loadConfigOrExit, streamEnvironmentShape } from "@ms5/kit";
+import { BRIDGE_DEFAULT_OPS_PORT, env, loadConfigOrExit, streamEnvironmentShape } from "@ms5/kit";
 import { z } from "zod";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -17,7 +17,7 @@ export const bridgeEnvShape = {
   BRIDGE_BUFFER_MAX_MB: z.coerce.number().positive().default(512),
   BRIDGE_BUFFER_MAX_AGE_HOURS: z.coerce.number().positive().default(168),
   /** /health and /metrics. */
-  BRIDGE_OPS_PORT: env.port(4100),
+  BRIDGE_OPS_PORT: env.port(BRIDGE_DEFAULT_OPS_PORT),
   /** No good read for this long: the PLC's equipment is COMMS_LOST. */
   BRIDGE_COMMS_LOST_MS: env.millis(3_000),
   /** A Redis send slower than this counts as failed and the entries go to disk. */

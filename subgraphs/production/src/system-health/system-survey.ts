@@ -5,7 +5,13 @@
 // hangs shows as unreachable instead of holding the screen.
 import { readFileSync } from "node:fs";
 import type { PrismaClient } from "@ms5/db";
-import { ConfigError, type HealthReport, type RedisClient } from "@ms5/kit";
+import {
+  BRIDGE_DEFAULT_OPS_PORT,
+  ConfigError,
+  GATEWAY_DEFAULT_PORT,
+  type HealthReport,
+  type RedisClient,
+} from "@ms5/kit";
 import { SUBGRAPH_DEFAULT_PORTS, type SubgraphName } from "@ms5/kit/subgraph";
 import { DEFAULT_KEY_PREFIX, deadLetterStreamKey } from "@ms5/schema";
 
@@ -108,10 +114,6 @@ function repositoryVersion(): string {
     return "unknown";
   }
 }
-
-/** Where the floor's services answer /health when run by `pnpm start`: the same port variables they read. */
-export const GATEWAY_DEFAULT_PORT = 4000;
-export const BRIDGE_DEFAULT_OPS_PORT = 4100;
 
 /**
  * SERVICE_HEALTH_URLS when set; otherwise every service of `pnpm start` on 127.0.0.1 at the port its
